@@ -1,0 +1,518 @@
+//! The normalized gateway model: what every input format lowers into and every rule reads.
+//!
+//! Plain data, no parsing. Each element keeps the [`Loc`] of the source node that decided it,
+//! so a rule can point at the exact `AuthorizationType: NONE` or `security: []`.
+
+use std::fmt;
+
+use crate::syntax::Loc;
+
+/// Everything found in one linted file (and the files it pulls in, such as a SAM
+/// `DefinitionUri`).
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub apis: Vec<Api>,
+    pub token_issuers: Vec<TokenIssuer>,
+    pub function_urls: Vec<FunctionUrl>,
+    pub domain_names: Vec<DomainName>,
+    /// Keys repeated in one mapping, in any linted document.
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// A statically evaluated setting. CloudFormation values may depend on conditions (`Fn::If`)
+/// or on things only known at deploy time (`Fn::ImportValue`, a parameter without default).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolved<T> {
+    Known(T),
+    /// Cannot be known before deployment. Never a finding by itself.
+    Unknown,
+    /// One value per branch of an `Fn::If`.
+    Conditional(Vec<Branch<T>>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch<T> {
+    pub when: Condition,
+    pub value: Resolved<T>,
+}
+
+/// "the condition `name` evaluates to `holds`".
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Condition {
+    pub name: String,
+    pub holds: bool,
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is {}", self.name, self.holds)
+    }
+}
+
+/// The conditions under which a branch applies, outermost first; empty means always.
+pub type Conditions = Vec<Condition>;
+
+/// Render conditions for a message: "" when unconditional, else " when A is true and B is false".
+pub fn describe_conditions(when: &[Condition]) -> String {
+    if when.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = when.iter().map(ToString::to_string).collect();
+    format!(" when {}", parts.join(" and "))
+}
+
+impl<T> Resolved<T> {
+    /// Every known leaf with the conditions that lead to it. Unknown leaves are left out.
+    pub fn branches(&self) -> Vec<(Conditions, &T)> {
+        let mut out = Vec::new();
+        self.collect_branches(&mut Vec::new(), &mut out);
+        out
+    }
+
+    fn collect_branches<'a>(&'a self, path: &mut Conditions, out: &mut Vec<(Conditions, &'a T)>) {
+        match self {
+            Resolved::Known(value) => out.push((path.clone(), value)),
+            Resolved::Unknown => {}
+            Resolved::Conditional(branches) => {
+                for branch in branches {
+                    path.push(branch.when.clone());
+                    branch.value.collect_branches(path, out);
+                    path.pop();
+                }
+            }
+        }
+    }
+
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Resolved::Known(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Resolved::Unknown)
+    }
+
+    /// Whether some known leaf satisfies `f`.
+    pub fn any(&self, f: impl Fn(&T) -> bool) -> bool {
+        self.branches().into_iter().any(|(_, v)| f(v))
+    }
+
+    /// Whether every leaf is known and satisfies `f`.
+    pub fn all_known(&self, f: impl Fn(&T) -> bool + Copy) -> bool {
+        match self {
+            Resolved::Known(value) => f(value),
+            Resolved::Unknown => false,
+            Resolved::Conditional(branches) => branches.iter().all(|b| b.value.all_known(f)),
+        }
+    }
+
+    pub fn map<U>(&self, f: impl Fn(&T) -> U + Copy) -> Resolved<U> {
+        match self {
+            Resolved::Known(value) => Resolved::Known(f(value)),
+            Resolved::Unknown => Resolved::Unknown,
+            Resolved::Conditional(branches) => Resolved::Conditional(
+                branches
+                    .iter()
+                    .map(|b| Branch {
+                        when: b.when.clone(),
+                        value: b.value.map(f),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Resolved<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Resolved::Unknown, Resolved::Known)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiKind {
+    Rest,
+    Http,
+    WebSocket,
+}
+
+impl fmt::Display for ApiKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiKind::Rest => "REST",
+            ApiKind::Http => "HTTP",
+            ApiKind::WebSocket => "WebSocket",
+        })
+    }
+}
+
+/// How the API is reachable on the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointType {
+    Edge,
+    Regional,
+    /// Reachable only through a VPC endpoint.
+    Private,
+}
+
+/// One API: an OpenAPI document, a `RestApi` or `ApiGatewayV2::Api`, a SAM API (explicit or
+/// implicit).
+#[derive(Debug)]
+pub struct Api {
+    /// The name findings use: the logical id, or the OpenAPI `info.title`.
+    pub name: String,
+    /// How findings describe it, e.g. "PetApi" or "the implicit API ServerlessRestApi".
+    pub display: String,
+    pub kind: ApiKind,
+    pub origin: Loc,
+    /// Whether the document is an AWS one (uses `x-amazon-apigateway-*` or is a template), in
+    /// which case an API key identifies a caller but does not authenticate one.
+    pub aws: bool,
+    pub endpoint: Resolved<EndpointType>,
+    /// A resource policy is attached (it may restrict who can call).
+    pub has_resource_policy: bool,
+    pub routes: Vec<Route>,
+    pub authorizers: Vec<Authorizer>,
+    pub stages: Vec<Stage>,
+    pub deployments: Vec<Deployment>,
+    /// Server URLs and schemes the API is declared to be served on.
+    pub servers: Vec<ServerUrl>,
+    /// Where the default authorization for routes was (or could have been) set.
+    pub default_auth_origin: Option<Loc>,
+}
+
+impl Api {
+    pub fn new(name: impl Into<String>, kind: ApiKind, origin: Loc) -> Self {
+        let name = name.into();
+        Api {
+            display: name.clone(),
+            name,
+            kind,
+            origin,
+            aws: false,
+            endpoint: Resolved::Unknown,
+            has_resource_policy: false,
+            routes: Vec::new(),
+            authorizers: Vec::new(),
+            stages: Vec::new(),
+            deployments: Vec::new(),
+            servers: Vec::new(),
+            default_auth_origin: None,
+        }
+    }
+
+    pub fn authorizer(&self, name: &str) -> Option<&Authorizer> {
+        self.authorizers.iter().find(|a| a.name == name)
+    }
+}
+
+/// An HTTP method, or `ANY`; WebSocket route keys use `Route::path` with method `Any`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+    Any,
+}
+
+impl Method {
+    /// Parse a method name, case-insensitively (`x-amazon-apigateway-any-method` is `Any`).
+    pub fn parse(text: &str) -> Option<Method> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            "any" | "x-amazon-apigateway-any-method" | "*" => Method::Any,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+            Method::Any => "ANY",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One callable route.
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    /// `/pets/{id}`; for HTTP APIs also `$default`, for WebSocket APIs the route key.
+    pub path: String,
+    pub auth: Resolved<Auth>,
+    /// The node that decided `auth` (`security: []`, `AuthorizationType: NONE`, an event's
+    /// `Auth`); `None` when nothing was said and the route is open by omission.
+    pub auth_origin: Option<Loc>,
+    pub api_key_required: Resolved<bool>,
+    /// A CORS preflight answered by API Gateway itself (OPTIONS with a mock integration or no
+    /// integration at all): no backend runs, so no credentials are needed.
+    pub cors_preflight: bool,
+    /// Where the route is declared (the operation key, the Method resource, the SAM event).
+    pub origin: Loc,
+    /// What declared the route, for messages and suppression (a resource's logical id, a SAM
+    /// event and function).
+    pub source: RouteSource,
+    /// WebSocket routes other than `$connect` inherit the connection's authorization.
+    pub inherits_connection_auth: bool,
+}
+
+impl Route {
+    /// "GET /pets"
+    pub fn describe(&self) -> String {
+        if self.method == Method::Any && self.path.starts_with('$') {
+            self.path.clone()
+        } else {
+            format!("{} {}", self.method, self.path)
+        }
+    }
+}
+
+/// Which source construct declared a route.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum RouteSource {
+    /// An OpenAPI operation.
+    #[default]
+    Operation,
+    /// A template resource, e.g. an `AWS::ApiGateway::Method` with this logical id.
+    Resource(String),
+    /// A SAM function event.
+    Event { function: String, event: String },
+}
+
+/// How a route authenticates callers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Auth {
+    /// Anyone can call it.
+    Open(OpenBecause),
+    /// Only an API key is asked for: it identifies a client but authenticates nobody.
+    ApiKeyOnly,
+    /// AWS Signature Version 4 (IAM).
+    Iam,
+    /// One of these named authorizers or security schemes must accept the caller.
+    Authorizers(Vec<AuthorizerUse>),
+}
+
+impl Auth {
+    pub fn is_open(&self) -> bool {
+        matches!(self, Auth::Open(_))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenBecause {
+    /// Nothing asks for authentication.
+    Missing,
+    /// Authentication is switched off explicitly (`security: []`, `AuthorizationType: NONE`,
+    /// `Authorizer: NONE`).
+    Disabled,
+}
+
+/// A reference from a route to an authorizer or security scheme, by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthorizerUse {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub origin: Loc,
+}
+
+/// An authorizer or security scheme.
+#[derive(Debug)]
+pub struct Authorizer {
+    pub name: String,
+    pub kind: AuthorizerKind,
+    /// Seconds an authorizer's decision is cached; `Known(0)` means not cached.
+    pub cache_ttl: Resolved<u64>,
+    pub cache_ttl_origin: Option<Loc>,
+    pub identity_source: Option<String>,
+    pub audience: Resolved<Vec<String>>,
+    pub issuer: Resolved<String>,
+    pub origin: Loc,
+    /// What the authorizer's type needs but it lacks (e.g. "authorizerUri"); each with where
+    /// it should have been.
+    pub missing: Vec<(String, Loc)>,
+}
+
+impl Authorizer {
+    pub fn new(name: impl Into<String>, kind: AuthorizerKind, origin: Loc) -> Self {
+        Authorizer {
+            name: name.into(),
+            kind,
+            cache_ttl: Resolved::Known(0),
+            cache_ttl_origin: None,
+            identity_source: None,
+            audience: Resolved::Unknown,
+            issuer: Resolved::Unknown,
+            origin,
+            missing: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthorizerKind {
+    /// A Lambda authorizer given the bearer token.
+    LambdaToken,
+    /// A Lambda authorizer given request parameters.
+    LambdaRequest,
+    Cognito,
+    Jwt,
+    Iam,
+    /// An API key. In an AWS document it identifies, not authenticates.
+    ApiKey {
+        location: ApiKeyLocation,
+    },
+    /// OpenAPI `type: http` with this (lower-cased) scheme: bearer, basic, digest, ...
+    Http {
+        scheme: String,
+    },
+    OAuth2 {
+        flows: Vec<OAuthFlow>,
+    },
+    OpenIdConnect,
+    MutualTls,
+    /// A type the lowering did not recognise.
+    Other(String),
+}
+
+impl AuthorizerKind {
+    pub fn describe(&self) -> String {
+        match self {
+            AuthorizerKind::LambdaToken => "Lambda TOKEN authorizer".into(),
+            AuthorizerKind::LambdaRequest => "Lambda REQUEST authorizer".into(),
+            AuthorizerKind::Cognito => "Cognito user pool authorizer".into(),
+            AuthorizerKind::Jwt => "JWT authorizer".into(),
+            AuthorizerKind::Iam => "IAM (SigV4)".into(),
+            AuthorizerKind::ApiKey { location } => {
+                format!("API key in {location:?}").to_lowercase()
+            }
+            AuthorizerKind::Http { scheme } => format!("HTTP {scheme}"),
+            AuthorizerKind::OAuth2 { .. } => "OAuth 2".into(),
+            AuthorizerKind::OpenIdConnect => "OpenID Connect".into(),
+            AuthorizerKind::MutualTls => "mutual TLS".into(),
+            AuthorizerKind::Other(kind) => kind.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthFlow {
+    pub kind: OAuthFlowKind,
+    pub origin: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OAuthFlowKind {
+    Implicit,
+    Password,
+    ClientCredentials,
+    AuthorizationCode,
+}
+
+/// A deployment stage.
+#[derive(Debug)]
+pub struct Stage {
+    pub name: String,
+    pub origin: Loc,
+    /// Stage-wide throttling (REST `MethodSettings` for `/*` `*`, V2 `DefaultRouteSettings`).
+    pub throttle: Resolved<bool>,
+    /// Usage plans attached to this stage, and whether each throttles.
+    pub usage_plans: Vec<UsagePlanUse>,
+    pub access_log: Resolved<bool>,
+    pub auto_deploy: Resolved<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct UsagePlanUse {
+    pub name: String,
+    pub throttle: Resolved<bool>,
+    pub origin: Loc,
+}
+
+/// A deployment of an API's routes.
+#[derive(Debug)]
+pub struct Deployment {
+    pub name: String,
+    pub origin: Loc,
+    /// Routes (by [`RouteSource::Resource`] id) the deployment is not ordered after: they may
+    /// not exist yet when it is created.
+    pub routes_not_waited_for: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServerUrl {
+    pub url: String,
+    pub origin: Loc,
+}
+
+/// A custom domain name and its TLS policy.
+#[derive(Debug)]
+pub struct DomainName {
+    pub name: String,
+    pub origin: Loc,
+    pub security_policy: Resolved<String>,
+    pub security_policy_origin: Option<Loc>,
+}
+
+/// An issuer of tokens that authorizers accept: a Cognito user pool app client.
+#[derive(Debug)]
+pub struct TokenIssuer {
+    pub name: String,
+    pub origin: Loc,
+    pub revocation: Resolved<bool>,
+    pub revocation_origin: Option<Loc>,
+    pub access_token_minutes: Resolved<u64>,
+    pub id_token_minutes: Resolved<u64>,
+    pub refresh_token_minutes: Resolved<u64>,
+    pub validity_origin: Option<Loc>,
+}
+
+/// A Lambda function URL.
+#[derive(Debug)]
+pub struct FunctionUrl {
+    pub name: String,
+    pub origin: Loc,
+    pub auth: Resolved<Auth>,
+    pub auth_origin: Option<Loc>,
+}
+
+/// A key that appears twice in one mapping.
+#[derive(Debug)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Loc,
+    pub repeated: Loc,
+}

@@ -1,0 +1,7 @@
+use std::io;
+
+use super::Report;
+
+pub fn render(_report: &Report, _color: bool, _out: &mut dyn io::Write) -> io::Result<()> {
+    Ok(())
+}

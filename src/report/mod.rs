@@ -1,0 +1,193 @@
+//! Findings, input errors, and the renderers that print them.
+
+pub mod concise;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::fmt;
+use std::io;
+
+use serde::Serialize;
+
+use crate::rules::RuleMeta;
+use crate::syntax::Loc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A located piece of text in a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub loc: Loc,
+    pub text: String,
+}
+
+/// One rule violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+    /// What the finding is about, independent of line numbers (e.g. "PetApi GET /pets"):
+    /// with the rule and the file, it fingerprints the finding for baselines.
+    pub subject: String,
+}
+
+impl Finding {
+    /// A finding of `rule` at `primary`, with the rule's default severity.
+    pub fn new(rule: &RuleMeta, primary: Loc, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            message: message.into(),
+            primary: Label {
+                loc: primary,
+                text: String::new(),
+            },
+            related: Vec::new(),
+            help: None,
+            subject: String::new(),
+        }
+    }
+
+    /// The text under the primary span.
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.primary.text = text.into();
+        self
+    }
+
+    pub fn related(mut self, loc: Loc, text: impl Into<String>) -> Self {
+        let label = Label {
+            loc,
+            text: text.into(),
+        };
+        if !self.related.contains(&label) && label.loc != self.primary.loc {
+            self.related.push(label);
+        }
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Output order: file, line, column, rule, then message for a total order.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        let (path, start, end) = self.primary.loc.sort_key();
+        let _ = end;
+        (path, start, 0, self.rule, &self.message)
+    }
+}
+
+/// A file that could not be read or parsed: exit code 2, the other files are still linted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub loc: Loc,
+    pub message: String,
+}
+
+/// Something worth telling the user that is neither a finding nor an error (a skipped file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// Everything one run produced, in output order.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub notes: Vec<Note>,
+    pub files_checked: usize,
+}
+
+impl Report {
+    /// Sort everything into the one stable output order.
+    pub fn sort(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup();
+        self.errors
+            .sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
+        self.notes
+            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    }
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels (the default).
+    Human,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Concise,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Write `report` in `format`. `color` applies to `human` and `concise` only.
+pub fn render(
+    report: &Report,
+    format: Format,
+    color: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, color, out),
+        Format::Concise => concise::render(report, color, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+    }
+}

@@ -1,0 +1,103 @@
+//! The rule set. A rule reads the [`Workspace`] and reports [`Finding`]s; it knows nothing of
+//! file formats. Every rule is listed once, in [`RULES`], and documented in `rules/<id>.md`.
+
+mod api_key_only;
+mod duplicate_key;
+mod insecure_transport;
+mod long_authorizer_cache;
+mod missing_authorizer;
+mod unauthenticated_route;
+mod unused_authorizer;
+mod weak_auth_scheme;
+
+use crate::model::Workspace;
+use crate::report::{Finding, Severity};
+
+/// A rule's identity. The id is its one public name: configuration, suppressions, SARIF
+/// `ruleId` and the docs all use it.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The rule's documentation, `rules/<id>.md`.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The one-line summary: the first paragraph after the doc's title.
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+    }
+}
+
+/// Declares a rule's unit struct metadata; the doc is compiled in from `rules/<id>.md`, so a
+/// rule without a doc does not build.
+macro_rules! rule_meta {
+    ($id:literal, $severity:ident) => {
+        fn meta(&self) -> &'static $crate::rules::RuleMeta {
+            static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                id: $id,
+                severity: $crate::report::Severity::$severity,
+                doc: include_str!(concat!("../../rules/", $id, ".md")),
+            };
+            &META
+        }
+    };
+}
+pub(crate) use rule_meta;
+
+/// Rule options a configuration can change.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `long-authorizer-cache`: the longest acceptable authorizer result TTL, in seconds.
+    pub max_authorizer_cache_seconds: u64,
+    /// `long-lived-tokens`: the longest acceptable access and ID token lifetime, in minutes.
+    pub max_access_token_minutes: u64,
+    /// `long-lived-tokens`: the longest acceptable refresh token lifetime, in minutes.
+    pub max_refresh_token_minutes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_authorizer_cache_seconds: 300,
+            max_access_token_minutes: 60,
+            max_refresh_token_minutes: 30 * 24 * 60,
+        }
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, workspace: &Workspace, settings: &Settings, findings: &mut Vec<Finding>);
+}
+
+/// Every rule, in the order `gatelint rules` lists them.
+pub static RULES: &[&dyn Rule] = &[
+    &unauthenticated_route::UnauthenticatedRoute,
+    &missing_authorizer::MissingAuthorizer,
+    &unused_authorizer::UnusedAuthorizer,
+    &api_key_only::ApiKeyOnly,
+    &weak_auth_scheme::WeakAuthScheme,
+    &insecure_transport::InsecureTransport,
+    &long_authorizer_cache::LongAuthorizerCache,
+    &duplicate_key::DuplicateKey,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// Run every rule on `workspace`.
+pub fn check_all(workspace: &Workspace, settings: &Settings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        rule.check(workspace, settings, &mut findings);
+    }
+    findings
+}
