@@ -1,5 +1,9 @@
 //! gatelint: finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
 
+pub mod cli;
+pub mod discover;
+pub mod formats;
+pub mod lint;
 pub mod model;
 pub mod report;
 pub mod rules;

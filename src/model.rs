@@ -271,6 +271,9 @@ pub struct Route {
     /// `Auth`); `None` when nothing was said and the route is open by omission.
     pub auth_origin: Option<Loc>,
     pub api_key_required: Resolved<bool>,
+    /// Every authorizer or security scheme the route names, in any requirement or branch
+    /// (including API-key schemes and alternatives): what "used" and "defined" are checked on.
+    pub references: Vec<AuthorizerUse>,
     /// A CORS preflight answered by API Gateway itself (OPTIONS with a mock integration or no
     /// integration at all): no backend runs, so no credentials are needed.
     pub cors_preflight: bool,

@@ -118,10 +118,9 @@ impl Finding {
     }
 
     /// Output order: file, line, column, rule, then message for a total order.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        let (path, start, end) = self.primary.loc.sort_key();
-        let _ = end;
-        (path, start, 0, self.rule, &self.message)
+    pub fn sort_key(&self) -> (&str, u32, &str, &str) {
+        let (path, start, _) = self.primary.loc.sort_key();
+        (path, start, self.rule, &self.message)
     }
 }
 
@@ -156,9 +155,68 @@ impl Report {
         self.findings.dedup();
         self.errors
             .sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
+        self.errors.dedup();
         self.notes
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     }
+}
+
+/// The rule id renderers show for an [`InputError`], so tools can filter on one name.
+pub const INPUT_ERROR_ID: &str = "input-error";
+
+/// How much a report holds, for the renderers' summary lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub input_errors: usize,
+}
+
+impl Summary {
+    pub fn findings(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let count = |severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .count()
+        };
+        Summary {
+            files_checked: self.files_checked,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            input_errors: self.errors.len(),
+        }
+    }
+}
+
+/// `text` with control characters (ANSI escapes among them) and bidirectional overrides shown
+/// as `\u{..}`, so input-derived text cannot restyle or reorder a terminal. Keeps `\n`, `\t`.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            safe.extend(c.escape_unicode());
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
 }
 
 /// Output formats of `check`.

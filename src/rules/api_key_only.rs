@@ -1,4 +1,4 @@
-use crate::model::Workspace;
+use crate::model::{Auth, Workspace, describe_conditions};
 use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
@@ -8,5 +8,36 @@ pub struct ApiKeyOnly;
 impl Rule for ApiKeyOnly {
     rule_meta!("api-key-only", Warning);
 
-    fn check(&self, _workspace: &Workspace, _settings: &Settings, _findings: &mut Vec<Finding>) {}
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for api in &workspace.apis {
+            for route in &api.routes {
+                if route.cors_preflight || route.inherits_connection_auth {
+                    continue;
+                }
+                for (when, auth) in route.auth.branches() {
+                    if *auth != Auth::ApiKeyOnly {
+                        continue;
+                    }
+                    let message = format!(
+                        "{} on {} is protected only by an API key{}",
+                        route.describe(),
+                        api.display,
+                        describe_conditions(&when)
+                    );
+                    let primary = route.auth_origin.clone().unwrap_or_else(|| route.origin.clone());
+                    findings.push(
+                        Finding::new(self.meta(), primary, message)
+                            .label("only an API key is required")
+                            .related(route.origin.clone(), "the route")
+                            .subject(format!("{} {}", api.name, route.describe()))
+                            .help(
+                                "add an authorizer, IAM or a JWT/Cognito scheme; API keys identify clients \
+                                 for usage plans and are shared and long-lived, AWS says not to use them \
+                                 for authorization",
+                            ),
+                    );
+                }
+            }
+        }
+    }
 }

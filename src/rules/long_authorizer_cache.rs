@@ -1,4 +1,4 @@
-use crate::model::Workspace;
+use crate::model::{Workspace, describe_conditions};
 use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
@@ -8,5 +8,37 @@ pub struct LongAuthorizerCache;
 impl Rule for LongAuthorizerCache {
     rule_meta!("long-authorizer-cache", Warning);
 
-    fn check(&self, _workspace: &Workspace, _settings: &Settings, _findings: &mut Vec<Finding>) {}
+    fn check(&self, workspace: &Workspace, settings: &Settings, findings: &mut Vec<Finding>) {
+        let limit = settings.max_authorizer_cache_seconds;
+        for api in &workspace.apis {
+            for authorizer in &api.authorizers {
+                for (when, ttl) in authorizer.cache_ttl.branches() {
+                    if *ttl <= limit {
+                        continue;
+                    }
+                    let at = authorizer.cache_ttl_origin.clone().unwrap_or_else(|| authorizer.origin.clone());
+                    findings.push(
+                        Finding::new(
+                            self.meta(),
+                            at,
+                            format!(
+                                "the {} `{}` on {} caches its decision for {ttl} seconds{}",
+                                authorizer.kind.describe(),
+                                authorizer.name,
+                                api.display,
+                                describe_conditions(&when)
+                            ),
+                        )
+                        .label(format!("more than {limit} seconds"))
+                        .related(authorizer.origin.clone(), "the authorizer")
+                        .subject(format!("{} {}", api.name, authorizer.name))
+                        .help(format!(
+                            "lower the TTL to {limit} seconds or less: a revoked or logged-out token keeps \
+                             working until the cached decision expires"
+                        )),
+                    );
+                }
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::model::Workspace;
 use crate::report::Finding;
 
@@ -8,5 +10,53 @@ pub struct MissingAuthorizer;
 impl Rule for MissingAuthorizer {
     rule_meta!("missing-authorizer", Error);
 
-    fn check(&self, _workspace: &Workspace, _settings: &Settings, _findings: &mut Vec<Finding>) {}
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for api in &workspace.apis {
+            let defined: HashSet<&str> = api.authorizers.iter().map(|a| a.name.as_str()).collect();
+            for route in &api.routes {
+                for reference in &route.references {
+                    if defined.contains(reference.name.as_str()) {
+                        continue;
+                    }
+                    let message = format!(
+                        "{} on {} requires `{}`, which {} does not define",
+                        route.describe(),
+                        api.display,
+                        reference.name,
+                        api.display
+                    );
+                    findings.push(
+                        Finding::new(self.meta(), reference.origin.clone(), message)
+                            .label("not a defined authorizer or security scheme")
+                            .related(route.origin.clone(), "the route")
+                            .subject(format!("{} {} {}", api.name, route.describe(), reference.name))
+                            .help(
+                                "define the authorizer or security scheme, or fix the name: API Gateway \
+                                 ignores a requirement it cannot resolve, so the route is public",
+                            ),
+                    );
+                }
+            }
+            for authorizer in &api.authorizers {
+                for (field, at) in &authorizer.missing {
+                    let message = format!(
+                        "the {} `{}` on {} has no `{field}`",
+                        authorizer.kind.describe(),
+                        authorizer.name,
+                        api.display
+                    );
+                    findings.push(
+                        Finding::new(self.meta(), at.clone(), message)
+                            .label(format!("`{field}` is missing"))
+                            .related(authorizer.origin.clone(), "the authorizer")
+                            .subject(format!("{} {} {field}", api.name, authorizer.name))
+                            .help(format!(
+                                "set `{field}`: without it the authorizer cannot verify anyone, and \
+                                 deployment fails or the routes using it stay unprotected"
+                            )),
+                    );
+                }
+            }
+        }
+    }
 }

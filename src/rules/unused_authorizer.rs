@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::model::Workspace;
 use crate::report::Finding;
 
@@ -8,5 +10,33 @@ pub struct UnusedAuthorizer;
 impl Rule for UnusedAuthorizer {
     rule_meta!("unused-authorizer", Warning);
 
-    fn check(&self, _workspace: &Workspace, _settings: &Settings, _findings: &mut Vec<Finding>) {}
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for api in &workspace.apis {
+            let used: HashSet<&str> = api
+                .routes
+                .iter()
+                .flat_map(|r| r.references.iter().map(|u| u.name.as_str()))
+                .collect();
+            for authorizer in &api.authorizers {
+                if used.contains(authorizer.name.as_str()) {
+                    continue;
+                }
+                let message = format!(
+                    "the {} `{}` on {} is not used by any route",
+                    authorizer.kind.describe(),
+                    authorizer.name,
+                    api.display
+                );
+                findings.push(
+                    Finding::new(self.meta(), authorizer.origin.clone(), message)
+                        .label("defined here, used nowhere")
+                        .subject(format!("{} {}", api.name, authorizer.name))
+                        .help(
+                            "attach it to the routes it was meant to protect, or delete it; an unused \
+                             authorizer usually means routes that were meant to be protected are not",
+                        ),
+                );
+            }
+        }
+    }
 }

@@ -1,0 +1,61 @@
+//! Format views and their lowering into the gateway model.
+
+pub mod openapi;
+
+use crate::model::{DuplicateKey, Workspace};
+use crate::report::InputError;
+use crate::syntax::{Document, NodeKind, NodeRef};
+
+/// What a document is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    OpenApi,
+    CloudFormation,
+    Sam,
+}
+
+/// Recognise a document by its top-level keys.
+pub fn classify(doc: &Document) -> Option<DocumentKind> {
+    let root = doc.root();
+    if root.get("swagger").is_some() || root.get("openapi").is_some() {
+        return Some(DocumentKind::OpenApi);
+    }
+    None
+}
+
+/// Lower one recognised document into `workspace`. Problems that make (part of) the document
+/// unreadable become located input errors; everything else is the rules' business.
+pub fn lower(doc: &Document, kind: DocumentKind, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+    match kind {
+        DocumentKind::OpenApi => match openapi::Spec::detect(doc.root()) {
+            Some(Ok(spec)) => openapi::lower_document(spec, workspace, errors),
+            Some(Err((loc, message))) => errors.push(InputError { loc, message }),
+            None => {}
+        },
+        DocumentKind::CloudFormation | DocumentKind::Sam => {}
+    }
+    collect_duplicate_keys(doc, workspace);
+}
+
+/// Every key that appears twice in one mapping, anywhere in the document.
+fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
+    let mut stack = vec![&doc.root];
+    while let Some(node) = stack.pop() {
+        if let NodeKind::Map(entries) = &node.kind {
+            let mut seen: std::collections::HashMap<&str, &crate::syntax::Node> = std::collections::HashMap::new();
+            for entry in entries.iter() {
+                let key = NodeRef::new(doc, &entry.key);
+                if let Some(text) = key.as_str() {
+                    if let Some(first) = seen.insert(text, &entry.key) {
+                        workspace.duplicate_keys.push(DuplicateKey {
+                            key: text.to_owned(),
+                            first: doc.loc(first.span),
+                            repeated: key.loc(),
+                        });
+                    }
+                }
+            }
+        }
+        stack.extend(node.children());
+    }
+}

@@ -1,0 +1,307 @@
+//! Lowering an OpenAPI document into the gateway model.
+
+use std::collections::HashMap;
+
+use super::{Spec, Version, validate};
+use crate::model::{
+    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method, OAuthFlow,
+    OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
+};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+/// API Gateway's default authorizer result TTL for REST APIs, when none is given.
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
+const REST_DEFAULT_AUTHORIZER_TTL: u64 = 300;
+
+/// Lower a standalone OpenAPI file into one API.
+pub fn lower_document(spec: Spec<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+    let title = spec.root.get("info").and_then(|i| i.get("title"));
+    let name = title
+        .and_then(NodeRef::as_str)
+        .filter(|t| !t.trim().is_empty())
+        .map_or_else(|| file_stem(spec.root.doc().file.path()), str::to_owned);
+    let origin = title
+        .or_else(|| spec.root.entry("openapi").or_else(|| spec.root.entry("swagger")).map(|(k, _)| k))
+        .map_or_else(|| spec.root.loc(), NodeRef::loc);
+    let kind = if looks_like_http_api(spec) { ApiKind::Http } else { ApiKind::Rest };
+    let mut api = Api::new(name, kind, origin);
+    api.aws = spec.is_aws();
+    lower_into(&mut api, spec, errors);
+    workspace.apis.push(api);
+}
+
+fn file_stem(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.split('.').next().unwrap_or(file).to_owned()
+}
+
+/// HTTP APIs are the ones with a JWT authorizer or a 2.0 payload format in an integration.
+fn looks_like_http_api(spec: Spec<'_>) -> bool {
+    spec.root.get("x-amazon-apigateway-importexport-version").is_some()
+        || spec.operations().iter().any(|op| {
+            op.node
+                .get("x-amazon-apigateway-integration")
+                .and_then(|i| i.get("payloadFormatVersion"))
+                .is_some()
+        })
+}
+
+/// Lower `spec`'s schemes, routes and servers into `api` (whose `aws` flag says whether an API
+/// key counts as authentication).
+pub fn lower_into(api: &mut Api, spec: Spec<'_>, errors: &mut Vec<InputError>) {
+    validate::check(spec, errors);
+    let default_ttl = if api.kind == ApiKind::Rest { REST_DEFAULT_AUTHORIZER_TTL } else { 0 };
+    let mut identifies_only = HashMap::new();
+    for (name, scheme) in spec.security_schemes() {
+        let Some(name_text) = name.as_str() else { continue };
+        let authorizer = lower_scheme(name_text, name, scheme, spec.version, default_ttl);
+        let api_key = matches!(authorizer.kind, AuthorizerKind::ApiKey { .. });
+        identifies_only.insert(name_text.to_owned(), api.aws && api_key);
+        api.authorizers.push(authorizer);
+    }
+    if let Some(security) = spec.root.entry("security") {
+        api.default_auth_origin = Some(security.0.loc());
+    }
+    lower_servers(api, spec, spec.root, None);
+    for operation in spec.operations() {
+        let (auth, auth_origin, api_key_required) = operation_auth(spec, operation.node, &identifies_only);
+        let references = security_references(spec, operation.node);
+        let integration = operation.node.get("x-amazon-apigateway-integration");
+        let mock = integration
+            .and_then(|i| i.get("type"))
+            .and_then(NodeRef::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("mock"));
+        api.routes.push(Route {
+            method: operation.method,
+            path: operation.path.to_owned(),
+            auth,
+            auth_origin,
+            api_key_required,
+            references,
+            cors_preflight: operation.method == Method::Options && (integration.is_none() || mock),
+            origin: operation.method_key.loc(),
+            source: RouteSource::Operation,
+            inherits_connection_auth: false,
+        });
+        lower_servers(api, spec, operation.path_item, Some(operation.node));
+    }
+}
+
+/// The effective authentication of one operation: `x-amazon-apigateway-auth`, else its own
+/// `security`, else the root `security`.
+fn operation_auth(
+    spec: Spec<'_>,
+    operation: NodeRef<'_>,
+    identifies_only: &HashMap<String, bool>,
+) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+    if let Some(kind) = operation.get("x-amazon-apigateway-auth").and_then(|a| a.get("type")) {
+        // "Values are case insensitive."
+        // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html>
+        match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
+            Some("NONE") => {
+                return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(kind.loc()), Resolved::Known(false));
+            }
+            Some("AWS_IAM") => return (Resolved::Known(Auth::Iam), Some(kind.loc()), Resolved::Known(false)),
+            _ => {}
+        }
+    }
+    let Some(security) = operation.get("security").or_else(|| spec.root.get("security")) else {
+        return (Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Resolved::Known(false));
+    };
+    if !security.is_seq() {
+        return (Resolved::Unknown, Some(security.loc()), Resolved::Unknown);
+    }
+    if security.is_empty() {
+        return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(security.loc()), Resolved::Known(false));
+    }
+    // An empty requirement object makes the whole list optional: anonymous access is allowed.
+    if let Some(anonymous) = security.items().find(|r| r.is_map() && r.is_empty()) {
+        return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(anonymous.loc()), Resolved::Known(false));
+    }
+    let mut uses = Vec::new();
+    let mut every_requirement_has_key = true;
+    let mut all_key_only = true;
+    for requirement in security.items() {
+        let mut has_key = false;
+        let mut authenticates = Vec::new();
+        for (name, scopes) in requirement.entries() {
+            let Some(name_text) = name.as_str() else { continue };
+            match identifies_only.get(name_text) {
+                Some(true) => has_key = true,
+                // Undefined names are kept: `missing-authorizer` reports them.
+                Some(false) | None => authenticates.push(AuthorizerUse {
+                    name: name_text.to_owned(),
+                    scopes: scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect(),
+                    origin: name.loc(),
+                }),
+            }
+        }
+        every_requirement_has_key &= has_key;
+        all_key_only &= authenticates.is_empty();
+        uses.extend(authenticates);
+    }
+    let auth = if all_key_only { Auth::ApiKeyOnly } else { Auth::Authorizers(uses) };
+    (Resolved::Known(auth), Some(security.loc()), Resolved::Known(every_requirement_has_key))
+}
+
+/// Every scheme name in the operation's effective `security`.
+fn security_references(spec: Spec<'_>, operation: NodeRef<'_>) -> Vec<AuthorizerUse> {
+    let security = operation.get("security").or_else(|| spec.root.get("security"));
+    security
+        .into_iter()
+        .flat_map(NodeRef::items)
+        .flat_map(NodeRef::entries)
+        .filter_map(|(name, scopes)| {
+            Some(AuthorizerUse {
+                name: name.as_str()?.to_owned(),
+                scopes: scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect(),
+                origin: name.loc(),
+            })
+        })
+        .collect()
+}
+
+fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Version, default_ttl: u64) -> Authorizer {
+    let aws_authorizer = scheme.get("x-amazon-apigateway-authorizer");
+    let authtype = scheme
+        .get("x-amazon-apigateway-authtype")
+        .and_then(NodeRef::as_str)
+        .map(str::to_ascii_lowercase);
+    let kind = match (aws_authorizer, authtype.as_deref()) {
+        (Some(authorizer), _) => aws_authorizer_kind(authorizer, authtype.as_deref()),
+        (None, Some("awssigv4")) => AuthorizerKind::Iam,
+        (None, Some("cognito_user_pools")) => AuthorizerKind::Cognito,
+        (None, Some(other)) => AuthorizerKind::Other(other.to_owned()),
+        (None, None) => openapi_scheme_kind(scheme, version),
+    };
+    let mut authorizer = Authorizer::new(name, kind, key.loc());
+    let Some(config) = aws_authorizer else {
+        return authorizer;
+    };
+    let lambda = matches!(authorizer.kind, AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest);
+    match config.entry("authorizerResultTtlInSeconds") {
+        Some((_, ttl)) => {
+            authorizer.cache_ttl = ttl.as_u64().into();
+            authorizer.cache_ttl_origin = Some(ttl.loc());
+        }
+        None if lambda => authorizer.cache_ttl = Resolved::Known(default_ttl),
+        None => {}
+    }
+    authorizer.identity_source = config.get("identitySource").and_then(NodeRef::as_str).map(str::to_owned);
+    let jwt = config.get("jwtConfiguration");
+    if let Some(jwt) = jwt {
+        authorizer.issuer = jwt.get("issuer").and_then(NodeRef::as_str).map(str::to_owned).into();
+        authorizer.audience = match jwt.get("audience") {
+            Some(audience) => Resolved::Known(audience.items().filter_map(NodeRef::as_str).map(str::to_owned).collect()),
+            None => Resolved::Known(Vec::new()),
+        };
+    }
+    let needs = match authorizer.kind {
+        AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => Some("authorizerUri"),
+        AuthorizerKind::Cognito => Some("providerARNs"),
+        AuthorizerKind::Jwt => Some("jwtConfiguration.issuer"),
+        _ => None,
+    };
+    let present = match needs {
+        Some("authorizerUri") => config.get("authorizerUri").is_some(),
+        Some("providerARNs") => config.get("providerARNs").is_some_and(|p| !p.is_empty()),
+        Some(_) => jwt.and_then(|j| j.get("issuer")).is_some(),
+        None => true,
+    };
+    if let (Some(field), false) = (needs, present) {
+        authorizer.missing.push((field.to_owned(), config.loc()));
+    }
+    authorizer
+}
+
+fn aws_authorizer_kind(config: NodeRef<'_>, authtype: Option<&str>) -> AuthorizerKind {
+    let declared = config.get("type").and_then(NodeRef::as_str).map(str::to_ascii_lowercase);
+    match declared.as_deref().or(authtype) {
+        Some("token") => AuthorizerKind::LambdaToken,
+        Some("request") => AuthorizerKind::LambdaRequest,
+        Some("cognito_user_pools") => AuthorizerKind::Cognito,
+        Some("jwt") => AuthorizerKind::Jwt,
+        Some("awssigv4") => AuthorizerKind::Iam,
+        // A `custom` authtype with no type is a TOKEN authorizer, API Gateway's default.
+        Some("custom") | None => AuthorizerKind::LambdaToken,
+        Some(other) => AuthorizerKind::Other(other.to_owned()),
+    }
+}
+
+fn openapi_scheme_kind(scheme: NodeRef<'_>, version: Version) -> AuthorizerKind {
+    let kind = scheme.get("type").and_then(NodeRef::as_str).unwrap_or("");
+    match kind {
+        "apiKey" => AuthorizerKind::ApiKey {
+            location: match scheme.get("in").and_then(NodeRef::as_str) {
+                Some("query") => ApiKeyLocation::Query,
+                Some("cookie") => ApiKeyLocation::Cookie,
+                _ => ApiKeyLocation::Header,
+            },
+        },
+        "basic" => AuthorizerKind::Http { scheme: "basic".into() },
+        "http" => AuthorizerKind::Http {
+            scheme: scheme.get("scheme").and_then(NodeRef::as_str).unwrap_or("").to_ascii_lowercase(),
+        },
+        "oauth2" => AuthorizerKind::OAuth2 {
+            flows: oauth_flows(scheme, version),
+        },
+        "openIdConnect" => AuthorizerKind::OpenIdConnect,
+        "mutualTLS" => AuthorizerKind::MutualTls,
+        other => AuthorizerKind::Other(other.to_owned()),
+    }
+}
+
+fn oauth_flows(scheme: NodeRef<'_>, version: Version) -> Vec<OAuthFlow> {
+    let flow_kind = |name: &str| match name {
+        "implicit" => Some(OAuthFlowKind::Implicit),
+        "password" => Some(OAuthFlowKind::Password),
+        "clientCredentials" | "application" => Some(OAuthFlowKind::ClientCredentials),
+        "authorizationCode" | "accessCode" => Some(OAuthFlowKind::AuthorizationCode),
+        _ => None,
+    };
+    match version {
+        Version::Swagger2 => scheme
+            .get("flow")
+            .and_then(|f| Some(OAuthFlow { kind: flow_kind(f.as_str()?)?, origin: f.loc() }))
+            .into_iter()
+            .collect(),
+        Version::OpenApi30 | Version::OpenApi31 => scheme
+            .get("flows")
+            .into_iter()
+            .flat_map(NodeRef::entries)
+            .filter_map(|(k, _)| Some(OAuthFlow { kind: flow_kind(k.as_str()?)?, origin: k.loc() }))
+            .collect(),
+    }
+}
+
+/// Record the URLs the API is served on: Swagger `schemes` with `host`, OpenAPI `servers`, at
+/// the root, a path item or an operation.
+fn lower_servers(api: &mut Api, spec: Spec<'_>, at: NodeRef<'_>, operation: Option<NodeRef<'_>>) {
+    let nodes = [Some(at), operation];
+    for node in nodes.into_iter().flatten() {
+        match spec.version {
+            Version::Swagger2 => {
+                let host = spec.root.get("host").and_then(NodeRef::as_str).unwrap_or("");
+                let base = spec.root.get("basePath").and_then(NodeRef::as_str).unwrap_or("");
+                for scheme in node.get("schemes").into_iter().flat_map(NodeRef::items) {
+                    let Some(scheme_text) = scheme.as_str() else { continue };
+                    push_server(api, format!("{scheme_text}://{host}{base}"), scheme.loc());
+                }
+            }
+            Version::OpenApi30 | Version::OpenApi31 => {
+                for server in node.get("servers").into_iter().flat_map(NodeRef::items) {
+                    if let Some(url) = server.get("url") {
+                        push_server(api, url.as_str().unwrap_or("").to_owned(), url.loc());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn push_server(api: &mut Api, url: String, origin: Loc) {
+    if !api.servers.iter().any(|s| s.origin == origin) {
+        api.servers.push(ServerUrl { url, origin });
+    }
+}

@@ -1,0 +1,220 @@
+//! The OpenAPI view: Swagger 2.0, OpenAPI 3.0 and 3.1, with the `x-amazon-apigateway-*`
+//! extensions and local `$ref`s. It works on a subtree, so a CloudFormation `Body` or a SAM
+//! `DefinitionBody` is read the same way as a standalone file, with spans in the template.
+
+mod lower;
+mod validate;
+
+pub use lower::{lower_document, lower_into};
+
+use crate::model::Method;
+use crate::syntax::{Loc, NodeRef};
+
+/// How many `$ref` hops a chain may take before it counts as a cycle.
+const MAX_REF_HOPS: usize = 32;
+
+const AWS_EXTENSION_PREFIX: &str = "x-amazon-apigateway-";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// An OpenAPI document, or the OpenAPI subtree of a template.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec<'a> {
+    pub root: NodeRef<'a>,
+    pub version: Version,
+}
+
+/// Why a `$ref` could not be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefError {
+    /// Points into another file; we never fetch those.
+    External(String),
+    /// Names nothing in this document.
+    Dangling(String),
+    /// Leads back to itself.
+    Cycle(String),
+}
+
+impl<'a> Spec<'a> {
+    /// Recognise an OpenAPI document. `None`: it is not one. `Err`: it says it is, but in a
+    /// version we do not read (the location is the version value).
+    pub fn detect(root: NodeRef<'a>) -> Option<Result<Spec<'a>, (Loc, String)>> {
+        if let Some(version) = root.get("swagger") {
+            let text = version.as_str().unwrap_or("");
+            return Some(if text == "2.0" || text == "2" {
+                Ok(Spec {
+                    root,
+                    version: Version::Swagger2,
+                })
+            } else {
+                Err((version.loc(), format!("unsupported Swagger version `{text}`; gatelint reads 2.0")))
+            });
+        }
+        let version = root.get("openapi")?;
+        let text = version.as_str().unwrap_or("");
+        let parsed = if text.starts_with("3.0") {
+            Some(Version::OpenApi30)
+        } else if text.starts_with("3.1") {
+            Some(Version::OpenApi31)
+        } else {
+            None
+        };
+        Some(match parsed {
+            Some(version) => Ok(Spec { root, version }),
+            None => Err((
+                version.loc(),
+                format!("unsupported OpenAPI version `{text}`; gatelint reads 2.0, 3.0 and 3.1"),
+            )),
+        })
+    }
+
+    /// Whether the document uses any `x-amazon-apigateway-*` extension.
+    pub fn is_aws(self) -> bool {
+        let mut stack = vec![self.root.node()];
+        while let Some(node) = stack.pop() {
+            if let crate::syntax::NodeKind::Map(entries) = &node.kind {
+                for entry in entries.iter() {
+                    let key = NodeRef::new(self.root.doc(), &entry.key);
+                    if key.as_str().is_some_and(|k| k.starts_with(AWS_EXTENSION_PREFIX)) {
+                        return true;
+                    }
+                    stack.push(&entry.value);
+                }
+            } else {
+                stack.extend(node.children());
+            }
+        }
+        false
+    }
+
+    /// Follow `node`'s `$ref` chain (local references only) to the node it stands for.
+    pub fn resolve(self, node: NodeRef<'a>) -> Result<NodeRef<'a>, RefError> {
+        let mut current = node;
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = current.get("$ref").and_then(NodeRef::as_str) else {
+                return Ok(current);
+            };
+            current = self.pointer(reference)?;
+        }
+        Err(RefError::Cycle(node.get("$ref").and_then(NodeRef::as_str).unwrap_or("").to_owned()))
+    }
+
+    /// Like [`Spec::resolve`], for callers that treat an unresolvable node as absent.
+    pub fn resolve_or_none(self, node: NodeRef<'a>) -> Option<NodeRef<'a>> {
+        self.resolve(node).ok()
+    }
+
+    fn pointer(self, reference: &str) -> Result<NodeRef<'a>, RefError> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(RefError::External(reference.to_owned()));
+        };
+        let mut node = self.root;
+        for token in pointer.split('/').skip(1) {
+            let token = percent_decode(token).replace("~1", "/").replace("~0", "~");
+            let next = if node.is_seq() {
+                token.parse::<usize>().ok().and_then(|i| node.items().nth(i))
+            } else {
+                node.get(&token)
+            };
+            node = next.ok_or_else(|| RefError::Dangling(reference.to_owned()))?;
+        }
+        Ok(node)
+    }
+
+    /// The security scheme definitions: (name key, resolved scheme).
+    pub fn security_schemes(self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        let container = match self.version {
+            Version::Swagger2 => self.root.get("securityDefinitions"),
+            Version::OpenApi30 | Version::OpenApi31 => {
+                self.root.get("components").and_then(|c| c.get("securitySchemes"))
+            }
+        };
+        container
+            .into_iter()
+            .flat_map(NodeRef::entries)
+            .filter_map(|(name, scheme)| Some((name, self.resolve_or_none(scheme)?)))
+            .collect()
+    }
+
+    /// Every operation, in document order.
+    pub fn operations(self) -> Vec<Operation<'a>> {
+        let mut operations = Vec::new();
+        let Some(paths) = self.root.get("paths") else {
+            return operations;
+        };
+        for (path_key, item) in paths.entries() {
+            let Some(path) = path_key.as_str() else { continue };
+            if !path.starts_with('/') {
+                continue; // `x-` extensions among the paths
+            }
+            let Some(item) = self.resolve_or_none(item) else { continue };
+            for (method_key, operation) in item.entries() {
+                let Some(method) = method_key.as_str().and_then(operation_method) else {
+                    continue;
+                };
+                operations.push(Operation {
+                    path,
+                    path_key,
+                    path_item: item,
+                    method,
+                    method_key,
+                    node: operation,
+                });
+            }
+        }
+        operations
+    }
+}
+
+/// The method an operation key names, or `None` for other path item keys (`parameters`,
+/// `servers`, `summary`, extensions).
+fn operation_method(key: &str) -> Option<Method> {
+    match key {
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => Method::parse(key),
+        "x-amazon-apigateway-any-method" => Some(Method::Any),
+        _ => None,
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let decoded = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One operation: a method under a path.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub path_key: NodeRef<'a>,
+    pub path_item: NodeRef<'a>,
+    pub method: Method,
+    pub method_key: NodeRef<'a>,
+    pub node: NodeRef<'a>,
+}

@@ -1,0 +1,190 @@
+//! One file through the whole pipeline: bytes → located tree → views → model → rules.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{Input, ReadError, read_input};
+use crate::formats::{self, DocumentKind};
+use crate::model::Workspace;
+use crate::report::{Finding, InputError, Note, Report};
+use crate::rules::{self, Settings};
+use crate::syntax::{self, Document, Loc, SourceFile, Span};
+
+/// The default `--max-file-size`: larger files are skipped with a note.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// How far into a file to look for a NUL byte before calling it binary.
+const BINARY_SNIFF_BYTES: usize = 8192;
+
+/// A file read, parsed and lowered, before any rule ran.
+pub struct Analysis {
+    pub file: Arc<SourceFile>,
+    pub documents: Vec<(Document, DocumentKind)>,
+    pub workspace: Workspace,
+    pub errors: Vec<InputError>,
+}
+
+impl Analysis {
+    /// Whether any document in the file is OpenAPI, CloudFormation or SAM.
+    pub fn recognized(&self) -> bool {
+        !self.documents.is_empty()
+    }
+}
+
+/// Read, parse and lower one file's bytes; `path` is the display path.
+pub fn analyze(path: &str, bytes: Vec<u8>) -> Analysis {
+    let mut errors = Vec::new();
+    let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
+    if let Some(nul) = sniff.iter().position(|&b| b == 0) {
+        let file = SourceFile::new(path, String::from_utf8_lossy(sniff).into_owned());
+        errors.push(InputError {
+            loc: Loc::new(&file, Span::new(nul, nul + 1)),
+            message: "this looks like a binary file (it has a NUL byte), not YAML or JSON".into(),
+        });
+        return Analysis::failed(file, errors);
+    }
+    let file = match syntax::decode(bytes) {
+        Ok(text) => SourceFile::new(path, text),
+        Err((lossy, error)) => {
+            let file = SourceFile::new(path, lossy);
+            errors.push(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            });
+            return Analysis::failed(file, errors);
+        }
+    };
+    let parsed = match syntax::parse(&file) {
+        Ok(documents) => documents,
+        Err(error) => {
+            errors.push(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            });
+            return Analysis::failed(file, errors);
+        }
+    };
+    let mut workspace = Workspace::default();
+    let mut documents = Vec::new();
+    for doc in parsed {
+        let Some(kind) = formats::classify(&doc) else { continue };
+        formats::lower(&doc, kind, &mut workspace, &mut errors);
+        if let Some(span) = doc.alias_budget_exhausted() {
+            errors.push(InputError {
+                loc: doc.loc(span),
+                message: format!(
+                    "too many alias expansions (more than {}): the document looks like an alias bomb",
+                    syntax::ALIAS_BUDGET
+                ),
+            });
+        }
+        documents.push((doc, kind));
+    }
+    Analysis {
+        file,
+        documents,
+        workspace,
+        errors,
+    }
+}
+
+impl Analysis {
+    fn failed(file: Arc<SourceFile>, errors: Vec<InputError>) -> Self {
+        Analysis {
+            file,
+            documents: Vec::new(),
+            workspace: Workspace::default(),
+            errors,
+        }
+    }
+}
+
+/// The result of linting one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub notes: Vec<Note>,
+    pub recognized: bool,
+}
+
+/// Lint one file's bytes with every rule.
+pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    let analysis = analyze(path, bytes);
+    FileReport {
+        findings: rules::check_all(&analysis.workspace, settings),
+        recognized: analysis.recognized(),
+        errors: analysis.errors,
+        notes: Vec::new(),
+    }
+}
+
+/// What `lint_inputs` needs to know.
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    pub settings: Settings,
+    pub max_file_size: u64,
+    /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM.
+    pub verbose: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            settings: Settings::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            verbose: false,
+        }
+    }
+}
+
+/// Lint every input in parallel; the report comes back sorted into its one stable order.
+pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
+    let reports: Vec<FileReport> = inputs.par_iter().map(|input| lint_input(input, options)).collect();
+    let mut report = Report::default();
+    for file in reports {
+        report.files_checked += usize::from(file.recognized);
+        report.findings.extend(file.findings);
+        report.errors.extend(file.errors);
+        report.notes.extend(file.notes);
+    }
+    report.sort();
+    report
+}
+
+fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
+    let bytes = match read_input(input, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { .. }) => {
+            return FileReport {
+                notes: vec![Note {
+                    path: input.display.clone(),
+                    message: format!(
+                        "skipped: larger than --max-file-size ({} bytes)",
+                        options.max_file_size
+                    ),
+                }],
+                ..FileReport::default()
+            };
+        }
+        Err(error) => {
+            let file = SourceFile::new(input.display.as_str(), String::new());
+            return FileReport {
+                errors: vec![InputError {
+                    loc: Loc::new(&file, Span::empty(0)),
+                    message: error.to_string(),
+                }],
+                ..FileReport::default()
+            };
+        }
+    };
+    let mut report = lint_bytes(&input.display, bytes, &options.settings);
+    if !report.recognized && report.errors.is_empty() && (input.explicit || options.verbose) {
+        report.notes.push(Note {
+            path: input.display.clone(),
+            message: "skipped: not an OpenAPI, CloudFormation or SAM document".into(),
+        });
+    }
+    report
+}
