@@ -1,7 +1,178 @@
+//! A versioned JSON document; the schema is described in `docs/json-output.md` and
+//! `docs/gatelint-output.schema.json`. Bump [`VERSION`] on any change that is not an addition.
+
 use std::io;
 
-use super::Report;
+use serde::Serialize;
 
-pub fn render(_report: &Report, _out: &mut dyn io::Write) -> io::Result<()> {
-    Ok(())
+use super::{Finding, InputError, Label, Note, Report, Severity};
+use crate::syntax::{LineCol, Loc};
+
+/// The schema version of this document.
+pub const VERSION: u32 = 1;
+
+pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let summary = report.summary();
+    let document = Document {
+        version: VERSION,
+        tool: Tool {
+            name: "gatelint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: report.findings.iter().map(JsonFinding::new).collect(),
+        errors: report.errors.iter().map(JsonInputError::new).collect(),
+        notes: report.notes.iter().map(JsonNote::new).collect(),
+        summary: JsonSummary {
+            files_checked: summary.files_checked,
+            findings: summary.findings(),
+            by_severity: BySeverity {
+                error: summary.errors,
+                warning: summary.warnings,
+                note: summary.notes,
+            },
+            input_errors: summary.input_errors,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonInputError<'a>>,
+    notes: Vec<JsonNote<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    subject: &'a str,
+    label: &'a str,
+    location: Location<'a>,
+    related: Vec<Related<'a>>,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn new(finding: &'a Finding) -> Self {
+        JsonFinding {
+            rule: finding.rule,
+            severity: finding.severity,
+            message: &finding.message,
+            help: finding.help.as_deref(),
+            subject: &finding.subject,
+            label: &finding.primary.text,
+            location: Location::new(&finding.primary.loc),
+            related: finding.related.iter().map(Related::new).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    label: &'a str,
+    location: Location<'a>,
+}
+
+impl<'a> Related<'a> {
+    fn new(label: &'a Label) -> Self {
+        Related {
+            label: &label.text,
+            location: Location::new(&label.loc),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    start: Position,
+    end: Position,
+}
+
+impl<'a> Location<'a> {
+    fn new(loc: &'a Loc) -> Self {
+        Location {
+            path: loc.file.path(),
+            start: Position::new(loc.start(), loc.span.start),
+            end: Position::new(loc.end(), loc.span.end),
+        }
+    }
+}
+
+/// 1-based line, 1-based column in Unicode scalar values, 0-based byte offset.
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+    offset: u32,
+}
+
+impl Position {
+    fn new(at: LineCol, offset: u32) -> Self {
+        Position {
+            line: at.line,
+            column: at.column,
+            offset,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonInputError<'a> {
+    rule: &'static str,
+    message: &'a str,
+    location: Location<'a>,
+}
+
+impl<'a> JsonInputError<'a> {
+    fn new(error: &'a InputError) -> Self {
+        JsonInputError {
+            rule: super::INPUT_ERROR_ID,
+            message: &error.message,
+            location: Location::new(&error.loc),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+impl<'a> JsonNote<'a> {
+    fn new(note: &'a Note) -> Self {
+        JsonNote {
+            path: &note.path,
+            message: &note.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_checked: usize,
+    findings: usize,
+    by_severity: BySeverity,
+    input_errors: usize,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    error: usize,
+    warning: usize,
+    note: usize,
 }

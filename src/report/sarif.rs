@@ -1,7 +1,449 @@
+//! SARIF 2.1.0 (<https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>), the
+//! format GitHub code scanning reads. Hand-written structs hold only what we emit; the output is
+//! deterministic (no timestamps, no absolute paths we did not receive).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io;
 
-use super::Report;
+use serde::Serialize;
 
-pub fn render(_report: &Report, _out: &mut dyn io::Write) -> io::Result<()> {
-    Ok(())
+use super::{Finding, INPUT_ERROR_ID, InputError, Label, Note, Report, Severity};
+use crate::rules::{RULES, RuleMeta};
+use crate::syntax::Loc;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/gatelint/gatelint";
+/// The key of our fingerprint in `partialFingerprints`; bump the version if its input changes.
+const FINGERPRINT_KEY: &str = "gatelint/v1";
+/// Regions whose text is longer than this carry no snippet (a whole API resource would bloat
+/// the log without helping anyone).
+const MAX_SNIPPET_BYTES: usize = 4096;
+
+pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let notifications: Vec<Notification> = report
+        .errors
+        .iter()
+        .map(Notification::input_error)
+        .chain(report.notes.iter().map(Notification::note))
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "gatelint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: RULES
+                        .iter()
+                        .map(|rule| Descriptor::new(rule.meta()))
+                        .collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            results: report.findings.iter().map(SarifResult::new).collect(),
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: [Invocation; 1],
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+/// A rule as SARIF describes it (`reportingDescriptor`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+impl Descriptor {
+    fn new(meta: &'static RuleMeta) -> Self {
+        let body = doc_body(meta.doc);
+        let full = full_description(body);
+        Descriptor {
+            id: meta.id,
+            name: camel_case(meta.id),
+            short_description: Text::new(meta.summary()),
+            full_description: Text::new(if full.is_empty() {
+                meta.summary()
+            } else {
+                &full
+            }),
+            help: Help {
+                text: body.to_owned(),
+                markdown: body.to_owned(),
+            },
+            help_uri: format!("{INFORMATION_URI}/blob/main/rules/{}.md", meta.id),
+            default_configuration: Configuration {
+                level: level(meta.severity),
+            },
+            properties: RuleProperties {
+                tags: ["security"],
+                security_severity: security_severity(meta.severity),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: [&'static str; 1],
+    /// GitHub code scanning ranks alerts by this CVSS-like score (a string, by its docs).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    descriptor: Option<DescriptorReference>,
+}
+
+impl Notification {
+    fn input_error(error: &InputError) -> Self {
+        Notification {
+            level: "error",
+            message: Text::new(&error.message),
+            locations: [Location::new(&error.loc, None, "")],
+            descriptor: Some(DescriptorReference { id: INPUT_ERROR_ID }),
+        }
+    }
+
+    /// A skipped file: located at the file, without a region.
+    fn note(note: &Note) -> Self {
+        Notification {
+            level: "note",
+            message: Text::new(&note.message),
+            locations: [Location {
+                id: None,
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation::new(&note.path),
+                    region: None,
+                },
+                message: None,
+            }],
+            descriptor: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DescriptorReference {
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+impl<'a> SarifResult<'a> {
+    fn new(finding: &'a Finding) -> Self {
+        let message = match &finding.help {
+            Some(help) => format!("{}\n\nhelp: {help}", finding.message),
+            None => finding.message.clone(),
+        };
+        let related = finding
+            .related
+            .iter()
+            .zip(1..)
+            .map(|(label, id): (&Label, usize)| Location::new(&label.loc, Some(id), &label.text))
+            .collect();
+        SarifResult {
+            rule_id: finding.rule,
+            rule_index: RULES.iter().position(|r| r.meta().id == finding.rule),
+            level: level(finding.severity),
+            message: Text { text: message },
+            locations: [Location::new(
+                &finding.primary.loc,
+                None,
+                &finding.primary.text,
+            )],
+            related_locations: related,
+            partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(finding))]),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+impl Location {
+    fn new(loc: &Loc, id: Option<usize>, label: &str) -> Self {
+        let start = loc.start();
+        let end = loc.end();
+        let text = loc.text();
+        let snippet =
+            (!text.is_empty() && text.len() <= MAX_SNIPPET_BYTES).then(|| Text::new(text));
+        Location {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation::new(loc.file.path()),
+                region: Some(Region {
+                    start_line: start.line,
+                    start_column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    snippet,
+                }),
+            },
+            message: (!label.is_empty()).then(|| Text::new(label)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl ArtifactLocation {
+    /// A relative path becomes a URI relative to `%SRCROOT%` (the checkout, for code
+    /// scanning); an absolute one, which the user gave us, a `file:` URI.
+    fn new(path: &str) -> Self {
+        let path = path.replace('\\', "/");
+        let mut relative = path.as_str();
+        while let Some(rest) = relative.strip_prefix("./") {
+            relative = rest;
+        }
+        let drive = relative
+            .get(..3)
+            .filter(|d| d.as_bytes().first().is_some_and(u8::is_ascii_alphabetic))
+            .filter(|d| d.get(1..) == Some(":/"));
+        if let Some(drive) = drive {
+            let rest = relative.get(3..).unwrap_or("");
+            return ArtifactLocation {
+                uri: format!("file:///{drive}{}", percent_encode(rest)),
+                uri_base_id: None,
+            };
+        }
+        if relative.starts_with('/') {
+            return ArtifactLocation {
+                uri: format!("file://{}", percent_encode(relative)),
+                uri_base_id: None,
+            };
+        }
+        ArtifactLocation {
+            uri: percent_encode(relative),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        Text {
+            text: text.to_owned(),
+        }
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Note => "2.0",
+    }
+}
+
+/// `unauthenticated-route` → `UnauthenticatedRoute`.
+fn camel_case(id: &str) -> String {
+    id.split('-')
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+        })
+        .collect()
+}
+
+/// The rule doc without its `# id` title.
+fn doc_body(doc: &str) -> &str {
+    let doc = doc.trim_start();
+    let body = if doc.starts_with('#') {
+        doc.split_once('\n').map_or("", |(_, rest)| rest)
+    } else {
+        doc
+    };
+    body.trim()
+}
+
+/// The doc's introduction and its "Why ..." section: what the rule finds and why it matters,
+/// without the examples.
+fn full_description(body: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut keep = true;
+    for line in body.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            keep = heading.trim().to_ascii_lowercase().starts_with("why");
+            continue;
+        }
+        if keep {
+            kept.push(line);
+        }
+    }
+    let mut text = String::new();
+    for paragraph in kept.join("\n").split("\n\n") {
+        let paragraph = paragraph.trim();
+        if !paragraph.is_empty() {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(paragraph);
+        }
+    }
+    text
+}
+
+/// Identifies a finding across runs while the lines around it move: rule, file and subject
+/// (or the message, for a finding without a subject), hashed with 64-bit FNV-1a.
+pub fn fingerprint(finding: &Finding) -> String {
+    let what = if finding.subject.is_empty() {
+        &finding.message
+    } else {
+        &finding.subject
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [finding.rule, finding.primary.loc.file.path(), what] {
+        for &byte in part.as_bytes().iter().chain(&[0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (RFC 3986), so any path
+/// becomes a valid URI reference.
+fn percent_encode(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(char::from(byte));
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    uri
 }
