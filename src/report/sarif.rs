@@ -120,7 +120,8 @@ impl Descriptor {
             },
             help_uri: format!("{INFORMATION_URI}/blob/main/rules/{}.md", meta.id),
             default_configuration: Configuration {
-                level: level(meta.severity),
+                // Our severities are SARIF's level names.
+                level: meta.severity.as_str(),
             },
             properties: RuleProperties {
                 tags: ["security"],
@@ -228,7 +229,7 @@ impl<'a> SarifResult<'a> {
         SarifResult {
             rule_id: finding.rule,
             rule_index: RULES.iter().position(|r| r.meta().id == finding.rule),
-            level: level(finding.severity),
+            level: finding.severity.as_str(),
             message: Text { text: message },
             locations: [Location::new(
                 &finding.primary.loc,
@@ -345,14 +346,6 @@ impl Text {
         Text {
             text: text.to_owned(),
         }
-    }
-}
-
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
     }
 }
 
