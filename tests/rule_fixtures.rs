@@ -1,11 +1,14 @@
 //! The fixtures under `fixtures/<rule-id>/`: a `bad-*` file produces at least one finding of its
-//! rule, a `good-*` file none, and no fixture is unreadable.
+//! rule, a `good-*` file none, and no fixture is unreadable. Every fixture's human rendering is
+//! snapshotted (`tests/snapshots/rule_fixtures__<rule-id>__<file>.snap`), so a reviewer sees every
+//! span and label.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use gatelint::lint::{FileReport, lint_bytes};
+use gatelint::report::{Format, Report, render};
 use gatelint::rules::{self, Settings};
 
 /// Fixture folders that do not belong to a rule.
@@ -136,4 +139,25 @@ fn fixtures_behave_as_named() {
         }
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn fixture_renderings() {
+    let mut problems = Vec::new();
+    let fixtures = fixtures(&mut problems);
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+    for fixture in &fixtures {
+        let file = fixture.lint();
+        let mut report = Report {
+            findings: file.findings,
+            errors: file.errors,
+            notes: file.notes,
+            files_checked: usize::from(file.recognized),
+        };
+        report.sort();
+        let mut out = Vec::new();
+        render(&report, Format::Human, false, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        insta::assert_snapshot!(format!("{}__{}", fixture.rule, fixture.name), text);
+    }
 }
