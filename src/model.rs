@@ -108,6 +108,31 @@ impl<T> Resolved<T> {
         }
     }
 
+    /// Replace every known leaf by what `f` makes of it (which may itself branch).
+    pub fn and_then<U>(&self, f: &impl Fn(&T) -> Resolved<U>) -> Resolved<U> {
+        match self {
+            Resolved::Known(value) => f(value),
+            Resolved::Unknown => Resolved::Unknown,
+            Resolved::Conditional(branches) => Resolved::Conditional(
+                branches
+                    .iter()
+                    .map(|b| Branch {
+                        when: b.when.clone(),
+                        value: b.value.and_then(f),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The number of leaves, known or not.
+    pub fn leaf_count(&self) -> usize {
+        match self {
+            Resolved::Known(_) | Resolved::Unknown => 1,
+            Resolved::Conditional(branches) => branches.iter().map(|b| b.value.leaf_count()).sum(),
+        }
+    }
+
     pub fn map<U>(&self, f: impl Fn(&T) -> U + Copy) -> Resolved<U> {
         match self {
             Resolved::Known(value) => Resolved::Known(f(value)),

@@ -1,5 +1,6 @@
 //! Format views and their lowering into the gateway model.
 
+pub mod cloudformation;
 pub mod openapi;
 
 use crate::model::{DuplicateKey, Workspace};
@@ -20,7 +21,8 @@ pub fn classify(doc: &Document) -> Option<DocumentKind> {
     if root.get("swagger").is_some() || root.get("openapi").is_some() {
         return Some(DocumentKind::OpenApi);
     }
-    None
+    let template = cloudformation::Template::new(root)?;
+    Some(if template.is_sam() { DocumentKind::Sam } else { DocumentKind::CloudFormation })
 }
 
 /// Lower one recognised document into `workspace`. Problems that make (part of) the document
@@ -32,7 +34,11 @@ pub fn lower(doc: &Document, kind: DocumentKind, workspace: &mut Workspace, erro
             Some(Err((loc, message))) => errors.push(InputError { loc, message }),
             None => {}
         },
-        DocumentKind::CloudFormation | DocumentKind::Sam => {}
+        DocumentKind::CloudFormation | DocumentKind::Sam => {
+            if let Some(template) = cloudformation::Template::new(doc.root()) {
+                cloudformation::lower(&template, workspace, errors);
+            }
+        }
     }
     collect_duplicate_keys(doc, workspace);
 }

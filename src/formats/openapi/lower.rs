@@ -27,7 +27,10 @@ pub fn lower_document(spec: Spec<'_>, workspace: &mut Workspace, errors: &mut Ve
     let kind = if looks_like_http_api(spec) { ApiKind::Http } else { ApiKind::Rest };
     let mut api = Api::new(name, kind, origin);
     api.aws = spec.is_aws();
-    lower_into(&mut api, spec, errors);
+    // A standalone document is held to the OpenAPI specification; a template's inline body is
+    // judged by API Gateway's importer, which accepts what SAM itself generates.
+    validate::check(spec, errors);
+    lower_into(&mut api, spec);
     workspace.apis.push(api);
 }
 
@@ -49,8 +52,7 @@ fn looks_like_http_api(spec: Spec<'_>) -> bool {
 
 /// Lower `spec`'s schemes, routes and servers into `api` (whose `aws` flag says whether an API
 /// key counts as authentication).
-pub fn lower_into(api: &mut Api, spec: Spec<'_>, errors: &mut Vec<InputError>) {
-    validate::check(spec, errors);
+pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
     let default_ttl = if api.kind == ApiKind::Rest { REST_DEFAULT_AUTHORIZER_TTL } else { 0 };
     let mut identifies_only = HashMap::new();
     for (name, scheme) in spec.security_schemes() {

@@ -1,0 +1,161 @@
+//! The template view: parameters, conditions, mappings and resources, indexed once.
+
+use std::collections::HashMap;
+
+use crate::syntax::{Loc, NodeRef};
+
+/// The transform that makes a template SAM.
+pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+
+/// A CloudFormation (or SAM) template.
+pub struct Template<'a> {
+    pub root: NodeRef<'a>,
+    parameters: HashMap<&'a str, Parameter<'a>>,
+    conditions: HashMap<&'a str, NodeRef<'a>>,
+    mappings: Option<NodeRef<'a>>,
+    resources: Vec<Resource<'a>>,
+    index: HashMap<&'a str, usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Parameter<'a> {
+    pub name: NodeRef<'a>,
+    pub default: Option<NodeRef<'a>>,
+}
+
+/// One entry under `Resources`.
+#[derive(Clone, Copy, Debug)]
+pub struct Resource<'a> {
+    /// The logical id.
+    pub id: &'a str,
+    /// The logical id's key node: where findings about the resource point.
+    pub key: NodeRef<'a>,
+    pub node: NodeRef<'a>,
+    /// `Type`, e.g. `AWS::ApiGateway::Method`.
+    pub kind: &'a str,
+}
+
+impl<'a> Resource<'a> {
+    pub fn loc(self) -> Loc {
+        self.key.loc()
+    }
+
+    pub fn properties(self) -> Option<NodeRef<'a>> {
+        self.node.get("Properties")
+    }
+
+    pub fn property(self, name: &str) -> Option<NodeRef<'a>> {
+        self.properties()?.get(name)
+    }
+
+    /// The property's key node, for pointing at `Name:` rather than its value.
+    pub fn property_key(self, name: &str) -> Option<NodeRef<'a>> {
+        self.properties()?.entry(name).map(|(key, _)| key)
+    }
+
+    /// `DependsOn` as a list of logical ids (it may be a string or a list).
+    pub fn depends_on(self) -> Vec<&'a str> {
+        match self.node.get("DependsOn") {
+            Some(node) if node.is_seq() => node.items().filter_map(NodeRef::as_str).collect(),
+            Some(node) => node.as_str().into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The resource-level `Condition`, if any.
+    pub fn condition(self) -> Option<&'a str> {
+        self.node.get("Condition").and_then(NodeRef::as_str)
+    }
+
+    pub fn metadata(self) -> Option<NodeRef<'a>> {
+        self.node.get("Metadata")
+    }
+}
+
+impl<'a> Template<'a> {
+    /// Index `root` as a template; `None` when it is not one (no `Resources` mapping with
+    /// typed resources and no `AWSTemplateFormatVersion`).
+    pub fn new(root: NodeRef<'a>) -> Option<Template<'a>> {
+        let resources_node = root.get("Resources").filter(|r| r.is_map());
+        let typed = resources_node.is_some_and(|r| {
+            r.entries().any(|(_, res)| {
+                res.get("Type")
+                    .and_then(NodeRef::as_str)
+                    .is_some_and(|t| t.contains("::"))
+            })
+        });
+        if !typed && root.get("AWSTemplateFormatVersion").is_none() {
+            return None;
+        }
+        let mut resources = Vec::new();
+        let mut index = HashMap::new();
+        for (key, node) in resources_node.into_iter().flat_map(NodeRef::entries) {
+            let Some(id) = key.as_str() else { continue };
+            let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
+            // A repeated logical id: the last one wins, as with any duplicate key.
+            index.insert(id, resources.len());
+            resources.push(Resource { id, key, node, kind });
+        }
+        let parameters = root
+            .get("Parameters")
+            .into_iter()
+            .flat_map(NodeRef::entries)
+            .filter_map(|(name, param)| {
+                Some((
+                    name.as_str()?,
+                    Parameter {
+                        name,
+                        default: param.get("Default"),
+                    },
+                ))
+            })
+            .collect();
+        let conditions = root
+            .get("Conditions")
+            .into_iter()
+            .flat_map(NodeRef::entries)
+            .filter_map(|(name, condition)| Some((name.as_str()?, condition)))
+            .collect();
+        Some(Template {
+            root,
+            parameters,
+            conditions,
+            mappings: root.get("Mappings"),
+            resources,
+            index,
+        })
+    }
+
+    /// Whether the template declares the SAM transform (as a string or in a list).
+    pub fn is_sam(&self) -> bool {
+        match self.root.get("Transform") {
+            Some(t) if t.is_seq() => t.items().any(|i| i.as_str() == Some(SAM_TRANSFORM)),
+            Some(t) => t.as_str() == Some(SAM_TRANSFORM),
+            None => false,
+        }
+    }
+
+    pub fn resources(&self) -> &[Resource<'a>] {
+        &self.resources
+    }
+
+    pub fn resources_of(&self, kind: &'a str) -> impl Iterator<Item = Resource<'a>> + '_ {
+        self.resources.iter().copied().filter(move |r| r.kind == kind)
+    }
+
+    pub fn resource(&self, id: &str) -> Option<Resource<'a>> {
+        self.index.get(id).and_then(|&i| self.resources.get(i)).copied()
+    }
+
+    pub fn parameter(&self, name: &str) -> Option<Parameter<'a>> {
+        self.parameters.get(name).copied()
+    }
+
+    pub fn condition(&self, name: &str) -> Option<NodeRef<'a>> {
+        self.conditions.get(name).copied()
+    }
+
+    pub fn mappings(&self) -> Option<NodeRef<'a>> {
+        self.mappings
+    }
+}
