@@ -43,6 +43,20 @@ pub fn lower(doc: &Document, kind: DocumentKind, workspace: &mut Workspace, erro
     collect_duplicate_keys(doc, workspace);
 }
 
+/// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
+/// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
+pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+    let entries: Vec<_> = map.entries().collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut distinct: Vec<_> = entries
+        .into_iter()
+        .rev()
+        .filter(|(key, _)| key.as_str().is_none_or(|k| seen.insert(k)))
+        .collect();
+    distinct.reverse();
+    distinct
+}
+
 /// Every key that appears twice in one mapping, anywhere in the document.
 fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
     let mut stack = vec![&doc.root];

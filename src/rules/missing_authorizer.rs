@@ -18,21 +18,26 @@ impl Rule for MissingAuthorizer {
                     if defined.contains(reference.name.as_str()) {
                         continue;
                     }
-                    let message = format!(
-                        "{} on {} requires `{}`, which {} does not define",
-                        route.describe(),
-                        api.display,
-                        reference.name,
-                        api.display
-                    );
+                    let message = if reference.name.is_empty() {
+                        format!("{} on {} asks for an authorizer but names none", route.describe(), api.display)
+                    } else {
+                        format!(
+                            "{} on {} requires `{}`, which {} does not define",
+                            route.describe(),
+                            api.display,
+                            reference.name,
+                            api.display
+                        )
+                    };
                     findings.push(
                         Finding::new(self.meta(), reference.origin.clone(), message)
                             .label("not a defined authorizer or security scheme")
                             .related(route.origin.clone(), "the route")
                             .subject(format!("{} {} {}", api.name, route.describe(), reference.name))
                             .help(
-                                "define the authorizer or security scheme, or fix the name: API Gateway \
-                                 ignores a requirement it cannot resolve, so the route is public",
+                                "define the authorizer or security scheme on the same API, or fix the \
+                                 reference: a route whose authorizer does not resolve fails to deploy or \
+                                 is not protected the way it reads",
                             ),
                     );
                 }

@@ -65,10 +65,20 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
     if let Some(security) = spec.root.entry("security") {
         api.default_auth_origin = Some(security.0.loc());
     }
+    // A scheme that is a `$ref` to another uses that other one too.
+    let aliases: HashMap<&str, &str> = spec
+        .root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .or_else(|| spec.root.get("securityDefinitions"))
+        .into_iter()
+        .flat_map(NodeRef::entries)
+        .filter_map(|(name, scheme)| Some((name.as_str()?, spec.scheme_alias(scheme)?)))
+        .collect();
     lower_servers(api, spec, spec.root, None);
     for operation in spec.operations() {
         let (auth, auth_origin, api_key_required) = operation_auth(spec, operation.node, &identifies_only);
-        let references = security_references(spec, operation.node);
+        let references = security_references(spec, operation.node, &aliases, &identifies_only);
         let integration = operation.node.get("x-amazon-apigateway-integration");
         let mock = integration
             .and_then(|i| i.get("type"))
@@ -123,7 +133,7 @@ fn operation_auth(
     }
     let mut uses = Vec::new();
     let mut every_requirement_has_key = true;
-    let mut all_key_only = true;
+    let mut some_key_only = false;
     for requirement in security.items() {
         let mut has_key = false;
         let mut authenticates = Vec::new();
@@ -140,28 +150,40 @@ fn operation_auth(
             }
         }
         every_requirement_has_key &= has_key;
-        all_key_only &= authenticates.is_empty();
+        // Requirements are alternatives: a caller may pick the weakest one.
+        some_key_only |= authenticates.is_empty();
         uses.extend(authenticates);
     }
-    let auth = if all_key_only { Auth::ApiKeyOnly } else { Auth::Authorizers(uses) };
+    let auth = if some_key_only { Auth::ApiKeyOnly } else { Auth::Authorizers(uses) };
     (Resolved::Known(auth), Some(security.loc()), Resolved::Known(every_requirement_has_key))
 }
 
 /// Every scheme name in the operation's effective `security`.
-fn security_references(spec: Spec<'_>, operation: NodeRef<'_>) -> Vec<AuthorizerUse> {
+fn security_references(
+    spec: Spec<'_>,
+    operation: NodeRef<'_>,
+    aliases: &HashMap<&str, &str>,
+    defined: &HashMap<String, bool>,
+) -> Vec<AuthorizerUse> {
     let security = operation.get("security").or_else(|| spec.root.get("security"));
-    security
-        .into_iter()
-        .flat_map(NodeRef::items)
-        .flat_map(NodeRef::entries)
-        .filter_map(|(name, scopes)| {
-            Some(AuthorizerUse {
-                name: name.as_str()?.to_owned(),
-                scopes: scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect(),
+    let mut references = Vec::new();
+    for (name, scopes) in security.into_iter().flat_map(NodeRef::items).flat_map(NodeRef::entries) {
+        let Some(mut text) = name.as_str() else { continue };
+        let scopes: Vec<String> = scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect();
+        // Follow aliases (bounded: a cycle of aliases is not a scheme anyway).
+        for _ in 0..8 {
+            references.push(AuthorizerUse {
+                name: text.to_owned(),
+                scopes: scopes.clone(),
                 origin: name.loc(),
-            })
-        })
-        .collect()
+            });
+            match aliases.get(text) {
+                Some(target) if *target != text && defined.contains_key(*target) => text = target,
+                _ => break,
+            }
+        }
+    }
+    references
 }
 
 fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Version, default_ttl: u64) -> Authorizer {

@@ -126,6 +126,17 @@ impl<'a> Spec<'a> {
         Ok(node)
     }
 
+    /// The scheme name a security scheme definition aliases through a local `$ref`
+    /// (`legacy: {$ref: '#/components/securitySchemes/sso'}` → `sso`).
+    pub fn scheme_alias(self, scheme: NodeRef<'a>) -> Option<&'a str> {
+        let reference = scheme.get("$ref")?.as_str()?;
+        let prefix = match self.version {
+            Version::Swagger2 => "#/securityDefinitions/",
+            Version::OpenApi30 | Version::OpenApi31 => "#/components/securitySchemes/",
+        };
+        reference.strip_prefix(prefix)
+    }
+
     /// The security scheme definitions: (name key, resolved scheme).
     pub fn security_schemes(self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
         let container = match self.version {
@@ -136,7 +147,7 @@ impl<'a> Spec<'a> {
         };
         container
             .into_iter()
-            .flat_map(NodeRef::entries)
+            .flat_map(crate::formats::distinct_entries)
             .filter_map(|(name, scheme)| Some((name, self.resolve_or_none(scheme)?)))
             .collect()
     }
@@ -147,13 +158,13 @@ impl<'a> Spec<'a> {
         let Some(paths) = self.root.get("paths") else {
             return operations;
         };
-        for (path_key, item) in paths.entries() {
+        for (path_key, item) in crate::formats::distinct_entries(paths) {
             let Some(path) = path_key.as_str() else { continue };
             if !path.starts_with('/') {
                 continue; // `x-` extensions among the paths
             }
             let Some(item) = self.resolve_or_none(item) else { continue };
-            for (method_key, operation) in item.entries() {
+            for (method_key, operation) in crate::formats::distinct_entries(item) {
                 let Some(method) = method_key.as_str().and_then(operation_method) else {
                     continue;
                 };
