@@ -375,6 +375,16 @@ pub enum ReadError {
     },
 }
 
+impl ReadError {
+    fn io(path: &str, err: &io::Error) -> Self {
+        ReadError::Io {
+            path: path.to_owned(),
+            kind: err.kind(),
+            message: err.to_string(),
+        }
+    }
+}
+
 fn describe_len(len: Option<u64>) -> String {
     match len {
         Some(len) => format!("{len} bytes"),
@@ -387,11 +397,7 @@ fn describe_len(len: Option<u64>) -> String {
 /// can make it hold more than `max_file_size + 1` bytes. Inputs are only ever opened for reading.
 pub fn read_input(input: &Input, max_file_size: u64) -> Result<Vec<u8>, ReadError> {
     let path = input.display.as_str();
-    let io_error = |err: io::Error| ReadError::Io {
-        path: path.to_owned(),
-        kind: err.kind(),
-        message: err.to_string(),
-    };
+    let io_error = |err| ReadError::io(path, &err);
     match &input.source {
         InputSource::Stdin => read_capped(io::stdin().lock(), 0, path, max_file_size),
         InputSource::File(file_path) => {
@@ -421,11 +427,7 @@ fn read_capped(
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|err| ReadError::Io {
-            path: path.to_owned(),
-            kind: err.kind(),
-            message: err.to_string(),
-        })?;
+        .map_err(|err| ReadError::io(path, &err))?;
     if u64::try_from(bytes.len()).map_or(true, |read| read > limit) {
         return Err(ReadError::TooLarge {
             path: path.to_owned(),
