@@ -125,7 +125,11 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let discovery = discover::discover(
         &paths,
         &DiscoverOptions {
@@ -153,7 +157,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     report::render(&report, args.format, color, out)?;
     Ok(exit_code(&report, args.fail_on))
@@ -173,7 +179,13 @@ fn list_rules(out: &mut dyn Write) -> io::Result<u8> {
     let width = RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
     for rule in RULES {
         let meta = rule.meta();
-        writeln!(out, "{:width$}  {:7}  {}", meta.id, meta.severity.as_str(), meta.summary())?;
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            meta.id,
+            meta.severity.as_str(),
+            meta.summary()
+        )?;
     }
     Ok(EXIT_CLEAN)
 }
@@ -186,7 +198,11 @@ fn explain(id: &str, out: &mut dyn Write) -> io::Result<u8> {
         }
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
-            let _ = writeln!(io::stderr(), "gatelint: no rule `{id}`; the rules are: {}", known.join(", "));
+            let _ = writeln!(
+                io::stderr(),
+                "gatelint: no rule `{id}`; the rules are: {}",
+                known.join(", ")
+            );
             Ok(EXIT_ERROR)
         }
     }

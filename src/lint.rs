@@ -68,7 +68,9 @@ pub fn analyze(path: &str, bytes: Vec<u8>) -> Analysis {
     let mut workspace = Workspace::default();
     let mut documents = Vec::new();
     for doc in parsed {
-        let Some(kind) = formats::classify(&doc) else { continue };
+        let Some(kind) = formats::classify(&doc) else {
+            continue;
+        };
         formats::lower(&doc, kind, &mut workspace, &mut errors);
         if let Some(span) = doc.alias_budget_exhausted() {
             errors.push(InputError {
@@ -141,7 +143,10 @@ impl Default for LintOptions {
 
 /// Lint every input in parallel; the report comes back sorted into its one stable order.
 pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
-    let reports: Vec<FileReport> = inputs.par_iter().map(|input| lint_input(input, options)).collect();
+    let reports: Vec<FileReport> = inputs
+        .par_iter()
+        .map(|input| lint_input(input, options))
+        .collect();
     let mut report = Report::default();
     for file in reports {
         report.files_checked += usize::from(file.recognized);

@@ -22,12 +22,21 @@ pub fn classify(doc: &Document) -> Option<DocumentKind> {
         return Some(DocumentKind::OpenApi);
     }
     let template = cloudformation::Template::new(root)?;
-    Some(if template.is_sam() { DocumentKind::Sam } else { DocumentKind::CloudFormation })
+    Some(if template.is_sam() {
+        DocumentKind::Sam
+    } else {
+        DocumentKind::CloudFormation
+    })
 }
 
 /// Lower one recognised document into `workspace`. Problems that make (part of) the document
 /// unreadable become located input errors; everything else is the rules' business.
-pub fn lower(doc: &Document, kind: DocumentKind, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+pub fn lower(
+    doc: &Document,
+    kind: DocumentKind,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
     match kind {
         DocumentKind::OpenApi => match openapi::Spec::detect(doc.root()) {
             Some(Ok(spec)) => openapi::lower_document(spec, workspace, errors),
@@ -62,17 +71,18 @@ fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
     let mut stack = vec![&doc.root];
     while let Some(node) = stack.pop() {
         if let NodeKind::Map(entries) = &node.kind {
-            let mut seen: std::collections::HashMap<&str, &crate::syntax::Node> = std::collections::HashMap::new();
+            let mut seen: std::collections::HashMap<&str, &crate::syntax::Node> =
+                std::collections::HashMap::new();
             for entry in entries.iter() {
                 let key = NodeRef::new(doc, &entry.key);
-                if let Some(text) = key.as_str() {
-                    if let Some(first) = seen.insert(text, &entry.key) {
-                        workspace.duplicate_keys.push(DuplicateKey {
-                            key: text.to_owned(),
-                            first: doc.loc(first.span),
-                            repeated: key.loc(),
-                        });
-                    }
+                if let Some(text) = key.as_str()
+                    && let Some(first) = seen.insert(text, &entry.key)
+                {
+                    workspace.duplicate_keys.push(DuplicateKey {
+                        key: text.to_owned(),
+                        first: doc.loc(first.span),
+                        repeated: key.loc(),
+                    });
                 }
             }
         }

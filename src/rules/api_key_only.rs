@@ -24,7 +24,10 @@ impl Rule for ApiKeyOnly {
                         api.display,
                         describe_conditions(&when)
                     );
-                    let primary = route.auth_origin.clone().unwrap_or_else(|| route.origin.clone());
+                    let primary = route
+                        .auth_origin
+                        .clone()
+                        .unwrap_or_else(|| route.origin.clone());
                     findings.push(
                         Finding::new(self.meta(), primary, message)
                             .label("only an API key is required")

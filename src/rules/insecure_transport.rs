@@ -11,7 +11,9 @@ impl Rule for InsecureTransport {
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
             for server in &api.servers {
-                let Some(host) = plain_text_host(&server.url) else { continue };
+                let Some(host) = plain_text_host(&server.url) else {
+                    continue;
+                };
                 if is_local(host) {
                     continue;
                 }
@@ -32,7 +34,10 @@ impl Rule for InsecureTransport {
                 if !policy.eq_ignore_ascii_case("TLS_1_0") {
                     continue;
                 }
-                let at = domain.security_policy_origin.clone().unwrap_or_else(|| domain.origin.clone());
+                let at = domain
+                    .security_policy_origin
+                    .clone()
+                    .unwrap_or_else(|| domain.origin.clone());
                 findings.push(
                     Finding::new(
                         self.meta(),
@@ -87,7 +92,10 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert_eq!(plain_text_host("http://api.example.com/v1"), Some("api.example.com"));
+        assert_eq!(
+            plain_text_host("http://api.example.com/v1"),
+            Some("api.example.com")
+        );
         assert_eq!(plain_text_host("HTTP://x:8080"), Some("x"));
         assert_eq!(plain_text_host("http://[::1]:80/"), Some("::1"));
         assert_eq!(plain_text_host("https://x"), None);

@@ -16,7 +16,10 @@ impl Rule for LongAuthorizerCache {
                     if *ttl <= limit {
                         continue;
                     }
-                    let at = authorizer.cache_ttl_origin.clone().unwrap_or_else(|| authorizer.origin.clone());
+                    let at = authorizer
+                        .cache_ttl_origin
+                        .clone()
+                        .unwrap_or_else(|| authorizer.origin.clone());
                     findings.push(
                         Finding::new(
                             self.meta(),

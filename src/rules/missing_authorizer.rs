@@ -19,7 +19,11 @@ impl Rule for MissingAuthorizer {
                         continue;
                     }
                     let message = if reference.name.is_empty() {
-                        format!("{} on {} asks for an authorizer but names none", route.describe(), api.display)
+                        format!(
+                            "{} on {} asks for an authorizer but names none",
+                            route.describe(),
+                            api.display
+                        )
                     } else {
                         format!(
                             "{} on {} requires `{}`, which {} does not define",

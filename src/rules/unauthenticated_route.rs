@@ -1,4 +1,6 @@
-use crate::model::{Api, Auth, EndpointType, OpenBecause, Resolved, Route, Workspace, describe_conditions};
+use crate::model::{
+    Api, Auth, EndpointType, OpenBecause, Resolved, Route, Workspace, describe_conditions,
+};
 use crate::report::{Finding, Severity};
 
 use super::{Rule, Settings, rule_meta};
@@ -18,7 +20,12 @@ impl Rule for UnauthenticatedRoute {
                 }
                 for (when, auth) in route.auth.branches() {
                     if let Auth::Open(because) = auth {
-                        findings.push(self.finding(api, route, *because, &describe_conditions(&when)));
+                        findings.push(self.finding(
+                            api,
+                            route,
+                            *because,
+                            &describe_conditions(&when),
+                        ));
                     }
                 }
             }
@@ -29,14 +36,25 @@ impl Rule for UnauthenticatedRoute {
 impl UnauthenticatedRoute {
     fn finding(&self, api: &Api, route: &Route, because: OpenBecause, when: &str) -> Finding {
         let private = api.endpoint == Resolved::Known(EndpointType::Private);
-        let mut message = format!("{} on {} can be called without credentials{when}", route.describe(), api.display);
+        let mut message = format!(
+            "{} on {} can be called without credentials{when}",
+            route.describe(),
+            api.display
+        );
         if private {
             message.push_str(" (the API is PRIVATE: reachable only through a VPC endpoint)");
         }
         let (primary, label) = match (&route.auth_origin, because) {
-            (Some(origin), OpenBecause::Disabled) => (origin.clone(), "authentication is switched off here"),
-            (Some(origin), OpenBecause::Missing) => (origin.clone(), "no authentication is required here"),
-            (None, _) => (route.origin.clone(), "no authentication is declared for this route"),
+            (Some(origin), OpenBecause::Disabled) => {
+                (origin.clone(), "authentication is switched off here")
+            }
+            (Some(origin), OpenBecause::Missing) => {
+                (origin.clone(), "no authentication is required here")
+            }
+            (None, _) => (
+                route.origin.clone(),
+                "no authentication is declared for this route",
+            ),
         };
         let mut finding = Finding::new(self.meta(), primary, message)
             .label(label)

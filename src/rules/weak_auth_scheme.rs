@@ -16,18 +16,26 @@ impl Rule for WeakAuthScheme {
                     AuthorizerKind::Http { scheme } => match scheme.as_str() {
                         "basic" => Some("sends a reusable password with every request"),
                         "digest" => Some("relies on MD5 and a shared password"),
-                        "negotiate" => Some("depends on Kerberos/NTLM, which does not belong on a public API"),
+                        "negotiate" => {
+                            Some("depends on Kerberos/NTLM, which does not belong on a public API")
+                        }
                         "oauth" => Some("is OAuth 1, which is deprecated"),
                         _ => None,
                     },
                     AuthorizerKind::ApiKey {
                         location: ApiKeyLocation::Query,
-                    } => Some("puts the key in the query string, where logs, proxies and browser history keep it"),
+                    } => Some(
+                        "puts the key in the query string, where logs, proxies and browser history keep it",
+                    ),
                     AuthorizerKind::OAuth2 { flows } => {
                         for flow in flows {
                             let reason = match flow.kind {
-                                OAuthFlowKind::Implicit => "the implicit flow returns tokens in the URL",
-                                OAuthFlowKind::Password => "the password flow hands the user's password to the client",
+                                OAuthFlowKind::Implicit => {
+                                    "the implicit flow returns tokens in the URL"
+                                }
+                                OAuthFlowKind::Password => {
+                                    "the password flow hands the user's password to the client"
+                                }
                                 _ => continue,
                             };
                             findings.push(

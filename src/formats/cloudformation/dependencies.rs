@@ -48,7 +48,10 @@ fn collect_references<'a>(node: NodeRef<'a>, out: &mut Vec<&'a str>) {
         match intrinsic(node) {
             Some(Intrinsic::Ref(name)) => out.push(name),
             Some(Intrinsic::GetAtt { resource, .. }) => out.push(resource),
-            Some(Intrinsic::Sub { template, variables }) => {
+            Some(Intrinsic::Sub {
+                template,
+                variables,
+            }) => {
                 if let Some(text) = template.as_str() {
                     sub_references(text, out);
                 }

@@ -92,12 +92,14 @@ impl<'t, 'a> Evaluator<'t, 'a> {
 
     /// A boolean property, in any of the spellings CloudFormation accepts.
     pub fn boolean(&self, node: Option<NodeRef<'a>>) -> Resolved<Option<bool>> {
-        self.string(node).and_then(&|s| match s.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None => Resolved::Known(None),
-            Some("true") => Resolved::Known(Some(true)),
-            Some("false") => Resolved::Known(Some(false)),
-            Some(_) => Resolved::Unknown,
-        })
+        self.string(node).and_then(
+            &|s| match s.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None => Resolved::Known(None),
+                Some("true") => Resolved::Known(Some(true)),
+                Some("false") => Resolved::Known(Some(false)),
+                Some(_) => Resolved::Unknown,
+            },
+        )
     }
 
     /// A non-negative whole number property.
@@ -116,7 +118,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         self.eval_opt(node).and_then(&|v| match v {
             None => Resolved::Known(None),
             Some(Value::Ref(id)) => Resolved::Known(Some(Target::Resource(id))),
-            Some(Value::GetAtt(id, attribute)) => Resolved::Known(Some(Target::Attribute(id, attribute.clone()))),
+            Some(Value::GetAtt(id, attribute)) => {
+                Resolved::Known(Some(Target::Attribute(id, attribute.clone())))
+            }
             // A literal id or an imported one: not a resource of this template.
             Some(_) => Resolved::Unknown,
         })
@@ -129,7 +133,13 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             Some(Value::List(items)) => Resolved::Known(items.clone()),
             Some(Value::Node(seq)) if seq.is_seq() => {
                 let items: Vec<Resolved<Value<'a>>> = seq.items().map(|i| self.eval(i)).collect();
-                combine(items).map(|values| values.iter().filter(|v| !matches!(v, Value::Absent)).cloned().collect())
+                combine(items).map(|values| {
+                    values
+                        .iter()
+                        .filter(|v| !matches!(v, Value::Absent))
+                        .cloned()
+                        .collect()
+                })
             }
             Some(single) => Resolved::Known(vec![single.clone()]),
         })
@@ -149,7 +159,10 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         let next = depth + 1;
         let result = match function {
             Intrinsic::Ref(name) => self.reference(name, next),
-            Intrinsic::GetAtt { resource, attribute } => match self.template.resource(resource) {
+            Intrinsic::GetAtt {
+                resource,
+                attribute,
+            } => match self.template.resource(resource) {
                 Some(_) => Resolved::Known(Value::GetAtt(resource, attribute)),
                 None => Resolved::Unknown,
             },
@@ -173,7 +186,10 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                     value: self.eval_at(otherwise, next),
                 },
             ]),
-            Intrinsic::Sub { template, variables } => self.sub(template, variables, next),
+            Intrinsic::Sub {
+                template,
+                variables,
+            } => self.sub(template, variables, next),
             Intrinsic::Join { delimiter, items } => {
                 let delimiter = self.eval_at(delimiter, next);
                 let parts = self.list_at(items, next);
@@ -182,15 +198,23 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 };
                 parts.and_then(&|parts| {
                     let strings: Option<Vec<&str>> = parts.iter().map(Value::as_str).collect();
-                    strings.map_or(Resolved::Unknown, |s| Resolved::Known(Value::Str(Cow::Owned(s.join(&delimiter)))))
+                    strings.map_or(Resolved::Unknown, |s| {
+                        Resolved::Known(Value::Str(Cow::Owned(s.join(&delimiter))))
+                    })
                 })
             }
             Intrinsic::FindInMap { map, top, second } => {
-                let keys = combine(vec![self.eval_at(map, next), self.eval_at(top, next), self.eval_at(second, next)]);
+                let keys = combine(vec![
+                    self.eval_at(map, next),
+                    self.eval_at(top, next),
+                    self.eval_at(second, next),
+                ]);
                 keys.and_then(&|keys| {
                     let names: Option<Vec<&str>> = keys.iter().map(Value::as_str).collect();
                     let found = names.and_then(|n| {
-                        let [map, top, second] = n.as_slice() else { return None };
+                        let [map, top, second] = n.as_slice() else {
+                            return None;
+                        };
                         self.template.mappings()?.get(map)?.get(top)?.get(second)
                     });
                     found.map_or(Resolved::Unknown, |node| self.eval_at(node, next))
@@ -199,19 +223,31 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             Intrinsic::Select { index, list } => {
                 let index = self.eval_at(index, next);
                 let items = self.list_at(list, next);
-                let Some(position) = index.known().and_then(Value::as_str).and_then(|s| s.trim().parse::<usize>().ok())
+                let Some(position) = index
+                    .known()
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.trim().parse::<usize>().ok())
                 else {
                     return Resolved::Unknown;
                 };
-                items.and_then(&|items| items.get(position).cloned().map_or(Resolved::Unknown, Resolved::Known))
+                items.and_then(&|items| {
+                    items
+                        .get(position)
+                        .cloned()
+                        .map_or(Resolved::Unknown, Resolved::Known)
+                })
             }
             Intrinsic::Split { delimiter, source } => {
                 let delimiter = self.eval_at(delimiter, next);
                 let source = self.eval_at(source, next);
                 match (delimiter.known(), source) {
-                    (Some(Value::Str(d)), Resolved::Known(Value::Str(s))) if !d.is_empty() => Resolved::Known(
-                        Value::List(s.split(d.as_ref()).map(|p| Value::Str(Cow::Owned(p.to_owned()))).collect()),
-                    ),
+                    (Some(Value::Str(d)), Resolved::Known(Value::Str(s))) if !d.is_empty() => {
+                        Resolved::Known(Value::List(
+                            s.split(d.as_ref())
+                                .map(|p| Value::Str(Cow::Owned(p.to_owned())))
+                                .collect(),
+                        ))
+                    }
                     _ => Resolved::Unknown,
                 }
             }
@@ -225,15 +261,24 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             | Intrinsic::Condition(_)
             | Intrinsic::Opaque(_) => Resolved::Unknown,
         };
-        if result.leaf_count() > MAX_BRANCHES { Resolved::Unknown } else { result }
+        if result.leaf_count() > MAX_BRANCHES {
+            Resolved::Unknown
+        } else {
+            result
+        }
     }
 
     fn list_at(&self, node: NodeRef<'a>, depth: usize) -> Resolved<Vec<Value<'a>>> {
         self.eval_at(node, depth).and_then(&|v| match v {
             Value::List(items) => Resolved::Known(items.clone()),
             Value::Node(seq) if seq.is_seq() => {
-                combine(seq.items().map(|i| self.eval_at(i, depth + 1)).collect())
-                    .map(|values| values.iter().filter(|v| !matches!(v, Value::Absent)).cloned().collect())
+                combine(seq.items().map(|i| self.eval_at(i, depth + 1)).collect()).map(|values| {
+                    values
+                        .iter()
+                        .filter(|v| !matches!(v, Value::Absent))
+                        .cloned()
+                        .collect()
+                })
             }
             _ => Resolved::Unknown,
         })
@@ -244,7 +289,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             return Resolved::Known(Value::Absent);
         }
         if let Some(parameter) = self.template.parameter(name) {
-            return parameter.default.map_or(Resolved::Unknown, |d| self.eval_at(d, depth));
+            return parameter
+                .default
+                .map_or(Resolved::Unknown, |d| self.eval_at(d, depth));
         }
         if self.template.resource(name).is_some() {
             return Resolved::Known(Value::Ref(name));
@@ -254,7 +301,12 @@ impl<'t, 'a> Evaluator<'t, 'a> {
     }
 
     /// `Fn::Sub`: substitute `${Name}` where the name is a known variable or parameter.
-    fn sub(&self, template: NodeRef<'a>, variables: Option<NodeRef<'a>>, depth: usize) -> Resolved<Value<'a>> {
+    fn sub(
+        &self,
+        template: NodeRef<'a>,
+        variables: Option<NodeRef<'a>>,
+        depth: usize,
+    ) -> Resolved<Value<'a>> {
         let Some(text) = template.as_str() else {
             return Resolved::Unknown;
         };
@@ -280,7 +332,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 Some(node) => self.eval_at(node, depth + 1),
                 None if name.contains('.') => Resolved::Unknown,
                 None => match self.template.parameter(name) {
-                    Some(p) => p.default.map_or(Resolved::Unknown, |d| self.eval_at(d, depth + 1)),
+                    Some(p) => p
+                        .default
+                        .map_or(Resolved::Unknown, |d| self.eval_at(d, depth + 1)),
                     None => Resolved::Unknown,
                 },
             };
@@ -296,13 +350,15 @@ impl<'t, 'a> Evaluator<'t, 'a> {
 
 /// All combinations of the parts' branches, as one conditional list.
 fn combine<T: Clone>(parts: Vec<Resolved<T>>) -> Resolved<Vec<T>> {
-    parts.into_iter().fold(Resolved::Known(Vec::new()), |acc, part| {
-        acc.and_then(&|done: &Vec<T>| {
-            part.map(|value| {
-                let mut next = done.clone();
-                next.push(value.clone());
-                next
+    parts
+        .into_iter()
+        .fold(Resolved::Known(Vec::new()), |acc, part| {
+            acc.and_then(&|done: &Vec<T>| {
+                part.map(|value| {
+                    let mut next = done.clone();
+                    next.push(value.clone());
+                    next
+                })
             })
         })
-    })
 }

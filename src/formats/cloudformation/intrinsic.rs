@@ -7,14 +7,37 @@ use crate::syntax::NodeRef;
 #[derive(Clone, Debug)]
 pub enum Intrinsic<'a> {
     Ref(&'a str),
-    GetAtt { resource: &'a str, attribute: String },
+    GetAtt {
+        resource: &'a str,
+        attribute: String,
+    },
     /// `Fn::Sub`: the template string, and the variable map of the list form.
-    Sub { template: NodeRef<'a>, variables: Option<NodeRef<'a>> },
-    Join { delimiter: NodeRef<'a>, items: NodeRef<'a> },
-    If { condition: &'a str, then: NodeRef<'a>, otherwise: NodeRef<'a> },
-    FindInMap { map: NodeRef<'a>, top: NodeRef<'a>, second: NodeRef<'a> },
-    Select { index: NodeRef<'a>, list: NodeRef<'a> },
-    Split { delimiter: NodeRef<'a>, source: NodeRef<'a> },
+    Sub {
+        template: NodeRef<'a>,
+        variables: Option<NodeRef<'a>>,
+    },
+    Join {
+        delimiter: NodeRef<'a>,
+        items: NodeRef<'a>,
+    },
+    If {
+        condition: &'a str,
+        then: NodeRef<'a>,
+        otherwise: NodeRef<'a>,
+    },
+    FindInMap {
+        map: NodeRef<'a>,
+        top: NodeRef<'a>,
+        second: NodeRef<'a>,
+    },
+    Select {
+        index: NodeRef<'a>,
+        list: NodeRef<'a>,
+    },
+    Split {
+        delimiter: NodeRef<'a>,
+        source: NodeRef<'a>,
+    },
     ImportValue(NodeRef<'a>),
     GetAzs,
     Base64(NodeRef<'a>),

@@ -10,8 +10,9 @@ use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName, EndpointType, Method,
-    OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName,
+    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse,
+    Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -29,11 +30,7 @@ struct Lowering<'t, 'a> {
     paths: HashMap<&'a str, Option<String>>,
 }
 
-pub(super) fn lower(
-    template: &Template<'_>,
-    eval: &Evaluator<'_, '_>,
-    workspace: &mut Workspace,
-) {
+pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
     let mut lowering = Lowering {
         template,
         eval,
@@ -70,7 +67,9 @@ pub(super) fn lower(
                 .unwrap_or_else(|| resource.id.to_owned()),
             origin: resource.loc(),
             security_policy: match policy {
-                Some(_) => eval.string(policy).and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
+                Some(_) => eval
+                    .string(policy)
+                    .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
                 None => Resolved::Unknown,
             },
             security_policy_origin: policy.map(NodeRef::loc),
@@ -82,12 +81,18 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// The API a resource belongs to, through its `RestApiId`. An id that names no RestApi of
     /// this template (a literal id, an import) stands for an API defined elsewhere; its methods
     /// are still routes, grouped under that id.
-    fn api_of<'w>(&mut self, resource: Resource<'a>, workspace: &'w mut Workspace) -> Option<&'w mut Api> {
+    fn api_of<'w>(
+        &mut self,
+        resource: Resource<'a>,
+        workspace: &'w mut Workspace,
+    ) -> Option<&'w mut Api> {
         let node = resource.property("RestApiId")?;
         let index = match self.api_index(resource) {
             Some(index) => index,
             None => {
-                let spelling = node.as_str().unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim());
+                let spelling = node
+                    .as_str()
+                    .unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim());
                 match self.apis.get(spelling) {
                     Some(&index) => index,
                     None => {
@@ -112,11 +117,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let mut api = Api::new(resource.id, ApiKind::Rest, resource.loc());
         api.aws = true;
         api.has_resource_policy = resource.property("Policy").is_some();
-        let types = resource.property("EndpointConfiguration").and_then(|e| e.get("Types"));
+        let types = resource
+            .property("EndpointConfiguration")
+            .and_then(|e| e.get("Types"));
         api.endpoint = match types {
             None => Resolved::Known(EndpointType::Edge),
             Some(_) => self.eval.list(types).and_then(&|types| {
-                let names: Vec<String> = types.iter().filter_map(Value::as_str).map(str::to_ascii_uppercase).collect();
+                let names: Vec<String> = types
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_ascii_uppercase)
+                    .collect();
                 match names.first().map(String::as_str) {
                     Some("PRIVATE") => Resolved::Known(EndpointType::Private),
                     Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
@@ -135,14 +146,23 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     fn authorizer(&self, resource: Resource<'a>) -> Authorizer {
         let kind_text = self.eval.string(resource.property("Type"));
-        let kind = match kind_text.known().cloned().flatten().map(|t| t.to_ascii_uppercase()).as_deref() {
+        let kind = match kind_text
+            .known()
+            .cloned()
+            .flatten()
+            .map(|t| t.to_ascii_uppercase())
+            .as_deref()
+        {
             Some("TOKEN") => AuthorizerKind::LambdaToken,
             Some("REQUEST") => AuthorizerKind::LambdaRequest,
             Some("COGNITO_USER_POOLS") => AuthorizerKind::Cognito,
             Some(other) => AuthorizerKind::Other(other.to_owned()),
             None => AuthorizerKind::Other("unknown".into()),
         };
-        let lambda = matches!(kind, AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest);
+        let lambda = matches!(
+            kind,
+            AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest
+        );
         let mut authorizer = Authorizer::new(resource.id, kind, resource.loc());
         let ttl = resource.property("AuthorizerResultTtlInSeconds");
         authorizer.cache_ttl = if lambda {
@@ -153,7 +173,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Resolved::Known(0)
         };
         authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
-        authorizer.identity_source = self.eval.string(resource.property("IdentitySource")).known().cloned().flatten();
+        authorizer.identity_source = self
+            .eval
+            .string(resource.property("IdentitySource"))
+            .known()
+            .cloned()
+            .flatten();
         let required = match authorizer.kind {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => Some("AuthorizerUri"),
             AuthorizerKind::Cognito => Some("ProviderARNs"),
@@ -162,7 +187,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
         if let Some(field) = required
             && resource.property(field).is_none()
         {
-            let at = resource.property_key("Type").map_or_else(|| resource.loc(), NodeRef::loc);
+            let at = resource
+                .property_key("Type")
+                .map_or_else(|| resource.loc(), NodeRef::loc);
             authorizer.missing.push((field.to_owned(), at));
         }
         authorizer
@@ -186,7 +213,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let auth_type = self.eval.string(auth_type_node);
         let authorizer_node = resource.property("AuthorizerId");
         let authorizer_id = self.eval.target(authorizer_node);
-        let api_key = self.eval.boolean(resource.property("ApiKeyRequired")).map(|k| k.unwrap_or(false));
+        let api_key = self
+            .eval
+            .boolean(resource.property("ApiKeyRequired"))
+            .map(|k| k.unwrap_or(false));
         let origin_for_use = authorizer_node.map_or_else(|| resource.loc(), NodeRef::loc);
         let authorizers = |id: &Resolved<Option<Target<'a>>>| -> Resolved<Auth> {
             match id {
@@ -195,7 +225,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
                 known => known.map(|target| {
                     Auth::Authorizers(vec![AuthorizerUse {
-                        name: target.as_ref().map(|t| t.resource().to_owned()).unwrap_or_default(),
+                        name: target
+                            .as_ref()
+                            .map(|t| t.resource().to_owned())
+                            .unwrap_or_default(),
                         scopes: Vec::new(),
                         origin: origin_for_use.clone(),
                     }])
@@ -206,8 +239,18 @@ impl<'t, 'a> Lowering<'t, 'a> {
             // API Gateway reads the authorization type case-insensitively.
             match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
                 None | Some("NONE") => {
-                    let because = if t.is_none() { OpenBecause::Missing } else { OpenBecause::Disabled };
-                    api_key.map(|required| if *required { Auth::ApiKeyOnly } else { Auth::Open(because) })
+                    let because = if t.is_none() {
+                        OpenBecause::Missing
+                    } else {
+                        OpenBecause::Disabled
+                    };
+                    api_key.map(|required| {
+                        if *required {
+                            Auth::ApiKeyOnly
+                        } else {
+                            Auth::Open(because)
+                        }
+                    })
                 }
                 Some("AWS_IAM") => Resolved::Known(Auth::Iam),
                 Some("CUSTOM" | "COGNITO_USER_POOLS") => authorizers(&authorizer_id),
@@ -230,7 +273,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .known()
             .cloned()
             .flatten();
-        let mock_or_none = integration_type.as_deref().is_none_or(|t| t.eq_ignore_ascii_case("MOCK"));
+        let mock_or_none = integration_type
+            .as_deref()
+            .is_none_or(|t| t.eq_ignore_ascii_case("MOCK"));
         Route {
             method,
             path,
@@ -249,7 +294,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn method_path(&mut self, method: Resource<'a>) -> Option<String> {
         let target = self.eval.target(method.property("ResourceId"));
         match target.known()?.as_ref()? {
-            Target::Attribute(_, attribute) if attribute == "RootResourceId" => Some("/".to_owned()),
+            Target::Attribute(_, attribute) if attribute == "RootResourceId" => {
+                Some("/".to_owned())
+            }
             Target::Resource(id) => self.resource_path(id, 0),
             Target::Attribute(..) => None,
         }
@@ -265,7 +312,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return None;
         }
         let resource = self.template.resource(id)?;
-        let part = self.eval.string(resource.property("PathPart")).known().cloned().flatten()?;
+        let part = self
+            .eval
+            .string(resource.property("PathPart"))
+            .known()
+            .cloned()
+            .flatten()?;
         let parent = self.eval.target(resource.property("ParentId"));
         let parent_path = match parent.known()?.as_ref()? {
             Target::Attribute(_, attribute) if attribute == "RootResourceId" => String::new(),
@@ -282,8 +334,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn stages(&self, workspace: &mut Workspace) {
         let mut stages: Vec<(usize, Option<&'a str>, Stage)> = Vec::new();
         for resource in self.template.resources_of("AWS::ApiGateway::Stage") {
-            let Some(api) = self.api_index(resource) else { continue };
-            let name = self.eval.string(resource.property("StageName")).known().cloned().flatten();
+            let Some(api) = self.api_index(resource) else {
+                continue;
+            };
+            let name = self
+                .eval
+                .string(resource.property("StageName"))
+                .known()
+                .cloned()
+                .flatten();
             stages.push((
                 api,
                 Some(resource.id),
@@ -298,9 +357,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
             ));
         }
         for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
-            let Some(api) = self.api_index(resource) else { continue };
-            let Some(name_node) = resource.property("StageName") else { continue };
-            let Some(name) = self.eval.string(Some(name_node)).known().cloned().flatten() else { continue };
+            let Some(api) = self.api_index(resource) else {
+                continue;
+            };
+            let Some(name_node) = resource.property("StageName") else {
+                continue;
+            };
+            let Some(name) = self.eval.string(Some(name_node)).known().cloned().flatten() else {
+                continue;
+            };
             let description = resource.property("StageDescription");
             let direct = description.is_some_and(|d| {
                 d.get("ThrottlingRateLimit").is_some() || d.get("ThrottlingBurstLimit").is_some()
@@ -318,17 +383,27 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     origin: name_node.loc(),
                     throttle,
                     usage_plans: Vec::new(),
-                    access_log: self.has_access_log(description.and_then(|d| d.get("AccessLogSetting"))),
+                    access_log: self
+                        .has_access_log(description.and_then(|d| d.get("AccessLogSetting"))),
                     auto_deploy: Resolved::Known(false),
                 },
             ));
         }
         for plan in self.template.resources_of("AWS::ApiGateway::UsagePlan") {
             let throttle = plan.property("Throttle");
-            let plan_throttles = throttle.is_some_and(|t| t.get("RateLimit").is_some() || t.get("BurstLimit").is_some());
-            for api_stage in plan.property("ApiStages").into_iter().flat_map(NodeRef::items) {
+            let plan_throttles = throttle
+                .is_some_and(|t| t.get("RateLimit").is_some() || t.get("BurstLimit").is_some());
+            for api_stage in plan
+                .property("ApiStages")
+                .into_iter()
+                .flat_map(NodeRef::items)
+            {
                 let api_id = self.eval.target(api_stage.get("ApiId"));
-                let Some(api) = api_id.known().and_then(Option::as_ref).and_then(|t| self.apis.get(t.resource())) else {
+                let Some(api) = api_id
+                    .known()
+                    .and_then(Option::as_ref)
+                    .and_then(|t| self.apis.get(t.resource()))
+                else {
                     continue;
                 };
                 let stage = self.eval.eval_opt(api_stage.get("Stage"));
@@ -362,14 +437,20 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn deployments(&self, workspace: &mut Workspace) {
         let dependencies = Dependencies::new(self.template);
         for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
-            let Some(index) = self.api_index(resource) else { continue };
-            let Some(api) = workspace.apis.get_mut(index) else { continue };
+            let Some(index) = self.api_index(resource) else {
+                continue;
+            };
+            let Some(api) = workspace.apis.get_mut(index) else {
+                continue;
+            };
             let waits_for = dependencies.waits_for(resource.id);
             let routes_not_waited_for = api
                 .routes
                 .iter()
                 .filter_map(|route| match &route.source {
-                    RouteSource::Resource(id) if !waits_for.contains(id.as_str()) => Some(id.clone()),
+                    RouteSource::Resource(id) if !waits_for.contains(id.as_str()) => {
+                        Some(id.clone())
+                    }
                     _ => None,
                 })
                 .collect();
@@ -392,10 +473,21 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return Resolved::Known(false);
         };
         let throttled = settings.items().any(|setting| {
-            let path = self.eval.string(setting.get("ResourcePath")).known().cloned().flatten();
-            let method = self.eval.string(setting.get("HttpMethod")).known().cloned().flatten();
+            let path = self
+                .eval
+                .string(setting.get("ResourcePath"))
+                .known()
+                .cloned()
+                .flatten();
+            let method = self
+                .eval
+                .string(setting.get("HttpMethod"))
+                .known()
+                .cloned()
+                .flatten();
             let all = path.as_deref() == Some("/*") && method.as_deref() == Some("*");
-            all && (setting.get("ThrottlingRateLimit").is_some() || setting.get("ThrottlingBurstLimit").is_some())
+            all && (setting.get("ThrottlingRateLimit").is_some()
+                || setting.get("ThrottlingBurstLimit").is_some())
         });
         Resolved::Known(throttled)
     }

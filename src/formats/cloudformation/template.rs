@@ -94,7 +94,12 @@ impl<'a> Template<'a> {
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
             // A repeated logical id: the last one wins, as with any duplicate key.
             index.insert(id, resources.len());
-            resources.push(Resource { id, key, node, kind });
+            resources.push(Resource {
+                id,
+                key,
+                node,
+                kind,
+            });
         }
         let parameters = root
             .get("Parameters")
@@ -140,11 +145,17 @@ impl<'a> Template<'a> {
     }
 
     pub fn resources_of(&self, kind: &'a str) -> impl Iterator<Item = Resource<'a>> + '_ {
-        self.resources.iter().copied().filter(move |r| r.kind == kind)
+        self.resources
+            .iter()
+            .copied()
+            .filter(move |r| r.kind == kind)
     }
 
     pub fn resource(&self, id: &str) -> Option<Resource<'a>> {
-        self.index.get(id).and_then(|&i| self.resources.get(i)).copied()
+        self.index
+            .get(id)
+            .and_then(|&i| self.resources.get(i))
+            .copied()
     }
 
     pub fn parameter(&self, name: &str) -> Option<Parameter<'a>> {

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::{Spec, Version, validate};
 use crate::model::{
-    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method, OAuthFlow,
-    OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
+    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method,
+    OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
 };
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
@@ -22,9 +22,18 @@ pub fn lower_document(spec: Spec<'_>, workspace: &mut Workspace, errors: &mut Ve
         .filter(|t| !t.trim().is_empty())
         .map_or_else(|| file_stem(spec.root.doc().file.path()), str::to_owned);
     let origin = title
-        .or_else(|| spec.root.entry("openapi").or_else(|| spec.root.entry("swagger")).map(|(k, _)| k))
+        .or_else(|| {
+            spec.root
+                .entry("openapi")
+                .or_else(|| spec.root.entry("swagger"))
+                .map(|(k, _)| k)
+        })
         .map_or_else(|| spec.root.loc(), NodeRef::loc);
-    let kind = if looks_like_http_api(spec) { ApiKind::Http } else { ApiKind::Rest };
+    let kind = if looks_like_http_api(spec) {
+        ApiKind::Http
+    } else {
+        ApiKind::Rest
+    };
     let mut api = Api::new(name, kind, origin);
     api.aws = spec.is_aws();
     // A standalone document is held to the OpenAPI specification; a template's inline body is
@@ -41,7 +50,9 @@ fn file_stem(path: &str) -> String {
 
 /// HTTP APIs are the ones with a JWT authorizer or a 2.0 payload format in an integration.
 fn looks_like_http_api(spec: Spec<'_>) -> bool {
-    spec.root.get("x-amazon-apigateway-importexport-version").is_some()
+    spec.root
+        .get("x-amazon-apigateway-importexport-version")
+        .is_some()
         || spec.operations().iter().any(|op| {
             op.node
                 .get("x-amazon-apigateway-integration")
@@ -53,10 +64,16 @@ fn looks_like_http_api(spec: Spec<'_>) -> bool {
 /// Lower `spec`'s schemes, routes and servers into `api` (whose `aws` flag says whether an API
 /// key counts as authentication).
 pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
-    let default_ttl = if api.kind == ApiKind::Rest { REST_DEFAULT_AUTHORIZER_TTL } else { 0 };
+    let default_ttl = if api.kind == ApiKind::Rest {
+        REST_DEFAULT_AUTHORIZER_TTL
+    } else {
+        0
+    };
     let mut identifies_only = HashMap::new();
     for (name, scheme) in spec.security_schemes() {
-        let Some(name_text) = name.as_str() else { continue };
+        let Some(name_text) = name.as_str() else {
+            continue;
+        };
         let authorizer = lower_scheme(name_text, name, scheme, spec.version, default_ttl);
         let api_key = matches!(authorizer.kind, AuthorizerKind::ApiKey { .. });
         identifies_only.insert(name_text.to_owned(), api.aws && api_key);
@@ -77,7 +94,8 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         .collect();
     lower_servers(api, spec, spec.root, None);
     for operation in spec.operations() {
-        let (auth, auth_origin, api_key_required) = operation_auth(spec, operation.node, &identifies_only);
+        let (auth, auth_origin, api_key_required) =
+            operation_auth(spec, operation.node, &identifies_only);
         let references = security_references(spec, operation.node, &aliases, &identifies_only);
         let integration = operation.node.get("x-amazon-apigateway-integration");
         let mock = integration
@@ -107,29 +125,57 @@ fn operation_auth(
     operation: NodeRef<'_>,
     identifies_only: &HashMap<String, bool>,
 ) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
-    if let Some(kind) = operation.get("x-amazon-apigateway-auth").and_then(|a| a.get("type")) {
+    if let Some(kind) = operation
+        .get("x-amazon-apigateway-auth")
+        .and_then(|a| a.get("type"))
+    {
         // "Values are case insensitive."
         // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html>
         match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
             Some("NONE") => {
-                return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(kind.loc()), Resolved::Known(false));
+                return (
+                    Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+                    Some(kind.loc()),
+                    Resolved::Known(false),
+                );
             }
-            Some("AWS_IAM") => return (Resolved::Known(Auth::Iam), Some(kind.loc()), Resolved::Known(false)),
+            Some("AWS_IAM") => {
+                return (
+                    Resolved::Known(Auth::Iam),
+                    Some(kind.loc()),
+                    Resolved::Known(false),
+                );
+            }
             _ => {}
         }
     }
-    let Some(security) = operation.get("security").or_else(|| spec.root.get("security")) else {
-        return (Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Resolved::Known(false));
+    let Some(security) = operation
+        .get("security")
+        .or_else(|| spec.root.get("security"))
+    else {
+        return (
+            Resolved::Known(Auth::Open(OpenBecause::Missing)),
+            None,
+            Resolved::Known(false),
+        );
     };
     if !security.is_seq() {
         return (Resolved::Unknown, Some(security.loc()), Resolved::Unknown);
     }
     if security.is_empty() {
-        return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(security.loc()), Resolved::Known(false));
+        return (
+            Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+            Some(security.loc()),
+            Resolved::Known(false),
+        );
     }
     // An empty requirement object makes the whole list optional: anonymous access is allowed.
     if let Some(anonymous) = security.items().find(|r| r.is_map() && r.is_empty()) {
-        return (Resolved::Known(Auth::Open(OpenBecause::Disabled)), Some(anonymous.loc()), Resolved::Known(false));
+        return (
+            Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+            Some(anonymous.loc()),
+            Resolved::Known(false),
+        );
     }
     let mut uses = Vec::new();
     let mut every_requirement_has_key = true;
@@ -138,13 +184,19 @@ fn operation_auth(
         let mut has_key = false;
         let mut authenticates = Vec::new();
         for (name, scopes) in requirement.entries() {
-            let Some(name_text) = name.as_str() else { continue };
+            let Some(name_text) = name.as_str() else {
+                continue;
+            };
             match identifies_only.get(name_text) {
                 Some(true) => has_key = true,
                 // Undefined names are kept: `missing-authorizer` reports them.
                 Some(false) | None => authenticates.push(AuthorizerUse {
                     name: name_text.to_owned(),
-                    scopes: scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect(),
+                    scopes: scopes
+                        .items()
+                        .filter_map(NodeRef::as_str)
+                        .map(str::to_owned)
+                        .collect(),
                     origin: name.loc(),
                 }),
             }
@@ -154,8 +206,16 @@ fn operation_auth(
         some_key_only |= authenticates.is_empty();
         uses.extend(authenticates);
     }
-    let auth = if some_key_only { Auth::ApiKeyOnly } else { Auth::Authorizers(uses) };
-    (Resolved::Known(auth), Some(security.loc()), Resolved::Known(every_requirement_has_key))
+    let auth = if some_key_only {
+        Auth::ApiKeyOnly
+    } else {
+        Auth::Authorizers(uses)
+    };
+    (
+        Resolved::Known(auth),
+        Some(security.loc()),
+        Resolved::Known(every_requirement_has_key),
+    )
 }
 
 /// Every scheme name in the operation's effective `security`.
@@ -165,11 +225,23 @@ fn security_references(
     aliases: &HashMap<&str, &str>,
     defined: &HashMap<String, bool>,
 ) -> Vec<AuthorizerUse> {
-    let security = operation.get("security").or_else(|| spec.root.get("security"));
+    let security = operation
+        .get("security")
+        .or_else(|| spec.root.get("security"));
     let mut references = Vec::new();
-    for (name, scopes) in security.into_iter().flat_map(NodeRef::items).flat_map(NodeRef::entries) {
-        let Some(mut text) = name.as_str() else { continue };
-        let scopes: Vec<String> = scopes.items().filter_map(NodeRef::as_str).map(str::to_owned).collect();
+    for (name, scopes) in security
+        .into_iter()
+        .flat_map(NodeRef::items)
+        .flat_map(NodeRef::entries)
+    {
+        let Some(mut text) = name.as_str() else {
+            continue;
+        };
+        let scopes: Vec<String> = scopes
+            .items()
+            .filter_map(NodeRef::as_str)
+            .map(str::to_owned)
+            .collect();
         // Follow aliases (bounded: a cycle of aliases is not a scheme anyway).
         for _ in 0..8 {
             references.push(AuthorizerUse {
@@ -186,7 +258,13 @@ fn security_references(
     references
 }
 
-fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Version, default_ttl: u64) -> Authorizer {
+fn lower_scheme(
+    name: &str,
+    key: NodeRef<'_>,
+    scheme: NodeRef<'_>,
+    version: Version,
+    default_ttl: u64,
+) -> Authorizer {
     let aws_authorizer = scheme.get("x-amazon-apigateway-authorizer");
     let authtype = scheme
         .get("x-amazon-apigateway-authtype")
@@ -203,7 +281,10 @@ fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Vers
     let Some(config) = aws_authorizer else {
         return authorizer;
     };
-    let lambda = matches!(authorizer.kind, AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest);
+    let lambda = matches!(
+        authorizer.kind,
+        AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest
+    );
     match config.entry("authorizerResultTtlInSeconds") {
         Some((_, ttl)) => {
             authorizer.cache_ttl = ttl.as_u64().into();
@@ -212,12 +293,25 @@ fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Vers
         None if lambda => authorizer.cache_ttl = Resolved::Known(default_ttl),
         None => {}
     }
-    authorizer.identity_source = config.get("identitySource").and_then(NodeRef::as_str).map(str::to_owned);
+    authorizer.identity_source = config
+        .get("identitySource")
+        .and_then(NodeRef::as_str)
+        .map(str::to_owned);
     let jwt = config.get("jwtConfiguration");
     if let Some(jwt) = jwt {
-        authorizer.issuer = jwt.get("issuer").and_then(NodeRef::as_str).map(str::to_owned).into();
+        authorizer.issuer = jwt
+            .get("issuer")
+            .and_then(NodeRef::as_str)
+            .map(str::to_owned)
+            .into();
         authorizer.audience = match jwt.get("audience") {
-            Some(audience) => Resolved::Known(audience.items().filter_map(NodeRef::as_str).map(str::to_owned).collect()),
+            Some(audience) => Resolved::Known(
+                audience
+                    .items()
+                    .filter_map(NodeRef::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            ),
             None => Resolved::Known(Vec::new()),
         };
     }
@@ -240,7 +334,10 @@ fn lower_scheme(name: &str, key: NodeRef<'_>, scheme: NodeRef<'_>, version: Vers
 }
 
 fn aws_authorizer_kind(config: NodeRef<'_>, authtype: Option<&str>) -> AuthorizerKind {
-    let declared = config.get("type").and_then(NodeRef::as_str).map(str::to_ascii_lowercase);
+    let declared = config
+        .get("type")
+        .and_then(NodeRef::as_str)
+        .map(str::to_ascii_lowercase);
     match declared.as_deref().or(authtype) {
         Some("token") => AuthorizerKind::LambdaToken,
         Some("request") => AuthorizerKind::LambdaRequest,
@@ -263,9 +360,15 @@ fn openapi_scheme_kind(scheme: NodeRef<'_>, version: Version) -> AuthorizerKind 
                 _ => ApiKeyLocation::Header,
             },
         },
-        "basic" => AuthorizerKind::Http { scheme: "basic".into() },
+        "basic" => AuthorizerKind::Http {
+            scheme: "basic".into(),
+        },
         "http" => AuthorizerKind::Http {
-            scheme: scheme.get("scheme").and_then(NodeRef::as_str).unwrap_or("").to_ascii_lowercase(),
+            scheme: scheme
+                .get("scheme")
+                .and_then(NodeRef::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase(),
         },
         "oauth2" => AuthorizerKind::OAuth2 {
             flows: oauth_flows(scheme, version),
@@ -287,14 +390,24 @@ fn oauth_flows(scheme: NodeRef<'_>, version: Version) -> Vec<OAuthFlow> {
     match version {
         Version::Swagger2 => scheme
             .get("flow")
-            .and_then(|f| Some(OAuthFlow { kind: flow_kind(f.as_str()?)?, origin: f.loc() }))
+            .and_then(|f| {
+                Some(OAuthFlow {
+                    kind: flow_kind(f.as_str()?)?,
+                    origin: f.loc(),
+                })
+            })
             .into_iter()
             .collect(),
         Version::OpenApi30 | Version::OpenApi31 => scheme
             .get("flows")
             .into_iter()
             .flat_map(NodeRef::entries)
-            .filter_map(|(k, _)| Some(OAuthFlow { kind: flow_kind(k.as_str()?)?, origin: k.loc() }))
+            .filter_map(|(k, _)| {
+                Some(OAuthFlow {
+                    kind: flow_kind(k.as_str()?)?,
+                    origin: k.loc(),
+                })
+            })
             .collect(),
     }
 }
@@ -306,10 +419,20 @@ fn lower_servers(api: &mut Api, spec: Spec<'_>, at: NodeRef<'_>, operation: Opti
     for node in nodes.into_iter().flatten() {
         match spec.version {
             Version::Swagger2 => {
-                let host = spec.root.get("host").and_then(NodeRef::as_str).unwrap_or("");
-                let base = spec.root.get("basePath").and_then(NodeRef::as_str).unwrap_or("");
+                let host = spec
+                    .root
+                    .get("host")
+                    .and_then(NodeRef::as_str)
+                    .unwrap_or("");
+                let base = spec
+                    .root
+                    .get("basePath")
+                    .and_then(NodeRef::as_str)
+                    .unwrap_or("");
                 for scheme in node.get("schemes").into_iter().flat_map(NodeRef::items) {
-                    let Some(scheme_text) = scheme.as_str() else { continue };
+                    let Some(scheme_text) = scheme.as_str() else {
+                        continue;
+                    };
                     push_server(api, format!("{scheme_text}://{host}{base}"), scheme.loc());
                 }
             }

@@ -52,7 +52,10 @@ impl<'a> Spec<'a> {
                     version: Version::Swagger2,
                 })
             } else {
-                Err((version.loc(), format!("unsupported Swagger version `{text}`; gatelint reads 2.0")))
+                Err((
+                    version.loc(),
+                    format!("unsupported Swagger version `{text}`; gatelint reads 2.0"),
+                ))
             });
         }
         let version = root.get("openapi")?;
@@ -80,7 +83,10 @@ impl<'a> Spec<'a> {
             if let crate::syntax::NodeKind::Map(entries) = &node.kind {
                 for entry in entries.iter() {
                     let key = NodeRef::new(self.root.doc(), &entry.key);
-                    if key.as_str().is_some_and(|k| k.starts_with(AWS_EXTENSION_PREFIX)) {
+                    if key
+                        .as_str()
+                        .is_some_and(|k| k.starts_with(AWS_EXTENSION_PREFIX))
+                    {
                         return true;
                     }
                     stack.push(&entry.value);
@@ -101,7 +107,12 @@ impl<'a> Spec<'a> {
             };
             current = self.pointer(reference)?;
         }
-        Err(RefError::Cycle(node.get("$ref").and_then(NodeRef::as_str).unwrap_or("").to_owned()))
+        Err(RefError::Cycle(
+            node.get("$ref")
+                .and_then(NodeRef::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        ))
     }
 
     /// Like [`Spec::resolve`], for callers that treat an unresolvable node as absent.
@@ -117,7 +128,10 @@ impl<'a> Spec<'a> {
         for token in pointer.split('/').skip(1) {
             let token = percent_decode(token).replace("~1", "/").replace("~0", "~");
             let next = if node.is_seq() {
-                token.parse::<usize>().ok().and_then(|i| node.items().nth(i))
+                token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| node.items().nth(i))
             } else {
                 node.get(&token)
             };
@@ -141,9 +155,10 @@ impl<'a> Spec<'a> {
     pub fn security_schemes(self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
         let container = match self.version {
             Version::Swagger2 => self.root.get("securityDefinitions"),
-            Version::OpenApi30 | Version::OpenApi31 => {
-                self.root.get("components").and_then(|c| c.get("securitySchemes"))
-            }
+            Version::OpenApi30 | Version::OpenApi31 => self
+                .root
+                .get("components")
+                .and_then(|c| c.get("securitySchemes")),
         };
         container
             .into_iter()
@@ -159,11 +174,15 @@ impl<'a> Spec<'a> {
             return operations;
         };
         for (path_key, item) in crate::formats::distinct_entries(paths) {
-            let Some(path) = path_key.as_str() else { continue };
+            let Some(path) = path_key.as_str() else {
+                continue;
+            };
             if !path.starts_with('/') {
                 continue; // `x-` extensions among the paths
             }
-            let Some(item) = self.resolve_or_none(item) else { continue };
+            let Some(item) = self.resolve_or_none(item) else {
+                continue;
+            };
             for (method_key, operation) in crate::formats::distinct_entries(item) {
                 let Some(method) = method_key.as_str().and_then(operation_method) else {
                     continue;
@@ -186,7 +205,9 @@ impl<'a> Spec<'a> {
 /// `servers`, `summary`, extensions).
 fn operation_method(key: &str) -> Option<Method> {
     match key {
-        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => Method::parse(key),
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+            Method::parse(key)
+        }
         "x-amazon-apigateway-any-method" => Some(Method::Any),
         _ => None,
     }
