@@ -36,14 +36,17 @@ fn readme_rules_table_is_generated_from_the_rule_docs() {
             let updated = format!("{}{}{}", &readme[..start], wanted, &readme[end..]);
             std::fs::write(path, updated).unwrap();
         } else {
-            panic!("the README's rules table is stale; run `GATELINT_BLESS=1 cargo test --test readme`");
+            panic!(
+                "the README's rules table is stale; run `GATELINT_BLESS=1 cargo test --test readme`"
+            );
         }
     }
 }
 
 #[test]
 fn readme_documents_every_subcommand_and_flag() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let command = gatelint::cli::Cli::command();
     let mut missing = Vec::new();
     for sub in command.get_subcommands() {

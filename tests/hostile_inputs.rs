@@ -1,0 +1,112 @@
+//! Hostile input through the real CLI: each bad file gets a located error (or a note when it
+//! is skipped), exit code 2, and the other files are still linted and reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+fn alias_bomb() -> String {
+    let mut text = String::from(
+        "openapi: 3.0.0\ninfo: {title: bomb, version: '1'}\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for level in 1..12 {
+        let prev = format!("*a{}", level - 1);
+        let items = [prev.as_str(); 9].join(", ");
+        writeln!(text, "x-a{level}: &a{level} [{items}]").unwrap();
+    }
+    text.push_str("paths:\n  /x:\n    get:\n      security: *a11\n");
+    text
+}
+
+#[test]
+fn hostile_files_fail_alone_and_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a-alias-bomb.yaml", alias_bomb());
+    write(root, "b-deep-flow.yaml", "[".repeat(100_000));
+    write(
+        root,
+        "c-deep-json.json",
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+    );
+    write(
+        root,
+        "d-binary.json",
+        [0x7b_u8, 0x00, 0xff, 0x13, 0x37, 0x00, 0x01],
+    );
+    write(
+        root,
+        "e-invalid-utf8.yaml",
+        b"openapi: 3.0.0\ninfo:\n  title: caf\xe9\n",
+    );
+    write(root, "f-empty.yaml", "");
+    let mut huge = String::from("openapi: 3.0.0\ninfo: {title: huge, version: '1'}\npaths:\n");
+    while huge.len() < 20 * 1024 * 1024 {
+        let n = huge.len();
+        writeln!(huge, "  /p{n}:\n    get:\n      security: []").unwrap();
+    }
+    write(root, "g-huge.yaml", huge);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/pets-api.yaml"),
+        root.join("z-demo.yaml"),
+    )
+    .unwrap();
+
+    let output = Command::cargo_bin("gatelint")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", ".", "--format", "concise", "--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    let line_of = |file: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(file))
+            .unwrap_or_else(|| panic!("nothing reported for {file}:\n{stdout}"))
+            .to_owned()
+    };
+    assert!(line_of("a-alias-bomb.yaml:").contains("alias"), "{stdout}");
+    assert!(
+        line_of("b-deep-flow.yaml:1:").contains("nesting"),
+        "{stdout}"
+    );
+    assert!(
+        line_of("c-deep-json.json:1:").contains("nesting"),
+        "{stdout}"
+    );
+    assert!(line_of("d-binary.json:1:2:").contains("binary"), "{stdout}");
+    assert!(
+        line_of("e-invalid-utf8.yaml:3:").contains("UTF-8"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("f-empty.yaml"),
+        "an empty file is skipped silently:\n{stdout}"
+    );
+    // The demo is still linted and reported.
+    assert!(
+        stdout.contains("z-demo.yaml:13:17: error[unauthenticated-route]"),
+        "{stdout}"
+    );
+
+    // The oversized file is skipped with a note in the human output.
+    let human = Command::cargo_bin("gatelint")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "g-huge.yaml", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        text.contains("g-huge.yaml") && text.contains("max-file-size"),
+        "{text}"
+    );
+}
