@@ -1,19 +1,23 @@
-//! JSON to [`Node`] through jsonc-parser in strict mode (no comments, no trailing commas, no
-//! JSON5 extensions). Duplicate keys are kept, numbers keep their source spelling.
+//! JSON to [`Node`] through jsonc-parser's scanner in strict mode (no comments, no trailing
+//! commas, no JSON5 extensions). Duplicate keys are kept, numbers keep their source spelling.
+//!
+//! The grammar is driven here with an explicit stack rather than through `parse_to_ast`, which
+//! recurses per nesting level and builds an AST only to be copied into our tree.
 
-use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use std::borrow::Cow;
+
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
 
 use super::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
 use super::source::Span;
 use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
-pub(super) fn parse(text: &str) -> Result<RawDocument, SyntaxError> {
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
+/// Parse the JSON value that starts at byte `from` of `text` (after a BOM, if any). Spans are
+/// offsets into the whole of `text`.
+pub(super) fn parse(text: &str, from: usize) -> Result<RawDocument, SyntaxError> {
+    let body = text.get(from..).unwrap_or("");
+    let strict = ScannerOptions {
         allow_single_quoted_strings: false,
         allow_hexadecimal_numbers: false,
         allow_unary_plus_numbers: false,
@@ -21,20 +25,14 @@ pub(super) fn parse(text: &str) -> Result<RawDocument, SyntaxError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &strict).map_err(|e| {
-        let range = e.range();
-        SyntaxError::new(
-            Span::new(range.start, range.end),
-            format!("invalid JSON: {}", e.kind()),
-        )
-    })?;
-    let Some(value) = parsed.value else {
-        return Err(SyntaxError::new(
-            Span::empty(0),
-            "invalid JSON: the file holds no value",
-        ));
+    let mut parser = JsonParser {
+        text,
+        from,
+        scanner: Scanner::new(body, &strict),
+        open: Vec::new(),
+        scratch: Vec::new(),
     };
-    let root = convert(&value, text, 0)?;
+    let root = parser.run()?;
     Ok(RawDocument {
         root,
         anchors: Vec::new(),
@@ -42,72 +40,216 @@ pub(super) fn parse(text: &str) -> Result<RawDocument, SyntaxError> {
     })
 }
 
-fn convert(value: &Value<'_>, text: &str, depth: usize) -> Result<Node, SyntaxError> {
-    let scalar = |range: &jsonc_parser::common::Range, style, value: &str| {
-        let span = Span::new(range.start, range.end);
-        Node {
-            span,
-            tag: None,
-            kind: NodeKind::Scalar(Scalar::new(style, value, span, text)),
-        }
-    };
-    Ok(match value {
-        Value::StringLit(s) => scalar(&s.range, ScalarStyle::DoubleQuoted, &s.value),
-        Value::NumberLit(n) => scalar(&n.range, ScalarStyle::Plain, n.value),
-        Value::BooleanLit(b) => scalar(
-            &b.range,
-            ScalarStyle::Plain,
-            if b.value { "true" } else { "false" },
-        ),
-        Value::NullKeyword(n) => scalar(&n.range, ScalarStyle::Plain, "null"),
-        Value::Array(array) => {
-            let span = Span::new(array.range.start, array.range.end);
-            check_depth(depth, span)?;
-            let items = array
-                .elements
-                .iter()
-                .map(|v| convert(v, text, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?;
-            Node {
-                span,
-                tag: None,
-                kind: NodeKind::Seq(items.into_boxed_slice()),
-            }
-        }
-        Value::Object(object) => {
-            let span = Span::new(object.range.start, object.range.end);
-            check_depth(depth, span)?;
-            let entries = object
-                .properties
-                .iter()
-                .map(|prop| {
-                    let key = match &prop.name {
-                        ObjectPropName::String(s) => {
-                            scalar(&s.range, ScalarStyle::DoubleQuoted, &s.value)
-                        }
-                        ObjectPropName::Word(w) => scalar(&w.range, ScalarStyle::Plain, w.value),
-                    };
-                    Ok(Entry {
-                        key,
-                        value: convert(&prop.value, text, depth + 1)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SyntaxError>>()?;
-            Node {
-                span,
-                tag: None,
-                kind: NodeKind::Map(entries.into_boxed_slice()),
-            }
-        }
-    })
+/// What the grammar allows next.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A value (at the root, after `:` or after `,` in an array).
+    Value,
+    /// A value or `]`, just after `[`.
+    ValueOrEnd,
+    /// A key or `}`, just after `{`.
+    KeyOrEnd,
+    /// A key, after `,` in an object.
+    Key,
+    Colon,
+    /// `,` or the end of the innermost collection, after a value.
+    CommaOrEnd,
 }
 
-fn check_depth(depth: usize, span: Span) -> Result<(), SyntaxError> {
-    if depth >= MAX_DEPTH {
-        return Err(SyntaxError::new(
-            Span::new(span.start as usize, span.start as usize + 1),
-            format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
-        ));
+/// An array or object whose closing bracket has not come yet.
+struct Open {
+    start: usize,
+    is_object: bool,
+    /// Where its children start in [`JsonParser::scratch`].
+    first: usize,
+}
+
+struct JsonParser<'t> {
+    text: &'t str,
+    from: usize,
+    scanner: Scanner<'t>,
+    open: Vec<Open>,
+    /// Children of every open collection, in order; object keys and values interleaved.
+    scratch: Vec<Node>,
+}
+
+impl<'t> JsonParser<'t> {
+    fn run(&mut self) -> Result<Node, SyntaxError> {
+        let mut expect = Expect::Value;
+        loop {
+            let token = self.next()?;
+            let span = self.token_span();
+            let Some(token) = token else {
+                return Err(self.error(span, "unexpected end of file"));
+            };
+            expect = match (expect, token) {
+                (Expect::Value | Expect::ValueOrEnd, Token::OpenBracket) => {
+                    self.open(span, false)?;
+                    Expect::ValueOrEnd
+                }
+                (Expect::Value | Expect::ValueOrEnd, Token::OpenBrace) => {
+                    self.open(span, true)?;
+                    Expect::KeyOrEnd
+                }
+                (Expect::Value | Expect::ValueOrEnd, Token::String(value)) => {
+                    self.value(string(value, span, self.text))
+                }
+                (
+                    Expect::Value | Expect::ValueOrEnd,
+                    Token::Number(_) | Token::Boolean(_) | Token::Null,
+                ) => self.value(verbatim(span)),
+                (Expect::ValueOrEnd, Token::CloseBracket)
+                | (Expect::KeyOrEnd, Token::CloseBrace) => self.close(span),
+                (Expect::CommaOrEnd, Token::CloseBracket) if !self.in_object() => self.close(span),
+                (Expect::CommaOrEnd, Token::CloseBrace) if self.in_object() => self.close(span),
+                (Expect::CommaOrEnd, Token::Comma) if self.in_object() => Expect::Key,
+                (Expect::CommaOrEnd, Token::Comma) => Expect::Value,
+                (Expect::KeyOrEnd | Expect::Key, Token::String(value)) => {
+                    self.scratch.push(string(value, span, self.text));
+                    Expect::Colon
+                }
+                (Expect::Colon, Token::Colon) => Expect::Value,
+                (Expect::Value, Token::CloseBracket) | (Expect::Key, Token::CloseBrace) => {
+                    return Err(self.error(span, "trailing comma"));
+                }
+                (expect, _) => return Err(self.error(span, expected(expect, self.in_object()))),
+            };
+            if expect == Expect::CommaOrEnd && self.open.is_empty() {
+                return self.finish();
+            }
+        }
     }
-    Ok(())
+
+    /// The one value is complete; only blanks may follow.
+    fn finish(&mut self) -> Result<Node, SyntaxError> {
+        if self.next()?.is_some() {
+            let span = self.token_span();
+            return Err(self.error(span, "more than one value in the file"));
+        }
+        self.scratch
+            .pop()
+            .ok_or_else(|| self.error(Span::empty(self.from), "the file holds no value"))
+    }
+
+    /// The next token; comments are an error in strict JSON.
+    fn next(&mut self) -> Result<Option<Token<'t>>, SyntaxError> {
+        let token = self.scanner.scan().map_err(|e| {
+            let range = e.range();
+            SyntaxError::new(
+                Span::new(self.from + range.start, self.from + range.end),
+                format!("invalid JSON: {}", e.kind()),
+            )
+        })?;
+        if let Some(Token::CommentLine(_) | Token::CommentBlock(_)) = token {
+            return Err(self.error(self.token_span(), "comments are not allowed"));
+        }
+        Ok(token)
+    }
+
+    fn token_span(&self) -> Span {
+        Span::new(
+            self.from + self.scanner.token_start(),
+            self.from + self.scanner.token_end(),
+        )
+    }
+
+    fn error(&self, span: Span, message: &str) -> SyntaxError {
+        if span.start == span.end {
+            SyntaxError::at(
+                self.text,
+                span.start as usize,
+                format!("invalid JSON: {message}"),
+            )
+        } else {
+            SyntaxError::new(span, format!("invalid JSON: {message}"))
+        }
+    }
+
+    fn in_object(&self) -> bool {
+        self.open.last().is_some_and(|o| o.is_object)
+    }
+
+    fn open(&mut self, span: Span, is_object: bool) -> Result<(), SyntaxError> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(SyntaxError::new(
+                span,
+                format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
+            ));
+        }
+        self.open.push(Open {
+            start: span.start as usize,
+            is_object,
+            first: self.scratch.len(),
+        });
+        Ok(())
+    }
+
+    /// A scalar value is complete.
+    fn value(&mut self, node: Node) -> Expect {
+        self.scratch.push(node);
+        Expect::CommaOrEnd
+    }
+
+    /// The innermost collection ends with the bracket at `end`.
+    fn close(&mut self, end: Span) -> Expect {
+        let Some(open) = self.open.pop() else {
+            return Expect::CommaOrEnd;
+        };
+        let first = open.first.min(self.scratch.len());
+        let kind = if open.is_object {
+            let mut children = self.scratch.drain(first..);
+            let mut entries = Vec::with_capacity(children.len() / 2);
+            while let (Some(key), Some(value)) = (children.next(), children.next()) {
+                entries.push(Entry { key, value });
+            }
+            NodeKind::Map(entries.into_boxed_slice())
+        } else {
+            NodeKind::Seq(self.scratch.drain(first..).collect())
+        };
+        self.value(Node {
+            span: Span::new(open.start, end.end as usize),
+            tag: None,
+            kind,
+        })
+    }
+}
+
+fn expected(expect: Expect, in_object: bool) -> &'static str {
+    match expect {
+        Expect::Value => "expected a value",
+        Expect::ValueOrEnd => "expected a value or ']'",
+        Expect::KeyOrEnd => "expected a string key or '}'",
+        Expect::Key => "expected a string key",
+        Expect::Colon => "expected ':' after the key",
+        Expect::CommaOrEnd if in_object => "expected ',' or '}'",
+        Expect::CommaOrEnd => "expected ',' or ']'",
+    }
+}
+
+/// A number, `true`, `false` or `null`: the value is the source text.
+fn verbatim(span: Span) -> Node {
+    Node {
+        span,
+        tag: None,
+        kind: NodeKind::Scalar(Scalar::verbatim(ScalarStyle::Plain, span)),
+    }
+}
+
+fn string(value: Cow<'_, str>, span: Span, text: &str) -> Node {
+    let scalar = match value {
+        // No escapes: the value is the text between the quotes.
+        Cow::Borrowed(_) => Scalar::verbatim(
+            ScalarStyle::DoubleQuoted,
+            Span::new(
+                span.start as usize + 1,
+                (span.end as usize).saturating_sub(1),
+            ),
+        ),
+        Cow::Owned(value) => Scalar::new(ScalarStyle::DoubleQuoted, &value, span, text),
+    };
+    Node {
+        span,
+        tag: None,
+        kind: NodeKind::Scalar(scalar),
+    }
 }

@@ -74,6 +74,14 @@ impl Scalar {
         };
         Scalar { style, text }
     }
+
+    /// A scalar whose value is exactly the source text at `span`.
+    pub(crate) fn verbatim(style: ScalarStyle, span: Span) -> Self {
+        Scalar {
+            style,
+            text: ScalarText::Source(span),
+        }
+    }
 }
 
 /// A tag as written, e.g. `!Ref` or `!!str`.
@@ -91,26 +99,6 @@ pub struct Comment {
 }
 
 impl Node {
-    pub(crate) fn shift(&mut self, by: usize) {
-        self.span = self.span.shifted(by);
-        if let Some(tag) = &mut self.tag {
-            tag.span = tag.span.shifted(by);
-        }
-        match &mut self.kind {
-            NodeKind::Scalar(scalar) => {
-                if let ScalarText::Source(span) = &mut scalar.text {
-                    *span = span.shifted(by);
-                }
-            }
-            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.shift(by)),
-            NodeKind::Map(entries) => entries.iter_mut().for_each(|e| {
-                e.key.shift(by);
-                e.value.shift(by);
-            }),
-            NodeKind::Alias(_) => {}
-        }
-    }
-
     /// Direct children in source order (map keys and values interleaved).
     pub fn children(&self) -> Box<dyn Iterator<Item = &Node> + '_> {
         match &self.kind {
@@ -328,9 +316,16 @@ impl<'a> NodeRef<'a> {
         self.entry(key).map(|(_, value)| value)
     }
 
-    /// The key and value of the last entry whose key is `key`.
+    /// The key and value of the last entry whose key is `key`. Only the matching value is
+    /// resolved, so a lookup spends alias budget on nothing else.
     pub fn entry(self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        self.entries().rev().find(|(k, _)| k.as_str() == Some(key))
+        let NodeKind::Map(entries) = &self.node.kind else {
+            return None;
+        };
+        entries.iter().rev().find_map(|e| {
+            let k = NodeRef::new(self.doc, &e.key);
+            (k.as_str() == Some(key)).then(|| (k, NodeRef::new(self.doc, &e.value)))
+        })
     }
 
     /// Mapping entries in source order (empty for anything but a mapping).

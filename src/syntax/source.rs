@@ -95,9 +95,13 @@ impl SourceFile {
             .saturating_sub(1)
     }
 
-    /// The byte range of 0-based line `index`, without its line break.
+    /// The byte range of 0-based line `index`, without its line break (nor a leading BOM);
+    /// an empty span at the end of the file past the last line.
     pub fn line_span(&self, index: usize) -> Span {
-        let start = self.line_starts.get(index).copied().unwrap_or(0) as usize;
+        if index >= self.line_starts.len() {
+            return Span::empty(self.text.len());
+        }
+        let start = self.line_content_start(index);
         let next = self
             .line_starts
             .get(index + 1)
@@ -111,28 +115,63 @@ impl SourceFile {
         self.line_starts.len()
     }
 
+    /// The 1-based line and column of `offset` (rounded down to a char boundary). A leading
+    /// BOM takes no column, as editors do not show it.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = self.floor_char_boundary(offset);
-        let index = self.line_index(offset);
-        let start = self.line_starts.get(index).copied().unwrap_or(0) as usize;
-        let prefix = self.text.get(start..offset).unwrap_or("");
+        let (index, prefix) = self.line_prefix(offset);
         LineCol {
             line: index + 1,
             column: prefix.chars().count() + 1,
         }
     }
 
-    /// The byte offset of a 1-based line and column; `None` when it is outside the file.
+    /// The 0-based line of `offset` and the text from that line's first column to `offset`.
+    fn line_prefix(&self, offset: usize) -> (usize, &str) {
+        let offset = self.floor_char_boundary(offset);
+        let index = self.line_index(offset);
+        let start = self.line_content_start(index);
+        (
+            index,
+            self.text.get(start.min(offset)..offset).unwrap_or(""),
+        )
+    }
+
+    /// Where 0-based line `index` starts, past the BOM on the first line.
+    fn line_content_start(&self, index: usize) -> usize {
+        let start = self.line_starts.get(index).copied().unwrap_or(0) as usize;
+        if index == 0 && self.text.starts_with('\u{feff}') {
+            start + '\u{feff}'.len_utf8()
+        } else {
+            start
+        }
+    }
+
+    /// The byte offset of a 1-based line and column; `None` when it is outside the file. The
+    /// inverse of [`Self::line_col`] on every char boundary (but a leading BOM: line 1, column 1
+    /// is just after it), line breaks included (in CRLF the `\n` is the column after the `\r`);
+    /// the column after a line's last char is the end of the file only on the last line.
     pub fn offset(&self, at: LineCol) -> Option<usize> {
-        let start = *self.line_starts.get(at.line.checked_sub(1)?)? as usize;
-        let line = self.line_span(at.line - 1);
-        let text = self.text.get(start..line.end as usize)?;
+        let index = at.line.checked_sub(1)?;
+        self.line_starts.get(index)?;
+        let start = self.line_content_start(index);
+        let next = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&s| s as usize);
+        let line = self.text.get(start..next)?;
         let skip = at.column.checked_sub(1)?;
-        match text.char_indices().nth(skip) {
+        let mut chars = line.char_indices();
+        match chars.nth(skip) {
             Some((i, _)) => Some(start + i),
-            None if skip == text.chars().count() => Some(start + text.len()),
+            None if next == self.text.len() && skip == line.chars().count() => Some(next),
             None => None,
         }
+    }
+
+    /// The 1-based column of `offset` counted in UTF-16 code units, as SARIF and LSP count.
+    pub fn utf16_column(&self, offset: usize) -> usize {
+        let (_, prefix) = self.line_prefix(offset);
+        prefix.chars().map(char::len_utf16).sum::<usize>() + 1
     }
 
     fn floor_char_boundary(&self, offset: usize) -> usize {
@@ -217,8 +256,33 @@ mod tests {
         assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(file.line_col(7), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_col(12), LineCol { line: 3, column: 1 });
-        assert_eq!(file.line_col(5), LineCol { line: 1, column: 4 });
+        // Inside `é` counts as its start; just after it is the next column.
+        assert_eq!(file.line_col(4), LineCol { line: 1, column: 4 });
+        assert_eq!(file.line_col(5), LineCol { line: 1, column: 5 });
         assert_eq!(file.offset(LineCol { line: 2, column: 4 }), Some(10));
         assert_eq!(file.slice(file.line_span(0)), "a: é");
+        assert_eq!(file.offset(LineCol { line: 1, column: 6 }), Some(6));
+        assert_eq!(file.offset(LineCol { line: 1, column: 7 }), None);
+        assert_eq!(file.offset(LineCol { line: 4, column: 1 }), Some(17));
+        assert_eq!(file.offset(LineCol { line: 4, column: 2 }), None);
+    }
+
+    #[test]
+    fn a_bom_takes_no_column() {
+        let file = SourceFile::new("t", "\u{feff}ab\nc".to_owned());
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(4), LineCol { line: 1, column: 2 });
+        assert_eq!(file.offset(LineCol { line: 1, column: 1 }), Some(3));
+        assert_eq!(file.utf16_column(4), 2);
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let file = SourceFile::new("t", "a: \u{1f600}x\né".to_owned());
+        assert_eq!(file.utf16_column(7), 6);
+        assert_eq!(file.line_col(7).column, 5);
+        assert_eq!(file.utf16_column(file.text().len()), 2);
     }
 }

@@ -1,90 +1,151 @@
 //! YAML to [`Node`] through granit-parser's event stream. The builder keeps an explicit stack,
 //! so nesting costs heap, not call stack, and the depth cap is a located error.
+//!
+//! Children of every open collection live in one scratch vector; closing a collection moves its
+//! children into an exactly sized boxed slice, so building costs one allocation per collection.
 
-use granit_parser::{Event, Parser, ScalarStyle as YamlStyle, StructureStyle};
+use granit_parser::{
+    ErrorKind, Event, Parser, ScalarStyle as YamlStyle, ScanError, StructureStyle,
+};
 
 use super::node::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, Tag};
 use super::source::Span;
 use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
-/// Anchor ids above this are not recorded (an alias to them resolves to nothing).
-const MAX_ANCHORS: usize = 1 << 20;
-
 pub(super) fn parse(text: &str) -> Result<Vec<RawDocument>, SyntaxError> {
-    let mut builder = Builder {
-        text,
-        stack: Vec::new(),
-        root: None,
-        anchors: Vec::new(),
-        comments: Vec::new(),
-        documents: Vec::new(),
+    let options = granit_parser::options! {
+        // granit-parser buffers comments while it looks ahead for a mapping value and by
+        // default fails after 96 of them; a long commented-out block is ordinary YAML, and the
+        // buffer is bounded by the input anyway.
+        max_buffered_comment_events: usize::MAX,
+        // `key: |` and a last line without a line break: read `text`, not `text\n`, as libyaml
+        // and PyYAML (and so cfn-lint and the SAM translator) do.
+        block_scalar_eof_without_line_feed: true,
+        // The scanner looks ahead of the events, so its own limits can trip before ours.
+        flow_nesting_limit: MAX_DEPTH,
+        block_nesting_limit: MAX_DEPTH,
     };
-    for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| {
-            let at = e.marker().byte_offset().unwrap_or(0);
-            SyntaxError::new(Span::new(at, at), format!("invalid YAML: {}", e.info()))
-        })?;
+    let mut builder = Builder::new(text);
+    for event in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = event.map_err(|e| scan_error(text, &e))?;
         let tag_span = span.tag_span().and_then(|t| t.byte_range()).map(to_span);
         let span = span.byte_range().map(to_span).unwrap_or_default();
         builder.event(event, span, tag_span)?;
     }
-    Ok(builder.documents)
+    Ok(builder.finish())
+}
+
+fn scan_error(text: &str, error: &ScanError) -> SyntaxError {
+    let at = error.marker().byte_offset().unwrap_or(0);
+    let message = match error.kind() {
+        ErrorKind::RecursionLimitExceeded => too_deep(),
+        _ => format!("invalid YAML: {}", error.info()),
+    };
+    SyntaxError::at(text, at, message)
+}
+
+fn too_deep() -> String {
+    format!("nesting deeper than {MAX_DEPTH} levels is not supported")
 }
 
 fn to_span(range: std::ops::Range<usize>) -> Span {
     Span::new(range.start, range.end)
 }
 
+/// A collection whose end event has not come yet.
 struct Frame {
-    span: Span,
+    start: u32,
     tag: Option<Box<Tag>>,
     style: StructureStyle,
-    children: Children,
-}
-
-enum Children {
-    Seq(Vec<Node>),
-    Map {
-        entries: Vec<Entry>,
-        key: Option<Node>,
-    },
+    is_map: bool,
+    /// Where this collection's children start in [`Builder::scratch`].
+    first: usize,
+    /// The document-local anchor id on this collection, if any.
+    anchor: Option<usize>,
+    /// The largest height among the children so far (a scalar has height 0).
+    height: u32,
 }
 
 struct Builder<'t> {
     text: &'t str,
-    stack: Vec<Frame>,
+    frames: Vec<Frame>,
+    /// Children of all open collections, in order; map keys and values interleaved.
+    scratch: Vec<Node>,
     root: Option<Node>,
-    anchors: Vec<Option<Box<[u32]>>>,
+    /// granit-parser numbers anchors across the whole stream; the first id of this document.
+    anchor_base: Option<usize>,
+    /// For each document-local anchor id, the child-index path from the root.
+    anchor_paths: Vec<Option<Box<[u32]>>>,
+    /// For each anchor, the height of its node once it is complete (`None` while it is open).
+    anchor_heights: Vec<Option<u32>>,
     comments: Vec<Comment>,
     documents: Vec<RawDocument>,
+    /// The end of the last node, tag or marker seen: a block scalar's header lies after it.
+    last_end: usize,
 }
 
-impl Builder<'_> {
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        Builder {
+            text,
+            frames: Vec::new(),
+            scratch: Vec::new(),
+            root: None,
+            anchor_base: None,
+            anchor_paths: Vec::new(),
+            anchor_heights: Vec::new(),
+            comments: Vec::new(),
+            documents: Vec::new(),
+            last_end: 0,
+        }
+    }
+
+    fn finish(mut self) -> Vec<RawDocument> {
+        // Comments after the last document (`# end` after `...`) still belong to the file.
+        if let Some(last) = self.documents.last_mut() {
+            last.comments.append(&mut self.comments);
+            sort_comments(&mut last.comments);
+        }
+        self.documents
+    }
+
     fn event(
         &mut self,
         event: Event<'_>,
         span: Span,
         tag_span: Option<Span>,
     ) -> Result<(), SyntaxError> {
-        let tag = |builder: &Self, has_tag: bool| {
+        let text = self.text;
+        let tag = |has_tag: bool| -> Option<Box<Tag>> {
             let tag_span = tag_span.filter(|_| has_tag)?;
             Some(Box::new(Tag {
-                name: builder.text.get(tag_span.range()).unwrap_or("!").into(),
+                name: text.get(tag_span.range()).unwrap_or("!").into(),
                 span: tag_span,
             }))
         };
+        let previous_end = self.last_end;
+        if !matches!(event, Event::Comment(..)) {
+            // After this event (a block scalar's header search starts before its own end).
+            let end = tag_span.map_or(span.end, |t| t.end.max(span.end));
+            self.last_end = self.last_end.max(end as usize);
+        }
         match event {
             Event::DocumentStart(..) => {
-                self.stack.clear();
+                self.frames.clear();
+                self.scratch.clear();
                 self.root = None;
-                self.anchors.clear();
+                self.anchor_base = None;
+                self.anchor_paths.clear();
+                self.anchor_heights.clear();
             }
             Event::DocumentEnd => {
                 if let Some(root) = self.root.take() {
+                    let mut comments = std::mem::take(&mut self.comments);
+                    sort_comments(&mut comments);
                     self.documents.push(RawDocument {
                         root,
-                        anchors: std::mem::take(&mut self.anchors),
-                        comments: std::mem::take(&mut self.comments),
+                        anchors: std::mem::take(&mut self.anchor_paths),
+                        comments,
                     });
                 }
             }
@@ -93,43 +154,99 @@ impl Builder<'_> {
                 text: text.as_ref().into(),
             }),
             Event::Scalar(value, style, anchor, yaml_tag) => {
-                self.record_anchor(anchor);
-                let node = Node {
-                    span,
-                    tag: tag(self, yaml_tag.is_some()),
-                    kind: NodeKind::Scalar(Scalar::new(
-                        scalar_style(style),
-                        &value,
+                let tag = tag(yaml_tag.is_some());
+                let style = scalar_style(style);
+                let span = self.scalar_span(style, span, tag.as_deref(), previous_end);
+                self.record_anchor(anchor, Some(0));
+                let scalar = Scalar::new(style, &value, span, self.text);
+                self.push(
+                    Node {
                         span,
-                        self.text,
-                    )),
-                };
-                self.push(node);
+                        tag,
+                        kind: NodeKind::Scalar(scalar),
+                    },
+                    0,
+                );
             }
-            Event::Alias(id) => self.push(Node {
-                span,
-                tag: None,
-                kind: NodeKind::Alias(u32::try_from(id).unwrap_or(u32::MAX)),
-            }),
+            Event::Alias(id) => self.alias(id, span)?,
             Event::SequenceStart(style, anchor, yaml_tag) => {
-                self.open(
-                    span,
-                    style,
-                    anchor,
-                    tag(self, yaml_tag.is_some()),
-                    Children::Seq(Vec::new()),
-                )?;
+                let span = match style {
+                    StructureStyle::Block => block_sequence_start(text, previous_end, span),
+                    StructureStyle::Flow => span,
+                };
+                self.open(span, style, anchor, tag(yaml_tag.is_some()), false)?;
             }
             Event::MappingStart(style, anchor, yaml_tag) => {
-                let children = Children::Map {
-                    entries: Vec::new(),
-                    key: None,
-                };
-                self.open(span, style, anchor, tag(self, yaml_tag.is_some()), children)?;
+                self.open(span, style, anchor, tag(yaml_tag.is_some()), true)?;
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span),
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The span a scalar is reported at, which differs from the parser's in two cases.
+    fn scalar_span(&self, style: ScalarStyle, span: Span, tag: Option<&Tag>, after: usize) -> Span {
+        match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let from = tag.map_or(after, |t| t.span.end as usize);
+                block_scalar_span(self.text, from, span)
+            }
+            // The parser places an empty value (`key:`) on the colon; put it just after.
+            ScalarStyle::Plain
+                if span.start == span.end
+                    && self.expects_value()
+                    && self.text.as_bytes().get(span.start as usize) == Some(&b':') =>
+            {
+                Span::empty(span.start as usize + 1)
+            }
+            _ => span,
+        }
+    }
+
+    fn expects_value(&self) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.is_map && (self.scratch.len() - f.first) % 2 == 1)
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), SyntaxError> {
+        let local = self
+            .anchor_base
+            .and_then(|base| id.checked_sub(base))
+            .filter(|&local| local < self.anchor_heights.len());
+        let Some(local) = local else {
+            return Err(SyntaxError::at(
+                self.text,
+                span.start as usize,
+                "unknown anchor",
+            ));
+        };
+        let Some(height) = self.anchor_heights.get(local).copied().flatten() else {
+            // `&a [*a]`: the alias would make the tree infinite.
+            return Err(SyntaxError::new(
+                span,
+                "recursive alias: it refers to a collection that contains it",
+            ));
+        };
+        // Bound the depth a view reaches by following aliases, not only the written nesting.
+        if self.frames.len() + height as usize > MAX_DEPTH {
+            return Err(SyntaxError::new(
+                span,
+                format!(
+                    "nesting deeper than {MAX_DEPTH} levels (through this alias) is not supported"
+                ),
+            ));
+        }
+        let local = u32::try_from(local).unwrap_or(u32::MAX);
+        self.push(
+            Node {
+                span,
+                tag: None,
+                kind: NodeKind::Alias(local),
+            },
+            height,
+        );
         Ok(())
     }
 
@@ -139,105 +256,190 @@ impl Builder<'_> {
         style: StructureStyle,
         anchor: usize,
         tag: Option<Box<Tag>>,
-        children: Children,
+        is_map: bool,
     ) -> Result<(), SyntaxError> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(SyntaxError::new(
-                span,
-                format!("nesting deeper than {MAX_DEPTH} levels is not supported"),
-            ));
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(SyntaxError::at(self.text, span.start as usize, too_deep()));
         }
-        self.record_anchor(anchor);
-        self.stack.push(Frame {
-            span,
+        let anchor = self.record_anchor(anchor, None);
+        self.frames.push(Frame {
+            start: span.start,
             tag,
             style,
-            children,
+            is_map,
+            first: self.scratch.len(),
+            anchor,
+            height: 0,
         });
         Ok(())
     }
 
     fn close(&mut self, end: Span) {
-        let Some(frame) = self.stack.pop() else {
+        let Some(frame) = self.frames.pop() else {
             return;
         };
-        let (kind, last_child_end) = match frame.children {
-            Children::Seq(items) => {
-                let last = items.last().map(|n| n.span.end);
-                (NodeKind::Seq(items.into_boxed_slice()), last)
-            }
-            Children::Map { mut entries, key } => {
-                if let Some(key) = key {
-                    let value = Node {
-                        span: Span::empty(key.span.end as usize),
-                        tag: None,
-                        kind: NodeKind::Scalar(Scalar::new(
-                            ScalarStyle::Plain,
-                            "",
-                            Span::empty(key.span.end as usize),
-                            self.text,
-                        )),
-                    };
-                    entries.push(Entry { key, value });
-                }
-                let last = entries.last().map(|e| e.value.span.end.max(e.key.span.end));
-                (NodeKind::Map(entries.into_boxed_slice()), last)
-            }
-        };
+        let first = frame.first.min(self.scratch.len());
         // A flow collection ends at its closing bracket; a block one at its last child, since
         // the parser reports its end where the next token starts.
         let end = match frame.style {
             StructureStyle::Flow => end.end,
-            StructureStyle::Block => last_child_end.unwrap_or(frame.span.end),
+            StructureStyle::Block => match self.scratch.last() {
+                Some(last) if self.scratch.len() > first => last.span.end,
+                _ => frame.start,
+            },
         };
+        let kind = if frame.is_map {
+            let mut children = self.scratch.drain(first..);
+            let mut entries = Vec::with_capacity(children.len().div_ceil(2));
+            while let Some(key) = children.next() {
+                // The parser always sends a value; an empty one keeps the tree whole regardless.
+                let value = children.next().unwrap_or_else(|| empty_value(key.span.end));
+                entries.push(Entry { key, value });
+            }
+            NodeKind::Map(entries.into_boxed_slice())
+        } else {
+            NodeKind::Seq(self.scratch.drain(first..).collect())
+        };
+        let height = frame.height.saturating_add(1);
+        if let Some(slot) = frame.anchor.and_then(|a| self.anchor_heights.get_mut(a)) {
+            *slot = Some(height);
+        }
         let node = Node {
             span: Span {
-                start: frame.span.start,
-                end: end.max(frame.span.start),
+                start: frame.start,
+                end: end.max(frame.start),
             },
             tag: frame.tag,
             kind,
         };
-        self.push(node);
+        self.push(node, height);
     }
 
-    fn record_anchor(&mut self, anchor: usize) {
-        if anchor == 0 || anchor >= MAX_ANCHORS {
-            return;
+    /// Remember where an anchored node sits, as child indices from the root. Returns the
+    /// document-local anchor id.
+    fn record_anchor(&mut self, anchor: usize, height: Option<u32>) -> Option<usize> {
+        if anchor == 0 {
+            return None;
         }
-        let path: Box<[u32]> = self
-            .stack
-            .iter()
-            .map(|frame| {
-                let index = match &frame.children {
-                    Children::Seq(items) => items.len(),
-                    Children::Map { entries, key } => {
-                        entries.len() * 2 + usize::from(key.is_some())
-                    }
-                };
-                u32::try_from(index).unwrap_or(u32::MAX)
-            })
-            .collect();
-        if self.anchors.len() <= anchor {
-            self.anchors.resize(anchor + 1, None);
+        let base = *self.anchor_base.get_or_insert(anchor);
+        let local = anchor.checked_sub(base)?;
+        let mut path = Vec::with_capacity(self.frames.len());
+        let mut ends = self.frames.iter().skip(1).map(|f| f.first);
+        for frame in &self.frames {
+            let end = ends.next().unwrap_or(self.scratch.len());
+            path.push(u32::try_from(end.saturating_sub(frame.first)).unwrap_or(u32::MAX));
         }
-        if let Some(slot) = self.anchors.get_mut(anchor) {
-            *slot = Some(path);
+        // Ids are handed out in order, so this normally appends.
+        if self.anchor_paths.len() <= local {
+            self.anchor_paths.resize(local + 1, None);
+            self.anchor_heights.resize(local + 1, None);
         }
+        if let Some(slot) = self.anchor_paths.get_mut(local) {
+            *slot = Some(path.into_boxed_slice());
+        }
+        if let Some(slot) = self.anchor_heights.get_mut(local) {
+            *slot = height;
+        }
+        Some(local)
     }
 
-    fn push(&mut self, node: Node) {
-        match self.stack.last_mut() {
+    fn push(&mut self, node: Node, height: u32) {
+        match self.frames.last_mut() {
             None => self.root = Some(node),
-            Some(frame) => match &mut frame.children {
-                Children::Seq(items) => items.push(node),
-                Children::Map { entries, key } => match key.take() {
-                    None => *key = Some(node),
-                    Some(key) => entries.push(Entry { key, value: node }),
-                },
-            },
+            Some(frame) => {
+                frame.height = frame.height.max(height);
+                self.scratch.push(node);
+            }
         }
     }
+}
+
+/// A block sequence starts at its first `-`. granit-parser reports an indentless sequence
+/// (`key:\n- a`) at its first item instead; the dash is the last non-blank byte before it.
+fn block_sequence_start(text: &str, after: usize, span: Span) -> Span {
+    let bytes = text.as_bytes();
+    let mut at = span.start as usize;
+    if bytes.get(at) == Some(&b'-') {
+        return span;
+    }
+    while at > after {
+        at -= 1;
+        match bytes.get(at) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+            Some(b'-') => return Span::new(at, span.end as usize),
+            _ => break,
+        }
+    }
+    span
+}
+
+fn empty_value(at: u32) -> Node {
+    let span = Span::empty(at as usize);
+    Node {
+        span,
+        tag: None,
+        kind: NodeKind::Scalar(Scalar::new(ScalarStyle::Plain, "", span, "")),
+    }
+}
+
+fn sort_comments(comments: &mut [Comment]) {
+    // The parser may send a comment after the node it follows in the text (a block scalar's
+    // header comment); suppression lookups want source order.
+    if !comments.is_sorted_by_key(|c| c.span.start) {
+        comments.sort_by_key(|c| c.span.start);
+    }
+}
+
+/// A block scalar's span: from its `|` or `>` header to the end of its last non-blank line.
+/// granit-parser reports only the content, from the first content line to where the next
+/// token starts (trailing blank lines and the next line's indentation included).
+fn block_scalar_span(text: &str, from: usize, content: Span) -> Span {
+    let bytes = text.as_bytes();
+    let content_start = content.start as usize;
+    // Between the previous token and the header there are only blanks, comments, indicators
+    // (`:`, `-`, `?`) and node properties (`&anchor`, `!tag`).
+    let mut at = from;
+    let header = loop {
+        if at > content_start {
+            break None;
+        }
+        match bytes.get(at) {
+            Some(b'|' | b'>') => break Some(at),
+            Some(b'#') => {
+                while bytes.get(at).is_some_and(|&b| b != b'\n' && b != b'\r') {
+                    at += 1;
+                }
+            }
+            Some(b'&' | b'!') => {
+                while bytes
+                    .get(at)
+                    .is_some_and(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                {
+                    at += 1;
+                }
+            }
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?') => at += 1,
+            _ => break None,
+        }
+    };
+    let Some(header) = header else {
+        return content;
+    };
+    let mut header_end = header + 1;
+    while bytes
+        .get(header_end)
+        .is_some_and(|b| matches!(b, b'+' | b'-' | b'1'..=b'9'))
+    {
+        header_end += 1;
+    }
+    let body = text.get(content.range()).unwrap_or("");
+    let body = body.trim_end_matches([' ', '\t', '\r', '\n']);
+    let end = if body.is_empty() {
+        header_end
+    } else {
+        (content_start + body.len()).max(header_end)
+    };
+    Span::new(header, end)
 }
 
 fn scalar_style(style: YamlStyle) -> ScalarStyle {
