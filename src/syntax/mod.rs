@@ -15,14 +15,16 @@ use std::sync::Arc;
 pub use node::{Comment, Document, Entry, Node, NodeKind, NodeRef, Scalar, ScalarStyle, Tag};
 pub use source::{LineCol, Loc, SourceFile, Span};
 
-/// Collections nested deeper than this are refused with a located error. Real gateway
+/// Collections nested deeper than this are refused with a located error, counting the levels an
+/// alias brings in as well (and an alias inside its own anchor is an error). Real gateway
 /// definitions stay far below it; the cap keeps recursion in the views bounded.
 pub const MAX_DEPTH: usize = 200;
 
 /// How many alias dereferences one document may make before aliases resolve to nothing.
 pub const ALIAS_BUDGET: u32 = 100_000;
 
-/// Why a file could not become a tree. The span points at the offending byte.
+/// Why a file could not become a tree. The span points at the offending character (or is
+/// empty at the end of the file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub span: Span,
@@ -50,6 +52,14 @@ impl SyntaxError {
         SyntaxError::new(Span::new(start, start + width), message)
     }
 }
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
 
 /// Which parser reads a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +90,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (String, SyntaxError)> {
         let valid = error.utf8_error().valid_up_to();
         let byte = error.as_bytes().get(valid).copied().unwrap_or(0);
         let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-        let message = format!("invalid UTF-8: byte 0x{byte:02x} at offset {valid}");
+        let message = match error.as_bytes() {
+            [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => {
+                "the file is UTF-16 (it starts with a UTF-16 byte-order mark); only UTF-8 is read"
+                    .to_owned()
+            }
+            _ => format!("invalid UTF-8: byte 0x{byte:02x} at offset {valid}"),
+        };
         let error = SyntaxError::at(&lossy, valid, message);
         (lossy, error)
     })

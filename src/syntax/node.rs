@@ -100,12 +100,15 @@ pub struct Comment {
 
 impl Node {
     /// Direct children in source order (map keys and values interleaved).
-    pub fn children(&self) -> Box<dyn Iterator<Item = &Node> + '_> {
-        match &self.kind {
-            NodeKind::Seq(items) => Box::new(items.iter()),
-            NodeKind::Map(entries) => Box::new(entries.iter().flat_map(|e| [&e.key, &e.value])),
-            NodeKind::Scalar(_) | NodeKind::Alias(_) => Box::new(std::iter::empty()),
-        }
+    pub fn children(&self) -> impl Iterator<Item = &Node> + '_ {
+        let (items, entries): (&[Node], &[Entry]) = match &self.kind {
+            NodeKind::Seq(items) => (items, &[]),
+            NodeKind::Map(entries) => (&[], entries),
+            NodeKind::Scalar(_) | NodeKind::Alias(_) => (&[], &[]),
+        };
+        items
+            .iter()
+            .chain(entries.iter().flat_map(|e| [&e.key, &e.value]))
     }
 }
 

@@ -246,6 +246,13 @@ impl PartialEq for Loc {
 
 impl Eq for Loc {}
 
+impl std::hash::Hash for Loc {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.file.path().hash(state);
+        self.span.hash(state);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

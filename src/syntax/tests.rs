@@ -437,6 +437,9 @@ fn decode_locates_invalid_utf8() {
     assert_eq!(file.slice(e.span), "\u{fffd}");
     assert!(e.message.contains("0xff"), "{e:?}");
     assert_eq!(decode(b"ok".to_vec()).unwrap(), "ok");
+    let (_, e) = decode(b"\xff\xfea\x00".to_vec()).unwrap_err();
+    assert!(e.message.contains("UTF-16"), "{e:?}");
+    assert_eq!(e.span, Span::new(0, 3));
 }
 
 #[test]

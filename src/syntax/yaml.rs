@@ -207,7 +207,7 @@ impl<'t> Builder<'t> {
     fn expects_value(&self) -> bool {
         self.frames
             .last()
-            .is_some_and(|f| f.is_map && (self.scratch.len() - f.first) % 2 == 1)
+            .is_some_and(|f| f.is_map && self.scratch.len().saturating_sub(f.first) % 2 == 1)
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), SyntaxError> {
