@@ -5,7 +5,10 @@ fn main() {
     let r = gatelint::lint::lint_bytes(&path, bytes, &gatelint::rules::Settings::default());
     for f in &r.findings {
         let at = f.primary.loc.start();
-        println!("{}:{}:{} {} [{}] {}", path, at.line, at.column, f.severity, f.rule, f.message);
+        println!(
+            "{}:{}:{} {} [{}] {}",
+            path, at.line, at.column, f.severity, f.rule, f.message
+        );
     }
     for e in &r.errors {
         let at = e.loc.start();
