@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# The steps of the GitHub Action (action.yml), in one script so that they run, and are tested,
+# outside GitHub too (tests/action.rs).
+#
+#   action.sh install    install gatelint; writes `bin=PATH` to $GITHUB_OUTPUT
+#   action.sh lint       lint, write SARIF, annotations and the job summary; never fails because
+#                        of findings: it records gatelint's exit code as the output `exit-code`
+#   action.sh conclude   exit with the recorded code ($GATELINT_EXIT_CODE), after the upload
+#
+# Inputs come from the environment only (action.yml maps each `inputs.*` to a GATELINT_* variable),
+# never from `${{ }}` in the script text. GitHub's own variables are used when set:
+# GITHUB_ACTION_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, RUNNER_OS,
+# RUNNER_ARCH.
+set -euo pipefail
+
+action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+output_file=${GITHUB_OUTPUT:-/dev/null}
+summary_file=${GITHUB_STEP_SUMMARY:-/dev/null}
+
+# Released archives and their sha256, in `sha256sum` format: the SHA256SUMS file of each release
+# (the release workflow makes it), appended here when the release is published.
+checksums_file=${GATELINT_CHECKSUMS_FILE:-$action_path/scripts/release-checksums.txt}
+# Where releases are downloaded from (a file:// URL in tests).
+release_base_url=${GATELINT_RELEASE_BASE_URL:-https://github.com/${GATELINT_ACTION_REPOSITORY:-gatelint/gatelint}/releases/download}
+
+# An error of the action itself (a bad input, a failed install): an annotation, then exit 2 like
+# gatelint's own usage errors.
+fail() {
+    printf '::error title=gatelint action::%s\n' "$(escape_data "$*")"
+    exit 2
+}
+
+# The data part of a workflow command: `%`, CR and LF are percent-encoded.
+escape_data() {
+    local text=$1
+    text=${text//%/%25}
+    text=${text//$'\r'/%0D}
+    text=${text//$'\n'/%0A}
+    printf '%s' "$text"
+}
+
+set_output() {
+    printf '%s=%s\n' "$1" "$2" >>"$output_file"
+}
+
+# Scratch space: the runner's temporary directory, which is emptied after each job.
+work_dir() {
+    if [[ -z ${work_dir:-} ]]; then
+        if [[ -n ${RUNNER_TEMP:-} ]]; then
+            work_dir="$RUNNER_TEMP/gatelint"
+            mkdir -p "$work_dir"
+        else
+            work_dir=$(mktemp -d)
+        fi
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# install
+
+package_version() {
+    sed -n 's/^version = "\([^"]*\)"$/\1/p' "$action_path/Cargo.toml" | head -n 1
+}
+
+# The release target for this runner, or nothing when there is no release build for it.
+release_target() {
+    local os=${RUNNER_OS:-$(uname -s)} arch=${RUNNER_ARCH:-$(uname -m)}
+    case "$os/$arch" in
+        Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-musl ;;
+        Linux/ARM64 | Linux/aarch64 | Linux/arm64) echo aarch64-unknown-linux-musl ;;
+        macOS/X64 | Darwin/x86_64) echo x86_64-apple-darwin ;;
+        macOS/ARM64 | Darwin/arm64) echo aarch64-apple-darwin ;;
+        Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64 | CYGWIN*/x86_64) echo x86_64-pc-windows-msvc ;;
+        *) ;;
+    esac
+}
+
+sha256_of() {
+    if command -v sha256sum >/dev/null; then
+        sha256sum "$1" | cut -d ' ' -f 1
+    else
+        shasum -a 256 "$1" | cut -d ' ' -f 1
+    fi
+}
+
+# Download the release archive $1, check it against the sha256 $2 and unpack it; sets `bin`.
+# Returns 1 when the download fails; a checksum mismatch stops the action.
+install_release() {
+    local asset=$1 expected=$2 version=$3 dir url actual base protocols='=https'
+    dir="$work_dir/release-$version"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    url="$release_base_url/v$version/$asset"
+    [[ $release_base_url == file://* ]] && protocols='=file'
+    if ! curl --proto "$protocols" --tlsv1.2 --fail --silent --show-error --location \
+        --retry 3 --output "$dir/$asset" "$url"; then
+        echo "could not download $url"
+        return 1
+    fi
+    actual=$(sha256_of "$dir/$asset")
+    if [[ $actual != "$expected" ]]; then
+        fail "sha256 mismatch for $asset: expected $expected, got $actual; not installing it"
+    fi
+    base=${asset%.tar.gz}
+    base=${base%.zip}
+    case "$asset" in
+        *.zip) unzip -q "$dir/$asset" -d "$dir" ;;
+        *) tar -xzf "$dir/$asset" -C "$dir" ;;
+    esac
+    bin="$dir/$base/gatelint"
+    [[ $asset == *.zip ]] && bin="$bin.exe"
+    return 0
+}
+
+# Build the action's own checkout; sets `bin`.
+install_from_source() {
+    local root="$work_dir/source"
+    command -v cargo >/dev/null ||
+        fail "no gatelint release binary for this runner and no cargo to build one: install a Rust toolchain first"
+    echo "building gatelint from $action_path with cargo install --locked"
+    cargo install --locked --quiet --path "$action_path" --root "$root" ||
+        fail "cargo install --locked --path $action_path failed"
+    bin="$root/bin/gatelint"
+    [[ -e "$bin.exe" ]] && bin="$bin.exe"
+    return 0
+}
+
+cmd_install() {
+    local version target asset expected='' reported
+    bin=''
+    work_dir
+    version=$(package_version)
+    [[ -n $version ]] || fail "no version in $action_path/Cargo.toml"
+    target=$(release_target)
+    if [[ -n $target ]]; then
+        asset="gatelint-$version-$target.tar.gz"
+        [[ $target == *windows* ]] && asset="gatelint-$version-$target.zip"
+        if [[ -f $checksums_file ]]; then
+            expected=$(awk -v name="$asset" '$2 == name || $2 == "*" name { print $1; exit }' "$checksums_file")
+        fi
+        if [[ -n $expected ]]; then
+            echo "installing $asset (sha256 $expected)"
+            install_release "$asset" "$expected" "$version" ||
+                echo "::warning title=gatelint action::could not download $asset; building from source instead"
+        else
+            echo "no published checksum for $asset: building gatelint $version from source"
+        fi
+    fi
+    [[ -n $bin ]] || install_from_source
+    reported=$("$bin" --version) || fail "the installed gatelint ($bin) does not run"
+    [[ $reported == "gatelint $version" ]] ||
+        fail "the installed gatelint says \"$reported\", expected gatelint $version"
+    echo "$reported: $bin"
+    set_output bin "$bin"
+}
+
+# ---------------------------------------------------------------------------------------------
+# lint
+
+# Split $1 on whitespace into the array `words`; with $2 = glob, a word with a wildcard is
+# expanded (a pattern that matches nothing stays as it is, and gatelint reports it).
+split_words() {
+    local text=$1 mode=${2:-} word IFS=''
+    local -a raw expanded
+    words=()
+    IFS=$' \t\r\n' read -r -d '' -a raw <<<"$text" || true
+    for word in ${raw[@]+"${raw[@]}"}; do
+        if [[ $mode == glob && $word == *[*?[]* ]]; then
+            shopt -s nullglob globstar
+            # shellcheck disable=SC2206 # expanding the pattern is the point; IFS is empty
+            expanded=($word)
+            shopt -u nullglob globstar
+            if ((${#expanded[@]} > 0)); then
+                words+=("${expanded[@]}")
+                continue
+            fi
+        fi
+        words+=("$word")
+    done
+}
+
+# Check the boolean input $1 (value $2); sets `REPLY` to true or false.
+bool_input() {
+    case "$2" in
+        true | True | TRUE) REPLY=true ;;
+        false | False | FALSE) REPLY=false ;;
+        *) fail "input $1 must be true or false, not \"$2\"" ;;
+    esac
+}
+
+# Text for a markdown table cell.
+md_cell() {
+    local text=$1
+    text=${text//&/&amp;}
+    text=${text//</&lt;}
+    text=${text//>/&gt;}
+    text=${text//|/\\|}
+    printf '%s' "$text"
+}
+
+plural() {
+    if (($1 == 1)); then printf '%s %s' "$1" "$2"; else printf '%s %ss' "$1" "$2"; fi
+}
+
+# Does this gatelint have the `routes` subcommand (older builds do not)?
+has_routes() {
+    "$gatelint" --help 2>/dev/null | grep -Eq '^[[:space:]]+routes([[:space:]]|$)'
+}
+
+cmd_lint() {
+    gatelint=${GATELINT_BIN:-gatelint}
+    local fail_on=${GATELINT_FAIL_ON:-} annotations summary threshold
+    local -a fail_on_arg=()
+    case "$fail_on" in
+        error | warning | note | never)
+            fail_on_arg=(--fail-on "$fail_on")
+            threshold="fail-on: $fail_on"
+            ;;
+        # gatelint decides: the configuration's `fail-on`, else warning.
+        '') threshold="fail-on (from the configuration, else warning)" ;;
+        *) fail "input fail-on must be error, warning, note or never, not \"$fail_on\"" ;;
+    esac
+    bool_input annotations "${GATELINT_ANNOTATIONS:-true}"
+    annotations=$REPLY
+    bool_input summary "${GATELINT_SUMMARY:-true}"
+    summary=$REPLY
+    if [[ -n ${GITHUB_WORKSPACE:-} ]]; then
+        # SARIF locations are relative to the repository root, where code scanning resolves them.
+        cd "$GITHUB_WORKSPACE"
+    fi
+
+    local -a words paths extra
+    local shown
+    split_words "${GATELINT_PATHS:-.}"
+    shown=${words[*]+"${words[*]}"}
+    split_words "${GATELINT_PATHS:-.}" glob
+    paths=(${words[@]+"${words[@]}"})
+    ((${#paths[@]} > 0)) || paths=(.)
+    split_words "${GATELINT_ARGS:-}"
+    extra=(${words[@]+"${words[@]}"})
+
+    local dir sarif concise status sarif_status annotations_status
+    work_dir
+    dir=$work_dir
+    sarif="$dir/gatelint.sarif"
+    concise="$dir/findings.txt"
+
+    # One run per view. Each is a full lint, but linting is fast next to installing (see
+    # tests/action.rs), and every view then comes from gatelint's own renderer: the workflow-command
+    # escaping, SARIF and exit code are never re-implemented here.
+    set +e
+    "$gatelint" check --format sarif --fail-on never ${extra[@]+"${extra[@]}"} -- "${paths[@]}" >"$sarif"
+    sarif_status=$?
+    "$gatelint" check --format concise --color never ${fail_on_arg[@]+"${fail_on_arg[@]}"} \
+        ${extra[@]+"${extra[@]}"} -- "${paths[@]}" >"$concise"
+    status=$?
+    set -e
+    if ((sarif_status == 0 || sarif_status == 2)); then
+        set_output sarif-file "$sarif"
+    else
+        echo "::warning title=gatelint action::gatelint failed to write SARIF (exit code $sarif_status)"
+    fi
+
+    if [[ $annotations == true ]]; then
+        set +e
+        "$gatelint" check --format github --fail-on never ${extra[@]+"${extra[@]}"} -- "${paths[@]}"
+        annotations_status=$?
+        set -e
+        if ((annotations_status != 0 && annotations_status != 2)); then
+            echo "::warning title=gatelint action::gatelint failed to write annotations (exit code $annotations_status)"
+        fi
+    else
+        # The findings in the log, where file contents must not be read as workflow commands.
+        local token
+        token="gatelint-$RANDOM$RANDOM$RANDOM"
+        echo "::stop-commands::$token"
+        cat "$concise"
+        echo "::$token::"
+    fi
+
+    # Count the findings: `path:line:col: severity[rule] message`.
+    local line errors=0 warnings=0 notes=0 input_errors=0 listed=0
+    # The step summary is limited to 1 MiB: list at most this many findings.
+    local limit=${GATELINT_SUMMARY_LIMIT:-500}
+    local -a rows=() remarks=()
+    local finding_re='^(.*):([0-9]+):([0-9]+): (error|warning|note)\[([A-Za-z0-9_-]+)\] (.*)$'
+    while IFS= read -r line || [[ -n $line ]]; do
+        if [[ $line =~ $finding_re ]]; then
+            local file=${BASH_REMATCH[1]} row=${BASH_REMATCH[2]} col=${BASH_REMATCH[3]}
+            local severity=${BASH_REMATCH[4]} rule=${BASH_REMATCH[5]} message=${BASH_REMATCH[6]}
+            if [[ $rule == input-error ]]; then
+                input_errors=$((input_errors + 1))
+            else
+                case "$severity" in
+                    error) errors=$((errors + 1)) ;;
+                    warning) warnings=$((warnings + 1)) ;;
+                    note) notes=$((notes + 1)) ;;
+                esac
+            fi
+            listed=$((listed + 1))
+            if ((listed <= limit)); then
+                rows+=("| $severity | $(md_cell "$file:$row:$col") | \`$rule\` | $(md_cell "$message") |")
+            fi
+        elif [[ -n $line ]] && ((${#remarks[@]} < limit)); then
+            remarks+=("$line")
+        fi
+    done <"$concise"
+
+    set_output exit-code "$status"
+    set_output errors "$errors"
+    set_output warnings "$warnings"
+    set_output notes "$notes"
+    set_output input-errors "$input_errors"
+
+    local verdict
+    case "$status" in
+        0) verdict="passed (no finding at or above $threshold)" ;;
+        1) verdict="failed: findings at or above $threshold" ;;
+        2) verdict="failed: $(plural "$input_errors" "input error") (files that could not be read or parsed, or a bad argument)" ;;
+        *) verdict="failed: gatelint stopped with exit code $status" ;;
+    esac
+    echo "gatelint: $(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note); $verdict"
+
+    [[ $summary == true ]] || return 0
+    {
+        echo "## gatelint"
+        echo
+        echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in \`$(md_cell "${shown:-.}")\`: $verdict."
+        echo
+        if ((${#rows[@]} > 0)); then
+            echo "| severity | location | rule | message |"
+            echo "|---|---|---|---|"
+            printf '%s\n' "${rows[@]}"
+            if ((listed > limit)); then
+                echo
+                echo "… and $((listed - limit)) more: see the annotations or the SARIF file."
+            fi
+            echo
+        fi
+        if ((${#remarks[@]} > 0)); then
+            local remark
+            for remark in "${remarks[@]}"; do
+                echo "- $(md_cell "$remark")"
+            done
+            echo
+        fi
+        echo "### Route inventory"
+        echo
+        if has_routes; then
+            local routes_status
+            set +e
+            "$gatelint" routes --format markdown -- "${paths[@]}" >"$dir/routes.md" 2>"$dir/routes.err"
+            routes_status=$?
+            set -e
+            if ((routes_status == 0)) || [[ -s "$dir/routes.md" ]]; then
+                cat "$dir/routes.md"
+            fi
+            if ((routes_status != 0)); then
+                echo
+                echo "\`gatelint routes\` exited with $routes_status."
+            fi
+        else
+            echo "This gatelint ($("$gatelint" --version)) has no \`routes\` command."
+        fi
+        echo
+    } >>"$summary_file"
+}
+
+# ---------------------------------------------------------------------------------------------
+# conclude
+
+cmd_conclude() {
+    local status=${GATELINT_EXIT_CODE:-}
+    case "$status" in
+        0) echo "gatelint: passed" ;;
+        1) echo "::error title=gatelint::findings at or above fail-on (${GATELINT_FAIL_ON:-from the configuration, else warning}); see the annotations and the job summary" ;;
+        2) echo "::error title=gatelint::input errors: some files could not be read or parsed, or an argument was wrong; see the annotations and the job summary" ;;
+        '' | *[!0-9]*) fail "no exit code recorded (\"$status\"): the lint step did not finish" ;;
+        *) echo "::error title=gatelint::gatelint stopped with exit code $status" ;;
+    esac
+    exit "$status"
+}
+
+case "${1:-}" in
+    install) cmd_install ;;
+    lint) cmd_lint ;;
+    conclude) cmd_conclude ;;
+    *)
+        echo "usage: $0 install|lint|conclude" >&2
+        exit 2
+        ;;
+esac
