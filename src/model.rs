@@ -75,9 +75,19 @@ impl<T> Resolved<T> {
             Resolved::Unknown => {}
             Resolved::Conditional(branches) => {
                 for branch in branches {
-                    path.push(branch.when.clone());
-                    branch.value.collect_branches(path, out);
-                    path.pop();
+                    // A condition already decided on this path: the same answer adds nothing,
+                    // the opposite one makes the branch unreachable.
+                    match path.iter().find(|c| c.name == branch.when.name) {
+                        Some(decided) if decided.holds == branch.when.holds => {
+                            branch.value.collect_branches(path, out);
+                        }
+                        Some(_) => {}
+                        None => {
+                            path.push(branch.when.clone());
+                            branch.value.collect_branches(path, out);
+                            path.pop();
+                        }
+                    }
                 }
             }
         }
@@ -150,6 +160,32 @@ impl<T> Resolved<T> {
     }
 }
 
+impl Resolved<bool> {
+    /// True where either is true; Unknown where neither is true and one is Unknown.
+    pub fn or(&self, other: &Resolved<bool>) -> Resolved<bool> {
+        match self {
+            Resolved::Known(true) => Resolved::Known(true),
+            Resolved::Known(false) => other.clone(),
+            Resolved::Unknown => other.and_then(&|value| {
+                if *value {
+                    Resolved::Known(true)
+                } else {
+                    Resolved::Unknown
+                }
+            }),
+            Resolved::Conditional(branches) => Resolved::Conditional(
+                branches
+                    .iter()
+                    .map(|b| Branch {
+                        when: b.when.clone(),
+                        value: b.value.or(other),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl<T> From<Option<T>> for Resolved<T> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Resolved::Unknown, Resolved::Known)
@@ -206,6 +242,11 @@ pub struct Api {
     pub servers: Vec<ServerUrl>,
     /// Where the default authorization for routes was (or could have been) set.
     pub default_auth_origin: Option<Loc>,
+    /// Set when the API has routes gatelint cannot read: where they are kept instead (a
+    /// `BodyS3Location`, a `Body` computed by an intrinsic, the `RestApiId` of an API defined
+    /// outside the file). Routes that are not seen are never findings, and checks that need
+    /// every route (an authorizer nothing uses) stay silent.
+    pub hidden_routes: Option<Loc>,
 }
 
 impl Api {
@@ -225,6 +266,7 @@ impl Api {
             deployments: Vec::new(),
             servers: Vec::new(),
             default_auth_origin: None,
+            hidden_routes: None,
         }
     }
 

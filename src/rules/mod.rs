@@ -6,7 +6,10 @@ mod duplicate_key;
 mod insecure_transport;
 mod long_authorizer_cache;
 mod missing_authorizer;
+mod no_access_log;
+mod no_rate_limit;
 mod unauthenticated_route;
+mod undeployed_routes;
 mod unused_authorizer;
 mod weak_auth_scheme;
 
@@ -86,6 +89,9 @@ pub static RULES: &[&dyn Rule] = &[
     &weak_auth_scheme::WeakAuthScheme,
     &insecure_transport::InsecureTransport,
     &long_authorizer_cache::LongAuthorizerCache,
+    &no_rate_limit::NoRateLimit,
+    &no_access_log::NoAccessLog,
+    &undeployed_routes::UndeployedRoutes,
     &duplicate_key::DuplicateKey,
 ];
 

@@ -12,6 +12,10 @@ impl Rule for UnusedAuthorizer {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
+            // Routes we cannot read may be the ones that use it.
+            if api.hidden_routes.is_some() {
+                continue;
+            }
             let used: HashSet<&str> = api
                 .routes
                 .iter()

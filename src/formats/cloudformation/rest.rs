@@ -1,11 +1,15 @@
 //! `AWS::ApiGateway::*`: REST APIs, their resources, methods, authorizers, deployments,
 //! stages, usage plans and custom domain names.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGateway.html>
+//!
+//! `UsagePlanKey` and `ApiKey` are not lowered: they decide which clients a usage plan
+//! counts, not whether a route authenticates or a stage is throttled.
 
 use std::collections::HashMap;
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
+use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::formats::openapi;
@@ -20,14 +24,34 @@ use crate::syntax::NodeRef;
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html>
 const DEFAULT_AUTHORIZER_TTL: u64 = 300;
 
+/// A `ParentId` chain longer than this is given up (API Gateway allows far fewer levels).
+const MAX_PATH_DEPTH: usize = 64;
+
+/// Stands for a path segment, or the start of a path, that cannot be known statically.
+const UNKNOWN_SEGMENT: &str = "…";
+
+/// `MethodSettings` that apply to every method of a stage.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html>
+const ALL_PATHS: &str = "/*";
+const ALL_METHODS: &str = "*";
+
 struct Lowering<'t, 'a> {
     template: &'t Template<'a>,
     eval: &'t Evaluator<'t, 'a>,
     /// RestApi logical id, or the spelling of an id from outside the template, → index into
     /// `workspace.apis`.
-    apis: HashMap<&'a str, usize>,
-    /// Resource logical id → its full path, once computed.
-    paths: HashMap<&'a str, Option<String>>,
+    apis: HashMap<String, usize>,
+    /// `AWS::ApiGateway::Resource` logical id → its full path, once computed.
+    paths: HashMap<&'a str, String>,
+}
+
+/// A stage before it is attached to its API: usage plans are matched to it first.
+struct PendingStage<'a> {
+    api: usize,
+    /// The `AWS::ApiGateway::Stage` logical id; `None` for a stage a Deployment's `StageName`
+    /// creates.
+    resource: Option<&'a str>,
+    stage: Stage,
 }
 
 pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
@@ -39,7 +63,9 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     };
     for resource in template.resources_of("AWS::ApiGateway::RestApi") {
         let api = lowering.rest_api(resource);
-        lowering.apis.insert(resource.id, workspace.apis.len());
+        lowering
+            .apis
+            .insert(resource.id.to_owned(), workspace.apis.len());
         workspace.apis.push(api);
     }
     for resource in template.resources_of("AWS::ApiGateway::Authorizer") {
@@ -57,60 +83,59 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     lowering.stages(workspace);
     lowering.deployments(workspace);
     for resource in template.resources_of("AWS::ApiGateway::DomainName") {
-        let policy = resource.property("SecurityPolicy");
-        workspace.domain_names.push(DomainName {
-            name: eval
-                .string(resource.property("DomainName"))
-                .known()
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| resource.id.to_owned()),
-            origin: resource.loc(),
-            security_policy: match policy {
-                Some(_) => eval
-                    .string(policy)
-                    .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
-                None => Resolved::Unknown,
-            },
-            security_policy_origin: policy.map(NodeRef::loc),
-        });
+        workspace.domain_names.push(lowering.domain_name(resource));
     }
 }
 
 impl<'t, 'a> Lowering<'t, 'a> {
     /// The API a resource belongs to, through its `RestApiId`. An id that names no RestApi of
-    /// this template (a literal id, an import) stands for an API defined elsewhere; its methods
-    /// are still routes, grouped under that id.
+    /// this template (a literal id, an import) stands for an API defined elsewhere; what this
+    /// template adds to it is still checked, grouped under that id.
     fn api_of<'w>(
         &mut self,
         resource: Resource<'a>,
         workspace: &'w mut Workspace,
     ) -> Option<&'w mut Api> {
-        let node = resource.property("RestApiId")?;
-        let index = match self.api_index(resource) {
-            Some(index) => index,
-            None => {
-                let spelling = node
-                    .as_str()
-                    .unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim());
-                match self.apis.get(spelling) {
-                    Some(&index) => index,
-                    None => {
-                        let name = match node.as_str() {
-                            Some(id) => format!("the API {id}"),
-                            None => format!("the API `{spelling}`"),
-                        };
-                        let mut api = Api::new(spelling, ApiKind::Rest, node.loc());
-                        api.display = name;
-                        api.aws = true;
-                        self.apis.insert(spelling, workspace.apis.len());
-                        workspace.apis.push(api);
-                        workspace.apis.len() - 1
-                    }
-                }
-            }
-        };
+        let index = self.api_index_or_external(resource.property("RestApiId")?, workspace);
         workspace.apis.get_mut(index)
+    }
+
+    fn api_index_or_external(&mut self, node: NodeRef<'a>, workspace: &mut Workspace) -> usize {
+        let key = self.api_key(node);
+        if let Some(&index) = self.apis.get(&key) {
+            return index;
+        }
+        let display = match node.as_str() {
+            Some(id) => format!("the API {id}"),
+            None => format!("the API `{key}`"),
+        };
+        let mut api = Api::new(key.clone(), ApiKind::Rest, node.loc());
+        api.display = display;
+        api.aws = true;
+        // Its other routes (and perhaps authorizers) are where the API is defined.
+        api.hidden_routes = Some(node.loc());
+        let index = workspace.apis.len();
+        self.apis.insert(key, index);
+        workspace.apis.push(api);
+        index
+    }
+
+    /// How a `RestApiId`/`ApiId` names its API: the logical id of a RestApi of this template,
+    /// else the value as written.
+    fn api_key(&self, node: NodeRef<'a>) -> String {
+        if let Some(Some(target)) = self.eval.target(Some(node)).known()
+            && self.apis.contains_key(target.resource())
+        {
+            return target.resource().to_owned();
+        }
+        node.as_str()
+            .unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim())
+            .to_owned()
+    }
+
+    /// The API a resource's `RestApiId` names, if it is known by now.
+    fn known_api(&self, node: Option<NodeRef<'a>>) -> Option<usize> {
+        self.apis.get(&self.api_key(node?)).copied()
     }
 
     fn rest_api(&self, resource: Resource<'a>) -> Api {
@@ -121,6 +146,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .property("EndpointConfiguration")
             .and_then(|e| e.get("Types"));
         api.endpoint = match types {
+            // "The default endpoint type is EDGE."
             None => Resolved::Known(EndpointType::Edge),
             Some(_) => self.eval.list(types).and_then(&|types| {
                 let names: Vec<String> = types
@@ -131,15 +157,28 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 match names.first().map(String::as_str) {
                     Some("PRIVATE") => Resolved::Known(EndpointType::Private),
                     Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
-                    Some("EDGE") => Resolved::Known(EndpointType::Edge),
-                    _ => Resolved::Unknown,
+                    Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
+                    Some(_) => Resolved::Unknown,
                 }
             }),
         };
-        if let Some(body) = resource.property("Body")
-            && let Some(Ok(spec)) = openapi::Spec::detect(body)
-        {
-            openapi::lower_into(&mut api, spec);
+        if let Some(location) = resource.property_key("BodyS3Location") {
+            api.hidden_routes = Some(location.loc());
+        }
+        if let Some((key, body)) = resource.properties().and_then(|p| p.entry("Body")) {
+            // A body built by an intrinsic (`Fn::Transform` with `AWS::Include`, `Fn::If`) or
+            // in a version API Gateway cannot import cannot be read here.
+            let spec = match intrinsic(body) {
+                Some(_) => None,
+                None => openapi::Spec::detect(body).and_then(Result::ok),
+            };
+            match spec {
+                Some(spec) => {
+                    openapi::lower_into(&mut api, spec);
+                    api.has_resource_policy |= body.get("x-amazon-apigateway-policy").is_some();
+                }
+                None => api.hidden_routes = Some(key.loc()),
+            }
         }
         api
     }
@@ -179,16 +218,21 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .known()
             .cloned()
             .flatten();
-        let required = match authorizer.kind {
-            AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => Some("AuthorizerUri"),
-            AuthorizerKind::Cognito => Some("ProviderARNs"),
+        let missing = match authorizer.kind {
+            AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
+                Some("AuthorizerUri").filter(|f| resource.property(f).is_none())
+            }
+            // An empty list names no user pool either.
+            AuthorizerKind::Cognito => Some("ProviderARNs").filter(|f| {
+                let arns = resource.property(f);
+                arns.is_none() || self.eval.list(arns).known().is_some_and(Vec::is_empty)
+            }),
             _ => None,
         };
-        if let Some(field) = required
-            && resource.property(field).is_none()
-        {
+        if let Some(field) = missing {
             let at = resource
-                .property_key("Type")
+                .property_key(field)
+                .or_else(|| resource.property_key("Type"))
                 .map_or_else(|| resource.loc(), NodeRef::loc);
             authorizer.missing.push((field.to_owned(), at));
         }
@@ -204,11 +248,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .flatten()
             .and_then(|m| Method::parse(&m))
             .unwrap_or(Method::Any);
-        let path = self.method_path(resource).unwrap_or_else(|| {
-            let id = resource.property("ResourceId");
-            let spelling = id.and_then(NodeRef::as_str).unwrap_or("?");
-            format!("<resource {spelling}>")
-        });
+        let path = self.method_path(resource);
         let auth_type_node = resource.property("AuthorizationType");
         let auth_type = self.eval.string(auth_type_node);
         let authorizer_node = resource.property("AuthorizerId");
@@ -217,7 +257,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .eval
             .boolean(resource.property("ApiKeyRequired"))
             .map(|k| k.unwrap_or(false));
-        let origin_for_use = authorizer_node.map_or_else(|| resource.loc(), NodeRef::loc);
+        let origin_for_use = authorizer_node
+            .or(auth_type_node)
+            .map_or_else(|| resource.loc(), NodeRef::loc);
         let authorizers = |id: &Resolved<Option<Target<'a>>>| -> Resolved<Auth> {
             match id {
                 // An authorizer that is not in this template (imported, or a literal id): the
@@ -225,6 +267,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
                 known => known.map(|target| {
                     Auth::Authorizers(vec![AuthorizerUse {
+                        // No `AuthorizerId` at all: an empty name, which `missing-authorizer`
+                        // reports as "names none".
                         name: target
                             .as_ref()
                             .map(|t| t.resource().to_owned())
@@ -236,7 +280,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             }
         };
         let auth = auth_type.and_then(&|t| {
-            // API Gateway reads the authorization type case-insensitively.
+            // API Gateway reads the authorization type case-insensitively; CloudFormation
+            // creates a method without one as NONE.
             match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
                 None | Some("NONE") => {
                     let because = if t.is_none() {
@@ -267,15 +312,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 }
             }
         }
+        // A preflight is answered by API Gateway itself when the integration is a MOCK (or
+        // there is none); any other known integration runs a backend without credentials.
         let integration_type = self
             .eval
-            .string(resource.property("Integration").and_then(|i| i.get("Type")))
-            .known()
-            .cloned()
-            .flatten();
-        let mock_or_none = integration_type
-            .as_deref()
-            .is_none_or(|t| t.eq_ignore_ascii_case("MOCK"));
+            .string(resource.property("Integration").and_then(|i| i.get("Type")));
+        let runs_backend = integration_type.any(|t| {
+            t.as_deref()
+                .is_some_and(|t| !t.eq_ignore_ascii_case("MOCK"))
+        });
         Route {
             method,
             path,
@@ -283,7 +328,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             auth_origin: auth_type_node.map(NodeRef::loc),
             api_key_required: api_key,
             references,
-            cors_preflight: method == Method::Options && mock_or_none,
+            cors_preflight: method == Method::Options && !runs_backend,
             origin: resource.loc(),
             source: RouteSource::Resource(resource.id.to_owned()),
             inherits_connection_auth: false,
@@ -291,73 +336,114 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     /// The path of a Method's `ResourceId`.
-    fn method_path(&mut self, method: Resource<'a>) -> Option<String> {
-        let target = self.eval.target(method.property("ResourceId"));
-        match target.known()?.as_ref()? {
-            Target::Attribute(_, attribute) if attribute == "RootResourceId" => {
-                Some("/".to_owned())
+    fn method_path(&mut self, method: Resource<'a>) -> String {
+        let node = method.property("ResourceId");
+        match self.eval.target(node).known().cloned().flatten() {
+            Some(target) => match self.resource_target(&target) {
+                ResourceTarget::Root => "/".to_owned(),
+                ResourceTarget::Resource(id) => self.resource_path(id),
+                ResourceTarget::Unknown => format!("/{UNKNOWN_SEGMENT}"),
+            },
+            None => {
+                let spelling = node.and_then(NodeRef::as_str).unwrap_or(UNKNOWN_SEGMENT);
+                format!("<resource {spelling}>")
             }
-            Target::Resource(id) => self.resource_path(id, 0),
-            Target::Attribute(..) => None,
         }
     }
 
-    /// The full path of an `AWS::ApiGateway::Resource`, rebuilt from its `ParentId` chain.
-    fn resource_path(&mut self, id: &'a str, depth: usize) -> Option<String> {
-        if let Some(known) = self.paths.get(id) {
-            return known.clone();
+    /// What a `ResourceId` or `ParentId` reference points at.
+    fn resource_target(&self, target: &Target<'a>) -> ResourceTarget<'a> {
+        match target {
+            Target::Attribute(_, attribute) if attribute == "RootResourceId" => {
+                ResourceTarget::Root
+            }
+            // `!Ref R` and `!GetAtt R.ResourceId` both give the resource's id.
+            Target::Resource(id) => ResourceTarget::Resource(id),
+            Target::Attribute(id, attribute) if attribute == "ResourceId" => {
+                ResourceTarget::Resource(id)
+            }
+            Target::Attribute(..) => ResourceTarget::Unknown,
         }
-        // A ParentId cycle, or absurd nesting, has no path.
-        if depth > 64 {
-            return None;
-        }
-        let resource = self.template.resource(id)?;
-        let part = self
-            .eval
-            .string(resource.property("PathPart"))
-            .known()
-            .cloned()
-            .flatten()?;
-        let parent = self.eval.target(resource.property("ParentId"));
-        let parent_path = match parent.known()?.as_ref()? {
-            Target::Attribute(_, attribute) if attribute == "RootResourceId" => String::new(),
-            Target::Resource(parent_id) => self.resource_path(parent_id, depth + 1)?,
-            Target::Attribute(..) => return None,
+    }
+
+    /// The full path of an `AWS::ApiGateway::Resource`, rebuilt from its `ParentId` chain. Each
+    /// resource's path is computed once; a part that cannot be known is `…`.
+    fn resource_path(&mut self, id: &'a str) -> String {
+        let mut chain: Vec<(&'a str, Resource<'a>)> = Vec::new();
+        let mut current = id;
+        let mut prefix = loop {
+            if let Some(known) = self.paths.get(current) {
+                break known.clone();
+            }
+            // A ParentId cycle, or absurd nesting, has no known start.
+            if chain.len() > MAX_PATH_DEPTH || chain.iter().any(|(seen, _)| *seen == current) {
+                break format!("/{UNKNOWN_SEGMENT}");
+            }
+            let Some(resource) = self.template.resource(current) else {
+                break format!("/{UNKNOWN_SEGMENT}");
+            };
+            chain.push((current, resource));
+            let parent = self.eval.target(resource.property("ParentId"));
+            match parent
+                .known()
+                .cloned()
+                .flatten()
+                .map(|t| self.resource_target(&t))
+            {
+                Some(ResourceTarget::Root) => break String::new(),
+                Some(ResourceTarget::Resource(parent)) => current = parent,
+                Some(ResourceTarget::Unknown) | None => break format!("/{UNKNOWN_SEGMENT}"),
+            }
         };
-        let path = format!("{}/{part}", parent_path.trim_end_matches('/'));
-        self.paths.insert(id, Some(path.clone()));
-        Some(path)
+        for (id, resource) in chain.into_iter().rev() {
+            let part = self
+                .eval
+                .string(resource.property("PathPart"))
+                .known()
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
+            prefix = format!("{}/{part}", prefix.trim_end_matches('/'));
+            self.paths.insert(id, prefix.clone());
+        }
+        if prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix
     }
 
     /// Stages: `AWS::ApiGateway::Stage` resources and the stages a Deployment's `StageName`
     /// creates, with the usage plans attached to them.
-    fn stages(&self, workspace: &mut Workspace) {
-        let mut stages: Vec<(usize, Option<&'a str>, Stage)> = Vec::new();
+    fn stages(&mut self, workspace: &mut Workspace) {
+        let mut stages: Vec<PendingStage<'a>> = Vec::new();
         for resource in self.template.resources_of("AWS::ApiGateway::Stage") {
-            let Some(api) = self.api_index(resource) else {
+            let Some(node) = resource.property("RestApiId") else {
                 continue;
             };
+            let api = self.api_index_or_external(node, workspace);
             let name = self
                 .eval
                 .string(resource.property("StageName"))
                 .known()
                 .cloned()
                 .flatten();
-            stages.push((
+            let throttle = self.method_settings_throttle(resource.property("MethodSettings"));
+            let access_log = self.access_log(resource.property("AccessLogSetting"));
+            stages.push(PendingStage {
                 api,
-                Some(resource.id),
-                Stage {
+                resource: Some(resource.id),
+                stage: Stage {
                     name: name.unwrap_or_else(|| resource.id.to_owned()),
                     origin: resource.loc(),
-                    throttle: self.method_settings_throttle(resource.property("MethodSettings")),
+                    throttle: under_resource_condition(resource, throttle),
                     usage_plans: Vec::new(),
-                    access_log: self.has_access_log(resource.property("AccessLogSetting")),
+                    access_log: under_resource_condition(resource, access_log),
                     auto_deploy: Resolved::Known(false),
                 },
-            ));
+            });
         }
         for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
-            let Some(api) = self.api_index(resource) else {
+            let Some(api_node) = resource.property("RestApiId") else {
                 continue;
             };
             let Some(name_node) = resource.property("StageName") else {
@@ -366,80 +452,93 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let Some(name) = self.eval.string(Some(name_node)).known().cloned().flatten() else {
                 continue;
             };
-            let description = resource.property("StageDescription");
-            let direct = description.is_some_and(|d| {
-                d.get("ThrottlingRateLimit").is_some() || d.get("ThrottlingBurstLimit").is_some()
+            let api = self.api_index_or_external(api_node, workspace);
+            let description = self.mapping(resource.property("StageDescription"));
+            // Stage-wide limits sit directly in the description, or in its MethodSettings.
+            let throttle = description.and_then(&|description| match description {
+                None => Resolved::Known(false),
+                Some(d) => self
+                    .limit_set(d.get("ThrottlingRateLimit"))
+                    .or(&self.limit_set(d.get("ThrottlingBurstLimit")))
+                    .or(&self.method_settings_throttle(d.get("MethodSettings"))),
             });
-            let throttle = if direct {
-                Resolved::Known(true)
-            } else {
-                self.method_settings_throttle(description.and_then(|d| d.get("MethodSettings")))
-            };
-            stages.push((
+            let access_log = description.and_then(&|description| match description {
+                None => Resolved::Known(false),
+                Some(d) => self.access_log(d.get("AccessLogSetting")),
+            });
+            stages.push(PendingStage {
                 api,
-                None,
-                Stage {
+                resource: None,
+                stage: Stage {
                     name,
                     origin: name_node.loc(),
-                    throttle,
+                    throttle: under_resource_condition(resource, throttle),
                     usage_plans: Vec::new(),
-                    access_log: self
-                        .has_access_log(description.and_then(|d| d.get("AccessLogSetting"))),
+                    access_log: under_resource_condition(resource, access_log),
                     auto_deploy: Resolved::Known(false),
                 },
-            ));
+            });
         }
         for plan in self.template.resources_of("AWS::ApiGateway::UsagePlan") {
-            let throttle = plan.property("Throttle");
-            let plan_throttles = throttle
-                .is_some_and(|t| t.get("RateLimit").is_some() || t.get("BurstLimit").is_some());
-            for api_stage in plan
-                .property("ApiStages")
-                .into_iter()
-                .flat_map(NodeRef::items)
-            {
-                let api_id = self.eval.target(api_stage.get("ApiId"));
-                let Some(api) = api_id
-                    .known()
-                    .and_then(Option::as_ref)
-                    .and_then(|t| self.apis.get(t.resource()))
-                else {
-                    continue;
-                };
-                let stage = self.eval.eval_opt(api_stage.get("Stage"));
-                let stage_throttles = api_stage.get("Throttle").is_some_and(|t| !t.is_empty());
-                for (_, target) in stage.branches() {
-                    for (stage_api, stage_id, stage_model) in &mut stages {
-                        let matches = *stage_api == *api
-                            && match target {
-                                Some(Value::Str(name)) => stage_model.name == *name,
-                                Some(Value::Ref(id)) => *stage_id == Some(*id),
-                                _ => false,
-                            };
-                        if matches {
-                            stage_model.usage_plans.push(UsagePlanUse {
-                                name: plan.id.to_owned(),
-                                throttle: Resolved::Known(plan_throttles || stage_throttles),
-                                origin: plan.loc(),
-                            });
-                        }
-                    }
-                }
-            }
+            self.usage_plan(plan, &mut stages);
         }
-        for (api, _, stage) in stages {
-            if let Some(api) = workspace.apis.get_mut(api) {
-                api.stages.push(stage);
+        for pending in stages {
+            if let Some(api) = workspace.apis.get_mut(pending.api) {
+                api.stages.push(pending.stage);
             }
         }
     }
 
-    fn deployments(&self, workspace: &mut Workspace) {
-        let dependencies = Dependencies::new(self.template);
-        for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
-            let Some(index) = self.api_index(resource) else {
+    /// Attach a usage plan to the stages its `ApiStages` name. Only the plan-wide `Throttle`
+    /// limits every method; `ApiStages[].Throttle` limits the methods it lists.
+    fn usage_plan(&self, plan: Resource<'a>, stages: &mut [PendingStage<'a>]) {
+        let throttle = self
+            .mapping(plan.property("Throttle"))
+            .and_then(&|t| match t {
+                None => Resolved::Known(false),
+                Some(t) => self
+                    .limit_set(t.get("RateLimit"))
+                    .or(&self.limit_set(t.get("BurstLimit"))),
+            });
+        let throttle = under_resource_condition(plan, throttle);
+        for api_stage in plan
+            .property("ApiStages")
+            .into_iter()
+            .flat_map(NodeRef::items)
+        {
+            let Some(api) = self.known_api(api_stage.get("ApiId")) else {
                 continue;
             };
+            let stage = self.eval.eval_opt(api_stage.get("Stage"));
+            for (_, target) in stage.branches() {
+                for pending in stages.iter_mut() {
+                    let matches = pending.api == api
+                        && match target {
+                            Some(Value::Str(name)) => pending.stage.name == *name,
+                            Some(Value::Ref(id)) => pending.resource == Some(*id),
+                            _ => false,
+                        };
+                    let listed = pending.stage.usage_plans.iter().any(|u| u.name == plan.id);
+                    if matches && !listed {
+                        pending.stage.usage_plans.push(UsagePlanUse {
+                            name: plan.id.to_owned(),
+                            throttle: throttle.clone(),
+                            origin: plan.loc(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Deployments, and the methods of their API each one is not ordered after.
+    fn deployments(&mut self, workspace: &mut Workspace) {
+        let dependencies = Dependencies::new(self.template);
+        for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
+            let Some(node) = resource.property("RestApiId") else {
+                continue;
+            };
+            let index = self.api_index_or_external(node, workspace);
             let Some(api) = workspace.apis.get_mut(index) else {
                 continue;
             };
@@ -462,43 +561,265 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
     }
 
-    fn api_index(&self, resource: Resource<'a>) -> Option<usize> {
-        let target = self.eval.target(resource.property("RestApiId"));
-        self.apis.get(target.known()?.as_ref()?.resource()).copied()
+    fn domain_name(&self, resource: Resource<'a>) -> DomainName {
+        let policy = resource.property("SecurityPolicy");
+        DomainName {
+            name: self
+                .eval
+                .string(resource.property("DomainName"))
+                .known()
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| resource.id.to_owned()),
+            origin: resource.loc(),
+            // Without a policy the service picks one; we do not guess which.
+            security_policy: match policy {
+                Some(_) => under_resource_condition(
+                    resource,
+                    self.eval
+                        .string(policy)
+                        .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
+                ),
+                None => Resolved::Unknown,
+            },
+            security_policy_origin: policy.map(NodeRef::loc),
+        }
+    }
+
+    /// A property that should be a mapping, evaluated through any `Fn::If`: `None` when it is
+    /// absent or `AWS::NoValue`.
+    fn mapping(&self, node: Option<NodeRef<'a>>) -> Resolved<Option<NodeRef<'a>>> {
+        self.eval.eval_opt(node).and_then(&|value| match value {
+            None => Resolved::Known(None),
+            Some(Value::Node(map)) if map.is_map() => Resolved::Known(Some(*map)),
+            Some(_) => Resolved::Unknown,
+        })
+    }
+
+    /// Whether a throttling limit is set. A negative limit switches throttling off.
+    fn limit_set(&self, node: Option<NodeRef<'a>>) -> Resolved<bool> {
+        self.eval.string(node).and_then(&|limit| match limit {
+            None => Resolved::Known(false),
+            Some(text) => match text.trim().parse::<f64>() {
+                Ok(limit) => Resolved::Known(limit >= 0.0),
+                Err(_) => Resolved::Unknown,
+            },
+        })
     }
 
     /// Whether `MethodSettings` throttle every method (`/*` and `*`).
     fn method_settings_throttle(&self, settings: Option<NodeRef<'a>>) -> Resolved<bool> {
-        let Some(settings) = settings else {
-            return Resolved::Known(false);
-        };
-        let throttled = settings.items().any(|setting| {
-            let path = self
-                .eval
-                .string(setting.get("ResourcePath"))
-                .known()
-                .cloned()
-                .flatten();
-            let method = self
-                .eval
-                .string(setting.get("HttpMethod"))
-                .known()
-                .cloned()
-                .flatten();
-            let all = path.as_deref() == Some("/*") && method.as_deref() == Some("*");
-            all && (setting.get("ThrottlingRateLimit").is_some()
-                || setting.get("ThrottlingBurstLimit").is_some())
-        });
-        Resolved::Known(throttled)
+        self.eval.list(settings).and_then(&|items| {
+            items
+                .iter()
+                .fold(Resolved::Known(false), |throttled, item| {
+                    let item = match item {
+                        Value::Node(setting) if setting.is_map() => {
+                            self.setting_throttles_all(*setting)
+                        }
+                        _ => Resolved::Unknown,
+                    };
+                    throttled.or(&item)
+                })
+        })
     }
 
-    fn has_access_log(&self, setting: Option<NodeRef<'a>>) -> Resolved<bool> {
-        match setting {
+    fn setting_throttles_all(&self, setting: NodeRef<'a>) -> Resolved<bool> {
+        let path = self.eval.string(setting.get("ResourcePath"));
+        let method = self.eval.string(setting.get("HttpMethod"));
+        let limits = self
+            .limit_set(setting.get("ThrottlingRateLimit"))
+            .or(&self.limit_set(setting.get("ThrottlingBurstLimit")));
+        path.and_then(&|path| {
+            method.and_then(&|method| {
+                if path.as_deref() == Some(ALL_PATHS) && method.as_deref() == Some(ALL_METHODS) {
+                    limits.clone()
+                } else {
+                    Resolved::Known(false)
+                }
+            })
+        })
+    }
+
+    /// Whether an `AccessLogSetting` sends logs somewhere.
+    fn access_log(&self, setting: Option<NodeRef<'a>>) -> Resolved<bool> {
+        self.mapping(setting).and_then(&|setting| match setting {
             None => Resolved::Known(false),
             Some(setting) => self
                 .eval
                 .eval_opt(setting.get("DestinationArn"))
-                .map(|destination| destination.is_some()),
-        }
+                .map(Option::is_some),
+        })
+    }
+}
+
+enum ResourceTarget<'a> {
+    /// The API's root resource, `/`.
+    Root,
+    /// An `AWS::ApiGateway::Resource` of this template.
+    Resource(&'a str),
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::super::{Evaluator, Template};
+    use crate::model::{Auth, Condition, EndpointType, Resolved, Workspace};
+    use crate::syntax::{SourceFile, parse};
+
+    fn lower(text: &str) -> Workspace {
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        let documents = parse(&file).unwrap();
+        let doc = documents.first().unwrap();
+        let template = Template::new(doc.root()).unwrap();
+        let evaluator = Evaluator::new(&template);
+        let mut workspace = Workspace::default();
+        super::lower(&template, &evaluator, &mut workspace);
+        workspace
+    }
+
+    const API: &str = "
+Parameters:
+  Stage: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      EndpointConfiguration: {Types: [PRIVATE]}
+  Pets:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: pets}
+  Pet:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Pets.ResourceId, PathPart: '{id}'}
+  Loop:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !Ref Loop, PathPart: again}
+  GetPet:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Pet
+      HttpMethod: get
+      AuthorizationType: !If [IsProd, aws_iam, NONE]
+  LoopMethod:
+    Type: AWS::ApiGateway::Method
+    Properties: {RestApiId: !Ref Api, ResourceId: !Ref Loop, HttpMethod: ANY}
+  Prod:
+    Type: AWS::ApiGateway::Stage
+    Properties:
+      RestApiId: !Ref Api
+      StageName: prod
+      MethodSettings:
+        - ResourcePath: /*
+          HttpMethod: '*'
+          ThrottlingRateLimit: !If [IsProd, 100, !Ref AWS::NoValue]
+      AccessLogSetting: {DestinationArn: !ImportValue Logs}
+  Plan:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties:
+      ApiStages: [{ApiId: !Ref Api, Stage: !Ref Prod}]
+      Throttle: {RateLimit: -1}
+";
+
+    #[test]
+    fn paths_auth_stages_and_plans() {
+        let workspace = lower(API);
+        let api = &workspace.apis[0];
+        assert_eq!(api.endpoint, Resolved::Known(EndpointType::Private));
+        let paths: Vec<String> = api.routes.iter().map(|r| r.describe()).collect();
+        assert_eq!(paths, ["GET /pets/{id}", "ANY /…/again"]);
+        let open: Vec<_> = api.routes[0]
+            .auth
+            .branches()
+            .into_iter()
+            .filter(|(_, auth)| auth.is_open())
+            .map(|(when, _)| when)
+            .collect();
+        assert_eq!(
+            open,
+            [vec![Condition {
+                name: "IsProd".into(),
+                holds: false
+            }]]
+        );
+        assert_eq!(
+            api.routes[1].auth,
+            Resolved::Known(Auth::Open(crate::model::OpenBecause::Missing))
+        );
+        let stage = &api.stages[0];
+        assert!(stage.access_log.is_unknown());
+        let throttled: Vec<_> = stage
+            .throttle
+            .branches()
+            .into_iter()
+            .map(|(w, t)| (w.len(), *t))
+            .collect();
+        assert_eq!(throttled, [(1, true), (1, false)]);
+        assert_eq!(stage.usage_plans.len(), 1);
+        assert_eq!(stage.usage_plans[0].throttle, Resolved::Known(false));
+        assert!(api.hidden_routes.is_none());
+    }
+
+    #[test]
+    fn external_and_hidden_apis() {
+        let workspace = lower(
+            "
+Resources:
+  S3Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {BodyS3Location: {Bucket: b, Key: k}}
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties: {RestApiId: abc123, ResourceId: r, HttpMethod: GET, AuthorizationType: NONE}
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: abc123, StageName: prod}
+",
+        );
+        assert!(workspace.apis[0].hidden_routes.is_some());
+        let external = &workspace.apis[1];
+        assert_eq!(external.display, "the API abc123");
+        assert!(external.hidden_routes.is_some());
+        assert_eq!(external.routes.len(), 1);
+        assert_eq!(external.stages.len(), 1);
+        assert_eq!(external.stages[0].access_log, Resolved::Known(false));
+    }
+
+    #[test]
+    fn or_keeps_unknown_and_prunes_contradictions() {
+        let when = |holds| Condition {
+            name: "C".into(),
+            holds,
+        };
+        let conditional = |a: bool, b: bool| {
+            Resolved::Conditional(vec![
+                crate::model::Branch {
+                    when: when(true),
+                    value: Resolved::Known(a),
+                },
+                crate::model::Branch {
+                    when: when(false),
+                    value: Resolved::Known(b),
+                },
+            ])
+        };
+        assert_eq!(
+            Resolved::Unknown.or(&Resolved::Known(true)),
+            Resolved::Known(true)
+        );
+        assert!(Resolved::Unknown.or(&Resolved::Known(false)).is_unknown());
+        // (C ? false : true) or (C ? false : false): only "C is true → false" and
+        // "C is false → true" are reachable.
+        let both = conditional(false, true).or(&conditional(false, false));
+        let leaves: Vec<_> = both.branches().into_iter().map(|(w, v)| (w, *v)).collect();
+        assert_eq!(
+            leaves,
+            [(vec![when(true)], false), (vec![when(false)], true)]
+        );
     }
 }

@@ -92,14 +92,19 @@ impl<'a> Template<'a> {
         for (key, node) in resources_node.into_iter().flat_map(NodeRef::entries) {
             let Some(id) = key.as_str() else { continue };
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
-            // A repeated logical id: the last one wins, as with any duplicate key.
-            index.insert(id, resources.len());
-            resources.push(Resource {
+            let resource = Resource {
                 id,
                 key,
                 node,
                 kind,
-            });
+            };
+            // A repeated logical id: the last one wins, as with any duplicate key.
+            if let Some(earlier) = index.get(id).and_then(|&i| resources.get_mut(i)) {
+                *earlier = resource;
+                continue;
+            }
+            index.insert(id, resources.len());
+            resources.push(resource);
         }
         let parameters = root
             .get("Parameters")

@@ -1,0 +1,47 @@
+use crate::model::{ApiKind, Workspace, describe_conditions};
+use crate::report::Finding;
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct NoAccessLog;
+
+impl Rule for NoAccessLog {
+    rule_meta!("no-access-log", Warning);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for api in &workspace.apis {
+            let setting = match api.kind {
+                ApiKind::Rest => "AccessLogSetting",
+                ApiKind::Http | ApiKind::WebSocket => "AccessLogSettings",
+            };
+            for stage in &api.stages {
+                for (when, logged) in stage.access_log.branches() {
+                    if *logged {
+                        continue;
+                    }
+                    findings.push(
+                        Finding::new(
+                            self.meta(),
+                            stage.origin.clone(),
+                            format!(
+                                "the stage `{}` of {} keeps no access log{}",
+                                stage.name,
+                                api.display,
+                                describe_conditions(&when)
+                            ),
+                        )
+                        .label(format!("no `{setting}` with a `DestinationArn`"))
+                        .related(api.origin.clone(), "the API")
+                        .subject(format!("{} {}", api.name, stage.name))
+                        .help(format!(
+                            "add `{setting}` with a CloudWatch Logs group (or Firehose stream) as \
+                             `DestinationArn` and a `Format` that records at least the caller \
+                             (`$context.identity.sourceIp`), the route, the status and the \
+                             authorizer's principal"
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+use crate::model::{Api, ApiKind, Resolved, Stage, Workspace, describe_conditions};
+use crate::report::Finding;
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct NoRateLimit;
+
+impl Rule for NoRateLimit {
+    rule_meta!("no-rate-limit", Warning);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for api in &workspace.apis {
+            for stage in &api.stages {
+                // Stage-wide limits, or a usage plan that limits every caller it admits.
+                let throttled = stage
+                    .usage_plans
+                    .iter()
+                    .fold(stage.throttle.clone(), |throttled, plan| {
+                        throttled.or(&plan.throttle)
+                    });
+                // Unknown leaves are left out: a setting we cannot read is not a finding.
+                for (when, throttled) in throttled.branches() {
+                    if !*throttled {
+                        findings.push(self.finding(api, stage, &describe_conditions(&when)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl NoRateLimit {
+    fn finding(&self, api: &Api, stage: &Stage, when: &str) -> Finding {
+        let (label, help) = match api.kind {
+            ApiKind::Rest => (
+                "no `/*` `*` method throttling and no throttling usage plan",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \
+                 with `ResourcePath: /*` and `HttpMethod: '*'` (or in the Deployment's \
+                 `StageDescription`), or attach a usage plan with a `Throttle`",
+            ),
+            ApiKind::Http | ApiKind::WebSocket => (
+                "no `DefaultRouteSettings` throttling",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in the stage's \
+                 `DefaultRouteSettings`",
+            ),
+        };
+        let mut finding = Finding::new(
+            self.meta(),
+            stage.origin.clone(),
+            format!(
+                "the stage `{}` of {} has no rate limit{when}",
+                stage.name, api.display
+            ),
+        )
+        .label(label)
+        .related(api.origin.clone(), "the API")
+        .subject(format!("{} {}", api.name, stage.name))
+        .help(help);
+        for plan in &stage.usage_plans {
+            if plan.throttle != Resolved::Known(true) {
+                finding = finding.related(plan.origin.clone(), "a usage plan without a `Throttle`");
+            }
+        }
+        finding
+    }
+}
