@@ -5,8 +5,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{Input, ReadError, read_input};
+use crate::formats::suppressions::{self, Suppressions};
 use crate::formats::{self, DocumentKind};
 use crate::model::Workspace;
+use crate::report::suppress::{self, Suppressed, SuppressionKind};
 use crate::report::{Finding, InputError, Note, Report};
 use crate::rules::{self, Settings};
 use crate::syntax::{self, Document, Loc, SourceFile, Span};
@@ -29,6 +31,15 @@ impl Analysis {
     /// Whether any document in the file is OpenAPI, CloudFormation or SAM.
     pub fn recognized(&self) -> bool {
         !self.documents.is_empty()
+    }
+
+    /// The suppressions written in the file's recognised documents.
+    pub fn suppressions(&self) -> Suppressions {
+        let mut found = Suppressions::default();
+        for (doc, kind) in &self.documents {
+            suppressions::collect(doc, *kind, &mut found);
+        }
+        found
     }
 }
 
@@ -109,16 +120,30 @@ pub struct FileReport {
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
     pub recognized: bool,
+    /// Findings a suppression in the file removed.
+    pub suppressed: Vec<Suppressed>,
 }
 
-/// Lint one file's bytes with every rule.
+/// Lint one file's bytes with every enabled rule, then apply its suppressions.
 pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
-    let analysis = analyze(path, bytes);
+    lint_analysis(analyze(path, bytes), settings, true)
+}
+
+/// Run the enabled rules on an analysed file, then (unless `--no-ignore`) its suppressions.
+fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bool) -> FileReport {
+    let mut findings = rules::check_all(&analysis.workspace, settings);
+    let mut suppressed = Vec::new();
+    if apply_suppressions {
+        let found = analysis.suppressions();
+        (findings, suppressed) =
+            suppress::apply(findings, &found.found, &found.malformed, settings);
+    }
     FileReport {
-        findings: rules::check_all(&analysis.workspace, settings),
+        findings,
         recognized: analysis.recognized(),
         errors: analysis.errors,
         notes: Vec::new(),
+        suppressed,
     }
 }
 
@@ -127,8 +152,11 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport
 pub struct LintOptions {
     pub settings: Settings,
     pub max_file_size: u64,
-    /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM.
+    /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM, and
+    /// the findings suppressions removed.
     pub verbose: bool,
+    /// Apply suppressions (`--no-ignore` turns this off).
+    pub apply_suppressions: bool,
 }
 
 impl Default for LintOptions {
@@ -137,6 +165,7 @@ impl Default for LintOptions {
             settings: Settings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             verbose: false,
+            apply_suppressions: true,
         }
     }
 }
@@ -158,33 +187,42 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
     report
 }
 
-fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
-    let bytes = match read_input(input, options.max_file_size) {
-        Ok(bytes) => bytes,
-        Err(ReadError::TooLarge { .. }) => {
-            return FileReport {
-                notes: vec![Note {
-                    path: input.display.clone(),
-                    message: format!(
-                        "skipped: larger than --max-file-size ({} bytes)",
-                        options.max_file_size
-                    ),
-                }],
-                ..FileReport::default()
-            };
-        }
+/// Read and analyze one input; one that cannot be read (or is too large) comes back as the
+/// report that says so.
+pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, FileReport> {
+    match read_input(input, max_file_size) {
+        Ok(bytes) => Ok(analyze(&input.display, bytes)),
+        Err(ReadError::TooLarge { .. }) => Err(FileReport {
+            notes: vec![Note {
+                path: input.display.clone(),
+                message: format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
+            }],
+            ..FileReport::default()
+        }),
         Err(error) => {
             let file = SourceFile::new(input.display.as_str(), String::new());
-            return FileReport {
+            Err(FileReport {
                 errors: vec![InputError {
                     loc: Loc::new(&file, Span::empty(0)),
                     message: error.to_string(),
                 }],
                 ..FileReport::default()
-            };
+            })
         }
+    }
+}
+
+fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
+    let analysis = match analyze_input(input, options.max_file_size) {
+        Ok(analysis) => analysis,
+        Err(report) => return report,
     };
-    let mut report = lint_bytes(&input.display, bytes, &options.settings);
+    let mut report = lint_analysis(analysis, &options.settings, options.apply_suppressions);
+    if options.verbose {
+        report
+            .notes
+            .extend(report.suppressed.iter().map(suppressed_note));
+    }
     if !report.recognized && report.errors.is_empty() && (input.explicit || options.verbose) {
         report.notes.push(Note {
             path: input.display.clone(),
@@ -192,4 +230,25 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
         });
     }
     report
+}
+
+/// `12:7: unauthenticated-route suppressed by a comment: <reason>`, for `--verbose`.
+fn suppressed_note(suppressed: &Suppressed) -> Note {
+    let at = suppressed.finding.primary.loc.start();
+    let by = match suppressed.kind {
+        SuppressionKind::Comment => "a comment",
+        SuppressionKind::Metadata => "resource metadata",
+        SuppressionKind::Extension => "x-gatelint-ignore",
+    };
+    let reason = suppressed
+        .reason
+        .as_deref()
+        .map_or_else(|| " (no reason given)".to_owned(), |r| format!(": {r}"));
+    Note {
+        path: suppressed.finding.primary.loc.file.path().to_owned(),
+        message: format!(
+            "{}:{}: {} suppressed by {by}{reason}",
+            at.line, at.column, suppressed.finding.rule
+        ),
+    }
 }

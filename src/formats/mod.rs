@@ -2,6 +2,7 @@
 
 pub mod cloudformation;
 pub mod openapi;
+pub mod suppressions;
 
 use crate::model::{DuplicateKey, Workspace};
 use crate::report::InputError;

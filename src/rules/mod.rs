@@ -6,15 +6,19 @@ mod duplicate_key;
 mod insecure_transport;
 mod long_authorizer_cache;
 mod missing_authorizer;
-mod no_access_log;
-mod no_rate_limit;
+pub mod public_routes;
 mod unauthenticated_route;
-mod undeployed_routes;
 mod unused_authorizer;
+mod unused_suppression;
 mod weak_auth_scheme;
+
+use std::collections::BTreeMap;
 
 use crate::model::Workspace;
 use crate::report::{Finding, Severity};
+
+pub use public_routes::PublicRoute;
+pub use unused_suppression::UnusedSuppression;
 
 /// A rule's identity. The id is its one public name: configuration, suppressions, SARIF
 /// `ruleId` and the docs all use it.
@@ -63,6 +67,37 @@ pub struct Settings {
     pub max_access_token_minutes: u64,
     /// `long-lived-tokens`: the longest acceptable refresh token lifetime, in minutes.
     pub max_refresh_token_minutes: u64,
+    /// Rules the configuration switches off or gives another severity, by id.
+    pub levels: BTreeMap<String, Level>,
+    /// `unauthenticated-route`: routes that are meant to be callable without credentials.
+    pub public_routes: Vec<PublicRoute>,
+}
+
+/// What the configuration says of one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    /// On, every finding with this severity.
+    On(Severity),
+}
+
+impl Settings {
+    /// Whether the rule `id` runs (every rule does unless configured `off`).
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.levels.get(id) != Some(&Level::Off)
+    }
+
+    /// `finding` as configured: `None` when its rule is off, else with the configured severity.
+    pub fn configure(&self, mut finding: Finding) -> Option<Finding> {
+        match self.levels.get(finding.rule) {
+            Some(Level::Off) => None,
+            Some(Level::On(severity)) => {
+                finding.severity = *severity;
+                Some(finding)
+            }
+            None => Some(finding),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -71,6 +106,8 @@ impl Default for Settings {
             max_authorizer_cache_seconds: 300,
             max_access_token_minutes: 60,
             max_refresh_token_minutes: 30 * 24 * 60,
+            levels: BTreeMap::new(),
+            public_routes: Vec::new(),
         }
     }
 }
@@ -89,21 +126,24 @@ pub static RULES: &[&dyn Rule] = &[
     &weak_auth_scheme::WeakAuthScheme,
     &insecure_transport::InsecureTransport,
     &long_authorizer_cache::LongAuthorizerCache,
-    &no_rate_limit::NoRateLimit,
-    &no_access_log::NoAccessLog,
-    &undeployed_routes::UndeployedRoutes,
     &duplicate_key::DuplicateKey,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
 
-/// Run every rule on `workspace`.
+/// Run every enabled rule on `workspace`; findings get their configured severity.
 pub fn check_all(workspace: &Workspace, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in RULES {
-        rule.check(workspace, settings, &mut findings);
+        if settings.is_enabled(rule.meta().id) {
+            rule.check(workspace, settings, &mut findings);
+        }
     }
     findings
+        .into_iter()
+        .filter_map(|finding| settings.configure(finding))
+        .collect()
 }

@@ -10,12 +10,15 @@ pub struct UnauthenticatedRoute;
 impl Rule for UnauthenticatedRoute {
     rule_meta!("unauthenticated-route", Error);
 
-    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+    fn check(&self, workspace: &Workspace, settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
             for route in &api.routes {
                 // A preflight is answered by API Gateway itself; other WebSocket routes are
-                // judged through `$connect`.
-                if route.cors_preflight || route.inherits_connection_auth {
+                // judged through `$connect`; `public-routes` are meant to be open.
+                if route.cors_preflight
+                    || route.inherits_connection_auth
+                    || settings.public_routes.iter().any(|p| p.matches(api, route))
+                {
                     continue;
                 }
                 for (when, auth) in route.auth.branches() {

@@ -123,9 +123,9 @@ impl<'t> Builder<'t> {
                 span: tag_span,
             }))
         };
+        // A block scalar's header is searched for from the end of the event before it.
         let previous_end = self.last_end;
         if !matches!(event, Event::Comment(..)) {
-            // After this event (a block scalar's header search starts before its own end).
             let end = tag_span.map_or(span.end, |t| t.end.max(span.end));
             self.last_end = self.last_end.max(end as usize);
         }

@@ -1,0 +1,270 @@
+//! Where suppressions are written, per format: `# gatelint: ignore[...]` comments in any YAML
+//! document, `Metadata: {gatelint: {ignore: [...]}}` on CloudFormation and SAM resources, and
+//! `x-gatelint-ignore` on an OpenAPI root, path item or operation (also in a template's inline
+//! `Body` or `DefinitionBody`). The filter that applies them is `report::suppress`.
+
+use super::DocumentKind;
+use super::cloudformation::Template;
+use super::openapi::Spec;
+use crate::report::suppress::{
+    MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind,
+};
+use crate::syntax::{Comment, Document, Loc, NodeRef, Span};
+
+/// The OpenAPI extension that suppresses findings.
+pub const EXTENSION: &str = "x-gatelint-ignore";
+/// The `Metadata` key of a template resource that holds its suppressions.
+pub const METADATA_KEY: &str = "gatelint";
+/// The template properties that hold an inline OpenAPI definition.
+const INLINE_OPENAPI_PROPERTIES: [&str; 2] = ["Body", "DefinitionBody"];
+
+/// Every suppression in `doc`, and those that could not be read.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    pub found: Vec<Suppression>,
+    pub malformed: Vec<MalformedSuppression>,
+}
+
+/// Collect the suppressions of one recognised document into `out`.
+pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
+    for comment in &doc.comments {
+        comment_suppression(doc, comment, out);
+    }
+    match kind {
+        DocumentKind::OpenApi => openapi_suppressions(doc.root(), out),
+        DocumentKind::CloudFormation | DocumentKind::Sam => {
+            if let Some(template) = Template::new(doc.root()) {
+                template_suppressions(&template, out);
+            }
+        }
+    }
+}
+
+/// `# gatelint: ignore[a, b] reason`. It covers its own line and the line below; a comment alone
+/// on its line covers the next line with code on it (so several can be stacked above one line).
+fn comment_suppression(doc: &Document, comment: &Comment, out: &mut Suppressions) {
+    let file = &doc.file;
+    let text = file.slice(comment.span);
+    let Some(body) = text.strip_prefix('#') else {
+        return;
+    };
+    let Some(directive) = body.trim_start().strip_prefix("gatelint:") else {
+        return;
+    };
+    // Byte offset of `directive` in the file.
+    let directive_start = comment.span.start as usize + (text.len() - directive.len());
+    let malformed = |message: &str, out: &mut Suppressions| {
+        out.malformed.push(MalformedSuppression {
+            loc: doc.loc(comment.span),
+            message: format!(
+                "malformed gatelint comment: {message} (expected `# gatelint: ignore[rule-id, ...] reason`)"
+            ),
+        });
+    };
+    let after = directive.trim_start();
+    let Some(list) = after.strip_prefix("ignore[") else {
+        malformed("it does not start with `ignore[`", out);
+        return;
+    };
+    let Some(close) = list.find(']') else {
+        malformed("the rule list has no closing `]`", out);
+        return;
+    };
+    let list_start = directive_start + (directive.len() - list.len());
+    let mut rules = Vec::new();
+    let mut offset = 0;
+    for part in list.get(..close).unwrap_or("").split(',') {
+        let id = part.trim();
+        if !id.is_empty() {
+            let start = list_start + offset + (part.len() - part.trim_start().len());
+            rules.push(SuppressedRule {
+                id: id.to_owned(),
+                loc: doc.loc(Span::new(start, start + id.len())),
+            });
+        }
+        offset += part.len() + 1;
+    }
+    if rules.is_empty() {
+        malformed("it names no rule", out);
+        return;
+    }
+    let reason = list
+        .get(close + 1..)
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let line = file.line_index(comment.span.start as usize);
+    let line_span = file.line_span(line);
+    let before = file.slice(Span::new(
+        line_span.start as usize,
+        comment.span.start as usize,
+    ));
+    let mut covered = vec![line_span];
+    let next = if before.trim().is_empty() {
+        // Alone on its line: the next line with code on it.
+        (line + 1..file.line_count())
+            .map(|index| file.line_span(index))
+            .find(|span| {
+                let code = file.slice(*span).trim();
+                !code.is_empty() && !code.starts_with('#')
+            })
+    } else {
+        Some(file.line_span(line + 1)).filter(|_| line + 1 < file.line_count())
+    };
+    covered.extend(next);
+    let target = covered
+        .last()
+        .map(|span| file.slice(*span).trim().to_owned())
+        .unwrap_or_default();
+    out.found.push(Suppression {
+        kind: SuppressionKind::Comment,
+        rules,
+        reason: reason.map(str::to_owned),
+        scope: Scope::Lines(covered.into_iter().map(|span| doc.loc(span)).collect()),
+        target,
+    });
+}
+
+/// `Metadata: {gatelint: {ignore: [{rule: id, reason: text}]}}` on each resource, and the
+/// `x-gatelint-ignore` of inline OpenAPI definitions.
+fn template_suppressions(template: &Template<'_>, out: &mut Suppressions) {
+    for resource in template.resources() {
+        let scope = resource.key.span().to(resource.node.span());
+        if let Some(gatelint) = resource.metadata().and_then(|m| m.get(METADATA_KEY)) {
+            let target = format!("resource {}", resource.id);
+            for (key, value) in gatelint.entries() {
+                if key.as_str() == Some("ignore") {
+                    ignore_list(
+                        value,
+                        SuppressionKind::Metadata,
+                        resource.node.doc().loc(scope),
+                        &target,
+                        out,
+                    );
+                } else {
+                    out.malformed.push(MalformedSuppression {
+                        loc: key.loc(),
+                        message: format!(
+                            "unknown key `{}` in gatelint metadata (expected `ignore`)",
+                            key.as_str().unwrap_or("")
+                        ),
+                    });
+                }
+            }
+            if !gatelint.is_map() {
+                out.malformed.push(MalformedSuppression {
+                    loc: gatelint.loc(),
+                    message: "gatelint metadata must be a mapping with an `ignore` list".into(),
+                });
+            }
+        }
+        for property in INLINE_OPENAPI_PROPERTIES {
+            if let Some(body) = resource.property(property) {
+                openapi_suppressions(body, out);
+            }
+        }
+    }
+}
+
+/// `x-gatelint-ignore` on the root, a path item or an operation of the OpenAPI (sub)tree `root`.
+fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
+    let Some(Ok(spec)) = Spec::detect(root) else {
+        return;
+    };
+    let doc = root.doc();
+    if let Some(value) = root.get(EXTENSION) {
+        ignore_list(value, SuppressionKind::Extension, root.loc(), "root", out);
+    }
+    let mut path_items_seen = Vec::new();
+    for operation in spec.operations() {
+        if !path_items_seen.contains(&operation.path_item.span()) {
+            path_items_seen.push(operation.path_item.span());
+            if let Some(value) = operation.path_item.get(EXTENSION) {
+                let scope = operation.path_key.span().to(operation.path_item.span());
+                ignore_list(
+                    value,
+                    SuppressionKind::Extension,
+                    doc.loc(scope),
+                    operation.path,
+                    out,
+                );
+            }
+        }
+        if let Some(value) = operation.node.get(EXTENSION) {
+            let scope = operation.method_key.span().to(operation.node.span());
+            let target = format!("{} {}", operation.method, operation.path);
+            ignore_list(
+                value,
+                SuppressionKind::Extension,
+                doc.loc(scope),
+                &target,
+                out,
+            );
+        }
+    }
+}
+
+/// A list of rule ids, each a string or `{rule: id, reason: text}`; one suppression per item.
+fn ignore_list(
+    list: NodeRef<'_>,
+    kind: SuppressionKind,
+    scope: Loc,
+    target: &str,
+    out: &mut Suppressions,
+) {
+    if !list.is_seq() {
+        out.malformed.push(MalformedSuppression {
+            loc: list.loc(),
+            message: "expected a list of rule ids or `{rule: id, reason: text}` entries".into(),
+        });
+        return;
+    }
+    for item in list.items() {
+        let (rule, reason) = if item.is_map() {
+            let mut rule = None;
+            let mut reason = None;
+            for (key, value) in item.entries() {
+                match key.as_str() {
+                    Some("rule") => rule = Some(value),
+                    Some("reason") => reason = value.as_str().map(str::to_owned),
+                    other => out.malformed.push(MalformedSuppression {
+                        loc: key.loc(),
+                        message: format!(
+                            "unknown key `{}` in a suppression (expected `rule` and `reason`)",
+                            other.unwrap_or("")
+                        ),
+                    }),
+                }
+            }
+            let Some(rule) = rule else {
+                out.malformed.push(MalformedSuppression {
+                    loc: item.loc(),
+                    message: "this suppression has no `rule`".into(),
+                });
+                continue;
+            };
+            (rule, reason)
+        } else {
+            (item, None)
+        };
+        let Some(id) = rule
+            .as_str()
+            .filter(|id| !id.trim().is_empty() && rule.is_scalar())
+        else {
+            out.malformed.push(MalformedSuppression {
+                loc: rule.loc(),
+                message: "a rule id must be a string such as `unauthenticated-route`".into(),
+            });
+            continue;
+        };
+        out.found.push(Suppression {
+            kind,
+            rules: vec![SuppressedRule {
+                id: id.trim().to_owned(),
+                loc: rule.loc(),
+            }],
+            reason: reason.filter(|r| !r.trim().is_empty()),
+            scope: Scope::Node(scope.clone()),
+            target: target.to_owned(),
+        });
+    }
+}

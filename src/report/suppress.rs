@@ -1,0 +1,255 @@
+//! Suppressions and the filter that applies them.
+//!
+//! The formats find suppressions in their sources (`formats::suppressions`): a comment
+//! `# gatelint: ignore[rule-id, ...] reason`, resource `Metadata`, an OpenAPI
+//! `x-gatelint-ignore`. Each has a [`Scope`]; [`apply`] removes the findings a suppression
+//! covers and reports every rule id that covered nothing as `unused-suppression`.
+
+use std::collections::HashMap;
+
+use super::{Finding, Severity};
+use crate::rules::{self, RULES, Rule, Settings, UnusedSuppression};
+use crate::syntax::{Loc, Span};
+
+/// Where a suppression was written, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// `# gatelint: ignore[...]`
+    Comment,
+    /// `Metadata: {gatelint: {ignore: [...]}}` on a CloudFormation or SAM resource.
+    Metadata,
+    /// `x-gatelint-ignore` in OpenAPI.
+    Extension,
+}
+
+/// What a suppression covers.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// Findings whose primary location starts on one of these lines (each span one line).
+    Lines(Vec<Loc>),
+    /// Findings with a location (the primary one or a related one, such as the route a finding
+    /// is about) inside this node: a resource, an operation, a path item, a whole document.
+    Node(Loc),
+}
+
+impl Scope {
+    fn covers(&self, finding: &Finding) -> bool {
+        match self {
+            Scope::Lines(lines) => lines.iter().any(|line| {
+                same_file(line, &finding.primary.loc)
+                    && line
+                        .span
+                        .contains(Span::empty(finding.primary.loc.span.start as usize))
+            }),
+            Scope::Node(node) => std::iter::once(&finding.primary)
+                .chain(&finding.related)
+                .any(|label| same_file(node, &label.loc) && node.span.contains(label.loc.span)),
+        }
+    }
+}
+
+fn same_file(a: &Loc, b: &Loc) -> bool {
+    std::sync::Arc::ptr_eq(&a.file, &b.file) || a.file.path() == b.file.path()
+}
+
+/// A rule id as written in a suppression.
+#[derive(Clone, Debug)]
+pub struct SuppressedRule {
+    pub id: String,
+    pub loc: Loc,
+}
+
+/// One suppression: the rules it names, why, and what it covers.
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub rules: Vec<SuppressedRule>,
+    pub reason: Option<String>,
+    pub scope: Scope,
+    /// What it is on, independent of line numbers ("resource HealthFunction", "GET /health",
+    /// the covered line's text): with the rule id, the subject of an unused-suppression finding.
+    pub target: String,
+}
+
+/// A suppression gatelint could not read; reported as an `unused-suppression` error.
+#[derive(Clone, Debug)]
+pub struct MalformedSuppression {
+    pub loc: Loc,
+    pub message: String,
+}
+
+/// A finding a suppression removed, with the suppression's reason.
+#[derive(Clone, Debug)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub kind: SuppressionKind,
+    pub reason: Option<String>,
+}
+
+/// Remove from `findings` those a suppression covers; add an `unused-suppression` finding for
+/// every suppressed rule id that covered nothing (unless its rule is off in `settings`) and for
+/// every malformed suppression. Findings of `unused-suppression` itself are never suppressed.
+pub fn apply(
+    findings: Vec<Finding>,
+    suppressions: &[Suppression],
+    malformed: &[MalformedSuppression],
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<Suppressed>) {
+    let unused_id = UnusedSuppression.meta().id;
+    let mut used: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        let mut by = None;
+        if finding.rule != unused_id {
+            for (s, suppression) in suppressions.iter().enumerate() {
+                if !suppression.scope.covers(&finding) {
+                    continue;
+                }
+                for (r, rule) in suppression.rules.iter().enumerate() {
+                    if rule.id == finding.rule {
+                        used.insert((s, r), true);
+                        by.get_or_insert(suppression);
+                    }
+                }
+            }
+        }
+        match by {
+            Some(suppression) => suppressed.push(Suppressed {
+                finding,
+                kind: suppression.kind,
+                reason: suppression.reason.clone(),
+            }),
+            None => kept.push(finding),
+        }
+    }
+    let mut unused = Vec::new();
+    for (s, suppression) in suppressions.iter().enumerate() {
+        if suppression.rules.iter().any(|rule| rule.id == unused_id) {
+            continue;
+        }
+        for (r, rule) in suppression.rules.iter().enumerate() {
+            if used.contains_key(&(s, r)) {
+                continue;
+            }
+            if rules::find(&rule.id).is_none() {
+                unused.push(unknown_rule(suppression, rule));
+            } else if settings.is_enabled(&rule.id) {
+                unused.push(suppresses_nothing(suppression, rule));
+            }
+        }
+    }
+    for problem in malformed {
+        unused.push(
+            Finding::new(
+                UnusedSuppression.meta(),
+                problem.loc.clone(),
+                problem.message.clone(),
+            )
+            .label("gatelint cannot read this suppression")
+            .severity(Severity::Error)
+            .subject(format!("malformed {}", problem.loc.text()))
+            .help(
+                "write `# gatelint: ignore[rule-id, ...] reason`, `x-gatelint-ignore: [rule-id]` \
+                 or `Metadata: {gatelint: {ignore: [{rule: rule-id, reason: ...}]}}`",
+            ),
+        );
+    }
+    kept.extend(unused.into_iter().filter_map(|f| settings.configure(f)));
+    (kept, suppressed)
+}
+
+fn where_it_is(suppression: &Suppression) -> String {
+    match suppression.kind {
+        SuppressionKind::Comment => "on this line or the next".into(),
+        SuppressionKind::Metadata => "on this resource".into(),
+        SuppressionKind::Extension if suppression.target == "root" => "in this API".into(),
+        SuppressionKind::Extension => format!("on {}", suppression.target),
+    }
+}
+
+fn suppresses_nothing(suppression: &Suppression, rule: &SuppressedRule) -> Finding {
+    let reason = suppression
+        .reason
+        .as_deref()
+        .map(|r| format!(" (reason given: {r})"))
+        .unwrap_or_default();
+    Finding::new(
+        UnusedSuppression.meta(),
+        rule.loc.clone(),
+        format!(
+            "the suppression of `{}` suppresses nothing: there is no such finding {}{reason}",
+            rule.id,
+            where_it_is(suppression)
+        ),
+    )
+    .label("unused")
+    .subject(format!("{} {}", rule.id, suppression.target))
+    .help("remove it (or this rule id from its list); if the finding moved, move it along")
+}
+
+fn unknown_rule(suppression: &Suppression, rule: &SuppressedRule) -> Finding {
+    let suggestion = closest_rule(&rule.id)
+        .map(|id| format!("; did you mean `{id}`?"))
+        .unwrap_or_default();
+    Finding::new(
+        UnusedSuppression.meta(),
+        rule.loc.clone(),
+        format!("`{}` is not a gatelint rule{suggestion}", rule.id),
+    )
+    .label("no such rule")
+    .severity(Severity::Error)
+    .subject(format!("{} {}", rule.id, suppression.target))
+    .help("`gatelint rules` lists the rule ids")
+}
+
+/// The registered rule id closest to `id`, if it is close enough to be a typo of it.
+pub fn closest_rule(id: &str) -> Option<&'static str> {
+    RULES
+        .iter()
+        .map(|rule| rule.meta().id)
+        .map(|known| (edit_distance(id, known), known))
+        .filter(|(distance, known)| *distance <= known.len() / 3)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut next = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let left = next.last().copied().unwrap_or(0);
+            let up = row.get(j + 1).copied().unwrap_or(0);
+            let cost = diagonal + usize::from(ca != *cb);
+            diagonal = up;
+            next.push(cost.min(left + 1).min(up + 1));
+        }
+        row = next;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn typos_get_a_suggestion_and_nonsense_none() {
+        assert_eq!(
+            closest_rule("unauthenticated-routes"),
+            Some("unauthenticated-route")
+        );
+        assert_eq!(closest_rule("api-key"), None);
+    }
+}

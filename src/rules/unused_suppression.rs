@@ -1,0 +1,15 @@
+use crate::model::Workspace;
+use crate::report::Finding;
+
+use super::{Rule, Settings, rule_meta};
+
+/// Registered so it has an id, a doc, a severity and a place in the configuration; its findings
+/// come from the suppression filter (`report::suppress`), which alone knows what each
+/// suppression matched, so there is nothing to check in the model.
+pub struct UnusedSuppression;
+
+impl Rule for UnusedSuppression {
+    rule_meta!("unused-suppression", Warning);
+
+    fn check(&self, _workspace: &Workspace, _settings: &Settings, _findings: &mut Vec<Finding>) {}
+}
