@@ -423,6 +423,9 @@ pub struct Authorizer {
     pub identity_source: Option<String>,
     pub audience: Resolved<Vec<String>>,
     pub issuer: Resolved<String>,
+    /// Where the audience list and the issuer are set, when they are.
+    pub audience_origin: Option<Loc>,
+    pub issuer_origin: Option<Loc>,
     pub origin: Loc,
     /// What the authorizer's type needs but it lacks (e.g. "authorizerUri"); each with where
     /// it should have been.
@@ -439,6 +442,8 @@ impl Authorizer {
             identity_source: None,
             audience: Resolved::Unknown,
             issuer: Resolved::Unknown,
+            audience_origin: None,
+            issuer_origin: None,
             origin,
             missing: Vec::new(),
         }
@@ -568,6 +573,79 @@ pub struct TokenIssuer {
     pub id_token_minutes: Resolved<u64>,
     pub refresh_token_minutes: Resolved<u64>,
     pub validity_origin: Option<Loc>,
+    /// The same lifetimes as they were written (value, unit and where each is set), so a
+    /// finding can point at the number or at the unit that makes it long.
+    pub access_token: Resolved<TokenLifetime>,
+    pub id_token: Resolved<TokenLifetime>,
+    pub refresh_token: Resolved<TokenLifetime>,
+}
+
+/// How long one kind of token stays valid: `value` `unit`s.
+#[derive(Clone, Debug)]
+pub struct TokenLifetime {
+    pub value: u64,
+    pub unit: TimeUnit,
+    /// `None` when the value is the service default.
+    pub value_origin: Option<Loc>,
+    /// `None` when the unit is the service default.
+    pub unit_origin: Option<Loc>,
+}
+
+impl TokenLifetime {
+    /// The lifetime in whole minutes, rounded up (so 3601 seconds is longer than 60 minutes).
+    pub fn minutes(&self) -> u64 {
+        self.unit.minutes(self.value)
+    }
+
+    /// "2 days", "1 hour".
+    pub fn describe(&self) -> String {
+        let unit = self.unit.as_str();
+        if self.value == 1 {
+            format!("1 {}", unit.trim_end_matches('s'))
+        } else {
+            format!("{} {unit}", self.value)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl TimeUnit {
+    /// Parse a unit name, case-insensitively.
+    pub fn parse(text: &str) -> Option<TimeUnit> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "seconds" => TimeUnit::Seconds,
+            "minutes" => TimeUnit::Minutes,
+            "hours" => TimeUnit::Hours,
+            "days" => TimeUnit::Days,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+        }
+    }
+
+    /// `value` of this unit in whole minutes, rounded up; saturates instead of overflowing.
+    pub fn minutes(self, value: u64) -> u64 {
+        match self {
+            TimeUnit::Seconds => value.div_ceil(60),
+            TimeUnit::Minutes => value,
+            TimeUnit::Hours => value.saturating_mul(60),
+            TimeUnit::Days => value.saturating_mul(24 * 60),
+        }
+    }
 }
 
 /// A Lambda function URL.

@@ -4,9 +4,13 @@
 mod api_key_only;
 mod duplicate_key;
 mod insecure_transport;
+mod jwt_authorizer_audience;
 mod long_authorizer_cache;
+mod long_lived_tokens;
 mod missing_authorizer;
+mod public_function_url;
 pub mod public_routes;
+mod token_revocation_disabled;
 mod unauthenticated_route;
 mod unused_authorizer;
 mod unused_suppression;
@@ -126,6 +130,10 @@ pub static RULES: &[&dyn Rule] = &[
     &weak_auth_scheme::WeakAuthScheme,
     &insecure_transport::InsecureTransport,
     &long_authorizer_cache::LongAuthorizerCache,
+    &jwt_authorizer_audience::JwtAuthorizerAudience,
+    &token_revocation_disabled::TokenRevocationDisabled,
+    &long_lived_tokens::LongLivedTokens,
+    &public_function_url::PublicFunctionUrl,
     &duplicate_key::DuplicateKey,
     &unused_suppression::UnusedSuppression,
 ];

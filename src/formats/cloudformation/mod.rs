@@ -3,9 +3,11 @@
 
 mod dependencies;
 pub mod eval;
+mod identity;
 pub mod intrinsic;
 mod rest;
 pub mod template;
+mod v2;
 
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
@@ -17,6 +19,8 @@ use crate::report::InputError;
 pub fn lower(template: &Template<'_>, workspace: &mut Workspace, _errors: &mut Vec<InputError>) {
     let evaluator = Evaluator::new(template);
     rest::lower(template, &evaluator, workspace);
+    v2::lower(template, &evaluator, workspace);
+    identity::lower(template, &evaluator, workspace);
 }
 
 /// A value that only exists when the resource's `Condition` holds.

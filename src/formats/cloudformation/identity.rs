@@ -1,0 +1,276 @@
+//! Who can get in without an API: Cognito user pool app clients (the tokens they issue, how
+//! long those live and whether they can be revoked) and Lambda function URLs.
+
+use super::eval::{Evaluator, Value};
+use super::intrinsic::{Intrinsic, intrinsic};
+use super::template::{Resource, Template};
+use super::under_resource_condition;
+use crate::model::{
+    Auth, Branch, Condition, FunctionUrl, OpenBecause, Resolved, TimeUnit, TokenIssuer,
+    TokenLifetime, Workspace,
+};
+use crate::syntax::{Loc, NodeRef};
+
+/// One kind of token an app client issues, with Cognito's defaults: "If you don't specify
+/// otherwise in the configuration of your app client, your access tokens are valid for one
+/// hour" (ID tokens likewise), refresh tokens for 30 days; values are read in hours, hours
+/// and days unless `TokenValidityUnits` says otherwise.
+/// <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html>
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-tokenvalidityunits.html>
+struct TokenKind {
+    validity: &'static str,
+    unit_key: &'static str,
+    default_value: u64,
+    default_unit: TimeUnit,
+}
+
+const ACCESS_TOKEN: TokenKind = TokenKind {
+    validity: "AccessTokenValidity",
+    unit_key: "AccessToken",
+    default_value: 1,
+    default_unit: TimeUnit::Hours,
+};
+
+const ID_TOKEN: TokenKind = TokenKind {
+    validity: "IdTokenValidity",
+    unit_key: "IdToken",
+    default_value: 1,
+    default_unit: TimeUnit::Hours,
+};
+
+const REFRESH_TOKEN: TokenKind = TokenKind {
+    validity: "RefreshTokenValidity",
+    unit_key: "RefreshToken",
+    default_value: 30,
+    default_unit: TimeUnit::Days,
+};
+
+pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
+    for resource in template.resources_of("AWS::Cognito::UserPoolClient") {
+        workspace
+            .token_issuers
+            .push(user_pool_client(eval, resource));
+    }
+    for resource in template.resources_of("AWS::Lambda::Url") {
+        workspace.function_urls.push(function_url(eval, resource));
+    }
+}
+
+fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> TokenIssuer {
+    let revocation_node = resource.property("EnableTokenRevocation");
+    // "When you create a new user pool client, token revocation is activated by default."
+    let revocation = eval.boolean(revocation_node).map(|r| r.unwrap_or(true));
+    let access_token = under_resource_condition(resource, lifetime(eval, resource, &ACCESS_TOKEN));
+    let id_token = under_resource_condition(resource, lifetime(eval, resource, &ID_TOKEN));
+    let refresh_token =
+        under_resource_condition(resource, lifetime(eval, resource, &REFRESH_TOKEN));
+    TokenIssuer {
+        name: resource.id.to_owned(),
+        origin: resource.loc(),
+        revocation: under_resource_condition(resource, revocation),
+        revocation_origin: revocation_node.map(NodeRef::loc),
+        access_token_minutes: access_token.map(TokenLifetime::minutes),
+        id_token_minutes: id_token.map(TokenLifetime::minutes),
+        refresh_token_minutes: refresh_token.map(TokenLifetime::minutes),
+        validity_origin: resource
+            .property_key("TokenValidityUnits")
+            .map(NodeRef::loc),
+        access_token,
+        id_token,
+        refresh_token,
+    }
+}
+
+/// How long one kind of token lives: the validity value in its unit, each from the template
+/// or the default.
+fn lifetime<'a>(
+    eval: &Evaluator<'_, 'a>,
+    resource: Resource<'a>,
+    kind: &TokenKind,
+) -> Resolved<TokenLifetime> {
+    let unit = eval
+        .eval_opt(resource.property("TokenValidityUnits"))
+        .and_then(&|units| match units {
+            None => Resolved::Known((kind.default_unit, None)),
+            Some(Value::Node(map)) if map.is_map() => unit(eval, map.get(kind.unit_key), kind),
+            Some(_) => Resolved::Unknown,
+        });
+    let value = located(resource.property(kind.validity), 0, &|node| {
+        eval.number(node).map(|v| (*v, node.map(NodeRef::loc)))
+    });
+    value.and_then(&|(value, value_origin)| match value {
+        None => Resolved::Known(TokenLifetime {
+            value: kind.default_value,
+            unit: kind.default_unit,
+            value_origin: None,
+            unit_origin: None,
+        }),
+        Some(value) => unit.map(
+            |(unit, unit_origin): &(TimeUnit, Option<Loc>)| TokenLifetime {
+                value: *value,
+                unit: *unit,
+                value_origin: value_origin.clone(),
+                unit_origin: unit_origin.clone(),
+            },
+        ),
+    })
+}
+
+fn unit<'a>(
+    eval: &Evaluator<'_, 'a>,
+    node: Option<NodeRef<'a>>,
+    kind: &TokenKind,
+) -> Resolved<(TimeUnit, Option<Loc>)> {
+    located(node, 0, &|node| {
+        eval.string(node).and_then(&|text| match text {
+            None => Resolved::Known((kind.default_unit, None)),
+            Some(text) => TimeUnit::parse(text)
+                .map(|unit| (unit, node.map(NodeRef::loc)))
+                .into(),
+        })
+    })
+}
+
+fn function_url<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> FunctionUrl {
+    let auth_node = resource.property("AuthType");
+    // <https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>
+    let auth = eval.string(auth_node).and_then(&|t| {
+        match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            Some("NONE") => Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+            Some("AWS_IAM") => Resolved::Known(Auth::Iam),
+            // `AuthType` is required: without it the URL is not created.
+            _ => Resolved::Unknown,
+        }
+    });
+    FunctionUrl {
+        name: resource.id.to_owned(),
+        origin: resource.loc(),
+        auth: under_resource_condition(resource, auth),
+        auth_origin: auth_node.map(NodeRef::loc),
+    }
+}
+
+/// How deep `Fn::If`s written inside each other are followed for locations.
+const MAX_LOCATED_DEPTH: usize = 16;
+
+/// `read` applied to `node`, after following an `Fn::If` written in place into its branches, so
+/// each branch's value keeps the location of its own node (the `24` of `!If [IsDev, 24, 1]`).
+fn located<'a, T>(
+    node: Option<NodeRef<'a>>,
+    depth: usize,
+    read: &impl Fn(Option<NodeRef<'a>>) -> Resolved<T>,
+) -> Resolved<T> {
+    if depth < MAX_LOCATED_DEPTH
+        && let Some(Intrinsic::If {
+            condition,
+            then,
+            otherwise,
+        }) = node.and_then(intrinsic)
+    {
+        let branch = |holds: bool, next: NodeRef<'a>| Branch {
+            when: Condition {
+                name: condition.to_owned(),
+                holds,
+            },
+            value: located(Some(next), depth + 1, read),
+        };
+        return Resolved::Conditional(vec![branch(true, then), branch(false, otherwise)]);
+    }
+    read(node)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::super::{Evaluator, Template};
+    use crate::model::{Auth, OpenBecause, Resolved, Workspace};
+    use crate::syntax::{SourceFile, parse};
+
+    fn lower(text: &str) -> Workspace {
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        let documents = parse(&file).unwrap();
+        let template = Template::new(documents[0].root()).unwrap();
+        let evaluator = Evaluator::new(&template);
+        let mut workspace = Workspace::default();
+        super::lower(&template, &evaluator, &mut workspace);
+        workspace
+    }
+
+    #[test]
+    fn defaults_units_and_branches() {
+        let workspace = lower(
+            "
+Conditions:
+  Dev: !Equals [a, b]
+Resources:
+  Default:
+    Type: AWS::Cognito::UserPoolClient
+  Tuned:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      EnableTokenRevocation: 'False'
+      AccessTokenValidity: 3601
+      IdTokenValidity: !If [Dev, 2, 1]
+      RefreshTokenValidity: 12
+      TokenValidityUnits: {AccessToken: seconds, IdToken: days, RefreshToken: weeks}
+",
+        );
+        let default = &workspace.token_issuers[0];
+        assert_eq!(default.revocation, Resolved::Known(true));
+        assert_eq!(default.access_token_minutes, Resolved::Known(60));
+        assert_eq!(default.id_token_minutes, Resolved::Known(60));
+        assert_eq!(default.refresh_token_minutes, Resolved::Known(30 * 24 * 60));
+        let tuned = &workspace.token_issuers[1];
+        assert_eq!(tuned.revocation, Resolved::Known(false));
+        // Seconds round up.
+        assert_eq!(tuned.access_token_minutes, Resolved::Known(61));
+        let id: Vec<(String, u64, bool)> = tuned
+            .id_token
+            .branches()
+            .into_iter()
+            .map(|(when, l)| (format!("{when:?}"), l.minutes(), l.unit_origin.is_some()))
+            .collect();
+        assert_eq!(id.len(), 2);
+        assert_eq!((id[0].1, id[1].1), (2 * 24 * 60, 24 * 60));
+        // Each branch points at its own number.
+        let origins: Vec<&str> = tuned
+            .id_token
+            .branches()
+            .into_iter()
+            .map(|(_, l)| l.value_origin.as_ref().unwrap().text())
+            .collect();
+        assert_eq!(origins, ["2", "1"]);
+        // An unknown unit is not guessed.
+        assert_eq!(tuned.refresh_token_minutes, Resolved::Unknown);
+    }
+
+    #[test]
+    fn function_urls() {
+        let workspace = lower(
+            "
+Parameters:
+  Auth: {Type: String}
+Resources:
+  Open:
+    Type: AWS::Lambda::Url
+    Properties: {AuthType: none, TargetFunctionArn: arn:x}
+  Signed:
+    Type: AWS::Lambda::Url
+    Properties: {AuthType: AWS_IAM, TargetFunctionArn: arn:x}
+  Decided:
+    Type: AWS::Lambda::Url
+    Properties: {AuthType: !Ref Auth, TargetFunctionArn: arn:x}
+",
+        );
+        let auth: Vec<&Resolved<Auth>> = workspace.function_urls.iter().map(|u| &u.auth).collect();
+        assert_eq!(
+            auth,
+            [
+                &Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+                &Resolved::Known(Auth::Iam),
+                &Resolved::Unknown,
+            ]
+        );
+    }
+}

@@ -1,0 +1,991 @@
+//! `AWS::ApiGatewayV2::*`: HTTP and WebSocket APIs, their routes, authorizers, stages,
+//! deployments, quick-create overrides and custom domain names.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGatewayV2.html>
+
+use std::collections::HashMap;
+
+use super::dependencies::Dependencies;
+use super::eval::{Evaluator, Value};
+use super::intrinsic::{Intrinsic, intrinsic};
+use super::template::{Resource, Template};
+use super::under_resource_condition;
+use crate::formats::openapi;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Branch, Condition, Deployment,
+    DomainName, EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+};
+use crate::syntax::{Loc, NodeRef};
+
+/// HTTP API Lambda authorizers cache nothing unless given a TTL: "If it equals 0,
+/// authorization caching is disabled", and no other default is documented for V2.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
+const DEFAULT_AUTHORIZER_TTL: u64 = 0;
+
+/// The route a quick-create API (`Target` without `RouteKey`) gets.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html>
+const QUICK_CREATE_ROUTE_KEY: &str = "$default";
+
+const ROUTE: &str = "AWS::ApiGatewayV2::Route";
+
+struct Lowering<'t, 'a> {
+    template: &'t Template<'a>,
+    eval: &'t Evaluator<'t, 'a>,
+    /// Api logical id, or the spelling of an id from outside the template, → index into
+    /// `workspace.apis`.
+    apis: HashMap<&'a str, usize>,
+    /// API index → the indexes of the route and the stage its quick create made.
+    quick_create: HashMap<usize, (usize, usize)>,
+    /// Indexes of the APIs defined in this template (the others stand for APIs from elsewhere).
+    defined: Vec<usize>,
+}
+
+pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
+    let mut lowering = Lowering {
+        template,
+        eval,
+        apis: HashMap::new(),
+        quick_create: HashMap::new(),
+        defined: Vec::new(),
+    };
+    for resource in template.resources_of("AWS::ApiGatewayV2::Api") {
+        lowering.api(resource, workspace);
+    }
+    for resource in template.resources_of("AWS::ApiGatewayV2::Authorizer") {
+        let authorizer = lowering.authorizer(resource);
+        if let Some(api) = lowering.api_of(resource, workspace) {
+            api.authorizers.push(authorizer);
+        }
+    }
+    for resource in template.resources_of(ROUTE) {
+        let Some(index) = lowering.api_index_or_external(resource, workspace) else {
+            continue;
+        };
+        let Some(api) = workspace.apis.get_mut(index) else {
+            continue;
+        };
+        let route = lowering.route(resource, api.kind);
+        api.routes.push(route);
+    }
+    lowering.websocket_without_connect(workspace);
+    for resource in template.resources_of("AWS::ApiGatewayV2::ApiGatewayManagedOverrides") {
+        lowering.overrides(resource, workspace);
+    }
+    for resource in template.resources_of("AWS::ApiGatewayV2::Stage") {
+        let Some(index) = lowering.api_index_or_external(resource, workspace) else {
+            continue;
+        };
+        let stage = lowering.stage(resource, workspace.apis.get(index));
+        if let Some(api) = workspace.apis.get_mut(index) {
+            api.stages.push(stage);
+        }
+    }
+    lowering.deployments(workspace);
+    for resource in template.resources_of("AWS::ApiGatewayV2::DomainName") {
+        lowering.domain_names(resource, workspace);
+    }
+}
+
+impl<'t, 'a> Lowering<'t, 'a> {
+    fn api(&mut self, resource: Resource<'a>, workspace: &mut Workspace) {
+        let protocol = resource.property("ProtocolType");
+        let declared = self
+            .eval
+            .string(protocol)
+            .known()
+            .cloned()
+            .flatten()
+            .map(|p| p.to_ascii_uppercase());
+        let body = resource.property("Body");
+        let kind = match declared.as_deref() {
+            Some("WEBSOCKET") => ApiKind::WebSocket,
+            Some("HTTP") => ApiKind::Http,
+            // An imported `Body` and a quick-create `Target` exist only for HTTP APIs.
+            _ if body.is_some() || resource.property("Target").is_some() => ApiKind::Http,
+            _ => self.kind_from_routes(|r| self.api_target(r) == Some(resource.id)),
+        };
+        let mut api = Api::new(resource.id, kind, resource.loc());
+        api.aws = true;
+        // V2 APIs have regional endpoints only.
+        api.endpoint = Resolved::Known(EndpointType::Regional);
+        if let Some(body) = body
+            && let Some(Ok(spec)) = openapi::Spec::detect(body)
+        {
+            openapi::lower_into(&mut api, spec);
+        }
+        let index = workspace.apis.len();
+        if kind == ApiKind::Http
+            && let Some((route, stage)) = self.quick_create(resource)
+        {
+            self.quick_create
+                .insert(index, (api.routes.len(), api.stages.len()));
+            api.routes.push(route);
+            api.stages.push(stage);
+        }
+        self.apis.insert(resource.id, index);
+        self.defined.push(index);
+        workspace.apis.push(api);
+    }
+
+    /// The `$default` route and stage a quick create (`Target`) makes: the route asks for no
+    /// authorization, the stage deploys automatically.
+    fn quick_create(&self, resource: Resource<'a>) -> Option<(Route, Stage)> {
+        let (target_key, _) = resource.properties()?.entry("Target")?;
+        let present = self
+            .eval
+            .eval_opt(resource.property("Target"))
+            .map(Option::is_some);
+        if !present.any(|p| *p) {
+            return None;
+        }
+        let key = match resource.property("RouteKey") {
+            Some(node) => self.eval.string(Some(node)).known().cloned().flatten(),
+            None => Some(QUICK_CREATE_ROUTE_KEY.to_owned()),
+        };
+        let (method, path) = parse_route_key(key.as_deref(), resource.id);
+        let auth = present.and_then(&|p| {
+            if *p {
+                Resolved::Known(Auth::Open(OpenBecause::Missing))
+            } else {
+                Resolved::Unknown
+            }
+        });
+        let route = Route {
+            method,
+            path,
+            auth: under_resource_condition(resource, auth),
+            auth_origin: None,
+            api_key_required: Resolved::Known(false),
+            references: Vec::new(),
+            cors_preflight: false,
+            origin: target_key.loc(),
+            source: RouteSource::Resource(resource.id.to_owned()),
+            inherits_connection_auth: false,
+        };
+        let stage = Stage {
+            name: "$default".to_owned(),
+            origin: target_key.loc(),
+            throttle: Resolved::Known(false),
+            usage_plans: Vec::new(),
+            access_log: Resolved::Known(false),
+            auto_deploy: Resolved::Known(true),
+        };
+        Some((route, stage))
+    }
+
+    /// The logical id an `ApiId` names, when it is a resource of this template.
+    fn api_target(&self, resource: Resource<'a>) -> Option<&'a str> {
+        let target = self.eval.target(resource.property("ApiId"));
+        Some(target.known()?.as_ref()?.resource())
+    }
+
+    /// The index of the template API a resource belongs to.
+    fn known_api(&self, resource: Resource<'a>) -> Option<usize> {
+        if let Some(id) = self.api_target(resource) {
+            return self.apis.get(id).copied();
+        }
+        // An API from outside the template that routes already stand for.
+        self.apis
+            .get(self.spelling(resource.property("ApiId")?))
+            .copied()
+    }
+
+    /// How an `ApiId` that names no resource of this template is written.
+    fn spelling(&self, node: NodeRef<'a>) -> &'a str {
+        match node.as_str() {
+            Some(id) if node.tag().is_none() => id,
+            // A function call, in either spelling.
+            _ => node.doc().file.slice(node.full_span()).trim(),
+        }
+    }
+
+    /// The API a resource belongs to, through its `ApiId`. An id that names no API of this
+    /// template (a literal id, an import) stands for an API defined elsewhere; its routes are
+    /// still routes, grouped under that id.
+    fn api_index_or_external(
+        &mut self,
+        resource: Resource<'a>,
+        workspace: &mut Workspace,
+    ) -> Option<usize> {
+        let node = resource.property("ApiId")?;
+        if let Some(index) = self.known_api(resource) {
+            return Some(index);
+        }
+        if self.api_target(resource).is_some() {
+            // A resource of this template that is not an API: nothing to attach to.
+            return None;
+        }
+        let spelling = self.spelling(node);
+        let kind = self.kind_from_routes(|r| {
+            r.property("ApiId")
+                .is_some_and(|n| self.api_target(r).is_none() && self.spelling(n) == spelling)
+        });
+        let mut api = Api::new(spelling, kind, node.loc());
+        api.display = if spelling == node.as_str().unwrap_or_default() {
+            format!("the API {spelling}")
+        } else {
+            format!("the API `{spelling}`")
+        };
+        api.aws = true;
+        api.endpoint = Resolved::Known(EndpointType::Regional);
+        self.apis.insert(spelling, workspace.apis.len());
+        workspace.apis.push(api);
+        Some(workspace.apis.len() - 1)
+    }
+
+    fn api_of<'w>(
+        &mut self,
+        resource: Resource<'a>,
+        workspace: &'w mut Workspace,
+    ) -> Option<&'w mut Api> {
+        let index = self.api_index_or_external(resource, workspace)?;
+        workspace.apis.get_mut(index)
+    }
+
+    /// An API whose protocol is not stated is a WebSocket API when one of its routes has a
+    /// WebSocket route key (`$connect`, `$disconnect`, or a key that is no `METHOD /path`).
+    fn kind_from_routes(&self, belongs: impl Fn(Resource<'a>) -> bool) -> ApiKind {
+        let websocket = self
+            .template
+            .resources_of(ROUTE)
+            .filter(|r| belongs(*r))
+            .filter_map(|r| {
+                self.eval
+                    .string(r.property("RouteKey"))
+                    .known()
+                    .cloned()
+                    .flatten()
+            })
+            .any(|key| key != "$default" && !key.contains(' '));
+        if websocket {
+            ApiKind::WebSocket
+        } else {
+            ApiKind::Http
+        }
+    }
+
+    /// A WebSocket API without a `$connect` route lets anyone connect: then no route inherits
+    /// any authorization, and each is judged on its own. (An API from elsewhere may have its
+    /// `$connect` route elsewhere.)
+    fn websocket_without_connect(&self, workspace: &mut Workspace) {
+        for index in &self.defined {
+            let Some(api) = workspace.apis.get_mut(*index) else {
+                continue;
+            };
+            if api.kind == ApiKind::WebSocket && !api.routes.iter().any(|r| r.path == "$connect") {
+                for route in &mut api.routes {
+                    route.inherits_connection_auth = false;
+                }
+            }
+        }
+    }
+
+    fn authorizer(&self, resource: Resource<'a>) -> Authorizer {
+        let kind = match self
+            .eval
+            .string(resource.property("AuthorizerType"))
+            .known()
+            .cloned()
+            .flatten()
+            .map(|t| t.to_ascii_uppercase())
+            .as_deref()
+        {
+            Some("JWT") => AuthorizerKind::Jwt,
+            Some("REQUEST") => AuthorizerKind::LambdaRequest,
+            Some(other) => AuthorizerKind::Other(other.to_owned()),
+            None => AuthorizerKind::Other("unknown".into()),
+        };
+        let mut authorizer = Authorizer::new(resource.id, kind, resource.loc());
+        let type_key = resource
+            .property_key("AuthorizerType")
+            .map_or_else(|| resource.loc(), NodeRef::loc);
+        match authorizer.kind {
+            AuthorizerKind::LambdaRequest => {
+                let ttl = resource.property("AuthorizerResultTtlInSeconds");
+                authorizer.cache_ttl = self
+                    .eval
+                    .number(ttl)
+                    .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL));
+                authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
+                authorizer.identity_source = self
+                    .eval
+                    .list(resource.property("IdentitySource"))
+                    .known()
+                    .map(|sources| {
+                        sources
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .filter(|s| !s.is_empty());
+                if resource.property("AuthorizerUri").is_none() {
+                    authorizer.missing.push(("AuthorizerUri".into(), type_key));
+                }
+            }
+            AuthorizerKind::Jwt => {
+                let config = resource.property("JwtConfiguration");
+                let evaluated = self.eval.eval_opt(config);
+                let audience = config.and_then(|c| c.get("Audience"));
+                let issuer = config.and_then(|c| c.get("Issuer"));
+                authorizer.audience = evaluated.and_then(&|c| match c {
+                    None => Resolved::Known(Vec::new()),
+                    Some(Value::Node(map)) => self.audience(map.get("Audience")),
+                    Some(_) => Resolved::Unknown,
+                });
+                authorizer.issuer = evaluated.and_then(&|c| match c {
+                    Some(Value::Node(map)) => self.issuer(map.get("Issuer")),
+                    _ => Resolved::Unknown,
+                });
+                // Where the audience is, or where it should have been.
+                authorizer.audience_origin = audience
+                    .or_else(|| resource.property_key("JwtConfiguration"))
+                    .map(NodeRef::loc);
+                authorizer.issuer_origin = issuer.map(NodeRef::loc);
+                if issuer.is_none() && config.is_none_or(|c| c.is_map()) {
+                    let at = config
+                        .and(resource.property_key("JwtConfiguration"))
+                        .map_or(type_key, NodeRef::loc);
+                    authorizer
+                        .missing
+                        .push(("JwtConfiguration.Issuer".into(), at));
+                }
+            }
+            _ => {}
+        }
+        authorizer
+    }
+
+    /// `Audience`: the strings as written; a reference to a resource (an app client) counts as
+    /// one audience, named after the resource.
+    fn audience(&self, node: Option<NodeRef<'a>>) -> Resolved<Vec<String>> {
+        self.eval.list(node).and_then(&|items| {
+            let mut audience = Vec::new();
+            for item in items {
+                audience.push(match item {
+                    Value::Str(s) => s.to_string(),
+                    Value::Ref(id) => format!("Ref {id}"),
+                    Value::GetAtt(id, attribute) => format!("{id}.{attribute}"),
+                    Value::Absent => continue,
+                    Value::List(_) | Value::Node(_) => return Resolved::Unknown,
+                });
+            }
+            Resolved::Known(audience)
+        })
+    }
+
+    /// `Issuer`. An `Fn::Sub` that cannot be evaluated (it names the region or a user pool) is
+    /// kept as written when its scheme is literal, so `https://cognito-idp.${AWS::Region}...`
+    /// is still known to be https.
+    fn issuer(&self, node: Option<NodeRef<'a>>) -> Resolved<String> {
+        let Some(node) = node else {
+            return Resolved::Unknown;
+        };
+        match self.eval.string(Some(node)) {
+            Resolved::Unknown => match intrinsic(node) {
+                Some(Intrinsic::Sub { template, .. }) => template
+                    .as_str()
+                    .filter(|t| {
+                        t.get(..t.find("${").unwrap_or(t.len()))
+                            .is_some_and(|literal| literal.contains("://"))
+                    })
+                    .map(str::to_owned)
+                    .into(),
+                _ => Resolved::Unknown,
+            },
+            known => known.and_then(&|s| s.clone().into()),
+        }
+    }
+
+    fn route(&self, resource: Resource<'a>, kind: ApiKind) -> Route {
+        let key = self
+            .eval
+            .string(resource.property("RouteKey"))
+            .known()
+            .cloned()
+            .flatten();
+        let (method, path) = parse_route_key(key.as_deref(), resource.id);
+        // API keys exist for WebSocket APIs only.
+        let api_key = if kind == ApiKind::WebSocket {
+            self.eval
+                .boolean(resource.property("ApiKeyRequired"))
+                .map(|k| k.unwrap_or(false))
+        } else {
+            Resolved::Known(false)
+        };
+        let auth = self.route_auth(resource.properties(), &api_key, resource.loc());
+        let references = references(&auth);
+        Route {
+            method,
+            inherits_connection_auth: kind == ApiKind::WebSocket && path != "$connect",
+            path,
+            auth: under_resource_condition(resource, auth),
+            auth_origin: resource.property("AuthorizationType").map(NodeRef::loc),
+            api_key_required: api_key,
+            references,
+            cors_preflight: false,
+            origin: resource.loc(),
+            source: RouteSource::Resource(resource.id.to_owned()),
+        }
+    }
+
+    /// What `AuthorizationType`, `AuthorizerId` and `AuthorizationScopes` in `properties` (a
+    /// Route's, or an override's `Route`) ask of callers.
+    fn route_auth(
+        &self,
+        properties: Option<NodeRef<'a>>,
+        api_key: &Resolved<bool>,
+        fallback: Loc,
+    ) -> Resolved<Auth> {
+        let property = |name: &str| properties.and_then(|p| p.get(name));
+        let auth_type = self.eval.string(property("AuthorizationType"));
+        let authorizer_node = property("AuthorizerId");
+        let authorizer_id = self.eval.target(authorizer_node);
+        let scopes: Vec<String> = self
+            .eval
+            .list(property("AuthorizationScopes"))
+            .known()
+            .map(|s| {
+                s.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A missing `AuthorizerId` is reported where the authorization type asks for one.
+        let use_origin = authorizer_node
+            .or(property("AuthorizationType"))
+            .map_or(fallback, NodeRef::loc);
+        auth_type.and_then(&|t| {
+            // Read case-insensitively, as for REST methods.
+            match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
+                None | Some("NONE") => {
+                    let because = if t.is_none() {
+                        OpenBecause::Missing
+                    } else {
+                        OpenBecause::Disabled
+                    };
+                    api_key.map(|required| {
+                        if *required {
+                            Auth::ApiKeyOnly
+                        } else {
+                            Auth::Open(because)
+                        }
+                    })
+                }
+                Some("AWS_IAM") => Resolved::Known(Auth::Iam),
+                Some("JWT" | "CUSTOM") => match &authorizer_id {
+                    // An authorizer from outside the template: protected by something we
+                    // cannot see.
+                    Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
+                    known => known.map(|target| {
+                        Auth::Authorizers(vec![AuthorizerUse {
+                            name: target
+                                .as_ref()
+                                .map(|t| t.resource().to_owned())
+                                .unwrap_or_default(),
+                            scopes: scopes.clone(),
+                            origin: use_origin.clone(),
+                        }])
+                    }),
+                },
+                Some(_) => Resolved::Unknown,
+            }
+        })
+    }
+
+    /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: changes to the route and stage a quick
+    /// create made.
+    fn overrides(&self, resource: Resource<'a>, workspace: &mut Workspace) {
+        let Some(index) = self.known_api(resource) else {
+            return;
+        };
+        let Some(&(route_index, stage_index)) = self.quick_create.get(&index) else {
+            return;
+        };
+        let Some(api) = workspace.apis.get_mut(index) else {
+            return;
+        };
+        if let Some(route) = resource.property("Route")
+            && let Some(quick) = api.routes.get_mut(route_index)
+            && (route.get("AuthorizationType").is_some() || route.get("AuthorizerId").is_some())
+        {
+            let auth = self.route_auth(Some(route), &Resolved::Known(false), route.loc());
+            quick.references = references(&auth);
+            // Overrides that exist only under a condition leave the quick-create route as it
+            // was when the condition is false.
+            quick.auth = match resource.condition() {
+                Some(name) => {
+                    let branch = |holds: bool, value: Resolved<Auth>| Branch {
+                        when: Condition {
+                            name: name.to_owned(),
+                            holds,
+                        },
+                        value,
+                    };
+                    let before = std::mem::replace(&mut quick.auth, Resolved::Unknown);
+                    Resolved::Conditional(vec![branch(true, auth), branch(false, before)])
+                }
+                None => auth,
+            };
+            quick.auth_origin = route.get("AuthorizationType").map(NodeRef::loc);
+        }
+        if let Some(settings) = resource.property("Stage")
+            && let Some(stage) = api.stages.get_mut(stage_index)
+        {
+            if settings.get("DefaultRouteSettings").is_some() {
+                stage.throttle = self.throttles(settings.get("DefaultRouteSettings"));
+            }
+            if settings.get("AccessLogSettings").is_some() {
+                stage.access_log = self.access_log(settings.get("AccessLogSettings"));
+            }
+            if let Some(auto) = settings.get("AutoDeploy") {
+                stage.auto_deploy = self.eval.boolean(Some(auto)).map(|a| a.unwrap_or(true));
+            }
+        }
+    }
+
+    fn stage(&self, resource: Resource<'a>, api: Option<&Api>) -> Stage {
+        let name = self
+            .eval
+            .string(resource.property("StageName"))
+            .known()
+            .cloned()
+            .flatten();
+        let default_throttle = self.throttles(resource.property("DefaultRouteSettings"));
+        let every_route = self.route_settings_throttle(resource.property("RouteSettings"), api);
+        Stage {
+            name: name.unwrap_or_else(|| resource.id.to_owned()),
+            origin: resource.loc(),
+            throttle: default_throttle.or(&every_route),
+            usage_plans: Vec::new(),
+            access_log: self.access_log(resource.property("AccessLogSettings")),
+            auto_deploy: self
+                .eval
+                .boolean(resource.property("AutoDeploy"))
+                .map(|a| a.unwrap_or(false)),
+        }
+    }
+
+    /// Whether route settings set a throttling limit (`ThrottlingBurstLimit` or
+    /// `ThrottlingRateLimit`). A negative limit means no throttling, as for REST stages.
+    fn throttles(&self, settings: Option<NodeRef<'a>>) -> Resolved<bool> {
+        let limits = |limit: Option<NodeRef<'a>>| {
+            self.eval.eval_opt(limit).map(|value| match value {
+                None => false,
+                Some(Value::Str(text)) => text.trim().parse::<f64>().is_ok_and(|n| n >= 0.0),
+                Some(_) => true,
+            })
+        };
+        self.eval.eval_opt(settings).and_then(&|value| match value {
+            None => Resolved::Known(false),
+            Some(Value::Node(map)) if map.is_map() => {
+                limits(map.get("ThrottlingBurstLimit")).or(&limits(map.get("ThrottlingRateLimit")))
+            }
+            Some(_) => Resolved::Unknown,
+        })
+    }
+
+    /// Whether `RouteSettings` throttle every route of the API (keyed by route key).
+    fn route_settings_throttle(
+        &self,
+        settings: Option<NodeRef<'a>>,
+        api: Option<&Api>,
+    ) -> Resolved<bool> {
+        let Some(settings) = settings.filter(|s| s.is_map()) else {
+            return Resolved::Known(false);
+        };
+        let Some(api) = api.filter(|a| !a.routes.is_empty()) else {
+            return Resolved::Known(false);
+        };
+        let mut all = Resolved::Known(true);
+        for route in &api.routes {
+            let key = route_key(route);
+            let throttled = self.throttles(settings.get(&key));
+            all = all.and_then(&|so_far| {
+                if *so_far {
+                    throttled.clone()
+                } else {
+                    Resolved::Known(false)
+                }
+            });
+        }
+        all
+    }
+
+    fn access_log(&self, settings: Option<NodeRef<'a>>) -> Resolved<bool> {
+        self.eval.eval_opt(settings).and_then(&|value| match value {
+            None => Resolved::Known(false),
+            Some(Value::Node(map)) if map.is_map() => self
+                .eval
+                .eval_opt(map.get("DestinationArn"))
+                .map(Option::is_some),
+            Some(_) => Resolved::Unknown,
+        })
+    }
+
+    /// Deployments, with the routes of their API they are not ordered after. A stage with
+    /// `AutoDeploy` redeploys whenever a route changes, so then no route can be missed.
+    fn deployments(&self, workspace: &mut Workspace) {
+        let dependencies = Dependencies::new(self.template);
+        for resource in self.template.resources_of("AWS::ApiGatewayV2::Deployment") {
+            let Some(index) = self.known_api(resource) else {
+                continue;
+            };
+            let Some(api) = workspace.apis.get_mut(index) else {
+                continue;
+            };
+            // An API from elsewhere may have an auto-deploying stage elsewhere.
+            let manual = self.defined.contains(&index)
+                && api.stages.iter().all(|s| s.auto_deploy.all_known(|a| !a));
+            let waits_for = dependencies.waits_for(resource.id);
+            let routes_not_waited_for = if manual {
+                api.routes
+                    .iter()
+                    .filter_map(|route| match &route.source {
+                        RouteSource::Resource(id)
+                            if !waits_for.contains(id.as_str())
+                                && self.template.resource(id).is_some_and(|r| r.kind == ROUTE) =>
+                        {
+                            Some(id.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            api.deployments.push(Deployment {
+                name: resource.id.to_owned(),
+                origin: resource.loc(),
+                routes_not_waited_for,
+            });
+        }
+    }
+
+    /// One domain name per `DomainNameConfigurations` entry (each has its own TLS policy).
+    fn domain_names(&self, resource: Resource<'a>, workspace: &mut Workspace) {
+        let name = self
+            .eval
+            .string(resource.property("DomainName"))
+            .known()
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| resource.id.to_owned());
+        let configurations: Vec<NodeRef<'a>> = resource
+            .property("DomainNameConfigurations")
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .collect();
+        if configurations.is_empty() {
+            workspace.domain_names.push(DomainName {
+                name,
+                origin: resource.loc(),
+                security_policy: Resolved::Unknown,
+                security_policy_origin: None,
+            });
+            return;
+        }
+        for configuration in configurations {
+            let policy = configuration.get("SecurityPolicy");
+            workspace.domain_names.push(DomainName {
+                name: name.clone(),
+                origin: resource.loc(),
+                security_policy: match policy {
+                    Some(_) => self
+                        .eval
+                        .string(policy)
+                        .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
+                    None => Resolved::Unknown,
+                },
+                security_policy_origin: policy.map(NodeRef::loc),
+            });
+        }
+    }
+}
+
+/// `GET /pets` → (GET, "/pets"); `$default`, `$connect` and custom WebSocket keys are paths
+/// of method ANY. An unreadable key names the resource instead.
+fn parse_route_key(key: Option<&str>, resource: &str) -> (Method, String) {
+    let Some(key) = key.map(str::trim) else {
+        return (Method::Any, format!("<route key of {resource}>"));
+    };
+    if let Some((method, path)) = key.split_once(' ')
+        && let Some(method) = Method::parse(method)
+    {
+        return (method, path.trim().to_owned());
+    }
+    (Method::Any, key.to_owned())
+}
+
+/// The route key a route was lowered from: the inverse of [`parse_route_key`].
+fn route_key(route: &Route) -> String {
+    if route.method == Method::Any && !route.path.starts_with('/') {
+        route.path.clone()
+    } else {
+        format!("{} {}", route.method, route.path)
+    }
+}
+
+/// Every authorizer a route's auth names, in any branch, once.
+fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
+    let mut references: Vec<AuthorizerUse> = Vec::new();
+    for (_, auth) in auth.branches() {
+        if let Auth::Authorizers(uses) = auth {
+            for used in uses {
+                if !references.iter().any(|r| r.name == used.name) {
+                    references.push(used.clone());
+                }
+            }
+        }
+    }
+    references
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::super::{Evaluator, Template};
+    use super::*;
+    use crate::syntax::{SourceFile, parse};
+
+    fn lower(text: &str) -> Workspace {
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        let documents = parse(&file).unwrap();
+        let template = Template::new(documents[0].root()).unwrap();
+        let evaluator = Evaluator::new(&template);
+        let mut workspace = Workspace::default();
+        super::lower(&template, &evaluator, &mut workspace);
+        workspace
+    }
+
+    fn auth(route: &Route) -> Vec<String> {
+        route
+            .auth
+            .branches()
+            .iter()
+            .map(|(when, auth)| format!("{when:?} {auth:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn route_keys() {
+        assert_eq!(
+            parse_route_key(Some("GET /pets/{id}"), "R"),
+            (Method::Get, "/pets/{id}".to_owned())
+        );
+        assert_eq!(
+            parse_route_key(Some("ANY /{proxy+}"), "R"),
+            (Method::Any, "/{proxy+}".to_owned())
+        );
+        assert_eq!(
+            parse_route_key(Some("$connect"), "R"),
+            (Method::Any, "$connect".to_owned())
+        );
+        assert_eq!(
+            parse_route_key(Some("sendMessage"), "R"),
+            (Method::Any, "sendMessage".to_owned())
+        );
+        assert_eq!(
+            parse_route_key(None, "R"),
+            (Method::Any, "<route key of R>".to_owned())
+        );
+    }
+
+    const HTTP: &str = "
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: HTTP}
+  Jwt:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Api
+      AuthorizerType: JWT
+      JwtConfiguration:
+        Audience: [!Ref Client, app]
+        Issuer: !Sub 'https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}'
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+  Get:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: GET /pets, AuthorizationType: jwt, AuthorizerId: !Ref Jwt, AuthorizationScopes: [pets/read]}
+  Post:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: POST /pets}
+  Deployment:
+    Type: AWS::ApiGatewayV2::Deployment
+    DependsOn: Get
+    Properties: {ApiId: !Ref Api}
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: prod
+      RouteSettings:
+        GET /pets: {ThrottlingRateLimit: 10}
+        POST /pets: {ThrottlingBurstLimit: 5}
+";
+
+    #[test]
+    fn http_routes_authorizers_stages_and_deployments() {
+        let workspace = lower(HTTP);
+        let api = &workspace.apis[0];
+        assert_eq!(api.kind, ApiKind::Http);
+        let jwt = &api.authorizers[0];
+        assert_eq!(jwt.kind, AuthorizerKind::Jwt);
+        assert_eq!(
+            jwt.audience,
+            Resolved::Known(vec!["Ref Client".to_owned(), "app".to_owned()])
+        );
+        assert_eq!(
+            jwt.issuer,
+            Resolved::Known("https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}".to_owned())
+        );
+        assert!(jwt.missing.is_empty());
+        let get = &api.routes[0];
+        assert_eq!(get.describe(), "GET /pets");
+        assert_eq!(get.references[0].name, "Jwt");
+        assert_eq!(get.references[0].scopes, ["pets/read"]);
+        assert_eq!(
+            api.routes[1].auth,
+            Resolved::Known(Auth::Open(OpenBecause::Missing))
+        );
+        // Every route is throttled through its own route settings.
+        assert_eq!(api.stages[0].throttle, Resolved::Known(true));
+        assert_eq!(api.stages[0].access_log, Resolved::Known(false));
+        // The deployment waits for Get only, and no stage deploys by itself.
+        assert_eq!(api.deployments[0].routes_not_waited_for, ["Post"]);
+
+        let auto =
+            lower(&HTTP.replace("StageName: prod", "StageName: prod\n      AutoDeploy: true"));
+        assert!(auto.apis[0].deployments[0].routes_not_waited_for.is_empty());
+        let partly =
+            lower(&HTTP.replace("POST /pets: {ThrottlingBurstLimit: 5}", "POST /pets: {}"));
+        assert_eq!(partly.apis[0].stages[0].throttle, Resolved::Known(false));
+        let negative = lower(&HTTP.replace("ThrottlingBurstLimit: 5", "ThrottlingBurstLimit: -1"));
+        assert_eq!(negative.apis[0].stages[0].throttle, Resolved::Known(false));
+    }
+
+    #[test]
+    fn quick_create_and_its_overrides() {
+        let template = "
+Conditions:
+  Locked: !Equals [a, b]
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Target: arn:aws:lambda:eu-west-1:1:function:f, RouteKey: GET /}
+  Overrides:
+    Type: AWS::ApiGatewayV2::ApiGatewayManagedOverrides
+    Condition: Locked
+    Properties:
+      ApiId: !Ref Api
+      Route: {AuthorizationType: AWS_IAM}
+      Stage: {DefaultRouteSettings: {ThrottlingRateLimit: 5}}
+";
+        let workspace = lower(template);
+        let api = &workspace.apis[0];
+        assert_eq!(api.routes[0].describe(), "GET /");
+        assert_eq!(
+            auth(&api.routes[0]),
+            [
+                r#"[Condition { name: "Locked", holds: true }] Iam"#,
+                r#"[Condition { name: "Locked", holds: false }] Open(Missing)"#,
+            ]
+        );
+        assert_eq!(api.stages[0].name, "$default");
+        assert_eq!(api.stages[0].auto_deploy, Resolved::Known(true));
+        assert_eq!(api.stages[0].throttle, Resolved::Known(true));
+    }
+
+    #[test]
+    fn websocket_routes_and_apis_from_elsewhere() {
+        let template = "
+Resources:
+  Connect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !ImportValue ChatApi, RouteKey: $connect, AuthorizationType: NONE, ApiKeyRequired: true}
+  Send:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !ImportValue ChatApi, RouteKey: send}
+  Custom:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: abc123, RouteKey: $default, AuthorizationType: CUSTOM, AuthorizerId: xyz}
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: abc123, StageName: live, AccessLogSettings: {DestinationArn: arn:aws:logs:x}}
+";
+        let workspace = lower(template);
+        assert_eq!(workspace.apis.len(), 2);
+        let chat = &workspace.apis[0];
+        assert_eq!(chat.kind, ApiKind::WebSocket);
+        assert_eq!(chat.display, "the API `!ImportValue ChatApi`");
+        assert_eq!(chat.routes[0].auth, Resolved::Known(Auth::ApiKeyOnly));
+        assert!(!chat.routes[0].inherits_connection_auth);
+        assert!(chat.routes[1].inherits_connection_auth);
+        let other = &workspace.apis[1];
+        assert_eq!(other.kind, ApiKind::Http);
+        // An authorizer id that names no resource here: protected by something unseen.
+        assert_eq!(
+            other.routes[0].auth,
+            Resolved::Known(Auth::Authorizers(Vec::new()))
+        );
+        assert_eq!(other.stages[0].access_log, Resolved::Known(true));
+    }
+
+    #[test]
+    fn websocket_without_connect_inherits_nothing() {
+        let template = "
+Resources:
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET}
+  Default:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Chat, RouteKey: $default}
+";
+        let workspace = lower(template);
+        assert!(!workspace.apis[0].routes[0].inherits_connection_auth);
+        let with_connect = lower(&format!(
+            "{template}  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: {{ApiId: !Ref Chat, RouteKey: $connect, AuthorizationType: AWS_IAM}}\n"
+        ));
+        assert!(with_connect.apis[0].routes[0].inherits_connection_auth);
+    }
+
+    #[test]
+    fn request_authorizers_and_domain_names() {
+        let template = "
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: HTTP}
+  Lambda:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties: {ApiId: !Ref Api, AuthorizerType: REQUEST, IdentitySource: [$request.header.A, $request.querystring.b]}
+  Cached:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties: {ApiId: !Ref Api, AuthorizerType: REQUEST, AuthorizerUri: arn:x, AuthorizerResultTtlInSeconds: '600'}
+  Domain:
+    Type: AWS::ApiGatewayV2::DomainName
+    Properties:
+      DomainName: api.example.com
+      DomainNameConfigurations: [{SecurityPolicy: TLS_1_0}]
+";
+        let workspace = lower(template);
+        let api = &workspace.apis[0];
+        assert_eq!(api.authorizers[0].cache_ttl, Resolved::Known(0));
+        assert_eq!(
+            api.authorizers[0].identity_source.as_deref(),
+            Some("$request.header.A, $request.querystring.b")
+        );
+        assert_eq!(api.authorizers[0].missing[0].0, "AuthorizerUri");
+        assert_eq!(api.authorizers[1].cache_ttl, Resolved::Known(600));
+        assert!(api.authorizers[1].missing.is_empty());
+        assert_eq!(workspace.domain_names[0].name, "api.example.com");
+        assert_eq!(
+            workspace.domain_names[0].security_policy,
+            Resolved::Known("TLS_1_0".to_owned())
+        );
+    }
+}

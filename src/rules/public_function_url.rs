@@ -1,0 +1,43 @@
+use crate::model::{Auth, Workspace, describe_conditions};
+use crate::report::Finding;
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct PublicFunctionUrl;
+
+impl Rule for PublicFunctionUrl {
+    rule_meta!("public-function-url", Error);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for url in &workspace.function_urls {
+            for (when, auth) in url.auth.branches() {
+                if !matches!(auth, Auth::Open(_)) {
+                    continue;
+                }
+                let at = url
+                    .auth_origin
+                    .clone()
+                    .unwrap_or_else(|| url.origin.clone());
+                findings.push(
+                    Finding::new(
+                        self.meta(),
+                        at,
+                        format!(
+                            "the Lambda function URL `{}` can be invoked without credentials{}",
+                            url.name,
+                            describe_conditions(&when)
+                        ),
+                    )
+                    .label("no authentication")
+                    .related(url.origin.clone(), "the function URL")
+                    .subject(url.name.clone())
+                    .help(
+                        "set `AuthType: AWS_IAM` and sign requests (or put CloudFront with origin \
+                         access control in front); if the function must be public, let an API \
+                         Gateway route with an authorizer or throttling call it instead",
+                    ),
+                );
+            }
+        }
+    }
+}
