@@ -272,7 +272,11 @@ fn results_are_sorted_deduplicated_and_explicit_wins() {
 fn display_paths_keep_the_users_relative_form_without_dot_slash() {
     // Integration tests run in the package root; make the tree relative to it.
     let cwd = std::env::current_dir().unwrap();
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    // Inside the package root whatever CARGO_TARGET_DIR is; hidden, so no other walk sees it.
+    let dir = tempfile::Builder::new()
+        .prefix(".discover-test-")
+        .tempdir_in(env!("CARGO_MANIFEST_DIR"))
+        .unwrap();
     write(dir.path(), "sub/api.yaml", "openapi: 3.0.0\n");
     let relative = dir.path().strip_prefix(&cwd).unwrap();
     let dotted = Path::new(".").join(relative).join(".");
