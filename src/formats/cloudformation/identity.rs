@@ -183,19 +183,8 @@ fn located<'a, T>(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-    use super::super::{Evaluator, Template};
-    use crate::model::{Auth, OpenBecause, Resolved, Workspace};
-    use crate::syntax::{SourceFile, parse};
-
-    fn lower(text: &str) -> Workspace {
-        let file = SourceFile::new("t.yaml", text.to_owned());
-        let documents = parse(&file).unwrap();
-        let template = Template::new(documents[0].root()).unwrap();
-        let evaluator = Evaluator::new(&template);
-        let mut workspace = Workspace::default();
-        super::lower(&template, &evaluator, &mut workspace);
-        workspace
-    }
+    use super::super::lower_text as lower;
+    use crate::model::{Auth, OpenBecause, Resolved};
 
     #[test]
     fn defaults_units_and_branches() {

@@ -12,8 +12,9 @@ mod v2;
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
-use crate::model::{Branch, Condition, Resolved, Workspace};
+use crate::model::{Auth, Branch, Condition, OpenBecause, Resolved, Workspace};
 use crate::report::InputError;
+use crate::syntax::NodeRef;
 
 /// Lower every resource gatelint understands into `workspace`.
 pub fn lower(template: &Template<'_>, workspace: &mut Workspace, _errors: &mut Vec<InputError>) {
@@ -35,4 +36,53 @@ pub fn under_resource_condition<T>(resource: Resource<'_>, value: Resolved<T>) -
         }]),
         None => value,
     }
+}
+
+/// A JWT issuer URL. An `Fn::Sub` that cannot be evaluated (it names the region or a user pool)
+/// is kept as written when its scheme is literal, so `https://cognito-idp.${AWS::Region}...` is
+/// still known to be https.
+pub fn jwt_issuer<'a>(eval: &Evaluator<'_, 'a>, node: NodeRef<'a>) -> Resolved<String> {
+    match eval.string(Some(node)) {
+        Resolved::Unknown => match intrinsic::intrinsic(node) {
+            Some(intrinsic::Intrinsic::Sub { template, .. }) => template
+                .as_str()
+                .filter(|t| {
+                    t.get(..t.find("${").unwrap_or(t.len()))
+                        .is_some_and(|literal| literal.contains("://"))
+                })
+                .map(str::to_owned)
+                .into(),
+            _ => Resolved::Unknown,
+        },
+        known => known.and_then(&|s| s.clone().into()),
+    }
+}
+
+/// What an authorization type of `NONE` asks of callers (`declared`: it was written, rather
+/// than left out): nothing, or only an API key where one is required.
+pub fn unauthenticated(declared: bool, api_key: &Resolved<bool>) -> Resolved<Auth> {
+    let because = if declared {
+        OpenBecause::Disabled
+    } else {
+        OpenBecause::Missing
+    };
+    api_key.map(|required| {
+        if *required {
+            Auth::ApiKeyOnly
+        } else {
+            Auth::Open(because)
+        }
+    })
+}
+
+/// Lower a template given as text, for tests.
+#[cfg(test)]
+pub(crate) fn lower_text(text: &str) -> Workspace {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    let file = crate::syntax::SourceFile::new("t.yaml", text.to_owned());
+    let documents = crate::syntax::parse(&file).unwrap();
+    let template = Template::new(documents[0].root()).unwrap();
+    let mut workspace = Workspace::default();
+    lower(&template, &mut workspace, &mut Vec::new());
+    workspace
 }

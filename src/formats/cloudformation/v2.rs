@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
-use super::under_resource_condition;
+use super::{jwt_issuer, unauthenticated, under_resource_condition};
 use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Branch, Condition, Deployment,
@@ -333,7 +332,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     Some(_) => Resolved::Unknown,
                 });
                 authorizer.issuer = evaluated.and_then(&|c| match c {
-                    Some(Value::Node(map)) => self.issuer(map.get("Issuer")),
+                    Some(Value::Node(map)) => map
+                        .get("Issuer")
+                        .map_or(Resolved::Unknown, |node| jwt_issuer(self.eval, node)),
                     _ => Resolved::Unknown,
                 });
                 // Where the audience is, or where it should have been.
@@ -371,29 +372,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
             }
             Resolved::Known(audience)
         })
-    }
-
-    /// `Issuer`. An `Fn::Sub` that cannot be evaluated (it names the region or a user pool) is
-    /// kept as written when its scheme is literal, so `https://cognito-idp.${AWS::Region}...`
-    /// is still known to be https.
-    fn issuer(&self, node: Option<NodeRef<'a>>) -> Resolved<String> {
-        let Some(node) = node else {
-            return Resolved::Unknown;
-        };
-        match self.eval.string(Some(node)) {
-            Resolved::Unknown => match intrinsic(node) {
-                Some(Intrinsic::Sub { template, .. }) => template
-                    .as_str()
-                    .filter(|t| {
-                        t.get(..t.find("${").unwrap_or(t.len()))
-                            .is_some_and(|literal| literal.contains("://"))
-                    })
-                    .map(str::to_owned)
-                    .into(),
-                _ => Resolved::Unknown,
-            },
-            known => known.and_then(&|s| s.clone().into()),
-        }
     }
 
     fn route(&self, resource: Resource<'a>, kind: ApiKind) -> Route {
@@ -458,20 +436,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         auth_type.and_then(&|t| {
             // Read case-insensitively, as for REST methods.
             match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("NONE") => {
-                    let because = if t.is_none() {
-                        OpenBecause::Missing
-                    } else {
-                        OpenBecause::Disabled
-                    };
-                    api_key.map(|required| {
-                        if *required {
-                            Auth::ApiKeyOnly
-                        } else {
-                            Auth::Open(because)
-                        }
-                    })
-                }
+                None | Some("NONE") => unauthenticated(t.is_some(), api_key),
                 Some("AWS_IAM") => Resolved::Known(Auth::Iam),
                 Some("JWT" | "CUSTOM") => match &authorizer_id {
                     // An authorizer from outside the template: protected by something we
@@ -745,19 +710,8 @@ fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-    use super::super::{Evaluator, Template};
+    use super::super::lower_text as lower;
     use super::*;
-    use crate::syntax::{SourceFile, parse};
-
-    fn lower(text: &str) -> Workspace {
-        let file = SourceFile::new("t.yaml", text.to_owned());
-        let documents = parse(&file).unwrap();
-        let template = Template::new(documents[0].root()).unwrap();
-        let evaluator = Evaluator::new(&template);
-        let mut workspace = Workspace::default();
-        super::lower(&template, &evaluator, &mut workspace);
-        workspace
-    }
 
     fn auth(route: &Route) -> Vec<String> {
         route
