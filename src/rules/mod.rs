@@ -8,10 +8,13 @@ mod jwt_authorizer_audience;
 mod long_authorizer_cache;
 mod long_lived_tokens;
 mod missing_authorizer;
+mod no_access_log;
+mod no_rate_limit;
 mod public_function_url;
 pub mod public_routes;
 mod token_revocation_disabled;
 mod unauthenticated_route;
+mod undeployed_routes;
 mod unused_authorizer;
 mod unused_suppression;
 mod weak_auth_scheme;
@@ -134,6 +137,9 @@ pub static RULES: &[&dyn Rule] = &[
     &token_revocation_disabled::TokenRevocationDisabled,
     &long_lived_tokens::LongLivedTokens,
     &public_function_url::PublicFunctionUrl,
+    &no_rate_limit::NoRateLimit,
+    &no_access_log::NoAccessLog,
+    &undeployed_routes::UndeployedRoutes,
     &duplicate_key::DuplicateKey,
     &unused_suppression::UnusedSuppression,
 ];

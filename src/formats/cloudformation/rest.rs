@@ -11,12 +11,11 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
-use super::under_resource_condition;
+use super::{unauthenticated, under_resource_condition};
 use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName,
-    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse,
-    Workspace,
+    EndpointType, Method, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -176,6 +175,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 Some(spec) => {
                     openapi::lower_into(&mut api, spec);
                     api.has_resource_policy |= body.get("x-amazon-apigateway-policy").is_some();
+                    if let Some(at) = computed_path_item(body) {
+                        api.hidden_routes = Some(at);
+                    }
                 }
                 None => api.hidden_routes = Some(key.loc()),
             }
@@ -283,20 +285,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             // API Gateway reads the authorization type case-insensitively; CloudFormation
             // creates a method without one as NONE.
             match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("NONE") => {
-                    let because = if t.is_none() {
-                        OpenBecause::Missing
-                    } else {
-                        OpenBecause::Disabled
-                    };
-                    api_key.map(|required| {
-                        if *required {
-                            Auth::ApiKeyOnly
-                        } else {
-                            Auth::Open(because)
-                        }
-                    })
-                }
+                None | Some("NONE") => unauthenticated(t.is_some(), &api_key),
                 Some("AWS_IAM") => Resolved::Known(Auth::Iam),
                 Some("CUSTOM" | "COGNITO_USER_POOLS") => authorizers(&authorizer_id),
                 Some(_) => Resolved::Unknown,
@@ -653,6 +642,20 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 }
 
+/// The first path item or operation of a body that an intrinsic computes (SAM wraps the path
+/// items of a function with a `Condition` in `Fn::If`): the OpenAPI view cannot read the routes
+/// inside it.
+fn computed_path_item(body: NodeRef<'_>) -> Option<crate::syntax::Loc> {
+    body.get("paths")?.entries().find_map(|(path, item)| {
+        if intrinsic(item).is_some() {
+            return Some(path.loc());
+        }
+        item.entries()
+            .find(|(_, operation)| intrinsic(*operation).is_some())
+            .map(|(method, _)| method.loc())
+    })
+}
+
 enum ResourceTarget<'a> {
     /// The API's root resource, `/`.
     Root,
@@ -665,19 +668,10 @@ enum ResourceTarget<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-    use super::super::{Evaluator, Template};
     use crate::model::{Auth, Condition, EndpointType, Resolved, Workspace};
-    use crate::syntax::{SourceFile, parse};
 
     fn lower(text: &str) -> Workspace {
-        let file = SourceFile::new("t.yaml", text.to_owned());
-        let documents = parse(&file).unwrap();
-        let doc = documents.first().unwrap();
-        let template = Template::new(doc.root()).unwrap();
-        let evaluator = Evaluator::new(&template);
-        let mut workspace = Workspace::default();
-        super::lower(&template, &evaluator, &mut workspace);
-        workspace
+        super::super::lower_text(text)
     }
 
     const API: &str = "
