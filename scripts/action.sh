@@ -104,7 +104,12 @@ install_release() {
     base=${asset%.tar.gz}
     base=${base%.zip}
     case "$asset" in
-        *.zip) unzip -q "$dir/$asset" -d "$dir" ;;
+        # Windows runners: Git for Windows' unzip, else 7-Zip, which the hosted images have.
+        *.zip) if command -v unzip >/dev/null; then
+            unzip -q "$dir/$asset" -d "$dir"
+        else
+            7z x -y -bd "-o$dir" "$dir/$asset" >/dev/null
+        fi ;;
         *) tar -xzf "$dir/$asset" -C "$dir" ;;
     esac
     bin="$dir/$base/gatelint"
@@ -188,14 +193,14 @@ bool_input() {
     esac
 }
 
-# Text for a markdown table cell.
+# Text for a markdown table cell; sets `REPLY` (no subshell: forks are slow on Windows runners).
 md_cell() {
-    local text=$1
-    text=${text//&/&amp;}
-    text=${text//</&lt;}
-    text=${text//>/&gt;}
-    text=${text//|/\\|}
-    printf '%s' "$text"
+    REPLY=$1
+    # Quoted replacements: bash 5.2 reads an unquoted `&` there as the matched text.
+    REPLY=${REPLY//&/"&amp;"}
+    REPLY=${REPLY//</"&lt;"}
+    REPLY=${REPLY//>/"&gt;"}
+    REPLY=${REPLY//|/"\\|"}
 }
 
 plural() {
@@ -299,7 +304,10 @@ cmd_lint() {
             fi
             listed=$((listed + 1))
             if ((listed <= limit)); then
-                rows+=("| $severity | $(md_cell "$file:$row:$col") | \`$rule\` | $(md_cell "$message") |")
+                md_cell "$file:$row:$col"
+                local where=$REPLY
+                md_cell "$message"
+                rows+=("| $severity | $where | \`$rule\` | $REPLY |")
             fi
         elif [[ -n $line ]] && ((${#remarks[@]} < limit)); then
             remarks+=("$line")
@@ -325,7 +333,8 @@ cmd_lint() {
     {
         echo "## gatelint"
         echo
-        echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in \`$(md_cell "${shown:-.}")\`: $verdict."
+        md_cell "${shown:-.}"
+        echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in \`$REPLY\`: $verdict."
         echo
         if ((${#rows[@]} > 0)); then
             echo "| severity | location | rule | message |"
@@ -340,7 +349,8 @@ cmd_lint() {
         if ((${#remarks[@]} > 0)); then
             local remark
             for remark in "${remarks[@]}"; do
-                echo "- $(md_cell "$remark")"
+                md_cell "$remark"
+                echo "- $REPLY"
             done
             echo
         fi

@@ -154,6 +154,7 @@ fn sarif_validator() -> Option<jsonschema::Validator> {
     Some(
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(true)
             .build(&schema)
             .unwrap(),
     )
@@ -180,11 +181,28 @@ fn checked_sarif(step: &Step, workspace: &Path) -> Value {
             .as_str()
             .unwrap();
         assert!(
-            !uri.starts_with('/') && workspace.join(uri).is_file(),
+            !uri.starts_with('/') && workspace.join(percent_decoded(uri)).is_file(),
             "{uri} is not a file relative to the workspace"
         );
     }
     sarif
+}
+
+/// A URI reference's path, `%XX` escapes decoded.
+fn percent_decoded(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&uri[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }
 
 fn annotations(stdout: &str) -> Vec<&str> {
@@ -484,6 +502,34 @@ fn a_long_summary_lists_the_first_findings_and_counts_the_rest() {
 }
 
 #[test]
+fn file_names_cannot_break_the_summary_table_or_the_annotations() {
+    let workspace = TempDir::new().unwrap();
+    let name = "odd|name <b>&, x.yaml";
+    fs::copy(
+        repo().join("fixtures/unauthenticated-route/bad-auth-type-none.yaml"),
+        workspace.path().join(name),
+    )
+    .unwrap();
+    let runner = Runner::new();
+    let step = runner.lint(workspace.path(), &[("GATELINT_PATHS", ".")]);
+    assert_eq!(step.outputs["exit-code"], "1");
+    assert!(
+        step.summary.contains(
+            "| error | odd\\|name &lt;b&gt;&amp;, x.yaml:20:15 | `unauthenticated-route` |"
+        ),
+        "{}",
+        step.summary
+    );
+    assert!(
+        step.stdout
+            .contains("::error file=odd|name <b>&%2C x.yaml,line=20,col=15,"),
+        "{}",
+        step.stdout
+    );
+    checked_sarif(&step, workspace.path());
+}
+
+#[test]
 fn bad_inputs_stop_the_step_with_an_annotation() {
     let runner = Runner::new();
     for (key, value, message) in [
@@ -518,28 +564,38 @@ fn bad_inputs_stop_the_step_with_an_annotation() {
     assert_eq!(last.status, 2);
 }
 
-/// A fake release of this version for x86_64 Linux: (base URL, checksum line).
-fn fake_release(dir: &Path) -> (String, String) {
-    let target = "x86_64-unknown-linux-musl";
+/// A fake release of this version for `target`: (base URL, checksum line). Windows archives are
+/// zip files (made with Python's zipfile), the others tar.gz.
+fn fake_release(dir: &Path, target: &str) -> (String, String) {
     let name = format!("gatelint-{VERSION}-{target}");
+    let windows = target.contains("windows");
     let stage = dir.join("stage").join(&name);
     fs::create_dir_all(&stage).unwrap();
     // A stand-in as small as a script: packing the debug binary would take seconds.
-    let bin = stage.join("gatelint");
+    let bin = stage.join(if windows { "gatelint.exe" } else { "gatelint" });
     fs::write(&bin, format!("#!/bin/sh\necho 'gatelint {VERSION}'\n")).unwrap();
     fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
     let release = dir.join("releases").join(format!("v{VERSION}"));
     fs::create_dir_all(&release).unwrap();
-    let archive = format!("{name}.tar.gz");
-    let tar = Command::new("tar")
-        .arg("-czf")
-        .arg(release.join(&archive))
-        .arg("-C")
-        .arg(dir.join("stage"))
-        .arg(&name)
-        .status()
-        .unwrap();
-    assert!(tar.success());
+    let (archive, mut pack) = if windows {
+        let archive = format!("{name}.zip");
+        let mut zip = Command::new("python3");
+        zip.args(["-m", "zipfile", "-c"])
+            .arg(release.join(&archive))
+            .arg(&name);
+        (archive, zip)
+    } else {
+        let archive = format!("{name}.tar.gz");
+        let mut tar = Command::new("tar");
+        tar.arg("-czf").arg(release.join(&archive)).arg(&name);
+        (archive, tar)
+    };
+    assert!(
+        pack.current_dir(dir.join("stage"))
+            .status()
+            .unwrap()
+            .success()
+    );
     let sum = Command::new("sha256sum")
         .arg(&archive)
         .current_dir(&release)
@@ -554,7 +610,7 @@ fn fake_release(dir: &Path) -> (String, String) {
 #[test]
 fn install_takes_the_release_whose_sha256_is_listed_and_refuses_another() {
     let dir = TempDir::new().unwrap();
-    let (base_url, checksum) = fake_release(dir.path());
+    let (base_url, checksum) = fake_release(dir.path(), "x86_64-unknown-linux-musl");
     let checksums = dir.path().join("checksums.txt");
     fs::write(&checksums, format!("# a comment\n{checksum}")).unwrap();
     let runner = Runner::new();
@@ -588,6 +644,36 @@ fn install_takes_the_release_whose_sha256_is_listed_and_refuses_another() {
         step.stdout
     );
     assert!(!step.outputs.contains_key("bin"));
+}
+
+#[test]
+fn install_unpacks_the_windows_zip() {
+    let have = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+    if !have("python3") || !have("unzip") {
+        eprintln!("skipped: python3 (to make the zip) or unzip is missing");
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let (base_url, checksum) = fake_release(dir.path(), "x86_64-pc-windows-msvc");
+    assert!(checksum.contains(&format!("gatelint-{VERSION}-x86_64-pc-windows-msvc.zip")));
+    let checksums = dir.path().join("checksums.txt");
+    fs::write(&checksums, &checksum).unwrap();
+    let runner = Runner::new();
+    let step = runner.step(
+        "install",
+        repo(),
+        &[
+            ("RUNNER_OS", "Windows"),
+            ("GATELINT_RELEASE_BASE_URL", base_url.as_str()),
+            ("GATELINT_CHECKSUMS_FILE", checksums.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(step.status, 0, "{}", step.stdout);
+    assert!(
+        step.outputs["bin"].ends_with("-x86_64-pc-windows-msvc/gatelint.exe"),
+        "{:?}",
+        step.outputs
+    );
 }
 
 fn gatelint_at(bin: &str, args: &[&str]) -> (i32, String) {
