@@ -14,6 +14,10 @@ use crate::syntax::{Loc, NodeRef};
 /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
 const REST_DEFAULT_AUTHORIZER_TTL: u64 = 300;
 
+/// The scheme name SAM writes for `Authorizer: NONE`: API Gateway finds no such scheme and
+/// applies no authorizer, so in an AWS document it means "no authentication", not a typo.
+const NONE_SCHEME: &str = "NONE";
+
 /// Lower a standalone OpenAPI file into one API.
 pub fn lower_document(spec: Spec<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
     let title = spec.root.get("info").and_then(|i| i.get("title"));
@@ -95,8 +99,9 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
     lower_servers(api, spec, spec.root, None);
     for operation in spec.operations() {
         let (auth, auth_origin, api_key_required) =
-            operation_auth(spec, operation.node, &identifies_only);
-        let references = security_references(spec, operation.node, &aliases, &identifies_only);
+            operation_auth(spec, operation.node, &identifies_only, api.aws);
+        let references =
+            security_references(spec, operation.node, &aliases, &identifies_only, api.aws);
         let integration = operation.node.get("x-amazon-apigateway-integration");
         let mock = integration
             .and_then(|i| i.get("type"))
@@ -124,6 +129,7 @@ fn operation_auth(
     spec: Spec<'_>,
     operation: NodeRef<'_>,
     identifies_only: &HashMap<String, bool>,
+    aws: bool,
 ) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
     if let Some(kind) = operation
         .get("x-amazon-apigateway-auth")
@@ -177,20 +183,55 @@ fn operation_auth(
             Resolved::Known(false),
         );
     }
-    let mut uses = Vec::new();
-    let mut every_requirement_has_key = true;
-    let mut some_key_only = false;
-    for requirement in security.items() {
-        let mut has_key = false;
-        let mut authenticates = Vec::new();
+    let requirements: Vec<Requirement> = security
+        .items()
+        .map(|requirement| Requirement::read(requirement, identifies_only, aws))
+        .collect();
+    let (auth, api_key_required) = if aws {
+        aws_requirements(&requirements)
+    } else {
+        // Requirements are alternatives: a caller may pick the weakest one.
+        let uses: Vec<AuthorizerUse> = requirements
+            .iter()
+            .flat_map(|r| r.authenticates.clone())
+            .collect();
+        if requirements.iter().any(|r| r.authenticates.is_empty()) {
+            (Auth::ApiKeyOnly, false)
+        } else {
+            (Auth::Authorizers(uses), false)
+        }
+    };
+    (
+        Resolved::Known(auth),
+        Some(security.loc()),
+        Resolved::Known(api_key_required),
+    )
+}
+
+/// One security requirement object: the schemes that authenticate, and whether it names an
+/// API key scheme.
+struct Requirement {
+    authenticates: Vec<AuthorizerUse>,
+    api_key: bool,
+}
+
+impl Requirement {
+    fn read(requirement: NodeRef<'_>, identifies_only: &HashMap<String, bool>, aws: bool) -> Self {
+        let mut read = Requirement {
+            authenticates: Vec::new(),
+            api_key: false,
+        };
         for (name, scopes) in requirement.entries() {
             let Some(name_text) = name.as_str() else {
                 continue;
             };
             match identifies_only.get(name_text) {
-                Some(true) => has_key = true,
+                Some(true) => read.api_key = true,
+                // SAM writes `NONE: []` for `Authorizer: NONE`; API Gateway finds no such
+                // scheme and applies no authorizer.
+                None if aws && name_text == NONE_SCHEME => {}
                 // Undefined names are kept: `missing-authorizer` reports them.
-                Some(false) | None => authenticates.push(AuthorizerUse {
+                Some(false) | None => read.authenticates.push(AuthorizerUse {
                     name: name_text.to_owned(),
                     scopes: scopes
                         .items()
@@ -201,21 +242,27 @@ fn operation_auth(
                 }),
             }
         }
-        every_requirement_has_key &= has_key;
-        // Requirements are alternatives: a caller may pick the weakest one.
-        some_key_only |= authenticates.is_empty();
-        uses.extend(authenticates);
+        read
     }
-    let auth = if some_key_only {
-        Auth::ApiKeyOnly
+}
+
+/// API Gateway does not choose between requirement objects: its import applies the authorizer
+/// any of them names and requires an API key when any of them names an API key scheme (SAM
+/// writes an authorizer and a required key as `[{Auth: []}, {api_key: []}]`).
+fn aws_requirements(requirements: &[Requirement]) -> (Auth, bool) {
+    let uses: Vec<AuthorizerUse> = requirements
+        .iter()
+        .flat_map(|r| r.authenticates.clone())
+        .collect();
+    let api_key = requirements.iter().any(|r| r.api_key);
+    if !uses.is_empty() {
+        (Auth::Authorizers(uses), api_key)
+    } else if api_key {
+        (Auth::ApiKeyOnly, true)
     } else {
-        Auth::Authorizers(uses)
-    };
-    (
-        Resolved::Known(auth),
-        Some(security.loc()),
-        Resolved::Known(every_requirement_has_key),
-    )
+        // Only the `NONE` pseudo-scheme (or nothing readable) was named.
+        (Auth::Open(OpenBecause::Disabled), false)
+    }
 }
 
 /// Every scheme name in the operation's effective `security`.
@@ -224,6 +271,7 @@ fn security_references(
     operation: NodeRef<'_>,
     aliases: &HashMap<&str, &str>,
     defined: &HashMap<String, bool>,
+    aws: bool,
 ) -> Vec<AuthorizerUse> {
     let security = operation
         .get("security")
@@ -237,6 +285,9 @@ fn security_references(
         let Some(mut text) = name.as_str() else {
             continue;
         };
+        if aws && text == NONE_SCHEME && !defined.contains_key(text) {
+            continue;
+        }
         let scopes: Vec<String> = scopes
             .items()
             .filter_map(NodeRef::as_str)

@@ -177,8 +177,9 @@ impl<'a> Spec<'a> {
             let Some(path) = path_key.as_str() else {
                 continue;
             };
-            if !path.starts_with('/') {
-                continue; // `x-` extensions among the paths
+            // `x-` extensions sit among the paths; `$default` is an HTTP API's catch-all route.
+            if !path.starts_with('/') && path != "$default" {
+                continue;
             }
             let Some(item) = self.resolve_or_none(item) else {
                 continue;
