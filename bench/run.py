@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""Time gatelint, its parse-only lower bound and the peer tools on the generated inputs, measure
+peak memory, count and score findings against the answer key, and write a results table.
+
+Called by bench/run.sh, which installs the peers, builds gatelint and generates the inputs.
+Everything lands in bench/out/results/: one raw output per (tool, input), results.json and
+results.md (the table bench/README.md quotes).
+
+Environment: RUNS (gatelint and parse-only timing runs, default 10), PEER_RUNS (default 3),
+TIMEOUT (seconds per peer run, default 1800), TOOLS (comma list to restrict), SIZES (labels).
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PEERS = os.path.join(HERE, ".peers")
+OUT = os.path.join(HERE, "out")
+INPUTS = os.path.join(OUT, "inputs")
+RESULTS = os.path.join(OUT, "results")
+
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+GATELINT = os.path.join(TARGET, "release", "gatelint")
+PARSE_ONLY = os.path.join(TARGET, "release", "examples", "parse_only")
+BIG = str(1 << 30)  # --max-file-size for the benchmark: the large inputs exceed the default
+
+RUNS = int(os.environ.get("RUNS", "10"))
+PEER_RUNS = int(os.environ.get("PEER_RUNS", "3"))
+TIMEOUT = int(os.environ.get("TIMEOUT", "1800"))
+SLOW = 120  # a peer run slower than this many seconds is repeated only once more
+
+# The inputs of one size, and which tools read which.
+INPUT_KINDS = ["cfn.yaml", "sam.yaml", "openapi.yaml", "openapi.json", "dir"]
+TOOLS = ["gatelint", "parse-only", "checkov", "cfn-lint", "cfn-guard", "spectral", "redocly"]
+APPLIES = {
+    "gatelint": set(INPUT_KINDS),
+    "parse-only": set(INPUT_KINDS),
+    "checkov": set(INPUT_KINDS),
+    "cfn-lint": {"cfn.yaml", "sam.yaml", "dir"},
+    "cfn-guard": {"cfn.yaml", "sam.yaml", "dir"},
+    "spectral": {"openapi.yaml", "openapi.json", "dir"},
+    "redocly": {"openapi.yaml", "openapi.json", "dir"},
+}
+# The rules of each peer that are about authentication: only these count when scoring.
+AUTH_RULES = {
+    "checkov": re.compile(r"^(CKV_AWS_59|CKV_OPENAPI_(1|4|5|6|9|19))$"),
+    "cfn-lint": re.compile(r"^$"),
+    "cfn-guard": re.compile(r".*"),
+    "spectral": re.compile(r"^owasp:api2:"),
+    "redocly": re.compile(r"^(security-defined|no-unresolved-refs)$"),
+}
+# What gatelint must say about each class of item.
+EXPECTED_RULE = {
+    "open": "unauthenticated-route",
+    "api-key-only": "api-key-only",
+    "mis-wired": "missing-authorizer",
+}
+
+
+def peer(*parts):
+    return os.path.join(PEERS, *parts)
+
+
+def files_of(root, key, formats):
+    """The files under `dir/` whose format is one of `formats`, sorted."""
+    return sorted(
+        os.path.join(root, rel)
+        for rel, f in key["files"].items()
+        if rel.startswith("dir/") and f["format"] in formats
+    )
+
+
+def command(tool, root, kind, key):
+    """The command line for `tool` on input `kind` under `root`."""
+    target = os.path.join(root, kind)
+    if tool == "gatelint":
+        return [GATELINT, "check", "--format", "json", "--max-file-size", BIG, target]
+    if tool == "parse-only":
+        return [PARSE_ONLY, "--max-file-size", BIG, target]
+    if tool == "checkov":
+        base = [peer("checkov", "bin", "checkov"), "--quiet", "--compact", "-o", "json",
+                "--skip-download", "--framework"]
+        if kind == "dir":
+            return base + ["cloudformation", "openapi", "-d", target]
+        framework = "openapi" if kind.startswith("openapi") else "cloudformation"
+        return base + [framework, "-f", target]
+    if tool == "cfn-lint":
+        files = files_of(root, key, {"cloudformation", "sam"}) if kind == "dir" else [target]
+        return [peer("cfn-lint", "bin", "cfn-lint"), "--format", "json",
+                "--append-rules", "cfn_lint_serverless.rules", "--"] + files
+    if tool == "cfn-guard":
+        return [peer("cargo", "bin", "cfn-guard"), "validate", "--rules",
+                os.path.join(HERE, "peers", "api-gateway.guard"), "--data", target,
+                "--output-format", "json", "--show-summary", "none"]
+    if tool == "spectral":
+        files = files_of(root, key, {"openapi"}) if kind == "dir" else [target]
+        return [peer("node", "node_modules", ".bin", "spectral"), "lint", "--quiet",
+                "--ruleset", peer("node", ".spectral.yaml"), "--format", "json",
+                "--fail-severity", "error"] + files
+    if tool == "redocly":
+        files = files_of(root, key, {"openapi"}) if kind == "dir" else [target]
+        return [peer("node", "node_modules", ".bin", "redocly"), "lint", "--format", "json",
+                "--max-problems", "1000000"] + files
+    raise ValueError(tool)
+
+
+ENV = dict(
+    os.environ,
+    NO_COLOR="1",
+    REDOCLY_TELEMETRY="off",
+    REDOCLY_SUPPRESS_UPDATE_NOTICE="true",
+    BC_SKIP_MAPPING="TRUE",
+    CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false",
+    RENDER_VARIATIONS="",
+)
+
+
+def run_once(cmd, stdout, timeout):
+    """Run `cmd` under /usr/bin/time -v; returns (seconds, peak RSS in bytes, exit code)."""
+    time_file = stdout + ".time"
+    full = ["/usr/bin/time", "-v", "-o", time_file] + cmd if os.path.exists("/usr/bin/time") else cmd
+    start = time.perf_counter()
+    with open(stdout, "wb") as out, open(stdout + ".err", "wb") as err:
+        try:
+            code = subprocess.run(full, stdout=out, stderr=err, env=ENV, timeout=timeout,
+                                  cwd=ROOT).returncode
+        except subprocess.TimeoutExpired:
+            return None, None, "timeout"
+    seconds = time.perf_counter() - start
+    rss = None
+    if os.path.exists(time_file):
+        with open(time_file) as f:
+            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
+            rss = int(m.group(1)) * 1024 if m else None
+    return seconds, rss, code
+
+
+def time_runs(cmd, runs, timeout):
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+                           timeout=timeout, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            break
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def hyperfine(cmd, runs):
+    """Times with hyperfine when it is installed (no shell, warm-up); None otherwise."""
+    if not shutil.which("hyperfine"):
+        return None
+    export = os.path.join(RESULTS, "hyperfine.json")
+    subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", str(runs), "--ignore-failure",
+                    "--export-json", export, "--style", "none", subprocess.list2cmdline(cmd)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=ROOT)
+    with open(export) as f:
+        return json.load(f)["results"][0]["times"]
+
+
+# --- reading each tool's findings: (file, line, rule, logical id or None, pointer or None) ---
+
+def pointer_of(path):
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def parse_gatelint(text):
+    doc = json.loads(text)
+    return [(f["location"]["path"], f["location"]["start"]["line"], f["rule"], None, None)
+            for f in doc["findings"]]
+
+
+def parse_checkov(text):
+    text = text.strip()
+    if not text:
+        return []
+    doc = json.loads(text)
+    reports = doc if isinstance(doc, list) else [doc]
+    found = []
+    for report in reports:
+        for check in report.get("results", {}).get("failed_checks", []):
+            resource = check.get("resource") or ""
+            logical = resource.split(".", 1)[1] if "." in resource else None
+            lines = check.get("file_line_range") or [0, 0]
+            path = check.get("file_abs_path") or check.get("file_path") or ""
+            found.append((path, lines[0], check.get("check_id", ""), logical, None))
+    return found
+
+
+def parse_cfn_lint(text):
+    found = []
+    for m in json.loads(text or "[]"):
+        loc = m.get("Location", {})
+        path = loc.get("Path") or []
+        logical = path[1] if len(path) > 1 and path[0] == "Resources" else None
+        found.append((m.get("Filename", ""), loc.get("Start", {}).get("LineNumber", 0),
+                      m.get("Rule", {}).get("Id", ""), logical, None))
+    return found
+
+
+def parse_cfn_guard(text):
+    """cfn-guard prints one JSON document per data file, one after the other."""
+    found = []
+    decoder = json.JSONDecoder()
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        doc, end = decoder.raw_decode(text, pos)
+        pos = end
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        name = doc.get("name", "")
+        for rule in doc.get("not_compliant", []) or []:
+            collect_guard(rule, name, rule.get("Rule", {}).get("name", ""), found)
+    return found
+
+
+def collect_guard(node, name, rule, found):
+    if isinstance(node, dict):
+        check = node.get("Clause") or node.get("clause")
+        if isinstance(check, dict):
+            for value in check.values():
+                if isinstance(value, dict) and "check" in value:
+                    from_ = value["check"]
+                    path = json.dumps(from_)
+                    m = re.search(r'"path": "/Resources/([^/"]+)', path)
+                    line = re.search(r'"line": (\d+)', path)
+                    found.append((name, int(line.group(1)) if line else 0, rule,
+                                  m.group(1) if m else None, None))
+                    return
+        for value in node.values():
+            collect_guard(value, name, rule, found)
+    elif isinstance(node, list):
+        for value in node:
+            collect_guard(value, name, rule, found)
+
+
+def parse_spectral(text):
+    text = text.strip()
+    start = text.find("[")
+    doc = json.loads(text[start:]) if start >= 0 else []
+    return [(d.get("source", ""), d.get("range", {}).get("start", {}).get("line", -1) + 1,
+             str(d.get("code", "")), None, pointer_of(d.get("path", []))) for d in doc]
+
+
+def parse_redocly(text):
+    text = text.strip()
+    start = text.find("{")
+    doc = json.loads(text[start:]) if start >= 0 else {}
+    found = []
+    for problem in doc.get("problems", []):
+        locations = problem.get("location") or [{}]
+        loc = locations[0]
+        source = loc.get("source", {})
+        path = source.get("ref", "") if isinstance(source, dict) else str(source)
+        pointer = (loc.get("pointer") or "").lstrip("#")
+        found.append((path, 0, problem.get("ruleId", ""), None, pointer or None))
+    return found
+
+
+PARSERS = {
+    "gatelint": parse_gatelint,
+    "checkov": parse_checkov,
+    "cfn-lint": parse_cfn_lint,
+    "cfn-guard": parse_cfn_guard,
+    "spectral": parse_spectral,
+    "redocly": parse_redocly,
+}
+
+
+class Matcher:
+    """Maps a finding to the answer key's item it is about, by logical id, JSON pointer, or
+    the line range of the item in its file."""
+
+    def __init__(self, key):
+        self.key = key
+        self.by_file = {}
+        for rel, f in key["files"].items():
+            items = f["items"]
+            by_id = {i["id"]: n for n, i in enumerate(items)}
+            by_pointer = {i["pointer"]: n for n, i in enumerate(items) if "pointer" in i}
+            starts = sorted((i["lines"][0], i["lines"][1], n) for n, i in enumerate(items))
+            self.by_file[rel] = (items, by_id, by_pointer, starts)
+
+    def file(self, path):
+        path = path.replace("\\", "/")
+        best = None
+        for rel in self.by_file:
+            if path.endswith("/" + rel) or path == rel or rel.endswith("/" + path.lstrip("/")):
+                if best is None or len(rel) > len(best):
+                    best = rel
+        return best
+
+    def item(self, rel, line, logical, ptr):
+        items, by_id, by_pointer, starts = self.by_file[rel]
+        if logical and logical in by_id:
+            return by_id[logical]
+        if ptr:
+            for candidate, n in by_pointer.items():
+                if ptr == candidate or ptr.startswith(candidate + "/"):
+                    return n
+        # Binary search over item start lines.
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if starts[mid][0] <= line:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo and starts[lo - 1][0] <= line <= starts[lo - 1][1]:
+            return starts[lo - 1][2]
+        return None
+
+
+def score(tool, kind, findings, key, matcher):
+    """Per class: how many items of the input there are and how many the tool flagged."""
+    rels = [r for r in key["files"] if (r.startswith("dir/") if kind == "dir" else r == kind)]
+    flagged = {}  # (rel, item) -> set of rules
+    auth = AUTH_RULES.get(tool)
+    counted = 0
+    for path, line, rule, logical, ptr in findings:
+        if auth is not None and not auth.search(rule):
+            continue
+        rel = matcher.file(path)
+        if rel is None or rel not in rels:
+            continue
+        n = matcher.item(rel, line, logical, ptr)
+        if n is None:
+            continue
+        counted += 1
+        flagged.setdefault((rel, n), set()).add(rule)
+    classes = {}
+    for rel in rels:
+        for n, entry in enumerate(key["files"][rel]["items"]):
+            c = classes.setdefault(entry["class"], {"items": 0, "flagged": 0, "expected": 0})
+            c["items"] += 1
+            rules = flagged.get((rel, n), set())
+            if rules:
+                c["flagged"] += 1
+            if tool == "gatelint" and EXPECTED_RULE.get(entry["class"]) in rules:
+                c["expected"] += 1
+    return {"classes": classes, "findings_on_items": counted}
+
+
+def gatelint_verdict(classes):
+    """gatelint must flag every open item with the right rule and flag no secure one."""
+    ok = True
+    for cls, c in classes.items():
+        if cls in EXPECTED_RULE and c["expected"] != c["items"]:
+            ok = False
+        if cls in ("secure", "preflight") and c["flagged"]:
+            ok = False
+    return ok
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            cpu = m.group(1).strip() if m else cpu
+        with open("/proc/meminfo") as f:
+            mem = int(re.search(r"MemTotal:\s*(\d+)", f.read()).group(1)) / 1024 / 1024
+        with open("/etc/os-release") as f:
+            os_name = re.search(r'PRETTY_NAME="?([^"\n]*)', f.read()).group(1)
+    except (OSError, AttributeError):
+        mem, os_name = 0, platform.platform()
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem, 1),
+            "os": f"{os_name}, Linux {platform.release()}"}
+
+
+def version(tool):
+    cmds = {
+        "gatelint": [GATELINT, "--version"],
+        "checkov": [peer("checkov", "bin", "checkov"), "--version"],
+        "cfn-lint": [peer("cfn-lint", "bin", "cfn-lint"), "--version"],
+        "cfn-guard": [peer("cargo", "bin", "cfn-guard"), "--version"],
+        "spectral": [peer("node", "node_modules", ".bin", "spectral"), "--version"],
+        "redocly": [peer("node", "node_modules", ".bin", "redocly"), "--version"],
+    }
+    if tool not in cmds:
+        return ""
+    try:
+        p = subprocess.run(cmds[tool], capture_output=True, text=True, timeout=120, env=ENV)
+        return (p.stdout.strip() or p.stderr.strip()).splitlines()[-1]
+    except (OSError, subprocess.TimeoutExpired, IndexError):
+        return "missing"
+
+
+def input_bytes(root, kind, key):
+    if kind == "dir":
+        return sum(f["bytes"] for rel, f in key["files"].items() if rel.startswith("dir/"))
+    return key["files"][kind]["bytes"]
+
+
+def measure(label, tools, results):
+    root = os.path.join(INPUTS, label)
+    with open(os.path.join(root, "key.json")) as f:
+        key = json.load(f)
+    matcher = Matcher(key)
+    out_dir = os.path.join(RESULTS, label)
+    os.makedirs(out_dir, exist_ok=True)
+    for kind in INPUT_KINDS:
+        for tool in tools:
+            if kind not in APPLIES[tool]:
+                continue
+            cmd = command(tool, root, kind, key)
+            if not os.path.exists(cmd[0]):
+                continue
+            ours = tool in ("gatelint", "parse-only")
+            raw = os.path.join(out_dir, f"{tool}--{kind.replace('/', '_')}.out")
+            print(f"[bench] {label} {kind} {tool}", file=sys.stderr, flush=True)
+            first, rss, code = run_once(cmd, raw, 600 if ours else TIMEOUT)
+            entry = {"label": label, "input": kind, "tool": tool, "bytes": input_bytes(root, kind, key),
+                     "exit": code, "rss": rss, "cmd": subprocess.list2cmdline(cmd)}
+            if code == "timeout":
+                entry["times"] = []
+                results.append(entry)
+                continue
+            if ours:
+                time_runs(cmd, 1, 600)  # warm-up
+                times = time_runs(cmd, RUNS, 600)
+            elif first > SLOW:
+                times = [first] + time_runs(cmd, 1, TIMEOUT)
+            else:
+                times = time_runs(cmd, PEER_RUNS, TIMEOUT)
+            entry["times"] = times
+            if tool in PARSERS:
+                with open(raw, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                try:
+                    findings = PARSERS[tool](text)
+                    entry["findings"] = len(findings)
+                    entry["score"] = score(tool, kind, findings, key, matcher)
+                except (ValueError, KeyError, TypeError) as e:
+                    entry["parse_error"] = f"{type(e).__name__}: {e}"
+            results.append(entry)
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "–"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_bytes(n):
+    return "–" if n is None else f"{n / 1e6:.1f} MB"
+
+
+def summarize(results, startup, meta):
+    lines = [f"Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, "
+             f"{meta['machine']['ram_gib']} GiB RAM, {meta['machine']['os']}.", ""]
+    lines.append("Versions: " + ", ".join(f"{t} {v}" for t, v in meta["versions"].items() if v) + ".")
+    lines.append("")
+    labels = []
+    for r in results:
+        if r["label"] not in labels:
+            labels.append(r["label"])
+    for label in labels:
+        lines.append(f"### {label}")
+        lines.append("")
+        lines.append("| input | tool | median | min | runs | peak RSS | findings | open found | API-key-only found | mis-wired found | secure flagged |")
+        lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in results:
+            if r["label"] != label:
+                continue
+            t = r.get("times") or []
+            med = statistics.median(t) if t else None
+            lo = min(t) if t else None
+            cells = [r["input"] + f" ({r['bytes'] / 1e6:.1f} MB)", r["tool"],
+                     fmt_time(med) if t else ("timeout" if r["exit"] == "timeout" else "–"),
+                     fmt_time(lo), str(len(t)), fmt_bytes(r["rss"]),
+                     str(r.get("findings", "–"))]
+            classes = r.get("score", {}).get("classes", {})
+            field = "expected" if r["tool"] == "gatelint" else "flagged"
+            for cls in ("open", "api-key-only", "mis-wired"):
+                c = classes.get(cls)
+                cells.append(f"{c[field]}/{c['items']}" if c else "–")
+            sec = [classes.get(c) for c in ("secure", "preflight") if classes.get(c)]
+            cells.append(f"{sum(c['flagged'] for c in sec)}/{sum(c['items'] for c in sec)}" if sec else "–")
+            if "parse_error" in r:
+                cells[6] = "unreadable"
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    lines.extend(targets(results, startup))
+    return "\n".join(lines) + "\n"
+
+
+def median_of(results, label, kind, tool):
+    for r in results:
+        if r["label"] == label and r["input"] == kind and r["tool"] == tool and r.get("times"):
+            return statistics.median(r["times"])
+    return None
+
+
+def entry_of(results, label, kind, tool):
+    for r in results:
+        if r["label"] == label and r["input"] == kind and r["tool"] == tool:
+            return r
+    return None
+
+
+def targets(results, startup):
+    lines = ["### Targets (large inputs)", "",
+             "| input | vs checkov (≥100×) | vs cfn-lint (≥100×) | vs cfn-guard (≥10×) | vs Redocly (≥10×) | vs parse-only (≤1.5×) | peak RSS / input (<3×) | 4× / 1× time (≈4) | 16× / 1× time (≈16) | answer key |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for kind in INPUT_KINDS:
+        ours = median_of(results, "large", kind, "gatelint")
+        if ours is None:
+            continue
+        cells = [kind]
+        for peer_tool in ("checkov", "cfn-lint", "cfn-guard", "redocly"):
+            theirs = median_of(results, "large", kind, peer_tool)
+            e = entry_of(results, "large", kind, peer_tool)
+            if theirs is not None:
+                cells.append(f"{theirs / ours:.0f}×")
+            elif e is not None and e["exit"] == "timeout":
+                cells.append(f"> {TIMEOUT / ours:.0f}× (timeout)")
+            else:
+                cells.append("n/a")
+        bound = median_of(results, "large", kind, "parse-only")
+        cells.append(f"{ours / bound:.2f}×" if bound else "–")
+        e = entry_of(results, "large", kind, "gatelint")
+        cells.append(f"{e['rss'] / e['bytes']:.2f}×" if e and e["rss"] else "–")
+        x1 = median_of(results, "x1", kind, "gatelint")
+        x4 = median_of(results, "x4", kind, "gatelint")
+        cells.append(f"{x4 / x1:.1f}" if x1 and x4 else "–")
+        cells.append(f"{ours / x1:.1f}" if x1 else "–")
+        verdicts = []
+        for label in ("small", "medium", "large"):
+            e = entry_of(results, label, kind, "gatelint")
+            if e and "score" in e:
+                verdicts.append(f"{label} {'pass' if gatelint_verdict(e['score']['classes']) else 'FAIL'}")
+        cells.append(", ".join(verdicts))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    if startup:
+        lines.append(f"Start-up on a trivial file (target < 10 ms): median {fmt_time(statistics.median(startup))}, "
+                     f"min {fmt_time(min(startup))} over {len(startup)} runs.")
+        lines.append("")
+    return lines
+
+
+def main():
+    os.makedirs(RESULTS, exist_ok=True)
+    tools = [t for t in os.environ.get("TOOLS", ",".join(TOOLS)).split(",") if t]
+    labels = [s for s in os.environ.get("SIZES", "small,medium,x1,x4,large").split(",") if s]
+    meta = {"machine": machine(), "versions": {t: version(t) for t in tools if t != "parse-only"}}
+    results = []
+    for label in labels:
+        if os.path.isdir(os.path.join(INPUTS, label)):
+            measure(label, tools, results)
+    trivial = os.path.join(RESULTS, "trivial.yaml")
+    with open(trivial, "w") as f:
+        f.write("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    startup = None
+    if "gatelint" in tools:
+        cmd = [GATELINT, "check", "--quiet", trivial]
+        startup = hyperfine(cmd, 200) or time_runs(cmd, 200, 60)
+    with open(os.path.join(RESULTS, "results.json"), "w") as f:
+        json.dump({"meta": meta, "results": results, "startup": startup}, f, indent=1)
+    table = summarize(results, startup, meta)
+    with open(os.path.join(RESULTS, "results.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

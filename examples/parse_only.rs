@@ -1,0 +1,87 @@
+//! The benchmark's lower bound: read and parse the same files `gatelint check` would, in
+//! parallel the same way, into the located tree, and run no view, lowering or rule.
+//!
+//! `cargo run --release --example parse_only -- [--max-file-size BYTES] PATHS...`
+//! prints `files=… documents=… nodes=… errors=…` so the work cannot be optimised away.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use gatelint::discover::{self, DiscoverOptions, read_input};
+use gatelint::lint::DEFAULT_MAX_FILE_SIZE;
+use gatelint::syntax::{self, Node, SourceFile};
+use rayon::prelude::*;
+
+#[derive(Default)]
+struct Counts {
+    files: usize,
+    documents: usize,
+    nodes: usize,
+    errors: usize,
+}
+
+fn main() -> ExitCode {
+    let mut max_file_size = DEFAULT_MAX_FILE_SIZE;
+    let mut paths = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--max-file-size" {
+            match args.next().and_then(|v| v.parse().ok()) {
+                Some(limit) => max_file_size = limit,
+                None => {
+                    eprintln!("parse_only: --max-file-size needs a number of bytes");
+                    return ExitCode::from(2);
+                }
+            }
+        } else {
+            paths.push(std::path::PathBuf::from(arg));
+        }
+    }
+    let found = discover::discover(&paths, &DiscoverOptions::default());
+    let per_file: Vec<Counts> = found
+        .inputs
+        .par_iter()
+        .map(|input| {
+            let mut counts = Counts {
+                files: 1,
+                ..Counts::default()
+            };
+            let parsed = read_input(input, max_file_size)
+                .ok()
+                .and_then(|bytes| syntax::decode(bytes).ok())
+                .map(|text| SourceFile::new(input.display.as_str(), text))
+                .and_then(|file| syntax::parse(&file).ok());
+            match parsed {
+                Some(documents) => {
+                    counts.documents = documents.len();
+                    counts.nodes = documents.iter().map(|d| count_nodes(&d.root)).sum();
+                }
+                None => counts.errors = 1,
+            }
+            counts
+        })
+        .collect();
+    let total = per_file.iter().fold(Counts::default(), |acc, c| Counts {
+        files: acc.files + c.files,
+        documents: acc.documents + c.documents,
+        nodes: acc.nodes + c.nodes,
+        errors: acc.errors + c.errors,
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "files={} documents={} nodes={} errors={}",
+        total.files, total.documents, total.nodes, total.errors
+    );
+    ExitCode::SUCCESS
+}
+
+fn count_nodes(root: &Node) -> usize {
+    let mut stack = vec![root];
+    let mut count = 0;
+    while let Some(node) = stack.pop() {
+        count += 1;
+        stack.extend(node.children());
+    }
+    count
+}
