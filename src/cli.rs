@@ -1,14 +1,20 @@
-//! The subcommands: `check` (the default), `rules` and `explain`.
+//! The subcommands: `check` (the default), `routes`, `rules`, `explain` and `completions`.
 
+use std::fs;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use serde::Serialize;
 
-use crate::discover::{self, DiscoverOptions};
+use crate::config::{self, Config, FailOn};
+use crate::discover::{self, DiscoverOptions, Discovery};
 use crate::lint::{self, DEFAULT_MAX_FILE_SIZE, LintOptions};
-use crate::report::{self, Format, InputError, Report, Severity};
+use crate::report::baseline::{Baseline, Paths};
+use crate::report::routes::{self, RouteRow, RoutesFormat};
+use crate::report::{self, Format, InputError, Note, Report, Severity};
 use crate::rules::{self, RULES};
 use crate::syntax::{Loc, SourceFile, Span};
 
@@ -24,59 +30,91 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (the default: `gatelint PATHS` means `gatelint check PATHS`).
     Check(CheckArgs),
+    /// List every route found: API, method, path, authentication, API key, throttling, source.
+    Routes(RoutesArgs),
     /// List the rules.
-    Rules,
-    /// Print a rule's documentation.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation, examples included.
     Explain {
         /// The rule id, e.g. `unauthenticated-route`.
         rule: String,
     },
+    /// Print a shell completion script, e.g. `gatelint completions bash > /etc/bash_completion.d/gatelint`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
+/// What `check` and `routes` both read.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct InputArgs {
     /// Files and directories to lint; `-` reads standard input. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-    /// Print findings only: no summary, no notes.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM.
-    #[arg(long, short, conflicts_with = "quiet")]
-    pub verbose: bool,
+    /// Read this configuration instead of the `.gatelint.yaml` found in the working directory or
+    /// its parents (up to the repository root).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// The path to show for standard input (`-`).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
     /// Skip files larger than this many bytes, with a note.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
-    /// When to use colour in `human` and `concise` output.
+    /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Note,
-    Never,
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding is at least this severe [default: the configuration's
+    /// `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Print findings only: no summary, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM, and the
+    /// findings suppressions removed, with their reasons.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Ignore every suppression: comments, resource Metadata and `x-gatelint-ignore`.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, then report none of them.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Note => Some(Severity::Note),
-            FailOn::Never => None,
-        }
-    }
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
+    pub format: RoutesFormat,
+    /// Show only routes callable without credentials.
+    #[arg(long)]
+    pub public: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -87,12 +125,27 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_styled(),
+        }
+    }
+}
+
+/// On a terminal, and `NO_COLOR` is not set.
+fn stdout_is_styled() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Exit codes.
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-const SUBCOMMANDS: [&str; 4] = ["check", "rules", "explain", "help"];
+const SUBCOMMANDS: [&str; 6] = ["check", "routes", "rules", "explain", "completions", "help"];
 
 /// Insert `check` when the first argument is not a subcommand, so `gatelint PATHS` works.
 pub fn with_default_subcommand(mut args: Vec<String>) -> Vec<String> {
@@ -110,8 +163,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match cli.command {
         Command::Check(args) => check(&args, &mut out),
-        Command::Rules => list_rules(&mut out),
+        Command::Routes(args) => list_routes(&args, &mut out),
+        Command::Rules { format } => list_rules(format, &mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "gatelint", &mut out);
+            Ok(EXIT_CLEAN)
+        }
     };
     match code.and_then(|code| out.flush().map(|()| code)) {
         Ok(code) => ExitCode::from(code),
@@ -124,7 +182,20 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The configuration, or the report of why it cannot be read.
+fn load_config(args: &InputArgs) -> Result<Config, Report> {
+    config::load(args.config.as_deref(), &current_dir()).map_err(|errors| Report {
+        errors,
+        ..Report::default()
+    })
+}
+
+/// The inputs the command line and the configuration select; problems become input errors.
+fn discover_inputs(args: &InputArgs, config: &Config, errors: &mut Vec<InputError>) -> Discovery {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -134,35 +205,114 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
         &paths,
         &DiscoverOptions {
             stdin_filename: args.stdin_filename.clone(),
+            include: config.include.clone(),
+            exclude: config.exclude.clone(),
             ..DiscoverOptions::default()
         },
     );
+    for problem in &discovery.problems {
+        errors.push(located_nowhere(problem.path(), problem.to_string()));
+    }
+    discovery
+}
+
+/// An error about a whole file: located at its start.
+fn located_nowhere(path: &str, message: String) -> InputError {
+    let file = SourceFile::new(path, String::new());
+    InputError {
+        loc: Loc::new(&file, Span::empty(0)),
+        message,
+    }
+}
+
+fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
+    let color = args.input.color.enabled();
+    let config = match load_config(&args.input) {
+        Ok(config) => config,
+        Err(report) => {
+            report::render(&report, args.format, color, out)?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let mut errors = Vec::new();
+    let discovery = discover_inputs(&args.input, &config, &mut errors);
     let options = LintOptions {
-        max_file_size: args.max_file_size,
+        settings: config.settings.clone(),
+        max_file_size: args.input.max_file_size,
         verbose: args.verbose,
-        ..LintOptions::default()
+        apply_suppressions: !args.no_ignore,
     };
     let mut report = lint::lint_inputs(&discovery.inputs, &options);
-    for problem in &discovery.problems {
-        let file = SourceFile::new(problem.path(), String::new());
-        report.errors.push(InputError {
-            loc: Loc::new(&file, Span::empty(0)),
-            message: problem.to_string(),
-        });
+    report.errors.extend(errors);
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&report.findings, &Paths::new(&current_dir(), path));
+        let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(dir) => fs::create_dir_all(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| fs::write(path, baseline.to_json()));
+        if let Err(error) = written {
+            report.errors.push(located_nowhere(
+                &path.to_string_lossy(),
+                format!("cannot write the baseline: {error}"),
+            ));
+        } else {
+            report.notes.push(Note {
+                path: path.to_string_lossy().into_owned(),
+                message: format!(
+                    "wrote the baseline: {} recorded; later runs with --baseline report only new ones",
+                    plural(baseline.len(), "finding", "findings")
+                ),
+            });
+            report.findings.clear();
+        }
+    }
+    if let Some(path) = &args.baseline {
+        apply_baseline(path, &mut report);
     }
     report.sort();
     if args.quiet {
         report.notes.clear();
     }
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    report::render(&report, args.format, color, out)?;
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
+    Ok(exit_code(&report, fail_on))
+}
+
+/// Drop the findings `path` accepts and say how many, and how many of its entries are stale.
+fn apply_baseline(path: &Path, report: &mut Report) {
+    let display = path.to_string_lossy().into_owned();
+    let text = match fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            report.errors.push(located_nowhere(
+                &display,
+                "the baseline is not UTF-8".into(),
+            ));
+            return;
+        }
+        Err(error) => {
+            report.errors.push(located_nowhere(
+                &display,
+                format!("cannot read the baseline: {error}"),
+            ));
+            return;
         }
     };
-    report::render(&report, args.format, color, out)?;
-    Ok(exit_code(&report, args.fail_on))
+    match Baseline::parse(&SourceFile::new(display.clone(), text)) {
+        Ok(baseline) => {
+            let applied = baseline.apply(&mut report.findings, &Paths::new(&current_dir(), path));
+            report.notes.push(Note {
+                path: display,
+                message: applied.describe(),
+            });
+        }
+        Err(error) => report.errors.push(error),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
@@ -175,17 +325,89 @@ fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if failing { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
-fn list_rules(out: &mut dyn Write) -> io::Result<u8> {
-    let width = RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
-    for rule in RULES {
-        let meta = rule.meta();
-        writeln!(
-            out,
-            "{:width$}  {:7}  {}",
-            meta.id,
-            meta.severity.as_str(),
-            meta.summary()
-        )?;
+/// `gatelint routes`: the same analysis as `check`, rendered as an inventory. Input errors go to
+/// standard error (one line each) so the inventory on standard output stays well-formed.
+fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
+    let config = match load_config(&args.input) {
+        Ok(config) => config,
+        Err(report) => {
+            report::render(&report, Format::Human, false, &mut io::stderr())?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let mut report = Report::default();
+    let discovery = discover_inputs(&args.input, &config, &mut report.errors);
+    let analysed: Vec<_> = discovery
+        .inputs
+        .par_iter()
+        .map(|input| lint::analyze_input(input, args.input.max_file_size))
+        .collect();
+    let mut rows: Vec<RouteRow> = Vec::new();
+    for analysis in analysed {
+        match analysis {
+            Ok(analysis) => {
+                rows.extend(routes::rows(&analysis.workspace, &config.settings));
+                report.errors.extend(analysis.errors);
+            }
+            Err(file) => {
+                report.errors.extend(file.errors);
+                report.notes.extend(file.notes);
+            }
+        }
+    }
+    if args.public {
+        rows.retain(|row| row.public);
+    }
+    routes::sort(&mut rows);
+    routes::render(&rows, args.format, args.input.color.enabled(), out)?;
+    report.sort();
+    if !report.errors.is_empty() || !report.notes.is_empty() {
+        report::render(&report, Format::Concise, false, &mut io::stderr())?;
+    }
+    Ok(if report.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    })
+}
+
+#[derive(Serialize)]
+struct RuleEntry {
+    id: &'static str,
+    severity: Severity,
+    summary: &'static str,
+}
+
+fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
+    match format {
+        ListFormat::Table => {
+            let width = RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+            for rule in RULES {
+                let meta = rule.meta();
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    meta.id,
+                    meta.severity.as_str(),
+                    meta.summary()
+                )?;
+            }
+        }
+        ListFormat::Json => {
+            let entries: Vec<RuleEntry> = RULES
+                .iter()
+                .map(|rule| {
+                    let meta = rule.meta();
+                    RuleEntry {
+                        id: meta.id,
+                        severity: meta.severity,
+                        summary: meta.summary(),
+                    }
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &entries).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
     }
     Ok(EXIT_CLEAN)
 }
@@ -193,17 +415,37 @@ fn list_rules(out: &mut dyn Write) -> io::Result<u8> {
 fn explain(id: &str, out: &mut dyn Write) -> io::Result<u8> {
     match rules::find(id) {
         Some(rule) => {
-            out.write_all(rule.meta().doc.as_bytes())?;
+            write_doc(rule.meta().doc, stdout_is_styled(), out)?;
             Ok(EXIT_CLEAN)
         }
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
+            let suggestion = report::suppress::closest_rule(id)
+                .map(|r| format!("did you mean `{r}`? "))
+                .unwrap_or_default();
             let _ = writeln!(
                 io::stderr(),
-                "gatelint: no rule `{id}`; the rules are: {}",
+                "gatelint: no rule `{id}`; {suggestion}the rules are: {}",
                 known.join(", ")
             );
             Ok(EXIT_ERROR)
         }
     }
+}
+
+/// A rule's markdown doc as it is, with headings in bold when `styled`.
+fn write_doc(doc: &str, styled: bool, out: &mut dyn Write) -> io::Result<()> {
+    let bold = annotate_snippets::renderer::Style::new().bold();
+    let mut in_code = false;
+    for line in doc.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if styled && !in_code && line.starts_with('#') {
+            writeln!(out, "{bold}{line}{bold:#}")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
 }

@@ -1,9 +1,11 @@
 //! Findings, input errors, and the renderers that print them.
 
+pub mod baseline;
 pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod routes;
 pub mod sarif;
 pub mod suppress;
 

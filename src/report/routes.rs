@@ -1,0 +1,395 @@
+//! The route inventory (`gatelint routes`): every route of every API and every function URL, with
+//! its authentication, API key, throttling and source, as an aligned table, JSON or a
+//! GitHub-flavoured markdown table.
+
+use std::io;
+
+use annotate_snippets::renderer::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::terminal_safe;
+use crate::model::{
+    Api, Auth, FunctionUrl, Method, OpenBecause, Resolved, Route, Stage, Workspace,
+    describe_conditions,
+};
+use crate::rules::Settings;
+use crate::syntax::Loc;
+
+/// The schema version of the JSON inventory.
+pub const VERSION: u32 = 1;
+
+/// Output formats of `routes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoutesFormat {
+    /// Aligned columns (the default); colour on a terminal.
+    Table,
+    /// A versioned JSON document.
+    Json,
+    /// A GitHub-flavoured markdown table, for a pull-request comment or a CI job summary.
+    Markdown,
+}
+
+/// One line of the inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RouteRow {
+    pub api: String,
+    /// `REST`, `HTTP`, `WebSocket` or `function URL`.
+    pub kind: String,
+    pub method: String,
+    pub path: String,
+    /// How callers authenticate: `NONE`, `IAM`, named authorizers; one part per `Fn::If` branch.
+    pub auth: String,
+    /// Callable without credentials on some branch (CORS preflights and WebSocket routes other
+    /// than `$connect` are not counted: no backend runs, or the connection was authenticated).
+    pub public: bool,
+    /// Open, and matched by a `public-routes` entry of the configuration.
+    pub accepted_public: bool,
+    pub api_key: String,
+    pub throttling: String,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    fn new(loc: &Loc) -> Self {
+        let at = loc.start();
+        Location {
+            path: loc.file.path().to_owned(),
+            line: at.line,
+            column: at.column,
+        }
+    }
+}
+
+/// The rows for `workspace`, in no particular order (see [`sort`]).
+pub fn rows(workspace: &Workspace, settings: &Settings) -> Vec<RouteRow> {
+    let mut rows = Vec::new();
+    for api in &workspace.apis {
+        let throttling = throttling(&api.stages);
+        for route in &api.routes {
+            rows.push(route_row(api, route, &throttling, settings));
+        }
+    }
+    rows.extend(workspace.function_urls.iter().map(function_url_row));
+    rows
+}
+
+/// The one stable order: file, API, path, method, line.
+pub fn sort(rows: &mut [RouteRow]) {
+    rows.sort_by(|a, b| {
+        (&a.location.path, &a.api, &a.path, &a.method, &a.location).cmp(&(
+            &b.location.path,
+            &b.api,
+            &b.path,
+            &b.method,
+            &b.location,
+        ))
+    });
+}
+
+fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) -> RouteRow {
+    let (auth, public) = if route.inherits_connection_auth {
+        ("via $connect".to_owned(), false)
+    } else if route.cors_preflight {
+        (
+            "NONE (CORS preflight answered by API Gateway)".to_owned(),
+            false,
+        )
+    } else {
+        (
+            describe_resolved(&route.auth, &|auth| describe_auth(api, auth)),
+            route.auth.any(Auth::is_open),
+        )
+    };
+    let accepted_public = public && settings.public_routes.iter().any(|p| p.matches(api, route));
+    let method = if route.method == Method::Any && route.path.starts_with('$') {
+        String::new()
+    } else {
+        route.method.as_str().to_owned()
+    };
+    RouteRow {
+        api: api.name.clone(),
+        kind: api.kind.to_string(),
+        method,
+        path: route.path.clone(),
+        auth: if accepted_public {
+            format!("{auth} (listed in public-routes)")
+        } else {
+            auth
+        },
+        public,
+        accepted_public,
+        api_key: describe_resolved(&route.api_key_required, &|required| {
+            if *required { "required" } else { "no" }.to_owned()
+        }),
+        throttling: throttling.to_owned(),
+        location: Location::new(&route.origin),
+    }
+}
+
+fn function_url_row(url: &FunctionUrl) -> RouteRow {
+    RouteRow {
+        api: url.name.clone(),
+        kind: "function URL".into(),
+        method: Method::Any.as_str().into(),
+        path: "/".into(),
+        auth: describe_resolved(&url.auth, &|auth| match auth {
+            Auth::Open(_) => "NONE".into(),
+            Auth::Iam => "IAM (SigV4)".into(),
+            Auth::ApiKeyOnly => "API key only".into(),
+            Auth::Authorizers(uses) => uses
+                .iter()
+                .map(|u| u.name.clone())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }),
+        public: url.auth.any(Auth::is_open),
+        accepted_public: false,
+        api_key: "-".into(),
+        throttling: "-".into(),
+        location: Location::new(&url.origin),
+    }
+}
+
+/// A value, or one part per branch: `IAM when IsProd is true; NONE when IsProd is false`.
+fn describe_resolved<T>(value: &Resolved<T>, describe: &dyn Fn(&T) -> String) -> String {
+    match value {
+        Resolved::Known(value) => describe(value),
+        Resolved::Unknown => "unknown (decided at deploy time)".into(),
+        Resolved::Conditional(_) => {
+            let mut parts: Vec<String> = value
+                .branches()
+                .into_iter()
+                .map(|(when, value)| format!("{}{}", describe(value), describe_conditions(&when)))
+                .collect();
+            if parts.len() < value.leaf_count() {
+                parts.push("unknown otherwise".into());
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+fn describe_auth(api: &Api, auth: &Auth) -> String {
+    match auth {
+        Auth::Open(OpenBecause::Disabled) => "NONE".into(),
+        Auth::Open(OpenBecause::Missing) => "NONE (none declared)".into(),
+        Auth::ApiKeyOnly => "API key only".into(),
+        Auth::Iam => "IAM (SigV4)".into(),
+        Auth::Authorizers(uses) => uses
+            .iter()
+            .map(|used| {
+                let kind = api
+                    .authorizer(&used.name)
+                    .map_or_else(|| "undefined authorizer".to_owned(), |a| a.kind.describe());
+                let scopes = if used.scopes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (scopes: {})", used.scopes.join(", "))
+                };
+                format!("{kind} {}{scopes}", used.name)
+            })
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+/// The API's stages and whether each throttles (itself or through a usage plan).
+fn throttling(stages: &[Stage]) -> String {
+    if stages.is_empty() {
+        return "no stage".into();
+    }
+    let mut parts: Vec<String> = stages
+        .iter()
+        .map(|stage| {
+            let plan = stage
+                .usage_plans
+                .iter()
+                .find(|plan| plan.throttle == Resolved::Known(true));
+            let state = match (plan, &stage.throttle) {
+                (Some(plan), Resolved::Known(false) | Resolved::Unknown) => {
+                    format!("usage plan {}", plan.name)
+                }
+                (_, throttle) => {
+                    describe_resolved(throttle, &|on| if *on { "yes" } else { "no" }.to_owned())
+                }
+            };
+            format!("{}: {state}", stage.name)
+        })
+        .collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+const HEADERS: [&str; 8] = [
+    "API",
+    "KIND",
+    "METHOD",
+    "PATH",
+    "AUTH",
+    "API KEY",
+    "THROTTLING",
+    "LOCATION",
+];
+
+fn cells(row: &RouteRow) -> [String; 8] {
+    [
+        row.api.clone(),
+        row.kind.clone(),
+        row.method.clone(),
+        row.path.clone(),
+        row.auth.clone(),
+        row.api_key.clone(),
+        row.throttling.clone(),
+        format!(
+            "{}:{}:{}",
+            row.location.path, row.location.line, row.location.column
+        ),
+    ]
+}
+
+pub fn render(
+    rows: &[RouteRow],
+    format: RoutesFormat,
+    color: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        RoutesFormat::Table => render_table(rows, color, out),
+        RoutesFormat::Json => render_json(rows, out),
+        RoutesFormat::Markdown => render_markdown(rows, out),
+    }
+}
+
+fn render_table(rows: &[RouteRow], color: bool, out: &mut dyn io::Write) -> io::Result<()> {
+    let table: Vec<[String; 8]> = rows
+        .iter()
+        .map(|row| cells(row).map(|cell| one_line(&cell)))
+        .collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &table {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let bold = if color {
+        Style::new().bold()
+    } else {
+        Style::new()
+    };
+    let header: Vec<String> = HEADERS.iter().map(|h| (*h).to_owned()).collect();
+    write_aligned(out, &header, &widths, |_| bold)?;
+    for (row, cells) in rows.iter().zip(&table) {
+        let open = if color && row.public && !row.accepted_public {
+            Style::new().fg_color(Some(AnsiColor::Red.into()))
+        } else {
+            Style::new()
+        };
+        write_aligned(out, cells, &widths, |column| {
+            if column == 4 { open } else { Style::new() }
+        })?;
+    }
+    let public = rows.iter().filter(|r| r.public).count();
+    writeln!(
+        out,
+        "\n{bold}{} {}, {public} callable without credentials{bold:#}",
+        rows.len(),
+        if rows.len() == 1 { "route" } else { "routes" }
+    )
+}
+
+fn write_aligned(
+    out: &mut dyn io::Write,
+    cells: &[String],
+    widths: &[usize],
+    style: impl Fn(usize) -> Style,
+) -> io::Result<()> {
+    let mut line = String::new();
+    let last = cells.len().saturating_sub(1);
+    for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        let style = style(column);
+        line.push_str(&format!("{style}{cell}{style:#}"));
+        if column < last {
+            let pad = width.saturating_sub(cell.chars().count()) + 2;
+            line.push_str(&" ".repeat(pad));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+fn one_line(text: &str) -> String {
+    terminal_safe(text).replace(['\n', '\t'], " ")
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    routes: &'a [RouteRow],
+}
+
+fn render_json(rows: &[RouteRow], out: &mut dyn io::Write) -> io::Result<()> {
+    let document = Document {
+        version: VERSION,
+        routes: rows,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn render_markdown(rows: &[RouteRow], out: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(out, "| {} |", HEADERS.map(markdown_cell).join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(HEADERS.len()))?;
+    for row in rows {
+        let mut cells = cells(row).map(|cell| markdown_cell(&cell));
+        if row.public
+            && !row.accepted_public
+            && let Some(auth) = cells.get_mut(4)
+        {
+            *auth = format!("**{auth}**");
+        }
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    let public = rows.iter().filter(|r| r.public).count();
+    writeln!(
+        out,
+        "\n{} {}, {public} callable without credentials.",
+        rows.len(),
+        if rows.len() == 1 { "route" } else { "routes" }
+    )
+}
+
+/// A table cell: one line, with `|`, emphasis, HTML and maths delimiters escaped, so input
+/// cannot break the table or restyle it.
+fn markdown_cell(text: &str) -> String {
+    let mut cell = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        if matches!(
+            c,
+            '|' | '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '$'
+        ) {
+            cell.push('\\');
+        }
+        cell.push(c);
+    }
+    if cell.is_empty() { " ".into() } else { cell }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(markdown_cell("a|b"), "a\\|b");
+        assert_eq!(markdown_cell("line\nbreak"), "line break");
+        assert_eq!(markdown_cell("/pets/{id}"), "/pets/{id}");
+        // `$...$` would be maths on GitHub.
+        assert_eq!(markdown_cell("$connect"), "\\$connect");
+    }
+}

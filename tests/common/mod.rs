@@ -1,0 +1,83 @@
+//! Running the real `gatelint` binary in a throw-away repository.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A temporary directory with a `.git` folder, so configuration lookup stops there.
+pub struct Repo {
+    dir: TempDir,
+}
+
+/// What one run printed, and its exit code.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Everything, for a snapshot.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit code: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        Repo { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) -> &Repo {
+        let full = self.dir.path().join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, text).unwrap();
+        self
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.dir.path().join(path)).unwrap()
+    }
+
+    /// Copy a file of the repository's `fixtures/` to `to`.
+    pub fn fixture(&self, fixture: &str, to: &str) -> &Repo {
+        let from: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", fixture]
+            .iter()
+            .collect();
+        self.write(to, &fs::read_to_string(from).unwrap())
+    }
+
+    /// Run gatelint with `args` in the repository (or a folder of it).
+    pub fn run_in(&self, folder: &str, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("gatelint")
+            .unwrap()
+            .args(args)
+            .current_dir(self.dir.path().join(folder))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let tmp = self.dir.path().to_string_lossy().into_owned();
+        let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&tmp, "[REPO]");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: clean(&output.stdout),
+            stderr: clean(&output.stderr),
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in(".", args)
+    }
+}
