@@ -8,6 +8,7 @@ mod jwt_authorizer_audience;
 mod long_authorizer_cache;
 mod long_lived_tokens;
 mod missing_authorizer;
+mod public_function_url;
 mod no_access_log;
 mod no_rate_limit;
 mod public_function_url;
@@ -140,6 +141,10 @@ pub static RULES: &[&dyn Rule] = &[
     &no_rate_limit::NoRateLimit,
     &no_access_log::NoAccessLog,
     &undeployed_routes::UndeployedRoutes,
+    &jwt_authorizer_audience::JwtAuthorizerAudience,
+    &token_revocation_disabled::TokenRevocationDisabled,
+    &long_lived_tokens::LongLivedTokens,
+    &public_function_url::PublicFunctionUrl,
     &duplicate_key::DuplicateKey,
     &unused_suppression::UnusedSuppression,
 ];

@@ -2,7 +2,7 @@
 //! deployments, quick-create overrides and custom domain names.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGatewayV2.html>
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
@@ -36,6 +36,7 @@ struct Lowering<'t, 'a> {
     quick_create: HashMap<usize, (usize, usize)>,
     /// Indexes of the APIs defined in this template (the others stand for APIs from elsewhere).
     defined: Vec<usize>,
+    websocket_route_apis: HashSet<&'a str>,
 }
 
 pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
@@ -45,7 +46,9 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         apis: HashMap::new(),
         quick_create: HashMap::new(),
         defined: Vec::new(),
+        websocket_route_apis: HashSet::new(),
     };
+    lowering.websocket_route_apis = lowering.websocket_route_apis();
     for resource in template.resources_of("AWS::ApiGatewayV2::Api") {
         lowering.api(resource, workspace);
     }
@@ -100,7 +103,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Some("HTTP") => ApiKind::Http,
             // An imported `Body` and a quick-create `Target` exist only for HTTP APIs.
             _ if body.is_some() || resource.property("Target").is_some() => ApiKind::Http,
-            _ => self.kind_from_routes(|r| self.api_target(r) == Some(resource.id)),
+            _ => self.kind_from_routes(resource.id),
         };
         let mut api = Api::new(resource.id, kind, resource.loc());
         api.aws = true;
@@ -214,10 +217,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return None;
         }
         let spelling = self.spelling(node);
-        let kind = self.kind_from_routes(|r| {
-            r.property("ApiId")
-                .is_some_and(|n| self.api_target(r).is_none() && self.spelling(n) == spelling)
-        });
+        let kind = self.kind_from_routes(spelling);
         let mut api = Api::new(spelling, kind, node.loc());
         api.display = if spelling == node.as_str().unwrap_or_default() {
             format!("the API {spelling}")
@@ -242,24 +242,32 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// An API whose protocol is not stated is a WebSocket API when one of its routes has a
     /// WebSocket route key (`$connect`, `$disconnect`, or a key that is no `METHOD /path`).
-    fn kind_from_routes(&self, belongs: impl Fn(Resource<'a>) -> bool) -> ApiKind {
-        let websocket = self
-            .template
+    fn kind_from_routes(&self, api: &str) -> ApiKind {
+        if self.websocket_route_apis.contains(api) {
+            ApiKind::WebSocket
+        } else {
+            ApiKind::Http
+        }
+    }
+
+    /// The APIs (by logical id, or by the spelling of an id from elsewhere) that have a route
+    /// with a WebSocket route key; read once, so telling kinds apart stays linear.
+    fn websocket_route_apis(&self) -> HashSet<&'a str> {
+        self.template
             .resources_of(ROUTE)
-            .filter(|r| belongs(*r))
-            .filter_map(|r| {
+            .filter(|r| {
                 self.eval
                     .string(r.property("RouteKey"))
                     .known()
                     .cloned()
                     .flatten()
+                    .is_some_and(|key| key != "$default" && !key.contains(' '))
             })
-            .any(|key| key != "$default" && !key.contains(' '));
-        if websocket {
-            ApiKind::WebSocket
-        } else {
-            ApiKind::Http
-        }
+            .filter_map(|r| {
+                self.api_target(r)
+                    .or_else(|| r.property("ApiId").map(|node| self.spelling(node)))
+            })
+            .collect()
     }
 
     /// A WebSocket API without a `$connect` route lets anyone connect: then no route inherits
@@ -562,10 +570,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let Some(api) = api.filter(|a| !a.routes.is_empty()) else {
             return Resolved::Known(false);
         };
+        let by_key: HashMap<&str, NodeRef<'a>> = crate::formats::distinct_entries(settings)
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.as_str()?, value)))
+            .collect();
         let mut all = Resolved::Known(true);
         for route in &api.routes {
-            let key = route_key(route);
-            let throttled = self.throttles(settings.get(&key));
+            // A route without settings of its own ends the search (and keeps it linear).
+            let Some(&setting) = by_key.get(route_key(route).as_str()) else {
+                return Resolved::Known(false);
+            };
+            let throttled = self.throttles(Some(setting));
             all = all.and_then(&|so_far| {
                 if *so_far {
                     throttled.clone()
