@@ -8,7 +8,6 @@ mod jwt_authorizer_audience;
 mod long_authorizer_cache;
 mod long_lived_tokens;
 mod missing_authorizer;
-mod public_function_url;
 mod no_access_log;
 mod no_rate_limit;
 mod public_function_url;
@@ -134,10 +133,6 @@ pub static RULES: &[&dyn Rule] = &[
     &weak_auth_scheme::WeakAuthScheme,
     &insecure_transport::InsecureTransport,
     &long_authorizer_cache::LongAuthorizerCache,
-    &jwt_authorizer_audience::JwtAuthorizerAudience,
-    &token_revocation_disabled::TokenRevocationDisabled,
-    &long_lived_tokens::LongLivedTokens,
-    &public_function_url::PublicFunctionUrl,
     &no_rate_limit::NoRateLimit,
     &no_access_log::NoAccessLog,
     &undeployed_routes::UndeployedRoutes,
