@@ -45,6 +45,12 @@ impl Analysis {
 
 /// Read, parse and lower one file's bytes; `path` is the display path.
 pub fn analyze(path: &str, bytes: Vec<u8>) -> Analysis {
+    analyze_with(path, bytes, &formats::NoFiles)
+}
+
+/// [`analyze`], reading the files the document refers to (a SAM `DefinitionUri`) through
+/// `files`.
+pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader) -> Analysis {
     let mut errors = Vec::new();
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if let Some(nul) = sniff.iter().position(|&b| b == 0) {
@@ -82,7 +88,7 @@ pub fn analyze(path: &str, bytes: Vec<u8>) -> Analysis {
         let Some(kind) = formats::classify(&doc) else {
             continue;
         };
-        formats::lower(&doc, kind, &mut workspace, &mut errors);
+        formats::lower_with_files(&doc, kind, files, &mut workspace, &mut errors);
         if let Some(span) = doc.alias_budget_exhausted() {
             errors.push(InputError {
                 loc: doc.loc(span),
@@ -191,7 +197,10 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
 /// report that says so.
 pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, FileReport> {
     match read_input(input, max_file_size) {
-        Ok(bytes) => Ok(analyze(&input.display, bytes)),
+        Ok(bytes) => {
+            let files = DirectoryFiles::beside(input, max_file_size);
+            Ok(analyze_with(&input.display, bytes, &files))
+        }
         Err(ReadError::TooLarge { .. }) => Err(FileReport {
             notes: vec![Note {
                 path: input.display.clone(),
@@ -250,5 +259,99 @@ fn suppressed_note(suppressed: &Suppressed) -> Note {
             "{}:{}: {} suppressed by {by}{reason}",
             at.line, at.column, suppressed.finding.rule
         ),
+    }
+}
+
+/// Reads the files a linted file refers to, from its own directory and below: a relative path
+/// that leaves it (`..`, a symlink) is refused, and so is an absolute one. Files are capped at
+/// `--max-file-size` and parsed like any linted file. Standard input refers to nothing.
+struct DirectoryFiles {
+    /// The linted file's directory, and how paths under it are displayed.
+    dir: Option<(std::path::PathBuf, String)>,
+    max_file_size: u64,
+}
+
+impl DirectoryFiles {
+    fn beside(input: &Input, max_file_size: u64) -> Self {
+        let dir = match &input.source {
+            crate::discover::InputSource::File(path) => {
+                let dir = path
+                    .parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .map_or_else(
+                        || std::path::PathBuf::from("."),
+                        std::path::Path::to_path_buf,
+                    );
+                let display = input
+                    .display
+                    .rsplit_once('/')
+                    .map_or_else(String::new, |(parent, _)| format!("{parent}/"));
+                Some((dir, display))
+            }
+            crate::discover::InputSource::Stdin => None,
+        };
+        DirectoryFiles { dir, max_file_size }
+    }
+}
+
+impl formats::FileLoader for DirectoryFiles {
+    fn load(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
+        use std::path::Component;
+        let Some((dir, display_dir)) = &self.dir else {
+            return Err(formats::LoadError::NotAvailable);
+        };
+        // Lexically inside the directory: no root, no prefix, never above it.
+        let mut relative = std::path::PathBuf::new();
+        for component in std::path::Path::new(reference).components() {
+            match component {
+                Component::Normal(part) => relative.push(part),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if !relative.pop() {
+                        return Err(formats::LoadError::Outside);
+                    }
+                }
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(formats::LoadError::Outside);
+                }
+            }
+        }
+        let unreadable = |e: std::io::Error| formats::LoadError::Unreadable(e.to_string());
+        // And really inside it, once symlinks are followed.
+        let root = dir.canonicalize().map_err(unreadable)?;
+        let real = dir.join(&relative).canonicalize().map_err(unreadable)?;
+        if !real.starts_with(&root) {
+            return Err(formats::LoadError::Outside);
+        }
+        let display = format!(
+            "{display_dir}{}",
+            relative.to_string_lossy().replace('\\', "/")
+        );
+        let input = Input {
+            source: crate::discover::InputSource::File(real),
+            display: display.clone(),
+            explicit: true,
+            len: None,
+        };
+        let bytes = read_input(&input, self.max_file_size).map_err(|error| match error {
+            ReadError::TooLarge { limit, .. } => formats::LoadError::Unreadable(format!(
+                "it is larger than --max-file-size ({limit} bytes)"
+            )),
+            ReadError::Io { message, .. } => formats::LoadError::Unreadable(message),
+        })?;
+        let text = syntax::decode(bytes).map_err(|(lossy, error)| {
+            let file = SourceFile::new(display.as_str(), lossy);
+            formats::LoadError::Syntax(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            })
+        })?;
+        let file = SourceFile::new(display, text);
+        syntax::parse(&file).map_err(|error| {
+            formats::LoadError::Syntax(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            })
+        })
     }
 }

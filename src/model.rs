@@ -362,6 +362,15 @@ impl Route {
             format!("{} {}", self.method, self.path)
         }
     }
+
+    /// " (event GetPets of PetsFunction)" when the route's name alone does not say which
+    /// construct declared it; empty otherwise. Messages put it after the API.
+    pub fn declared_by(&self) -> String {
+        match &self.source {
+            RouteSource::Event { function, event } => format!(" (event {event} of {function})"),
+            RouteSource::Operation | RouteSource::Resource(_) => String::new(),
+        }
+    }
 }
 
 /// Which source construct declared a route.

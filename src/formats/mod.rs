@@ -2,6 +2,7 @@
 
 pub mod cloudformation;
 pub mod openapi;
+pub mod sam;
 pub mod suppressions;
 
 use crate::model::{DuplicateKey, Workspace};
@@ -38,15 +39,63 @@ pub fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
+    lower_with_files(doc, kind, &NoFiles, workspace, errors);
+}
+
+/// Reads the local files a document refers to (a SAM `DefinitionUri`), so they are linted as
+/// part of it. The lowering never touches the file system itself: the caller decides what may
+/// be read, how much of it, and from where.
+pub trait FileLoader {
+    /// Read and parse `reference`, a path as the document writes it (relative to the
+    /// document's directory).
+    fn load(&self, reference: &str) -> Result<Vec<Document>, LoadError>;
+}
+
+/// Why a referenced file was not loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Reading files is off (standard input, or a caller that gives no directory).
+    NotAvailable,
+    /// The path leaves the directory that may be read (`..`, an absolute path, a symlink).
+    Outside,
+    /// The file cannot be read; the message says why.
+    Unreadable(String),
+    /// The file is not YAML or JSON; the error is located in that file.
+    Syntax(InputError),
+}
+
+/// Loads nothing: for input that has no directory, and for callers that lint bytes alone.
+pub struct NoFiles;
+
+impl FileLoader for NoFiles {
+    fn load(&self, _reference: &str) -> Result<Vec<Document>, LoadError> {
+        Err(LoadError::NotAvailable)
+    }
+}
+
+/// [`lower`], reading the files the document refers to through `files`. A loaded document is
+/// dropped once lowered: the model keeps only locations, which hold their file.
+pub fn lower_with_files(
+    doc: &Document,
+    kind: DocumentKind,
+    files: &dyn FileLoader,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
     match kind {
         DocumentKind::OpenApi => match openapi::Spec::detect(doc.root()) {
             Some(Ok(spec)) => openapi::lower_document(spec, workspace, errors),
             Some(Err((loc, message))) => errors.push(InputError { loc, message }),
             None => {}
         },
-        DocumentKind::CloudFormation | DocumentKind::Sam => {
+        DocumentKind::CloudFormation => {
             if let Some(template) = cloudformation::Template::new(doc.root()) {
                 cloudformation::lower(&template, workspace, errors);
+            }
+        }
+        DocumentKind::Sam => {
+            if let Some(template) = cloudformation::Template::new(doc.root()) {
+                sam::lower(&template, files, workspace, errors);
             }
         }
     }

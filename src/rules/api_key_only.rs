@@ -19,9 +19,10 @@ impl Rule for ApiKeyOnly {
                         continue;
                     }
                     let message = format!(
-                        "{} on {} is protected only by an API key{}",
+                        "{} on {}{} is protected only by an API key{}",
                         route.describe(),
                         api.display,
+                        route.declared_by(),
                         describe_conditions(&when)
                     );
                     let primary = route

@@ -20,15 +20,17 @@ impl Rule for MissingAuthorizer {
                     }
                     let message = if reference.name.is_empty() {
                         format!(
-                            "{} on {} asks for an authorizer but names none",
+                            "{} on {}{} asks for an authorizer but names none",
                             route.describe(),
-                            api.display
+                            api.display,
+                            route.declared_by()
                         )
                     } else {
                         format!(
-                            "{} on {} requires `{}`, which {} does not define",
+                            "{} on {}{} requires `{}`, which {} does not define",
                             route.describe(),
                             api.display,
+                            route.declared_by(),
                             reference.name,
                             api.display
                         )

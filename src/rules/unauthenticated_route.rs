@@ -40,9 +40,10 @@ impl UnauthenticatedRoute {
     fn finding(&self, api: &Api, route: &Route, because: OpenBecause, when: &str) -> Finding {
         let private = api.endpoint == Resolved::Known(EndpointType::Private);
         let mut message = format!(
-            "{} on {} can be called without credentials{when}",
+            "{} on {}{} can be called without credentials{when}",
             route.describe(),
-            api.display
+            api.display,
+            route.declared_by()
         );
         if private {
             message.push_str(" (the API is PRIVATE: reachable only through a VPC endpoint)");

@@ -1,0 +1,186 @@
+//! Where a SAM API's OpenAPI definition comes from: an inline `DefinitionBody` (read through the
+//! OpenAPI view, with spans in the template), a local `DefinitionUri` file (loaded through the
+//! caller's [`FileLoader`](crate::formats::FileLoader) and linted as part of the template), an
+//! S3 location (not visible here), or nothing — then SAM writes the definition itself from the
+//! events.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html#sam-api-definitionuri>
+
+use super::globals::Merged;
+use super::{Context, reject};
+use crate::formats::cloudformation::intrinsic::intrinsic;
+use crate::formats::{LoadError, collect_duplicate_keys, openapi};
+use crate::model::{Api, Workspace};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+/// An API's definition.
+pub(super) enum Definition<'a> {
+    /// Neither `DefinitionBody` nor `DefinitionUri`: SAM writes the definition from the events,
+    /// applies the API's settings to it, and events may add routes to it.
+    Generated,
+    /// An inline `DefinitionBody` that is an OpenAPI document.
+    Inline(openapi::Spec<'a>),
+    /// Routes that cannot be seen here (an S3 location, an intrinsic such as `AWS::Include`, a
+    /// file that was not loaded): where they are declared.
+    Hidden(Loc),
+    /// An inline `DefinitionBody` that is not an OpenAPI document (no `swagger`/`openapi` or no
+    /// `paths`): SAM passes it on, but cannot edit it.
+    NotOpenApi(Loc),
+    /// A `DefinitionUri` file, already lowered into the API.
+    File,
+}
+
+impl Definition<'_> {
+    /// Whether SAM may edit the definition (add CORS preflights, authorizers, API keys).
+    pub fn editable(&self) -> bool {
+        matches!(self, Definition::Generated | Definition::Inline(_))
+    }
+}
+
+/// The definition of an API resource whose properties are `body` and `uri` (the latter may come
+/// from Globals). A `DefinitionUri` file is loaded and lowered into `api` here.
+pub(super) fn resolve<'a>(
+    cx: &Context<'_, 'a>,
+    id: &str,
+    body: Option<NodeRef<'a>>,
+    uri: Merged<'a>,
+    api: &mut Api,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) -> Definition<'a> {
+    match (body, uri.node()) {
+        (Some(body), Some(uri)) => {
+            reject(
+                errors,
+                uri.loc(),
+                format!(
+                    "{id} has both a DefinitionBody and a DefinitionUri: SAM takes one or the other"
+                ),
+            );
+            inline(id, body, errors)
+        }
+        (Some(body), None) => inline(id, body, errors),
+        (None, Some(uri)) => from_uri(cx, id, uri, api, workspace, errors),
+        (None, None) => Definition::Generated,
+    }
+}
+
+fn inline<'a>(id: &str, body: NodeRef<'a>, errors: &mut Vec<InputError>) -> Definition<'a> {
+    if intrinsic(body).is_some() {
+        // `Fn::Transform: AWS::Include` and the like: the document is elsewhere.
+        return Definition::Hidden(body.loc());
+    }
+    if !body.is_map() {
+        reject(
+            errors,
+            body.loc(),
+            format!("the DefinitionBody of {id} must be a map (an OpenAPI document)"),
+        );
+        return Definition::Hidden(body.loc());
+    }
+    match openapi::Spec::detect(body) {
+        Some(Ok(spec)) if spec.root.get("paths").is_some_and(|p| p.is_map()) => {
+            Definition::Inline(spec)
+        }
+        Some(Ok(_)) | None => Definition::NotOpenApi(body.loc()),
+        Some(Err((loc, message))) => {
+            reject(errors, loc, message);
+            Definition::NotOpenApi(body.loc())
+        }
+    }
+}
+
+fn from_uri<'a>(
+    cx: &Context<'_, 'a>,
+    id: &str,
+    uri: NodeRef<'a>,
+    api: &mut Api,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) -> Definition<'a> {
+    let at = uri.loc();
+    // `{Bucket, Key}`, and intrinsics: an S3 object we do not fetch.
+    let Some(reference) = uri.as_str().filter(|_| intrinsic(uri).is_none()) else {
+        if uri.is_map() && intrinsic(uri).is_none() {
+            let has = |key: &str| uri.get(key).is_some_and(|v| !v.is_null());
+            if !has("Bucket") || !has("Key") {
+                reject(
+                    errors,
+                    at.clone(),
+                    format!("the DefinitionUri of {id} needs both a Bucket and a Key"),
+                );
+            }
+        }
+        return Definition::Hidden(at);
+    };
+    if reference.starts_with("s3://") {
+        return Definition::Hidden(at);
+    }
+    if reference.contains("://") {
+        reject(
+            errors,
+            at.clone(),
+            format!(
+                "the DefinitionUri of {id} must be an S3 location (s3://bucket/key) or a local \
+                 file, not `{reference}`"
+            ),
+        );
+        return Definition::Hidden(at);
+    }
+    let documents = match cx.files.load(reference) {
+        Ok(documents) => documents,
+        Err(LoadError::NotAvailable) => return Definition::Hidden(at),
+        Err(LoadError::Outside) => {
+            reject(
+                errors,
+                at.clone(),
+                format!(
+                    "gatelint reads a DefinitionUri file only inside the template's directory, \
+                     and `{reference}` is outside it"
+                ),
+            );
+            return Definition::Hidden(at);
+        }
+        Err(LoadError::Unreadable(why)) => {
+            reject(
+                errors,
+                at.clone(),
+                format!("the DefinitionUri file `{reference}` cannot be read: {why}"),
+            );
+            return Definition::Hidden(at);
+        }
+        Err(LoadError::Syntax(error)) => {
+            errors.push(error);
+            return Definition::Hidden(at);
+        }
+    };
+    let Some(document) = documents.first() else {
+        reject(
+            errors,
+            at.clone(),
+            format!("the DefinitionUri file `{reference}` is empty"),
+        );
+        return Definition::Hidden(at);
+    };
+    match openapi::Spec::detect(document.root()) {
+        Some(Ok(spec)) => {
+            openapi::lower_into(api, spec);
+            for document in &documents {
+                collect_duplicate_keys(document, workspace);
+            }
+            Definition::File
+        }
+        Some(Err((loc, message))) => {
+            errors.push(InputError { loc, message });
+            Definition::Hidden(at)
+        }
+        None => {
+            reject(
+                errors,
+                at.clone(),
+                format!("the DefinitionUri file `{reference}` is not an OpenAPI document"),
+            );
+            Definition::Hidden(at)
+        }
+    }
+}

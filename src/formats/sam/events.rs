@@ -1,0 +1,296 @@
+//! The `Api` and `HttpApi` events of `AWS::Serverless::Function`s (and the `Api` events of
+//! `AWS::Serverless::StateMachine`s): each names a path, a method and the API it belongs to.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html>
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html>
+
+use super::{Context, reject};
+use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::model::{Branch, Condition, Method, Resolved, RouteSource};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+/// The implicit APIs' logical ids.
+pub(super) const IMPLICIT_REST_API: &str = "ServerlessRestApi";
+pub(super) const IMPLICIT_HTTP_API: &str = "ServerlessHttpApi";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum EventKind {
+    /// `Type: Api`, a REST API route.
+    Rest,
+    /// `Type: HttpApi`.
+    Http,
+}
+
+/// One API event.
+#[derive(Clone, Debug)]
+pub(super) struct Event<'a> {
+    pub kind: EventKind,
+    /// The function or state machine that declares it.
+    pub owner: Resource<'a>,
+    /// The event's logical id, and its key.
+    pub id: &'a str,
+    pub key: NodeRef<'a>,
+    /// The logical id of the API (`RestApiId` / `ApiId`, or the implicit API).
+    pub api: &'a str,
+    pub path: String,
+    pub method: Method,
+    pub auth: Option<NodeRef<'a>>,
+    pub properties: Option<NodeRef<'a>>,
+}
+
+impl<'a> Event<'a> {
+    pub fn source(&self) -> RouteSource {
+        RouteSource::Event {
+            function: self.owner.id.to_owned(),
+            event: self.id.to_owned(),
+        }
+    }
+
+    pub fn loc(&self) -> Loc {
+        self.key.loc()
+    }
+
+    /// `value` under the owner's `Condition`: the route exists only when it holds.
+    pub fn conditional<T>(&self, value: Resolved<T>) -> Resolved<T> {
+        match self.owner.condition() {
+            Some(name) => Resolved::Conditional(vec![Branch {
+                when: Condition {
+                    name: name.to_owned(),
+                    holds: true,
+                },
+                value,
+            }]),
+            None => value,
+        }
+    }
+}
+
+/// Every API event of the template, in template order. Events the translator rejects are
+/// reported and left out.
+pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    for owner in cx.template.resources() {
+        let state_machine = match owner.kind {
+            "AWS::Serverless::Function" => false,
+            "AWS::Serverless::StateMachine" => true,
+            _ => continue,
+        };
+        let Some(declared) = owner.property("Events").filter(|e| e.is_map()) else {
+            continue;
+        };
+        for (key, event) in crate::formats::distinct_entries(declared) {
+            let Some(id) = key.as_str() else { continue };
+            let kind = match event.get("Type").and_then(NodeRef::as_str) {
+                Some("Api") => EventKind::Rest,
+                // State machines have no HttpApi events.
+                Some("HttpApi") if !state_machine => EventKind::Http,
+                _ => continue,
+            };
+            if let Some(event) = read_event(cx, *owner, id, key, event, kind, errors) {
+                events.push(event);
+            }
+        }
+    }
+    events
+}
+
+fn read_event<'a>(
+    cx: &Context<'_, 'a>,
+    owner: Resource<'a>,
+    id: &'a str,
+    key: NodeRef<'a>,
+    event: NodeRef<'a>,
+    kind: EventKind,
+    errors: &mut Vec<InputError>,
+) -> Option<Event<'a>> {
+    let properties = event.get("Properties");
+    if let Some(props) = properties
+        && !props.is_map()
+        && !props.is_null()
+    {
+        reject(
+            errors,
+            props.loc(),
+            format!("the properties of event {id} must be a map"),
+        );
+        return None;
+    }
+    let field = |name: &str| properties.and_then(|p| p.get(name));
+    let (path, method) = match kind {
+        EventKind::Rest => {
+            let (Some(path), Some(method)) = (field("Path"), field("Method")) else {
+                let missing = if field("Path").is_none() {
+                    "Path"
+                } else {
+                    "Method"
+                };
+                reject(
+                    errors,
+                    properties.map_or_else(|| key.loc(), NodeRef::loc),
+                    format!(
+                        "event {id} has no `{missing}`: an Api event needs a Path and a Method"
+                    ),
+                );
+                return None;
+            };
+            (path, method)
+        }
+        EventKind::Http => match (field("Path"), field("Method")) {
+            // Neither: the `$default` route, which catches every request.
+            (None, None) => {
+                return Some(Event {
+                    kind,
+                    owner,
+                    id,
+                    key,
+                    api: api_target(cx, id, field("ApiId"), kind, errors)?,
+                    path: "$default".to_owned(),
+                    method: Method::Any,
+                    auth: auth_of(id, field("Auth"), errors)?,
+                    properties,
+                });
+            }
+            (Some(path), Some(method)) => (path, method),
+            (path, _) => {
+                let missing = if path.is_none() { "Path" } else { "Method" };
+                reject(
+                    errors,
+                    properties.map_or_else(|| key.loc(), NodeRef::loc),
+                    format!(
+                        "event {id} has no `{missing}`: an HttpApi event needs both a Path and \
+                         a Method, or neither (for the `$default` route)"
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let Some(path_text) = path.as_str().filter(|_| is_string(path)) else {
+        reject(
+            errors,
+            path.loc(),
+            format!("the `Path` of event {id} must be a string"),
+        );
+        return None;
+    };
+    let method_text = method.as_str().filter(|_| is_string(method));
+    let Some(parsed) = method_text.and_then(Method::parse) else {
+        reject(
+            errors,
+            method.loc(),
+            format!("the `Method` of event {id} must be an HTTP method (or ANY)"),
+        );
+        return None;
+    };
+    let api_field = match kind {
+        EventKind::Rest => field("RestApiId"),
+        EventKind::Http => field("ApiId"),
+    };
+    Some(Event {
+        kind,
+        owner,
+        id,
+        key,
+        api: api_target(cx, id, api_field, kind, errors)?,
+        path: path_text.to_owned(),
+        method: parsed,
+        auth: auth_of(id, field("Auth"), errors)?,
+        properties,
+    })
+}
+
+/// Whether a node is a string to the translator: a scalar that YAML does not read as a
+/// number, a boolean or null (a plain `12.12` is a float), and not an intrinsic call.
+pub(super) fn is_string(node: NodeRef<'_>) -> bool {
+    let Some(text) = node.as_str() else {
+        return false;
+    };
+    if intrinsic(node).is_some() || node.tag().is_some_and(|t| t != "!!str") {
+        return false;
+    }
+    match node.scalar_style() {
+        Some(crate::syntax::ScalarStyle::Plain) => {
+            !node.is_null() && node.as_bool().is_none() && text.trim().parse::<f64>().is_err()
+        }
+        _ => true,
+    }
+}
+
+/// The event's `Auth`, which must be a map when present.
+fn auth_of<'a>(
+    id: &str,
+    auth: Option<NodeRef<'a>>,
+    errors: &mut Vec<InputError>,
+) -> Option<Option<NodeRef<'a>>> {
+    match auth {
+        Some(auth) if auth.is_null() => Some(None),
+        Some(auth) if !auth.is_map() || intrinsic(auth).is_some() => {
+            reject(
+                errors,
+                auth.loc(),
+                format!("the `Auth` of event {id} must be a map"),
+            );
+            None
+        }
+        other => Some(other),
+    }
+}
+
+/// The API an event belongs to: its `RestApiId` / `ApiId` (`!Ref Api` or the logical id as a
+/// string) or, without one, the implicit API. It must name a SAM API of the event's kind.
+fn api_target<'a>(
+    cx: &Context<'_, 'a>,
+    id: &str,
+    node: Option<NodeRef<'a>>,
+    kind: EventKind,
+    errors: &mut Vec<InputError>,
+) -> Option<&'a str> {
+    let (field, implicit, expected) = match kind {
+        EventKind::Rest => ("RestApiId", IMPLICIT_REST_API, "AWS::Serverless::Api"),
+        EventKind::Http => ("ApiId", IMPLICIT_HTTP_API, "AWS::Serverless::HttpApi"),
+    };
+    let Some(node) = node else {
+        return Some(implicit);
+    };
+    let name = match intrinsic(node) {
+        Some(Intrinsic::Ref(name)) => Some(name),
+        None => node.as_str(),
+        Some(_) => None,
+    };
+    let Some(name) = name else {
+        reject(
+            errors,
+            node.loc(),
+            format!(
+                "the `{field}` of event {id} must be `!Ref` to an {expected} of this template \
+                 (SAM cannot merge the route into an API it cannot see)"
+            ),
+        );
+        return None;
+    };
+    // `!Ref ServerlessRestApi` names the implicit API, which the translator adds to the
+    // template before it reads the events.
+    if name == implicit {
+        return Some(implicit);
+    }
+    match cx.template.resource(name) {
+        Some(api) if api.kind == expected => Some(name),
+        // The translator accepts an HttpApi event on a REST API: see `rest`.
+        Some(api) if kind == EventKind::Http && api.kind == "AWS::Serverless::Api" => Some(name),
+        Some(api) if kind == EventKind::Http && api.kind.starts_with("AWS::") => None,
+        // A REST event on a plain (not SAM) API only grants the invoke permission.
+        Some(api) if kind == EventKind::Rest && api.kind != "AWS::Serverless::HttpApi" => None,
+        _ => {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "the `{field}` of event {id} must name an {expected} of this template, and \
+                     `{name}` is not one"
+                ),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,852 @@
+//! `AWS::Serverless::HttpApi` and the implicit `ServerlessHttpApi`, lowered as the translator's
+//! HTTP API generator builds them: the OpenAPI definition (inline, from a file, or written from
+//! the events, which also join an inline definition), JWT and Lambda authorizers, the IAM
+//! authorizer, the default authorizer, and the stage (`$default` unless named, deployed
+//! automatically) with its route settings and access logs.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
+
+use super::definition::{self, Definition};
+use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
+use super::globals::{Merged, Properties};
+use super::rest::{check_structure, strings};
+use super::security::{self, Requirement, Scheme};
+use super::{Context, literal, reject, truthy};
+use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::openapi;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, EndpointType, Method, OpenBecause, Resolved,
+    Route, RouteSource, Stage, Workspace,
+};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+/// The stage an HTTP API gets when `StageName` is not set.
+const DEFAULT_STAGE: &str = "$default";
+
+/// The route that catches every request no other route matches.
+const DEFAULT_ROUTE: &str = "$default";
+
+/// HTTP API Lambda authorizers cache nothing unless given a TTL.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
+const DEFAULT_AUTHORIZER_TTL: u64 = 0;
+
+const AUTH_KEYS: [&str; 3] = ["Authorizers", "DefaultAuthorizer", "EnableIamAuthorizer"];
+
+pub(super) fn lower(
+    cx: &Context<'_, '_>,
+    events: &[Event<'_>],
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
+    let implicit: Vec<&Event<'_>> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Http && e.api == IMPLICIT_HTTP_API)
+        .collect();
+    for resource in cx.template.resources_of("AWS::Serverless::HttpApi") {
+        if resource.id == IMPLICIT_HTTP_API && !implicit.is_empty() {
+            continue;
+        }
+        let own: Vec<&Event<'_>> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Http && e.api == resource.id)
+            .collect();
+        let properties = Properties::new(
+            resource.properties(),
+            cx.globals.of("HttpApi"),
+            resource.node.get("IgnoreGlobals"),
+        );
+        let api = HttpApi {
+            cx,
+            id: resource.id,
+            resource: Some(resource),
+            origin: resource.loc(),
+            properties,
+        }
+        .lower(&own, workspace, errors);
+        workspace.apis.push(api);
+    }
+    if let Some(first) = implicit.first() {
+        let properties = Properties::new(None, cx.globals.of("HttpApi"), None);
+        let api = HttpApi {
+            cx,
+            id: IMPLICIT_HTTP_API,
+            resource: None,
+            // The implicit API is declared by its first event.
+            origin: first.loc(),
+            properties,
+        }
+        .lower(&implicit, workspace, errors);
+        workspace.apis.push(api);
+    }
+}
+
+struct HttpApi<'c, 't, 'a> {
+    cx: &'c Context<'t, 'a>,
+    id: &'a str,
+    resource: Option<Resource<'a>>,
+    origin: Loc,
+    properties: Properties<'a>,
+}
+
+/// One operation of the definition: from the `DefinitionBody` or an event.
+struct Operation<'e, 'a> {
+    path: String,
+    method: Method,
+    integrated: bool,
+    security: Option<Vec<Requirement>>,
+    lowered: Option<Route>,
+    edited: bool,
+    by_default: Option<Loc>,
+    origin: Loc,
+    source: RouteSource,
+    event: Option<&'e Event<'a>>,
+}
+
+/// The API's `Auth`.
+struct AuthSettings<'a> {
+    auth: Merged<'a>,
+    /// Authorizer names, with `AWS_IAM` when `EnableIamAuthorizer` is on.
+    authorizers: Vec<&'a str>,
+    iam_enabled: bool,
+    default: Option<Scheme>,
+}
+
+impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
+    fn describe(&self) -> String {
+        match self.resource {
+            None => format!("the implicit API {}", self.id),
+            Some(_) => self.id.to_owned(),
+        }
+    }
+
+    fn lower(
+        &self,
+        events: &[&Event<'a>],
+        workspace: &mut Workspace,
+        errors: &mut Vec<InputError>,
+    ) -> Api {
+        let mut api = Api::new(self.id, ApiKind::Http, self.origin.clone());
+        api.aws = true;
+        // HTTP APIs have regional endpoints only.
+        api.endpoint = Resolved::Known(EndpointType::Regional);
+        if self.resource.is_none() {
+            api.display = format!("the implicit API {}", self.id);
+        }
+        let definition = match self.resource {
+            Some(resource) => definition::resolve(
+                self.cx,
+                self.id,
+                resource.property("DefinitionBody"),
+                self.properties.get("DefinitionUri"),
+                &mut api,
+                workspace,
+                errors,
+            ),
+            None => Definition::Generated,
+        };
+        if let Definition::Hidden(at) | Definition::NotOpenApi(at) = &definition {
+            api.hidden_routes = Some(at.clone());
+        }
+        let auth = self.auth_settings(&definition, errors);
+        let mut operations = Vec::new();
+        if let Definition::Inline(spec) = &definition {
+            self.body_operations(*spec, &mut api, &mut operations);
+        }
+        let edited = !events.is_empty() || !auth.auth.entries().is_empty();
+        if let (Definition::NotOpenApi(at), true) = (&definition, edited) {
+            reject(
+                errors,
+                at.clone(),
+                format!(
+                    "the DefinitionBody of {} is no OpenAPI 3 document (with `openapi` and \
+                     `paths`) that SAM can add routes or authorizers to",
+                    self.describe()
+                ),
+            );
+        }
+        if let Definition::Inline(spec) = &definition
+            && edited
+        {
+            // The translator's OpenAPI editor takes OpenAPI 3 only.
+            if spec.version == openapi::Version::Swagger2 {
+                reject(
+                    errors,
+                    spec.root.loc(),
+                    format!(
+                        "the DefinitionBody of {} must be OpenAPI 3 for SAM to add routes or \
+                         authorizers to it",
+                        self.describe()
+                    ),
+                );
+            }
+            check_structure(*spec, errors);
+        }
+        if definition.editable() {
+            self.event_operations(events, &definition, &auth, &mut operations, errors);
+        }
+        self.authorizers(&auth, &mut api, errors);
+        if let Some(default) = &auth.default {
+            for operation in &mut operations {
+                let exempt = operation.method == Method::Options || !operation.integrated;
+                let has_security = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                if exempt || has_security {
+                    continue;
+                }
+                operation.security = Some(vec![Requirement {
+                    schemes: vec![default.clone()],
+                }]);
+                operation.by_default = Some(default.origin.clone());
+                operation.edited = true;
+            }
+        }
+        // With FailOnWarnings the translator renames `$default` to `/$default`, a plain path.
+        let fail_on_warnings = truthy(self.properties.get("FailOnWarnings").node());
+        let root_security = match &definition {
+            Definition::Inline(spec) => spec
+                .root
+                .get("security")
+                .and_then(|s| security::read(s).ok()),
+            _ => None,
+        };
+        for operation in operations {
+            let mut route = self.route(operation, &api, root_security.as_deref());
+            if fail_on_warnings && route.path == DEFAULT_ROUTE {
+                route.path = format!("/{DEFAULT_ROUTE}");
+            }
+            api.routes.push(route);
+        }
+        let file_default = api.default_auth_origin.take();
+        api.default_auth_origin = auth
+            .default
+            .as_ref()
+            .map(|d| d.origin.clone())
+            .or_else(|| self.properties.local_key("Auth").map(NodeRef::loc))
+            .or_else(|| auth.auth.loc())
+            .or_else(|| self.cx.globals.key_of("HttpApi"))
+            .or_else(|| self.resource.map(Resource::loc));
+        if matches!(definition, Definition::File) {
+            api.default_auth_origin = file_default;
+        }
+        workspace.domain_names.extend(super::domain_name(
+            self.cx,
+            self.properties.get("Domain"),
+            self.id,
+        ));
+        let stage = self.stage(&api, events);
+        api.stages.push(stage);
+        super::under_api_condition(self.resource, &mut api);
+        api
+    }
+
+    fn body_operations<'e>(
+        &self,
+        spec: openapi::Spec<'a>,
+        api: &mut Api,
+        operations: &mut Vec<Operation<'e, 'a>>,
+    ) {
+        let mut body = Api::new(self.id, ApiKind::Http, api.origin.clone());
+        body.aws = true;
+        openapi::lower_into(&mut body, spec);
+        api.authorizers.append(&mut body.authorizers);
+        api.servers.append(&mut body.servers);
+        let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
+        for op in spec.operations() {
+            let at = op.method_key.loc();
+            let lowered = routes
+                .iter_mut()
+                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
+                .and_then(Option::take);
+            operations.push(Operation {
+                path: op.path.to_owned(),
+                method: op.method,
+                integrated: op
+                    .node
+                    .get("x-amazon-apigateway-integration")
+                    .is_some_and(|i| !i.is_empty()),
+                security: op.node.get("security").and_then(|s| security::read(s).ok()),
+                lowered,
+                edited: false,
+                by_default: None,
+                origin: at,
+                source: RouteSource::Operation,
+                event: None,
+            });
+        }
+        // `$default` is a route key, not a path the OpenAPI view lists.
+        if let Some(item) = spec.root.get("paths").and_then(|p| p.entry(DEFAULT_ROUTE)) {
+            for (key, op) in crate::formats::distinct_entries(item.1) {
+                if key.as_str() != Some("x-amazon-apigateway-any-method") {
+                    continue;
+                }
+                operations.push(Operation {
+                    path: DEFAULT_ROUTE.to_owned(),
+                    method: Method::Any,
+                    integrated: op
+                        .get("x-amazon-apigateway-integration")
+                        .is_some_and(|i| !i.is_empty()),
+                    security: op.get("security").and_then(|s| security::read(s).ok()),
+                    lowered: None,
+                    edited: true,
+                    by_default: None,
+                    origin: key.loc(),
+                    source: RouteSource::Operation,
+                    event: None,
+                });
+            }
+        }
+    }
+
+    /// Events join the definition: a route that is not there yet is added, one that is gets
+    /// the event's authorizer.
+    fn event_operations<'e>(
+        &self,
+        events: &[&'e Event<'a>],
+        definition: &Definition<'a>,
+        auth: &AuthSettings<'a>,
+        operations: &mut Vec<Operation<'e, 'a>>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let generated = matches!(definition, Definition::Generated);
+        for event in events.iter().copied() {
+            let existing = operations
+                .iter()
+                .position(|o| o.path == event.path && o.method == event.method);
+            let index = match existing {
+                Some(index) if operations.get(index).is_some_and(|o| o.integrated) => {
+                    if generated {
+                        reject(
+                            errors,
+                            event.loc(),
+                            format!(
+                                "{} {} of {} is declared twice (event {} of {})",
+                                event.method,
+                                event.path,
+                                self.describe(),
+                                event.id,
+                                event.owner.id
+                            ),
+                        );
+                        continue;
+                    }
+                    index
+                }
+                Some(index) => {
+                    if let Some(operation) = operations.get_mut(index) {
+                        operation.integrated = true;
+                        operation.edited = true;
+                        operation.source = event.source();
+                        operation.event = Some(event);
+                    }
+                    index
+                }
+                None => {
+                    operations.push(Operation {
+                        path: event.path.clone(),
+                        method: event.method,
+                        integrated: true,
+                        security: None,
+                        lowered: None,
+                        edited: true,
+                        by_default: None,
+                        origin: event.loc(),
+                        source: event.source(),
+                        event: Some(event),
+                    });
+                    operations.len() - 1
+                }
+            };
+            if let (Some(event_auth), Some(operation)) = (event.auth, operations.get_mut(index)) {
+                self.event_auth(event, event_auth, auth, operation, errors);
+            }
+        }
+    }
+
+    fn event_auth(
+        &self,
+        event: &Event<'a>,
+        event_auth: NodeRef<'a>,
+        auth: &AuthSettings<'a>,
+        operation: &mut Operation<'_, 'a>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
+            Some(node) => match node.as_str().filter(|_| intrinsic(node).is_none()) {
+                Some(name) => (name.to_owned(), node.loc()),
+                None => {
+                    reject(
+                        errors,
+                        node.loc(),
+                        format!(
+                            "the Authorizer of event {} must be the name of an authorizer of {}",
+                            event.id,
+                            self.describe()
+                        ),
+                    );
+                    return;
+                }
+            },
+            None => match &auth.default {
+                Some(default) => (default.name.clone(), default.origin.clone()),
+                None => {
+                    reject(
+                        errors,
+                        event_auth.loc(),
+                        format!(
+                            "the Auth of event {} names no Authorizer, and {} has no \
+                             DefaultAuthorizer",
+                            event.id,
+                            self.describe()
+                        ),
+                    );
+                    return;
+                }
+            },
+        };
+        if name == security::NONE && auth.default.is_none() {
+            reject(
+                errors,
+                origin.clone(),
+                format!(
+                    "`Authorizer: NONE` on event {} opts out of a default authorizer, but {} has \
+                     no DefaultAuthorizer",
+                    event.id,
+                    self.describe()
+                ),
+            );
+        }
+        let event_scopes = event_auth.get("AuthorizationScopes");
+        if let Some(scopes) = event_scopes
+            && !scopes.is_seq()
+            && !scopes.is_null()
+        {
+            reject(
+                errors,
+                scopes.loc(),
+                format!(
+                    "the AuthorizationScopes of event {} must be a list",
+                    event.id
+                ),
+            );
+        }
+        let scopes = if name == security::NONE || name == security::AWS_IAM {
+            Vec::new()
+        } else {
+            let own = event_scopes.map(strings).unwrap_or_default();
+            if own.is_empty() {
+                self.authorizer_scopes(auth, &name)
+            } else {
+                own
+            }
+        };
+        if !operation.integrated {
+            return;
+        }
+        operation
+            .security
+            .get_or_insert_with(Vec::new)
+            .push(Requirement::one(&name, scopes, origin));
+        operation.edited = true;
+    }
+
+    fn authorizer_scopes(&self, auth: &AuthSettings<'a>, name: &str) -> Vec<String> {
+        auth.auth
+            .get("Authorizers")
+            .get(name)
+            .get("AuthorizationScopes")
+            .node()
+            .map(strings)
+            .unwrap_or_default()
+    }
+
+    fn auth_settings(
+        &self,
+        definition: &Definition<'a>,
+        errors: &mut Vec<InputError>,
+    ) -> AuthSettings<'a> {
+        let auth = self.properties.get("Auth");
+        let mut settings = AuthSettings {
+            auth,
+            authorizers: Vec::new(),
+            iam_enabled: false,
+            default: None,
+        };
+        let Some(node) = auth.node().filter(|n| !n.is_null()) else {
+            return settings;
+        };
+        if !auth.is_map() {
+            reject(
+                errors,
+                node.loc(),
+                format!("the Auth of {} must be a map", self.describe()),
+            );
+            settings.auth = Merged::default();
+            return settings;
+        }
+        if auth.entries().is_empty() {
+            return settings;
+        }
+        if !definition.editable() {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "Auth on {} needs an inline DefinitionBody: SAM cannot add authorizers to a \
+                     definition it does not hold",
+                    self.describe()
+                ),
+            );
+        }
+        for (key, _) in auth.entries() {
+            if let Some(name) = key.as_str()
+                && !AUTH_KEYS.contains(&name)
+            {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!(
+                        "`{name}` is not an Auth setting (those are {})",
+                        AUTH_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        settings.iam_enabled = auth
+            .get("EnableIamAuthorizer")
+            .node()
+            .and_then(NodeRef::as_bool)
+            == Some(true);
+        if settings.iam_enabled {
+            settings.authorizers.push(security::AWS_IAM);
+        }
+        let authorizers = auth.get("Authorizers");
+        if let Some(node) = authorizers.node().filter(|n| !n.is_null()) {
+            if authorizers.is_map() {
+                settings.authorizers.extend(
+                    authorizers
+                        .entries()
+                        .into_iter()
+                        .filter_map(|(k, _)| k.as_str()),
+                );
+            } else {
+                reject(
+                    errors,
+                    node.loc(),
+                    format!("the Authorizers of {} must be a map", self.describe()),
+                );
+            }
+        }
+        let default = auth.get("DefaultAuthorizer");
+        if let Some(node) = default.node().filter(|n| !n.is_null()) {
+            let no_value = matches!(intrinsic(node), Some(Intrinsic::Ref("AWS::NoValue")));
+            match literal(self.cx, Some(node)) {
+                Some(name) => {
+                    settings.default = Some(Scheme {
+                        name: name.to_owned(),
+                        scopes: if name == security::AWS_IAM {
+                            Vec::new()
+                        } else {
+                            self.authorizer_scopes(&settings, name)
+                        },
+                        origin: node.loc(),
+                    });
+                }
+                None if no_value => {}
+                None => reject(
+                    errors,
+                    node.loc(),
+                    format!(
+                        "the DefaultAuthorizer of {} must be the name of one of its authorizers",
+                        self.describe()
+                    ),
+                ),
+            }
+        }
+        settings
+    }
+
+    /// `Auth.Authorizers`: JWT authorizers (with `JwtConfiguration`) and Lambda authorizers.
+    fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
+        let authorizers = auth.auth.get("Authorizers");
+        if !authorizers.is_map() {
+            return;
+        }
+        for (key, config) in authorizers.entries() {
+            let Some(name) = key.as_str() else { continue };
+            let Some(authorizer) = self.authorizer(name, key, config, errors) else {
+                continue;
+            };
+            api.authorizers.retain(|a| a.name != name);
+            api.authorizers.push(authorizer);
+        }
+    }
+
+    fn authorizer(
+        &self,
+        name: &str,
+        key: NodeRef<'a>,
+        config: Merged<'a>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Authorizer> {
+        if !config.is_map() {
+            reject(
+                errors,
+                config.loc().unwrap_or_else(|| key.loc()),
+                format!("the authorizer {name} of {} must be a map", self.describe()),
+            );
+            return None;
+        }
+        if let Some(url) = config.get("OpenIdConnectUrl").node() {
+            reject(
+                errors,
+                url.loc(),
+                format!("OpenIdConnectUrl is no longer supported on authorizer {name}"),
+            );
+            return None;
+        }
+        let jwt = config.get("JwtConfiguration");
+        let field = |n: &str| config.get(n).node().filter(|v| !v.is_null());
+        if let Some(node) = jwt.node()
+            && !node.is_null()
+            && !jwt.is_map()
+            && intrinsic(node).is_none()
+        {
+            reject(
+                errors,
+                node.loc(),
+                format!("the JwtConfiguration of authorizer {name} must be a map"),
+            );
+            return None;
+        }
+        let is_jwt = jwt.node().is_some_and(|n| truthy(Some(n)));
+        let misplaced: &[&str] = if is_jwt {
+            &[
+                "FunctionArn",
+                "FunctionInvokeRole",
+                "Identity",
+                "AuthorizerPayloadFormatVersion",
+                "EnableSimpleResponses",
+            ]
+        } else {
+            &["AuthorizationScopes", "IdentitySource"]
+        };
+        for field_name in misplaced {
+            if let Some(node) = field(field_name) {
+                let kind = if is_jwt { "a JWT" } else { "a Lambda" };
+                reject(
+                    errors,
+                    node.loc(),
+                    format!("{field_name} does not belong on authorizer {name}, {kind} authorizer"),
+                );
+                return None;
+            }
+        }
+        let kind = if is_jwt {
+            AuthorizerKind::Jwt
+        } else {
+            AuthorizerKind::LambdaRequest
+        };
+        let mut authorizer = Authorizer::new(name, kind, key.loc());
+        if is_jwt {
+            if field("IdentitySource").is_none() {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!("the JWT authorizer {name} needs an IdentitySource"),
+                );
+            }
+            authorizer.identity_source = field("IdentitySource")
+                .and_then(NodeRef::as_str)
+                .map(str::to_owned);
+            let audience = jwt.get("audience");
+            let issuer = jwt.get("issuer");
+            authorizer.audience = match audience.node() {
+                None => Resolved::Known(Vec::new()),
+                Some(node) if node.is_seq() => {
+                    let items: Option<Vec<String>> = node
+                        .items()
+                        .map(|item| self.cx.eval.string(Some(item)).known().cloned().flatten())
+                        .collect();
+                    items.map_or(Resolved::Unknown, Resolved::Known)
+                }
+                Some(node) => self.cx.eval.string(Some(node)).and_then(&|s| {
+                    s.clone()
+                        .map_or(Resolved::Unknown, |s| Resolved::Known(vec![s]))
+                }),
+            };
+            authorizer.audience_origin = audience.loc();
+            authorizer.issuer = match issuer.node() {
+                None => Resolved::Unknown,
+                Some(node) => issuer_of(self.cx, node),
+            };
+            authorizer.issuer_origin = issuer.loc();
+            if issuer.node().is_none() && jwt.is_map() {
+                authorizer.missing.push((
+                    "JwtConfiguration.issuer".to_owned(),
+                    jwt.loc().unwrap_or_else(|| key.loc()),
+                ));
+            }
+        } else {
+            if field("FunctionArn").is_none() {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!("the Lambda authorizer {name} needs a FunctionArn"),
+                );
+            }
+            if field("AuthorizerPayloadFormatVersion").is_none() {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!("the Lambda authorizer {name} needs an AuthorizerPayloadFormatVersion"),
+                );
+            }
+            let ttl = config.get("Identity").get("ReauthorizeEvery");
+            authorizer.cache_ttl = match ttl.node() {
+                Some(node) => self
+                    .cx
+                    .eval
+                    .number(Some(node))
+                    .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL)),
+                None => Resolved::Known(DEFAULT_AUTHORIZER_TTL),
+            };
+            authorizer.cache_ttl_origin = ttl.loc();
+            let headers = config.get("Identity").get("Headers").items();
+            let sources: Vec<String> = headers
+                .iter()
+                .filter_map(|h| h.as_str())
+                .map(|h| format!("$request.header.{h}"))
+                .collect();
+            authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
+        }
+        Some(authorizer)
+    }
+
+    fn route(
+        &self,
+        operation: Operation<'_, 'a>,
+        api: &Api,
+        root_security: Option<&[Requirement]>,
+    ) -> Route {
+        if !operation.edited
+            && let Some(route) = operation.lowered
+        {
+            return route;
+        }
+        let requirements = operation.security.as_deref().or(root_security);
+        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
+        let (auth, origin, references) = match requirements {
+            Some(requirements) => {
+                let decision = security::decide(
+                    requirements,
+                    &|name| matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. })),
+                    &|name| match kind_of(name) {
+                        Some(kind) => kind == AuthorizerKind::Iam,
+                        None => name == security::AWS_IAM,
+                    },
+                    &|name| api.authorizer(name).is_some(),
+                );
+                let origin = match (&decision.auth, &operation.by_default) {
+                    (Auth::Authorizers(_) | Auth::Iam, Some(default)) => Some(default.clone()),
+                    _ => decision.origin,
+                };
+                (decision.auth, origin, decision.references)
+            }
+            None => (Auth::Open(OpenBecause::Missing), None, Vec::new()),
+        };
+        let auth = match operation.event {
+            Some(event) => event.conditional(Resolved::Known(auth)),
+            None => Resolved::Known(auth),
+        };
+        Route {
+            method: operation.method,
+            path: operation.path,
+            auth,
+            auth_origin: origin,
+            api_key_required: Resolved::Known(false),
+            references,
+            cors_preflight: false,
+            origin: operation.origin,
+            source: operation.source,
+            inherits_connection_auth: false,
+        }
+    }
+
+    /// The one stage: `StageName` or `$default`, deployed automatically, with
+    /// `DefaultRouteSettings`, `RouteSettings` (including those events add) and
+    /// `AccessLogSettings`.
+    fn stage(&self, api: &Api, events: &[&Event<'a>]) -> Stage {
+        let name_node = self.properties.get("StageName").node();
+        let name = match name_node {
+            None => DEFAULT_STAGE.to_owned(),
+            Some(node) => self
+                .cx
+                .eval
+                .string(Some(node))
+                .known()
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| DEFAULT_STAGE.to_owned()),
+        };
+        let default_settings = self.properties.get("DefaultRouteSettings");
+        let route_settings = self.properties.get("RouteSettings");
+        let throttles = |settings: Merged<'a>| -> bool {
+            settings.get("ThrottlingBurstLimit").is_present()
+                || settings.get("ThrottlingRateLimit").is_present()
+        };
+        let every_route = !api.routes.is_empty()
+            && api.routes.iter().all(|route| {
+                let key = if route.method == Method::Any {
+                    route.path.clone()
+                } else {
+                    format!("{} {}", route.method, route.path)
+                };
+                let from_events = events.iter().any(|e| {
+                    e.path == route.path
+                        && e.method == route.method
+                        && e.properties
+                            .and_then(|p| p.get("RouteSettings"))
+                            .is_some_and(|s| throttles(Merged::single(Some(s))))
+                });
+                throttles(route_settings.get(&key)) || from_events
+            });
+        let access_log = self.properties.get("AccessLogSettings");
+        Stage {
+            name,
+            origin: name_node
+                .map(NodeRef::loc)
+                .or_else(|| self.resource.map(Resource::loc))
+                .unwrap_or_else(|| api.origin.clone()),
+            throttle: Resolved::Known(throttles(default_settings) || every_route),
+            usage_plans: Vec::new(),
+            access_log: match access_log.node() {
+                None => Resolved::Known(false),
+                Some(_) => self
+                    .cx
+                    .eval
+                    .eval_opt(access_log.get("DestinationArn").node())
+                    .map(Option::is_some),
+            },
+            auto_deploy: Resolved::Known(true),
+        }
+    }
+}
+
+/// A JWT issuer. An `Fn::Sub` that cannot be evaluated is kept as written when its scheme is
+/// literal, so `https://cognito-idp.${AWS::Region}...` is still known to be https.
+fn issuer_of(cx: &Context<'_, '_>, node: NodeRef<'_>) -> Resolved<String> {
+    match cx.eval.string(Some(node)) {
+        Resolved::Unknown => match intrinsic(node) {
+            Some(Intrinsic::Sub { template, .. }) => template
+                .as_str()
+                .filter(|t| {
+                    t.get(..t.find("${").unwrap_or(t.len()))
+                        .is_some_and(|literal| literal.contains("://"))
+                })
+                .map(str::to_owned)
+                .into(),
+            _ => Resolved::Unknown,
+        },
+        known => known.and_then(&|s| s.clone().into()),
+    }
+}

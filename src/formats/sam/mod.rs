@@ -1,0 +1,184 @@
+//! SAM templates (`Transform: AWS::Serverless-2016-10-31`), lowered into the gateway model as
+//! the SAM translator would expand them: a SAM template and the CloudFormation the translator
+//! makes of it give the same routes, with the same authentication, stages and throttling.
+//!
+//! The translator's behaviour this module follows, step by step:
+//! - Globals are merged into every Function, Api and HttpApi ([`globals`]).
+//! - Function and state machine events of type `Api` and `HttpApi` add routes to the API they
+//!   name, or to the implicit `ServerlessRestApi` / `ServerlessHttpApi` ([`events`]). A REST
+//!   event adds a route only to an API whose definition SAM writes itself (no `DefinitionBody`,
+//!   or `MergeDefinitions`); an HTTP event always does.
+//! - Then each API applies its own settings: CORS preflights, authorizers, the default
+//!   authorizer and API key requirement, usage plans and the stage ([`rest`], [`http`]).
+//!
+//! Every route, authorizer and stage keeps the location of the SAM node that decided it (the
+//! event, its `Auth`, the API's `DefaultAuthorizer`, `Globals`). Templates the translator
+//! rejects give located input errors, except where a rule says it better (an authorizer that is
+//! named but not defined is a `missing-authorizer` finding).
+//! <https://github.com/aws/serverless-application-model/tree/develop/samtranslator>
+
+mod definition;
+mod events;
+mod function_url;
+mod globals;
+mod http;
+mod rest;
+mod security;
+mod websocket;
+
+use super::FileLoader;
+use super::cloudformation::{self, Evaluator, Template};
+use crate::model::{Api, Workspace};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+use globals::Globals;
+
+/// What every part of the SAM lowering reads.
+struct Context<'t, 'a> {
+    template: &'t Template<'a>,
+    eval: Evaluator<'t, 'a>,
+    globals: Globals<'a>,
+    files: &'t dyn FileLoader,
+}
+
+/// Lower a SAM template: its plain CloudFormation resources, then what its serverless
+/// resources expand to.
+pub fn lower(
+    template: &Template<'_>,
+    files: &dyn FileLoader,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
+    cloudformation::lower(template, workspace, errors);
+    let first_sam_api = workspace.apis.len();
+    let cx = Context {
+        template,
+        eval: Evaluator::new(template),
+        globals: Globals::new(template.root),
+        files,
+    };
+    let events = events::collect(&cx, errors);
+    rest::lower(&cx, &events, workspace, errors);
+    http::lower(&cx, &events, workspace, errors);
+    websocket::lower(&cx, workspace, errors);
+    function_url::lower(&cx, workspace, errors);
+    join_plain_resources(template, workspace, first_sam_api);
+}
+
+/// The CloudFormation lowering ran on the template's plain resources and knows nothing of SAM.
+/// Two of its results concern SAM APIs: an API lowered from a resource that an implicit API
+/// replaces (the translator overwrites a `ServerlessRestApi` resource when events need the
+/// implicit API) is dropped; and an API it could only name (plain `AWS::ApiGateway::Method`s
+/// whose `RestApiId` is a SAM API) is that SAM API, so its routes, authorizers and stages join it.
+fn join_plain_resources(template: &Template<'_>, workspace: &mut Workspace, first_sam_api: usize) {
+    let plain: Vec<Api> = workspace.apis.drain(..first_sam_api).collect();
+    let mut kept = Vec::new();
+    for api in plain {
+        let Some(sam) = workspace.apis.iter_mut().find(|sam| sam.name == api.name) else {
+            kept.push(api);
+            continue;
+        };
+        let declared = template
+            .resource(&api.name)
+            .is_some_and(|r| !r.kind.starts_with("AWS::Serverless::"));
+        if declared {
+            continue;
+        }
+        sam.routes.extend(api.routes);
+        sam.authorizers.extend(api.authorizers);
+        sam.stages.extend(api.stages);
+        sam.deployments.extend(api.deployments);
+    }
+    kept.append(&mut workspace.apis);
+    workspace.apis = kept;
+}
+
+/// A template the translator rejects, at the node that makes it do so. A `Globals` value that is
+/// wrong for every API it reaches is reported once.
+fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
+    let message = message.into();
+    if !errors.iter().any(|e| e.loc == loc && e.message == message) {
+        errors.push(InputError { loc, message });
+    }
+}
+
+/// A scalar as the translator reads it: written literally, or a `Ref` to a template parameter,
+/// which the translator replaces by the parameter's default. Other intrinsics are not strings
+/// to it.
+fn literal<'a>(cx: &Context<'_, 'a>, node: Option<NodeRef<'a>>) -> Option<&'a str> {
+    let node = node?;
+    match cloudformation::intrinsic::intrinsic(node) {
+        None if node.is_scalar() && !node.is_null() => node.as_str(),
+        Some(cloudformation::intrinsic::Intrinsic::Ref(name)) => {
+            let default = cx.template.parameter(name)?.default?;
+            default
+                .as_str()
+                .filter(|_| default.is_scalar() && !default.is_null())
+        }
+        _ => None,
+    }
+}
+
+/// A boolean as the translator tests it: Python truthiness, so any intrinsic call is true.
+fn truthy(node: Option<NodeRef<'_>>) -> bool {
+    let Some(node) = node else { return false };
+    if cloudformation::intrinsic::intrinsic(node).is_some() {
+        return true;
+    }
+    match node.as_bool() {
+        Some(value) => value,
+        None if node.is_null() => false,
+        None if node.is_scalar() => !node.as_str().unwrap_or("").is_empty(),
+        None => !node.is_empty(),
+    }
+}
+
+/// An API's `Domain`: the custom domain name the translator creates for it, with its TLS
+/// policy (the service picks one when `SecurityPolicy` is absent; we do not guess which).
+fn domain_name(
+    cx: &Context<'_, '_>,
+    domain: globals::Merged<'_>,
+    api: &str,
+) -> Option<crate::model::DomainName> {
+    let node = domain.node().filter(|d| domain.is_map() && !d.is_empty())?;
+    let policy = domain.get("SecurityPolicy").node();
+    Some(crate::model::DomainName {
+        name: cx
+            .eval
+            .string(domain.get("DomainName").node())
+            .known()
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| format!("the domain of {api}")),
+        origin: domain.get("DomainName").loc().unwrap_or_else(|| node.loc()),
+        security_policy: match policy {
+            Some(_) => cx.eval.string(policy).and_then(&|p| {
+                p.clone().map_or(
+                    crate::model::Resolved::Unknown,
+                    crate::model::Resolved::Known,
+                )
+            }),
+            None => crate::model::Resolved::Unknown,
+        },
+        security_policy_origin: policy.map(NodeRef::loc),
+    })
+}
+
+/// An API resource with a `Condition` exists only when it holds, and so do its routes and
+/// stages (the translator passes the condition on to every resource it generates).
+fn under_api_condition(resource: Option<cloudformation::Resource<'_>>, api: &mut Api) {
+    let Some(resource) = resource.filter(|r| r.condition().is_some()) else {
+        return;
+    };
+    let wrap = |value: &mut crate::model::Resolved<bool>| {
+        *value = cloudformation::under_resource_condition(resource, value.clone());
+    };
+    for route in &mut api.routes {
+        route.auth = cloudformation::under_resource_condition(resource, route.auth.clone());
+    }
+    for stage in &mut api.stages {
+        wrap(&mut stage.throttle);
+        wrap(&mut stage.access_log);
+    }
+}

@@ -1,0 +1,1343 @@
+//! `AWS::Serverless::Api` and the implicit `ServerlessRestApi`, lowered as the translator's API
+//! generator builds them: the definition (inline, from a file, or written from the events),
+//! CORS preflights, authorizers, the default authorizer and API key requirement, the resource
+//! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
+
+use super::definition::{self, Definition};
+use super::events::{Event, EventKind, IMPLICIT_REST_API};
+use super::globals::{Merged, Properties};
+use super::security::{self, Outcome, Requirement, Scheme};
+use super::{Context, literal, reject, truthy};
+use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::openapi;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, EndpointType, Method, OpenBecause, Resolved,
+    Route, RouteSource, Stage, UsagePlanUse, Workspace,
+};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
+
+/// API Gateway's cache TTL for a Lambda authorizer without `ReauthorizeEvery`.
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
+const DEFAULT_AUTHORIZER_TTL: u64 = 300;
+
+/// The stage of the implicit API.
+const IMPLICIT_STAGE: &str = "Prod";
+
+/// The stage every SAM REST API also gets, from its deployment's `StageName`, unless
+/// `OpenApiVersion` is set.
+/// <https://github.com/aws/serverless-application-model/issues/191>
+const EXTRA_STAGE: &str = "Stage";
+
+/// The keys `Auth` may have.
+const AUTH_KEYS: [&str; 8] = [
+    "Authorizers",
+    "DefaultAuthorizer",
+    "InvokeRole",
+    "AddDefaultAuthorizerToCorsPreflight",
+    "AddApiKeyRequiredToCorsPreflight",
+    "ApiKeyRequired",
+    "ResourcePolicy",
+    "UsagePlan",
+];
+
+const CORS_KEYS: [&str; 5] = [
+    "AllowMethods",
+    "AllowHeaders",
+    "AllowOrigin",
+    "MaxAge",
+    "AllowCredentials",
+];
+
+const USAGE_PLAN_KEYS: [&str; 6] = [
+    "CreateUsagePlan",
+    "Description",
+    "Quota",
+    "Tags",
+    "Throttle",
+    "UsagePlanName",
+];
+
+pub(super) fn lower(
+    cx: &Context<'_, '_>,
+    events: &[Event<'_>],
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
+    let implicit: Vec<&Event<'_>> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Rest && e.api == IMPLICIT_REST_API)
+        .collect();
+    for resource in cx.template.resources_of("AWS::Serverless::Api") {
+        // Events without a RestApiId make the implicit API, which replaces a resource of its id.
+        if resource.id == IMPLICIT_REST_API && !implicit.is_empty() {
+            continue;
+        }
+        let own: Vec<&Event<'_>> = events.iter().filter(|e| e.api == resource.id).collect();
+        let properties = Properties::new(
+            resource.properties(),
+            cx.globals.of("Api"),
+            resource.node.get("IgnoreGlobals"),
+        );
+        let api = RestApi {
+            cx,
+            id: resource.id,
+            resource: Some(resource),
+            origin: resource.loc(),
+            properties,
+        }
+        .lower(&own, workspace, errors);
+        workspace.apis.push(api);
+    }
+    if let Some(first) = implicit.first() {
+        let properties = Properties::new(None, cx.globals.of("Api"), None);
+        let api = RestApi {
+            cx,
+            id: IMPLICIT_REST_API,
+            resource: None,
+            // The implicit API is declared by its first event.
+            origin: first.loc(),
+            properties,
+        }
+        .lower(&implicit, workspace, errors);
+        workspace.apis.push(api);
+    }
+}
+
+/// One SAM REST API being lowered.
+struct RestApi<'c, 't, 'a> {
+    cx: &'c Context<'t, 'a>,
+    id: &'a str,
+    /// The explicit resource; `None` for the implicit API.
+    resource: Option<Resource<'a>>,
+    origin: Loc,
+    properties: Properties<'a>,
+}
+
+/// One operation of the definition SAM builds: from the `DefinitionBody`, an event, or a CORS
+/// preflight.
+struct Operation<'e, 'a> {
+    path: String,
+    method: Method,
+    /// The translator edits only operations with an `x-amazon-apigateway-integration`.
+    integrated: bool,
+    /// The method-level `security` as the translator leaves it.
+    security: Option<Vec<Requirement>>,
+    /// What the OpenAPI view made of a `DefinitionBody` operation, kept when SAM leaves the
+    /// operation alone.
+    lowered: Option<Route>,
+    /// The `DefinitionBody` operation, for its raw `security`.
+    body: Option<openapi::Operation<'a>>,
+    edited: bool,
+    /// Set when the API's default authorizer was applied.
+    by_default: Option<Loc>,
+    /// Set when an event opted out of the default authorizer with `NONE`.
+    opted_out: Option<Loc>,
+    origin: Loc,
+    source: RouteSource,
+    cors_preflight: bool,
+    event: Option<&'e Event<'a>>,
+}
+
+impl<'e, 'a> Operation<'e, 'a> {
+    fn from_event(event: &'e Event<'a>) -> Self {
+        Operation {
+            path: event.path.clone(),
+            method: event.method,
+            integrated: true,
+            security: None,
+            lowered: None,
+            body: None,
+            edited: true,
+            by_default: None,
+            opted_out: None,
+            origin: event.loc(),
+            source: event.source(),
+            cors_preflight: false,
+            event: Some(event),
+        }
+    }
+}
+
+/// The API's `Auth`, read once.
+struct AuthSettings<'a> {
+    auth: Merged<'a>,
+    /// SAM authorizer names (and `AWS_IAM` when it is the default).
+    authorizers: Vec<&'a str>,
+    default: Option<Scheme>,
+    /// A `DefaultAuthorizer` the translator ignores because no authorizer is defined at all.
+    ignored_default: Option<Scheme>,
+    api_key_required: bool,
+    default_to_preflight: bool,
+    api_key_to_preflight: bool,
+}
+
+impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
+    fn implicit(&self) -> bool {
+        self.resource.is_none()
+    }
+
+    fn lower(
+        &self,
+        events: &[&Event<'a>],
+        workspace: &mut Workspace,
+        errors: &mut Vec<InputError>,
+    ) -> Api {
+        let mut api = Api::new(self.id, ApiKind::Rest, self.origin.clone());
+        api.aws = true;
+        if self.implicit() {
+            api.display = format!("the implicit API {}", self.id);
+        }
+        api.endpoint = self.endpoint();
+        let definition = match self.resource {
+            Some(resource) => definition::resolve(
+                self.cx,
+                self.id,
+                resource.property("DefinitionBody"),
+                self.properties.get("DefinitionUri"),
+                &mut api,
+                workspace,
+                errors,
+            ),
+            None => Definition::Generated,
+        };
+        let auth = self.auth_settings(&definition, errors);
+        let mut operations = Vec::new();
+        if let Definition::Inline(spec) = &definition {
+            self.body_operations(*spec, &mut api, &mut operations);
+        }
+        // SAM adds events to a definition it writes, or merges them into an inline one with
+        // `MergeDefinitions` (when it is a document it can edit: `paths` must be a map).
+        let merges = truthy(self.properties.get("MergeDefinitions").node())
+            && matches!(&definition, Definition::Inline(spec) if spec.root.get("paths").is_some_and(|p| p.is_map()));
+        let rest_events: Vec<&Event<'a>> = events
+            .iter()
+            .copied()
+            .filter(|e| e.kind == EventKind::Rest)
+            .collect();
+        if matches!(definition, Definition::Generated) || merges {
+            self.event_operations(&rest_events, &auth, &mut operations, errors);
+        } else if let Definition::Inline(_) = &definition {
+            self.override_operations(&rest_events, &auth, &mut operations, errors);
+        }
+        self.http_event_operations(events, &definition, &mut operations, errors);
+        if let Definition::Inline(spec) = &definition
+            && (definition_edited(&auth, self.properties)
+                || spec.version != openapi::Version::Swagger2)
+        {
+            check_structure(*spec, errors);
+        }
+        if let Definition::Hidden(at) | Definition::NotOpenApi(at) = &definition {
+            api.hidden_routes = Some(at.clone());
+        }
+        self.cors(&definition, &mut operations, errors);
+        self.authorizers(&auth, &mut api, errors);
+        if definition.editable() {
+            self.apply_defaults(&auth, &definition, &mut operations, errors);
+        }
+        let root_security = match &definition {
+            Definition::Inline(spec) => spec
+                .root
+                .get("security")
+                .and_then(|s| security::read(s).ok()),
+            _ => None,
+        };
+        for operation in operations {
+            // A REST API has resources only under `/` (an HttpApi event's `$default` is not one).
+            if !operation.path.starts_with('/') {
+                continue;
+            }
+            let route = self.route(operation, &api, &auth, root_security.as_deref());
+            api.routes.push(route);
+        }
+        api.has_resource_policy |= auth
+            .auth
+            .get("ResourcePolicy")
+            .node()
+            .is_some_and(|p| !p.is_null())
+            || matches!(&definition, Definition::Inline(spec) if spec.root.get("x-amazon-apigateway-policy").is_some());
+        // A DefinitionUri file sets its own default (its root `security`), if any.
+        if !matches!(definition, Definition::File) {
+            api.default_auth_origin = self.default_auth_origin(&auth);
+        }
+        workspace.domain_names.extend(super::domain_name(
+            self.cx,
+            self.properties.get("Domain"),
+            self.id,
+        ));
+        self.stages(&auth, &mut api, errors);
+        super::under_api_condition(self.resource, &mut api);
+        api
+    }
+
+    /// `EndpointConfiguration`: a type name, or a map with `Type`; EDGE when absent.
+    fn endpoint(&self) -> Resolved<EndpointType> {
+        let config = self.properties.get("EndpointConfiguration");
+        let node = if config.is_map() {
+            config.get("Type").node()
+        } else {
+            config.node()
+        };
+        let Some(node) = node else {
+            return Resolved::Known(EndpointType::Edge);
+        };
+        self.cx.eval.string(Some(node)).and_then(&|text| match text
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            Some("PRIVATE") => Resolved::Known(EndpointType::Private),
+            Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
+            Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
+            Some(_) => Resolved::Unknown,
+        })
+    }
+
+    /// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view.
+    fn body_operations<'e>(
+        &self,
+        spec: openapi::Spec<'a>,
+        api: &mut Api,
+        operations: &mut Vec<Operation<'e, 'a>>,
+    ) {
+        let mut body = Api::new(self.id, ApiKind::Rest, api.origin.clone());
+        body.aws = true;
+        openapi::lower_into(&mut body, spec);
+        api.authorizers.append(&mut body.authorizers);
+        api.servers.append(&mut body.servers);
+        if api.default_auth_origin.is_none() {
+            api.default_auth_origin = body.default_auth_origin.take();
+        }
+        let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
+        for op in spec.operations() {
+            let at = op.method_key.loc();
+            let lowered = routes
+                .iter_mut()
+                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
+                .and_then(Option::take);
+            operations.push(Operation {
+                path: op.path.to_owned(),
+                method: op.method,
+                integrated: op
+                    .node
+                    .get("x-amazon-apigateway-integration")
+                    .is_some_and(|i| !i.is_empty()),
+                security: None,
+                lowered,
+                body: Some(op),
+                edited: false,
+                by_default: None,
+                opted_out: None,
+                origin: at,
+                source: RouteSource::Operation,
+                cors_preflight: false,
+                event: None,
+            });
+        }
+    }
+
+    /// The routes events add to a definition SAM writes (or merges, with `MergeDefinitions`).
+    fn event_operations<'e>(
+        &self,
+        events: &[&'e Event<'a>],
+        auth: &AuthSettings<'a>,
+        operations: &mut Vec<Operation<'e, 'a>>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let mut seen: Vec<&Event<'a>> = Vec::new();
+        for event in events.iter().copied() {
+            if let Some(earlier) = seen
+                .iter()
+                .find(|e| e.path == event.path && e.method == event.method)
+            {
+                reject(
+                    errors,
+                    event.loc(),
+                    format!(
+                        "{} {} of {} is declared twice: by event {} of {} and by event {} of {}",
+                        event.method,
+                        event.path,
+                        self.describe(),
+                        earlier.id,
+                        earlier.owner.id,
+                        event.id,
+                        event.owner.id
+                    ),
+                );
+                continue;
+            }
+            seen.push(event);
+            let mut operation = Operation::from_event(event);
+            // With `MergeDefinitions`, the event's operation replaces the keys of the body's that
+            // it sets: without an `Auth`, the body's `security` stays.
+            if let Some(existing) = operations
+                .iter()
+                .position(|o| o.path == event.path && o.method == event.method)
+            {
+                let body = operations.remove(existing);
+                if event.auth.is_none() {
+                    operation.lowered = body.lowered;
+                    operation.body = body.body;
+                    operation.edited = false;
+                }
+            }
+            self.event_auth(event, auth, &mut operation, errors);
+            operations.push(operation);
+        }
+    }
+
+    /// An event on an API whose `DefinitionBody` SAM does not manage adds no route; with
+    /// `Auth.OverrideApiAuth` its `Auth` still applies to the body's operation of its path and
+    /// method (so `Authorizer: NONE` opts that operation out of the default authorizer).
+    fn override_operations(
+        &self,
+        events: &[&Event<'a>],
+        auth: &AuthSettings<'a>,
+        operations: &mut [Operation<'_, 'a>],
+        errors: &mut Vec<InputError>,
+    ) {
+        for event in events.iter().copied() {
+            let Some(event_auth) = event.auth else {
+                continue;
+            };
+            let Some(flag) = event_auth
+                .get("OverrideApiAuth")
+                .filter(|f| truthy(Some(*f)))
+            else {
+                continue;
+            };
+            let overrides = ["Authorizer", "ApiKeyRequired", "ResourcePolicy"];
+            if !overrides.iter().any(|k| event_auth.get(k).is_some()) {
+                reject(
+                    errors,
+                    flag.loc(),
+                    format!(
+                        "OverrideApiAuth on event {} needs an Authorizer, ApiKeyRequired or \
+                         ResourcePolicy to override with",
+                        event.id
+                    ),
+                );
+                continue;
+            }
+            let Some(operation) = operations
+                .iter_mut()
+                .find(|o| o.path == event.path && o.method == event.method && o.integrated)
+            else {
+                continue;
+            };
+            let mut event_operation = Operation::from_event(event);
+            self.event_auth(event, auth, &mut event_operation, errors);
+            let existing = operation
+                .body
+                .and_then(|b| b.node.get("security"))
+                .and_then(|s| security::read(s).ok())
+                .unwrap_or_default();
+            if let Some(added) = event_operation.security {
+                operation.security = Some(existing.into_iter().chain(added).collect());
+                operation.edited = true;
+            }
+        }
+    }
+
+    /// HttpApi events may name a REST API too: the translator then adds their routes to its
+    /// definition when that is OpenAPI 3 (it rejects a Swagger 2 one).
+    fn http_event_operations<'e>(
+        &self,
+        events: &[&'e Event<'a>],
+        definition: &Definition<'a>,
+        operations: &mut Vec<Operation<'e, 'a>>,
+        errors: &mut Vec<InputError>,
+    ) {
+        for event in events.iter().copied().filter(|e| e.kind == EventKind::Http) {
+            let openapi3 = matches!(definition, Definition::Inline(spec) if spec.version != openapi::Version::Swagger2);
+            if !openapi3 {
+                if definition.editable() {
+                    reject(
+                        errors,
+                        event.loc(),
+                        format!(
+                            "event {} is an HttpApi event, and {} is a REST API with a Swagger 2 \
+                             definition",
+                            event.id,
+                            self.describe()
+                        ),
+                    );
+                }
+                continue;
+            }
+            match operations
+                .iter_mut()
+                .find(|o| o.path == event.path && o.method == event.method)
+            {
+                Some(existing) if existing.integrated => {}
+                Some(existing) => {
+                    existing.integrated = true;
+                    existing.source = event.source();
+                    existing.event = Some(event);
+                }
+                None => operations.push(Operation::from_event(event)),
+            }
+        }
+    }
+
+    /// An event's `Auth`: its authorizer, scopes and API key setting, checked as the translator
+    /// checks them.
+    fn event_auth(
+        &self,
+        event: &Event<'a>,
+        auth: &AuthSettings<'a>,
+        operation: &mut Operation<'_, 'a>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let Some(event_auth) = event.auth else { return };
+        let mut security: Vec<Requirement> = Vec::new();
+        check_resource_policy(
+            self.cx,
+            Merged::single(Some(event_auth)).get("ResourcePolicy"),
+            errors,
+        );
+        let scopes_node = event_auth.get("AuthorizationScopes");
+        if let Some(scopes) = scopes_node
+            && !scopes.is_seq()
+            && !scopes.is_null()
+        {
+            reject(
+                errors,
+                scopes.loc(),
+                format!(
+                    "the AuthorizationScopes of event {} must be a list",
+                    event.id
+                ),
+            );
+        }
+        let authorizer = event_auth.get("Authorizer").filter(|a| !a.is_null());
+        let mut touched = false;
+        if let Some(node) = authorizer {
+            let Some(name) = node.as_str().filter(|_| intrinsic(node).is_none()) else {
+                reject(
+                    errors,
+                    node.loc(),
+                    format!(
+                        "the Authorizer of event {} must be the name of an authorizer of {}",
+                        event.id,
+                        self.describe()
+                    ),
+                );
+                return;
+            };
+            if name == security::NONE && auth.default.is_none() && auth.ignored_default.is_none() {
+                reject(
+                    errors,
+                    node.loc(),
+                    format!(
+                        "`Authorizer: NONE` on event {} opts out of a default authorizer, but {} \
+                         has no DefaultAuthorizer",
+                        event.id,
+                        self.describe()
+                    ),
+                );
+            }
+            let scopes = if name == security::NONE {
+                Vec::new()
+            } else {
+                match scopes_node.filter(|s| s.is_seq()) {
+                    Some(scopes) => strings(scopes),
+                    None => self.authorizer_scopes(auth, name),
+                }
+            };
+            security.push(Requirement::one(name, scopes, node.loc()));
+            touched = true;
+        }
+        if let Some(required) = event_auth.get("ApiKeyRequired").filter(|k| !k.is_null()) {
+            let wanted = truthy(Some(required));
+            if !wanted && !auth.api_key_required {
+                reject(
+                    errors,
+                    required.loc(),
+                    format!(
+                        "`ApiKeyRequired: false` on event {} opts out of an API key requirement, \
+                         but {} does not require one",
+                        event.id,
+                        self.describe()
+                    ),
+                );
+            }
+            let marker = if wanted {
+                security::API_KEY
+            } else {
+                security::API_KEY_FALSE
+            };
+            security.push(Requirement::one(marker, Vec::new(), required.loc()));
+            touched = true;
+        }
+        if touched {
+            operation.security = Some(security);
+        }
+    }
+
+    /// The `AuthorizationScopes` an authorizer gives the routes that use it.
+    fn authorizer_scopes(&self, auth: &AuthSettings<'a>, name: &str) -> Vec<String> {
+        auth.auth
+            .get("Authorizers")
+            .get(name)
+            .get("AuthorizationScopes")
+            .node()
+            .map(strings)
+            .unwrap_or_default()
+    }
+
+    /// `Cors`: an OPTIONS preflight, answered by API Gateway (a mock integration), on every path
+    /// that has none.
+    fn cors(
+        &self,
+        definition: &Definition<'a>,
+        operations: &mut Vec<Operation<'_, 'a>>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let cors = self.properties.get("Cors");
+        let Some(node) = cors.node().filter(|n| truthy(Some(*n))) else {
+            return;
+        };
+        if !definition.editable() {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "Cors on {} needs an inline DefinitionBody: SAM cannot add preflights to a \
+                     definition it does not hold",
+                    self.describe()
+                ),
+            );
+            return;
+        }
+        let origin = if cors.is_map() {
+            for (key, _) in cors.entries() {
+                if let Some(name) = key.as_str()
+                    && !CORS_KEYS.contains(&name)
+                {
+                    reject(
+                        errors,
+                        key.loc(),
+                        format!(
+                            "`{name}` is not a Cors setting (those are {})",
+                            CORS_KEYS.join(", ")
+                        ),
+                    );
+                    return;
+                }
+            }
+            cors.get("AllowOrigin").node()
+        } else if node.is_scalar() || intrinsic(node).is_some() {
+            Some(node)
+        } else {
+            reject(
+                errors,
+                node.loc(),
+                "Cors must be an origin or a map of Cors settings",
+            );
+            return;
+        };
+        let wildcard = origin.is_none_or(|o| o.as_str() == Some("'*'"));
+        if wildcard && truthy(cors.get("AllowCredentials").node()) {
+            let at = cors
+                .get("AllowCredentials")
+                .loc()
+                .unwrap_or_else(|| node.loc());
+            reject(
+                errors,
+                at,
+                "AllowCredentials cannot be true while AllowOrigin is '*' (or not set): browsers \
+                 refuse credentials for a wildcard origin",
+            );
+            return;
+        }
+        let mut paths: Vec<String> = Vec::new();
+        for operation in operations.iter() {
+            if !paths.contains(&operation.path) {
+                paths.push(operation.path.clone());
+            }
+        }
+        for path in paths {
+            let has_options = operations
+                .iter()
+                .any(|o| o.path == path && o.method == Method::Options);
+            if has_options {
+                continue;
+            }
+            if origin.is_some_and(|o| o.is_null() || o.as_str() == Some("")) {
+                reject(
+                    errors,
+                    node.loc(),
+                    "Cors needs a non-empty AllowOrigin to answer preflights",
+                );
+                return;
+            }
+            operations.push(Operation {
+                path,
+                method: Method::Options,
+                integrated: true,
+                security: None,
+                lowered: None,
+                body: None,
+                edited: true,
+                by_default: None,
+                opted_out: None,
+                origin: node.loc(),
+                source: RouteSource::Operation,
+                cors_preflight: true,
+                event: None,
+            });
+        }
+    }
+
+    /// `Auth`, checked and read once.
+    fn auth_settings(
+        &self,
+        definition: &Definition<'a>,
+        errors: &mut Vec<InputError>,
+    ) -> AuthSettings<'a> {
+        let auth = self.properties.get("Auth");
+        let mut settings = AuthSettings {
+            auth,
+            authorizers: Vec::new(),
+            default: None,
+            ignored_default: None,
+            api_key_required: false,
+            default_to_preflight: true,
+            api_key_to_preflight: true,
+        };
+        let Some(node) = auth.node().filter(|n| !n.is_null()) else {
+            return settings;
+        };
+        if !auth.is_map() {
+            reject(
+                errors,
+                node.loc(),
+                format!("the Auth of {} must be a map", self.describe()),
+            );
+            settings.auth = Merged::default();
+            return settings;
+        }
+        if auth.entries().is_empty() {
+            return settings;
+        }
+        if !definition.editable() {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "Auth on {} needs an inline DefinitionBody: SAM cannot add authorizers to a \
+                     definition it does not hold",
+                    self.describe()
+                ),
+            );
+        }
+        for (key, _) in auth.entries() {
+            if let Some(name) = key.as_str()
+                && !AUTH_KEYS.contains(&name)
+            {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!(
+                        "`{name}` is not an Auth setting (those are {})",
+                        AUTH_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        let authorizers = auth.get("Authorizers");
+        if let Some(node) = authorizers.node().filter(|n| !n.is_null()) {
+            if authorizers.is_map() {
+                settings.authorizers = authorizers
+                    .entries()
+                    .into_iter()
+                    .filter_map(|(k, _)| k.as_str())
+                    .collect();
+            } else {
+                reject(
+                    errors,
+                    node.loc(),
+                    format!("the Authorizers of {} must be a map", self.describe()),
+                );
+            }
+        }
+        if let Some(node) = auth
+            .get("DefaultAuthorizer")
+            .node()
+            .filter(|n| !n.is_null())
+        {
+            match literal(self.cx, Some(node)) {
+                Some(name) => {
+                    let scheme = Scheme {
+                        name: name.to_owned(),
+                        scopes: self.authorizer_scopes(&settings, name),
+                        origin: node.loc(),
+                    };
+                    if name == security::AWS_IAM && !settings.authorizers.contains(&name) {
+                        settings.authorizers.push(name);
+                    }
+                    if settings.authorizers.is_empty() {
+                        settings.ignored_default = Some(scheme);
+                    } else {
+                        settings.default = Some(scheme);
+                    }
+                }
+                None => reject(
+                    errors,
+                    node.loc(),
+                    format!(
+                        "the DefaultAuthorizer of {} must be the name of one of its authorizers",
+                        self.describe()
+                    ),
+                ),
+            }
+        }
+        settings.api_key_required = truthy(auth.get("ApiKeyRequired").node());
+        if let Some(flag) = auth.get("AddDefaultAuthorizerToCorsPreflight").node() {
+            settings.default_to_preflight = truthy(Some(flag));
+        }
+        if let Some(flag) = auth.get("AddApiKeyRequiredToCorsPreflight").node() {
+            settings.api_key_to_preflight = truthy(Some(flag));
+        }
+        if let Some(policy) = auth.get("ResourcePolicy").node()
+            && !policy.is_null()
+            && !auth.get("ResourcePolicy").is_map()
+        {
+            reject(
+                errors,
+                policy.loc(),
+                "ResourcePolicy must be a map of policy statements",
+            );
+        }
+        check_resource_policy(self.cx, auth.get("ResourcePolicy"), errors);
+        settings
+    }
+
+    /// `Auth.Authorizers`: Lambda TOKEN and REQUEST authorizers and Cognito user pools.
+    fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
+        let authorizers = auth.auth.get("Authorizers");
+        if !authorizers.is_map() {
+            return;
+        }
+        for (key, config) in authorizers.entries() {
+            let Some(name) = key.as_str() else { continue };
+            let Some(authorizer) = self.authorizer(name, key, config, errors) else {
+                continue;
+            };
+            // The translator's security definition replaces one of the same name in the body.
+            api.authorizers.retain(|a| a.name != name);
+            api.authorizers.push(authorizer);
+        }
+    }
+
+    fn authorizer(
+        &self,
+        name: &str,
+        key: NodeRef<'a>,
+        config: Merged<'a>,
+        errors: &mut Vec<InputError>,
+    ) -> Option<Authorizer> {
+        if !config.is_map() {
+            reject(
+                errors,
+                config.loc().unwrap_or_else(|| key.loc()),
+                format!("the authorizer {name} of {} must be a map", self.describe()),
+            );
+            return None;
+        }
+        let identity = config.get("Identity");
+        if let Some(node) = identity.node()
+            && !node.is_null()
+            && !identity.is_map()
+        {
+            reject(
+                errors,
+                node.loc(),
+                format!("the Identity of authorizer {name} must be a map"),
+            );
+            return None;
+        }
+        if let Some(scopes) = config.get("AuthorizationScopes").node()
+            && !scopes.is_seq()
+            && !scopes.is_null()
+        {
+            reject(
+                errors,
+                scopes.loc(),
+                format!("the AuthorizationScopes of authorizer {name} must be a list"),
+            );
+        }
+        let payload = config.get("FunctionPayloadType");
+        let payload_text = literal(self.cx, payload.node());
+        let cognito = config
+            .get("UserPoolArn")
+            .node()
+            .is_some_and(|n| truthy(Some(n)));
+        let kind = if cognito {
+            AuthorizerKind::Cognito
+        } else {
+            match payload_text {
+                None | Some("TOKEN") => AuthorizerKind::LambdaToken,
+                Some("REQUEST") => AuthorizerKind::LambdaRequest,
+                Some(other) => {
+                    reject(
+                        errors,
+                        payload.loc().unwrap_or_else(|| key.loc()),
+                        format!(
+                            "the FunctionPayloadType of authorizer {name} is `{other}`; it must be \
+                             TOKEN or REQUEST"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        };
+        let mut authorizer = Authorizer::new(name, kind.clone(), key.loc());
+        let ttl = identity.get("ReauthorizeEvery");
+        match kind {
+            AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
+                authorizer.cache_ttl = match ttl.node() {
+                    Some(node) => self
+                        .cx
+                        .eval
+                        .number(Some(node))
+                        .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL)),
+                    None => Resolved::Known(DEFAULT_AUTHORIZER_TTL),
+                };
+                authorizer.cache_ttl_origin = ttl.loc();
+                if config.get("FunctionArn").node().is_none_or(|n| n.is_null()) {
+                    authorizer
+                        .missing
+                        .push(("FunctionArn".to_owned(), key.loc()));
+                }
+            }
+            _ => {}
+        }
+        let sources = identity_sources(identity);
+        if kind == AuthorizerKind::LambdaRequest {
+            let caches = ttl
+                .node()
+                .and_then(|n| self.cx.eval.number(Some(n)).known().copied().flatten())
+                .is_none_or(|t| t > 0);
+            if sources.is_empty() && caches {
+                reject(
+                    errors,
+                    identity.loc().unwrap_or_else(|| key.loc()),
+                    format!(
+                        "the REQUEST authorizer {name} needs an Identity with at least one of \
+                         Headers, QueryStrings, StageVariables or Context"
+                    ),
+                );
+            }
+            authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
+        } else {
+            let header = identity.get("Header").as_str().unwrap_or("Authorization");
+            authorizer.identity_source = Some(format!("method.request.header.{header}"));
+        }
+        Some(authorizer)
+    }
+
+    /// The API's defaults on every operation the translator edits: the default authorizer
+    /// (with its scopes), then the default API key requirement.
+    fn apply_defaults(
+        &self,
+        auth: &AuthSettings<'a>,
+        definition: &Definition<'a>,
+        operations: &mut [Operation<'_, 'a>],
+        errors: &mut Vec<InputError>,
+    ) {
+        let mut rejected_security: Vec<Loc> = Vec::new();
+        for operation in operations.iter_mut() {
+            if !operation.integrated {
+                continue;
+            }
+            let preflight = operation.method == Method::Options;
+            let editing_default =
+                auth.default.is_some() && (auth.default_to_preflight || !preflight);
+            if !editing_default && !auth.api_key_required {
+                continue;
+            }
+            if !operation.edited {
+                // A body operation: the translator reads its `security` as it stands.
+                let existing = operation.body.and_then(|b| b.node.get("security"));
+                match existing.map(security::read) {
+                    Some(Err(at)) => {
+                        if !rejected_security.contains(&at) {
+                            rejected_security.push(at.clone());
+                            reject(
+                                errors,
+                                at,
+                                format!(
+                                    "the security of {} {} must be a list of maps for SAM to add \
+                                     the API's authorizers to it",
+                                    operation.method, operation.path
+                                ),
+                            );
+                        }
+                        continue;
+                    }
+                    Some(Ok(requirements)) => operation.security = Some(requirements),
+                    None => {}
+                }
+                operation.edited = true;
+            }
+            if let Some(default) = auth.default.as_ref().filter(|_| editing_default) {
+                match security::apply_rest_default(
+                    &mut operation.security,
+                    default,
+                    &auth.authorizers,
+                ) {
+                    Outcome::Default => operation.by_default = Some(default.origin.clone()),
+                    Outcome::OptedOut(at) => operation.opted_out = at,
+                    Outcome::Own => {}
+                }
+            }
+            if auth.api_key_required {
+                let at = auth
+                    .auth
+                    .get("ApiKeyRequired")
+                    .loc()
+                    .unwrap_or_else(|| operation.origin.clone());
+                security::apply_rest_default_api_key(
+                    &mut operation.security,
+                    &at,
+                    preflight && !auth.api_key_to_preflight,
+                );
+            }
+        }
+        let _ = definition;
+    }
+
+    /// The route an operation becomes.
+    fn route(
+        &self,
+        operation: Operation<'_, 'a>,
+        api: &Api,
+        auth: &AuthSettings<'a>,
+        root_security: Option<&[Requirement]>,
+    ) -> Route {
+        if !operation.edited
+            && let Some(route) = operation.lowered
+        {
+            return route;
+        }
+        let requirements = operation.security.as_deref().or(root_security);
+        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
+        let (auth_value, key_required, origin, mut references) = match requirements {
+            Some(requirements) => {
+                let decision = security::decide(
+                    requirements,
+                    &|name| {
+                        name == security::API_KEY
+                            || matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. }))
+                    },
+                    &|name| match kind_of(name) {
+                        Some(kind) => kind == AuthorizerKind::Iam,
+                        None => name == security::AWS_IAM,
+                    },
+                    &|name| api.authorizer(name).is_some(),
+                );
+                let origin = match (&decision.auth, &operation.by_default) {
+                    (Auth::Authorizers(_) | Auth::Iam, Some(default)) => Some(default.clone()),
+                    (Auth::Open(_), _) => operation.opted_out.clone().or(decision.origin),
+                    _ => decision.origin,
+                };
+                (
+                    decision.auth,
+                    decision.api_key_required,
+                    origin,
+                    decision.references,
+                )
+            }
+            None => (
+                Auth::Open(OpenBecause::Missing),
+                false,
+                operation.opted_out.clone(),
+                Vec::new(),
+            ),
+        };
+        // A DefaultAuthorizer the translator ignores still names an authorizer that is not
+        // there: `missing-authorizer` says so.
+        if let Some(ignored) = &auth.ignored_default
+            && !operation.cors_preflight
+        {
+            references.push(crate::model::AuthorizerUse {
+                name: ignored.name.clone(),
+                scopes: Vec::new(),
+                origin: ignored.origin.clone(),
+            });
+        }
+        let auth_value = match operation.event {
+            Some(event) => event.conditional(Resolved::Known(auth_value)),
+            None => Resolved::Known(auth_value),
+        };
+        Route {
+            method: operation.method,
+            path: operation.path,
+            auth: auth_value,
+            auth_origin: origin,
+            api_key_required: Resolved::Known(key_required),
+            references,
+            cors_preflight: operation.cors_preflight,
+            origin: operation.origin,
+            source: operation.source,
+            inherits_connection_auth: false,
+        }
+    }
+
+    /// Where the API's default authentication is set, or could be: its `DefaultAuthorizer`, its
+    /// `Auth`, `Globals.Api`, or the API itself.
+    fn default_auth_origin(&self, auth: &AuthSettings<'a>) -> Option<Loc> {
+        let set = auth
+            .default
+            .as_ref()
+            .or(auth.ignored_default.as_ref())
+            .map(|d| d.origin.clone());
+        set.or_else(|| {
+            self.properties
+                .local_key("Auth")
+                .map(NodeRef::loc)
+                .or_else(|| auth.auth.loc())
+        })
+        .or_else(|| self.cx.globals.key_of("Api"))
+        .or_else(|| self.resource.map(Resource::loc))
+    }
+
+    /// The stage `StageName` names, the extra `Stage` stage, and their usage plans.
+    fn stages(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
+        let access_log = self.properties.get("AccessLogSetting");
+        let throttle =
+            method_settings_throttle(self.cx, &self.properties.get("MethodSettings").items());
+        let usage_plans = self.usage_plans(auth, errors);
+        let (name, origin) = match self.resource {
+            None => (Some(IMPLICIT_STAGE.to_owned()), api.origin.clone()),
+            // Without a StageName the translator stops; sam validate says so.
+            Some(resource) => match self.properties.get("StageName").node() {
+                None => (None, resource.loc()),
+                Some(node) => {
+                    let name = self.cx.eval.string(Some(node)).known().cloned().flatten();
+                    (
+                        Some(name.unwrap_or_else(|| format!("{}Stage", self.id))),
+                        node.loc(),
+                    )
+                }
+            },
+        };
+        if let Some(name) = name {
+            api.stages.push(Stage {
+                name,
+                origin,
+                throttle,
+                usage_plans,
+                access_log: match access_log.node() {
+                    None => Resolved::Known(false),
+                    Some(_) => self
+                        .cx
+                        .eval
+                        .eval_opt(access_log.get("DestinationArn").node())
+                        .map(Option::is_some),
+                },
+                auto_deploy: Resolved::Known(false),
+            });
+        }
+        // `OpenApiVersion` removes the deployment's `StageName: Stage`.
+        if self
+            .properties
+            .get("OpenApiVersion")
+            .node()
+            .is_none_or(|v| !truthy(Some(v)))
+        {
+            api.stages.push(Stage {
+                name: EXTRA_STAGE.to_owned(),
+                origin: api.origin.clone(),
+                throttle: Resolved::Known(false),
+                usage_plans: Vec::new(),
+                access_log: Resolved::Known(false),
+                auto_deploy: Resolved::Known(false),
+            });
+        }
+    }
+
+    /// `Auth.UsagePlan`: a plan for this API (PER_API), one plan shared by every API that asks
+    /// for it (SHARED), or none.
+    fn usage_plans(
+        &self,
+        auth: &AuthSettings<'a>,
+        errors: &mut Vec<InputError>,
+    ) -> Vec<UsagePlanUse> {
+        let plan = auth.auth.get("UsagePlan");
+        let Some(node) = plan.node().filter(|n| !n.is_null()) else {
+            return Vec::new();
+        };
+        if !plan.is_map() {
+            reject(errors, node.loc(), "UsagePlan must be a map");
+            return Vec::new();
+        }
+        for (key, _) in plan.entries() {
+            if let Some(name) = key.as_str()
+                && !USAGE_PLAN_KEYS.contains(&name)
+            {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!(
+                        "`{name}` is not a UsagePlan setting (those are {})",
+                        USAGE_PLAN_KEYS.join(", ")
+                    ),
+                );
+                return Vec::new();
+            }
+        }
+        let create = plan.get("CreateUsagePlan");
+        let name = match literal(self.cx, create.node()) {
+            Some("PER_API") => format!("{}UsagePlan", self.id),
+            Some("SHARED") => "ServerlessUsagePlan".to_owned(),
+            Some("NONE") => return Vec::new(),
+            _ => {
+                reject(
+                    errors,
+                    create.loc().unwrap_or_else(|| node.loc()),
+                    "CreateUsagePlan must be PER_API, SHARED or NONE",
+                );
+                return Vec::new();
+            }
+        };
+        let throttle = plan.get("Throttle");
+        let throttles = throttle.node().is_some_and(|t| truthy(Some(t)))
+            && (throttle.get("RateLimit").is_present()
+                || throttle.get("BurstLimit").is_present()
+                || intrinsic(throttle.node().unwrap_or(node)).is_some());
+        vec![UsagePlanUse {
+            name,
+            throttle: Resolved::Known(throttles),
+            origin: plan.loc().unwrap_or_else(|| node.loc()),
+        }]
+    }
+
+    /// How messages name the API.
+    fn describe(&self) -> String {
+        if self.implicit() {
+            format!("the implicit API {}", self.id)
+        } else {
+            self.id.to_owned()
+        }
+    }
+}
+
+/// Whether the translator edits an inline definition: it reads it then, and rejects one whose
+/// structure it cannot edit.
+fn definition_edited(auth: &AuthSettings<'_>, properties: Properties<'_>) -> bool {
+    !auth.auth.entries().is_empty() || truthy(properties.get("Cors").node())
+}
+
+/// The structure the translator's editor insists on: every path item and operation a map, and
+/// `securityDefinitions` a map.
+pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputError>) {
+    if let Some(definitions) = spec.root.get("securityDefinitions")
+        && !definitions.is_map()
+        && !definitions.is_null()
+    {
+        reject(
+            errors,
+            definitions.loc(),
+            "securityDefinitions must be a map",
+        );
+    }
+    let Some(paths) = spec.root.get("paths").filter(|p| p.is_map()) else {
+        return;
+    };
+    for (path, item) in crate::formats::distinct_entries(paths) {
+        let name = path.as_str().unwrap_or("");
+        if !item.is_map() {
+            reject(
+                errors,
+                item.loc(),
+                format!("the path item of `{name}` must be a map"),
+            );
+            continue;
+        }
+        if let Some(Intrinsic::If { .. }) = intrinsic(item) {
+            continue;
+        }
+        if let Some((key, _)) = item
+            .entries()
+            .find(|(k, v)| k.as_str().is_some_and(|m| m.starts_with("Fn::If")) && !v.is_seq())
+        {
+            reject(errors, key.loc(), "the value of Fn::If must be a list");
+        }
+        for (method, operation) in crate::formats::distinct_entries(item) {
+            let Some(method_name) = method.as_str() else {
+                continue;
+            };
+            let is_operation = Method::parse(method_name).is_some();
+            if is_operation && !operation.is_map() {
+                reject(
+                    errors,
+                    operation.loc(),
+                    format!("the `{method_name}` operation of `{name}` must be a map"),
+                );
+            }
+        }
+    }
+}
+
+/// A `ResourcePolicy`'s VPC lists name VPCs and VPC endpoints literally; intrinsics go in the
+/// `Intrinsic…` lists (the translator sorts the literal ones by prefix).
+fn check_resource_policy(cx: &Context<'_, '_>, policy: Merged<'_>, errors: &mut Vec<InputError>) {
+    for list in ["SourceVpcWhitelist", "SourceVpcBlacklist"] {
+        let Some(node) = policy.get(list).node().filter(|n| !n.is_null()) else {
+            continue;
+        };
+        let literal = node.is_seq() && node.items().all(|item| literal(cx, Some(item)).is_some());
+        if !literal {
+            let intrinsic_list = list.replace("Source", "Intrinsic");
+            reject(
+                errors,
+                node.loc(),
+                format!("{list} must be a list of strings; put intrinsics in {intrinsic_list}"),
+            );
+        }
+    }
+}
+
+/// Whether `MethodSettings` throttle every method of the stage (`/*` and `*`).
+fn method_settings_throttle(cx: &Context<'_, '_>, settings: &[NodeRef<'_>]) -> Resolved<bool> {
+    let throttled = settings.iter().any(|setting| {
+        let field = |name: &str| cx.eval.string(setting.get(name)).known().cloned().flatten();
+        let all = field("ResourcePath").as_deref() == Some("/*")
+            && field("HttpMethod").as_deref() == Some("*");
+        all && (setting.get("ThrottlingRateLimit").is_some()
+            || setting.get("ThrottlingBurstLimit").is_some())
+    });
+    Resolved::Known(throttled)
+}
+
+/// A Lambda REQUEST authorizer's identity sources, as the translator writes them.
+fn identity_sources(identity: Merged<'_>) -> Vec<String> {
+    let prefixes = [
+        ("Headers", "method.request.header."),
+        ("QueryStrings", "method.request.querystring."),
+        ("StageVariables", "stageVariables."),
+        ("Context", "context."),
+    ];
+    let mut sources = Vec::new();
+    for (key, prefix) in prefixes {
+        for item in identity.get(key).items() {
+            if let Some(text) = item.as_str() {
+                sources.push(format!("{prefix}{text}"));
+            }
+        }
+    }
+    sources
+}
+
+/// The strings of a list.
+pub(super) fn strings(node: NodeRef<'_>) -> Vec<String> {
+    node.items()
+        .filter_map(NodeRef::as_str)
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,231 @@
+//! The `security` of one operation as the SAM translator edits it — an event's authorizer and
+//! API key setting, then the API's default authorizer and default API key requirement, with the
+//! `NONE` and `api_key_false` markers that opt an event out of the defaults — and what API
+//! Gateway makes of the result.
+//!
+//! API Gateway does not read security requirements as OpenAPI alternatives: an `api_key`
+//! requirement next to an authorizer asks for both, and a name that is no security scheme (the
+//! translator leaves its `NONE` marker in place when nothing replaces it) asks for nothing.
+
+use crate::model::{Auth, AuthorizerUse, OpenBecause};
+use crate::syntax::{Loc, NodeRef};
+
+/// The marker an event's `Authorizer: NONE` leaves: no default authorizer for this method.
+pub(super) const NONE: &str = "NONE";
+/// The scheme the translator defines for `ApiKeyRequired`.
+pub(super) const API_KEY: &str = "api_key";
+/// The marker of an event's `ApiKeyRequired: false`: no default API key for this method.
+pub(super) const API_KEY_FALSE: &str = "api_key_false";
+/// The built-in IAM authorizer.
+pub(super) const AWS_IAM: &str = "AWS_IAM";
+
+/// A scheme named in a requirement, with its scopes and where it was decided.
+#[derive(Clone, Debug)]
+pub(super) struct Scheme {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub origin: Loc,
+}
+
+/// One security requirement object.
+#[derive(Clone, Debug)]
+pub(super) struct Requirement {
+    pub schemes: Vec<Scheme>,
+}
+
+impl Requirement {
+    pub fn one(name: &str, scopes: Vec<String>, origin: Loc) -> Self {
+        Requirement {
+            schemes: vec![Scheme {
+                name: name.to_owned(),
+                scopes,
+                origin,
+            }],
+        }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.schemes.iter().map(|s| s.name.as_str())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.names().any(|n| n == name)
+    }
+}
+
+/// The requirements written in a `security` list. `Err` carries the node that is not a list, or
+/// the item that is not a map (the translator rejects both when it edits the operation).
+pub(super) fn read(security: NodeRef<'_>) -> Result<Vec<Requirement>, Loc> {
+    if !security.is_seq() {
+        return Err(security.loc());
+    }
+    security
+        .items()
+        .map(|item| {
+            if !item.is_map() {
+                return Err(item.loc());
+            }
+            Ok(Requirement {
+                schemes: item
+                    .entries()
+                    .filter_map(|(name, scopes)| {
+                        Some(Scheme {
+                            name: name.as_str()?.to_owned(),
+                            scopes: scopes
+                                .items()
+                                .filter_map(NodeRef::as_str)
+                                .map(str::to_owned)
+                                .collect(),
+                            origin: name.loc(),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The REST default authorizer, as `SwaggerEditor.set_path_default_authorizer` applies it to one
+/// method: a method that names an authorizer (or the IAM one) keeps it, one marked `NONE` loses
+/// the marker and gets nothing, any other gets the default.
+pub(super) fn apply_rest_default(
+    security: &mut Option<Vec<Requirement>>,
+    default: &Scheme,
+    authorizers: &[&str],
+) -> Outcome {
+    let existing = security.clone().unwrap_or_default();
+    let is_authorizer =
+        |r: &Requirement| r.names().any(|n| n == AWS_IAM || authorizers.contains(&n));
+    let (mut others, named): (Vec<Requirement>, Vec<Requirement>) =
+        existing.into_iter().partition(|r| !is_authorizer(r));
+    let (outcome, chosen) = if let Some(none) = others.iter().position(|r| r.has(NONE)) {
+        let marker = others.remove(none);
+        let at = marker.schemes.first().map(|s| s.origin.clone());
+        (Outcome::OptedOut(at), Vec::new())
+    } else if !named.is_empty() {
+        (Outcome::Own, named)
+    } else {
+        let default = Requirement {
+            schemes: vec![default.clone()],
+        };
+        (Outcome::Default, vec![default])
+    };
+    let result: Vec<Requirement> = others.into_iter().chain(chosen).collect();
+    if !result.is_empty() {
+        *security = Some(result);
+    }
+    outcome
+}
+
+/// How a default authorizer met a method.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Outcome {
+    /// The method got the default.
+    Default,
+    /// The method names its own authorizer.
+    Own,
+    /// The method opted out with `Authorizer: NONE`, set here.
+    OptedOut(Option<Loc>),
+}
+
+/// The REST default API key requirement (`SwaggerEditor.set_path_default_apikey_required`): a
+/// method marked `api_key_false` keeps no key, any other gets exactly one `api_key`
+/// requirement. `preflight` is an OPTIONS method whose key `AddApiKeyRequiredToCorsPreflight`
+/// turned off.
+pub(super) fn apply_rest_default_api_key(
+    security: &mut Option<Vec<Requirement>>,
+    origin: &Loc,
+    preflight_exempt: bool,
+) {
+    let existing = security.clone().unwrap_or_default();
+    let is_key = |r: &Requirement| r.has(API_KEY) || r.has(API_KEY_FALSE);
+    let (others, keys): (Vec<Requirement>, Vec<Requirement>) =
+        existing.iter().cloned().partition(|r| !is_key(r));
+    let opted_out = keys.iter().any(|r| r.has(API_KEY_FALSE));
+    let mut result = others.clone();
+    if !opted_out {
+        result.push(Requirement::one(API_KEY, Vec::new(), origin.clone()));
+    }
+    if preflight_exempt {
+        result = others;
+    }
+    if !same_names(&result, &existing) {
+        *security = Some(result);
+    }
+}
+
+fn same_names(a: &[Requirement], b: &[Requirement]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.names().eq(y.names()))
+}
+
+/// What API Gateway makes of a method's final requirements.
+pub(super) struct Decision {
+    pub auth: Auth,
+    pub api_key_required: bool,
+    /// Where the deciding scheme was set.
+    pub origin: Option<Loc>,
+    /// Every scheme named, for `missing-authorizer` and `unused-authorizer`.
+    pub references: Vec<AuthorizerUse>,
+}
+
+/// Decide the authentication of requirements; `is_api_key` tells API key schemes, `is_iam` the
+/// IAM scheme, `defined` the schemes the API defines.
+pub(super) fn decide(
+    requirements: &[Requirement],
+    is_api_key: &dyn Fn(&str) -> bool,
+    is_iam: &dyn Fn(&str) -> bool,
+    defined: &dyn Fn(&str) -> bool,
+) -> Decision {
+    let schemes: Vec<&Scheme> = requirements.iter().flat_map(|r| &r.schemes).collect();
+    let marker = |name: &str| name == NONE || name == API_KEY_FALSE;
+    let keys: Vec<&Scheme> = schemes
+        .iter()
+        .copied()
+        .filter(|s| is_api_key(&s.name))
+        .collect();
+    let authorizers: Vec<&Scheme> = schemes
+        .iter()
+        .copied()
+        .filter(|s| !marker(&s.name) && !is_api_key(&s.name))
+        .collect();
+    let references = schemes
+        .iter()
+        .filter(|s| !marker(&s.name))
+        // The translator defines `AWS_IAM` and `api_key` itself when it uses them.
+        .filter(|s| defined(&s.name) || (s.name != AWS_IAM && s.name != API_KEY))
+        .map(|s| use_of(s))
+        .collect();
+    let opted_out = schemes
+        .iter()
+        .find(|s| s.name == NONE)
+        .map(|s| s.origin.clone());
+    let (auth, origin) =
+        if requirements.is_empty() || requirements.iter().any(|r| r.schemes.is_empty()) {
+            (Auth::Open(OpenBecause::Disabled), None)
+        } else if let Some(first) = authorizers.first() {
+            let auth = if authorizers.iter().all(|s| is_iam(&s.name)) {
+                Auth::Iam
+            } else {
+                Auth::Authorizers(authorizers.iter().map(|s| use_of(s)).collect())
+            };
+            (auth, Some(first.origin.clone()))
+        } else if let Some(key) = keys.first() {
+            (Auth::ApiKeyOnly, Some(key.origin.clone()))
+        } else {
+            (Auth::Open(OpenBecause::Disabled), opted_out)
+        };
+    Decision {
+        auth,
+        api_key_required: !keys.is_empty(),
+        origin,
+        references,
+    }
+}
+
+fn use_of(scheme: &Scheme) -> AuthorizerUse {
+    AuthorizerUse {
+        name: scheme.name.clone(),
+        scopes: scheme.scopes.clone(),
+        origin: scheme.origin.clone(),
+    }
+}

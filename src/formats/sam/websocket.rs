@@ -1,0 +1,201 @@
+//! `AWS::Serverless::WebSocketApi`: one route per entry of `Routes`, authorization on `$connect`
+//! only (every other message inherits the connection's), and one automatically deployed stage.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-websocketapi.html>
+
+use super::globals::{Merged, Properties};
+use super::{Context, literal, reject};
+use crate::formats::cloudformation::under_resource_condition;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method,
+    OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+};
+use crate::report::InputError;
+use crate::syntax::NodeRef;
+
+/// The stage a WebSocket API gets when `StageName` is not set.
+const DEFAULT_STAGE: &str = "default";
+
+/// The route that carries the connection's authorization.
+const CONNECT: &str = "$connect";
+
+pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+    for resource in cx.template.resources_of("AWS::Serverless::WebSocketApi") {
+        let properties = Properties::new(
+            resource.properties(),
+            cx.globals.of("WebSocketApi"),
+            resource.node.get("IgnoreGlobals"),
+        );
+        let mut api = Api::new(resource.id, ApiKind::WebSocket, resource.loc());
+        api.aws = true;
+        api.endpoint = Resolved::Known(EndpointType::Regional);
+        let routes = properties.get("Routes");
+        if routes.entries().is_empty() {
+            reject(
+                errors,
+                routes.loc().unwrap_or_else(|| resource.loc()),
+                format!("the WebSocket API {} has no routes", resource.id),
+            );
+        }
+        let has_connect = routes
+            .entries()
+            .iter()
+            .any(|(key, _)| key.as_str() == Some(CONNECT));
+        let auth = properties.get("Auth");
+        let connect_auth = connect_auth(cx, resource.id, auth, has_connect, errors);
+        if let Some((_, Some(authorizer))) = &connect_auth {
+            api.authorizers.push(Authorizer {
+                identity_source: auth
+                    .get("IdentitySource")
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .map(str::to_owned)
+                    .reduce(|a, b| format!("{a}, {b}")),
+                ..Authorizer::new(
+                    authorizer.name.clone(),
+                    AuthorizerKind::LambdaRequest,
+                    authorizer.origin.clone(),
+                )
+            });
+        }
+        for (key, spec) in routes.entries() {
+            let Some(route_key) = key.as_str() else {
+                continue;
+            };
+            if spec.get("FunctionArn").node().is_none() {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!(
+                        "the route {route_key} of {} has no FunctionArn",
+                        resource.id
+                    ),
+                );
+            }
+            let connect = route_key == CONNECT;
+            let (route_auth, auth_origin) = match (&connect_auth, connect) {
+                (Some((auth_value, authorizer)), true) => (
+                    (auth_value.clone(), authorizer.iter().cloned().collect()),
+                    auth.get("AuthType").loc().or_else(|| auth.loc()),
+                ),
+                _ => ((Auth::Open(OpenBecause::Missing), Vec::new()), None),
+            };
+            let (auth_value, references) = route_auth;
+            let key_required = spec.get("ApiKeyRequired").node();
+            api.routes.push(Route {
+                method: Method::Any,
+                path: route_key.to_owned(),
+                auth: under_resource_condition(resource, Resolved::Known(auth_value)),
+                auth_origin,
+                api_key_required: cx.eval.boolean(key_required).map(|k| k.unwrap_or(false)),
+                references,
+                cors_preflight: false,
+                origin: key.loc(),
+                source: RouteSource::Operation,
+                inherits_connection_auth: !connect,
+            });
+        }
+        api.default_auth_origin = auth.loc();
+        api.stages.push(stage(cx, resource.loc(), &properties));
+        workspace.apis.push(api);
+    }
+}
+
+/// `Auth` as the translator checks it, and what `$connect` gets from it: the authorization and,
+/// for CUSTOM, the authorizer the translator creates (`<Api>ConnectAuthorizer`).
+fn connect_auth(
+    cx: &Context<'_, '_>,
+    id: &str,
+    auth: Merged<'_>,
+    has_connect: bool,
+    errors: &mut Vec<InputError>,
+) -> Option<(Auth, Option<AuthorizerUse>)> {
+    let node = auth.node().filter(|n| !n.is_null() && !n.is_empty())?;
+    if !has_connect {
+        reject(
+            errors,
+            node.loc(),
+            format!("Auth on the WebSocket API {id} needs a $connect route to apply to"),
+        );
+        return None;
+    }
+    let kind_node = auth.get("AuthType").node();
+    let Some(kind) = literal(cx, kind_node).map(str::to_ascii_uppercase) else {
+        reject(
+            errors,
+            kind_node.map_or_else(|| node.loc(), NodeRef::loc),
+            format!(
+                "the Auth of the WebSocket API {id} needs an AuthType (NONE, AWS_IAM or CUSTOM)"
+            ),
+        );
+        return None;
+    };
+    let at = kind_node.map_or_else(|| node.loc(), NodeRef::loc);
+    let alone = auth.entries().len() == 1;
+    match kind.as_str() {
+        "NONE" | "AWS_IAM" if !alone => {
+            reject(
+                errors,
+                node.loc(),
+                format!("AuthType {kind} takes no other Auth settings"),
+            );
+            None
+        }
+        "NONE" => Some((Auth::Open(OpenBecause::Disabled), None)),
+        "AWS_IAM" => Some((Auth::Iam, None)),
+        "CUSTOM" => {
+            if auth.get("AuthArn").node().is_none() {
+                reject(
+                    errors,
+                    at,
+                    "AuthType CUSTOM needs an AuthArn (the authorizer function)",
+                );
+                return None;
+            }
+            let name = format!("{id}ConnectAuthorizer");
+            let use_of = AuthorizerUse {
+                name,
+                scopes: Vec::new(),
+                origin: at,
+            };
+            Some((Auth::Authorizers(vec![use_of.clone()]), Some(use_of)))
+        }
+        other => {
+            reject(
+                errors,
+                at,
+                format!("AuthType is `{other}`; it must be NONE, AWS_IAM or CUSTOM"),
+            );
+            None
+        }
+    }
+}
+
+fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Properties<'_>) -> Stage {
+    let name_node = properties.get("StageName").node();
+    let name = cx
+        .eval
+        .string(name_node)
+        .known()
+        .cloned()
+        .flatten()
+        .unwrap_or_else(|| DEFAULT_STAGE.to_owned());
+    let defaults = properties.get("DefaultRouteSettings");
+    let throttle = defaults.get("ThrottlingBurstLimit").is_present()
+        || defaults.get("ThrottlingRateLimit").is_present();
+    let access_log = properties.get("AccessLogSettings");
+    Stage {
+        name,
+        origin: name_node.map_or(fallback, NodeRef::loc),
+        throttle: Resolved::Known(throttle),
+        usage_plans: Vec::new(),
+        access_log: match access_log.node() {
+            None => Resolved::Known(false),
+            Some(_) => cx
+                .eval
+                .eval_opt(access_log.get("DestinationArn").node())
+                .map(Option::is_some),
+        },
+        auto_deploy: Resolved::Known(true),
+    }
+}

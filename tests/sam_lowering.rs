@@ -1,0 +1,408 @@
+//! SAM semantics the translator's golden files do not pin down one by one: how Globals merge,
+//! what an event's `Auth` does next to the API's defaults, CORS preflights, conditions, and the
+//! local `DefinitionUri` files read through the CLI (inside the template's directory only).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::print_stdout
+)]
+
+use std::fs;
+use std::process::Command;
+
+use gatelint::lint::analyze;
+use gatelint::model::{Api, Auth, OpenBecause, Resolved, Route, Workspace};
+
+fn lower(template: &str) -> (Workspace, Vec<String>) {
+    let analysis = analyze("template.yaml", template.as_bytes().to_vec());
+    let errors = analysis
+        .errors
+        .iter()
+        .map(|e| {
+            let at = e.loc.start();
+            format!("{}:{} {}", at.line, at.column, e.message)
+        })
+        .collect();
+    (analysis.workspace, errors)
+}
+
+fn api<'w>(workspace: &'w Workspace, name: &str) -> &'w Api {
+    workspace
+        .apis
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("no API {name}"))
+}
+
+fn route<'a>(api: &'a Api, method: &str, path: &str) -> &'a Route {
+    api.routes
+        .iter()
+        .find(|r| r.method.as_str() == method && r.path == path)
+        .unwrap_or_else(|| panic!("no route {method} {path} on {}", api.name))
+}
+
+fn authorizers(route: &Route) -> Vec<String> {
+    match &route.auth {
+        Resolved::Known(Auth::Authorizers(uses)) => uses.iter().map(|u| u.name.clone()).collect(),
+        other => panic!("{} is not behind authorizers: {other:?}", route.describe()),
+    }
+}
+
+const HEADER: &str = "Transform: AWS::Serverless-2016-10-31\n";
+
+#[test]
+fn globals_maps_merge_lists_concatenate_and_the_resource_wins_scalars() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Globals:
+  Api:
+    MethodSettings:
+      - ResourcePath: /*
+        HttpMethod: "*"
+        ThrottlingRateLimit: 10
+    Auth:
+      DefaultAuthorizer: Global
+      Authorizers:
+        Global:
+          FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:global
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      MethodSettings:
+        - ResourcePath: /pets
+          HttpMethod: GET
+          LoggingLevel: INFO
+      Auth:
+        DefaultAuthorizer: Local
+        Authorizers:
+          Local:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:local
+  Ignoring:
+    Type: AWS::Serverless::Api
+    IgnoreGlobals: "*"
+    Properties:
+      StageName: prod
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.b
+      Runtime: python3.12
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /pets, Method: get}
+        Other:
+          Type: Api
+          Properties: {RestApiId: !Ref Ignoring, Path: /pets, Method: get}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    assert!(errors.is_empty(), "{errors:?}");
+    let merged = api(&workspace, "Api");
+    // The resource's DefaultAuthorizer wins; both authorizers exist.
+    assert_eq!(authorizers(route(merged, "GET", "/pets")), ["Local"]);
+    let mut names: Vec<&str> = merged.authorizers.iter().map(|a| a.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Global", "Local"]);
+    // The global `/*` throttle is kept next to the resource's own entry.
+    let prod = merged.stages.iter().find(|s| s.name == "prod").unwrap();
+    assert_eq!(prod.throttle, Resolved::Known(true));
+    // `IgnoreGlobals: "*"` keeps none of it.
+    let ignoring = api(&workspace, "Ignoring");
+    assert_eq!(
+        route(ignoring, "GET", "/pets").auth,
+        Resolved::Known(Auth::Open(OpenBecause::Missing))
+    );
+    assert!(ignoring.authorizers.is_empty());
+}
+
+#[test]
+fn event_auth_against_the_api_defaults() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors: "'https://example.com'"
+      Auth:
+        DefaultAuthorizer: Token
+        AddDefaultAuthorizerToCorsPreflight: false
+        ApiKeyRequired: true
+        Authorizers:
+          Token:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:token
+          Pool:
+            UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/p
+            AuthorizationScopes: [read]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.b
+      Runtime: python3.12
+      Events:
+        Default:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /a, Method: get}
+        Own:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /b
+            Method: get
+            Auth: {Authorizer: Pool}
+        Public:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /c
+            Method: get
+            Auth: {Authorizer: NONE, ApiKeyRequired: false}
+        Iam:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /d
+            Method: get
+            Auth: {Authorizer: AWS_IAM}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    assert!(errors.is_empty(), "{errors:?}");
+    let api = api(&workspace, "Api");
+    let default = route(api, "GET", "/a");
+    assert_eq!(authorizers(default), ["Token"]);
+    assert_eq!(default.api_key_required, Resolved::Known(true));
+    // The auth origin of a defaulted route is the DefaultAuthorizer.
+    assert_eq!(default.auth_origin.as_ref().unwrap().start().line, 10);
+    let own = route(api, "GET", "/b");
+    assert_eq!(authorizers(own), ["Pool"]);
+    let scopes = match &own.auth {
+        Resolved::Known(Auth::Authorizers(uses)) => uses[0].scopes.clone(),
+        _ => unreachable!(),
+    };
+    assert_eq!(scopes, ["read"]);
+    let public = route(api, "GET", "/c");
+    assert_eq!(
+        public.auth,
+        Resolved::Known(Auth::Open(OpenBecause::Disabled))
+    );
+    assert_eq!(public.api_key_required, Resolved::Known(false));
+    assert_eq!(public.auth_origin.as_ref().unwrap().text(), "NONE");
+    assert_eq!(route(api, "GET", "/d").auth, Resolved::Known(Auth::Iam));
+    // A preflight per path; without the default authorizer, but still with the API key.
+    let preflight = route(api, "OPTIONS", "/a");
+    assert!(preflight.cors_preflight);
+    assert_eq!(preflight.auth, Resolved::Known(Auth::ApiKeyOnly));
+}
+
+#[test]
+fn conditions_and_translator_errors() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "123456789012"]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties:
+      Handler: a.b
+      Runtime: python3.12
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /a, Method: get}
+        Bad:
+          Type: Api
+          Properties:
+            Path: /b
+            Method: get
+            Auth: {Authorizer: NONE}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    let implicit = api(&workspace, "ServerlessRestApi");
+    assert_eq!(implicit.display, "the implicit API ServerlessRestApi");
+    let branches = route(implicit, "GET", "/a").auth.branches();
+    assert_eq!(branches.len(), 1);
+    assert_eq!(branches[0].0[0].to_string(), "IsProd is true");
+    // NONE needs a DefaultAuthorizer: the translator rejects the template.
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("21:32 "), "{errors:?}");
+}
+
+#[test]
+fn http_events_join_an_inline_definition_and_take_the_default_authorizer() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: {issuer: "https://issuer.example.com", audience: [app]}
+      DefinitionBody:
+        openapi: 3.0.1
+        info: {title: t, version: "1"}
+        paths:
+          /health:
+            get:
+              security: []
+              x-amazon-apigateway-integration: {type: HTTP_PROXY, uri: "https://example.com", httpMethod: GET, payloadFormatVersion: "1.0"}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.b
+      Runtime: python3.12
+      Events:
+        Orders:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Path: /orders, Method: post}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    assert!(errors.is_empty(), "{errors:?}");
+    let api = api(&workspace, "Api");
+    assert_eq!(authorizers(route(api, "POST", "/orders")), ["Jwt"]);
+    // The translator's HTTP editor skips only a non-empty `security`: `security: []` gets the
+    // default authorizer too.
+    assert_eq!(authorizers(route(api, "GET", "/health")), ["Jwt"]);
+    let stage = &api.stages[0];
+    assert_eq!(stage.name, "$default");
+    assert_eq!(stage.auto_deploy, Resolved::Known(true));
+    let jwt = api.authorizer("Jwt").unwrap();
+    assert_eq!(jwt.audience, Resolved::Known(vec!["app".to_owned()]));
+}
+
+/// gatelint on `template`, written with `files` into a fresh directory: (exit code, concise
+/// output with the directory replaced by `<dir>`).
+fn check_directory(template: &str, files: &[(&str, &str)]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("app");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("template.yaml"), template).unwrap();
+    for (path, text) in files {
+        let target = if let Some(outside) = path.strip_prefix("../") {
+            dir.path().join(outside)
+        } else {
+            root.join(path)
+        };
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, text).unwrap();
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("secret.yaml"), root.join("link.yaml")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "--format", "concise", "template.yaml"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    (out.status.code().unwrap_or(-1), text)
+}
+
+const API_FILE: &str = "openapi: 3.0.1
+info: {title: pets, version: '1'}
+paths:
+  /pets:
+    get:
+      responses: {}
+";
+
+#[test]
+fn definition_uri_is_read_inside_the_template_directory_only() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"Resources:
+  Inside:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      OpenApiVersion: "3.0"
+      DefinitionUri: ./specs/../specs/api.yaml
+  Parent:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      OpenApiVersion: "3.0"
+      DefinitionUri: ../secret.yaml
+  Absolute:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      OpenApiVersion: "3.0"
+      DefinitionUri: /etc/passwd
+  Linked:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      OpenApiVersion: "3.0"
+      DefinitionUri: link.yaml
+  OnS3:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      OpenApiVersion: "3.0"
+      DefinitionUri: s3://bucket/api.yaml
+"#
+    );
+    let (code, out) = check_directory(
+        &template,
+        &[("specs/api.yaml", API_FILE), ("../secret.yaml", API_FILE)],
+    );
+    println!("{out}");
+    assert_eq!(code, 2, "input errors make the exit code 2");
+    // The file is linted as part of the template, with its own path in the location.
+    assert!(
+        out.contains("specs/api.yaml:5:5: error[unauthenticated-route] GET /pets on Inside can be called without credentials"),
+        "{out}"
+    );
+    for line in [14, 20] {
+        assert!(
+            out.contains(&format!("template.yaml:{line}:22: error[input-error]")),
+            "line {line}: {out}"
+        );
+    }
+    #[cfg(unix)]
+    assert!(
+        out.contains("template.yaml:26:22: error[input-error] gatelint reads a DefinitionUri file only inside the template's directory"),
+        "{out}"
+    );
+    // Nothing from the files outside.
+    assert_eq!(out.matches("GET /pets").count(), 1, "{out}");
+    assert!(!out.contains("OnS3 can be called"), "{out}");
+}
+
+#[test]
+fn definition_uri_syntax_errors_are_located_in_the_loaded_file() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: api.yaml
+"#
+    );
+    let (code, out) = check_directory(&template, &[("api.yaml", "openapi: [\n")]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("api.yaml:1:10: error[input-error] invalid YAML"),
+        "{out}"
+    );
+    assert!(!out.contains("template.yaml:7:22"), "{out}");
+}
