@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::Repo;
+use common::{OPEN_API, Repo};
 use gatelint::config;
 use gatelint::syntax::{self, NodeRef, ScalarStyle, SourceFile};
 use serde_json::Value;
@@ -15,32 +15,6 @@ const SCHEMA_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/docs/gatelint-config.schema.json"
 );
-
-/// Two open routes (`/health`, `/orders`) and one protected one.
-const OPEN_API: &str = r#"openapi: 3.0.1
-info:
-  title: Orders API
-  version: "1.0"
-paths:
-  /health:
-    get:
-      security: []
-      responses:
-        "200": {description: OK}
-  /orders:
-    get:
-      security: []
-      responses:
-        "200": {description: OK}
-    post:
-      security:
-        - bearer: []
-      responses:
-        "201": {description: Created}
-components:
-  securitySchemes:
-    bearer: {type: http, scheme: bearer}
-"#;
 
 fn concise(repo: &Repo, extra: &[&str]) -> common::Run {
     let mut args = vec!["check", "--format", "concise", "-q"];

@@ -5,34 +5,8 @@
 
 mod common;
 
-use common::Repo;
+use common::{OPEN_API, Repo};
 use serde_json::Value;
-
-/// `GET /health` and `GET /orders` are open; `POST /orders` is protected.
-const OPEN_API: &str = r#"openapi: 3.0.1
-info:
-  title: Orders API
-  version: "1.0"
-paths:
-  /health:
-    get:
-      security: []
-      responses:
-        "200": {description: OK}
-  /orders:
-    get:
-      security: []
-      responses:
-        "200": {description: OK}
-    post:
-      security:
-        - bearer: []
-      responses:
-        "201": {description: Created}
-components:
-  securitySchemes:
-    bearer: {type: http, scheme: bearer}
-"#;
 
 /// A REST API with one open method, `GET /status` (`StatusGet`).
 const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
@@ -456,4 +430,36 @@ fn a_mixed_repository_is_adopted_in_three_steps() {
         )]
     );
     assert!(run.stdout.contains("POST /refunds"));
+}
+
+#[test]
+fn metadata_on_a_sam_function_covers_the_findings_of_its_events() {
+    let repo = Repo::new();
+    let suppressed = SAM.replacen(
+        "    Type: AWS::Serverless::Function\n",
+        "    Type: AWS::Serverless::Function\n    Metadata:\n      gatelint:\n        ignore:\n          - rule: unauthenticated-route\n            reason: read-only reports\n",
+        1,
+    );
+    repo.write("template.yaml", &suppressed);
+    let all = json(&repo, &["--no-ignore", "template.yaml"]);
+    let open: Vec<_> = findings(&all)
+        .into_iter()
+        .filter(|f| f.0 == "unauthenticated-route")
+        .collect();
+    // The finding is on the event, inside the function's resource.
+    assert_eq!(
+        open,
+        [("unauthenticated-route".into(), "template.yaml".into(), 16)]
+    );
+    let run = json(&repo, &["--verbose", "template.yaml"]);
+    assert!(
+        findings(&run)
+            .iter()
+            .all(|f| f.0 != "unauthenticated-route" && f.0 != "unused-suppression"),
+        "{}",
+        run.stdout
+    );
+    assert!(notes(&run).contains(
+        &"template.yaml: 16:9: unauthenticated-route suppressed by resource metadata: read-only reports".to_owned()
+    ), "{:?}", notes(&run));
 }

@@ -7,6 +7,32 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+/// An OpenAPI document: `GET /health` and `GET /orders` are open, `POST /orders` is protected.
+pub const OPEN_API: &str = r#"openapi: 3.0.1
+info:
+  title: Orders API
+  version: "1.0"
+paths:
+  /health:
+    get:
+      security: []
+      responses:
+        "200": {description: OK}
+  /orders:
+    get:
+      security: []
+      responses:
+        "200": {description: OK}
+    post:
+      security:
+        - bearer: []
+      responses:
+        "201": {description: Created}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+"#;
+
 /// A temporary directory with a `.git` folder, so configuration lookup stops there.
 pub struct Repo {
     dir: TempDir,
