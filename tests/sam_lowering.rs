@@ -406,3 +406,57 @@ fn definition_uri_syntax_errors_are_located_in_the_loaded_file() {
     );
     assert!(!out.contains("template.yaml:7:22"), "{out}");
 }
+
+#[test]
+fn the_shared_usage_plan_takes_the_last_apis_settings() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Resources:
+  First:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        UsagePlan: {CreateUsagePlan: SHARED}
+  Second:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        UsagePlan:
+          CreateUsagePlan: SHARED
+          Throttle: {RateLimit: 10}
+  Own:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        UsagePlan: {CreateUsagePlan: PER_API}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    assert!(errors.is_empty(), "{errors:?}");
+    let plan = |name: &str| {
+        let stage = api(&workspace, name)
+            .stages
+            .iter()
+            .find(|s| s.name == "prod")
+            .unwrap();
+        let plan = &stage.usage_plans[0];
+        (plan.name.clone(), plan.throttle.clone())
+    };
+    // One plan, deployed with the last API's Throttle, on both stages.
+    assert_eq!(
+        plan("First"),
+        ("ServerlessUsagePlan".to_owned(), Resolved::Known(true))
+    );
+    assert_eq!(
+        plan("Second"),
+        ("ServerlessUsagePlan".to_owned(), Resolved::Known(true))
+    );
+    assert_eq!(
+        plan("Own"),
+        ("OwnUsagePlan".to_owned(), Resolved::Known(false))
+    );
+}

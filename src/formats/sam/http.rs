@@ -786,7 +786,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .known()
                 .cloned()
                 .flatten()
-                .unwrap_or_else(|| DEFAULT_STAGE.to_owned()),
+                // A name known only at deployment: the stage's logical id stands for it.
+                .unwrap_or_else(|| format!("{}Stage", self.id)),
         };
         let default_settings = self.properties.get("DefaultRouteSettings");
         let route_settings = self.properties.get("RouteSettings");

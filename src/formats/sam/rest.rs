@@ -51,6 +51,9 @@ const CORS_KEYS: [&str; 5] = [
     "AllowCredentials",
 ];
 
+/// The logical id of the usage plan every `CreateUsagePlan: SHARED` API shares.
+const SHARED_USAGE_PLAN: &str = "ServerlessUsagePlan";
+
 const USAGE_PLAN_KEYS: [&str; 6] = [
     "CreateUsagePlan",
     "Description",
@@ -70,6 +73,7 @@ pub(super) fn lower(
         .iter()
         .filter(|e| e.kind == EventKind::Rest && e.api == IMPLICIT_REST_API)
         .collect();
+    let first_api = workspace.apis.len();
     for resource in cx.template.resources_of("AWS::Serverless::Api") {
         // Events without a RestApiId make the implicit API, which replaces a resource of its id.
         if resource.id == IMPLICIT_REST_API && !implicit.is_empty() {
@@ -103,6 +107,30 @@ pub(super) fn lower(
         }
         .lower(&implicit, workspace, errors);
         workspace.apis.push(api);
+    }
+    share_usage_plan(workspace.apis.get_mut(first_api..).unwrap_or_default());
+}
+
+/// The SHARED usage plan is one resource for every API that asks for it, and the translator
+/// writes it once per API: the last API's settings (its `Throttle`) are the ones deployed, on
+/// every API's stage.
+fn share_usage_plan(apis: &mut [Api]) {
+    let shared = |plan: &UsagePlanUse| plan.name == SHARED_USAGE_PLAN;
+    let last = apis
+        .iter()
+        .flat_map(|api| &api.stages)
+        .flat_map(|stage| &stage.usage_plans)
+        .rfind(|plan| shared(plan))
+        .cloned();
+    let Some(last) = last else { return };
+    for plan in apis
+        .iter_mut()
+        .flat_map(|api| &mut api.stages)
+        .flat_map(|stage| &mut stage.usage_plans)
+        .filter(|plan| shared(plan))
+    {
+        plan.throttle = last.throttle.clone();
+        plan.origin = last.origin.clone();
     }
 }
 
@@ -653,6 +681,11 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             );
             return;
         }
+        // Preflights are declared by the `Cors` key (of the API, or of Globals).
+        let at = self
+            .properties
+            .key("Cors")
+            .map_or_else(|| node.loc(), NodeRef::loc);
         let mut paths: Vec<String> = Vec::new();
         for operation in operations.iter() {
             if !paths.contains(&operation.path) {
@@ -684,7 +717,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 edited: true,
                 by_default: None,
                 opted_out: None,
-                origin: node.loc(),
+                origin: at.clone(),
                 source: RouteSource::Operation,
                 cors_preflight: true,
                 event: None,
@@ -1194,7 +1227,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let create = plan.get("CreateUsagePlan");
         let name = match literal(self.cx, create.node()) {
             Some("PER_API") => format!("{}UsagePlan", self.id),
-            Some("SHARED") => "ServerlessUsagePlan".to_owned(),
+            Some("SHARED") => SHARED_USAGE_PLAN.to_owned(),
             Some("NONE") => return Vec::new(),
             _ => {
                 reject(
