@@ -91,7 +91,15 @@ fn inventory_repo() -> Repo {
     let repo = Repo::new();
     repo.write("infra/shop.yaml", TEMPLATE)
         .write("specs/pipes.yaml", PIPES)
-        .fixture("demo/pets-api.yaml", "specs/pets.yaml");
+        .fixture("demo/pets-api.yaml", "specs/pets.yaml")
+        .fixture(
+            "unauthenticated-route/good-cfn-v2-websocket-connect-authorized.json",
+            "infra/chat.json",
+        )
+        .fixture(
+            "public-function-url/bad-public-when-condition.yaml",
+            "infra/export.yaml",
+        );
     repo
 }
 
@@ -152,7 +160,11 @@ fn routes_report_unreadable_files_on_stderr_and_exit_2() {
     let run = repo.run(&["routes", "--format", "json", "specs"]);
     assert_eq!(run.code, 2);
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json["routes"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        json["routes"].as_array().unwrap().len(),
+        6,
+        "the files under specs/"
+    );
     assert!(
         run.stderr.starts_with("specs/broken.yaml:"),
         "{}",

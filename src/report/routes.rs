@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::terminal_safe;
 use crate::model::{
-    Api, Auth, FunctionUrl, Method, OpenBecause, Resolved, Route, Stage, Workspace,
+    Api, ApiKind, Auth, FunctionUrl, Method, OpenBecause, Resolved, Route, Stage, Workspace,
     describe_conditions,
 };
 use crate::rules::Settings;
@@ -108,7 +108,10 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         )
     };
     let accepted_public = public && settings.public_routes.iter().any(|p| p.matches(api, route));
-    let method = if route.method == Method::Any && route.path.starts_with('$') {
+    // WebSocket route keys and `$default` have no method.
+    let method = if api.kind == ApiKind::WebSocket
+        || (route.method == Method::Any && route.path.starts_with('$'))
+    {
         String::new()
     } else {
         route.method.as_str().to_owned()
@@ -138,7 +141,7 @@ fn function_url_row(url: &FunctionUrl) -> RouteRow {
         api: url.name.clone(),
         kind: "function URL".into(),
         method: Method::Any.as_str().into(),
-        path: "/".into(),
+        path: "/*".into(),
         auth: describe_resolved(&url.auth, &|auth| match auth {
             Auth::Open(_) => "NONE".into(),
             Auth::Iam => "IAM (SigV4)".into(),
@@ -182,6 +185,9 @@ fn describe_auth(api: &Api, auth: &Auth) -> String {
         Auth::Open(OpenBecause::Missing) => "NONE (none declared)".into(),
         Auth::ApiKeyOnly => "API key only".into(),
         Auth::Iam => "IAM (SigV4)".into(),
+        Auth::Authorizers(uses) if uses.is_empty() => {
+            "an authorizer not known before deployment".into()
+        }
         Auth::Authorizers(uses) => uses
             .iter()
             .map(|used| {
