@@ -273,28 +273,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 event: None,
             });
         }
-        // `$default` is a route key, not a path the OpenAPI view lists.
-        if let Some(item) = spec.root.get("paths").and_then(|p| p.entry(DEFAULT_ROUTE)) {
-            for (key, op) in crate::formats::distinct_entries(item.1) {
-                if key.as_str() != Some("x-amazon-apigateway-any-method") {
-                    continue;
-                }
-                operations.push(Operation {
-                    path: DEFAULT_ROUTE.to_owned(),
-                    method: Method::Any,
-                    integrated: op
-                        .get("x-amazon-apigateway-integration")
-                        .is_some_and(|i| !i.is_empty()),
-                    security: op.get("security").and_then(|s| security::read(s).ok()),
-                    lowered: None,
-                    edited: true,
-                    by_default: None,
-                    origin: key.loc(),
-                    source: RouteSource::Operation,
-                    event: None,
-                });
-            }
-        }
     }
 
     /// Events join the definition: a route that is not there yet is added, one that is gets
@@ -403,6 +381,17 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 }
             },
         };
+        if name == security::AWS_IAM && !auth.authorizers.contains(&security::AWS_IAM) {
+            reject(
+                errors,
+                origin.clone(),
+                format!(
+                    "`Authorizer: AWS_IAM` on event {} needs `EnableIamAuthorizer: true` on {}",
+                    event.id,
+                    self.describe()
+                ),
+            );
+        }
         if name == security::NONE && auth.default.is_none() {
             reject(
                 errors,
@@ -537,6 +526,20 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             }
         }
         let default = auth.get("DefaultAuthorizer");
+        // The IAM authorizer exists only with EnableIamAuthorizer.
+        if let Some(node) = default.node()
+            && literal(self.cx, Some(node)) == Some(security::AWS_IAM)
+            && !settings.authorizers.contains(&security::AWS_IAM)
+        {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "DefaultAuthorizer AWS_IAM on {} needs `EnableIamAuthorizer: true`",
+                    self.describe()
+                ),
+            );
+        }
         if let Some(node) = default.node().filter(|n| !n.is_null()) {
             let no_value = matches!(intrinsic(node), Some(Intrinsic::Ref("AWS::NoValue")));
             match literal(self.cx, Some(node)) {
