@@ -350,19 +350,28 @@ fn lower_scheme(
         .map(str::to_owned);
     let jwt = config.get("jwtConfiguration");
     if let Some(jwt) = jwt {
-        authorizer.issuer = jwt
-            .get("issuer")
-            .and_then(NodeRef::as_str)
-            .map(str::to_owned)
-            .into();
-        authorizer.audience = match jwt.get("audience") {
-            Some(audience) => Resolved::Known(
+        let issuer = jwt.get("issuer");
+        // A computed issuer (a template's `Fn::Sub`) is Unknown, not absent.
+        authorizer.issuer = issuer.and_then(NodeRef::as_str).map(str::to_owned).into();
+        authorizer.issuer_origin = issuer.map(NodeRef::loc);
+        let audience = jwt.get("audience");
+        authorizer.audience_origin = audience.map(NodeRef::loc);
+        authorizer.audience = match audience {
+            // A computed item (`{"Ref": "Client"}` in a template body) is an audience all the
+            // same; keep its spelling.
+            Some(audience) if audience.is_seq() => Resolved::Known(
                 audience
                     .items()
-                    .filter_map(NodeRef::as_str)
-                    .map(str::to_owned)
+                    .map(|item| match item.as_str() {
+                        Some(text) => text.to_owned(),
+                        None => item.doc().file.slice(item.full_span()).to_owned(),
+                    })
                     .collect(),
             ),
+            Some(audience) => match audience.as_str() {
+                Some(text) => Resolved::Known(vec![text.to_owned()]),
+                None => Resolved::Unknown,
+            },
             None => Resolved::Known(Vec::new()),
         };
     }
