@@ -7,9 +7,9 @@
 
 use super::globals::Merged;
 use super::{Context, reject};
-use crate::formats::cloudformation::intrinsic::intrinsic;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{LoadError, collect_duplicate_keys, openapi};
-use crate::model::{Api, Workspace};
+use crate::model::{Api, Method, Workspace};
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
@@ -181,6 +181,57 @@ fn from_uri<'a>(
                 format!("the DefinitionUri file `{reference}` is not an OpenAPI document"),
             );
             Definition::Hidden(at)
+        }
+    }
+}
+
+/// The structure the translator's editor insists on: every path item and operation a map, and
+/// `securityDefinitions` a map.
+pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputError>) {
+    if let Some(definitions) = spec.root.get("securityDefinitions")
+        && !definitions.is_map()
+        && !definitions.is_null()
+    {
+        reject(
+            errors,
+            definitions.loc(),
+            "securityDefinitions must be a map",
+        );
+    }
+    let Some(paths) = spec.root.get("paths").filter(|p| p.is_map()) else {
+        return;
+    };
+    for (path, item) in crate::formats::distinct_entries(paths) {
+        let name = path.as_str().unwrap_or("");
+        if !item.is_map() {
+            reject(
+                errors,
+                item.loc(),
+                format!("the path item of `{name}` must be a map"),
+            );
+            continue;
+        }
+        if let Some(Intrinsic::If { .. }) = intrinsic(item) {
+            continue;
+        }
+        if let Some((key, _)) = item
+            .entries()
+            .find(|(k, v)| k.as_str().is_some_and(|m| m.starts_with("Fn::If")) && !v.is_seq())
+        {
+            reject(errors, key.loc(), "the value of Fn::If must be a list");
+        }
+        for (method, operation) in crate::formats::distinct_entries(item) {
+            let Some(method_name) = method.as_str() else {
+                continue;
+            };
+            let is_operation = Method::parse(method_name).is_some();
+            if is_operation && !operation.is_map() {
+                reject(
+                    errors,
+                    operation.loc(),
+                    format!("the `{method_name}` operation of `{name}` must be a map"),
+                );
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::{Context, reject};
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::model::{Branch, Condition, Method, Resolved, RouteSource};
+use crate::model::{Method, RouteSource};
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
@@ -49,20 +49,6 @@ impl<'a> Event<'a> {
 
     pub fn loc(&self) -> Loc {
         self.key.loc()
-    }
-
-    /// `value` under the owner's `Condition`: the route exists only when it holds.
-    pub fn conditional<T>(&self, value: Resolved<T>) -> Resolved<T> {
-        match self.owner.condition() {
-            Some(name) => Resolved::Conditional(vec![Branch {
-                when: Condition {
-                    name: name.to_owned(),
-                    holds: true,
-                },
-                value,
-            }]),
-            None => value,
-        }
     }
 }
 

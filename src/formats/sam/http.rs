@@ -5,21 +5,21 @@
 //! automatically) with its route settings and access logs.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
-use super::definition::{self, Definition};
+use super::api::{self, ApiSource};
+use super::definition::{self, Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
-use super::globals::{Merged, Properties};
-use super::rest::{check_structure, strings};
+use super::globals::Merged;
+use super::operation::{self, Operation};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, literal, reject, truthy};
-use crate::formats::cloudformation::Resource;
+use super::{Context, auth, literal, reject, strings, truthy};
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::cloudformation::{Resource, jwt_issuer};
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, EndpointType, Method, OpenBecause, Resolved,
-    Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, EndpointType, Method, Resolved, Stage, Workspace,
 };
 use crate::report::InputError;
-use crate::syntax::{Loc, NodeRef};
+use crate::syntax::NodeRef;
 
 /// The stage an HTTP API gets when `StageName` is not set.
 const DEFAULT_STAGE: &str = "$default";
@@ -39,68 +39,29 @@ pub(super) fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
-    let implicit: Vec<&Event<'_>> = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Http && e.api == IMPLICIT_HTTP_API)
-        .collect();
-    for resource in cx.template.resources_of("AWS::Serverless::HttpApi") {
-        if resource.id == IMPLICIT_HTTP_API && !implicit.is_empty() {
-            continue;
-        }
-        let own: Vec<&Event<'_>> = events
-            .iter()
-            .filter(|e| e.kind == EventKind::Http && e.api == resource.id)
-            .collect();
-        let properties = Properties::new(
-            resource.properties(),
-            cx.globals.of("HttpApi"),
-            resource.node.get("IgnoreGlobals"),
-        );
-        let api = HttpApi {
-            cx,
-            id: resource.id,
-            resource: Some(resource),
-            origin: resource.loc(),
-            properties,
-        }
-        .lower(&own, workspace, errors);
-        workspace.apis.push(api);
-    }
-    if let Some(first) = implicit.first() {
-        let properties = Properties::new(None, cx.globals.of("HttpApi"), None);
-        let api = HttpApi {
-            cx,
-            id: IMPLICIT_HTTP_API,
-            resource: None,
-            // The implicit API is declared by its first event.
-            origin: first.loc(),
-            properties,
-        }
-        .lower(&implicit, workspace, errors);
+    let belongs = |event: &Event<'_>, id: &str| event.kind == EventKind::Http && event.api == id;
+    for (source, own) in api::each(
+        cx,
+        events,
+        "AWS::Serverless::HttpApi",
+        "HttpApi",
+        IMPLICIT_HTTP_API,
+        belongs,
+    ) {
+        let api = HttpApi(source).lower(&own, workspace, errors);
         workspace.apis.push(api);
     }
 }
 
-struct HttpApi<'c, 't, 'a> {
-    cx: &'c Context<'t, 'a>,
-    id: &'a str,
-    resource: Option<Resource<'a>>,
-    origin: Loc,
-    properties: Properties<'a>,
-}
+/// One SAM HTTP API being lowered.
+struct HttpApi<'c, 't, 'a>(ApiSource<'c, 't, 'a>);
 
-/// One operation of the definition: from the `DefinitionBody` or an event.
-struct Operation<'e, 'a> {
-    path: String,
-    method: Method,
-    integrated: bool,
-    security: Option<Vec<Requirement>>,
-    lowered: Option<Route>,
-    edited: bool,
-    by_default: Option<Loc>,
-    origin: Loc,
-    source: RouteSource,
-    event: Option<&'e Event<'a>>,
+impl<'c, 't, 'a> std::ops::Deref for HttpApi<'c, 't, 'a> {
+    type Target = ApiSource<'c, 't, 'a>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 /// The API's `Auth`.
@@ -113,13 +74,6 @@ struct AuthSettings<'a> {
 }
 
 impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
-    fn describe(&self) -> String {
-        match self.resource {
-            None => format!("the implicit API {}", self.id),
-            Some(_) => self.id.to_owned(),
-        }
-    }
-
     fn lower(
         &self,
         events: &[&Event<'a>],
@@ -151,7 +105,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let auth = self.auth_settings(&definition, errors);
         let mut operations = Vec::new();
         if let Definition::Inline(spec) = &definition {
-            self.body_operations(*spec, &mut api, &mut operations);
+            operations = operation::from_body(*spec, &mut api);
+            // The translator's HTTP editor appends to a body operation's `security` as written.
+            for operation in &mut operations {
+                operation.security = operation.written_security().ok().flatten();
+            }
         }
         let edited = !events.is_empty() || !auth.auth.entries().is_empty();
         if let (Definition::NotOpenApi(at), true) = (&definition, edited) {
@@ -189,7 +147,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if let Some(default) = &auth.default {
             for operation in &mut operations {
                 let exempt = operation.method == Method::Options || !operation.integrated;
-                let has_security = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_security = operation.security.as_ref().is_some_and(|s| !s.is_empty())
+                    || operation.written_security().is_err();
                 if exempt || has_security {
                     continue;
                 }
@@ -210,7 +169,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             _ => None,
         };
         for operation in operations {
-            let mut route = self.route(operation, &api, root_security.as_deref());
+            let mut route = operation.into_route(&api, root_security.as_deref());
             if fail_on_warnings && route.path == DEFAULT_ROUTE {
                 route.path = format!("/{DEFAULT_ROUTE}");
             }
@@ -237,42 +196,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         api.stages.push(stage);
         super::under_api_condition(self.resource, &mut api);
         api
-    }
-
-    fn body_operations<'e>(
-        &self,
-        spec: openapi::Spec<'a>,
-        api: &mut Api,
-        operations: &mut Vec<Operation<'e, 'a>>,
-    ) {
-        let mut body = Api::new(self.id, ApiKind::Http, api.origin.clone());
-        body.aws = true;
-        openapi::lower_into(&mut body, spec);
-        api.authorizers.append(&mut body.authorizers);
-        api.servers.append(&mut body.servers);
-        let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
-        for op in spec.operations() {
-            let at = op.method_key.loc();
-            let lowered = routes
-                .iter_mut()
-                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
-                .and_then(Option::take);
-            operations.push(Operation {
-                path: op.path.to_owned(),
-                method: op.method,
-                integrated: op
-                    .node
-                    .get("x-amazon-apigateway-integration")
-                    .is_some_and(|i| !i.is_empty()),
-                security: op.node.get("security").and_then(|s| security::read(s).ok()),
-                lowered,
-                edited: false,
-                by_default: None,
-                origin: at,
-                source: RouteSource::Operation,
-                event: None,
-            });
-        }
     }
 
     /// Events join the definition: a route that is not there yet is added, one that is gets
@@ -319,18 +242,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                     index
                 }
                 None => {
-                    operations.push(Operation {
-                        path: event.path.clone(),
-                        method: event.method,
-                        integrated: true,
-                        security: None,
-                        lowered: None,
-                        edited: true,
-                        by_default: None,
-                        origin: event.loc(),
-                        source: event.source(),
-                        event: Some(event),
-                    });
+                    operations.push(Operation::from_event(event));
                     operations.len() - 1
                 }
             };
@@ -423,7 +335,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         } else {
             let own = event_scopes.map(strings).unwrap_or_default();
             if own.is_empty() {
-                self.authorizer_scopes(auth, &name)
+                auth::scopes(auth.auth, &name)
             } else {
                 own
             }
@@ -438,68 +350,25 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         operation.edited = true;
     }
 
-    fn authorizer_scopes(&self, auth: &AuthSettings<'a>, name: &str) -> Vec<String> {
-        auth.auth
-            .get("Authorizers")
-            .get(name)
-            .get("AuthorizationScopes")
-            .node()
-            .map(strings)
-            .unwrap_or_default()
-    }
-
     fn auth_settings(
         &self,
         definition: &Definition<'a>,
         errors: &mut Vec<InputError>,
     ) -> AuthSettings<'a> {
-        let auth = self.properties.get("Auth");
+        let describe = self.describe();
+        let auth = auth::read(
+            self.properties.get("Auth"),
+            &AUTH_KEYS,
+            &describe,
+            definition.editable(),
+            errors,
+        );
         let mut settings = AuthSettings {
             auth,
             authorizers: Vec::new(),
             iam_enabled: false,
             default: None,
         };
-        let Some(node) = auth.node().filter(|n| !n.is_null()) else {
-            return settings;
-        };
-        if !auth.is_map() {
-            reject(
-                errors,
-                node.loc(),
-                format!("the Auth of {} must be a map", self.describe()),
-            );
-            settings.auth = Merged::default();
-            return settings;
-        }
-        if auth.entries().is_empty() {
-            return settings;
-        }
-        if !definition.editable() {
-            reject(
-                errors,
-                node.loc(),
-                format!(
-                    "Auth on {} needs an inline DefinitionBody: SAM cannot add authorizers to a \
-                     definition it does not hold",
-                    self.describe()
-                ),
-            );
-        }
-        for (key, _) in auth.entries() {
-            if let Some(name) = key.as_str()
-                && !AUTH_KEYS.contains(&name)
-            {
-                reject(
-                    errors,
-                    key.loc(),
-                    format!(
-                        "`{name}` is not an Auth setting (those are {})",
-                        AUTH_KEYS.join(", ")
-                    ),
-                );
-            }
-        }
         settings.iam_enabled = auth
             .get("EnableIamAuthorizer")
             .node()
@@ -508,23 +377,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if settings.iam_enabled {
             settings.authorizers.push(security::AWS_IAM);
         }
-        let authorizers = auth.get("Authorizers");
-        if let Some(node) = authorizers.node().filter(|n| !n.is_null()) {
-            if authorizers.is_map() {
-                settings.authorizers.extend(
-                    authorizers
-                        .entries()
-                        .into_iter()
-                        .filter_map(|(k, _)| k.as_str()),
-                );
-            } else {
-                reject(
-                    errors,
-                    node.loc(),
-                    format!("the Authorizers of {} must be a map", self.describe()),
-                );
-            }
-        }
+        settings
+            .authorizers
+            .extend(auth::authorizer_names(auth, &describe, errors));
         let default = auth.get("DefaultAuthorizer");
         // The IAM authorizer exists only with EnableIamAuthorizer.
         if let Some(node) = default.node()
@@ -549,7 +404,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         scopes: if name == security::AWS_IAM {
                             Vec::new()
                         } else {
-                            self.authorizer_scopes(&settings, name)
+                            auth::scopes(settings.auth, name)
                         },
                         origin: node.loc(),
                     });
@@ -570,18 +425,14 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
 
     /// `Auth.Authorizers`: JWT authorizers (with `JwtConfiguration`) and Lambda authorizers.
     fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
-        let authorizers = auth.auth.get("Authorizers");
-        if !authorizers.is_map() {
-            return;
-        }
-        for (key, config) in authorizers.entries() {
-            let Some(name) = key.as_str() else { continue };
-            let Some(authorizer) = self.authorizer(name, key, config, errors) else {
-                continue;
-            };
-            api.authorizers.retain(|a| a.name != name);
-            api.authorizers.push(authorizer);
-        }
+        let describe = self.describe();
+        auth::define_each(
+            auth.auth,
+            api,
+            &describe,
+            errors,
+            |name, key, config, errors| self.authorizer(name, key, config, errors),
+        );
     }
 
     fn authorizer(
@@ -591,14 +442,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         config: Merged<'a>,
         errors: &mut Vec<InputError>,
     ) -> Option<Authorizer> {
-        if !config.is_map() {
-            reject(
-                errors,
-                config.loc().unwrap_or_else(|| key.loc()),
-                format!("the authorizer {name} of {} must be a map", self.describe()),
-            );
-            return None;
-        }
         if let Some(url) = config.get("OpenIdConnectUrl").node() {
             reject(
                 errors,
@@ -680,7 +523,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             authorizer.audience_origin = audience.loc();
             authorizer.issuer = match issuer.node() {
                 None => Resolved::Unknown,
-                Some(node) => issuer_of(self.cx, node),
+                Some(node) => jwt_issuer(&self.cx.eval, node),
             };
             authorizer.issuer_origin = issuer.loc();
             if issuer.node().is_none() && jwt.is_map() {
@@ -723,56 +566,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
         }
         Some(authorizer)
-    }
-
-    fn route(
-        &self,
-        operation: Operation<'_, 'a>,
-        api: &Api,
-        root_security: Option<&[Requirement]>,
-    ) -> Route {
-        if !operation.edited
-            && let Some(route) = operation.lowered
-        {
-            return route;
-        }
-        let requirements = operation.security.as_deref().or(root_security);
-        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
-        let (auth, origin, references) = match requirements {
-            Some(requirements) => {
-                let decision = security::decide(
-                    requirements,
-                    &|name| matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. })),
-                    &|name| match kind_of(name) {
-                        Some(kind) => kind == AuthorizerKind::Iam,
-                        None => name == security::AWS_IAM,
-                    },
-                    &|name| api.authorizer(name).is_some(),
-                );
-                let origin = match (&decision.auth, &operation.by_default) {
-                    (Auth::Authorizers(_) | Auth::Iam, Some(default)) => Some(default.clone()),
-                    _ => decision.origin,
-                };
-                (decision.auth, origin, decision.references)
-            }
-            None => (Auth::Open(OpenBecause::Missing), None, Vec::new()),
-        };
-        let auth = match operation.event {
-            Some(event) => event.conditional(Resolved::Known(auth)),
-            None => Resolved::Known(auth),
-        };
-        Route {
-            method: operation.method,
-            path: operation.path,
-            auth,
-            auth_origin: origin,
-            api_key_required: Resolved::Known(false),
-            references,
-            cors_preflight: false,
-            origin: operation.origin,
-            source: operation.source,
-            inherits_connection_auth: false,
-        }
     }
 
     /// The one stage: `StageName` or `$default`, deployed automatically, with
@@ -823,34 +616,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .unwrap_or_else(|| api.origin.clone()),
             throttle: Resolved::Known(throttles(default_settings) || every_route),
             usage_plans: Vec::new(),
-            access_log: match access_log.node() {
-                None => Resolved::Known(false),
-                Some(_) => self
-                    .cx
-                    .eval
-                    .eval_opt(access_log.get("DestinationArn").node())
-                    .map(Option::is_some),
-            },
+            access_log: super::access_log(self.cx, access_log),
             auto_deploy: Resolved::Known(true),
         }
-    }
-}
-
-/// A JWT issuer. An `Fn::Sub` that cannot be evaluated is kept as written when its scheme is
-/// literal, so `https://cognito-idp.${AWS::Region}...` is still known to be https.
-fn issuer_of(cx: &Context<'_, '_>, node: NodeRef<'_>) -> Resolved<String> {
-    match cx.eval.string(Some(node)) {
-        Resolved::Unknown => match intrinsic(node) {
-            Some(Intrinsic::Sub { template, .. }) => template
-                .as_str()
-                .filter(|t| {
-                    t.get(..t.find("${").unwrap_or(t.len()))
-                        .is_some_and(|literal| literal.contains("://"))
-                })
-                .map(str::to_owned)
-                .into(),
-            _ => Resolved::Unknown,
-        },
-        known => known.and_then(&|s| s.clone().into()),
     }
 }

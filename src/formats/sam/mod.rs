@@ -17,11 +17,14 @@
 //! named but not defined is a `missing-authorizer` finding).
 //! <https://github.com/aws/serverless-application-model/tree/develop/samtranslator>
 
+mod api;
+mod auth;
 mod definition;
 mod events;
 mod function_url;
 mod globals;
 mod http;
+mod operation;
 mod rest;
 mod security;
 mod websocket;
@@ -180,5 +183,25 @@ fn under_api_condition(resource: Option<cloudformation::Resource<'_>>, api: &mut
     for stage in &mut api.stages {
         wrap(&mut stage.throttle);
         wrap(&mut stage.access_log);
+    }
+}
+
+/// The strings of a list.
+fn strings(node: NodeRef<'_>) -> Vec<String> {
+    node.items()
+        .filter_map(NodeRef::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
+/// destination.
+fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {
+    match setting.node() {
+        None => crate::model::Resolved::Known(false),
+        Some(_) => cx
+            .eval
+            .eval_opt(setting.get("DestinationArn").node())
+            .map(Option::is_some),
     }
 }

@@ -4,17 +4,19 @@
 //! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
-use super::definition::{self, Definition};
+use super::api::{self, ApiSource};
+use super::definition::{self, Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
+use super::operation::{self, Operation};
 use super::security::{self, Outcome, Requirement, Scheme};
-use super::{Context, literal, reject, truthy};
+use super::{Context, auth, literal, reject, strings, truthy};
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, EndpointType, Method, OpenBecause, Resolved,
-    Route, RouteSource, Stage, UsagePlanUse, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method, Resolved, Stage,
+    UsagePlanUse, Workspace,
 };
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
@@ -69,43 +71,20 @@ pub(super) fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
-    let implicit: Vec<&Event<'_>> = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Rest && e.api == IMPLICIT_REST_API)
-        .collect();
     let first_api = workspace.apis.len();
-    for resource in cx.template.resources_of("AWS::Serverless::Api") {
-        // Events without a RestApiId make the implicit API, which replaces a resource of its id.
-        if resource.id == IMPLICIT_REST_API && !implicit.is_empty() {
-            continue;
-        }
-        let own: Vec<&Event<'_>> = events.iter().filter(|e| e.api == resource.id).collect();
-        let properties = Properties::new(
-            resource.properties(),
-            cx.globals.of("Api"),
-            resource.node.get("IgnoreGlobals"),
-        );
-        let api = RestApi {
-            cx,
-            id: resource.id,
-            resource: Some(resource),
-            origin: resource.loc(),
-            properties,
-        }
-        .lower(&own, workspace, errors);
-        workspace.apis.push(api);
-    }
-    if let Some(first) = implicit.first() {
-        let properties = Properties::new(None, cx.globals.of("Api"), None);
-        let api = RestApi {
-            cx,
-            id: IMPLICIT_REST_API,
-            resource: None,
-            // The implicit API is declared by its first event.
-            origin: first.loc(),
-            properties,
-        }
-        .lower(&implicit, workspace, errors);
+    // HttpApi events may name a REST API too (see `http_event_operations`).
+    let belongs = |event: &Event<'_>, id: &str| {
+        event.api == id && (event.kind == EventKind::Rest || id != IMPLICIT_REST_API)
+    };
+    for (source, own) in api::each(
+        cx,
+        events,
+        "AWS::Serverless::Api",
+        "Api",
+        IMPLICIT_REST_API,
+        belongs,
+    ) {
+        let api = RestApi(source).lower(&own, workspace, errors);
         workspace.apis.push(api);
     }
     share_usage_plan(workspace.apis.get_mut(first_api..).unwrap_or_default());
@@ -135,57 +114,13 @@ fn share_usage_plan(apis: &mut [Api]) {
 }
 
 /// One SAM REST API being lowered.
-struct RestApi<'c, 't, 'a> {
-    cx: &'c Context<'t, 'a>,
-    id: &'a str,
-    /// The explicit resource; `None` for the implicit API.
-    resource: Option<Resource<'a>>,
-    origin: Loc,
-    properties: Properties<'a>,
-}
+struct RestApi<'c, 't, 'a>(ApiSource<'c, 't, 'a>);
 
-/// One operation of the definition SAM builds: from the `DefinitionBody`, an event, or a CORS
-/// preflight.
-struct Operation<'e, 'a> {
-    path: String,
-    method: Method,
-    /// The translator edits only operations with an `x-amazon-apigateway-integration`.
-    integrated: bool,
-    /// The method-level `security` as the translator leaves it.
-    security: Option<Vec<Requirement>>,
-    /// What the OpenAPI view made of a `DefinitionBody` operation, kept when SAM leaves the
-    /// operation alone.
-    lowered: Option<Route>,
-    /// The `DefinitionBody` operation, for its raw `security`.
-    body: Option<openapi::Operation<'a>>,
-    edited: bool,
-    /// Set when the API's default authorizer was applied.
-    by_default: Option<Loc>,
-    /// Set when an event opted out of the default authorizer with `NONE`.
-    opted_out: Option<Loc>,
-    origin: Loc,
-    source: RouteSource,
-    cors_preflight: bool,
-    event: Option<&'e Event<'a>>,
-}
+impl<'c, 't, 'a> std::ops::Deref for RestApi<'c, 't, 'a> {
+    type Target = ApiSource<'c, 't, 'a>;
 
-impl<'e, 'a> Operation<'e, 'a> {
-    fn from_event(event: &'e Event<'a>) -> Self {
-        Operation {
-            path: event.path.clone(),
-            method: event.method,
-            integrated: true,
-            security: None,
-            lowered: None,
-            body: None,
-            edited: true,
-            by_default: None,
-            opted_out: None,
-            origin: event.loc(),
-            source: event.source(),
-            cors_preflight: false,
-            event: Some(event),
-        }
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
@@ -203,10 +138,6 @@ struct AuthSettings<'a> {
 }
 
 impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
-    fn implicit(&self) -> bool {
-        self.resource.is_none()
-    }
-
     fn lower(
         &self,
         events: &[&Event<'a>],
@@ -234,7 +165,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let auth = self.auth_settings(&definition, errors);
         let mut operations = Vec::new();
         if let Definition::Inline(spec) = &definition {
-            self.body_operations(*spec, &mut api, &mut operations);
+            operations = operation::from_body(*spec, &mut api);
         }
         // SAM adds events to a definition it writes, or merges them into an inline one with
         // `MergeDefinitions` (when it is a document it can edit: `paths` must be a map).
@@ -263,7 +194,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         self.cors(&definition, &mut operations, errors);
         self.authorizers(&auth, &mut api, errors);
         if definition.editable() {
-            self.apply_defaults(&auth, &definition, &mut operations, errors);
+            self.apply_defaults(&auth, &mut operations, errors);
         }
         let root_security = match &definition {
             Definition::Inline(spec) => spec
@@ -277,7 +208,17 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             if !operation.path.starts_with('/') {
                 continue;
             }
-            let route = self.route(operation, &api, &auth, root_security.as_deref());
+            let preflight = operation.cors_preflight;
+            let mut route = operation.into_route(&api, root_security.as_deref());
+            // A DefaultAuthorizer the translator ignores still names an authorizer that is not
+            // there: `missing-authorizer` says so.
+            if let Some(ignored) = auth.ignored_default.as_ref().filter(|_| !preflight) {
+                route.references.push(AuthorizerUse {
+                    name: ignored.name.clone(),
+                    scopes: Vec::new(),
+                    origin: ignored.origin.clone(),
+                });
+            }
             api.routes.push(route);
         }
         api.has_resource_policy |= auth
@@ -321,49 +262,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
             Some(_) => Resolved::Unknown,
         })
-    }
-
-    /// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view.
-    fn body_operations<'e>(
-        &self,
-        spec: openapi::Spec<'a>,
-        api: &mut Api,
-        operations: &mut Vec<Operation<'e, 'a>>,
-    ) {
-        let mut body = Api::new(self.id, ApiKind::Rest, api.origin.clone());
-        body.aws = true;
-        openapi::lower_into(&mut body, spec);
-        api.authorizers.append(&mut body.authorizers);
-        api.servers.append(&mut body.servers);
-        if api.default_auth_origin.is_none() {
-            api.default_auth_origin = body.default_auth_origin.take();
-        }
-        let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
-        for op in spec.operations() {
-            let at = op.method_key.loc();
-            let lowered = routes
-                .iter_mut()
-                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
-                .and_then(Option::take);
-            operations.push(Operation {
-                path: op.path.to_owned(),
-                method: op.method,
-                integrated: op
-                    .node
-                    .get("x-amazon-apigateway-integration")
-                    .is_some_and(|i| !i.is_empty()),
-                security: None,
-                lowered,
-                body: Some(op),
-                edited: false,
-                by_default: None,
-                opted_out: None,
-                origin: at,
-                source: RouteSource::Operation,
-                cors_preflight: false,
-                event: None,
-            });
-        }
     }
 
     /// The routes events add to a definition SAM writes (or merges, with `MergeDefinitions`).
@@ -458,9 +356,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             let mut event_operation = Operation::from_event(event);
             self.event_auth(event, auth, &mut event_operation, errors);
             let existing = operation
-                .body
-                .and_then(|b| b.node.get("security"))
-                .and_then(|s| security::read(s).ok())
+                .written_security()
+                .ok()
+                .flatten()
                 .unwrap_or_default();
             if let Some(added) = event_operation.security {
                 operation.security = Some(existing.into_iter().chain(added).collect());
@@ -572,7 +470,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             } else {
                 match scopes_node.filter(|s| s.is_seq()) {
                     Some(scopes) => strings(scopes),
-                    None => self.authorizer_scopes(auth, name),
+                    None => auth::scopes(auth.auth, name),
                 }
             };
             security.push(Requirement::one(name, scopes, node.loc()));
@@ -603,17 +501,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         if touched {
             operation.security = Some(security);
         }
-    }
-
-    /// The `AuthorizationScopes` an authorizer gives the routes that use it.
-    fn authorizer_scopes(&self, auth: &AuthSettings<'a>, name: &str) -> Vec<String> {
-        auth.auth
-            .get("Authorizers")
-            .get(name)
-            .get("AuthorizationScopes")
-            .node()
-            .map(strings)
-            .unwrap_or_default()
     }
 
     /// `Cors`: an OPTIONS preflight, answered by API Gateway (a mock integration), on every path
@@ -707,21 +594,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 );
                 return;
             }
-            operations.push(Operation {
-                path,
-                method: Method::Options,
-                integrated: true,
-                security: None,
-                lowered: None,
-                body: None,
-                edited: true,
-                by_default: None,
-                opted_out: None,
-                origin: at.clone(),
-                source: RouteSource::Operation,
-                cors_preflight: true,
-                event: None,
-            });
+            operations.push(Operation::preflight(path, at.clone()));
         }
     }
 
@@ -731,72 +604,23 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         definition: &Definition<'a>,
         errors: &mut Vec<InputError>,
     ) -> AuthSettings<'a> {
-        let auth = self.properties.get("Auth");
+        let describe = self.describe();
+        let auth = auth::read(
+            self.properties.get("Auth"),
+            &AUTH_KEYS,
+            &describe,
+            definition.editable(),
+            errors,
+        );
         let mut settings = AuthSettings {
             auth,
-            authorizers: Vec::new(),
+            authorizers: auth::authorizer_names(auth, &describe, errors),
             default: None,
             ignored_default: None,
             api_key_required: false,
             default_to_preflight: true,
             api_key_to_preflight: true,
         };
-        let Some(node) = auth.node().filter(|n| !n.is_null()) else {
-            return settings;
-        };
-        if !auth.is_map() {
-            reject(
-                errors,
-                node.loc(),
-                format!("the Auth of {} must be a map", self.describe()),
-            );
-            settings.auth = Merged::default();
-            return settings;
-        }
-        if auth.entries().is_empty() {
-            return settings;
-        }
-        if !definition.editable() {
-            reject(
-                errors,
-                node.loc(),
-                format!(
-                    "Auth on {} needs an inline DefinitionBody: SAM cannot add authorizers to a \
-                     definition it does not hold",
-                    self.describe()
-                ),
-            );
-        }
-        for (key, _) in auth.entries() {
-            if let Some(name) = key.as_str()
-                && !AUTH_KEYS.contains(&name)
-            {
-                reject(
-                    errors,
-                    key.loc(),
-                    format!(
-                        "`{name}` is not an Auth setting (those are {})",
-                        AUTH_KEYS.join(", ")
-                    ),
-                );
-            }
-        }
-        let authorizers = auth.get("Authorizers");
-        if let Some(node) = authorizers.node().filter(|n| !n.is_null()) {
-            if authorizers.is_map() {
-                settings.authorizers = authorizers
-                    .entries()
-                    .into_iter()
-                    .filter_map(|(k, _)| k.as_str())
-                    .collect();
-            } else {
-                reject(
-                    errors,
-                    node.loc(),
-                    format!("the Authorizers of {} must be a map", self.describe()),
-                );
-            }
-        }
         if let Some(node) = auth
             .get("DefaultAuthorizer")
             .node()
@@ -806,7 +630,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 Some(name) => {
                     let scheme = Scheme {
                         name: name.to_owned(),
-                        scopes: self.authorizer_scopes(&settings, name),
+                        scopes: auth::scopes(settings.auth, name),
                         origin: node.loc(),
                     };
                     if name == security::AWS_IAM && !settings.authorizers.contains(&name) {
@@ -851,19 +675,14 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
 
     /// `Auth.Authorizers`: Lambda TOKEN and REQUEST authorizers and Cognito user pools.
     fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
-        let authorizers = auth.auth.get("Authorizers");
-        if !authorizers.is_map() {
-            return;
-        }
-        for (key, config) in authorizers.entries() {
-            let Some(name) = key.as_str() else { continue };
-            let Some(authorizer) = self.authorizer(name, key, config, errors) else {
-                continue;
-            };
-            // The translator's security definition replaces one of the same name in the body.
-            api.authorizers.retain(|a| a.name != name);
-            api.authorizers.push(authorizer);
-        }
+        let describe = self.describe();
+        auth::define_each(
+            auth.auth,
+            api,
+            &describe,
+            errors,
+            |name, key, config, errors| self.authorizer(name, key, config, errors),
+        );
     }
 
     fn authorizer(
@@ -873,14 +692,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         config: Merged<'a>,
         errors: &mut Vec<InputError>,
     ) -> Option<Authorizer> {
-        if !config.is_map() {
-            reject(
-                errors,
-                config.loc().unwrap_or_else(|| key.loc()),
-                format!("the authorizer {name} of {} must be a map", self.describe()),
-            );
-            return None;
-        }
         let identity = config.get("Identity");
         if let Some(node) = identity.node()
             && !node.is_null()
@@ -978,7 +789,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
     fn apply_defaults(
         &self,
         auth: &AuthSettings<'a>,
-        definition: &Definition<'a>,
         operations: &mut [Operation<'_, 'a>],
         errors: &mut Vec<InputError>,
     ) {
@@ -995,9 +805,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             }
             if !operation.edited {
                 // A body operation: the translator reads its `security` as it stands.
-                let existing = operation.body.and_then(|b| b.node.get("security"));
-                match existing.map(security::read) {
-                    Some(Err(at)) => {
+                match operation.written_security() {
+                    Err(at) => {
                         if !rejected_security.contains(&at) {
                             rejected_security.push(at.clone());
                             reject(
@@ -1012,8 +821,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                         }
                         continue;
                     }
-                    Some(Ok(requirements)) => operation.security = Some(requirements),
-                    None => {}
+                    Ok(requirements) => operation.security = requirements,
                 }
                 operation.edited = true;
             }
@@ -1040,84 +848,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                     preflight && !auth.api_key_to_preflight,
                 );
             }
-        }
-        let _ = definition;
-    }
-
-    /// The route an operation becomes.
-    fn route(
-        &self,
-        operation: Operation<'_, 'a>,
-        api: &Api,
-        auth: &AuthSettings<'a>,
-        root_security: Option<&[Requirement]>,
-    ) -> Route {
-        if !operation.edited
-            && let Some(route) = operation.lowered
-        {
-            return route;
-        }
-        let requirements = operation.security.as_deref().or(root_security);
-        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
-        let (auth_value, key_required, origin, mut references) = match requirements {
-            Some(requirements) => {
-                let decision = security::decide(
-                    requirements,
-                    &|name| {
-                        name == security::API_KEY
-                            || matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. }))
-                    },
-                    &|name| match kind_of(name) {
-                        Some(kind) => kind == AuthorizerKind::Iam,
-                        None => name == security::AWS_IAM,
-                    },
-                    &|name| api.authorizer(name).is_some(),
-                );
-                let origin = match (&decision.auth, &operation.by_default) {
-                    (Auth::Authorizers(_) | Auth::Iam, Some(default)) => Some(default.clone()),
-                    (Auth::Open(_), _) => operation.opted_out.clone().or(decision.origin),
-                    _ => decision.origin,
-                };
-                (
-                    decision.auth,
-                    decision.api_key_required,
-                    origin,
-                    decision.references,
-                )
-            }
-            None => (
-                Auth::Open(OpenBecause::Missing),
-                false,
-                operation.opted_out.clone(),
-                Vec::new(),
-            ),
-        };
-        // A DefaultAuthorizer the translator ignores still names an authorizer that is not
-        // there: `missing-authorizer` says so.
-        if let Some(ignored) = &auth.ignored_default
-            && !operation.cors_preflight
-        {
-            references.push(crate::model::AuthorizerUse {
-                name: ignored.name.clone(),
-                scopes: Vec::new(),
-                origin: ignored.origin.clone(),
-            });
-        }
-        let auth_value = match operation.event {
-            Some(event) => event.conditional(Resolved::Known(auth_value)),
-            None => Resolved::Known(auth_value),
-        };
-        Route {
-            method: operation.method,
-            path: operation.path,
-            auth: auth_value,
-            auth_origin: origin,
-            api_key_required: Resolved::Known(key_required),
-            references,
-            cors_preflight: operation.cors_preflight,
-            origin: operation.origin,
-            source: operation.source,
-            inherits_connection_auth: false,
         }
     }
 
@@ -1165,14 +895,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 origin,
                 throttle,
                 usage_plans,
-                access_log: match access_log.node() {
-                    None => Resolved::Known(false),
-                    Some(_) => self
-                        .cx
-                        .eval
-                        .eval_opt(access_log.get("DestinationArn").node())
-                        .map(Option::is_some),
-                },
+                access_log: super::access_log(self.cx, access_log),
                 auto_deploy: Resolved::Known(false),
             });
         }
@@ -1249,72 +972,12 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             origin: plan.loc().unwrap_or_else(|| node.loc()),
         }]
     }
-
-    /// How messages name the API.
-    fn describe(&self) -> String {
-        if self.implicit() {
-            format!("the implicit API {}", self.id)
-        } else {
-            self.id.to_owned()
-        }
-    }
 }
 
 /// Whether the translator edits an inline definition: it reads it then, and rejects one whose
 /// structure it cannot edit.
 fn definition_edited(auth: &AuthSettings<'_>, properties: Properties<'_>) -> bool {
     !auth.auth.entries().is_empty() || truthy(properties.get("Cors").node())
-}
-
-/// The structure the translator's editor insists on: every path item and operation a map, and
-/// `securityDefinitions` a map.
-pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputError>) {
-    if let Some(definitions) = spec.root.get("securityDefinitions")
-        && !definitions.is_map()
-        && !definitions.is_null()
-    {
-        reject(
-            errors,
-            definitions.loc(),
-            "securityDefinitions must be a map",
-        );
-    }
-    let Some(paths) = spec.root.get("paths").filter(|p| p.is_map()) else {
-        return;
-    };
-    for (path, item) in crate::formats::distinct_entries(paths) {
-        let name = path.as_str().unwrap_or("");
-        if !item.is_map() {
-            reject(
-                errors,
-                item.loc(),
-                format!("the path item of `{name}` must be a map"),
-            );
-            continue;
-        }
-        if let Some(Intrinsic::If { .. }) = intrinsic(item) {
-            continue;
-        }
-        if let Some((key, _)) = item
-            .entries()
-            .find(|(k, v)| k.as_str().is_some_and(|m| m.starts_with("Fn::If")) && !v.is_seq())
-        {
-            reject(errors, key.loc(), "the value of Fn::If must be a list");
-        }
-        for (method, operation) in crate::formats::distinct_entries(item) {
-            let Some(method_name) = method.as_str() else {
-                continue;
-            };
-            let is_operation = Method::parse(method_name).is_some();
-            if is_operation && !operation.is_map() {
-                reject(
-                    errors,
-                    operation.loc(),
-                    format!("the `{method_name}` operation of `{name}` must be a map"),
-                );
-            }
-        }
-    }
 }
 
 /// A `ResourcePolicy`'s VPC lists name VPCs and VPC endpoints literally; intrinsics go in the
@@ -1365,12 +1028,4 @@ fn identity_sources(identity: Merged<'_>) -> Vec<String> {
         }
     }
     sources
-}
-
-/// The strings of a list.
-pub(super) fn strings(node: NodeRef<'_>) -> Vec<String> {
-    node.items()
-        .filter_map(NodeRef::as_str)
-        .map(str::to_owned)
-        .collect()
 }

@@ -189,13 +189,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         origin: name_node.map_or(fallback, NodeRef::loc),
         throttle: Resolved::Known(throttle),
         usage_plans: Vec::new(),
-        access_log: match access_log.node() {
-            None => Resolved::Known(false),
-            Some(_) => cx
-                .eval
-                .eval_opt(access_log.get("DestinationArn").node())
-                .map(Option::is_some),
-        },
+        access_log: super::access_log(cx, access_log),
         auto_deploy: Resolved::Known(true),
     }
 }

@@ -1,0 +1,197 @@
+//! One operation of the OpenAPI definition the translator builds for a SAM API: an operation of
+//! the `DefinitionBody`, one an event adds, or a CORS preflight. The translator edits the
+//! operations' `security`; [`Operation::into_route`] says what API Gateway makes of the result.
+
+use super::events::Event;
+use super::security::{self, Requirement};
+use crate::formats::cloudformation::under_resource_condition;
+use crate::formats::openapi;
+use crate::model::{
+    Api, ApiKind, Auth, AuthorizerKind, Method, OpenBecause, Resolved, Route, RouteSource,
+};
+use crate::syntax::Loc;
+
+pub(super) struct Operation<'e, 'a> {
+    pub path: String,
+    pub method: Method,
+    /// The translator edits only operations with an `x-amazon-apigateway-integration`.
+    pub integrated: bool,
+    /// The method-level `security` as the translator leaves it.
+    pub security: Option<Vec<Requirement>>,
+    /// What the OpenAPI view made of a `DefinitionBody` operation, kept when SAM leaves the
+    /// operation alone.
+    pub lowered: Option<Route>,
+    /// The `DefinitionBody` operation, for its raw `security`.
+    pub body: Option<openapi::Operation<'a>>,
+    /// Whether the translator changed the operation (then `lowered` no longer says it).
+    pub edited: bool,
+    /// Set when the API's default authorizer was applied.
+    pub by_default: Option<Loc>,
+    /// Set when an event opted out of the default authorizer with `NONE`.
+    pub opted_out: Option<Loc>,
+    pub origin: Loc,
+    pub source: RouteSource,
+    pub cors_preflight: bool,
+    pub event: Option<&'e Event<'a>>,
+}
+
+impl<'e, 'a> Operation<'e, 'a> {
+    /// The operation an event adds.
+    pub fn from_event(event: &'e Event<'a>) -> Self {
+        Operation {
+            path: event.path.clone(),
+            method: event.method,
+            integrated: true,
+            security: None,
+            lowered: None,
+            body: None,
+            edited: true,
+            by_default: None,
+            opted_out: None,
+            origin: event.loc(),
+            source: event.source(),
+            cors_preflight: false,
+            event: Some(event),
+        }
+    }
+
+    /// The OPTIONS operation `Cors` adds to a path, answered by a mock integration.
+    pub fn preflight(path: String, at: Loc) -> Self {
+        Operation {
+            path,
+            method: Method::Options,
+            integrated: true,
+            security: None,
+            lowered: None,
+            body: None,
+            edited: true,
+            by_default: None,
+            opted_out: None,
+            origin: at,
+            source: RouteSource::Operation,
+            cors_preflight: true,
+            event: None,
+        }
+    }
+
+    /// The route the operation becomes. `root_security` is the definition's own default.
+    pub fn into_route(self, api: &Api, root_security: Option<&[Requirement]>) -> Route {
+        if !self.edited
+            && let Some(route) = self.lowered
+        {
+            return route;
+        }
+        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
+        // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).
+        let sam_key = |name: &str| api.kind == ApiKind::Rest && name == security::API_KEY;
+        let decision = self
+            .security
+            .as_deref()
+            .or(root_security)
+            .map(|requirements| {
+                security::decide(
+                    requirements,
+                    &|name| {
+                        sam_key(name)
+                            || matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. }))
+                    },
+                    &|name| match kind_of(name) {
+                        Some(kind) => kind == AuthorizerKind::Iam,
+                        None => name == security::AWS_IAM,
+                    },
+                    &|name| api.authorizer(name).is_some(),
+                )
+            });
+        let (auth, api_key_required, origin, references) = match decision {
+            Some(decision) => {
+                let origin = match (&decision.auth, &self.by_default) {
+                    (Auth::Authorizers(_) | Auth::Iam, Some(default)) => Some(default.clone()),
+                    (Auth::Open(_), _) => self.opted_out.clone().or(decision.origin),
+                    _ => decision.origin,
+                };
+                (
+                    decision.auth,
+                    decision.api_key_required,
+                    origin,
+                    decision.references,
+                )
+            }
+            None => (
+                Auth::Open(OpenBecause::Missing),
+                false,
+                self.opted_out.clone(),
+                Vec::new(),
+            ),
+        };
+        // A route an event declares exists only when the event's function does.
+        let auth = match self.event {
+            Some(event) => under_resource_condition(event.owner, Resolved::Known(auth)),
+            None => Resolved::Known(auth),
+        };
+        Route {
+            method: self.method,
+            path: self.path,
+            auth,
+            auth_origin: origin,
+            api_key_required: Resolved::Known(api_key_required),
+            references,
+            cors_preflight: self.cors_preflight,
+            origin: self.origin,
+            source: self.source,
+            inherits_connection_auth: false,
+        }
+    }
+}
+
+/// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view; the
+/// definition's security schemes and servers go to `api`.
+pub(super) fn from_body<'e, 'a>(spec: openapi::Spec<'a>, api: &mut Api) -> Vec<Operation<'e, 'a>> {
+    let mut body = Api::new(api.name.clone(), api.kind, api.origin.clone());
+    body.aws = true;
+    openapi::lower_into(&mut body, spec);
+    api.authorizers.append(&mut body.authorizers);
+    api.servers.append(&mut body.servers);
+    if api.default_auth_origin.is_none() {
+        api.default_auth_origin = body.default_auth_origin.take();
+    }
+    let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
+    spec.operations()
+        .into_iter()
+        .map(|op| {
+            let at = op.method_key.loc();
+            let lowered = routes
+                .iter_mut()
+                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
+                .and_then(Option::take);
+            Operation {
+                path: op.path.to_owned(),
+                method: op.method,
+                integrated: op
+                    .node
+                    .get("x-amazon-apigateway-integration")
+                    .is_some_and(|i| !i.is_empty()),
+                security: None,
+                lowered,
+                body: Some(op),
+                edited: false,
+                by_default: None,
+                opted_out: None,
+                origin: at,
+                source: RouteSource::Operation,
+                cors_preflight: false,
+                event: None,
+            }
+        })
+        .collect()
+}
+
+impl Operation<'_, '_> {
+    /// The operation's own `security` as written in the body: the translator reads it when it
+    /// edits the operation. `Err` is where it is not a list of maps.
+    pub fn written_security(&self) -> Result<Option<Vec<Requirement>>, Loc> {
+        self.body
+            .and_then(|b| b.node.get("security"))
+            .map(security::read)
+            .transpose()
+    }
+}
