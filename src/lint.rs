@@ -13,8 +13,7 @@ use crate::report::{Finding, InputError, Note, Report};
 use crate::rules::{self, Settings};
 use crate::syntax::{self, Document, Loc, SourceFile, Span};
 
-/// The default `--max-file-size`: larger files are skipped with a note.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+pub use crate::discover::DEFAULT_MAX_FILE_SIZE;
 
 /// How far into a file to look for a NUL byte before calling it binary.
 const BINARY_SNIFF_BYTES: usize = 8192;

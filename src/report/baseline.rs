@@ -74,20 +74,12 @@ impl Paths {
         Entry {
             path: self.relative(finding.primary.loc.file.path()),
             rule: finding.rule.to_owned(),
-            subject: identity(finding).to_owned(),
+            subject: finding.identity().to_owned(),
         }
     }
 }
 
 /// What a finding is about, independent of line numbers.
-pub fn identity(finding: &Finding) -> &str {
-    if finding.subject.is_empty() {
-        &finding.message
-    } else {
-        &finding.subject
-    }
-}
-
 /// `path` with `.` dropped and `..` applied without touching the file system.
 fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

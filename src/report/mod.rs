@@ -120,6 +120,16 @@ impl Finding {
         self
     }
 
+    /// What the finding is about, for fingerprints (baseline entries, SARIF
+    /// `partialFingerprints`): the subject, or the message for a rule that set none.
+    pub fn identity(&self) -> &str {
+        if self.subject.is_empty() {
+            &self.message
+        } else {
+            &self.subject
+        }
+    }
+
     /// Output order: file, line, column, rule, then message for a total order.
     pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         let (path, start, _) = self.primary.loc.sort_key();

@@ -412,11 +412,7 @@ fn full_description(body: &str) -> String {
 /// Identifies a finding across runs while the lines around it move: rule, file and subject
 /// (or the message, for a finding without a subject), hashed with 64-bit FNV-1a.
 pub fn fingerprint(finding: &Finding) -> String {
-    let what = if finding.subject.is_empty() {
-        &finding.message
-    } else {
-        &finding.subject
-    };
+    let what = finding.identity();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [finding.rule, finding.primary.loc.file.path(), what] {
         for &byte in part.as_bytes().iter().chain(&[0]) {
