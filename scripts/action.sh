@@ -260,7 +260,8 @@ cmd_lint() {
         ${extra[@]+"${extra[@]}"} -- "${paths[@]}" >"$concise"
     status=$?
     set -e
-    if ((sarif_status == 0 || sarif_status == 2)); then
+    # Exit code 2 with output: input errors, reported in the SARIF too. Without: a usage error.
+    if ((sarif_status == 0 || sarif_status == 2)) && [[ -s $sarif ]]; then
         set_output sarif-file "$sarif"
     else
         echo "::warning title=gatelint action::gatelint failed to write SARIF (exit code $sarif_status)"
@@ -324,7 +325,11 @@ cmd_lint() {
     case "$status" in
         0) verdict="passed (no finding at or above $threshold)" ;;
         1) verdict="failed: findings at or above $threshold" ;;
-        2) verdict="failed: $(plural "$input_errors" "input error") (files that could not be read or parsed, or a bad argument)" ;;
+        2) if ((input_errors > 0)); then
+            verdict="failed: $(plural "$input_errors" "input error") (files that could not be read or parsed)"
+        else
+            verdict="failed: gatelint refused its arguments (see the log)"
+        fi ;;
         *) verdict="failed: gatelint stopped with exit code $status" ;;
     esac
     echo "gatelint: $(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note); $verdict"

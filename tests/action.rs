@@ -559,6 +559,27 @@ fn bad_inputs_stop_the_step_with_an_annotation() {
         );
         assert!(!step.outputs.contains_key("exit-code"));
     }
+    // An argument gatelint refuses: exit code 2, and no SARIF file to upload.
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/demo"),
+            ("GATELINT_ARGS", "--format json"),
+        ],
+    );
+    assert_eq!(step.outputs["exit-code"], "2");
+    assert!(
+        !step.outputs.contains_key("sarif-file"),
+        "{:?}",
+        step.outputs
+    );
+    assert!(
+        step.summary
+            .contains("failed: gatelint refused its arguments"),
+        "{}",
+        step.summary
+    );
+    assert_eq!(runner.conclude(&step).status, 2);
     // Without a recorded exit code the last step fails rather than pass silently.
     let last = runner.step("conclude", repo(), &[("GATELINT_EXIT_CODE", "")]);
     assert_eq!(last.status, 2);
