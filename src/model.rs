@@ -118,6 +118,16 @@ impl<T> Resolved<T> {
         }
     }
 
+    /// This value, applying only when every condition of `when` holds (outermost first).
+    pub fn under(self, when: &[Condition]) -> Resolved<T> {
+        when.iter().rev().fold(self, |value, condition| {
+            Resolved::Conditional(vec![Branch {
+                when: condition.clone(),
+                value,
+            }])
+        })
+    }
+
     /// Replace every known leaf by what `f` makes of it (which may itself branch).
     pub fn and_then<U>(&self, f: &impl Fn(&T) -> Resolved<U>) -> Resolved<U> {
         match self {

@@ -86,3 +86,53 @@ pub(crate) fn lower_text(text: &str) -> Workspace {
     lower(&template, &mut workspace, &mut Vec::new());
     workspace
 }
+
+/// `Fn::If` inside an inline OpenAPI body (SAM wraps the path items and operations of a
+/// function with a `Condition` in it): both branches, `AWS::NoValue` removing the value.
+#[derive(Debug)]
+pub struct FnIf;
+
+impl crate::formats::openapi::Conditionals for FnIf {
+    fn branches<'a>(
+        &self,
+        node: crate::syntax::NodeRef<'a>,
+    ) -> Option<Vec<(crate::model::Conditions, Option<crate::syntax::NodeRef<'a>>)>> {
+        if !matches!(
+            intrinsic::intrinsic(node),
+            Some(intrinsic::Intrinsic::If { .. })
+        ) {
+            return None;
+        }
+        let mut leaves = Vec::new();
+        fn_if_leaves(node, &mut Vec::new(), &mut leaves);
+        Some(leaves)
+    }
+}
+
+/// Nested `Fn::If` deeper than this is left as one opaque leaf.
+const MAX_FN_IF_NESTING: usize = 8;
+
+fn fn_if_leaves<'a>(
+    node: crate::syntax::NodeRef<'a>,
+    path: &mut crate::model::Conditions,
+    leaves: &mut Vec<(crate::model::Conditions, Option<crate::syntax::NodeRef<'a>>)>,
+) {
+    match intrinsic::intrinsic(node) {
+        Some(intrinsic::Intrinsic::If {
+            condition,
+            then,
+            otherwise,
+        }) if path.len() < MAX_FN_IF_NESTING => {
+            for (holds, branch) in [(true, then), (false, otherwise)] {
+                path.push(Condition {
+                    name: condition.to_owned(),
+                    holds,
+                });
+                fn_if_leaves(branch, path, leaves);
+                path.pop();
+            }
+        }
+        Some(intrinsic::Intrinsic::Ref("AWS::NoValue")) => leaves.push((path.clone(), None)),
+        _ => leaves.push((path.clone(), Some(node))),
+    }
+}

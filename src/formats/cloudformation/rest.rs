@@ -169,15 +169,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
             // in a version API Gateway cannot import cannot be read here.
             let spec = match intrinsic(body) {
                 Some(_) => None,
-                None => openapi::Spec::detect(body).and_then(Result::ok),
+                None => openapi::Spec::detect(body)
+                    .and_then(Result::ok)
+                    .map(|spec| spec.with_conditionals(&super::FnIf)),
             };
             match spec {
                 Some(spec) => {
                     openapi::lower_into(&mut api, spec);
                     api.has_resource_policy |= body.get("x-amazon-apigateway-policy").is_some();
-                    if let Some(at) = computed_path_item(body) {
-                        api.hidden_routes = Some(at);
-                    }
                 }
                 None => api.hidden_routes = Some(key.loc()),
             }
@@ -640,20 +639,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 .map(Option::is_some),
         })
     }
-}
-
-/// The first path item or operation of a body that an intrinsic computes (SAM wraps the path
-/// items of a function with a `Condition` in `Fn::If`): the OpenAPI view cannot read the routes
-/// inside it.
-fn computed_path_item(body: NodeRef<'_>) -> Option<crate::syntax::Loc> {
-    body.get("paths")?.entries().find_map(|(path, item)| {
-        if intrinsic(item).is_some() {
-            return Some(path.loc());
-        }
-        item.entries()
-            .find(|(_, operation)| intrinsic(*operation).is_some())
-            .map(|(method, _)| method.loc())
-    })
 }
 
 enum ResourceTarget<'a> {

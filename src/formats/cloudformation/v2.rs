@@ -112,7 +112,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         if let Some(body) = body
             && let Some(Ok(spec)) = openapi::Spec::detect(body)
         {
-            openapi::lower_into(&mut api, spec);
+            openapi::lower_into(&mut api, spec.with_conditionals(&super::FnIf));
         }
         let index = workspace.apis.len();
         if kind == ApiKind::Http

@@ -98,6 +98,11 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         .collect();
     lower_servers(api, spec, spec.root, None);
     for operation in spec.operations() {
+        // `$default` is the catch-all route of an HTTP API; a REST API has resources only
+        // under `/`, so API Gateway imports no route from it.
+        if api.kind == ApiKind::Rest && operation.path == "$default" {
+            continue;
+        }
         let (auth, auth_origin, api_key_required) =
             operation_auth(spec, operation.node, &identifies_only, api.aws);
         let references =
@@ -110,9 +115,9 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         api.routes.push(Route {
             method: operation.method,
             path: operation.path.to_owned(),
-            auth,
+            auth: auth.under(&operation.when),
             auth_origin,
-            api_key_required,
+            api_key_required: api_key_required.under(&operation.when),
             references,
             cors_preflight: operation.method == Method::Options && (integration.is_none() || mock),
             origin: operation.method_key.loc(),

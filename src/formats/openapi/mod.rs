@@ -7,7 +7,7 @@ mod validate;
 
 pub use lower::{lower_document, lower_into};
 
-use crate::model::Method;
+use crate::model::{Conditions, Method};
 use crate::syntax::{Loc, NodeRef};
 
 /// How many `$ref` hops a chain may take before it counts as a cycle.
@@ -27,6 +27,17 @@ pub enum Version {
 pub struct Spec<'a> {
     pub root: NodeRef<'a>,
     pub version: Version,
+    /// How the enclosing template makes a value conditional; `None` for a standalone document.
+    pub conditionals: Option<&'a dyn Conditionals>,
+}
+
+/// How a template makes a value depend on a condition (CloudFormation's `Fn::If`). The view
+/// asks it to expand path items and operations into one per branch, so a route that exists
+/// only under a condition is still seen, and its findings name the condition.
+pub trait Conditionals: std::fmt::Debug + Sync {
+    /// `None` when `node` is not conditional; otherwise every leaf with the conditions that lead
+    /// to it, and `None` for a leaf that removes the value (`AWS::NoValue`).
+    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>>;
 }
 
 /// Why a `$ref` could not be followed.
@@ -50,6 +61,7 @@ impl<'a> Spec<'a> {
                 Ok(Spec {
                     root,
                     version: Version::Swagger2,
+                    conditionals: None,
                 })
             } else {
                 Err((
@@ -68,12 +80,36 @@ impl<'a> Spec<'a> {
             None
         };
         Some(match parsed {
-            Some(version) => Ok(Spec { root, version }),
+            Some(version) => Ok(Spec {
+                root,
+                version,
+                conditionals: None,
+            }),
             None => Err((
                 version.loc(),
                 format!("unsupported OpenAPI version `{text}`; gatelint reads 2.0, 3.0 and 3.1"),
             )),
         })
+    }
+
+    /// The same document, read inside a template that makes values conditional.
+    pub fn with_conditionals(self, conditionals: &'a dyn Conditionals) -> Self {
+        Spec {
+            conditionals: Some(conditionals),
+            ..self
+        }
+    }
+
+    /// `node`'s branches (one unconditional branch when it is not conditional); branches that
+    /// remove the value are left out.
+    fn expand(self, node: NodeRef<'a>) -> Vec<(Conditions, NodeRef<'a>)> {
+        match self.conditionals.and_then(|c| c.branches(node)) {
+            Some(branches) => branches
+                .into_iter()
+                .filter_map(|(when, node)| Some((when, node?)))
+                .collect(),
+            None => vec![(Vec::new(), node)],
+        }
     }
 
     /// Whether the document uses any `x-amazon-apigateway-*` extension.
@@ -181,25 +217,46 @@ impl<'a> Spec<'a> {
             if !path.starts_with('/') && path != "$default" {
                 continue;
             }
-            let Some(item) = self.resolve_or_none(item) else {
-                continue;
-            };
-            for (method_key, operation) in crate::formats::distinct_entries(item) {
-                let Some(method) = method_key.as_str().and_then(operation_method) else {
+            for (item_when, item) in self.expand(item) {
+                let Some(item) = self.resolve_or_none(item) else {
                     continue;
                 };
-                operations.push(Operation {
-                    path,
-                    path_key,
-                    path_item: item,
-                    method,
-                    method_key,
-                    node: operation,
-                });
+                for (method_key, operation) in crate::formats::distinct_entries(item) {
+                    let Some(method) = method_key.as_str().and_then(operation_method) else {
+                        continue;
+                    };
+                    for (operation_when, node) in self.expand(operation) {
+                        let Some(when) = combine_conditions(&item_when, operation_when) else {
+                            continue; // a condition that would have to be true and false
+                        };
+                        operations.push(Operation {
+                            path,
+                            path_key,
+                            path_item: item,
+                            method,
+                            method_key,
+                            node,
+                            when,
+                        });
+                    }
+                }
             }
         }
         operations
     }
+}
+
+/// `outer` and then `inner`, each condition once; `None` when they contradict each other.
+fn combine_conditions(outer: &Conditions, inner: Conditions) -> Option<Conditions> {
+    let mut when = outer.clone();
+    for condition in inner {
+        match when.iter().find(|c| c.name == condition.name) {
+            Some(existing) if existing.holds != condition.holds => return None,
+            Some(_) => {}
+            None => when.push(condition),
+        }
+    }
+    Some(when)
 }
 
 /// The method an operation key names, or `None` for other path item keys (`parameters`,
@@ -242,7 +299,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// One operation: a method under a path.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Operation<'a> {
     pub path: &'a str,
     pub path_key: NodeRef<'a>,
@@ -250,4 +307,6 @@ pub struct Operation<'a> {
     pub method: Method,
     pub method_key: NodeRef<'a>,
     pub node: NodeRef<'a>,
+    /// The conditions under which the template includes this operation; empty for always.
+    pub when: Conditions,
 }

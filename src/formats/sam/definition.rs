@@ -80,7 +80,7 @@ fn inline<'a>(id: &str, body: NodeRef<'a>, errors: &mut Vec<InputError>) -> Defi
     }
     match openapi::Spec::detect(body) {
         Some(Ok(spec)) if spec.root.get("paths").is_some_and(|p| p.is_map()) => {
-            Definition::Inline(spec)
+            Definition::Inline(spec.with_conditionals(&crate::formats::cloudformation::FnIf))
         }
         Some(Ok(_)) | None => Definition::NotOpenApi(body.loc()),
         Some(Err((loc, message))) => {

@@ -190,6 +190,7 @@ impl Operation<'_, '_> {
     /// edits the operation. `Err` is where it is not a list of maps.
     pub fn written_security(&self) -> Result<Option<Vec<Requirement>>, Loc> {
         self.body
+            .as_ref()
             .and_then(|b| b.node.get("security"))
             .map(security::read)
             .transpose()
