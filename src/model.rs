@@ -541,6 +541,9 @@ pub enum OAuthFlowKind {
 pub struct Stage {
     pub name: String,
     pub origin: Loc,
+    /// For a stage the template creates without declaring it: why it exists and how to stop
+    /// it being created (the usual fix, rather than configuring it).
+    pub implicit: Option<String>,
     /// Stage-wide throttling (REST `MethodSettings` for `/*` `*`, V2 `DefaultRouteSettings`).
     pub throttle: Resolved<bool>,
     /// Usage plans attached to this stage, and whether each throttles.

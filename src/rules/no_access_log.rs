@@ -33,12 +33,14 @@ impl Rule for NoAccessLog {
                         .label(format!("no `{setting}` with a `DestinationArn`"))
                         .related(api.origin.clone(), "the API")
                         .subject(format!("{} {}", api.name, stage.name))
-                        .help(format!(
-                            "add `{setting}` with a CloudWatch Logs group (or Firehose stream) as \
-                             `DestinationArn` and a `Format` that records at least the caller \
-                             (`$context.identity.sourceIp`), the route, the status and the \
-                             authorizer's principal"
-                        )),
+                        .help(stage.implicit.clone().unwrap_or_else(|| {
+                            format!(
+                                "add `{setting}` with a CloudWatch Logs group (or Firehose stream) \
+                                 as `DestinationArn` and a `Format` that records at least the \
+                                 caller (`$context.identity.sourceIp`), the route, the status and \
+                                 the authorizer's principal"
+                            )
+                        })),
                     );
                 }
             }

@@ -55,7 +55,7 @@ impl NoRateLimit {
         .label(label)
         .related(api.origin.clone(), "the API")
         .subject(format!("{} {}", api.name, stage.name))
-        .help(help);
+        .help(stage.implicit.as_deref().unwrap_or(help));
         for plan in &stage.usage_plans {
             if plan.throttle != Resolved::Known(true) {
                 finding = finding.related(plan.origin.clone(), "a usage plan without a `Throttle`");

@@ -421,6 +421,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 api,
                 resource: Some(resource.id),
                 stage: Stage {
+                    implicit: None,
                     name: name.unwrap_or_else(|| resource.id.to_owned()),
                     origin: resource.loc(),
                     throttle: under_resource_condition(resource, throttle),
@@ -458,6 +459,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 api,
                 resource: None,
                 stage: Stage {
+                    implicit: None,
                     name,
                     origin: name_node.loc(),
                     throttle: under_resource_condition(resource, throttle),

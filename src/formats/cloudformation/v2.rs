@@ -164,6 +164,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             inherits_connection_auth: false,
         };
         let stage = Stage {
+            implicit: None,
             name: "$default".to_owned(),
             origin: target_key.loc(),
             throttle: Resolved::Known(false),
@@ -527,6 +528,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let default_throttle = self.throttles(resource.property("DefaultRouteSettings"));
         let every_route = self.route_settings_throttle(resource.property("RouteSettings"), api);
         Stage {
+            implicit: None,
             name: name.unwrap_or_else(|| resource.id.to_owned()),
             origin: resource.loc(),
             throttle: default_throttle.or(&every_route),

@@ -609,6 +609,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             });
         let access_log = self.properties.get("AccessLogSettings");
         Stage {
+            implicit: None,
             name,
             origin: name_node
                 .map(NodeRef::loc)

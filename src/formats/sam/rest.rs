@@ -891,6 +891,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         };
         if let Some(name) = name {
             api.stages.push(Stage {
+                implicit: None,
                 name,
                 origin,
                 throttle,
@@ -907,6 +908,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .is_none_or(|v| !truthy(Some(v)))
         {
             api.stages.push(Stage {
+                implicit: Some(
+                    "SAM creates this extra stage, named `Stage`, for every REST API whose `OpenApiVersion` is not set; set `OpenApiVersion` (for example under `Globals: Api:`) and it is no longer created".to_owned(),
+                ),
                 name: EXTRA_STAGE.to_owned(),
                 origin: api.origin.clone(),
                 throttle: Resolved::Known(false),

@@ -185,6 +185,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         || defaults.get("ThrottlingRateLimit").is_present();
     let access_log = properties.get("AccessLogSettings");
     Stage {
+        implicit: None,
         name,
         origin: name_node.map_or(fallback, NodeRef::loc),
         throttle: Resolved::Known(throttle),
