@@ -45,14 +45,15 @@ cp "$good" "$scratch/project/good.${good##*.}"
 cp "$bad" "$scratch/project/notes.txt"
 git -C "$scratch/project" add .
 # try-repo clones this repository at HEAD and builds the hook with `cargo install`, as pre-commit
-# does for users. Offline, from the crates `cargo test --locked` fetched, in a target directory
-# kept between runs, and without the release profile's LTO: the same hook, built in a minute.
+# does for users. Here offline, from the crates `cargo test --locked` fetched, in a target directory
+# kept between runs, and unoptimised: the same hook, built with 53 s of CPU instead of about 155 s
+# with the release profile's optimisation.
 try_hook() {
     (
         cd "$scratch/project"
         export PRE_COMMIT_HOME="$tools/pre-commit" CARGO_TARGET_DIR="$repo/target/pre-commit"
         export CARGO_NET_OFFLINE=true CARGO_PROFILE_RELEASE_LTO=false
-        export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+        export CARGO_PROFILE_RELEASE_OPT_LEVEL=0
         pre-commit try-repo "$repo" gatelint --ref "$(git -C "$repo" rev-parse HEAD)" \
             --color never --files "$@"
     )

@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 tools=$PWD/tools
-stamp=$(cat requirements.txt npm/package.json npm/package-lock.json | sha256sum | cut -d ' ' -f 1)
+# The path is part of the stamp: a virtualenv's scripts name its absolute path, so a moved
+# checkout needs a new one.
+stamp=$({ echo "$tools"; cat requirements.txt npm/package.json npm/package-lock.json; } | sha256sum | cut -d ' ' -f 1)
 if [[ -f $tools/stamp && $(cat "$tools/stamp") == "$stamp" ]]; then
     echo "$tools"
     exit 0
