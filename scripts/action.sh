@@ -171,10 +171,13 @@ split_words() {
     IFS=$' \t\r\n' read -r -d '' -a raw <<<"$text" || true
     for word in ${raw[@]+"${raw[@]}"}; do
         if [[ $mode == glob && $word == *[*?[]* ]]; then
-            shopt -s nullglob globstar
+            # (macOS's /bin/bash 3.2 has no globstar; hosted runners put a newer bash first.)
+            shopt -s nullglob
+            shopt -s globstar 2>/dev/null || true
             # shellcheck disable=SC2206 # expanding the pattern is the point; IFS is empty
             expanded=($word)
-            shopt -u nullglob globstar
+            shopt -u nullglob
+            shopt -u globstar 2>/dev/null || true
             if ((${#expanded[@]} > 0)); then
                 words+=("${expanded[@]}")
                 continue
