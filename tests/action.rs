@@ -135,12 +135,6 @@ fn count(severities: &[String], severity: &str) -> String {
         .to_string()
 }
 
-fn has_routes_command() -> bool {
-    let (_, help) = gatelint(&["--help"], repo());
-    help.lines()
-        .any(|line| line.trim_start().starts_with("routes "))
-}
-
 fn sarif_validator() -> Option<jsonschema::Validator> {
     let path = repo().join("../shared/schemas/sarif-schema-2.1.0.json");
     if !path.exists() {
@@ -268,21 +262,19 @@ fn findings_become_sarif_annotations_and_a_job_summary() {
         })
         .count();
     assert_eq!(table_rows, severities.len());
+    // The route inventory: `gatelint routes --format markdown`, a table.
     let (_, inventory) = route_inventory(summary);
-    if has_routes_command() {
-        let (status, routes) = gatelint(&["routes", "--format", "markdown", PETS], repo());
-        assert_eq!(status, 0);
-        assert!(
-            routes.lines().nth(1).is_some_and(|l| l.starts_with("|-")
-                || l.starts_with("| -")
-                || l.starts_with("|:")),
-            "not a markdown table:\n{routes}"
-        );
-        assert!(inventory.contains(&routes), "{inventory}");
-        assert!(inventory.contains("/pets/{petId}"));
-    } else {
-        assert!(inventory.contains("has no `routes` command"), "{inventory}");
-    }
+    let (status, routes) = gatelint(&["routes", "--format", "markdown", PETS], repo());
+    assert_eq!(status, 0);
+    assert!(
+        routes
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("|-") || l.starts_with("| -") || l.starts_with("|:")),
+        "not a markdown table:\n{routes}"
+    );
+    assert!(inventory.contains(&routes), "{inventory}");
+    assert!(inventory.contains("| GET | /pets |"), "{inventory}");
 
     insta::assert_snapshot!("demo_summary_findings", route_inventory(summary).0);
 
@@ -528,6 +520,37 @@ fn file_names_cannot_break_the_summary_table_or_the_annotations() {
         step.stdout
     );
     checked_sarif(&step, workspace.path());
+}
+
+#[test]
+fn a_gatelint_without_routes_still_gets_a_summary() {
+    // An older gatelint: its help lists no `routes`.
+    let dir = TempDir::new().unwrap();
+    let old = dir.path().join("gatelint");
+    fs::write(
+        &old,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --help ]; then '{GATELINT}' --help | grep -v '^  routes '; \
+             else exec '{GATELINT}' \"$@\"; fi\n"
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&old, fs::Permissions::from_mode(0o755)).unwrap();
+    let runner = Runner::new();
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", PETS),
+            ("GATELINT_BIN", old.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(step.outputs["exit-code"], "1");
+    let (findings, inventory) = route_inventory(&step.summary);
+    assert!(findings.contains("| error | fixtures/demo/pets-api.yaml:13:17 |"));
+    assert_eq!(
+        inventory.trim(),
+        format!("This gatelint (gatelint {VERSION}) has no `routes` command.")
+    );
 }
 
 #[test]
