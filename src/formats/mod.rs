@@ -106,6 +106,21 @@ pub fn lower_with_files(
 /// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
 pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
     let entries: Vec<_> = map.entries().collect();
+    if entries.len() <= SMALL_MAP {
+        // Compared pairwise: cheaper than hashing, and most mappings have no duplicate.
+        let repeated_later = |i: usize, key: &str| {
+            entries
+                .iter()
+                .skip(i + 1)
+                .any(|(later, _)| later.as_str() == Some(key))
+        };
+        return entries
+            .iter()
+            .enumerate()
+            .filter(|(i, (key, _))| key.as_str().is_none_or(|k| !repeated_later(*i, k)))
+            .map(|(_, entry)| *entry)
+            .collect();
+    }
     let mut seen = std::collections::HashSet::new();
     let mut distinct: Vec<_> = entries
         .into_iter()
@@ -116,18 +131,38 @@ pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)>
     distinct
 }
 
+/// Mappings with at most this many entries are checked for repeated keys pairwise, without
+/// hashing: most mappings are small, and a template has hundreds of thousands of them.
+const SMALL_MAP: usize = 16;
+
 /// Every key that appears twice in one mapping, anywhere in the document.
 fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
     let mut stack = vec![&doc.root];
+    // The keys of a small mapping, reused from one mapping to the next.
+    let mut small: Vec<(&str, &crate::syntax::Node)> = Vec::with_capacity(SMALL_MAP);
     while let Some(node) = stack.pop() {
         if let NodeKind::Map(entries) = &node.kind {
             let mut seen: std::collections::HashMap<&str, &crate::syntax::Node> =
                 std::collections::HashMap::new();
+            small.clear();
             for entry in entries.iter() {
                 let key = NodeRef::new(doc, &entry.key);
-                if let Some(text) = key.as_str()
-                    && let Some(first) = seen.insert(text, &entry.key)
-                {
+                let Some(text) = key.as_str() else {
+                    continue;
+                };
+                // The latest earlier entry with the same key, if any.
+                let earlier = if entries.len() <= SMALL_MAP {
+                    let found = small
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| *k == text)
+                        .map(|(_, n)| *n);
+                    small.push((text, &entry.key));
+                    found
+                } else {
+                    seen.insert(text, &entry.key)
+                };
+                if let Some(first) = earlier {
                     workspace.duplicate_keys.push(DuplicateKey {
                         key: text.to_owned(),
                         first: doc.loc(first.span),
@@ -136,6 +171,10 @@ fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
                 }
             }
         }
-        stack.extend(node.children());
+        // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.
+        stack.extend(
+            node.children()
+                .filter(|child| matches!(child.kind, NodeKind::Map(_) | NodeKind::Seq(_))),
+        );
     }
 }

@@ -174,20 +174,19 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
     if let Some(value) = root.get(EXTENSION) {
         ignore_list(value, SuppressionKind::Extension, root.loc(), "root", out);
     }
-    let mut path_items_seen = Vec::new();
+    let mut path_items_seen = std::collections::HashSet::new();
     for operation in spec.operations() {
-        if !path_items_seen.contains(&operation.path_item.span()) {
-            path_items_seen.push(operation.path_item.span());
-            if let Some(value) = operation.path_item.get(EXTENSION) {
-                let scope = operation.path_key.span().to(operation.path_item.span());
-                ignore_list(
-                    value,
-                    SuppressionKind::Extension,
-                    doc.loc(scope),
-                    operation.path,
-                    out,
-                );
-            }
+        if path_items_seen.insert(operation.path_item.span())
+            && let Some(value) = operation.path_item.get(EXTENSION)
+        {
+            let scope = operation.path_key.span().to(operation.path_item.span());
+            ignore_list(
+                value,
+                SuppressionKind::Extension,
+                doc.loc(scope),
+                operation.path,
+                out,
+            );
         }
         if let Some(value) = operation.node.get(EXTENSION) {
             let scope = operation.method_key.span().to(operation.node.span());

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::model::{Api, Deployment, Route, RouteSource, Workspace};
 use crate::report::Finding;
 
@@ -13,15 +15,26 @@ impl Rule for UndeployedRoutes {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
+            if api
+                .deployments
+                .iter()
+                .all(|d| d.routes_not_waited_for.is_empty())
+            {
+                continue;
+            }
+            // The first route each resource declares, looked up once per API rather than once
+            // per route left out (which is quadratic on a template with thousands of methods).
+            let mut declared: HashMap<&str, &Route> = HashMap::new();
+            for route in &api.routes {
+                if let RouteSource::Resource(source) = &route.source {
+                    declared.entry(source.as_str()).or_insert(route);
+                }
+            }
             for deployment in &api.deployments {
                 let routes: Vec<&Route> = deployment
                     .routes_not_waited_for
                     .iter()
-                    .filter_map(|id| {
-                        api.routes.iter().find(
-                            |r| matches!(&r.source, RouteSource::Resource(source) if source == id),
-                        )
-                    })
+                    .filter_map(|id| declared.get(id.as_str()).copied())
                     .collect();
                 if !routes.is_empty() {
                     findings.push(self.finding(api, deployment, &routes));

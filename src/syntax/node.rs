@@ -326,6 +326,16 @@ impl<'a> NodeRef<'a> {
             return None;
         };
         entries.iter().rev().find_map(|e| {
+            // Most keys are spelled verbatim in the source: a length that differs rules them
+            // out without slicing the text (views look keys up all the time).
+            if let NodeKind::Scalar(Scalar {
+                text: ScalarText::Source(span),
+                ..
+            }) = &e.key.kind
+                && span.end.saturating_sub(span.start) as usize != key.len()
+            {
+                return None;
+            }
             let k = NodeRef::new(self.doc, &e.key);
             (k.as_str() == Some(key)).then(|| (k, NodeRef::new(self.doc, &e.value)))
         })

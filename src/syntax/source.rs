@@ -186,13 +186,11 @@ impl SourceFile {
 fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        i += 1;
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
         // LF, CRLF and a lone CR all end a line, as YAML says.
-        let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i) != Some(&b'\n'));
+        let ends_line = bytes.get(at) == Some(&b'\n') || bytes.get(at + 1) != Some(&b'\n');
         if ends_line {
-            starts.push(u32::try_from(i).unwrap_or(u32::MAX));
+            starts.push(u32::try_from(at + 1).unwrap_or(u32::MAX));
         }
     }
     starts

@@ -523,7 +523,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// Deployments, and the methods of their API each one is not ordered after.
     fn deployments(&mut self, workspace: &mut Workspace) {
-        let dependencies = Dependencies::new(self.template);
+        let dependencies = std::cell::LazyCell::new(|| Dependencies::new(self.template));
         for resource in self.template.resources_of("AWS::ApiGateway::Deployment") {
             let Some(node) = resource.property("RestApiId") else {
                 continue;

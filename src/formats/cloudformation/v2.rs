@@ -608,7 +608,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// Deployments, with the routes of their API they are not ordered after. A stage with
     /// `AutoDeploy` redeploys whenever a route changes, so then no route can be missed.
     fn deployments(&self, workspace: &mut Workspace) {
-        let dependencies = Dependencies::new(self.template);
+        let dependencies = std::cell::LazyCell::new(|| Dependencies::new(self.template));
         for resource in self.template.resources_of("AWS::ApiGatewayV2::Deployment") {
             let Some(index) = self.known_api(resource) else {
                 continue;
