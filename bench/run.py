@@ -6,8 +6,10 @@ Called by bench/run.sh, which installs the peers, builds gatelint and generates 
 Everything lands in bench/out/results/: one raw output per (tool, input), results.json and
 results.md (the table bench/README.md quotes).
 
-Environment: RUNS (gatelint and parse-only timing runs, default 10), PEER_RUNS (default 3),
-TIMEOUT (seconds per peer run, default 1800), TOOLS (comma list to restrict), SIZES (labels).
+Environment: RUNS (gatelint and parse-only timing runs, default 10), PEER_RUNS (default 3; a
+peer whose first run takes more than two minutes is run once), TIMEOUT (seconds per peer run,
+default 1800), TOOLS (comma list to restrict), SIZES (labels), MERGE=1 (keep the earlier
+results.json entries of other sizes and tools, to measure in parts).
 """
 
 import json
@@ -431,7 +433,8 @@ def measure(label, tools, results):
                 time_runs(cmd, 1, 600)  # warm-up
                 times = time_runs(cmd, RUNS, 600)
             elif first > SLOW:
-                times = [first] + time_runs(cmd, 1, TIMEOUT)
+                times = [first]  # one run is enough to compare against
+
             else:
                 times = time_runs(cmd, PEER_RUNS, TIMEOUT)
             entry["times"] = times
@@ -559,6 +562,14 @@ def main():
     labels = [s for s in os.environ.get("SIZES", "small,medium,x1,x4,large").split(",") if s]
     meta = {"machine": machine(), "versions": {t: version(t) for t in tools if t != "parse-only"}}
     results = []
+    previous = os.path.join(RESULTS, "results.json")
+    if os.environ.get("MERGE") == "1" and os.path.exists(previous):
+        # Keep earlier measurements of the (size, input, tool) triples not measured now.
+        with open(previous) as f:
+            kept = json.load(f)
+        results = [r for r in kept["results"]
+                   if not (r["label"] in labels and r["tool"] in tools)]
+        meta["versions"] = {**kept["meta"].get("versions", {}), **meta["versions"]}
     for label in labels:
         if os.path.isdir(os.path.join(INPUTS, label)):
             measure(label, tools, results)
@@ -566,6 +577,9 @@ def main():
     with open(trivial, "w") as f:
         f.write("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
     startup = None
+    if os.environ.get("MERGE") == "1" and os.path.exists(previous):
+        with open(previous) as f:
+            startup = json.load(f).get("startup")
     if "gatelint" in tools:
         cmd = [GATELINT, "check", "--quiet", trivial]
         startup = hyperfine(cmd, 200) or time_runs(cmd, 200, 60)

@@ -1,0 +1,237 @@
+//! Every data file of the shared corpus (`../shared/corpus`, real third-party templates and
+//! specs) through the whole pipeline, summarised in one snapshot: files, recognised documents by
+//! kind, input errors, findings per rule, per folder. Any change of behaviour on real inputs
+//! shows up in review as a change of this snapshot. No file may panic: each is linted under
+//! `catch_unwind`, and the test names every file that did.
+//!
+//! Skipped, with a message, when the corpus is not there. Files are read and linted in
+//! parallel, so the test stays fast in a debug build.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use gatelint::discover::{DEFAULT_EXTENSIONS, Input, InputSource};
+use gatelint::formats::DocumentKind;
+use gatelint::lint::{DEFAULT_MAX_FILE_SIZE, analyze_input};
+use gatelint::rules::{self, Settings};
+use rayon::prelude::*;
+
+fn corpus_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+/// Every file under `dir` with a data extension, sorted, as paths relative to `root`.
+fn data_files(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DEFAULT_EXTENSIONS.iter().any(|d| e.eq_ignore_ascii_case(d)))
+            {
+                let relative = path.strip_prefix(root).unwrap();
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// What one file came to.
+#[derive(Default)]
+struct Outcome {
+    kinds: Vec<DocumentKind>,
+    /// The first input error's message, with its line and column.
+    first_error: Option<String>,
+    errors: usize,
+    findings: BTreeMap<&'static str, usize>,
+    panicked: Option<String>,
+}
+
+fn lint(root: &Path, relative: &str) -> Outcome {
+    // As the CLI reads a file: with the size cap, and a SAM `DefinitionUri` loaded from beside it.
+    let input = Input {
+        source: InputSource::File(root.join(relative)),
+        display: format!("corpus/{relative}"),
+        explicit: true,
+        len: None,
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let analysis = match analyze_input(&input, DEFAULT_MAX_FILE_SIZE) {
+            Ok(analysis) => analysis,
+            Err(report) => panic!("{relative} could not be read: {:?}", report.errors),
+        };
+        let findings = rules::check_all(&analysis.workspace, &Settings::default());
+        (analysis, findings)
+    }));
+    let (analysis, findings) = match result {
+        Ok(done) => done,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "a panic".to_owned());
+            return Outcome {
+                panicked: Some(message),
+                ..Outcome::default()
+            };
+        }
+    };
+    let mut outcome = Outcome {
+        kinds: analysis.documents.iter().map(|(_, kind)| *kind).collect(),
+        errors: analysis.errors.len(),
+        ..Outcome::default()
+    };
+    if let Some(error) = analysis.errors.first() {
+        let at = error.loc.start();
+        outcome.first_error = Some(format!("{}:{}: {}", at.line, at.column, error.message));
+    }
+    for finding in findings {
+        *outcome.findings.entry(finding.rule).or_default() += 1;
+    }
+    outcome
+}
+
+/// The folder a file is counted under: the corpus's top folder, and for the SAM translator
+/// pairs its input/output half.
+fn group(relative: &str) -> String {
+    let mut parts = relative.split('/');
+    let top = parts.next().unwrap_or("");
+    match (top, parts.next()) {
+        ("sam-translator", Some(half)) => format!("{top}/{half}"),
+        _ => top.to_owned(),
+    }
+}
+
+fn kind_name(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::OpenApi => "openapi",
+        DocumentKind::CloudFormation => "cloudformation",
+        DocumentKind::Sam => "sam",
+    }
+}
+
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    documents: BTreeMap<&'static str, usize>,
+    files_with_errors: usize,
+    errors: usize,
+    findings: BTreeMap<&'static str, usize>,
+}
+
+impl Totals {
+    fn add(&mut self, outcome: &Outcome) {
+        self.files += 1;
+        for kind in &outcome.kinds {
+            *self.documents.entry(kind_name(*kind)).or_default() += 1;
+        }
+        self.files_with_errors += usize::from(outcome.errors > 0);
+        self.errors += outcome.errors;
+        for (rule, count) in &outcome.findings {
+            *self.findings.entry(rule).or_default() += count;
+        }
+    }
+
+    fn write(&self, out: &mut String, indent: &str) {
+        let documents: Vec<String> = self
+            .documents
+            .iter()
+            .map(|(kind, n)| format!("{kind} {n}"))
+            .collect();
+        let findings: usize = self.findings.values().sum();
+        writeln!(out, "{indent}files: {}", self.files).unwrap();
+        writeln!(
+            out,
+            "{indent}documents: {}",
+            none_if_empty(&documents.join(", "))
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "{indent}input errors: {} in {} files",
+            self.errors, self.files_with_errors
+        )
+        .unwrap();
+        writeln!(out, "{indent}findings: {findings}").unwrap();
+        for (rule, count) in &self.findings {
+            writeln!(out, "{indent}  {rule}: {count}").unwrap();
+        }
+    }
+}
+
+fn none_if_empty(text: &str) -> &str {
+    if text.is_empty() { "none" } else { text }
+}
+
+#[test]
+fn corpus_summary() {
+    let root = corpus_root();
+    if !root.is_dir() {
+        eprintln!(
+            "skipped: the shared corpus is not at {} (it sits beside the repository)",
+            root.display()
+        );
+        return;
+    }
+    let started = Instant::now();
+    let files = data_files(&root);
+    assert!(!files.is_empty(), "no data files under {}", root.display());
+    let outcomes: Vec<(String, Outcome)> = files
+        .par_iter()
+        .map(|relative| (relative.clone(), lint(&root, relative)))
+        .collect();
+    eprintln!(
+        "linted {} corpus files in {:.1?}",
+        outcomes.len(),
+        started.elapsed()
+    );
+
+    let panicked: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(path, o)| o.panicked.as_ref().map(|m| format!("{path}: {m}")))
+        .collect();
+    assert!(
+        panicked.is_empty(),
+        "{} corpus files panicked:\n{}",
+        panicked.len(),
+        panicked.join("\n")
+    );
+
+    let mut total = Totals::default();
+    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+    for (path, outcome) in &outcomes {
+        total.add(outcome);
+        groups.entry(group(path)).or_default().add(outcome);
+    }
+    let mut summary = String::new();
+    writeln!(summary, "panics: 0").unwrap();
+    total.write(&mut summary, "");
+    for (name, totals) in &groups {
+        writeln!(summary, "\n{name}/").unwrap();
+        totals.write(&mut summary, "  ");
+    }
+    writeln!(
+        summary,
+        "\nfiles with input errors (the first error of each):"
+    )
+    .unwrap();
+    for (path, outcome) in &outcomes {
+        if let Some(error) = &outcome.first_error {
+            writeln!(summary, "  {path}:{error}").unwrap();
+        }
+    }
+    insta::assert_snapshot!("corpus", summary);
+}
