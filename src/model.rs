@@ -118,6 +118,19 @@ impl<T> Resolved<T> {
         }
     }
 
+    /// An `Fn::If`: `then` where the condition named `condition` holds, `otherwise` where it
+    /// does not.
+    pub fn either(condition: &str, then: Resolved<T>, otherwise: Resolved<T>) -> Resolved<T> {
+        let branch = |holds, value| Branch {
+            when: Condition {
+                name: condition.to_owned(),
+                holds,
+            },
+            value,
+        };
+        Resolved::Conditional(vec![branch(true, then), branch(false, otherwise)])
+    }
+
     /// This value, applying only when every condition of `when` holds (outermost first).
     pub fn under(self, when: &[Condition]) -> Resolved<T> {
         when.iter().rev().fold(self, |value, condition| {
@@ -133,15 +146,7 @@ impl<T> Resolved<T> {
         match self {
             Resolved::Known(value) => f(value),
             Resolved::Unknown => Resolved::Unknown,
-            Resolved::Conditional(branches) => Resolved::Conditional(
-                branches
-                    .iter()
-                    .map(|b| Branch {
-                        when: b.when.clone(),
-                        value: b.value.and_then(f),
-                    })
-                    .collect(),
-            ),
+            Resolved::Conditional(branches) => each_branch(branches, |value| value.and_then(f)),
         }
     }
 
@@ -157,15 +162,7 @@ impl<T> Resolved<T> {
         match self {
             Resolved::Known(value) => Resolved::Known(f(value)),
             Resolved::Unknown => Resolved::Unknown,
-            Resolved::Conditional(branches) => Resolved::Conditional(
-                branches
-                    .iter()
-                    .map(|b| Branch {
-                        when: b.when.clone(),
-                        value: b.value.map(f),
-                    })
-                    .collect(),
-            ),
+            Resolved::Conditional(branches) => each_branch(branches, |value| value.map(f)),
         }
     }
 }
@@ -183,17 +180,25 @@ impl Resolved<bool> {
                     Resolved::Unknown
                 }
             }),
-            Resolved::Conditional(branches) => Resolved::Conditional(
-                branches
-                    .iter()
-                    .map(|b| Branch {
-                        when: b.when.clone(),
-                        value: b.value.or(other),
-                    })
-                    .collect(),
-            ),
+            Resolved::Conditional(branches) => each_branch(branches, |value| value.or(other)),
         }
     }
+}
+
+/// The same branches, each value replaced by what `f` makes of it.
+fn each_branch<T, U>(
+    branches: &[Branch<T>],
+    f: impl Fn(&Resolved<T>) -> Resolved<U>,
+) -> Resolved<U> {
+    Resolved::Conditional(
+        branches
+            .iter()
+            .map(|branch| Branch {
+                when: branch.when.clone(),
+                value: f(&branch.value),
+            })
+            .collect(),
+    )
 }
 
 impl<T> From<Option<T>> for Resolved<T> {

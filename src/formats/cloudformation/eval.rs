@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::Template;
-use crate::model::{Branch, Condition, Resolved};
+use crate::model::Resolved;
 use crate::syntax::NodeRef;
 
 /// Evaluation nests at most this deep (parameter defaults and nested functions); deeper is Unknown.
@@ -170,22 +170,11 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 condition,
                 then,
                 otherwise,
-            } => Resolved::Conditional(vec![
-                Branch {
-                    when: Condition {
-                        name: condition.to_owned(),
-                        holds: true,
-                    },
-                    value: self.eval_at(then, next),
-                },
-                Branch {
-                    when: Condition {
-                        name: condition.to_owned(),
-                        holds: false,
-                    },
-                    value: self.eval_at(otherwise, next),
-                },
-            ]),
+            } => Resolved::either(
+                condition,
+                self.eval_at(then, next),
+                self.eval_at(otherwise, next),
+            ),
             Intrinsic::Sub {
                 template,
                 variables,

@@ -6,8 +6,7 @@ use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::model::{
-    Auth, Branch, Condition, FunctionUrl, OpenBecause, Resolved, TimeUnit, TokenIssuer,
-    TokenLifetime, Workspace,
+    Auth, FunctionUrl, OpenBecause, Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -167,14 +166,11 @@ fn located<'a, T>(
             otherwise,
         }) = node.and_then(intrinsic)
     {
-        let branch = |holds: bool, next: NodeRef<'a>| Branch {
-            when: Condition {
-                name: condition.to_owned(),
-                holds,
-            },
-            value: located(Some(next), depth + 1, read),
-        };
-        return Resolved::Conditional(vec![branch(true, then), branch(false, otherwise)]);
+        return Resolved::either(
+            condition,
+            located(Some(then), depth + 1, read),
+            located(Some(otherwise), depth + 1, read),
+        );
     }
     read(node)
 }

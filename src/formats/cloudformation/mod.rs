@@ -12,7 +12,7 @@ mod v2;
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
-use crate::model::{Auth, Branch, Condition, OpenBecause, Resolved, Workspace};
+use crate::model::{Auth, Condition, OpenBecause, Resolved, Workspace};
 use crate::report::InputError;
 use crate::syntax::NodeRef;
 
@@ -27,12 +27,9 @@ pub fn lower(template: &Template<'_>, workspace: &mut Workspace, _errors: &mut V
 /// A value that only exists when the resource's `Condition` holds.
 pub fn under_resource_condition<T>(resource: Resource<'_>, value: Resolved<T>) -> Resolved<T> {
     match resource.condition() {
-        Some(name) => Resolved::Conditional(vec![Branch {
-            when: Condition {
-                name: name.to_owned(),
-                holds: true,
-            },
-            value,
+        Some(name) => value.under(&[Condition {
+            name: name.to_owned(),
+            holds: true,
         }]),
         None => value,
     }

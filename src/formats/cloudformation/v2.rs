@@ -10,8 +10,8 @@ use super::template::{Resource, Template};
 use super::{jwt_issuer, unauthenticated, under_resource_condition};
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Branch, Condition, Deployment,
-    DomainName, EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName,
+    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -489,15 +489,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             // was when the condition is false.
             quick.auth = match resource.condition() {
                 Some(name) => {
-                    let branch = |holds: bool, value: Resolved<Auth>| Branch {
-                        when: Condition {
-                            name: name.to_owned(),
-                            holds,
-                        },
-                        value,
-                    };
                     let before = std::mem::replace(&mut quick.auth, Resolved::Unknown);
-                    Resolved::Conditional(vec![branch(true, auth), branch(false, before)])
+                    Resolved::either(name, auth, before)
                 }
                 None => auth,
             };
