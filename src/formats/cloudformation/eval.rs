@@ -90,6 +90,12 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         })
     }
 
+    /// A string property known whatever the conditions; `None` when it is absent, differs by
+    /// condition, or cannot be known before deployment.
+    pub fn known_string(&self, node: Option<NodeRef<'a>>) -> Option<String> {
+        self.string(node).known().cloned().flatten()
+    }
+
     /// A boolean property, in any of the spellings CloudFormation accepts.
     pub fn boolean(&self, node: Option<NodeRef<'a>>) -> Resolved<Option<bool>> {
         self.string(node).and_then(
@@ -122,6 +128,22 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                 Resolved::Known(Some(Target::Attribute(id, attribute.clone())))
             }
             // A literal id or an imported one: not a resource of this template.
+            Some(_) => Resolved::Unknown,
+        })
+    }
+
+    /// The resource a reference property points at whatever the conditions; `None` as for
+    /// [`Evaluator::known_string`].
+    pub fn known_target(&self, node: Option<NodeRef<'a>>) -> Option<Target<'a>> {
+        self.target(node).known().cloned().flatten()
+    }
+
+    /// A property that should be a mapping: `None` when it is absent or `AWS::NoValue`, Unknown
+    /// when it is something else.
+    pub fn mapping(&self, node: Option<NodeRef<'a>>) -> Resolved<Option<NodeRef<'a>>> {
+        self.eval_opt(node).and_then(&|value| match value {
+            None => Resolved::Known(None),
+            Some(Value::Node(map)) if map.is_map() => Resolved::Known(Some(*map)),
             Some(_) => Resolved::Unknown,
         })
     }

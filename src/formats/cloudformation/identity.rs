@@ -1,7 +1,7 @@
 //! Who can get in without an API: Cognito user pool app clients (the tokens they issue, how
 //! long those live and whether they can be revoked) and Lambda function URLs.
 
-use super::eval::{Evaluator, Value};
+use super::eval::Evaluator;
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
@@ -88,11 +88,10 @@ fn lifetime<'a>(
     kind: &TokenKind,
 ) -> Resolved<TokenLifetime> {
     let unit = eval
-        .eval_opt(resource.property("TokenValidityUnits"))
+        .mapping(resource.property("TokenValidityUnits"))
         .and_then(&|units| match units {
             None => Resolved::Known((kind.default_unit, None)),
-            Some(Value::Node(map)) if map.is_map() => unit(eval, map.get(kind.unit_key), kind),
-            Some(_) => Resolved::Unknown,
+            Some(map) => unit(eval, map.get(kind.unit_key), kind),
         });
     let value = located(resource.property(kind.validity), 0, &|node| {
         eval.number(node).map(|v| (*v, node.map(NodeRef::loc)))

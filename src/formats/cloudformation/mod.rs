@@ -3,6 +3,7 @@
 
 mod dependencies;
 pub mod eval;
+pub(crate) mod gateway;
 mod identity;
 pub mod intrinsic;
 mod rest;
@@ -12,7 +13,7 @@ mod v2;
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
-use crate::model::{Auth, Condition, OpenBecause, Resolved, Workspace};
+use crate::model::{Condition, Conditions, Resolved, Workspace};
 use crate::report::InputError;
 use crate::syntax::NodeRef;
 
@@ -35,43 +36,6 @@ pub fn under_resource_condition<T>(resource: Resource<'_>, value: Resolved<T>) -
     }
 }
 
-/// A JWT issuer URL. An `Fn::Sub` that cannot be evaluated (it names the region or a user pool)
-/// is kept as written when its scheme is literal, so `https://cognito-idp.${AWS::Region}...` is
-/// still known to be https.
-pub fn jwt_issuer<'a>(eval: &Evaluator<'_, 'a>, node: NodeRef<'a>) -> Resolved<String> {
-    match eval.string(Some(node)) {
-        Resolved::Unknown => match intrinsic::intrinsic(node) {
-            Some(intrinsic::Intrinsic::Sub { template, .. }) => template
-                .as_str()
-                .filter(|t| {
-                    t.get(..t.find("${").unwrap_or(t.len()))
-                        .is_some_and(|literal| literal.contains("://"))
-                })
-                .map(str::to_owned)
-                .into(),
-            _ => Resolved::Unknown,
-        },
-        known => known.and_then(&|s| s.clone().into()),
-    }
-}
-
-/// What an authorization type of `NONE` asks of callers (`declared`: it was written, rather
-/// than left out): nothing, or only an API key where one is required.
-pub fn unauthenticated(declared: bool, api_key: &Resolved<bool>) -> Resolved<Auth> {
-    let because = if declared {
-        OpenBecause::Disabled
-    } else {
-        OpenBecause::Missing
-    };
-    api_key.map(|required| {
-        if *required {
-            Auth::ApiKeyOnly
-        } else {
-            Auth::Open(because)
-        }
-    })
-}
-
 /// Lower a template given as text, for tests.
 #[cfg(test)]
 pub(crate) fn lower_text(text: &str) -> Workspace {
@@ -90,10 +54,7 @@ pub(crate) fn lower_text(text: &str) -> Workspace {
 pub struct FnIf;
 
 impl crate::formats::openapi::Conditionals for FnIf {
-    fn branches<'a>(
-        &self,
-        node: crate::syntax::NodeRef<'a>,
-    ) -> Option<Vec<(crate::model::Conditions, Option<crate::syntax::NodeRef<'a>>)>> {
+    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
         if !matches!(
             intrinsic::intrinsic(node),
             Some(intrinsic::Intrinsic::If { .. })
@@ -110,9 +71,9 @@ impl crate::formats::openapi::Conditionals for FnIf {
 const MAX_FN_IF_NESTING: usize = 8;
 
 fn fn_if_leaves<'a>(
-    node: crate::syntax::NodeRef<'a>,
-    path: &mut crate::model::Conditions,
-    leaves: &mut Vec<(crate::model::Conditions, Option<crate::syntax::NodeRef<'a>>)>,
+    node: NodeRef<'a>,
+    path: &mut Conditions,
+    leaves: &mut Vec<(Conditions, Option<NodeRef<'a>>)>,
 ) {
     match intrinsic::intrinsic(node) {
         Some(intrinsic::Intrinsic::If {

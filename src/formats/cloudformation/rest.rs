@@ -9,13 +9,17 @@ use std::collections::HashMap;
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
+use super::gateway::{
+    access_log, authorization, endpoint_type, external_api, references, routes_not_waited_for,
+    security_policy,
+};
 use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
-use super::{unauthenticated, under_resource_condition};
+use super::under_resource_condition;
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName,
-    EndpointType, Method, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
+    RouteSource, Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -28,6 +32,12 @@ const MAX_PATH_DEPTH: usize = 64;
 
 /// Stands for a path segment, or the start of a path, that cannot be known statically.
 const UNKNOWN_SEGMENT: &str = "…";
+
+const METHOD: &str = "AWS::ApiGateway::Method";
+
+/// The authorization types that call the authorizer a method's `AuthorizerId` names.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html>
+const AUTHORIZER_TYPES: [&str; 2] = ["CUSTOM", "COGNITO_USER_POOLS"];
 
 /// `MethodSettings` that apply to every method of a stage.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html>
@@ -73,7 +83,7 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
             api.authorizers.push(authorizer);
         }
     }
-    for resource in template.resources_of("AWS::ApiGateway::Method") {
+    for resource in template.resources_of(METHOD) {
         let route = lowering.method(resource);
         if let Some(api) = lowering.api_of(resource, workspace) {
             api.routes.push(route);
@@ -104,13 +114,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         if let Some(&index) = self.apis.get(&key) {
             return index;
         }
-        let display = match node.as_str() {
-            Some(id) => format!("the API {id}"),
-            None => format!("the API `{key}`"),
-        };
-        let mut api = Api::new(key.clone(), ApiKind::Rest, node.loc());
-        api.display = display;
-        api.aws = true;
+        let mut api = external_api(&key, node.as_str().is_some(), ApiKind::Rest, node.loc());
         // Its other routes (and perhaps authorizers) are where the API is defined.
         api.hidden_routes = Some(node.loc());
         let index = workspace.apis.len();
@@ -144,23 +148,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let types = resource
             .property("EndpointConfiguration")
             .and_then(|e| e.get("Types"));
-        api.endpoint = match types {
-            // "The default endpoint type is EDGE."
-            None => Resolved::Known(EndpointType::Edge),
-            Some(_) => self.eval.list(types).and_then(&|types| {
-                let names: Vec<String> = types
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_ascii_uppercase)
-                    .collect();
-                match names.first().map(String::as_str) {
-                    Some("PRIVATE") => Resolved::Known(EndpointType::Private),
-                    Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
-                    Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
-                    Some(_) => Resolved::Unknown,
-                }
-            }),
-        };
+        api.endpoint = self
+            .eval
+            .list(types)
+            .and_then(&|types| endpoint_type(types.iter().find_map(Value::as_str)));
         if let Some(location) = resource.property_key("BodyS3Location") {
             api.hidden_routes = Some(location.loc());
         }
@@ -185,11 +176,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn authorizer(&self, resource: Resource<'a>) -> Authorizer {
-        let kind_text = self.eval.string(resource.property("Type"));
-        let kind = match kind_text
-            .known()
-            .cloned()
-            .flatten()
+        let kind = match self
+            .eval
+            .known_string(resource.property("Type"))
             .map(|t| t.to_ascii_uppercase())
             .as_deref()
         {
@@ -213,12 +202,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Resolved::Known(0)
         };
         authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
-        authorizer.identity_source = self
-            .eval
-            .string(resource.property("IdentitySource"))
-            .known()
-            .cloned()
-            .flatten();
+        authorizer.identity_source = self.eval.known_string(resource.property("IdentitySource"));
         let missing = match authorizer.kind {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
                 Some("AuthorizerUri").filter(|f| resource.property(f).is_none())
@@ -243,63 +227,22 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn method(&mut self, resource: Resource<'a>) -> Route {
         let method = self
             .eval
-            .string(resource.property("HttpMethod"))
-            .known()
-            .cloned()
-            .flatten()
+            .known_string(resource.property("HttpMethod"))
             .and_then(|m| Method::parse(&m))
             .unwrap_or(Method::Any);
         let path = self.method_path(resource);
-        let auth_type_node = resource.property("AuthorizationType");
-        let auth_type = self.eval.string(auth_type_node);
-        let authorizer_node = resource.property("AuthorizerId");
-        let authorizer_id = self.eval.target(authorizer_node);
         let api_key = self
             .eval
             .boolean(resource.property("ApiKeyRequired"))
             .map(|k| k.unwrap_or(false));
-        let origin_for_use = authorizer_node
-            .or(auth_type_node)
-            .map_or_else(|| resource.loc(), NodeRef::loc);
-        let authorizers = |id: &Resolved<Option<Target<'a>>>| -> Resolved<Auth> {
-            match id {
-                // An authorizer that is not in this template (imported, or a literal id): the
-                // route is protected by something we cannot see.
-                Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
-                known => known.map(|target| {
-                    Auth::Authorizers(vec![AuthorizerUse {
-                        // No `AuthorizerId` at all: an empty name, which `missing-authorizer`
-                        // reports as "names none".
-                        name: target
-                            .as_ref()
-                            .map(|t| t.resource().to_owned())
-                            .unwrap_or_default(),
-                        scopes: Vec::new(),
-                        origin: origin_for_use.clone(),
-                    }])
-                }),
-            }
-        };
-        let auth = auth_type.and_then(&|t| {
-            // API Gateway reads the authorization type case-insensitively; CloudFormation
-            // creates a method without one as NONE.
-            match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("NONE") => unauthenticated(t.is_some(), &api_key),
-                Some("AWS_IAM") => Resolved::Known(Auth::Iam),
-                Some("CUSTOM" | "COGNITO_USER_POOLS") => authorizers(&authorizer_id),
-                Some(_) => Resolved::Unknown,
-            }
-        });
-        let mut references: Vec<AuthorizerUse> = Vec::new();
-        for (_, auth) in auth.branches() {
-            if let Auth::Authorizers(uses) = auth {
-                for used in uses {
-                    if !references.iter().any(|r| r.name == used.name) {
-                        references.push(used.clone());
-                    }
-                }
-            }
-        }
+        let auth = authorization(
+            self.eval,
+            resource.properties(),
+            &api_key,
+            &AUTHORIZER_TYPES,
+            &[],
+            resource.loc(),
+        );
         // A preflight is answered by API Gateway itself when the integration is a MOCK (or
         // there is none); any other known integration runs a backend without credentials.
         let integration_type = self
@@ -312,10 +255,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
         Route {
             method,
             path,
+            references: references(&auth),
             auth: under_resource_condition(resource, auth),
-            auth_origin: auth_type_node.map(NodeRef::loc),
+            auth_origin: resource.property("AuthorizationType").map(NodeRef::loc),
             api_key_required: api_key,
-            references,
             cors_preflight: method == Method::Options && !runs_backend,
             origin: resource.loc(),
             source: RouteSource::Resource(resource.id.to_owned()),
@@ -326,7 +269,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// The path of a Method's `ResourceId`.
     fn method_path(&mut self, method: Resource<'a>) -> String {
         let node = method.property("ResourceId");
-        match self.eval.target(node).known().cloned().flatten() {
+        match self.eval.known_target(node) {
             Some(target) => match self.resource_target(&target) {
                 ResourceTarget::Root => "/".to_owned(),
                 ResourceTarget::Resource(id) => self.resource_path(id),
@@ -371,13 +314,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 break format!("/{UNKNOWN_SEGMENT}");
             };
             chain.push((current, resource));
-            let parent = self.eval.target(resource.property("ParentId"));
-            match parent
-                .known()
-                .cloned()
-                .flatten()
-                .map(|t| self.resource_target(&t))
-            {
+            let parent = self.eval.known_target(resource.property("ParentId"));
+            match parent.map(|t| self.resource_target(&t)) {
                 Some(ResourceTarget::Root) => break String::new(),
                 Some(ResourceTarget::Resource(parent)) => current = parent,
                 Some(ResourceTarget::Unknown) | None => break format!("/{UNKNOWN_SEGMENT}"),
@@ -386,10 +324,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         for (id, resource) in chain.into_iter().rev() {
             let part = self
                 .eval
-                .string(resource.property("PathPart"))
-                .known()
-                .cloned()
-                .flatten()
+                .known_string(resource.property("PathPart"))
                 .unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
             prefix = format!("{}/{part}", prefix.trim_end_matches('/'));
             self.paths.insert(id, prefix.clone());
@@ -409,14 +344,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 continue;
             };
             let api = self.api_index_or_external(node, workspace);
-            let name = self
-                .eval
-                .string(resource.property("StageName"))
-                .known()
-                .cloned()
-                .flatten();
+            let name = self.eval.known_string(resource.property("StageName"));
             let throttle = self.method_settings_throttle(resource.property("MethodSettings"));
-            let access_log = self.access_log(resource.property("AccessLogSetting"));
+            let access_log = access_log(self.eval, resource.property("AccessLogSetting"));
             stages.push(PendingStage {
                 api,
                 resource: Some(resource.id),
@@ -438,11 +368,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let Some(name_node) = resource.property("StageName") else {
                 continue;
             };
-            let Some(name) = self.eval.string(Some(name_node)).known().cloned().flatten() else {
+            let Some(name) = self.eval.known_string(Some(name_node)) else {
                 continue;
             };
             let api = self.api_index_or_external(api_node, workspace);
-            let description = self.mapping(resource.property("StageDescription"));
+            let description = self.eval.mapping(resource.property("StageDescription"));
             // Stage-wide limits sit directly in the description, or in its MethodSettings.
             let throttle = description.and_then(&|description| match description {
                 None => Resolved::Known(false),
@@ -453,7 +383,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             });
             let access_log = description.and_then(&|description| match description {
                 None => Resolved::Known(false),
-                Some(d) => self.access_log(d.get("AccessLogSetting")),
+                Some(d) => access_log(self.eval, d.get("AccessLogSetting")),
             });
             stages.push(PendingStage {
                 api,
@@ -483,6 +413,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// limits every method; `ApiStages[].Throttle` limits the methods it lists.
     fn usage_plan(&self, plan: Resource<'a>, stages: &mut [PendingStage<'a>]) {
         let throttle = self
+            .eval
             .mapping(plan.property("Throttle"))
             .and_then(&|t| match t {
                 None => Resolved::Known(false),
@@ -533,20 +464,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 continue;
             };
             let waits_for = dependencies.waits_for(resource.id);
-            let routes_not_waited_for = api
-                .routes
-                .iter()
-                .filter_map(|route| match &route.source {
-                    RouteSource::Resource(id) if !waits_for.contains(id.as_str()) => {
-                        Some(id.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
             api.deployments.push(Deployment {
                 name: resource.id.to_owned(),
                 origin: resource.loc(),
-                routes_not_waited_for,
+                routes_not_waited_for: routes_not_waited_for(
+                    api,
+                    self.template,
+                    METHOD,
+                    &waits_for,
+                ),
             });
         }
     }
@@ -556,34 +482,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
         DomainName {
             name: self
                 .eval
-                .string(resource.property("DomainName"))
-                .known()
-                .cloned()
-                .flatten()
+                .known_string(resource.property("DomainName"))
                 .unwrap_or_else(|| resource.id.to_owned()),
             origin: resource.loc(),
-            // Without a policy the service picks one; we do not guess which.
             security_policy: match policy {
-                Some(_) => under_resource_condition(
-                    resource,
-                    self.eval
-                        .string(policy)
-                        .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
-                ),
+                Some(_) => under_resource_condition(resource, security_policy(self.eval, policy)),
                 None => Resolved::Unknown,
             },
             security_policy_origin: policy.map(NodeRef::loc),
         }
-    }
-
-    /// A property that should be a mapping, evaluated through any `Fn::If`: `None` when it is
-    /// absent or `AWS::NoValue`.
-    fn mapping(&self, node: Option<NodeRef<'a>>) -> Resolved<Option<NodeRef<'a>>> {
-        self.eval.eval_opt(node).and_then(&|value| match value {
-            None => Resolved::Known(None),
-            Some(Value::Node(map)) if map.is_map() => Resolved::Known(Some(*map)),
-            Some(_) => Resolved::Unknown,
-        })
     }
 
     /// Whether a throttling limit is set. A negative limit switches throttling off.
@@ -628,17 +535,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     Resolved::Known(false)
                 }
             })
-        })
-    }
-
-    /// Whether an `AccessLogSetting` sends logs somewhere.
-    fn access_log(&self, setting: Option<NodeRef<'a>>) -> Resolved<bool> {
-        self.mapping(setting).and_then(&|setting| match setting {
-            None => Resolved::Known(false),
-            Some(setting) => self
-                .eval
-                .eval_opt(setting.get("DestinationArn"))
-                .map(Option::is_some),
         })
     }
 }

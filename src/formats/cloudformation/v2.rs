@@ -6,12 +6,16 @@ use std::collections::{HashMap, HashSet};
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
+use super::gateway::{
+    access_log, authorization, external_api, jwt_issuer, references, routes_not_waited_for,
+    security_policy,
+};
 use super::template::{Resource, Template};
-use super::{jwt_issuer, unauthenticated, under_resource_condition};
+use super::under_resource_condition;
 use crate::formats::openapi;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Deployment, DomainName,
-    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType, Method,
+    OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -25,6 +29,10 @@ const DEFAULT_AUTHORIZER_TTL: u64 = 0;
 const QUICK_CREATE_ROUTE_KEY: &str = "$default";
 
 const ROUTE: &str = "AWS::ApiGatewayV2::Route";
+
+/// The authorization types that call the authorizer a route's `AuthorizerId` names.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
+const AUTHORIZER_TYPES: [&str; 2] = ["JWT", "CUSTOM"];
 
 struct Lowering<'t, 'a> {
     template: &'t Template<'a>,
@@ -92,10 +100,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let protocol = resource.property("ProtocolType");
         let declared = self
             .eval
-            .string(protocol)
-            .known()
-            .cloned()
-            .flatten()
+            .known_string(protocol)
             .map(|p| p.to_ascii_uppercase());
         let body = resource.property("Body");
         let kind = match declared.as_deref() {
@@ -140,7 +145,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return None;
         }
         let key = match resource.property("RouteKey") {
-            Some(node) => self.eval.string(Some(node)).known().cloned().flatten(),
+            Some(node) => self.eval.known_string(Some(node)),
             None => Some(QUICK_CREATE_ROUTE_KEY.to_owned()),
         };
         let (method, path) = parse_route_key(key.as_deref(), resource.id);
@@ -219,13 +224,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         let spelling = self.spelling(node);
         let kind = self.kind_from_routes(spelling);
-        let mut api = Api::new(spelling, kind, node.loc());
-        api.display = if spelling == node.as_str().unwrap_or_default() {
-            format!("the API {spelling}")
-        } else {
-            format!("the API `{spelling}`")
-        };
-        api.aws = true;
+        let literal = spelling == node.as_str().unwrap_or_default();
+        let mut api = external_api(spelling, literal, kind, node.loc());
         api.endpoint = Resolved::Known(EndpointType::Regional);
         self.apis.insert(spelling, workspace.apis.len());
         workspace.apis.push(api);
@@ -258,10 +258,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .resources_of(ROUTE)
             .filter(|r| {
                 self.eval
-                    .string(r.property("RouteKey"))
-                    .known()
-                    .cloned()
-                    .flatten()
+                    .known_string(r.property("RouteKey"))
                     .is_some_and(|key| key != "$default" && !key.contains(' '))
             })
             .filter_map(|r| {
@@ -290,10 +287,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn authorizer(&self, resource: Resource<'a>) -> Authorizer {
         let kind = match self
             .eval
-            .string(resource.property("AuthorizerType"))
-            .known()
-            .cloned()
-            .flatten()
+            .known_string(resource.property("AuthorizerType"))
             .map(|t| t.to_ascii_uppercase())
             .as_deref()
         {
@@ -384,12 +378,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn route(&self, resource: Resource<'a>, kind: ApiKind) -> Route {
-        let key = self
-            .eval
-            .string(resource.property("RouteKey"))
-            .known()
-            .cloned()
-            .flatten();
+        let key = self.eval.known_string(resource.property("RouteKey"));
         let (method, path) = parse_route_key(key.as_deref(), resource.id);
         // API keys exist for WebSocket APIs only.
         let api_key = if kind == ApiKind::WebSocket {
@@ -423,13 +412,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
         api_key: &Resolved<bool>,
         fallback: Loc,
     ) -> Resolved<Auth> {
-        let property = |name: &str| properties.and_then(|p| p.get(name));
-        let auth_type = self.eval.string(property("AuthorizationType"));
-        let authorizer_node = property("AuthorizerId");
-        let authorizer_id = self.eval.target(authorizer_node);
         let scopes: Vec<String> = self
             .eval
-            .list(property("AuthorizationScopes"))
+            .list(properties.and_then(|p| p.get("AuthorizationScopes")))
             .known()
             .map(|s| {
                 s.iter()
@@ -438,33 +423,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     .collect()
             })
             .unwrap_or_default();
-        // A missing `AuthorizerId` is reported where the authorization type asks for one.
-        let use_origin = authorizer_node
-            .or(property("AuthorizationType"))
-            .map_or(fallback, NodeRef::loc);
-        auth_type.and_then(&|t| {
-            // Read case-insensitively, as for REST methods.
-            match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("NONE") => unauthenticated(t.is_some(), api_key),
-                Some("AWS_IAM") => Resolved::Known(Auth::Iam),
-                Some("JWT" | "CUSTOM") => match &authorizer_id {
-                    // An authorizer from outside the template: protected by something we
-                    // cannot see.
-                    Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
-                    known => known.map(|target| {
-                        Auth::Authorizers(vec![AuthorizerUse {
-                            name: target
-                                .as_ref()
-                                .map(|t| t.resource().to_owned())
-                                .unwrap_or_default(),
-                            scopes: scopes.clone(),
-                            origin: use_origin.clone(),
-                        }])
-                    }),
-                },
-                Some(_) => Resolved::Unknown,
-            }
-        })
+        authorization(
+            self.eval,
+            properties,
+            api_key,
+            &AUTHORIZER_TYPES,
+            &scopes,
+            fallback,
+        )
     }
 
     /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: changes to the route and stage a quick
@@ -503,7 +469,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 stage.throttle = self.throttles(settings.get("DefaultRouteSettings"));
             }
             if settings.get("AccessLogSettings").is_some() {
-                stage.access_log = self.access_log(settings.get("AccessLogSettings"));
+                stage.access_log = access_log(self.eval, settings.get("AccessLogSettings"));
             }
             if let Some(auto) = settings.get("AutoDeploy") {
                 stage.auto_deploy = self.eval.boolean(Some(auto)).map(|a| a.unwrap_or(true));
@@ -512,12 +478,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn stage(&self, resource: Resource<'a>, api: Option<&Api>) -> Stage {
-        let name = self
-            .eval
-            .string(resource.property("StageName"))
-            .known()
-            .cloned()
-            .flatten();
+        let name = self.eval.known_string(resource.property("StageName"));
         let default_throttle = self.throttles(resource.property("DefaultRouteSettings"));
         let every_route = self.route_settings_throttle(resource.property("RouteSettings"), api);
         Stage {
@@ -526,7 +487,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             origin: resource.loc(),
             throttle: default_throttle.or(&every_route),
             usage_plans: Vec::new(),
-            access_log: self.access_log(resource.property("AccessLogSettings")),
+            access_log: access_log(self.eval, resource.property("AccessLogSettings")),
             auto_deploy: self
                 .eval
                 .boolean(resource.property("AutoDeploy"))
@@ -544,13 +505,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 Some(_) => true,
             })
         };
-        self.eval.eval_opt(settings).and_then(&|value| match value {
-            None => Resolved::Known(false),
-            Some(Value::Node(map)) if map.is_map() => {
-                limits(map.get("ThrottlingBurstLimit")).or(&limits(map.get("ThrottlingRateLimit")))
-            }
-            Some(_) => Resolved::Unknown,
-        })
+        self.eval
+            .mapping(settings)
+            .and_then(&|settings| match settings {
+                None => Resolved::Known(false),
+                Some(map) => limits(map.get("ThrottlingBurstLimit"))
+                    .or(&limits(map.get("ThrottlingRateLimit"))),
+            })
     }
 
     /// Whether `RouteSettings` throttle every route of the API (keyed by route key).
@@ -587,17 +548,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
         all
     }
 
-    fn access_log(&self, settings: Option<NodeRef<'a>>) -> Resolved<bool> {
-        self.eval.eval_opt(settings).and_then(&|value| match value {
-            None => Resolved::Known(false),
-            Some(Value::Node(map)) if map.is_map() => self
-                .eval
-                .eval_opt(map.get("DestinationArn"))
-                .map(Option::is_some),
-            Some(_) => Resolved::Unknown,
-        })
-    }
-
     /// Deployments, with the routes of their API they are not ordered after. A stage with
     /// `AutoDeploy` redeploys whenever a route changes, so then no route can be missed.
     fn deployments(&self, workspace: &mut Workspace) {
@@ -614,18 +564,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 && api.stages.iter().all(|s| s.auto_deploy.all_known(|a| !a));
             let waits_for = dependencies.waits_for(resource.id);
             let routes_not_waited_for = if manual {
-                api.routes
-                    .iter()
-                    .filter_map(|route| match &route.source {
-                        RouteSource::Resource(id)
-                            if !waits_for.contains(id.as_str())
-                                && self.template.resource(id).is_some_and(|r| r.kind == ROUTE) =>
-                        {
-                            Some(id.clone())
-                        }
-                        _ => None,
-                    })
-                    .collect()
+                routes_not_waited_for(api, self.template, ROUTE, &waits_for)
             } else {
                 Vec::new()
             };
@@ -641,10 +580,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn domain_names(&self, resource: Resource<'a>, workspace: &mut Workspace) {
         let name = self
             .eval
-            .string(resource.property("DomainName"))
-            .known()
-            .cloned()
-            .flatten()
+            .known_string(resource.property("DomainName"))
             .unwrap_or_else(|| resource.id.to_owned());
         let configurations: Vec<NodeRef<'a>> = resource
             .property("DomainNameConfigurations")
@@ -665,13 +601,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             workspace.domain_names.push(DomainName {
                 name: name.clone(),
                 origin: resource.loc(),
-                security_policy: match policy {
-                    Some(_) => self
-                        .eval
-                        .string(policy)
-                        .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known)),
-                    None => Resolved::Unknown,
-                },
+                security_policy: security_policy(self.eval, policy),
                 security_policy_origin: policy.map(NodeRef::loc),
             });
         }
@@ -699,21 +629,6 @@ fn route_key(route: &Route) -> String {
     } else {
         format!("{} {}", route.method, route.path)
     }
-}
-
-/// Every authorizer a route's auth names, in any branch, once.
-fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
-    let mut references: Vec<AuthorizerUse> = Vec::new();
-    for (_, auth) in auth.branches() {
-        if let Auth::Authorizers(uses) = auth {
-            for used in uses {
-                if !references.iter().any(|r| r.name == used.name) {
-                    references.push(used.clone());
-                }
-            }
-        }
-    }
-    references
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use super::globals::Merged;
 use super::operation::{self, Operation};
 use super::security::{self, Requirement, Scheme};
 use super::{Context, auth, literal, reject, strings, truthy};
+use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::formats::cloudformation::{Resource, jwt_issuer};
 use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, EndpointType, Method, Resolved, Stage, Workspace,
@@ -511,7 +512,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 Some(node) if node.is_seq() => {
                     let items: Option<Vec<String>> = node
                         .items()
-                        .map(|item| self.cx.eval.string(Some(item)).known().cloned().flatten())
+                        .map(|item| self.cx.eval.known_string(Some(item)))
                         .collect();
                     items.map_or(Resolved::Unknown, Resolved::Known)
                 }
@@ -578,10 +579,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             Some(node) => self
                 .cx
                 .eval
-                .string(Some(node))
-                .known()
-                .cloned()
-                .flatten()
+                .known_string(Some(node))
                 // A name known only at deployment: the stage's logical id stands for it.
                 .unwrap_or_else(|| format!("{}Stage", self.id)),
         };

@@ -149,21 +149,10 @@ fn domain_name(
     Some(crate::model::DomainName {
         name: cx
             .eval
-            .string(domain.get("DomainName").node())
-            .known()
-            .cloned()
-            .flatten()
+            .known_string(domain.get("DomainName").node())
             .unwrap_or_else(|| format!("the domain of {api}")),
         origin: domain.get("DomainName").loc().unwrap_or_else(|| node.loc()),
-        security_policy: match policy {
-            Some(_) => cx.eval.string(policy).and_then(&|p| {
-                p.clone().map_or(
-                    crate::model::Resolved::Unknown,
-                    crate::model::Resolved::Known,
-                )
-            }),
-            None => crate::model::Resolved::Unknown,
-        },
+        security_policy: cloudformation::gateway::security_policy(&cx.eval, policy),
         security_policy_origin: policy.map(NodeRef::loc),
     })
 }

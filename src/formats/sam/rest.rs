@@ -12,6 +12,7 @@ use super::operation::{self, Operation};
 use super::security::{self, Outcome, Requirement, Scheme};
 use super::{Context, auth, literal, reject, strings, truthy};
 use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::gateway::endpoint_type;
 use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::formats::openapi;
 use crate::model::{
@@ -249,19 +250,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         } else {
             config.node()
         };
-        let Some(node) = node else {
-            return Resolved::Known(EndpointType::Edge);
-        };
-        self.cx.eval.string(Some(node)).and_then(&|text| match text
-            .as_deref()
-            .map(str::to_ascii_uppercase)
-            .as_deref()
-        {
-            Some("PRIVATE") => Resolved::Known(EndpointType::Private),
-            Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
-            Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
-            Some(_) => Resolved::Unknown,
-        })
+        self.cx
+            .eval
+            .string(node)
+            .and_then(&|text| endpoint_type(text.as_deref()))
     }
 
     /// The routes events add to a definition SAM writes (or merges, with `MergeDefinitions`).
@@ -881,7 +873,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             Some(resource) => match self.properties.get("StageName").node() {
                 None => (None, resource.loc()),
                 Some(node) => {
-                    let name = self.cx.eval.string(Some(node)).known().cloned().flatten();
+                    let name = self.cx.eval.known_string(Some(node));
                     (
                         Some(name.unwrap_or_else(|| format!("{}Stage", self.id))),
                         node.loc(),
@@ -1006,7 +998,7 @@ fn check_resource_policy(cx: &Context<'_, '_>, policy: Merged<'_>, errors: &mut 
 /// Whether `MethodSettings` throttle every method of the stage (`/*` and `*`).
 fn method_settings_throttle(cx: &Context<'_, '_>, settings: &[NodeRef<'_>]) -> Resolved<bool> {
     let throttled = settings.iter().any(|setting| {
-        let field = |name: &str| cx.eval.string(setting.get(name)).known().cloned().flatten();
+        let field = |name: &str| cx.eval.known_string(setting.get(name));
         let all = field("ResourcePath").as_deref() == Some("/*")
             && field("HttpMethod").as_deref() == Some("*");
         all && (setting.get("ThrottlingRateLimit").is_some()

@@ -175,10 +175,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
     let name_node = properties.get("StageName").node();
     let name = cx
         .eval
-        .string(name_node)
-        .known()
-        .cloned()
-        .flatten()
+        .known_string(name_node)
         .unwrap_or_else(|| DEFAULT_STAGE.to_owned());
     let defaults = properties.get("DefaultRouteSettings");
     let throttle = defaults.get("ThrottlingBurstLimit").is_present()

@@ -1,0 +1,191 @@
+//! What REST resources (`AWS::ApiGateway::*`) and HTTP and WebSocket resources
+//! (`AWS::ApiGatewayV2::*`) say alike, read once for both: a method's or route's authorization,
+//! a stage's access log, a custom domain's TLS policy, a JWT issuer, the API an id from outside
+//! the template stands for, and the routes a deployment may miss.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method.html>
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
+
+use std::collections::HashSet;
+
+use super::eval::{Evaluator, Target};
+use super::intrinsic::{Intrinsic, intrinsic};
+use super::template::Template;
+use crate::model::{
+    Api, ApiKind, Auth, AuthorizerUse, EndpointType, OpenBecause, Resolved, RouteSource,
+};
+use crate::syntax::{Loc, NodeRef};
+
+/// What the `AuthorizationType` and `AuthorizerId` in `properties` (a method's, a route's, or an
+/// override's `Route`) ask of callers. API Gateway reads the type case-insensitively, and
+/// CloudFormation creates a method or route without one as `NONE`. The `authorizer_types` call
+/// the authorizer `AuthorizerId` names, which the route uses with `scopes`; `fallback` is where
+/// a missing `AuthorizerId` is reported when no authorization type is written either.
+pub(super) fn authorization<'a>(
+    eval: &Evaluator<'_, 'a>,
+    properties: Option<NodeRef<'a>>,
+    api_key: &Resolved<bool>,
+    authorizer_types: &[&str],
+    scopes: &[String],
+    fallback: Loc,
+) -> Resolved<Auth> {
+    let property = |name: &str| properties.and_then(|p| p.get(name));
+    let auth_type = property("AuthorizationType");
+    let authorizer_node = property("AuthorizerId");
+    let origin = authorizer_node.or(auth_type).map_or(fallback, NodeRef::loc);
+    let authorizer = named_authorizer(&eval.target(authorizer_node), scopes, &origin);
+    eval.string(auth_type).and_then(
+        &|t| match t.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            None | Some("NONE") => unauthenticated(t.is_some(), api_key),
+            Some("AWS_IAM") => Resolved::Known(Auth::Iam),
+            Some(kind) if authorizer_types.contains(&kind) => authorizer.clone(),
+            Some(_) => Resolved::Unknown,
+        },
+    )
+}
+
+/// The authorizer an `AuthorizerId` names. One that is no resource of this template (imported,
+/// or a literal id) protects the route with something we cannot see; no `AuthorizerId` at all is
+/// an empty name, which `missing-authorizer` reports as "names none".
+fn named_authorizer(
+    id: &Resolved<Option<Target<'_>>>,
+    scopes: &[String],
+    at: &Loc,
+) -> Resolved<Auth> {
+    match id {
+        Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
+        known => known.map(|target| {
+            Auth::Authorizers(vec![AuthorizerUse {
+                name: target
+                    .as_ref()
+                    .map(|t| t.resource().to_owned())
+                    .unwrap_or_default(),
+                scopes: scopes.to_vec(),
+                origin: at.clone(),
+            }])
+        }),
+    }
+}
+
+/// What an authorization type of `NONE` asks of callers (`declared`: it was written, rather
+/// than left out): nothing, or only an API key where one is required.
+fn unauthenticated(declared: bool, api_key: &Resolved<bool>) -> Resolved<Auth> {
+    let because = if declared {
+        OpenBecause::Disabled
+    } else {
+        OpenBecause::Missing
+    };
+    api_key.map(|required| {
+        if *required {
+            Auth::ApiKeyOnly
+        } else {
+            Auth::Open(because)
+        }
+    })
+}
+
+/// Every authorizer a route's auth names, in any branch, once.
+pub(super) fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
+    let mut references: Vec<AuthorizerUse> = Vec::new();
+    for (_, auth) in auth.branches() {
+        if let Auth::Authorizers(uses) = auth {
+            for used in uses {
+                if !references.iter().any(|r| r.name == used.name) {
+                    references.push(used.clone());
+                }
+            }
+        }
+    }
+    references
+}
+
+/// Whether a stage's access log setting (REST `AccessLogSetting`, V2 `AccessLogSettings`) names
+/// a destination.
+pub(super) fn access_log<'a>(
+    eval: &Evaluator<'_, 'a>,
+    setting: Option<NodeRef<'a>>,
+) -> Resolved<bool> {
+    eval.mapping(setting).and_then(&|setting| match setting {
+        None => Resolved::Known(false),
+        Some(setting) => eval
+            .eval_opt(setting.get("DestinationArn"))
+            .map(Option::is_some),
+    })
+}
+
+/// A custom domain's `SecurityPolicy`. Without one the service picks a policy; we do not guess
+/// which.
+pub(crate) fn security_policy<'a>(
+    eval: &Evaluator<'_, 'a>,
+    policy: Option<NodeRef<'a>>,
+) -> Resolved<String> {
+    eval.string(policy)
+        .and_then(&|p| p.clone().map_or(Resolved::Unknown, Resolved::Known))
+}
+
+/// A REST API's endpoint type by name, read case-insensitively; EDGE, the default, when no name
+/// is given.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-restapi-endpointconfiguration.html>
+pub(crate) fn endpoint_type(name: Option<&str>) -> Resolved<EndpointType> {
+    match name.map(str::to_ascii_uppercase).as_deref() {
+        Some("PRIVATE") => Resolved::Known(EndpointType::Private),
+        Some("REGIONAL") => Resolved::Known(EndpointType::Regional),
+        Some("EDGE") | None => Resolved::Known(EndpointType::Edge),
+        Some(_) => Resolved::Unknown,
+    }
+}
+
+/// A JWT issuer URL. An `Fn::Sub` that cannot be evaluated (it names the region or a user pool)
+/// is kept as written when its scheme is literal, so `https://cognito-idp.${AWS::Region}...` is
+/// still known to be https.
+pub(crate) fn jwt_issuer<'a>(eval: &Evaluator<'_, 'a>, node: NodeRef<'a>) -> Resolved<String> {
+    match eval.string(Some(node)) {
+        Resolved::Unknown => match intrinsic(node) {
+            Some(Intrinsic::Sub { template, .. }) => template
+                .as_str()
+                .filter(|t| {
+                    t.get(..t.find("${").unwrap_or(t.len()))
+                        .is_some_and(|literal| literal.contains("://"))
+                })
+                .map(str::to_owned)
+                .into(),
+            _ => Resolved::Unknown,
+        },
+        known => known.and_then(&|s| s.clone().into()),
+    }
+}
+
+/// An API that resources name by an id from outside the template (a literal id, an import):
+/// what the template adds to it is checked all the same, grouped under the id as written
+/// (quoted when it is written as a function call rather than a `literal` id).
+pub(super) fn external_api(spelling: &str, literal: bool, kind: ApiKind, at: Loc) -> Api {
+    let mut api = Api::new(spelling, kind, at);
+    api.display = if literal {
+        format!("the API {spelling}")
+    } else {
+        format!("the API `{spelling}`")
+    };
+    api.aws = true;
+    api
+}
+
+/// The routes of `api` whose resource (of type `route_type`) a deployment is not ordered after
+/// (`waits_for`): they may not exist yet when it is created.
+pub(super) fn routes_not_waited_for(
+    api: &Api,
+    template: &Template<'_>,
+    route_type: &str,
+    waits_for: &HashSet<&str>,
+) -> Vec<String> {
+    api.routes
+        .iter()
+        .filter_map(|route| match &route.source {
+            RouteSource::Resource(id)
+                if !waits_for.contains(id.as_str())
+                    && template.resource(id).is_some_and(|r| r.kind == route_type) =>
+            {
+                Some(id.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
