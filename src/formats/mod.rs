@@ -9,6 +9,25 @@ use crate::model::{DuplicateKey, Workspace};
 use crate::report::InputError;
 use crate::syntax::{Document, NodeKind, NodeRef};
 
+/// Seconds a REST API caches a Lambda authorizer's decision when no TTL is given: "If this
+/// field is not set, the default value is 300."
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html>
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
+pub(crate) const DEFAULT_REST_AUTHORIZER_TTL: u64 = 300;
+
+/// HTTP and WebSocket API Lambda authorizers cache nothing unless given a TTL: "If it equals 0,
+/// authorization caching is disabled", and no other default is documented for them.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
+pub(crate) const DEFAULT_V2_AUTHORIZER_TTL: u64 = 0;
+
+/// The strings of a list (scopes, say); items that are not strings are left out.
+pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
+    list.items()
+        .filter_map(NodeRef::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// What a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentKind {

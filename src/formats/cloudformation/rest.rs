@@ -16,16 +16,12 @@ use super::gateway::{
 use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
 use super::under_resource_condition;
-use crate::formats::openapi;
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, openapi};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
     RouteSource, Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
-
-/// "If this field is not set, the default value is 300."
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html>
-const DEFAULT_AUTHORIZER_TTL: u64 = 300;
 
 /// A `ParentId` chain longer than this is given up (API Gateway allows far fewer levels).
 const MAX_PATH_DEPTH: usize = 64;
@@ -197,7 +193,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         authorizer.cache_ttl = if lambda {
             self.eval
                 .number(ttl)
-                .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL))
+                .map(|t| t.unwrap_or(DEFAULT_REST_AUTHORIZER_TTL))
         } else {
             Resolved::Known(0)
         };

@@ -12,17 +12,12 @@ use super::gateway::{
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
-use crate::formats::openapi;
+use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi};
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType, Method,
     OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
-
-/// HTTP API Lambda authorizers cache nothing unless given a TTL: "If it equals 0,
-/// authorization caching is disabled", and no other default is documented for V2.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
-const DEFAULT_AUTHORIZER_TTL: u64 = 0;
 
 /// The route a quick-create API (`Target` without `RouteKey`) gets.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html>
@@ -306,7 +301,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 authorizer.cache_ttl = self
                     .eval
                     .number(ttl)
-                    .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL));
+                    .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL));
                 authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
                 authorizer.identity_source = self
                     .eval

@@ -3,16 +3,13 @@
 use std::collections::HashMap;
 
 use super::{Spec, Version, validate};
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, strings};
 use crate::model::{
     Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method,
     OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
 };
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
-
-/// API Gateway's default authorizer result TTL for REST APIs, when none is given.
-/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
-const REST_DEFAULT_AUTHORIZER_TTL: u64 = 300;
 
 /// The scheme name SAM writes for `Authorizer: NONE`: API Gateway finds no such scheme and
 /// applies no authorizer, so in an AWS document it means "no authentication", not a typo.
@@ -69,9 +66,9 @@ fn looks_like_http_api(spec: Spec<'_>) -> bool {
 /// key counts as authentication).
 pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
     let default_ttl = if api.kind == ApiKind::Rest {
-        REST_DEFAULT_AUTHORIZER_TTL
+        DEFAULT_REST_AUTHORIZER_TTL
     } else {
-        0
+        DEFAULT_V2_AUTHORIZER_TTL
     };
     let mut identifies_only = HashMap::new();
     for (name, scheme) in spec.security_schemes() {
@@ -238,11 +235,7 @@ impl Requirement {
                 // Undefined names are kept: `missing-authorizer` reports them.
                 Some(false) | None => read.authenticates.push(AuthorizerUse {
                     name: name_text.to_owned(),
-                    scopes: scopes
-                        .items()
-                        .filter_map(NodeRef::as_str)
-                        .map(str::to_owned)
-                        .collect(),
+                    scopes: strings(scopes),
                     origin: name.loc(),
                 }),
             }
@@ -293,11 +286,7 @@ fn security_references(
         if aws && text == NONE_SCHEME && !defined.contains_key(text) {
             continue;
         }
-        let scopes: Vec<String> = scopes
-            .items()
-            .filter_map(NodeRef::as_str)
-            .map(str::to_owned)
-            .collect();
+        let scopes = strings(scopes);
         // Follow aliases (bounded: a cycle of aliases is not a scheme anyway).
         for _ in 0..8 {
             references.push(AuthorizerUse {

@@ -89,7 +89,7 @@ pub(super) fn scopes(auth: Merged<'_>, name: &str) -> Vec<String> {
         .get(name)
         .get("AuthorizationScopes")
         .node()
-        .map(super::strings)
+        .map(crate::formats::strings)
         .unwrap_or_default()
 }
 

@@ -11,11 +11,11 @@ use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{self, Operation};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, auth, literal, reject, strings, truthy};
+use super::{Context, auth, literal, reject, truthy};
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::formats::openapi;
+use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi, strings};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, EndpointType, Method, Resolved, Stage, Workspace,
 };
@@ -27,10 +27,6 @@ const DEFAULT_STAGE: &str = "$default";
 
 /// The route that catches every request no other route matches.
 const DEFAULT_ROUTE: &str = "$default";
-
-/// HTTP API Lambda authorizers cache nothing unless given a TTL.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
-const DEFAULT_AUTHORIZER_TTL: u64 = 0;
 
 const AUTH_KEYS: [&str; 3] = ["Authorizers", "DefaultAuthorizer", "EnableIamAuthorizer"];
 
@@ -549,14 +545,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 );
             }
             let ttl = config.get("Identity").get("ReauthorizeEvery");
-            authorizer.cache_ttl = match ttl.node() {
-                Some(node) => self
-                    .cx
-                    .eval
-                    .number(Some(node))
-                    .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL)),
-                None => Resolved::Known(DEFAULT_AUTHORIZER_TTL),
-            };
+            authorizer.cache_ttl = self
+                .cx
+                .eval
+                .number(ttl.node())
+                .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL));
             authorizer.cache_ttl_origin = ttl.loc();
             let headers = config.get("Identity").get("Headers").items();
             let sources: Vec<String> = headers

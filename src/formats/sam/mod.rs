@@ -175,14 +175,6 @@ fn under_api_condition(resource: Option<cloudformation::Resource<'_>>, api: &mut
     }
 }
 
-/// The strings of a list.
-fn strings(node: NodeRef<'_>) -> Vec<String> {
-    node.items()
-        .filter_map(NodeRef::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
 /// destination.
 fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {

@@ -10,21 +10,17 @@ use super::events::{Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
 use super::operation::{self, Operation};
 use super::security::{self, Outcome, Requirement, Scheme};
-use super::{Context, auth, literal, reject, strings, truthy};
+use super::{Context, auth, literal, reject, truthy};
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::endpoint_type;
 use crate::formats::cloudformation::intrinsic::intrinsic;
-use crate::formats::openapi;
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, openapi, strings};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method, Resolved, Stage,
     UsagePlanUse, Workspace,
 };
 use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
-
-/// API Gateway's cache TTL for a Lambda authorizer without `ReauthorizeEvery`.
-/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
-const DEFAULT_AUTHORIZER_TTL: u64 = 300;
 
 /// The stage of the implicit API.
 const IMPLICIT_STAGE: &str = "Prod";
@@ -735,14 +731,11 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let ttl = identity.get("ReauthorizeEvery");
         match kind {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
-                authorizer.cache_ttl = match ttl.node() {
-                    Some(node) => self
-                        .cx
-                        .eval
-                        .number(Some(node))
-                        .map(|t| t.unwrap_or(DEFAULT_AUTHORIZER_TTL)),
-                    None => Resolved::Known(DEFAULT_AUTHORIZER_TTL),
-                };
+                authorizer.cache_ttl = self
+                    .cx
+                    .eval
+                    .number(ttl.node())
+                    .map(|t| t.unwrap_or(DEFAULT_REST_AUTHORIZER_TTL));
                 authorizer.cache_ttl_origin = ttl.loc();
                 if config.get("FunctionArn").node().is_none_or(|n| n.is_null()) {
                     authorizer

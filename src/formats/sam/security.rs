@@ -7,6 +7,7 @@
 //! requirement next to an authorizer asks for both, and a name that is no security scheme (the
 //! translator leaves its `NONE` marker in place when nothing replaces it) asks for nothing.
 
+use crate::formats::strings;
 use crate::model::{Auth, AuthorizerUse, OpenBecause};
 use crate::syntax::{Loc, NodeRef};
 
@@ -71,11 +72,7 @@ pub(super) fn read(security: NodeRef<'_>) -> Result<Vec<Requirement>, Loc> {
                     .filter_map(|(name, scopes)| {
                         Some(Scheme {
                             name: name.as_str()?.to_owned(),
-                            scopes: scopes
-                                .items()
-                                .filter_map(NodeRef::as_str)
-                                .map(str::to_owned)
-                                .collect(),
+                            scopes: strings(scopes),
                             origin: name.loc(),
                         })
                     })
