@@ -109,7 +109,7 @@ pub fn lower_with_files(
         },
         DocumentKind::CloudFormation => {
             if let Some(template) = cloudformation::Template::new(doc.root()) {
-                cloudformation::lower(&template, workspace, errors);
+                cloudformation::lower(&template, workspace);
             }
         }
         DocumentKind::Sam => {

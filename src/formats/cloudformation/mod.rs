@@ -14,11 +14,11 @@ pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
 use crate::model::{Condition, Conditions, Resolved, Workspace};
-use crate::report::InputError;
 use crate::syntax::NodeRef;
 
-/// Lower every resource gatelint understands into `workspace`.
-pub fn lower(template: &Template<'_>, workspace: &mut Workspace, _errors: &mut Vec<InputError>) {
+/// Lower every resource gatelint understands into `workspace`. Plain CloudFormation gives no
+/// input errors: what the service would reject is left to the rules, or read as Unknown.
+pub fn lower(template: &Template<'_>, workspace: &mut Workspace) {
     let evaluator = Evaluator::new(template);
     rest::lower(template, &evaluator, workspace);
     v2::lower(template, &evaluator, workspace);
@@ -44,7 +44,7 @@ pub(crate) fn lower_text(text: &str) -> Workspace {
     let documents = crate::syntax::parse(&file).unwrap();
     let template = Template::new(documents[0].root()).unwrap();
     let mut workspace = Workspace::default();
-    lower(&template, &mut workspace, &mut Vec::new());
+    lower(&template, &mut workspace);
     workspace
 }
 

@@ -1,4 +1,5 @@
-//! The template view: parameters, conditions, mappings and resources, indexed once.
+//! The template view: parameters, mappings and resources, indexed once.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
 use std::collections::HashMap;
 
@@ -11,15 +12,14 @@ pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 pub struct Template<'a> {
     pub root: NodeRef<'a>,
     parameters: HashMap<&'a str, Parameter<'a>>,
-    conditions: HashMap<&'a str, NodeRef<'a>>,
     mappings: Option<NodeRef<'a>>,
     resources: Vec<Resource<'a>>,
     index: HashMap<&'a str, usize>,
 }
 
+/// One entry under `Parameters`: what a `Ref` to it evaluates to statically.
 #[derive(Clone, Copy, Debug)]
 pub struct Parameter<'a> {
-    pub name: NodeRef<'a>,
     pub default: Option<NodeRef<'a>>,
 }
 
@@ -111,25 +111,13 @@ impl<'a> Template<'a> {
             .into_iter()
             .flat_map(NodeRef::entries)
             .filter_map(|(name, param)| {
-                Some((
-                    name.as_str()?,
-                    Parameter {
-                        name,
-                        default: param.get("Default"),
-                    },
-                ))
+                let default = param.get("Default");
+                Some((name.as_str()?, Parameter { default }))
             })
-            .collect();
-        let conditions = root
-            .get("Conditions")
-            .into_iter()
-            .flat_map(NodeRef::entries)
-            .filter_map(|(name, condition)| Some((name.as_str()?, condition)))
             .collect();
         Some(Template {
             root,
             parameters,
-            conditions,
             mappings: root.get("Mappings"),
             resources,
             index,
@@ -165,10 +153,6 @@ impl<'a> Template<'a> {
 
     pub fn parameter(&self, name: &str) -> Option<Parameter<'a>> {
         self.parameters.get(name).copied()
-    }
-
-    pub fn condition(&self, name: &str) -> Option<NodeRef<'a>> {
-        self.conditions.get(name).copied()
     }
 
     pub fn mappings(&self) -> Option<NodeRef<'a>> {

@@ -53,7 +53,7 @@ pub fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
-    cloudformation::lower(template, workspace, errors);
+    cloudformation::lower(template, workspace);
     let first_sam_api = workspace.apis.len();
     let cx = Context {
         template,
