@@ -1,12 +1,18 @@
 //! Which SAM APIs of a kind a template has: its `AWS::Serverless::Api` (or `HttpApi`) resources,
 //! with Globals merged in, and the implicit API when events without an API id need one. The
-//! implicit API replaces a resource of its logical id, as the translator overwrites it.
+//! implicit API replaces a resource of its logical id, as the translator overwrites it. Also
+//! what the translator does alike for REST and HTTP APIs: where the definition comes from, the
+//! custom domain, the stage name, and the API's `Condition` on all it generates.
 
 use super::Context;
+use super::definition::{self, Definition};
 use super::events::Event;
 use super::globals::Properties;
-use crate::formats::cloudformation::Resource;
-use crate::syntax::Loc;
+use crate::formats::cloudformation::gateway::security_policy;
+use crate::formats::cloudformation::{Resource, under_resource_condition};
+use crate::model::{Api, ApiKind, DomainName, Resolved, Workspace};
+use crate::report::InputError;
+use crate::syntax::{Loc, NodeRef};
 
 /// One SAM API to lower.
 pub(super) struct ApiSource<'c, 't, 'a> {
@@ -19,7 +25,7 @@ pub(super) struct ApiSource<'c, 't, 'a> {
     pub properties: Properties<'a>,
 }
 
-impl ApiSource<'_, '_, '_> {
+impl<'a> ApiSource<'_, '_, 'a> {
     pub fn implicit(&self) -> bool {
         self.resource.is_none()
     }
@@ -30,6 +36,81 @@ impl ApiSource<'_, '_, '_> {
             format!("the implicit API {}", self.id)
         } else {
             self.id.to_owned()
+        }
+    }
+
+    /// The API before its definition, routes and stages are read.
+    pub fn api(&self, kind: ApiKind) -> Api {
+        let mut api = Api::new(self.id, kind, self.origin.clone());
+        api.display = self.describe();
+        api.aws = true;
+        api
+    }
+
+    /// Where the API's definition comes from; a `DefinitionUri` file is lowered into `api`.
+    pub fn definition(
+        &self,
+        api: &mut Api,
+        workspace: &mut Workspace,
+        errors: &mut Vec<InputError>,
+    ) -> Definition<'a> {
+        match self.resource {
+            Some(resource) => definition::resolve(
+                self.cx,
+                self.id,
+                resource.property("DefinitionBody"),
+                self.properties.get("DefinitionUri"),
+                api,
+                workspace,
+                errors,
+            ),
+            None => Definition::Generated,
+        }
+    }
+
+    /// The name of the stage `StageName` names; one known only at deployment is the stage's
+    /// logical id, which stands for it.
+    pub fn stage_name(&self, name: NodeRef<'a>) -> String {
+        self.cx
+            .eval
+            .known_string(Some(name))
+            .unwrap_or_else(|| format!("{}Stage", self.id))
+    }
+
+    /// The custom domain name `Domain` makes the translator create, with its TLS policy.
+    pub fn domain_name(&self) -> Option<DomainName> {
+        let domain = self.properties.get("Domain");
+        let node = domain.node().filter(|d| domain.is_map() && !d.is_empty())?;
+        let name = domain.get("DomainName");
+        let policy = domain.get("SecurityPolicy").node();
+        Some(DomainName {
+            name: self
+                .cx
+                .eval
+                .known_string(name.node())
+                .unwrap_or_else(|| format!("the domain of {}", self.id)),
+            origin: name.loc().unwrap_or_else(|| node.loc()),
+            security_policy: security_policy(&self.cx.eval, policy),
+            security_policy_origin: policy.map(NodeRef::loc),
+        })
+    }
+
+    /// An API resource with a `Condition` exists only when it holds, and so do its routes and
+    /// stages (the translator passes the condition on to every resource it generates).
+    pub fn apply_condition(&self, api: &mut Api) {
+        let Some(resource) = self.resource.filter(|r| r.condition().is_some()) else {
+            return;
+        };
+        fn wrap<T>(resource: Resource<'_>, value: &mut Resolved<T>) {
+            let unconditional = std::mem::replace(value, Resolved::Unknown);
+            *value = under_resource_condition(resource, unconditional);
+        }
+        for route in &mut api.routes {
+            wrap(resource, &mut route.auth);
+        }
+        for stage in &mut api.stages {
+            wrap(resource, &mut stage.throttle);
+            wrap(resource, &mut stage.access_log);
         }
     }
 }
@@ -52,17 +133,12 @@ pub(super) fn each<'c, 't, 'a, 'e>(
         if resource.id == implicit && !implicit_events.is_empty() {
             continue;
         }
-        let properties = Properties::new(
-            resource.properties(),
-            cx.globals.of(section),
-            resource.node.get("IgnoreGlobals"),
-        );
         let source = ApiSource {
             cx,
             id: resource.id,
             resource: Some(resource),
             origin: resource.loc(),
-            properties,
+            properties: cx.globals.merged_into(Some(resource), section),
         };
         apis.push((source, named(resource.id)));
     }
@@ -72,7 +148,7 @@ pub(super) fn each<'c, 't, 'a, 'e>(
             id: implicit,
             resource: None,
             origin: first.loc(),
-            properties: Properties::new(None, cx.globals.of(section), None),
+            properties: cx.globals.merged_into(None, section),
         };
         apis.push((source, implicit_events));
     }

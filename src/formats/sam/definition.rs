@@ -6,6 +6,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html#sam-api-definitionuri>
 
 use super::globals::Merged;
+use super::security::{self, Requirement};
 use super::{Context, reject};
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{LoadError, collect_duplicate_keys, openapi};
@@ -34,6 +35,26 @@ impl Definition<'_> {
     /// Whether SAM may edit the definition (add CORS preflights, authorizers, API keys).
     pub fn editable(&self) -> bool {
         matches!(self, Definition::Generated | Definition::Inline(_))
+    }
+
+    /// Where the routes are kept when they cannot be seen here.
+    pub fn hidden_routes(&self) -> Option<Loc> {
+        match self {
+            Definition::Hidden(at) | Definition::NotOpenApi(at) => Some(at.clone()),
+            Definition::Generated | Definition::Inline(_) | Definition::File => None,
+        }
+    }
+
+    /// The root `security` of an inline definition: the default of the operations that have
+    /// none, as the translator leaves them.
+    pub fn root_security(&self) -> Option<Vec<Requirement>> {
+        match self {
+            Definition::Inline(spec) => spec
+                .root
+                .get("security")
+                .and_then(|s| security::read(s).ok()),
+            _ => None,
+        }
     }
 }
 

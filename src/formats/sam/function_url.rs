@@ -2,7 +2,6 @@
 //! function URL the translator creates as `<Function>Url`, open with `AuthType: NONE`.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionurlconfig.html>
 
-use super::globals::Properties;
 use super::{Context, reject};
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{Auth, FunctionUrl, OpenBecause, Resolved, Workspace};
@@ -11,11 +10,7 @@ use crate::syntax::NodeRef;
 
 pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
     for function in cx.template.resources_of("AWS::Serverless::Function") {
-        let properties = Properties::new(
-            function.properties(),
-            cx.globals.of("Function"),
-            function.node.get("IgnoreGlobals"),
-        );
+        let properties = cx.globals.merged_into(Some(function), "Function");
         let config = properties.get("FunctionUrlConfig");
         let Some(node) = config.node().filter(|n| !n.is_null()) else {
             continue;

@@ -5,6 +5,7 @@
 //! A resource's `IgnoreGlobals` (`"*"` or a list of property names) opts out.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 
+use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
 
@@ -22,8 +23,18 @@ impl<'a> Globals<'a> {
     }
 
     /// `Globals.<kind>`, e.g. `Globals.Api`.
-    pub fn of(self, kind: &str) -> Option<NodeRef<'a>> {
+    fn of(self, kind: &str) -> Option<NodeRef<'a>> {
         self.section?.get(kind).filter(|s| s.is_map())
+    }
+
+    /// The properties of `resource` (none for an implicit API) with `Globals.<kind>` merged in,
+    /// as far as its `IgnoreGlobals` lets them.
+    pub fn merged_into(self, resource: Option<Resource<'a>>, kind: &str) -> Properties<'a> {
+        Properties::new(
+            resource.and_then(Resource::properties),
+            self.of(kind),
+            resource.and_then(|r| r.node.get("IgnoreGlobals")),
+        )
     }
 
     /// The key of `Globals.<kind>`, for pointing at where a default could be set.
@@ -43,7 +54,7 @@ pub(super) struct Properties<'a> {
 impl<'a> Properties<'a> {
     /// `local` is the resource's `Properties` (none for an implicit API), `global` the section of
     /// Globals for its kind, `ignore` its `IgnoreGlobals` attribute.
-    pub fn new(
+    fn new(
         local: Option<NodeRef<'a>>,
         global: Option<NodeRef<'a>>,
         ignore: Option<NodeRef<'a>>,

@@ -6,7 +6,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
 use super::api::{self, ApiSource};
-use super::definition::{self, Definition, check_structure};
+use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{self, Operation};
@@ -77,28 +77,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         workspace: &mut Workspace,
         errors: &mut Vec<InputError>,
     ) -> Api {
-        let mut api = Api::new(self.id, ApiKind::Http, self.origin.clone());
-        api.aws = true;
+        let mut api = self.api(ApiKind::Http);
         // HTTP APIs have regional endpoints only.
         api.endpoint = Resolved::Known(EndpointType::Regional);
-        if self.resource.is_none() {
-            api.display = format!("the implicit API {}", self.id);
-        }
-        let definition = match self.resource {
-            Some(resource) => definition::resolve(
-                self.cx,
-                self.id,
-                resource.property("DefinitionBody"),
-                self.properties.get("DefinitionUri"),
-                &mut api,
-                workspace,
-                errors,
-            ),
-            None => Definition::Generated,
-        };
-        if let Definition::Hidden(at) | Definition::NotOpenApi(at) = &definition {
-            api.hidden_routes = Some(at.clone());
-        }
+        let definition = self.definition(&mut api, workspace, errors);
+        api.hidden_routes = definition.hidden_routes();
         let auth = self.auth_settings(&definition, errors);
         let mut operations = Vec::new();
         if let Definition::Inline(spec) = &definition {
@@ -158,13 +141,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         }
         // With FailOnWarnings the translator renames `$default` to `/$default`, a plain path.
         let fail_on_warnings = truthy(self.properties.get("FailOnWarnings").node());
-        let root_security = match &definition {
-            Definition::Inline(spec) => spec
-                .root
-                .get("security")
-                .and_then(|s| security::read(s).ok()),
-            _ => None,
-        };
+        let root_security = definition.root_security();
         for operation in operations {
             let mut route = operation.into_route(&api, root_security.as_deref());
             if fail_on_warnings && route.path == DEFAULT_ROUTE {
@@ -184,14 +161,10 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if matches!(definition, Definition::File) {
             api.default_auth_origin = file_default;
         }
-        workspace.domain_names.extend(super::domain_name(
-            self.cx,
-            self.properties.get("Domain"),
-            self.id,
-        ));
+        workspace.domain_names.extend(self.domain_name());
         let stage = self.stage(&api, events);
         api.stages.push(stage);
-        super::under_api_condition(self.resource, &mut api);
+        self.apply_condition(&mut api);
         api
     }
 
@@ -569,12 +542,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let name_node = self.properties.get("StageName").node();
         let name = match name_node {
             None => DEFAULT_STAGE.to_owned(),
-            Some(node) => self
-                .cx
-                .eval
-                .known_string(Some(node))
-                // A name known only at deployment: the stage's logical id stands for it.
-                .unwrap_or_else(|| format!("{}Stage", self.id)),
+            Some(node) => self.stage_name(node),
         };
         let default_settings = self.properties.get("DefaultRouteSettings");
         let route_settings = self.properties.get("RouteSettings");

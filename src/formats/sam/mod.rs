@@ -137,44 +137,6 @@ fn truthy(node: Option<NodeRef<'_>>) -> bool {
     }
 }
 
-/// An API's `Domain`: the custom domain name the translator creates for it, with its TLS
-/// policy (the service picks one when `SecurityPolicy` is absent; we do not guess which).
-fn domain_name(
-    cx: &Context<'_, '_>,
-    domain: globals::Merged<'_>,
-    api: &str,
-) -> Option<crate::model::DomainName> {
-    let node = domain.node().filter(|d| domain.is_map() && !d.is_empty())?;
-    let policy = domain.get("SecurityPolicy").node();
-    Some(crate::model::DomainName {
-        name: cx
-            .eval
-            .known_string(domain.get("DomainName").node())
-            .unwrap_or_else(|| format!("the domain of {api}")),
-        origin: domain.get("DomainName").loc().unwrap_or_else(|| node.loc()),
-        security_policy: cloudformation::gateway::security_policy(&cx.eval, policy),
-        security_policy_origin: policy.map(NodeRef::loc),
-    })
-}
-
-/// An API resource with a `Condition` exists only when it holds, and so do its routes and
-/// stages (the translator passes the condition on to every resource it generates).
-fn under_api_condition(resource: Option<cloudformation::Resource<'_>>, api: &mut Api) {
-    let Some(resource) = resource.filter(|r| r.condition().is_some()) else {
-        return;
-    };
-    let wrap = |value: &mut crate::model::Resolved<bool>| {
-        *value = cloudformation::under_resource_condition(resource, value.clone());
-    };
-    for route in &mut api.routes {
-        route.auth = cloudformation::under_resource_condition(resource, route.auth.clone());
-    }
-    for stage in &mut api.stages {
-        wrap(&mut stage.throttle);
-        wrap(&mut stage.access_log);
-    }
-}
-
 /// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
 /// destination.
 fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {

@@ -5,7 +5,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
 use super::api::{self, ApiSource};
-use super::definition::{self, Definition, check_structure};
+use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
 use super::operation::{self, Operation};
@@ -141,24 +141,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         workspace: &mut Workspace,
         errors: &mut Vec<InputError>,
     ) -> Api {
-        let mut api = Api::new(self.id, ApiKind::Rest, self.origin.clone());
-        api.aws = true;
-        if self.implicit() {
-            api.display = format!("the implicit API {}", self.id);
-        }
+        let mut api = self.api(ApiKind::Rest);
         api.endpoint = self.endpoint();
-        let definition = match self.resource {
-            Some(resource) => definition::resolve(
-                self.cx,
-                self.id,
-                resource.property("DefinitionBody"),
-                self.properties.get("DefinitionUri"),
-                &mut api,
-                workspace,
-                errors,
-            ),
-            None => Definition::Generated,
-        };
+        let definition = self.definition(&mut api, workspace, errors);
         let auth = self.auth_settings(&definition, errors);
         let mut operations = Vec::new();
         if let Definition::Inline(spec) = &definition {
@@ -185,21 +170,13 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         {
             check_structure(*spec, errors);
         }
-        if let Definition::Hidden(at) | Definition::NotOpenApi(at) = &definition {
-            api.hidden_routes = Some(at.clone());
-        }
+        api.hidden_routes = definition.hidden_routes();
         self.cors(&definition, &mut operations, errors);
         self.authorizers(&auth, &mut api, errors);
         if definition.editable() {
             self.apply_defaults(&auth, &mut operations, errors);
         }
-        let root_security = match &definition {
-            Definition::Inline(spec) => spec
-                .root
-                .get("security")
-                .and_then(|s| security::read(s).ok()),
-            _ => None,
-        };
+        let root_security = definition.root_security();
         for operation in operations {
             // A REST API has resources only under `/` (an HttpApi event's `$default` is not one).
             if !operation.path.starts_with('/') {
@@ -228,13 +205,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         if !matches!(definition, Definition::File) {
             api.default_auth_origin = self.default_auth_origin(&auth);
         }
-        workspace.domain_names.extend(super::domain_name(
-            self.cx,
-            self.properties.get("Domain"),
-            self.id,
-        ));
+        workspace.domain_names.extend(self.domain_name());
         self.stages(&auth, &mut api, errors);
-        super::under_api_condition(self.resource, &mut api);
+        self.apply_condition(&mut api);
         api
     }
 
@@ -865,13 +838,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             // Without a StageName the translator stops; sam validate says so.
             Some(resource) => match self.properties.get("StageName").node() {
                 None => (None, resource.loc()),
-                Some(node) => {
-                    let name = self.cx.eval.known_string(Some(node));
-                    (
-                        Some(name.unwrap_or_else(|| format!("{}Stage", self.id))),
-                        node.loc(),
-                    )
-                }
+                Some(node) => (Some(self.stage_name(node)), node.loc()),
             },
         };
         if let Some(name) = name {

@@ -20,11 +20,7 @@ const CONNECT: &str = "$connect";
 
 pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
     for resource in cx.template.resources_of("AWS::Serverless::WebSocketApi") {
-        let properties = Properties::new(
-            resource.properties(),
-            cx.globals.of("WebSocketApi"),
-            resource.node.get("IgnoreGlobals"),
-        );
+        let properties = cx.globals.merged_into(Some(resource), "WebSocketApi");
         let mut api = Api::new(resource.id, ApiKind::WebSocket, resource.loc());
         api.aws = true;
         api.endpoint = Resolved::Known(EndpointType::Regional);
