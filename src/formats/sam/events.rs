@@ -50,6 +50,57 @@ impl<'a> Event<'a> {
     pub fn loc(&self) -> Loc {
         self.key.loc()
     }
+
+    /// The `Auth.AuthorizationScopes` of the event, rejected unless a list (or null).
+    pub fn scopes(&self, errors: &mut Vec<InputError>) -> Option<NodeRef<'a>> {
+        let scopes = self.auth?.get("AuthorizationScopes")?;
+        if !scopes.is_seq() && !scopes.is_null() {
+            reject(
+                errors,
+                scopes.loc(),
+                format!(
+                    "the AuthorizationScopes of event {} must be a list",
+                    self.id
+                ),
+            );
+        }
+        Some(scopes)
+    }
+
+    /// The name an `Auth.Authorizer` gives, which must be written out: the translator looks it
+    /// up among the authorizers of `api` before any intrinsic is resolved.
+    pub fn authorizer_name(
+        &self,
+        node: NodeRef<'a>,
+        api: &str,
+        errors: &mut Vec<InputError>,
+    ) -> Option<&'a str> {
+        let name = node.as_str().filter(|_| intrinsic(node).is_none());
+        if name.is_none() {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "the Authorizer of event {} must be the name of an authorizer of {api}",
+                    self.id
+                ),
+            );
+        }
+        name
+    }
+
+    /// Reject `Authorizer: NONE` (at `at`) on an API with no default authorizer to opt out of.
+    pub fn reject_needless_none(&self, at: Loc, api: &str, errors: &mut Vec<InputError>) {
+        reject(
+            errors,
+            at,
+            format!(
+                "`Authorizer: NONE` on event {} opts out of a default authorizer, but {api} has \
+                 no DefaultAuthorizer",
+                self.id
+            ),
+        );
+    }
 }
 
 /// Every API event of the template, in template order. Events the translator rejects are

@@ -123,7 +123,13 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if definition.editable() {
             self.event_operations(events, &definition, &auth, &mut operations, errors);
         }
-        self.authorizers(&auth, &mut api, errors);
+        auth::define_each(
+            auth.auth,
+            &mut api,
+            &self.describe(),
+            errors,
+            |name, key, config, errors| self.authorizer(name, key, config, errors),
+        );
         if let Some(default) = &auth.default {
             for operation in &mut operations {
                 let exempt = operation.method == Method::Options || !operation.integrated;
@@ -180,9 +186,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
     ) {
         let generated = matches!(definition, Definition::Generated);
         for event in events.iter().copied() {
-            let existing = operations
-                .iter()
-                .position(|o| o.path == event.path && o.method == event.method);
+            let existing = operations.iter().position(|o| o.is_for(event));
             let index = match existing {
                 Some(index) if operations.get(index).is_some_and(|o| o.integrated) => {
                     if generated {
@@ -204,10 +208,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 }
                 Some(index) => {
                     if let Some(operation) = operations.get_mut(index) {
-                        operation.integrated = true;
+                        operation.integrate(event);
                         operation.edited = true;
-                        operation.source = event.source();
-                        operation.event = Some(event);
                     }
                     index
                 }
@@ -231,20 +233,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) {
         let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
-            Some(node) => match node.as_str().filter(|_| intrinsic(node).is_none()) {
+            Some(node) => match event.authorizer_name(node, &self.describe(), errors) {
                 Some(name) => (name.to_owned(), node.loc()),
-                None => {
-                    reject(
-                        errors,
-                        node.loc(),
-                        format!(
-                            "the Authorizer of event {} must be the name of an authorizer of {}",
-                            event.id,
-                            self.describe()
-                        ),
-                    );
-                    return;
-                }
+                None => return,
             },
             None => match &auth.default {
                 Some(default) => (default.name.clone(), default.origin.clone()),
@@ -275,31 +266,10 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             );
         }
         if name == security::NONE && auth.default.is_none() {
-            reject(
-                errors,
-                origin.clone(),
-                format!(
-                    "`Authorizer: NONE` on event {} opts out of a default authorizer, but {} has \
-                     no DefaultAuthorizer",
-                    event.id,
-                    self.describe()
-                ),
-            );
+            event.reject_needless_none(origin.clone(), &self.describe(), errors);
         }
-        let event_scopes = event_auth.get("AuthorizationScopes");
-        if let Some(scopes) = event_scopes
-            && !scopes.is_seq()
-            && !scopes.is_null()
-        {
-            reject(
-                errors,
-                scopes.loc(),
-                format!(
-                    "the AuthorizationScopes of event {} must be a list",
-                    event.id
-                ),
-            );
-        }
+        let event_scopes = event.scopes(errors);
+        // Only a non-empty list of the event's own replaces the authorizer's scopes.
         let scopes = if name == security::NONE || name == security::AWS_IAM {
             Vec::new()
         } else {
@@ -393,18 +363,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         settings
     }
 
-    /// `Auth.Authorizers`: JWT authorizers (with `JwtConfiguration`) and Lambda authorizers.
-    fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
-        let describe = self.describe();
-        auth::define_each(
-            auth.auth,
-            api,
-            &describe,
-            errors,
-            |name, key, config, errors| self.authorizer(name, key, config, errors),
-        );
-    }
-
+    /// One entry of `Auth.Authorizers`: a JWT authorizer (with `JwtConfiguration`) or a Lambda
+    /// authorizer.
     fn authorizer(
         &self,
         name: &str,

@@ -36,11 +36,12 @@ pub(super) struct Operation<'e, 'a> {
 }
 
 impl<'e, 'a> Operation<'e, 'a> {
-    /// The operation an event adds.
-    pub fn from_event(event: &'e Event<'a>) -> Self {
+    /// An operation the translator writes (integrated, and edited by it), with no `security`
+    /// yet.
+    fn new(path: String, method: Method, origin: Loc, source: RouteSource) -> Self {
         Operation {
-            path: event.path.clone(),
-            method: event.method,
+            path,
+            method,
             integrated: true,
             security: None,
             lowered: None,
@@ -48,30 +49,44 @@ impl<'e, 'a> Operation<'e, 'a> {
             edited: true,
             by_default: None,
             opted_out: None,
-            origin: event.loc(),
-            source: event.source(),
+            origin,
+            source,
             cors_preflight: false,
+            event: None,
+        }
+    }
+
+    /// The operation an event adds.
+    pub fn from_event(event: &'e Event<'a>) -> Self {
+        Operation {
             event: Some(event),
+            ..Operation::new(
+                event.path.clone(),
+                event.method,
+                event.loc(),
+                event.source(),
+            )
         }
     }
 
     /// The OPTIONS operation `Cors` adds to a path, answered by a mock integration.
     pub fn preflight(path: String, at: Loc) -> Self {
         Operation {
-            path,
-            method: Method::Options,
-            integrated: true,
-            security: None,
-            lowered: None,
-            body: None,
-            edited: true,
-            by_default: None,
-            opted_out: None,
-            origin: at,
-            source: RouteSource::Operation,
             cors_preflight: true,
-            event: None,
+            ..Operation::new(path, Method::Options, at, RouteSource::Operation)
         }
+    }
+
+    /// Whether this is the operation of `event`'s path and method.
+    pub fn is_for(&self, event: &Event<'_>) -> bool {
+        self.path == event.path && self.method == event.method
+    }
+
+    /// A body operation without an integration gets `event`'s: the route is the event's now.
+    pub fn integrate(&mut self, event: &'e Event<'a>) {
+        self.integrated = true;
+        self.source = event.source();
+        self.event = Some(event);
     }
 
     /// The route the operation becomes. `root_security` is the definition's own default.
@@ -163,23 +178,17 @@ pub(super) fn from_body<'e, 'a>(spec: openapi::Spec<'a>, api: &mut Api) -> Vec<O
                 .iter_mut()
                 .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
                 .and_then(Option::take);
+            let integrated = op
+                .node
+                .get("x-amazon-apigateway-integration")
+                .is_some_and(|i| !i.is_empty());
+            let (path, method) = (op.path.to_owned(), op.method);
             Operation {
-                path: op.path.to_owned(),
-                method: op.method,
-                integrated: op
-                    .node
-                    .get("x-amazon-apigateway-integration")
-                    .is_some_and(|i| !i.is_empty()),
-                security: None,
+                integrated,
                 lowered,
                 body: Some(op),
                 edited: false,
-                by_default: None,
-                opted_out: None,
-                origin: at,
-                source: RouteSource::Operation,
-                cors_preflight: false,
-                event: None,
+                ..Operation::new(path, method, at, RouteSource::Operation)
             }
         })
         .collect()

@@ -172,7 +172,13 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         }
         api.hidden_routes = definition.hidden_routes();
         self.cors(&definition, &mut operations, errors);
-        self.authorizers(&auth, &mut api, errors);
+        auth::define_each(
+            auth.auth,
+            &mut api,
+            &self.describe(),
+            errors,
+            |name, key, config, errors| self.authorizer(name, key, config, errors),
+        );
         if definition.editable() {
             self.apply_defaults(&auth, &mut operations, errors);
         }
@@ -259,10 +265,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             let mut operation = Operation::from_event(event);
             // With `MergeDefinitions`, the event's operation replaces the keys of the body's that
             // it sets: without an `Auth`, the body's `security` stays.
-            if let Some(existing) = operations
-                .iter()
-                .position(|o| o.path == event.path && o.method == event.method)
-            {
+            if let Some(existing) = operations.iter().position(|o| o.is_for(event)) {
                 let body = operations.remove(existing);
                 if event.auth.is_none() {
                     operation.lowered = body.lowered;
@@ -310,7 +313,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             }
             let Some(operation) = operations
                 .iter_mut()
-                .find(|o| o.path == event.path && o.method == event.method && o.integrated)
+                .find(|o| o.is_for(event) && o.integrated)
             else {
                 continue;
             };
@@ -354,16 +357,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 }
                 continue;
             }
-            match operations
-                .iter_mut()
-                .find(|o| o.path == event.path && o.method == event.method)
-            {
+            match operations.iter_mut().find(|o| o.is_for(event)) {
                 Some(existing) if existing.integrated => {}
-                Some(existing) => {
-                    existing.integrated = true;
-                    existing.source = event.source();
-                    existing.event = Some(event);
-                }
+                Some(existing) => existing.integrate(event),
                 None => operations.push(Operation::from_event(event)),
             }
         }
@@ -385,47 +381,17 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             Merged::single(Some(event_auth)).get("ResourcePolicy"),
             errors,
         );
-        let scopes_node = event_auth.get("AuthorizationScopes");
-        if let Some(scopes) = scopes_node
-            && !scopes.is_seq()
-            && !scopes.is_null()
-        {
-            reject(
-                errors,
-                scopes.loc(),
-                format!(
-                    "the AuthorizationScopes of event {} must be a list",
-                    event.id
-                ),
-            );
-        }
+        let scopes_node = event.scopes(errors);
         let authorizer = event_auth.get("Authorizer").filter(|a| !a.is_null());
         let mut touched = false;
         if let Some(node) = authorizer {
-            let Some(name) = node.as_str().filter(|_| intrinsic(node).is_none()) else {
-                reject(
-                    errors,
-                    node.loc(),
-                    format!(
-                        "the Authorizer of event {} must be the name of an authorizer of {}",
-                        event.id,
-                        self.describe()
-                    ),
-                );
+            let Some(name) = event.authorizer_name(node, &self.describe(), errors) else {
                 return;
             };
             if name == security::NONE && auth.default.is_none() && auth.ignored_default.is_none() {
-                reject(
-                    errors,
-                    node.loc(),
-                    format!(
-                        "`Authorizer: NONE` on event {} opts out of a default authorizer, but {} \
-                         has no DefaultAuthorizer",
-                        event.id,
-                        self.describe()
-                    ),
-                );
+                event.reject_needless_none(node.loc(), &self.describe(), errors);
             }
+            // A list of the event's own, even an empty one, replaces the authorizer's scopes.
             let scopes = if name == security::NONE {
                 Vec::new()
             } else {
@@ -634,18 +600,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         settings
     }
 
-    /// `Auth.Authorizers`: Lambda TOKEN and REQUEST authorizers and Cognito user pools.
-    fn authorizers(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
-        let describe = self.describe();
-        auth::define_each(
-            auth.auth,
-            api,
-            &describe,
-            errors,
-            |name, key, config, errors| self.authorizer(name, key, config, errors),
-        );
-    }
-
+    /// One entry of `Auth.Authorizers`: a Lambda TOKEN or REQUEST authorizer, or a Cognito user
+    /// pool.
     fn authorizer(
         &self,
         name: &str,
