@@ -2,7 +2,7 @@
 //! checks it, the names of its authorizers, and their scopes.
 
 use super::globals::Merged;
-use super::reject;
+use super::{reject, unknown_settings};
 use crate::model::{Api, Authorizer};
 use crate::report::InputError;
 use crate::syntax::NodeRef;
@@ -41,19 +41,8 @@ pub(super) fn read<'a>(
             ),
         );
     }
-    for (key, _) in auth.entries() {
-        if let Some(name) = key.as_str()
-            && !keys.contains(&name)
-        {
-            reject(
-                errors,
-                key.loc(),
-                format!(
-                    "`{name}` is not an Auth setting (those are {})",
-                    keys.join(", ")
-                ),
-            );
-        }
+    for (at, message) in unknown_settings(auth, keys, "an Auth") {
+        reject(errors, at, message);
     }
     auth
 }

@@ -11,7 +11,7 @@ use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{self, Operation};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, auth, literal, reject, truthy};
+use super::{Context, auth, literal, reject, sets_throttling, truthy};
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
@@ -506,10 +506,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         };
         let default_settings = self.properties.get("DefaultRouteSettings");
         let route_settings = self.properties.get("RouteSettings");
-        let throttles = |settings: Merged<'a>| -> bool {
-            settings.get("ThrottlingBurstLimit").is_present()
-                || settings.get("ThrottlingRateLimit").is_present()
-        };
         let every_route = !api.routes.is_empty()
             && api.routes.iter().all(|route| {
                 let key = if route.method == Method::Any {
@@ -522,9 +518,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         && e.method == route.method
                         && e.properties
                             .and_then(|p| p.get("RouteSettings"))
-                            .is_some_and(|s| throttles(Merged::single(Some(s))))
+                            .is_some_and(|s| sets_throttling(Merged::single(Some(s))))
                 });
-                throttles(route_settings.get(&key)) || from_events
+                sets_throttling(route_settings.get(&key)) || from_events
             });
         let access_log = self.properties.get("AccessLogSettings");
         Stage {
@@ -534,7 +530,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .map(NodeRef::loc)
                 .or_else(|| self.resource.map(Resource::loc))
                 .unwrap_or_else(|| api.origin.clone()),
-            throttle: Resolved::Known(throttles(default_settings) || every_route),
+            throttle: Resolved::Known(sets_throttling(default_settings) || every_route),
             usage_plans: Vec::new(),
             access_log: super::access_log(self.cx, access_log),
             auto_deploy: Resolved::Known(true),

@@ -137,6 +137,30 @@ fn truthy(node: Option<NodeRef<'_>>) -> bool {
     }
 }
 
+/// The keys of the settings map `settings` that are not among the `known` ones, each with the
+/// message the translator rejects it with ("`X` is not `what` setting (those are ...)").
+fn unknown_settings<'a>(
+    settings: globals::Merged<'a>,
+    known: &'a [&'a str],
+    what: &'a str,
+) -> impl Iterator<Item = (Loc, String)> + 'a {
+    settings.entries().into_iter().filter_map(move |(key, _)| {
+        let name = key.as_str().filter(|name| !known.contains(name))?;
+        let message = format!(
+            "`{name}` is not {what} setting (those are {})",
+            known.join(", ")
+        );
+        Some((key.loc(), message))
+    })
+}
+
+/// Whether route or stage settings set a throttling limit (`ThrottlingBurstLimit` or
+/// `ThrottlingRateLimit`).
+fn sets_throttling(settings: globals::Merged<'_>) -> bool {
+    settings.get("ThrottlingBurstLimit").is_present()
+        || settings.get("ThrottlingRateLimit").is_present()
+}
+
 /// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
 /// destination.
 fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {

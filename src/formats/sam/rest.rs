@@ -10,7 +10,7 @@ use super::events::{Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
 use super::operation::{self, Operation};
 use super::security::{self, Outcome, Requirement, Scheme};
-use super::{Context, auth, literal, reject, truthy};
+use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_settings};
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::endpoint_type;
 use crate::formats::cloudformation::intrinsic::intrinsic;
@@ -455,20 +455,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             return;
         }
         let origin = if cors.is_map() {
-            for (key, _) in cors.entries() {
-                if let Some(name) = key.as_str()
-                    && !CORS_KEYS.contains(&name)
-                {
-                    reject(
-                        errors,
-                        key.loc(),
-                        format!(
-                            "`{name}` is not a Cors setting (those are {})",
-                            CORS_KEYS.join(", ")
-                        ),
-                    );
-                    return;
-                }
+            if let Some((at, message)) = unknown_settings(cors, &CORS_KEYS, "a Cors").next() {
+                reject(errors, at, message);
+                return;
             }
             cors.get("AllowOrigin").node()
         } else if node.is_scalar() || intrinsic(node).is_some() {
@@ -844,20 +833,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             reject(errors, node.loc(), "UsagePlan must be a map");
             return Vec::new();
         }
-        for (key, _) in plan.entries() {
-            if let Some(name) = key.as_str()
-                && !USAGE_PLAN_KEYS.contains(&name)
-            {
-                reject(
-                    errors,
-                    key.loc(),
-                    format!(
-                        "`{name}` is not a UsagePlan setting (those are {})",
-                        USAGE_PLAN_KEYS.join(", ")
-                    ),
-                );
-                return Vec::new();
-            }
+        if let Some((at, message)) = unknown_settings(plan, &USAGE_PLAN_KEYS, "a UsagePlan").next()
+        {
+            reject(errors, at, message);
+            return Vec::new();
         }
         let create = plan.get("CreateUsagePlan");
         let name = match literal(self.cx, create.node()) {
@@ -917,8 +896,7 @@ fn method_settings_throttle(cx: &Context<'_, '_>, settings: &[NodeRef<'_>]) -> R
         let field = |name: &str| cx.eval.known_string(setting.get(name));
         let all = field("ResourcePath").as_deref() == Some("/*")
             && field("HttpMethod").as_deref() == Some("*");
-        all && (setting.get("ThrottlingRateLimit").is_some()
-            || setting.get("ThrottlingBurstLimit").is_some())
+        all && sets_throttling(Merged::single(Some(*setting)))
     });
     Resolved::Known(throttled)
 }

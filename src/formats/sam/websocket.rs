@@ -3,7 +3,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-websocketapi.html>
 
 use super::globals::{Merged, Properties};
-use super::{Context, literal, reject};
+use super::{Context, literal, reject, sets_throttling};
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method,
@@ -173,9 +173,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         .eval
         .known_string(name_node)
         .unwrap_or_else(|| DEFAULT_STAGE.to_owned());
-    let defaults = properties.get("DefaultRouteSettings");
-    let throttle = defaults.get("ThrottlingBurstLimit").is_present()
-        || defaults.get("ThrottlingRateLimit").is_present();
+    let throttle = sets_throttling(properties.get("DefaultRouteSettings"));
     let access_log = properties.get("AccessLogSettings");
     Stage {
         implicit: None,
