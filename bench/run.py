@@ -17,9 +17,11 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -131,10 +133,8 @@ def run_once(cmd, stdout, timeout):
     full = ["/usr/bin/time", "-v", "-o", time_file] + cmd if os.path.exists("/usr/bin/time") else cmd
     start = time.perf_counter()
     with open(stdout, "wb") as out, open(stdout + ".err", "wb") as err:
-        try:
-            code = subprocess.run(full, stdout=out, stderr=err, env=ENV, timeout=timeout,
-                                  cwd=ROOT).returncode
-        except subprocess.TimeoutExpired:
+        code = run_bounded(full, out, err, timeout)
+        if code is None:
             return None, None, "timeout"
     seconds = time.perf_counter() - start
     rss = None
@@ -145,14 +145,38 @@ def run_once(cmd, stdout, timeout):
     return seconds, rss, code
 
 
+def run_bounded(cmd, out, err, timeout):
+    """Run `cmd` in its own process group; at the time limit the whole group is killed (a
+    tool's workers and /usr/bin/time's child must not run on into the next measurement).
+    Returns the exit code, or None on timeout.
+
+    The wait blocks in waitpid and a timer does the killing: `Popen.wait(timeout=...)` polls
+    with sleeps of up to 50 ms, which would round every time up to its next poll."""
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=ENV, cwd=ROOT,
+                            start_new_session=True)
+    expired = threading.Event()
+
+    def kill():
+        expired.set()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        code = proc.wait()
+    finally:
+        timer.cancel()
+    return None if expired.is_set() else code
+
+
 def time_runs(cmd, runs, timeout):
     seconds = []
     for _ in range(runs):
         start = time.perf_counter()
-        try:
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
-                           timeout=timeout, cwd=ROOT)
-        except subprocess.TimeoutExpired:
+        if run_bounded(cmd, subprocess.DEVNULL, subprocess.DEVNULL, timeout) is None:
             break
         seconds.append(time.perf_counter() - start)
     return seconds
@@ -177,9 +201,15 @@ def pointer_of(path):
 
 
 def parse_gatelint(text):
+    """A finding's primary location, then its related ones: a SAM route's finding may point at
+    the API that set the default and name the event in a related label."""
     doc = json.loads(text)
-    return [(f["location"]["path"], f["location"]["start"]["line"], f["rule"], None, None)
-            for f in doc["findings"]]
+    found = []
+    for f in doc["findings"]:
+        related = [(r["location"]["path"], r["location"]["start"]["line"]) for r in f["related"]]
+        found.append((f["location"]["path"], f["location"]["start"]["line"], f["rule"], None, None,
+                      related))
+    return found
 
 
 def parse_checkov(text):
@@ -233,10 +263,10 @@ def collect_guard(node, name, rule, found):
         if isinstance(check, dict):
             for value in check.values():
                 if isinstance(value, dict) and "check" in value:
-                    from_ = value["check"]
-                    path = json.dumps(from_)
-                    m = re.search(r'"path": "/Resources/([^/"]+)', path)
-                    line = re.search(r'"line": (\d+)', path)
+                    text = json.dumps(value)
+                    m = re.search(r'"path": "/Resources/([^/"]+)', text)
+                    # The message says where the offending value is: [Path=/...[L:12,C:5]
+                    line = re.search(r"\[L:(\d+),C:\d+\]", text)
                     found.append((name, int(line.group(1)) if line else 0, rule,
                                   m.group(1) if m else None, None))
                     return
@@ -255,18 +285,29 @@ def parse_spectral(text):
              str(d.get("code", "")), None, pointer_of(d.get("path", []))) for d in doc]
 
 
-def parse_redocly(text):
+def json_documents(text):
+    """The JSON documents printed one after the other (one per file, for some tools)."""
+    decoder = json.JSONDecoder()
     text = text.strip()
-    start = text.find("{")
-    doc = json.loads(text[start:]) if start >= 0 else {}
+    pos = text.find("{") if not text.startswith("[") else 0
+    while 0 <= pos < len(text):
+        doc, end = decoder.raw_decode(text, pos)
+        yield doc
+        pos = end
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+
+
+def parse_redocly(text):
     found = []
-    for problem in doc.get("problems", []):
-        locations = problem.get("location") or [{}]
-        loc = locations[0]
-        source = loc.get("source", {})
-        path = source.get("ref", "") if isinstance(source, dict) else str(source)
-        pointer = (loc.get("pointer") or "").lstrip("#")
-        found.append((path, 0, problem.get("ruleId", ""), None, pointer or None))
+    for doc in json_documents(text):
+        for problem in doc.get("problems", []):
+            loc = (problem.get("location") or [{}])[0]
+            source = loc.get("source", {})
+            path = source.get("ref", "") if isinstance(source, dict) else str(source)
+            pointer = (loc.get("pointer") or "").lstrip("#")
+            line = (loc.get("start") or {}).get("line", 0)
+            found.append((path, line, problem.get("ruleId", ""), None, pointer or None))
     return found
 
 
@@ -330,17 +371,22 @@ def score(tool, kind, findings, key, matcher):
     flagged = {}  # (rel, item) -> set of rules
     auth = AUTH_RULES.get(tool)
     counted = 0
-    for path, line, rule, logical, ptr in findings:
+    for path, line, rule, logical, ptr, *rest in findings:
         if auth is not None and not auth.search(rule):
             continue
-        rel = matcher.file(path)
-        if rel is None or rel not in rels:
-            continue
-        n = matcher.item(rel, line, logical, ptr)
-        if n is None:
+        hit = None
+        for at_path, at_line in [(path, line)] + (rest[0] if rest else []):
+            rel = matcher.file(at_path)
+            if rel is None or rel not in rels:
+                continue
+            n = matcher.item(rel, at_line, logical, ptr)
+            if n is not None:
+                hit = (rel, n)
+                break
+        if hit is None:
             continue
         counted += 1
-        flagged.setdefault((rel, n), set()).add(rule)
+        flagged.setdefault(hit, set()).add(rule)
     classes = {}
     for rel in rels:
         for n, entry in enumerate(key["files"][rel]["items"]):
@@ -427,18 +473,21 @@ def measure(label, tools, results):
                      "exit": code, "rss": rss, "cmd": subprocess.list2cmdline(cmd)}
             if code == "timeout":
                 entry["times"] = []
+                entry["timeout"] = TIMEOUT
                 results.append(entry)
                 continue
             if ours:
-                time_runs(cmd, 1, 600)  # warm-up
-                times = time_runs(cmd, RUNS, 600)
+                times = hyperfine(cmd, RUNS)
+                if times is None:
+                    time_runs(cmd, 1, 600)  # warm-up
+                    times = time_runs(cmd, RUNS, 600)
             elif first > SLOW:
                 times = [first]  # one run is enough to compare against
 
             else:
                 times = time_runs(cmd, PEER_RUNS, TIMEOUT)
             entry["times"] = times
-            if tool in PARSERS:
+            if tool in PARSERS and code != "timeout":
                 with open(raw, encoding="utf-8", errors="replace") as f:
                     text = f.read()
                 try:
@@ -465,7 +514,8 @@ def fmt_bytes(n):
 def summarize(results, startup, meta):
     lines = [f"Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, "
              f"{meta['machine']['ram_gib']} GiB RAM, {meta['machine']['os']}.", ""]
-    lines.append("Versions: " + ", ".join(f"{t} {v}" for t, v in meta["versions"].items() if v) + ".")
+    lines.append("Versions: " + ", ".join(v if v.startswith(t) else f"{t} {v}"
+                                          for t, v in meta["versions"].items() if v) + ".")
     lines.append("")
     labels = []
     for r in results:
@@ -483,7 +533,8 @@ def summarize(results, startup, meta):
             med = statistics.median(t) if t else None
             lo = min(t) if t else None
             cells = [r["input"] + f" ({r['bytes'] / 1e6:.1f} MB)", r["tool"],
-                     fmt_time(med) if t else ("timeout" if r["exit"] == "timeout" else "–"),
+                     fmt_time(med) if t else (f"> {r.get('timeout', TIMEOUT)} s (timed out)"
+                                              if r["exit"] == "timeout" else "–"),
                      fmt_time(lo), str(len(t)), fmt_bytes(r["rss"]),
                      str(r.get("findings", "–"))]
             classes = r.get("score", {}).get("classes", {})
@@ -530,7 +581,7 @@ def targets(results, startup):
             if theirs is not None:
                 cells.append(f"{theirs / ours:.0f}×")
             elif e is not None and e["exit"] == "timeout":
-                cells.append(f"> {TIMEOUT / ours:.0f}× (timeout)")
+                cells.append(f"> {e.get('timeout', TIMEOUT) / ours:.0f}× (timed out)")
             else:
                 cells.append("n/a")
         bound = median_of(results, "large", kind, "parse-only")
@@ -556,7 +607,42 @@ def targets(results, startup):
     return lines
 
 
+def rescore():
+    """Score the kept raw outputs again (after a change to the scoring), without running."""
+    with open(os.path.join(RESULTS, "results.json")) as f:
+        saved = json.load(f)
+    keys = {}
+    for r in saved["results"]:
+        if r["tool"] not in PARSERS or r["exit"] == "timeout":
+            r.pop("score", None) if r["exit"] == "timeout" else None
+            continue
+        if r["label"] not in keys:
+            with open(os.path.join(INPUTS, r["label"], "key.json")) as f:
+                key = json.load(f)
+            keys[r["label"]] = (key, Matcher(key))
+        key, matcher = keys[r["label"]]
+        raw = os.path.join(RESULTS, r["label"], f"{r['tool']}--{r['input']}.out")
+        with open(raw, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        try:
+            findings = PARSERS[r["tool"]](text)
+            r["findings"] = len(findings)
+            r["score"] = score(r["tool"], r["input"], findings, key, matcher)
+            r.pop("parse_error", None)
+        except (ValueError, KeyError, TypeError) as e:
+            r["parse_error"] = f"{type(e).__name__}: {e}"
+    with open(os.path.join(RESULTS, "results.json"), "w") as f:
+        json.dump(saved, f, indent=1)
+    table = summarize(saved["results"], saved.get("startup"), saved["meta"])
+    with open(os.path.join(RESULTS, "results.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
 def main():
+    if sys.argv[1:] == ["--rescore"]:
+        rescore()
+        return
     os.makedirs(RESULTS, exist_ok=True)
     tools = [t for t in os.environ.get("TOOLS", ",".join(TOOLS)).split(",") if t]
     labels = [s for s in os.environ.get("SIZES", "small,medium,x1,x4,large").split(",") if s]

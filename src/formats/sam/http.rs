@@ -5,11 +5,13 @@
 //! automatically) with its route settings and access logs.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
+use std::collections::HashSet;
+
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
-use super::operation::{self, Operation};
+use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy};
 use crate::formats::cloudformation::Resource;
@@ -83,13 +85,13 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let definition = self.definition(&mut api, workspace, errors);
         api.hidden_routes = definition.hidden_routes();
         let auth = self.auth_settings(&definition, errors);
-        let mut operations = Vec::new();
-        if let Definition::Inline(spec) = &definition {
-            operations = operation::from_body(*spec, &mut api);
-            // The translator's HTTP editor appends to a body operation's `security` as written.
-            for operation in &mut operations {
-                operation.security = operation.written_security().ok().flatten();
-            }
+        let mut operations = match &definition {
+            Definition::Inline(spec) => Operations::from_body(*spec, &mut api),
+            _ => Operations::new(),
+        };
+        // The translator's HTTP editor appends to a body operation's `security` as written.
+        for operation in operations.iter_mut() {
+            operation.security = operation.written_security().ok().flatten();
         }
         let edited = !events.is_empty() || !auth.auth.entries().is_empty();
         if let (Definition::NotOpenApi(at), true) = (&definition, edited) {
@@ -131,7 +133,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             |name, key, config, errors| self.authorizer(name, key, config, errors),
         );
         if let Some(default) = &auth.default {
-            for operation in &mut operations {
+            for operation in operations.iter_mut() {
                 let exempt = operation.method == Method::Options || !operation.integrated;
                 let has_security = operation.security.as_ref().is_some_and(|s| !s.is_empty())
                     || operation.written_security().is_err();
@@ -181,14 +183,13 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         events: &[&'e Event<'a>],
         definition: &Definition<'a>,
         auth: &AuthSettings<'a>,
-        operations: &mut Vec<Operation<'e, 'a>>,
+        operations: &mut Operations<'e, 'a>,
         errors: &mut Vec<InputError>,
     ) {
         let generated = matches!(definition, Definition::Generated);
         for event in events.iter().copied() {
-            let existing = operations.iter().position(|o| o.is_for(event));
-            let index = match existing {
-                Some(index) if operations.get(index).is_some_and(|o| o.integrated) => {
+            match operations.of_event(event) {
+                Some(existing) if existing.integrated => {
                     if generated {
                         reject(
                             errors,
@@ -204,21 +205,14 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         );
                         continue;
                     }
-                    index
                 }
-                Some(index) => {
-                    if let Some(operation) = operations.get_mut(index) {
-                        operation.integrate(event);
-                        operation.edited = true;
-                    }
-                    index
+                Some(existing) => {
+                    existing.integrate(event);
+                    existing.edited = true;
                 }
-                None => {
-                    operations.push(Operation::from_event(event));
-                    operations.len() - 1
-                }
-            };
-            if let (Some(event_auth), Some(operation)) = (event.auth, operations.get_mut(index)) {
+                None => operations.push(Operation::from_event(event)),
+            }
+            if let (Some(event_auth), Some(operation)) = (event.auth, operations.of_event(event)) {
                 self.event_auth(event, event_auth, auth, operation, errors);
             }
         }
@@ -506,6 +500,16 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         };
         let default_settings = self.properties.get("DefaultRouteSettings");
         let route_settings = self.properties.get("RouteSettings");
+        // The routes whose events throttle them through their own `RouteSettings`.
+        let event_throttled: HashSet<(&str, Method)> = events
+            .iter()
+            .filter(|e| {
+                e.properties
+                    .and_then(|p| p.get("RouteSettings"))
+                    .is_some_and(|s| sets_throttling(Merged::single(Some(s))))
+            })
+            .map(|e| (e.path.as_str(), e.method))
+            .collect();
         let every_route = !api.routes.is_empty()
             && api.routes.iter().all(|route| {
                 let key = if route.method == Method::Any {
@@ -513,14 +517,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 } else {
                     format!("{} {}", route.method, route.path)
                 };
-                let from_events = events.iter().any(|e| {
-                    e.path == route.path
-                        && e.method == route.method
-                        && e.properties
-                            .and_then(|p| p.get("RouteSettings"))
-                            .is_some_and(|s| sets_throttling(Merged::single(Some(s))))
-                });
-                sets_throttling(route_settings.get(&key)) || from_events
+                sets_throttling(route_settings.get(&key))
+                    || event_throttled.contains(&(route.path.as_str(), route.method))
             });
         let access_log = self.properties.get("AccessLogSettings");
         Stage {

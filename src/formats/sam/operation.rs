@@ -2,6 +2,8 @@
 //! the `DefinitionBody`, one an event adds, or a CORS preflight. The translator edits the
 //! operations' `security`; [`Operation::into_route`] says what API Gateway makes of the result.
 
+use std::collections::{HashMap, HashSet};
+
 use super::events::Event;
 use super::security::{self, Requirement};
 use crate::formats::cloudformation::under_resource_condition;
@@ -75,11 +77,6 @@ impl<'e, 'a> Operation<'e, 'a> {
             cors_preflight: true,
             ..Operation::new(path, Method::Options, at, RouteSource::Operation)
         }
-    }
-
-    /// Whether this is the operation of `event`'s path and method.
-    pub fn is_for(&self, event: &Event<'_>) -> bool {
-        self.path == event.path && self.method == event.method
     }
 
     /// A body operation without an integration gets `event`'s: the route is the event's now.
@@ -158,40 +155,107 @@ impl<'e, 'a> Operation<'e, 'a> {
     }
 }
 
-/// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view; the
-/// definition's security schemes and servers go to `api`.
-pub(super) fn from_body<'e, 'a>(spec: openapi::Spec<'a>, api: &mut Api) -> Vec<Operation<'e, 'a>> {
-    let mut body = Api::new(api.name.clone(), api.kind, api.origin.clone());
-    body.aws = true;
-    openapi::lower_into(&mut body, spec);
-    api.authorizers.append(&mut body.authorizers);
-    api.servers.append(&mut body.servers);
-    if api.default_auth_origin.is_none() {
-        api.default_auth_origin = body.default_auth_origin.take();
+/// The operations of one API's definition, in the order the translator writes them, found by
+/// path and method through an index: a template with thousands of events would make a linear
+/// search quadratic.
+pub(super) struct Operations<'e, 'a> {
+    /// `None` where an operation was taken out.
+    slots: Vec<Option<Operation<'e, 'a>>>,
+    /// The slot of each path and method (the first, if a body repeats one).
+    index: HashMap<(String, Method), usize>,
+}
+
+impl<'e, 'a> Operations<'e, 'a> {
+    pub fn new() -> Self {
+        Operations {
+            slots: Vec::new(),
+            index: HashMap::new(),
+        }
     }
-    let mut routes: Vec<Option<Route>> = body.routes.into_iter().map(Some).collect();
-    spec.operations()
-        .into_iter()
-        .map(|op| {
+
+    /// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view; the
+    /// definition's security schemes and servers go to `api`.
+    pub fn from_body(spec: openapi::Spec<'a>, api: &mut Api) -> Self {
+        let mut body = Api::new(api.name.clone(), api.kind, api.origin.clone());
+        body.aws = true;
+        openapi::lower_into(&mut body, spec);
+        api.authorizers.append(&mut body.authorizers);
+        api.servers.append(&mut body.servers);
+        if api.default_auth_origin.is_none() {
+            api.default_auth_origin = body.default_auth_origin.take();
+        }
+        let mut lowered: HashMap<Loc, Route> = HashMap::with_capacity(body.routes.len());
+        for route in body.routes {
+            lowered.entry(route.origin.clone()).or_insert(route);
+        }
+        let mut operations = Operations::new();
+        for op in spec.operations() {
             let at = op.method_key.loc();
-            let lowered = routes
-                .iter_mut()
-                .find(|r| r.as_ref().is_some_and(|r| r.origin == at))
-                .and_then(Option::take);
             let integrated = op
                 .node
                 .get("x-amazon-apigateway-integration")
                 .is_some_and(|i| !i.is_empty());
             let (path, method) = (op.path.to_owned(), op.method);
-            Operation {
+            operations.push(Operation {
                 integrated,
-                lowered,
+                lowered: lowered.remove(&at),
                 body: Some(op),
                 edited: false,
                 ..Operation::new(path, method, at, RouteSource::Operation)
-            }
-        })
-        .collect()
+            });
+        }
+        operations
+    }
+
+    /// Adds `operation` after the others.
+    pub fn push(&mut self, operation: Operation<'e, 'a>) {
+        let key = (operation.path.clone(), operation.method);
+        self.index.entry(key).or_insert(self.slots.len());
+        self.slots.push(Some(operation));
+    }
+
+    /// The operation of `path` and `method`.
+    pub fn get_mut(&mut self, path: &str, method: Method) -> Option<&mut Operation<'e, 'a>> {
+        let slot = *self.index.get(&(path.to_owned(), method))?;
+        self.slots.get_mut(slot)?.as_mut()
+    }
+
+    /// The operation of `event`'s path and method.
+    pub fn of_event(&mut self, event: &Event<'_>) -> Option<&mut Operation<'e, 'a>> {
+        self.get_mut(&event.path, event.method)
+    }
+
+    /// Takes the operation of `event`'s path and method out.
+    pub fn take(&mut self, event: &Event<'_>) -> Option<Operation<'e, 'a>> {
+        let slot = self.index.remove(&(event.path.clone(), event.method))?;
+        self.slots.get_mut(slot)?.take()
+    }
+
+    /// The paths that have operations, each once, in order.
+    pub fn paths(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.iter()
+            .filter(|o| seen.insert(o.path.as_str()))
+            .map(|o| o.path.clone())
+            .collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Operation<'e, 'a>> {
+        self.slots.iter().flatten()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Operation<'e, 'a>> {
+        self.slots.iter_mut().flatten()
+    }
+}
+
+impl<'e, 'a> IntoIterator for Operations<'e, 'a> {
+    type Item = Operation<'e, 'a>;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Option<Operation<'e, 'a>>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.slots.into_iter().flatten()
+    }
 }
 
 impl Operation<'_, '_> {

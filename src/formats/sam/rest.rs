@@ -4,11 +4,13 @@
 //! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
+use std::collections::HashMap;
+
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
-use super::operation::{self, Operation};
+use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_settings};
 use crate::formats::cloudformation::Resource;
@@ -145,10 +147,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         api.endpoint = self.endpoint();
         let definition = self.definition(&mut api, workspace, errors);
         let auth = self.auth_settings(&definition, errors);
-        let mut operations = Vec::new();
-        if let Definition::Inline(spec) = &definition {
-            operations = operation::from_body(*spec, &mut api);
-        }
+        let mut operations = match &definition {
+            Definition::Inline(spec) => Operations::from_body(*spec, &mut api),
+            _ => Operations::new(),
+        };
         // SAM adds events to a definition it writes, or merges them into an inline one with
         // `MergeDefinitions` (when it is a document it can edit: `paths` must be a map).
         let merges = truthy(self.properties.get("MergeDefinitions").node())
@@ -236,15 +238,12 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         &self,
         events: &[&'e Event<'a>],
         auth: &AuthSettings<'a>,
-        operations: &mut Vec<Operation<'e, 'a>>,
+        operations: &mut Operations<'e, 'a>,
         errors: &mut Vec<InputError>,
     ) {
-        let mut seen: Vec<&Event<'a>> = Vec::new();
+        let mut seen: HashMap<(&str, Method), &Event<'a>> = HashMap::new();
         for event in events.iter().copied() {
-            if let Some(earlier) = seen
-                .iter()
-                .find(|e| e.path == event.path && e.method == event.method)
-            {
+            if let Some(earlier) = seen.get(&(event.path.as_str(), event.method)) {
                 reject(
                     errors,
                     event.loc(),
@@ -261,17 +260,17 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 );
                 continue;
             }
-            seen.push(event);
+            seen.insert((event.path.as_str(), event.method), event);
             let mut operation = Operation::from_event(event);
             // With `MergeDefinitions`, the event's operation replaces the keys of the body's that
             // it sets: without an `Auth`, the body's `security` stays.
-            if let Some(existing) = operations.iter().position(|o| o.is_for(event)) {
-                let body = operations.remove(existing);
-                if event.auth.is_none() {
-                    operation.lowered = body.lowered;
-                    operation.body = body.body;
-                    operation.edited = false;
-                }
+            let body = operations.take(event);
+            if let Some(body) = body
+                && event.auth.is_none()
+            {
+                operation.lowered = body.lowered;
+                operation.body = body.body;
+                operation.edited = false;
             }
             self.event_auth(event, auth, &mut operation, errors);
             operations.push(operation);
@@ -285,7 +284,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         &self,
         events: &[&Event<'a>],
         auth: &AuthSettings<'a>,
-        operations: &mut [Operation<'_, 'a>],
+        operations: &mut Operations<'_, 'a>,
         errors: &mut Vec<InputError>,
     ) {
         for event in events.iter().copied() {
@@ -311,10 +310,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 );
                 continue;
             }
-            let Some(operation) = operations
-                .iter_mut()
-                .find(|o| o.is_for(event) && o.integrated)
-            else {
+            let Some(operation) = operations.of_event(event).filter(|o| o.integrated) else {
                 continue;
             };
             let mut event_operation = Operation::from_event(event);
@@ -337,7 +333,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         &self,
         events: &[&'e Event<'a>],
         definition: &Definition<'a>,
-        operations: &mut Vec<Operation<'e, 'a>>,
+        operations: &mut Operations<'e, 'a>,
         errors: &mut Vec<InputError>,
     ) {
         for event in events.iter().copied().filter(|e| e.kind == EventKind::Http) {
@@ -357,7 +353,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 }
                 continue;
             }
-            match operations.iter_mut().find(|o| o.is_for(event)) {
+            match operations.of_event(event) {
                 Some(existing) if existing.integrated => {}
                 Some(existing) => existing.integrate(event),
                 None => operations.push(Operation::from_event(event)),
@@ -435,7 +431,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
     fn cors(
         &self,
         definition: &Definition<'a>,
-        operations: &mut Vec<Operation<'_, 'a>>,
+        operations: &mut Operations<'_, 'a>,
         errors: &mut Vec<InputError>,
     ) {
         let cors = self.properties.get("Cors");
@@ -489,17 +485,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .properties
             .key("Cors")
             .map_or_else(|| node.loc(), NodeRef::loc);
-        let mut paths: Vec<String> = Vec::new();
-        for operation in operations.iter() {
-            if !paths.contains(&operation.path) {
-                paths.push(operation.path.clone());
-            }
-        }
-        for path in paths {
-            let has_options = operations
-                .iter()
-                .any(|o| o.path == path && o.method == Method::Options);
-            if has_options {
+        for path in operations.paths() {
+            if operations.get_mut(&path, Method::Options).is_some() {
                 continue;
             }
             if origin.is_some_and(|o| o.is_null() || o.as_str() == Some("")) {
@@ -692,7 +679,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
     fn apply_defaults(
         &self,
         auth: &AuthSettings<'a>,
-        operations: &mut [Operation<'_, 'a>],
+        operations: &mut Operations<'_, 'a>,
         errors: &mut Vec<InputError>,
     ) {
         let mut rejected_security: Vec<Loc> = Vec::new();
