@@ -78,7 +78,7 @@ echo "(${SECONDS}s)"
 echo "--- cargo package"
 # --allow-dirty: what is checked is that the package builds on its own, not the work tree's state.
 cargo package --locked --allow-dirty --quiet
-echo "cargo package: $(ls target/package/gatelint-*.crate)"
+echo "cargo package: $(ls "${CARGO_TARGET_DIR:-target}"/package/gatelint-*.crate)"
 echo "--- distribution checks done (${SECONDS}s)"
 # Each check above stops the script when it fails: reaching here means all six passed.
 echo "distribution: 6 passed, 0 failed"
