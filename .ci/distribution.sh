@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+# Where `cargo package` leaves the crate (read before the hook test below sets its own).
+package_dir="${CARGO_TARGET_DIR:-target}/package"
 
 tools=$(bash .ci/tools.sh)
 export PATH="$tools/venv/bin:$PATH"
@@ -78,7 +80,7 @@ echo "(${SECONDS}s)"
 echo "--- cargo package"
 # --allow-dirty: what is checked is that the package builds on its own, not the work tree's state.
 cargo package --locked --allow-dirty --quiet
-echo "cargo package: $(ls "${CARGO_TARGET_DIR:-target}"/package/gatelint-*.crate)"
+echo "cargo package: $(ls "$package_dir"/gatelint-*.crate)"
 echo "--- distribution checks done (${SECONDS}s)"
 # Each check above stops the script when it fails: reaching here means all six passed.
 echo "distribution: 6 passed, 0 failed"
