@@ -342,11 +342,24 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
         .par_iter()
         .map(|input| lint::analyze_input(input, args.input.max_file_size))
         .collect();
+    let definitions = lint::definitions_of(
+        analysed
+            .iter()
+            .flatten()
+            .map(|a| a.definitions.paths.as_slice()),
+    );
     let mut rows: Vec<RouteRow> = Vec::new();
     for analysis in analysed {
         match analysis {
             Ok(analysis) => {
-                rows.extend(routes::rows(&analysis.workspace, &config.settings));
+                // A template's DefinitionUri file lists its routes under the template's API.
+                let definition = analysis
+                    .real_path
+                    .as_ref()
+                    .is_some_and(|p| definitions.contains(p));
+                if !definition {
+                    rows.extend(routes::rows(&analysis.workspace, &config.settings));
+                }
                 report.errors.extend(analysis.errors);
             }
             Err(file) => {

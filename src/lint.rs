@@ -1,5 +1,8 @@
 //! One file through the whole pipeline: bytes → located tree → views → model → rules.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -24,6 +27,18 @@ pub struct Analysis {
     pub documents: Vec<(Document, DocumentKind)>,
     pub workspace: Workspace,
     pub errors: Vec<InputError>,
+    /// The file's own path, resolved (for files on disk).
+    pub real_path: Option<PathBuf>,
+    /// The files its documents loaded (a SAM `DefinitionUri`), resolved, with the suppressions
+    /// written in them: the findings the template reports in those files obey them.
+    pub definitions: Definitions,
+}
+
+/// The files a template loaded as definitions.
+#[derive(Debug, Default)]
+pub struct Definitions {
+    pub paths: Vec<PathBuf>,
+    pub suppressions: Suppressions,
 }
 
 impl Analysis {
@@ -32,14 +47,25 @@ impl Analysis {
         !self.documents.is_empty()
     }
 
-    /// The suppressions written in the file's recognised documents.
+    /// The suppressions written in the file's recognised documents and in the definitions
+    /// they loaded.
     pub fn suppressions(&self) -> Suppressions {
         let mut found = Suppressions::default();
         for (doc, kind) in &self.documents {
             suppressions::collect(doc, *kind, &mut found);
         }
+        let loaded = &self.definitions.suppressions;
+        found.found.extend(loaded.found.iter().cloned());
+        found.malformed.extend(loaded.malformed.iter().cloned());
         found
     }
+}
+
+/// The files that some analysed template loads as its definition. Such a file is linted through
+/// that template, which knows its API (name, stages, SAM settings): linted on its own as well,
+/// it would report every route a second time, under another API name.
+pub fn definitions_of<'a>(analysed: impl IntoIterator<Item = &'a [PathBuf]>) -> HashSet<PathBuf> {
+    analysed.into_iter().flatten().cloned().collect()
 }
 
 /// Read, parse and lower one file's bytes; `path` is the display path.
@@ -104,6 +130,8 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
         documents,
         workspace,
         errors,
+        real_path: None,
+        definitions: Definitions::default(),
     }
 }
 
@@ -114,6 +142,8 @@ impl Analysis {
             documents: Vec::new(),
             workspace: Workspace::default(),
             errors,
+            real_path: None,
+            definitions: Definitions::default(),
         }
     }
 }
@@ -127,6 +157,9 @@ pub struct FileReport {
     pub recognized: bool,
     /// Findings a suppression in the file removed.
     pub suppressed: Vec<Suppressed>,
+    /// The file's own path, resolved, and the definition files it loaded (see [`Analysis`]).
+    pub real_path: Option<PathBuf>,
+    pub definitions: Vec<PathBuf>,
 }
 
 /// Lint one file's bytes with every enabled rule, then apply its suppressions.
@@ -149,6 +182,8 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
         errors: analysis.errors,
         notes: Vec::new(),
         suppressed,
+        real_path: analysis.real_path,
+        definitions: analysis.definitions.paths,
     }
 }
 
@@ -181,12 +216,24 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
         .par_iter()
         .map(|input| lint_input(input, options))
         .collect();
+    let definitions = definitions_of(reports.iter().map(|r| r.definitions.as_slice()));
     let mut report = Report::default();
-    for file in reports {
+    for (input, file) in inputs.iter().zip(reports) {
         report.files_checked += usize::from(file.recognized);
-        report.findings.extend(file.findings);
         report.errors.extend(file.errors);
         report.notes.extend(file.notes);
+        if file.real_path.is_some_and(|p| definitions.contains(&p)) {
+            if options.verbose {
+                report.notes.push(Note {
+                    path: input.display.clone(),
+                    message: "linted as the DefinitionUri of a template: its findings are that \
+                              template's"
+                        .to_owned(),
+                });
+            }
+            continue;
+        }
+        report.findings.extend(file.findings);
     }
     report.sort();
     report
@@ -194,28 +241,33 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
 
 /// Read and analyze one input; one that cannot be read (or is too large) comes back as the
 /// report that says so.
-pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, FileReport> {
+pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, Box<FileReport>> {
     match read_input(input, max_file_size) {
         Ok(bytes) => {
             let files = DirectoryFiles::beside(input, max_file_size);
-            Ok(analyze_with(&input.display, bytes, &files))
+            let mut analysis = analyze_with(&input.display, bytes, &files);
+            if let crate::discover::InputSource::File(path) = &input.source {
+                analysis.real_path = path.canonicalize().ok();
+            }
+            analysis.definitions = files.loaded.into_inner();
+            Ok(analysis)
         }
-        Err(ReadError::TooLarge { .. }) => Err(FileReport {
+        Err(ReadError::TooLarge { .. }) => Err(Box::new(FileReport {
             notes: vec![Note {
                 path: input.display.clone(),
                 message: format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
             }],
             ..FileReport::default()
-        }),
+        })),
         Err(error) => {
             let file = SourceFile::new(input.display.as_str(), String::new());
-            Err(FileReport {
+            Err(Box::new(FileReport {
                 errors: vec![InputError {
                     loc: Loc::new(&file, Span::empty(0)),
                     message: error.to_string(),
                 }],
                 ..FileReport::default()
-            })
+            }))
         }
     }
 }
@@ -223,7 +275,7 @@ pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, File
 fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
     let analysis = match analyze_input(input, options.max_file_size) {
         Ok(analysis) => analysis,
-        Err(report) => return report,
+        Err(report) => return *report,
     };
     let mut report = lint_analysis(analysis, &options.settings, options.apply_suppressions);
     if options.verbose {
@@ -268,6 +320,8 @@ struct DirectoryFiles {
     /// The linted file's directory, and how paths under it are displayed.
     dir: Option<(std::path::PathBuf, String)>,
     max_file_size: u64,
+    /// What was loaded (one file is analysed on one thread).
+    loaded: RefCell<Definitions>,
 }
 
 impl DirectoryFiles {
@@ -289,7 +343,11 @@ impl DirectoryFiles {
             }
             crate::discover::InputSource::Stdin => None,
         };
-        DirectoryFiles { dir, max_file_size }
+        DirectoryFiles {
+            dir,
+            max_file_size,
+            loaded: RefCell::default(),
+        }
     }
 }
 
@@ -327,7 +385,7 @@ impl formats::FileLoader for DirectoryFiles {
             relative.to_string_lossy().replace('\\', "/")
         );
         let input = Input {
-            source: crate::discover::InputSource::File(real),
+            source: crate::discover::InputSource::File(real.clone()),
             display: display.clone(),
             explicit: true,
             len: None,
@@ -346,11 +404,17 @@ impl formats::FileLoader for DirectoryFiles {
             })
         })?;
         let file = SourceFile::new(display, text);
-        syntax::parse(&file).map_err(|error| {
+        let documents = syntax::parse(&file).map_err(|error| {
             formats::LoadError::Syntax(InputError {
                 loc: Loc::new(&file, error.span),
                 message: error.message,
             })
-        })
+        })?;
+        let mut loaded = self.loaded.borrow_mut();
+        for doc in &documents {
+            suppressions::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);
+        }
+        loaded.paths.push(real);
+        Ok(documents)
     }
 }

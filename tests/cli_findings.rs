@@ -463,3 +463,83 @@ fn metadata_on_a_sam_function_covers_the_findings_of_its_events() {
         &"template.yaml: 16:9: unauthenticated-route suppressed by resource metadata: read-only reports".to_owned()
     ), "{:?}", notes(&run));
 }
+
+/// A SAM API whose definition is a file beside the template.
+const SAM_WITH_DEFINITION_URI: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: pets.yaml
+"#;
+
+/// `GET /pets` and `GET /owners`, both open.
+const PETS: &str = r#"openapi: 3.0.1
+info: {title: pets, version: "1"}
+paths:
+  /pets:
+    # gatelint: ignore[unauthenticated-route] the public catalogue
+    get:
+      x-amazon-apigateway-integration: {type: mock}
+  /owners:
+    get:
+      x-amazon-apigateway-integration: {type: mock}
+"#;
+
+#[test]
+fn a_definition_uri_file_is_linted_once_through_its_template_and_obeys_its_own_comments() {
+    let repo = Repo::new();
+    repo.write("template.yaml", SAM_WITH_DEFINITION_URI);
+    repo.write("pets.yaml", PETS);
+    let run = json(&repo, &["--verbose", "."]);
+    let open: Vec<_> = findings(&run)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "unauthenticated-route")
+        .collect();
+    // Once, not again as an API of its own; the commented route stays suppressed.
+    assert_eq!(
+        open,
+        [("unauthenticated-route".into(), "pets.yaml".into(), 9)]
+    );
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        output["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("PetsApi"),
+        "{}",
+        run.stdout
+    );
+    let notes = notes(&run);
+    assert!(
+        notes.contains(
+            &"pets.yaml: linted as the DefinitionUri of a template: its findings are that \
+              template's"
+                .to_owned()
+        ),
+        "{notes:?}"
+    );
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.contains("suppressed by a comment"))
+            .count(),
+        1,
+        "{notes:?}"
+    );
+    // The inventory lists each route once, under the template's API.
+    let routes = repo.run(&["routes", "--format", "json", "."]);
+    let rows: Value = serde_json::from_str(&routes.stdout).unwrap();
+    let apis: Vec<&str> = rows["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["api"].as_str().unwrap())
+        .collect();
+    assert_eq!(apis, ["PetsApi", "PetsApi"], "{}", routes.stdout);
+    // Linted on its own, the file is an API of its own.
+    let alone = json(&repo, &["pets.yaml"]);
+    assert_eq!(findings(&alone).len(), 1);
+}

@@ -169,8 +169,20 @@ impl Report {
         self.errors
             .sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
         self.errors.dedup();
-        self.notes
-            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        self.notes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.notes.dedup();
+    }
+}
+
+impl Note {
+    /// Path, then the `line:column` a note about a place starts with (as numbers, so 9:17 comes
+    /// before 14:17), then the text; notes about the whole file come first.
+    fn sort_key(&self) -> (&str, Option<(u64, u64)>, &str) {
+        let position = self.message.split_once(": ").and_then(|(at, _)| {
+            let (line, column) = at.split_once(':')?;
+            Some((line.parse().ok()?, column.parse().ok()?))
+        });
+        (&self.path, position, &self.message)
     }
 }
 
@@ -260,5 +272,49 @@ pub fn render(
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_sort_by_path_then_numeric_position_then_text() {
+        let note = |path: &str, message: &str| Note {
+            path: path.to_owned(),
+            message: message.to_owned(),
+        };
+        let mut report = Report {
+            notes: vec![
+                note(
+                    "b.yaml",
+                    "skipped: not an OpenAPI, CloudFormation or SAM document",
+                ),
+                note("a.yaml", "14:17: api-key-only suppressed by a comment"),
+                note(
+                    "a.yaml",
+                    "9:17: unauthenticated-route suppressed by a comment",
+                ),
+                note(
+                    "a.yaml",
+                    "9:3: unauthenticated-route suppressed by a comment",
+                ),
+                note("a.yaml", "skipped: larger than --max-file-size (10 bytes)"),
+            ],
+            ..Report::default()
+        };
+        report.sort();
+        let order: Vec<&str> = report.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "skipped: larger than --max-file-size (10 bytes)",
+                "9:3: unauthenticated-route suppressed by a comment",
+                "9:17: unauthenticated-route suppressed by a comment",
+                "14:17: api-key-only suppressed by a comment",
+                "skipped: not an OpenAPI, CloudFormation or SAM document",
+            ]
+        );
     }
 }
