@@ -1,6 +1,7 @@
 //! gatelint: finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
 
 pub mod cli;
+pub mod collections;
 pub mod config;
 pub mod discover;
 pub mod formats;

@@ -1,7 +1,7 @@
 //! One file through the whole pipeline: bytes → located tree → views → model → rules.
 
+use crate::collections::HashSet;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 

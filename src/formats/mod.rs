@@ -140,7 +140,7 @@ pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)>
             .map(|(_, entry)| *entry)
             .collect();
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::collections::HashSet::default();
     let mut distinct: Vec<_> = entries
         .into_iter()
         .rev()
@@ -161,8 +161,8 @@ fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
     let mut small: Vec<(&str, &crate::syntax::Node)> = Vec::with_capacity(SMALL_MAP);
     while let Some(node) = stack.pop() {
         if let NodeKind::Map(entries) = &node.kind {
-            let mut seen: std::collections::HashMap<&str, &crate::syntax::Node> =
-                std::collections::HashMap::new();
+            let mut seen: crate::collections::HashMap<&str, &crate::syntax::Node> =
+                crate::collections::HashMap::default();
             small.clear();
             for entry in entries.iter() {
                 let key = NodeRef::new(doc, &entry.key);

@@ -174,7 +174,7 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
     if let Some(value) = root.get(EXTENSION) {
         ignore_list(value, SuppressionKind::Extension, root.loc(), "root", out);
     }
-    let mut path_items_seen = std::collections::HashSet::new();
+    let mut path_items_seen = crate::collections::HashSet::default();
     for operation in spec.operations() {
         if path_items_seen.insert(operation.path_item.span())
             && let Some(value) = operation.path_item.get(EXTENSION)

@@ -5,7 +5,7 @@
 //! `x-gatelint-ignore`. Each has a [`Scope`]; [`apply`] removes the findings a suppression
 //! covers and reports every rule id that covered nothing as `unused-suppression`.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::{Finding, Severity};
 use crate::rules::{self, RULES, Rule, Settings, UnusedSuppression};
@@ -96,7 +96,7 @@ pub fn apply(
     settings: &Settings,
 ) -> (Vec<Finding>, Vec<Suppressed>) {
     let unused_id = UnusedSuppression.meta().id;
-    let mut used: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut used: HashMap<(usize, usize), bool> = HashMap::default();
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for finding in findings {

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use crate::model::Workspace;
 use crate::report::Finding;

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use crate::model::{Api, Deployment, Route, RouteSource, Workspace};
 use crate::report::Finding;
@@ -24,7 +24,7 @@ impl Rule for UndeployedRoutes {
             }
             // The first route each resource declares, looked up once per API rather than once
             // per route left out (which is quadratic on a template with thousands of methods).
-            let mut declared: HashMap<&str, &Route> = HashMap::new();
+            let mut declared: HashMap<&str, &Route> = HashMap::default();
             for route in &api.routes {
                 if let RouteSource::Resource(source) = &route.source {
                     declared.entry(source.as_str()).or_insert(route);

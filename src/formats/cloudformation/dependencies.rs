@@ -1,7 +1,7 @@
 //! The order CloudFormation creates resources in: `DependsOn`, plus the implicit dependencies
 //! of `Ref`, `Fn::GetAtt` and `Fn::Sub` references.
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::Template;
@@ -14,7 +14,7 @@ pub struct Dependencies<'a> {
 impl<'a> Dependencies<'a> {
     /// Scan every resource once.
     pub fn new(template: &Template<'a>) -> Self {
-        let mut edges = HashMap::new();
+        let mut edges = HashMap::default();
         for resource in template.resources() {
             let mut targets = resource.depends_on();
             if let Some(properties) = resource.properties() {
@@ -30,7 +30,7 @@ impl<'a> Dependencies<'a> {
 
     /// Every resource `id` waits for, directly or through others.
     pub fn waits_for(&self, id: &str) -> HashSet<&'a str> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack: Vec<&'a str> = self.edges.get(id).cloned().unwrap_or_default();
         while let Some(next) = stack.pop() {
             if seen.insert(next) {

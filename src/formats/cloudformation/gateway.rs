@@ -5,7 +5,7 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method.html>
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::eval::{Evaluator, Target};
 use super::intrinsic::{Intrinsic, intrinsic};

@@ -5,7 +5,7 @@
 //! `UsagePlanKey` and `ApiKey` are not lowered: they decide which clients a usage plan
 //! counts, not whether a route authenticates or a stage is throttled.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
@@ -63,8 +63,8 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     let mut lowering = Lowering {
         template,
         eval,
-        apis: HashMap::new(),
-        paths: HashMap::new(),
+        apis: HashMap::default(),
+        paths: HashMap::default(),
     };
     for resource in template.resources_of("AWS::ApiGateway::RestApi") {
         let api = lowering.rest_api(resource);

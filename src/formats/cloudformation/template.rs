@@ -1,7 +1,7 @@
 //! The template view: parameters, mappings and resources, indexed once.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use crate::syntax::{Loc, NodeRef};
 
@@ -88,7 +88,7 @@ impl<'a> Template<'a> {
             return None;
         }
         let mut resources = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for (key, node) in resources_node.into_iter().flat_map(NodeRef::entries) {
             let Some(id) = key.as_str() else { continue };
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");

@@ -2,7 +2,7 @@
 //! deployments, quick-create overrides and custom domain names.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGatewayV2.html>
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
@@ -46,10 +46,10 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     let mut lowering = Lowering {
         template,
         eval,
-        apis: HashMap::new(),
-        quick_create: HashMap::new(),
+        apis: HashMap::default(),
+        quick_create: HashMap::default(),
         defined: Vec::new(),
-        websocket_route_apis: HashSet::new(),
+        websocket_route_apis: HashSet::default(),
     };
     lowering.websocket_route_apis = lowering.websocket_route_apis();
     for resource in template.resources_of("AWS::ApiGatewayV2::Api") {

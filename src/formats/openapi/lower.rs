@@ -1,6 +1,6 @@
 //! Lowering an OpenAPI document into the gateway model.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::{Spec, Version, validate};
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, strings};
@@ -70,7 +70,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
     } else {
         DEFAULT_V2_AUTHORIZER_TTL
     };
-    let mut identifies_only = HashMap::new();
+    let mut identifies_only = HashMap::default();
     for (name, scheme) in spec.security_schemes() {
         let Some(name_text) = name.as_str() else {
             continue;

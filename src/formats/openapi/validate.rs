@@ -1,7 +1,7 @@
 //! Structural checks that make an OpenAPI document invalid: API Gateway's import refuses such a
 //! document, so it is reported as an input error (exit code 2), located, and linting goes on.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::{Spec, Version};
 use crate::report::InputError;
@@ -63,7 +63,7 @@ pub(super) fn check(spec: Spec<'_>, errors: &mut Vec<InputError>) {
 }
 
 fn check_placeholders(path: &str, key: NodeRef<'_>, report: &mut impl FnMut(NodeRef<'_>, String)) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for name in path
         .split('{')
         .skip(1)
@@ -83,7 +83,7 @@ fn check_parameters(
     parameters: Option<NodeRef<'_>>,
     report: &mut impl FnMut(NodeRef<'_>, String),
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for declared in parameters.into_iter().flat_map(NodeRef::items) {
         let Some(parameter) = spec.resolve_or_none(declared) else {
             continue;

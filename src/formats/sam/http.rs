@@ -5,7 +5,7 @@
 //! automatically) with its route settings and access logs.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};

@@ -2,7 +2,7 @@
 //! the `DefinitionBody`, one an event adds, or a CORS preflight. The translator edits the
 //! operations' `security`; [`Operation::into_route`] says what API Gateway makes of the result.
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::events::Event;
 use super::security::{self, Requirement};
@@ -169,7 +169,7 @@ impl<'e, 'a> Operations<'e, 'a> {
     pub fn new() -> Self {
         Operations {
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -184,7 +184,8 @@ impl<'e, 'a> Operations<'e, 'a> {
         if api.default_auth_origin.is_none() {
             api.default_auth_origin = body.default_auth_origin.take();
         }
-        let mut lowered: HashMap<Loc, Route> = HashMap::with_capacity(body.routes.len());
+        let mut lowered: HashMap<Loc, Route> =
+            HashMap::with_capacity_and_hasher(body.routes.len(), Default::default());
         for route in body.routes {
             lowered.entry(route.origin.clone()).or_insert(route);
         }
@@ -233,7 +234,7 @@ impl<'e, 'a> Operations<'e, 'a> {
 
     /// The paths that have operations, each once, in order.
     pub fn paths(&self) -> Vec<String> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         self.iter()
             .filter(|o| seen.insert(o.path.as_str()))
             .map(|o| o.path.clone())

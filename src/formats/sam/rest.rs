@@ -4,7 +4,7 @@
 //! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
@@ -241,7 +241,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         operations: &mut Operations<'e, 'a>,
         errors: &mut Vec<InputError>,
     ) {
-        let mut seen: HashMap<(&str, Method), &Event<'a>> = HashMap::new();
+        let mut seen: HashMap<(&str, Method), &Event<'a>> = HashMap::default();
         for event in events.iter().copied() {
             if let Some(earlier) = seen.get(&(event.path.as_str(), event.method)) {
                 reject(
