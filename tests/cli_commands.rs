@@ -172,6 +172,59 @@ fn routes_report_unreadable_files_on_stderr_and_exit_2() {
     );
 }
 
+/// A SAM API with `Cors` and a default Cognito authorizer; `PREFLIGHT` is replaced by the
+/// `AddDefaultAuthorizerToCorsPreflight` setting.
+const SAM_CORS: &str = r#"Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors: "'*'"
+      Auth:
+        DefaultAuthorizer: Users
+        PREFLIGHT
+        Authorizers:
+          Users:
+            UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc
+  Pets:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: .
+      Events:
+        List:
+          Type: Api
+          Properties:
+            RestApiId: !Ref PetsApi
+            Path: /pets
+            Method: get
+"#;
+
+#[test]
+fn routes_show_the_default_authorizer_sam_puts_on_cors_preflights() {
+    let preflight_auth = |setting: &str| {
+        let repo = Repo::new();
+        repo.write("template.yaml", &SAM_CORS.replace("PREFLIGHT", setting));
+        let run = repo.run(&["routes", "--format", "json"]);
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        let routes = json["routes"].as_array().unwrap().clone();
+        let options = routes.iter().find(|r| r["method"] == "OPTIONS").unwrap();
+        assert_eq!(options["public"], false);
+        options["auth"].as_str().unwrap().to_owned()
+    };
+    // By default SAM adds the default authorizer to the preflight too.
+    assert_eq!(
+        preflight_auth("AddDefaultAuthorizerToCorsPreflight: true"),
+        "Cognito user pool authorizer Users"
+    );
+    assert_eq!(
+        preflight_auth("AddDefaultAuthorizerToCorsPreflight: false"),
+        "NONE (CORS preflight answered by API Gateway)"
+    );
+}
+
 #[test]
 fn rules_as_a_table_and_as_json() {
     let repo = Repo::new();

@@ -97,10 +97,14 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
     let (auth, public) = if route.inherits_connection_auth {
         ("via $connect".to_owned(), false)
     } else if route.cors_preflight {
-        (
-            "NONE (CORS preflight answered by API Gateway)".to_owned(),
-            false,
-        )
+        // API Gateway answers it, and it is never public; SAM may still have put the default
+        // authorizer on it (`AddDefaultAuthorizerToCorsPreflight`).
+        let auth = if route.auth.any(|auth| !auth.is_open()) {
+            describe_resolved(&route.auth, &|auth| describe_auth(api, auth))
+        } else {
+            "NONE (CORS preflight answered by API Gateway)".to_owned()
+        };
+        (auth, false)
     } else {
         (
             describe_resolved(&route.auth, &|auth| describe_auth(api, auth)),
