@@ -43,6 +43,30 @@ pub(super) fn authorization<'a>(
     )
 }
 
+/// Where an `AuthorizationType` switches authentication off: the `NONE` of an `Fn::If` (nested
+/// ones too) when it is written there, so that a finding points at the branch, else the whole
+/// property.
+pub(super) fn auth_type_origin(node: NodeRef<'_>) -> Loc {
+    none_branch(node, 0).unwrap_or_else(|| node.loc())
+}
+
+fn none_branch(node: NodeRef<'_>, depth: usize) -> Option<Loc> {
+    // As deep as the evaluator follows functions.
+    const MAX_DEPTH: usize = 64;
+    match intrinsic(node) {
+        Some(Intrinsic::If {
+            then, otherwise, ..
+        }) if depth < MAX_DEPTH => {
+            none_branch(then, depth + 1).or_else(|| none_branch(otherwise, depth + 1))
+        }
+        Some(_) => None,
+        None => node
+            .as_str()
+            .filter(|t| t.eq_ignore_ascii_case("NONE"))
+            .map(|_| node.loc()),
+    }
+}
+
 /// The authorizer an `AuthorizerId` names. One that is no resource of this template (imported,
 /// or a literal id) protects the route with something we cannot see; no `AuthorizerId` at all is
 /// an empty name, which `missing-authorizer` reports as "names none".

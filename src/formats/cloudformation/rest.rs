@@ -10,8 +10,8 @@ use crate::collections::HashMap;
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
-    access_log, authorization, endpoint_type, external_api, references, routes_not_waited_for,
-    security_policy,
+    access_log, auth_type_origin, authorization, endpoint_type, external_api, references,
+    routes_not_waited_for, security_policy,
 };
 use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
@@ -253,7 +253,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             path,
             references: references(&auth),
             auth: under_resource_condition(resource, auth),
-            auth_origin: resource.property("AuthorizationType").map(NodeRef::loc),
+            auth_origin: resource.property("AuthorizationType").map(auth_type_origin),
             api_key_required: api_key,
             cors_preflight: method == Method::Options && !runs_backend,
             origin: resource.loc(),

@@ -7,8 +7,8 @@ use crate::collections::{HashMap, HashSet};
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
-    access_log, authorization, external_api, jwt_issuer, references, routes_not_waited_for,
-    security_policy,
+    access_log, auth_type_origin, authorization, external_api, jwt_issuer, references,
+    routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
@@ -390,7 +390,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             inherits_connection_auth: kind == ApiKind::WebSocket && path != "$connect",
             path,
             auth: under_resource_condition(resource, auth),
-            auth_origin: resource.property("AuthorizationType").map(NodeRef::loc),
+            auth_origin: resource.property("AuthorizationType").map(auth_type_origin),
             api_key_required: api_key,
             references,
             cors_preflight: false,
@@ -455,7 +455,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 }
                 None => auth,
             };
-            quick.auth_origin = route.get("AuthorizationType").map(NodeRef::loc);
+            quick.auth_origin = route.get("AuthorizationType").map(auth_type_origin);
         }
         if let Some(settings) = resource.property("Stage")
             && let Some(stage) = api.stages.get_mut(stage_index)
