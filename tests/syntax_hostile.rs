@@ -506,34 +506,3 @@ fn long_lines_and_keys() {
     let (_, error) = located_error(format!("{long}: 1\n"));
     assert!(error.message.starts_with("invalid YAML"), "{error:?}");
 }
-
-/// Throughput on the generated 10 MB template and the 4 MB Kubernetes OpenAPI document.
-/// Not a test: run with `cargo test --release --test syntax_hostile -- --ignored --nocapture`.
-#[test]
-#[ignore = "measurement, not a test"]
-fn throughput_report() {
-    let corpus = "/work/shared/corpus/openapi/kubernetes-client__csharp/swagger.json";
-    let mut inputs = vec![(
-        "generated CloudFormation YAML",
-        cloudformation_yaml(10 << 20),
-    )];
-    if let Ok(text) = std::fs::read_to_string(corpus) {
-        inputs.push(("kubernetes-client__csharp swagger.json", text));
-    }
-    for (name, text) in inputs {
-        let len = text.len() as f64 / 1e6;
-        let file = SourceFile::new(name, text);
-        let mut best = f64::MAX;
-        for _ in 0..5 {
-            let start = Instant::now();
-            let docs = syntax::parse(&file).unwrap();
-            best = best.min(start.elapsed().as_secs_f64());
-            drop(docs);
-        }
-        println!(
-            "{name}: {len:.1} MB, best of 5 {:.1} ms, {:.0} MB/s",
-            best * 1e3,
-            len / best
-        );
-    }
-}
