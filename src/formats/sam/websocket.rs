@@ -77,13 +77,21 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
                 _ => ((Auth::Open(OpenBecause::Missing), Vec::new()), None),
             };
             let (auth_value, references) = route_auth;
-            let key_required = spec.get("ApiKeyRequired").node();
+            let api_key_required = cx
+                .eval
+                .boolean(spec.get("ApiKeyRequired").node())
+                .map(|k| k.unwrap_or(false));
+            // Without authentication, a required API key is all a caller needs.
+            let auth_value = api_key_required.map(|required| match &auth_value {
+                Auth::Open(_) if *required => Auth::ApiKeyOnly,
+                other => other.clone(),
+            });
             api.routes.push(Route {
                 method: Method::Any,
                 path: route_key.to_owned(),
-                auth: under_resource_condition(resource, Resolved::Known(auth_value)),
+                auth: under_resource_condition(resource, auth_value),
                 auth_origin,
-                api_key_required: cx.eval.boolean(key_required).map(|k| k.unwrap_or(false)),
+                api_key_required,
                 references,
                 cors_preflight: false,
                 origin: key.loc(),
