@@ -1,12 +1,12 @@
 //! One file through the whole pipeline: bytes → located tree → views → model → rules.
 
-use crate::collections::HashSet;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::collections::HashSet;
 use crate::discover::{Input, ReadError, read_input};
 use crate::formats::suppressions::{self, Suppressions};
 use crate::formats::{self, DocumentKind};

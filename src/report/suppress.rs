@@ -5,9 +5,8 @@
 //! `x-gatelint-ignore`. Each has a [`Scope`]; [`apply`] removes the findings a suppression
 //! covers and reports every rule id that covered nothing as `unused-suppression`.
 
-use crate::collections::HashMap;
-
 use super::{Finding, Severity};
+use crate::collections::HashMap;
 use crate::rules::{self, RULES, Rule, Settings, UnusedSuppression};
 use crate::syntax::{Loc, Span};
 

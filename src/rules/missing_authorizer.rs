@@ -1,5 +1,4 @@
 use crate::collections::HashSet;
-
 use crate::model::Workspace;
 use crate::report::Finding;
 

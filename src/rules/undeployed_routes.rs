@@ -1,5 +1,4 @@
 use crate::collections::HashMap;
-
 use crate::model::{Api, Deployment, Route, RouteSource, Workspace};
 use crate::report::Finding;
 

@@ -1,10 +1,9 @@
 //! The order CloudFormation creates resources in: `DependsOn`, plus the implicit dependencies
 //! of `Ref`, `Fn::GetAtt` and `Fn::Sub` references.
 
-use crate::collections::{HashMap, HashSet};
-
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::Template;
+use crate::collections::{HashMap, HashSet};
 use crate::syntax::NodeRef;
 
 pub struct Dependencies<'a> {

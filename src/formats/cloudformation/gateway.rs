@@ -5,11 +5,10 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method.html>
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
 
-use crate::collections::HashSet;
-
 use super::eval::{Evaluator, Target};
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::Template;
+use crate::collections::HashSet;
 use crate::model::{
     Api, ApiKind, Auth, AuthorizerUse, EndpointType, OpenBecause, Resolved, RouteSource,
 };

@@ -5,8 +5,6 @@
 //! `UsagePlanKey` and `ApiKey` are not lowered: they decide which clients a usage plan
 //! counts, not whether a route authenticates or a stage is throttled.
 
-use crate::collections::HashMap;
-
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
@@ -16,6 +14,7 @@ use super::gateway::{
 use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
 use super::under_resource_condition;
+use crate::collections::HashMap;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, openapi};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,

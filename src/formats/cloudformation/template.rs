@@ -2,7 +2,6 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
 use crate::collections::HashMap;
-
 use crate::syntax::{Loc, NodeRef};
 
 /// The transform that makes a template SAM.

@@ -2,8 +2,6 @@
 //! deployments, quick-create overrides and custom domain names.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGatewayV2.html>
 
-use crate::collections::{HashMap, HashSet};
-
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
@@ -12,6 +10,7 @@ use super::gateway::{
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
+use crate::collections::{HashMap, HashSet};
 use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi};
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType, Method,

@@ -1,8 +1,7 @@
 //! Lowering an OpenAPI document into the gateway model.
 
-use crate::collections::HashMap;
-
 use super::{Spec, Version, validate};
+use crate::collections::HashMap;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, strings};
 use crate::model::{
     Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method,

@@ -1,9 +1,8 @@
 //! Structural checks that make an OpenAPI document invalid: API Gateway's import refuses such a
 //! document, so it is reported as an input error (exit code 2), located, and linting goes on.
 
-use crate::collections::HashSet;
-
 use super::{Spec, Version};
+use crate::collections::HashSet;
 use crate::report::InputError;
 use crate::syntax::NodeRef;
 

@@ -5,8 +5,6 @@
 //! automatically) with its route settings and access logs.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
-use crate::collections::HashSet;
-
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
@@ -14,6 +12,7 @@ use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy};
+use crate::collections::HashSet;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};

@@ -2,10 +2,9 @@
 //! the `DefinitionBody`, one an event adds, or a CORS preflight. The translator edits the
 //! operations' `security`; [`Operation::into_route`] says what API Gateway makes of the result.
 
-use crate::collections::{HashMap, HashSet};
-
 use super::events::Event;
 use super::security::{self, Requirement};
+use crate::collections::{HashMap, HashSet};
 use crate::formats::cloudformation::under_resource_condition;
 use crate::formats::openapi;
 use crate::model::{

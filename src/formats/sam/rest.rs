@@ -4,8 +4,6 @@
 //! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
-use crate::collections::HashMap;
-
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
 use super::events::{Event, EventKind, IMPLICIT_REST_API};
@@ -13,6 +11,7 @@ use super::globals::{Merged, Properties};
 use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_settings};
+use crate::collections::HashMap;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::endpoint_type;
 use crate::formats::cloudformation::intrinsic::intrinsic;
