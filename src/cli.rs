@@ -84,8 +84,9 @@ pub struct CheckArgs {
     /// Print findings only: no summary, no notes.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM, and the
-    /// findings suppressions removed, with their reasons.
+    /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM, files
+    /// linted as a template's DefinitionUri, and the findings suppressions removed, with their
+    /// reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Ignore every suppression: comments, resource Metadata and `x-gatelint-ignore`.
