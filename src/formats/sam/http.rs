@@ -84,10 +84,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let definition = self.definition(&mut api, workspace, errors);
         api.hidden_routes = definition.hidden_routes();
         let auth = self.auth_settings(&definition, errors);
-        let mut operations = match &definition {
-            Definition::Inline(spec) => Operations::from_body(*spec, &mut api),
-            _ => Operations::new(),
-        };
+        let mut operations = Operations::of(&definition, &mut api);
         // The translator's HTTP editor appends to a body operation's `security` as written.
         for operation in operations.iter_mut() {
             operation.security = operation.written_security().ok().flatten();

@@ -2,6 +2,7 @@
 //! the `DefinitionBody`, one an event adds, or a CORS preflight. The translator edits the
 //! operations' `security`; [`Operation::into_route`] says what API Gateway makes of the result.
 
+use super::definition::Definition;
 use super::events::Event;
 use super::security::{self, Requirement};
 use crate::collections::{HashMap, HashSet};
@@ -165,16 +166,24 @@ pub(super) struct Operations<'e, 'a> {
 }
 
 impl<'e, 'a> Operations<'e, 'a> {
-    pub fn new() -> Self {
+    fn new() -> Self {
         Operations {
             slots: Vec::new(),
             index: HashMap::default(),
         }
     }
 
+    /// The operations `definition` starts with: those of an inline `DefinitionBody`, else none.
+    pub fn of(definition: &Definition<'a>, api: &mut Api) -> Self {
+        match definition {
+            Definition::Inline(spec) => Operations::from_body(*spec, api),
+            _ => Operations::new(),
+        }
+    }
+
     /// The operations of an inline `DefinitionBody`, lowered through the OpenAPI view; the
     /// definition's security schemes and servers go to `api`.
-    pub fn from_body(spec: openapi::Spec<'a>, api: &mut Api) -> Self {
+    fn from_body(spec: openapi::Spec<'a>, api: &mut Api) -> Self {
         let mut body = Api::new(api.name.clone(), api.kind, api.origin.clone());
         body.aws = true;
         openapi::lower_into(&mut body, spec);

@@ -146,10 +146,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         api.endpoint = self.endpoint();
         let definition = self.definition(&mut api, workspace, errors);
         let auth = self.auth_settings(&definition, errors);
-        let mut operations = match &definition {
-            Definition::Inline(spec) => Operations::from_body(*spec, &mut api),
-            _ => Operations::new(),
-        };
+        let mut operations = Operations::of(&definition, &mut api);
         // SAM adds events to a definition it writes, or merges them into an inline one with
         // `MergeDefinitions` (when it is a document it can edit: `paths` must be a map).
         let merges = truthy(self.properties.get("MergeDefinitions").node())
