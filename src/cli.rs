@@ -10,12 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{self, Config, FailOn};
+use crate::diagnostic::{InputError, Note, Severity};
 use crate::discover::{self, DiscoverOptions, Discovery};
 use crate::lint::{self, DEFAULT_MAX_FILE_SIZE, LintOptions};
-use crate::report::baseline::{Baseline, Paths};
-use crate::report::routes::{self, RouteRow, RoutesFormat};
-use crate::report::{self, Format, InputError, Note, Report, Severity};
+use crate::report::{self, Format, Report};
+use crate::routes::{self, RouteRow, RoutesFormat};
 use crate::rules::{self, RULES};
+use crate::suppress::baseline::{Baseline, Paths};
 use crate::syntax::{Loc, SourceFile, Span};
 
 /// Finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
@@ -75,8 +76,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
     /// Exit with 1 when a finding is at least this severe [default: the configuration's
     /// `fail-on`, else warning].
     #[arg(long, value_enum)]
@@ -105,11 +106,59 @@ pub struct RoutesArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
-    pub format: RoutesFormat,
+    #[arg(long, value_enum, default_value_t = RoutesFormatArg::Table)]
+    pub format: RoutesFormatArg,
     /// Show only routes callable without credentials.
     #[arg(long)]
     pub public: bool,
+}
+
+/// Output formats of `check` (see [`Format`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Source snippets with labels (the default).
+    Human,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Concise,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Format {
+        match arg {
+            FormatArg::Human => Format::Human,
+            FormatArg::Concise => Format::Concise,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+/// Output formats of `routes` (see [`RoutesFormat`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoutesFormatArg {
+    /// Aligned columns (the default); colour on a terminal.
+    Table,
+    /// A versioned JSON document.
+    Json,
+    /// A GitHub-flavoured markdown table, for a pull-request comment or a CI job summary.
+    Markdown,
+}
+
+impl From<RoutesFormatArg> for RoutesFormat {
+    fn from(arg: RoutesFormatArg) -> RoutesFormat {
+        match arg {
+            RoutesFormatArg::Table => RoutesFormat::Table,
+            RoutesFormatArg::Json => RoutesFormat::Json,
+            RoutesFormatArg::Markdown => RoutesFormat::Markdown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -231,7 +280,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
     let config = match load_config(&args.input) {
         Ok(config) => config,
         Err(report) => {
-            report::render(&report, args.format, color, out)?;
+            render(&report, args.format.into(), color, out)?;
             return Ok(EXIT_ERROR);
         }
     };
@@ -275,7 +324,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
     if args.quiet {
         report.notes.clear();
     }
-    report::render(&report, args.format, color, out)?;
+    render(&report, args.format.into(), color, out)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
     Ok(exit_code(&report, fail_on))
 }
@@ -312,6 +361,11 @@ fn apply_baseline(path: &Path, report: &mut Report) {
     }
 }
 
+/// [`report::render`] with the rules of this gatelint.
+fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    report::render(report, format, &rules::metas(), color, out)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -332,7 +386,7 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
     let config = match load_config(&args.input) {
         Ok(config) => config,
         Err(report) => {
-            report::render(&report, Format::Human, false, &mut io::stderr())?;
+            render(&report, Format::Human, false, &mut io::stderr())?;
             return Ok(EXIT_ERROR);
         }
     };
@@ -373,10 +427,10 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
         rows.retain(|row| row.public);
     }
     routes::sort(&mut rows);
-    routes::render(&rows, args.format, args.input.color.enabled(), out)?;
+    routes::render(&rows, args.format.into(), args.input.color.enabled(), out)?;
     report.sort();
     if !report.errors.is_empty() || !report.notes.is_empty() {
-        report::render(&report, Format::Concise, false, &mut io::stderr())?;
+        render(&report, Format::Concise, false, &mut io::stderr())?;
     }
     Ok(if report.errors.is_empty() {
         EXIT_CLEAN
@@ -434,7 +488,7 @@ fn explain(id: &str, out: &mut dyn Write) -> io::Result<u8> {
         }
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
-            let suggestion = report::suppress::closest_rule(id)
+            let suggestion = rules::closest(id)
                 .map(|r| format!("did you mean `{r}`? "))
                 .unwrap_or_default();
             let _ = writeln!(

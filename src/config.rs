@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use crate::diagnostic::{InputError, Severity};
 use crate::discover::Globs;
-use crate::report::suppress::edit_distance;
-use crate::report::{InputError, Severity};
 use crate::rules::{Level, PublicRoute, RULES, Settings};
 use crate::syntax::{self, Loc, NodeRef, SourceFile, Span};
+use crate::text::edit_distance;
 
 /// The file name looked for in the working directory and its parents.
 pub const CONFIG_FILENAME: &str = ".gatelint.yaml";

@@ -3,10 +3,14 @@
 pub mod cli;
 pub mod collections;
 pub mod config;
+pub mod diagnostic;
 pub mod discover;
 pub mod formats;
 pub mod lint;
 pub mod model;
 pub mod report;
+pub mod routes;
 pub mod rules;
+pub mod suppress;
 pub mod syntax;
+pub mod text;

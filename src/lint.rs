@@ -7,13 +7,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::collections::HashSet;
+use crate::diagnostic::{Finding, InputError, Note};
 use crate::discover::{Input, ReadError, read_input};
-use crate::formats::suppressions::{self, Suppressions};
 use crate::formats::{self, DocumentKind};
 use crate::model::Workspace;
-use crate::report::suppress::{self, Suppressed, SuppressionKind};
-use crate::report::{Finding, InputError, Note, Report};
+use crate::report::Report;
 use crate::rules::{self, Settings};
+use crate::suppress::{self, Suppressed, SuppressionKind, Suppressions};
 use crate::syntax::{self, Document, Loc, SourceFile, Span};
 
 pub use crate::discover::DEFAULT_MAX_FILE_SIZE;
@@ -52,7 +52,7 @@ impl Analysis {
     pub fn suppressions(&self) -> Suppressions {
         let mut found = Suppressions::default();
         for (doc, kind) in &self.documents {
-            suppressions::collect(doc, *kind, &mut found);
+            suppress::collect(doc, *kind, &mut found);
         }
         let loaded = &self.definitions.suppressions;
         found.found.extend(loaded.found.iter().cloned());
@@ -412,7 +412,7 @@ impl formats::FileLoader for DirectoryFiles {
         })?;
         let mut loaded = self.loaded.borrow_mut();
         for doc in &documents {
-            suppressions::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);
+            suppress::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);
         }
         loaded.paths.push(real);
         Ok(documents)

@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gatelint::report::{Finding, Format, InputError, Note, Report, Severity, render};
+use gatelint::diagnostic::{Finding, InputError, Note, RuleMeta, Severity};
+use gatelint::report::{Format, Report, render};
 use gatelint::rules::{self, RULES};
 use gatelint::syntax::{Loc, SourceFile, Span};
 
@@ -64,7 +65,7 @@ fn at(file: &Arc<SourceFile>, needle: &str) -> Loc {
     Loc::new(file, span_of(file.text(), needle, 0))
 }
 
-fn meta(id: &str) -> &'static gatelint::rules::RuleMeta {
+fn meta(id: &str) -> &'static RuleMeta {
     rules::find(id).unwrap().meta()
 }
 
@@ -131,7 +132,7 @@ fn sample_report() -> Report {
 
 fn rendered(report: &Report, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    render(report, format, color, &mut out).unwrap();
+    render(report, format, &rules::metas(), color, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -828,7 +829,7 @@ mod properties {
             let report = one_finding(&file, span);
             for format in ALL_FORMATS {
                 let mut out = Vec::new();
-                render(&report, format, false, &mut out).unwrap();
+                render(&report, format, &rules::metas(), false, &mut out).unwrap();
             }
             prop_assert_eq!(human_location(&report), expected_location(&file, span));
         }

@@ -156,7 +156,7 @@ fn fixture_renderings() {
         };
         report.sort();
         let mut out = Vec::new();
-        render(&report, Format::Human, false, &mut out).unwrap();
+        render(&report, Format::Human, &rules::metas(), false, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         insta::assert_snapshot!(format!("{}__{}", fixture.rule, fixture.name), text);
     }

@@ -20,9 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use gatelint::diagnostic::InputError;
 use gatelint::formats::{self, DocumentKind};
 use gatelint::model::{Api, Auth, AuthorizerKind, Resolved, Route, Stage, Workspace};
-use gatelint::report::InputError;
 use gatelint::rules::{self, Settings};
 use gatelint::syntax::{self, SourceFile};
 

@@ -3,10 +3,9 @@
 pub mod cloudformation;
 pub mod openapi;
 pub mod sam;
-pub mod suppressions;
 
+use crate::diagnostic::InputError;
 use crate::model::{DuplicateKey, Workspace};
-use crate::report::InputError;
 use crate::syntax::{Document, NodeKind, NodeRef};
 
 /// Seconds a REST API caches a Lambda authorizer's decision when no TTL is given: "If this

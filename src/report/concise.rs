@@ -6,8 +6,10 @@ use annotate_snippets::renderer::{
     DEFAULT_ERROR_STYLE, DEFAULT_NOTE_STYLE, DEFAULT_WARNING_STYLE, Style,
 };
 
-use super::{INPUT_ERROR_ID, Report, Severity, terminal_safe};
+use super::{INPUT_ERROR_ID, Report};
+use crate::diagnostic::Severity;
 use crate::syntax::Loc;
+use crate::text::terminal_safe;
 
 pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
     for error in &report.errors {

@@ -3,7 +3,8 @@
 
 use std::io;
 
-use super::{INPUT_ERROR_ID, Report, Severity};
+use super::{INPUT_ERROR_ID, Report};
+use crate::diagnostic::Severity;
 use crate::syntax::Loc;
 
 pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {

@@ -10,8 +10,10 @@ use std::io;
 use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
-use super::{Finding, INPUT_ERROR_ID, InputError, Label, Report, Severity, Summary, terminal_safe};
+use super::{INPUT_ERROR_ID, Report, Summary};
+use crate::diagnostic::{Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
+use crate::text::terminal_safe;
 
 /// A label whose lines hold more bytes than this is cut to its first line; a first line longer
 /// than this (minified JSON) is shown as a location without source. Bounds the work per label.

@@ -5,7 +5,8 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Finding, InputError, Label, Note, Report, Severity};
+use super::Report;
+use crate::diagnostic::{Finding, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
 /// The schema version of this document.

@@ -8,8 +8,8 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Finding, INPUT_ERROR_ID, InputError, Label, Note, Report, Severity};
-use crate::rules::{RULES, RuleMeta};
+use super::{INPUT_ERROR_ID, Report};
+use crate::diagnostic::{Finding, InputError, Label, Note, RuleMeta, Severity};
 use crate::syntax::Loc;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -20,7 +20,12 @@ const FINGERPRINT_KEY: &str = "gatelint/v1";
 /// the log without helping anyone).
 const MAX_SNIPPET_BYTES: usize = 4096;
 
-pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+/// `report` as a SARIF log whose tool describes `rules` (the rules of the run, in their order).
+pub fn render(
+    report: &Report,
+    rules: &[&'static RuleMeta],
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let notifications: Vec<Notification> = report
         .errors
         .iter()
@@ -37,17 +42,18 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: RULES
-                        .iter()
-                        .map(|rule| Descriptor::new(rule.meta()))
-                        .collect(),
+                    rules: rules.iter().copied().map(Descriptor::new).collect(),
                 },
             },
             invocations: [Invocation {
                 execution_successful: report.errors.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            results: report.findings.iter().map(SarifResult::new).collect(),
+            results: report
+                .findings
+                .iter()
+                .map(|finding| SarifResult::new(finding, rules))
+                .collect(),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -215,7 +221,7 @@ struct SarifResult<'a> {
 }
 
 impl<'a> SarifResult<'a> {
-    fn new(finding: &'a Finding) -> Self {
+    fn new(finding: &'a Finding, rules: &[&'static RuleMeta]) -> Self {
         let message = match &finding.help {
             Some(help) => format!("{}\n\nhelp: {help}", finding.message),
             None => finding.message.clone(),
@@ -228,7 +234,7 @@ impl<'a> SarifResult<'a> {
             .collect();
         SarifResult {
             rule_id: finding.rule,
-            rule_index: RULES.iter().position(|r| r.meta().id == finding.rule),
+            rule_index: rules.iter().position(|meta| meta.id == finding.rule),
             level: finding.severity.as_str(),
             message: Text { text: message },
             locations: [Location::new(

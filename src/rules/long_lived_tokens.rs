@@ -1,7 +1,7 @@
+use crate::diagnostic::Finding;
 use crate::model::{
     Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace, describe_conditions,
 };
-use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
 

@@ -1,6 +1,6 @@
 use crate::collections::HashSet;
+use crate::diagnostic::Finding;
 use crate::model::Workspace;
-use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
 

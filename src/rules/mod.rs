@@ -21,42 +21,20 @@ mod weak_auth_scheme;
 
 use std::collections::BTreeMap;
 
+use crate::diagnostic::{Finding, RuleMeta, Severity};
 use crate::model::Workspace;
-use crate::report::{Finding, Severity};
 
 pub use public_routes::PublicRoute;
 pub use unused_suppression::UnusedSuppression;
-
-/// A rule's identity. The id is its one public name: configuration, suppressions, SARIF
-/// `ruleId` and the docs all use it.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub severity: Severity,
-    /// The rule's documentation, `rules/<id>.md`.
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// The one-line summary: the first paragraph after the doc's title.
-    pub fn summary(&self) -> &'static str {
-        self.doc
-            .lines()
-            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim()
-    }
-}
 
 /// Declares a rule's unit struct metadata; the doc is compiled in from `rules/<id>.md`, so a
 /// rule without a doc does not build.
 macro_rules! rule_meta {
     ($id:literal, $severity:ident) => {
-        fn meta(&self) -> &'static $crate::rules::RuleMeta {
-            static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+        fn meta(&self) -> &'static $crate::diagnostic::RuleMeta {
+            static META: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
                 id: $id,
-                severity: $crate::report::Severity::$severity,
+                severity: $crate::diagnostic::Severity::$severity,
                 doc: include_str!(concat!("../../rules/", $id, ".md")),
             };
             &META
@@ -148,6 +126,22 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
 
+/// Every rule's metadata, in [`RULES`] order (what a renderer describes the rules by).
+pub fn metas() -> Vec<&'static RuleMeta> {
+    RULES.iter().map(|rule| rule.meta()).collect()
+}
+
+/// The registered rule id closest to `id`, if it is close enough to be a typo of it.
+pub fn closest(id: &str) -> Option<&'static str> {
+    RULES
+        .iter()
+        .map(|rule| rule.meta().id)
+        .map(|known| (crate::text::edit_distance(id, known), known))
+        .filter(|(distance, known)| *distance <= known.len() / 3)
+        .min()
+        .map(|(_, known)| known)
+}
+
 /// Run every enabled rule on `workspace`; findings get their configured severity.
 pub fn check_all(workspace: &Workspace, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -160,4 +154,18 @@ pub fn check_all(workspace: &Workspace, settings: &Settings) -> Vec<Finding> {
         .into_iter()
         .filter_map(|finding| settings.configure(finding))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_a_suggestion_and_nonsense_none() {
+        assert_eq!(
+            closest("unauthenticated-routes"),
+            Some("unauthenticated-route")
+        );
+        assert_eq!(closest("api-key"), None);
+    }
 }

@@ -1,5 +1,5 @@
+use crate::diagnostic::Finding;
 use crate::model::{Auth, Workspace, describe_conditions};
-use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
 

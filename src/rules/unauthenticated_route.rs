@@ -1,7 +1,7 @@
+use crate::diagnostic::{Finding, Severity};
 use crate::model::{
     Api, Auth, EndpointType, OpenBecause, Resolved, Route, Workspace, describe_conditions,
 };
-use crate::report::{Finding, Severity};
 
 use super::{Rule, Settings, rule_meta};
 

@@ -1,6 +1,6 @@
 use crate::collections::HashMap;
+use crate::diagnostic::Finding;
 use crate::model::{Api, Deployment, Route, RouteSource, Workspace};
-use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
 

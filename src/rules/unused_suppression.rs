@@ -1,10 +1,10 @@
+use crate::diagnostic::Finding;
 use crate::model::Workspace;
-use crate::report::Finding;
 
 use super::{Rule, Settings, rule_meta};
 
 /// Registered so it has an id, a doc, a severity and a place in the configuration; its findings
-/// come from the suppression filter (`report::suppress`), which alone knows what each
+/// come from the suppression filter (`suppress::apply`), which alone knows what each
 /// suppression matched, so there is nothing to check in the model.
 pub struct UnusedSuppression;
 

@@ -2,12 +2,12 @@
 
 use super::{Spec, Version, validate};
 use crate::collections::HashMap;
+use crate::diagnostic::InputError;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, strings};
 use crate::model::{
     Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method,
     OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
 };
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 /// The scheme name SAM writes for `Authorizer: NONE`: API Gateway finds no such scheme and

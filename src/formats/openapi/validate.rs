@@ -3,7 +3,7 @@
 
 use super::{Spec, Version};
 use crate::collections::HashSet;
-use crate::report::InputError;
+use crate::diagnostic::InputError;
 use crate::syntax::NodeRef;
 
 pub(super) fn check(spec: Spec<'_>, errors: &mut Vec<InputError>) {

@@ -8,10 +8,10 @@ use super::Context;
 use super::definition::{self, Definition};
 use super::events::Event;
 use super::globals::Properties;
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::gateway::security_policy;
 use crate::formats::cloudformation::{Resource, under_resource_condition};
 use crate::model::{Api, ApiKind, DomainName, Resolved, Workspace};
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 /// One SAM API to lower.

@@ -3,8 +3,8 @@
 
 use super::globals::Merged;
 use super::{reject, unknown_settings};
+use crate::diagnostic::InputError;
 use crate::model::{Api, Authorizer};
-use crate::report::InputError;
 use crate::syntax::NodeRef;
 
 /// An API's `Auth` as the translator accepts it: a map of the `keys` it knows, on an API whose

@@ -8,10 +8,10 @@
 use super::globals::Merged;
 use super::security::{self, Requirement};
 use super::{Context, reject};
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{LoadError, collect_duplicate_keys, openapi};
 use crate::model::{Api, Method, Workspace};
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 /// An API's definition.

@@ -4,10 +4,10 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html>
 
 use super::{Context, reject};
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Method, RouteSource};
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 /// The implicit APIs' logical ids.

@@ -3,9 +3,9 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionurlconfig.html>
 
 use super::{Context, reject};
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{Auth, FunctionUrl, OpenBecause, Resolved, Workspace};
-use crate::report::InputError;
 use crate::syntax::NodeRef;
 
 pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {

@@ -13,6 +13,7 @@ use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy};
 use crate::collections::HashSet;
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
@@ -20,7 +21,6 @@ use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi, strings};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, EndpointType, Method, Resolved, Stage, Workspace,
 };
-use crate::report::InputError;
 use crate::syntax::NodeRef;
 
 /// The stage an HTTP API gets when `StageName` is not set.

@@ -31,8 +31,8 @@ mod websocket;
 
 use super::FileLoader;
 use super::cloudformation::{self, Evaluator, Template};
+use crate::diagnostic::InputError;
 use crate::model::{Api, Workspace};
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 use globals::Globals;

@@ -12,6 +12,7 @@ use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
 use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_settings};
 use crate::collections::HashMap;
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::endpoint_type;
 use crate::formats::cloudformation::intrinsic::intrinsic;
@@ -20,7 +21,6 @@ use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method, Resolved, Stage,
     UsagePlanUse, Workspace,
 };
-use crate::report::InputError;
 use crate::syntax::{Loc, NodeRef};
 
 /// The stage of the implicit API.

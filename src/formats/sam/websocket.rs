@@ -4,12 +4,12 @@
 
 use super::globals::{Merged, Properties};
 use super::{Context, literal, reject, sets_throttling};
+use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method,
     OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
-use crate::report::InputError;
 use crate::syntax::NodeRef;
 
 /// The stage a WebSocket API gets when `StageName` is not set.

@@ -1,13 +1,19 @@
-//! Suppressions and the filter that applies them.
+//! Suppression, the stage between the rules and the renderers.
 //!
-//! The formats find suppressions in their sources (`formats::suppressions`): a comment
+//! [`collect`] finds the suppressions written in the sources (`sources.rs`): a comment
 //! `# gatelint: ignore[rule-id, ...] reason`, resource `Metadata`, an OpenAPI
 //! `x-gatelint-ignore`. Each has a [`Scope`]; [`apply`] removes the findings a suppression
-//! covers and reports every rule id that covered nothing as `unused-suppression`.
+//! covers and reports every rule id that covered nothing as `unused-suppression`. The
+//! [`baseline`] removes the findings accepted earlier.
 
-use super::{Finding, Severity};
+pub mod baseline;
+mod sources;
+
+pub use sources::{Suppressions, collect};
+
 use crate::collections::HashMap;
-use crate::rules::{self, RULES, Rule, Settings, UnusedSuppression};
+use crate::diagnostic::{Finding, Severity};
+use crate::rules::{self, Rule, Settings, UnusedSuppression};
 use crate::syntax::{Loc, Span};
 
 /// Where a suppression was written, for messages.
@@ -188,7 +194,7 @@ fn suppresses_nothing(suppression: &Suppression, rule: &SuppressedRule) -> Findi
 }
 
 fn unknown_rule(suppression: &Suppression, rule: &SuppressedRule) -> Finding {
-    let suggestion = closest_rule(&rule.id)
+    let suggestion = rules::closest(&rule.id)
         .map(|id| format!("; did you mean `{id}`?"))
         .unwrap_or_default();
     Finding::new(
@@ -200,55 +206,4 @@ fn unknown_rule(suppression: &Suppression, rule: &SuppressedRule) -> Finding {
     .severity(Severity::Error)
     .subject(format!("{} {}", rule.id, suppression.target))
     .help("`gatelint rules` lists the rule ids")
-}
-
-/// The registered rule id closest to `id`, if it is close enough to be a typo of it.
-pub fn closest_rule(id: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .map(|rule| rule.meta().id)
-        .map(|known| (edit_distance(id, known), known))
-        .filter(|(distance, known)| *distance <= known.len() / 3)
-        .min()
-        .map(|(_, known)| known)
-}
-
-/// Levenshtein distance over chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = i;
-        let mut next = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let left = next.last().copied().unwrap_or(0);
-            let up = row.get(j + 1).copied().unwrap_or(0);
-            let cost = diagonal + usize::from(ca != *cb);
-            diagonal = up;
-            next.push(cost.min(left + 1).min(up + 1));
-        }
-        row = next;
-    }
-    row.last().copied().unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-    }
-
-    #[test]
-    fn typos_get_a_suggestion_and_nonsense_none() {
-        assert_eq!(
-            closest_rule("unauthenticated-routes"),
-            Some("unauthenticated-route")
-        );
-        assert_eq!(closest_rule("api-key"), None);
-    }
 }

@@ -7,25 +7,22 @@ use std::io;
 use annotate_snippets::renderer::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::terminal_safe;
 use crate::model::{
     Api, ApiKind, Auth, FunctionUrl, Method, OpenBecause, Resolved, Route, Stage, Workspace,
     describe_conditions,
 };
 use crate::rules::Settings;
 use crate::syntax::Loc;
+use crate::text::terminal_safe;
 
 /// The schema version of the JSON inventory.
 pub const VERSION: u32 = 1;
 
 /// Output formats of `routes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoutesFormat {
-    /// Aligned columns (the default); colour on a terminal.
     Table,
-    /// A versioned JSON document.
     Json,
-    /// A GitHub-flavoured markdown table, for a pull-request comment or a CI job summary.
     Markdown,
 }
 

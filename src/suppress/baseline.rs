@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Finding, InputError};
+use crate::diagnostic::{Finding, InputError};
 use crate::syntax::{self, Loc, NodeRef, SourceFile, Span};
 
 /// The format version written in every baseline.

@@ -1,14 +1,13 @@
 //! Where suppressions are written, per format: `# gatelint: ignore[...]` comments in any YAML
 //! document, `Metadata: {gatelint: {ignore: [...]}}` on CloudFormation and SAM resources, and
 //! `x-gatelint-ignore` on an OpenAPI root, path item or operation (also in a template's inline
-//! `Body` or `DefinitionBody`). The filter that applies them is `report::suppress`.
+//! `Body` or `DefinitionBody`). The filter that applies them is
+//! [`super::apply`].
 
-use super::DocumentKind;
-use super::cloudformation::Template;
-use super::openapi::Spec;
-use crate::report::suppress::{
-    MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind,
-};
+use super::{MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
+use crate::formats::DocumentKind;
+use crate::formats::cloudformation::Template;
+use crate::formats::openapi::Spec;
 use crate::syntax::{Comment, Document, Loc, NodeRef, Span};
 
 /// The OpenAPI extension that suppresses findings.

@@ -1,0 +1,177 @@
+//! The vocabulary every stage speaks: findings and their labels, severities, input errors,
+//! notes, and a rule's identity. It sits at the bottom, beside `syntax` and `model`, and
+//! depends on nothing above it: formats, rules, suppression and the renderers all use it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::syntax::Loc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A located piece of text in a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub loc: Loc,
+    pub text: String,
+}
+
+/// One rule violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+    /// What the finding is about, independent of line numbers (e.g. "PetApi GET /pets"):
+    /// with the rule and the file, it fingerprints the finding for baselines.
+    pub subject: String,
+}
+
+impl Finding {
+    /// A finding of `rule` at `primary`, with the rule's default severity.
+    pub fn new(rule: &RuleMeta, primary: Loc, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            message: message.into(),
+            primary: Label {
+                loc: primary,
+                text: String::new(),
+            },
+            related: Vec::new(),
+            help: None,
+            subject: String::new(),
+        }
+    }
+
+    /// The text under the primary span.
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.primary.text = text.into();
+        self
+    }
+
+    pub fn related(mut self, loc: Loc, text: impl Into<String>) -> Self {
+        let label = Label {
+            loc,
+            text: text.into(),
+        };
+        if !self.related.contains(&label) && label.loc != self.primary.loc {
+            self.related.push(label);
+        }
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// What the finding is about, for fingerprints (baseline entries, SARIF
+    /// `partialFingerprints`): the subject, or the message for a rule that set none.
+    pub fn identity(&self) -> &str {
+        if self.subject.is_empty() {
+            &self.message
+        } else {
+            &self.subject
+        }
+    }
+
+    /// Output order: file, line, column, rule, then message for a total order.
+    pub fn sort_key(&self) -> (&str, u32, &str, &str) {
+        let (path, start, _) = self.primary.loc.sort_key();
+        (path, start, self.rule, &self.message)
+    }
+}
+
+/// A file that could not be read or parsed: exit code 2, the other files are still linted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub loc: Loc,
+    pub message: String,
+}
+
+/// Something worth telling the user that is neither a finding nor an error (a skipped file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+impl Note {
+    /// Path, then the `line:column` a note about a place starts with (as numbers, so 9:17 comes
+    /// before 14:17), then the text; notes about the whole file come first.
+    pub fn sort_key(&self) -> (&str, Option<(u64, u64)>, &str) {
+        let position = self.message.split_once(": ").and_then(|(at, _)| {
+            let (line, column) = at.split_once(':')?;
+            Some((line.parse().ok()?, column.parse().ok()?))
+        });
+        (&self.path, position, &self.message)
+    }
+}
+
+/// A rule's identity. The id is its one public name: configuration, suppressions, SARIF
+/// `ruleId` and the docs all use it.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The rule's documentation, `rules/<id>.md`.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The one-line summary: the first paragraph after the doc's title.
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+    }
+}
