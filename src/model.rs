@@ -243,6 +243,7 @@ pub struct Api {
     pub display: String,
     pub kind: ApiKind,
     pub origin: Loc,
+    pub notation: Notation,
     /// Whether the document is an AWS one (uses `x-amazon-apigateway-*` or is a template), in
     /// which case an API key identifies a caller but does not authenticate one.
     pub aws: bool,
@@ -272,6 +273,7 @@ impl Api {
             name,
             kind,
             origin,
+            notation: Notation::Gateway,
             aws: false,
             endpoint: Resolved::Unknown,
             has_resource_policy: false,
@@ -383,6 +385,9 @@ impl Route {
     pub fn declared_by(&self) -> String {
         match &self.source {
             RouteSource::Event { function, event } => format!(" (event {event} of {function})"),
+            RouteSource::FunctionEvent { function, event } => {
+                format!(" (function {function}, {event} event)")
+            }
             RouteSource::Operation | RouteSource::Resource(_) => String::new(),
         }
     }
@@ -398,6 +403,43 @@ pub enum RouteSource {
     Resource(String),
     /// A SAM function event.
     Event { function: String, event: String },
+    /// A Serverless Framework function event (events are a list, so they have no name).
+    FunctionEvent {
+        function: String,
+        event: FrameworkEvent,
+    },
+}
+
+/// The Serverless Framework's API Gateway events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameworkEvent {
+    /// `http`: a REST API route.
+    Http,
+    /// `httpApi`: an HTTP API route.
+    HttpApi,
+    /// `websocket`: a WebSocket API route.
+    WebSocket,
+}
+
+impl fmt::Display for FrameworkEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FrameworkEvent::Http => "http",
+            FrameworkEvent::HttpApi => "httpApi",
+            FrameworkEvent::WebSocket => "websocket",
+        })
+    }
+}
+
+/// How the source writes an API's settings, so a finding can say what to change in the
+/// user's own terms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Notation {
+    /// API Gateway's own settings: OpenAPI, CloudFormation, SAM.
+    #[default]
+    Gateway,
+    /// A Serverless Framework service (`serverless.yml`).
+    ServerlessFramework,
 }
 
 /// How a route authenticates callers.
@@ -679,6 +721,7 @@ impl TimeUnit {
 #[derive(Debug)]
 pub struct FunctionUrl {
     pub name: String,
+    pub notation: Notation,
     pub origin: Loc,
     pub auth: Resolved<Auth>,
     pub auth_origin: Option<Loc>,

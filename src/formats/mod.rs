@@ -3,6 +3,7 @@
 pub mod cloudformation;
 pub mod openapi;
 pub mod sam;
+pub mod serverless;
 
 use crate::diagnostic::InputError;
 use crate::model::{DuplicateKey, Workspace};
@@ -33,6 +34,8 @@ pub enum DocumentKind {
     OpenApi,
     CloudFormation,
     Sam,
+    /// A Serverless Framework service (`serverless.yml`).
+    Serverless,
 }
 
 /// Recognise a document by its top-level keys.
@@ -40,6 +43,9 @@ pub fn classify(doc: &Document) -> Option<DocumentKind> {
     let root = doc.root();
     if root.get("swagger").is_some() || root.get("openapi").is_some() {
         return Some(DocumentKind::OpenApi);
+    }
+    if serverless::is_service(root) {
+        return Some(DocumentKind::Serverless);
     }
     let template = cloudformation::Template::new(root)?;
     Some(if template.is_sam() {
@@ -116,6 +122,7 @@ pub fn lower_with_files(
                 sam::lower(&template, files, workspace, errors);
             }
         }
+        DocumentKind::Serverless => serverless::lower(doc, files, workspace, errors),
     }
     collect_duplicate_keys(doc, workspace);
 }

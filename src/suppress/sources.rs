@@ -31,6 +31,7 @@ pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
     }
     match kind {
         DocumentKind::OpenApi => openapi_suppressions(doc.root(), out),
+        DocumentKind::Serverless => {}
         DocumentKind::CloudFormation | DocumentKind::Sam => {
             if let Some(template) = Template::new(doc.root()) {
                 template_suppressions(&template, out);

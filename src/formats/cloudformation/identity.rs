@@ -142,6 +142,7 @@ fn function_url<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> Functio
     });
     FunctionUrl {
         name: resource.id.to_owned(),
+        notation: crate::model::Notation::Gateway,
         origin: resource.loc(),
         auth: under_resource_condition(resource, auth),
         auth_origin: auth_node.map(NodeRef::loc),

@@ -40,6 +40,7 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
         }
         workspace.function_urls.push(FunctionUrl {
             name: format!("{}Url", function.id),
+            notation: crate::model::Notation::Gateway,
             origin: properties
                 .key("FunctionUrlConfig")
                 .map_or_else(|| node.loc(), NodeRef::loc),

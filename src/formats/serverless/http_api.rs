@@ -1,0 +1,273 @@
+//! `httpApi` events: the HTTP API the framework generates (`HttpApi`, one `$default` stage that
+//! deploys itself), or routes added to an existing one (`provider.httpApi.id`).
+//! - `provider.httpApi.authorizers` defines JWT authorizers (`issuerUrl`, `audience`) and
+//!   Lambda authorizers (`type: request`, `resultTtlInSeconds`, `enableSimpleResponses`);
+//! - an event's `authorizer` names one of them (`name`, `scopes`), is `{type: aws_iam}`, or an
+//!   external authorizer's `id`; without it the route is open;
+//! - `*` is the catch-all `$default` route;
+//! - `provider.logs.httpApi` turns on access logs.
+//!
+//! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/http-api.js>
+
+use super::variables::Unknown;
+use super::{Service, reject, string_list};
+use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
+    Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+};
+use crate::diagnostic::InputError;
+use crate::syntax::NodeRef;
+
+/// The logical id of the HTTP API the framework generates.
+pub(super) const HTTP_API: &str = "HttpApi";
+
+pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+    let events: Vec<_> = service.events(FrameworkEvent::HttpApi).collect();
+    if events.is_empty() {
+        return;
+    }
+    let vars = &service.vars;
+    let config_entry = service
+        .provider
+        .and_then(|p| p.entry("httpApi"))
+        .map(|(key, value)| (key, vars.node(Some(value))));
+    let config = config_entry.and_then(|(_, value)| value);
+    let external = vars.get(config, "id");
+    let mut api = match external {
+        Some(id) => {
+            let name = service
+                .text(Some(id))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| "provider.httpApi.id".to_owned());
+            let mut api = Api::new(name.clone(), ApiKind::Http, id.loc());
+            api.display = format!("the shared HTTP API {name}");
+            api.hidden_routes = Some(id.loc());
+            api
+        }
+        None => {
+            let mut api = Api::new(HTTP_API, ApiKind::Http, service.provider_loc.clone());
+            api.display = format!("the HTTP API of service {}", service.name);
+            api.endpoint = Resolved::Known(EndpointType::Regional);
+            api
+        }
+    };
+    api.aws = true;
+    api.notation = Notation::ServerlessFramework;
+    api.default_auth_origin = Some(service.provider_loc.clone());
+    for (name, settings) in vars.entries(vars.get(config, "authorizers")) {
+        if let Some(authorizer) = authorizer(service, name, settings) {
+            api.authorizers.push(authorizer);
+        }
+    }
+    for (function, event) in events {
+        let Some((method, path, spec_at)) = route_key(service, event.value) else {
+            continue;
+        };
+        let Some(method) = method else {
+            reject(
+                errors,
+                spec_at,
+                "an httpApi event needs a `method` unless its path is `*`",
+            );
+            continue;
+        };
+        let Some(method) = Method::parse(&method).filter(|m| *m != Method::Trace) else {
+            reject(
+                errors,
+                spec_at,
+                format!("`{method}` is not a method an httpApi event accepts"),
+            );
+            continue;
+        };
+        let (auth, auth_origin, references) = route_auth(service, &mut api, event.value);
+        api.routes.push(Route {
+            method,
+            path,
+            auth,
+            auth_origin,
+            api_key_required: Resolved::Known(false),
+            references,
+            cors_preflight: false,
+            origin: event.key.loc(),
+            source: RouteSource::FunctionEvent {
+                function: function.name.clone(),
+                event: FrameworkEvent::HttpApi,
+            },
+            inherits_connection_auth: false,
+        });
+    }
+    if external.is_none() {
+        let origin = config_entry.map_or_else(|| service.provider_loc.clone(), |(k, _)| k.loc());
+        let logs = vars.get(service.provider("logs"), "httpApi");
+        api.stages.push(Stage {
+            name: "$default".to_owned(),
+            origin,
+            implicit: None,
+            // The framework sets no throttling on the stage it creates.
+            throttle: Resolved::Known(false),
+            usage_plans: Vec::new(),
+            access_log: match vars.truthy(logs) {
+                Ok(on) => Resolved::Known(on),
+                Err(Unknown) => Resolved::Unknown,
+            },
+            auto_deploy: Resolved::Known(true),
+        });
+    }
+    workspace.apis.push(api);
+}
+
+/// `GET /path`, `*`, or `{method, path}`: the method and the route's path (`$default` for the
+/// catch-all), and where they are written.
+fn route_key(
+    service: &Service<'_>,
+    value: NodeRef<'_>,
+) -> Option<(Option<String>, String, crate::syntax::Loc)> {
+    let vars = &service.vars;
+    let (method, path) = match vars.node(Some(value)) {
+        Some(map) if map.is_map() => (
+            vars.text(map.get("method")).ok()?,
+            vars.text(map.get("path")).ok()??,
+        ),
+        _ => {
+            let text = vars.text(Some(value)).ok()??;
+            let mut words = text.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("*"), None) => (None, "*".to_owned()),
+                (Some(method), Some(path)) => (Some(method.to_owned()), path.to_owned()),
+                _ => return None,
+            }
+        }
+    };
+    if path == "*" {
+        return Some((Some("ANY".to_owned()), "$default".to_owned(), value.loc()));
+    }
+    let method = method.map(|m| if m == "*" { "ANY".to_owned() } else { m });
+    Some((method, path, value.loc()))
+}
+
+type EventAuth = (Resolved<Auth>, Option<crate::syntax::Loc>, Vec<AuthorizerUse>);
+
+/// What an event's `authorizer` makes of its route.
+fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> EventAuth {
+    let vars = &service.vars;
+    let Some(node) = vars.get(Some(value), "authorizer").filter(|n| !n.is_null()) else {
+        return (Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Vec::new());
+    };
+    let at = node.loc();
+    let resolved = vars.resolve(node);
+    if resolved.is_unknown() {
+        return (Resolved::Unknown, Some(at), Vec::new());
+    }
+    let map = vars.node(Some(node)).filter(|n| n.is_map());
+    let text = |key: &str| vars.text(map.and_then(|m| m.get(key))).ok().flatten();
+    let kind = text("type").map(|t| t.to_ascii_lowercase());
+    if kind.as_deref() == Some("aws_iam") {
+        return (Resolved::Known(Auth::Iam), Some(at), Vec::new());
+    }
+    let scopes = string_list(vars, map.and_then(|m| m.get("scopes")));
+    let name = match map {
+        None => resolved.text(),
+        Some(map) => match map.get("id") {
+            // An authorizer of an external API: defined with it, elsewhere.
+            Some(id) => {
+                let name = vars
+                    .text(Some(id))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| "authorizer id".to_owned());
+                if api.authorizer(&name).is_none() {
+                    let kind = if kind.as_deref() == Some("request") {
+                        AuthorizerKind::LambdaRequest
+                    } else {
+                        AuthorizerKind::Jwt
+                    };
+                    let mut authorizer = Authorizer::new(name.clone(), kind, id.loc());
+                    authorizer.cache_ttl = Resolved::Unknown;
+                    api.authorizers.push(authorizer);
+                }
+                Some(name)
+            }
+            None => text("name"),
+        },
+    };
+    let Some(name) = name else {
+        return (Resolved::Unknown, Some(at), Vec::new());
+    };
+    let use_of = AuthorizerUse {
+        name,
+        scopes,
+        origin: at.clone(),
+    };
+    (
+        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
+        Some(at),
+        vec![use_of],
+    )
+}
+
+/// One entry of `provider.httpApi.authorizers`: JWT unless `type: request`.
+fn authorizer<'a>(
+    service: &Service<'a>,
+    name: NodeRef<'a>,
+    settings: NodeRef<'a>,
+) -> Option<Authorizer> {
+    let vars = &service.vars;
+    let key = name.as_str()?;
+    let settings = vars.node(Some(settings));
+    let get = |field: &str| vars.get(settings, field);
+    let text = |field: &str| vars.text(get(field)).ok().flatten();
+    let request = text("type").is_some_and(|t| t.eq_ignore_ascii_case("request"));
+    let identity_source = string_list(vars, get("identitySource"));
+    let identity_source = (!identity_source.is_empty()).then(|| identity_source.join(", "));
+    if request {
+        let mut authorizer = Authorizer::new(key, AuthorizerKind::LambdaRequest, name.loc());
+        let ttl = get("resultTtlInSeconds");
+        authorizer.cache_ttl = match vars.text(ttl) {
+            Ok(Some(ttl)) => ttl.trim().parse::<u64>().ok().into(),
+            Ok(None) => Resolved::Known(DEFAULT_V2_AUTHORIZER_TTL),
+            Err(Unknown) => Resolved::Unknown,
+        };
+        authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
+        authorizer.identity_source = identity_source;
+        if get("functionName").is_none() && get("functionArn").is_none() {
+            authorizer
+                .missing
+                .push(("functionName".to_owned(), name.loc()));
+        }
+        return Some(authorizer);
+    }
+    let mut authorizer = Authorizer::new(key, AuthorizerKind::Jwt, name.loc());
+    authorizer.identity_source = identity_source;
+    let issuer = get("issuerUrl");
+    authorizer.issuer_origin = issuer.map(NodeRef::loc);
+    authorizer.issuer = match vars.text(issuer) {
+        Ok(Some(issuer)) => Resolved::Known(issuer),
+        Ok(None) => {
+            authorizer.missing.push(("issuerUrl".to_owned(), name.loc()));
+            Resolved::Unknown
+        }
+        Err(Unknown) => Resolved::Unknown,
+    };
+    let audience = get("audience");
+    authorizer.audience_origin = audience.map(NodeRef::loc);
+    authorizer.audience = match audience {
+        None => Resolved::Known(Vec::new()),
+        Some(node) if vars.resolve(node).is_unknown() => Resolved::Unknown,
+        Some(node) => {
+            let all_static = match vars.node(Some(node)) {
+                Some(list) if list.is_seq() => list
+                    .items()
+                    .all(|item| !vars.resolve(item).is_unknown()),
+                _ => true,
+            };
+            if all_static {
+                Resolved::Known(string_list(vars, Some(node)))
+            } else {
+                Resolved::Unknown
+            }
+        }
+    };
+    Some(authorizer)
+}

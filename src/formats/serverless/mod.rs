@@ -1,0 +1,308 @@
+//! Serverless Framework services (`serverless.yml`, `.yaml`, `.json`; framework versions 3
+//! and 4 and the open-source fork, which share the format), lowered into the gateway model as
+//! the framework's CloudFormation compiler would expand them:
+//! - variables are resolved where they are static ([`variables`]);
+//! - `http` events become routes of the REST API `ApiGatewayRestApi`, with their authorizers,
+//!   `private` API keys, CORS preflights, `provider.apiGateway` usage plans and the stage
+//!   ([`rest`]);
+//! - `httpApi` events become routes of the HTTP API `HttpApi` with `provider.httpApi`'s
+//!   authorizers ([`http_api`]); `websocket` events routes of `WebsocketsApi` ([`websocket`]);
+//! - a function's `url` is a Lambda function URL ([`function_url`]);
+//! - `resources.Resources` is CloudFormation, lowered as such; what it declares for the
+//!   generated APIs (by their logical ids) joins them ([`resources`]).
+//!
+//! Every route keeps the location of the event that declared it, in the file the user wrote.
+//! `serverless.ts` and `serverless.js` are code and are not read.
+//! <https://github.com/oss-serverless/serverless/tree/main/lib/plugins/aws/package/compile/events>
+
+mod function_url;
+mod http_api;
+mod resources;
+mod rest;
+pub(crate) mod variables;
+mod websocket;
+
+use super::{FileLoader, LoadError};
+use crate::model::{FrameworkEvent, Workspace};
+use crate::diagnostic::InputError;
+use crate::syntax::{Document, Loc, NodeRef};
+
+use variables::{LoadedFile, Unknown, Variables};
+
+/// Whether `root` is a Serverless Framework service for AWS: a `service` and an AWS
+/// `provider`.
+pub fn is_service(root: NodeRef<'_>) -> bool {
+    let Some(provider) = root.get("provider") else {
+        return false;
+    };
+    let name = if provider.is_map() {
+        provider.get("name").and_then(NodeRef::as_str)
+    } else {
+        provider.as_str()
+    };
+    root.get("service").is_some() && name == Some("aws")
+}
+
+/// How many files `${file(...)}` may read for one service, and in how many rounds (a path
+/// built from a value in a file read in the round before).
+const MAX_FILES: usize = 64;
+const MAX_ROUNDS: usize = 4;
+
+/// Lower one service file.
+pub fn lower(
+    doc: &Document,
+    files: &dyn FileLoader,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
+    let loaded = load_files(doc, files, errors);
+    for file in &loaded {
+        for document in file.documents.iter().flatten() {
+            super::collect_duplicate_keys(document, workspace);
+        }
+    }
+    let service = Service::new(doc.root(), &loaded);
+    let first = workspace.apis.len();
+    rest::lower(&service, workspace, errors);
+    http_api::lower(&service, workspace, errors);
+    websocket::lower(&service, workspace, errors);
+    function_url::lower(&service, workspace);
+    resources::lower(&service, workspace, first);
+}
+
+/// Read every file the service's `${file(...)}` variables name, in rounds: a path may depend
+/// on a value read from another file.
+fn load_files(
+    doc: &Document,
+    files: &dyn FileLoader,
+    errors: &mut Vec<InputError>,
+) -> Vec<LoadedFile> {
+    let mut loaded: Vec<LoadedFile> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let wanted: Vec<String> = {
+            let vars = Variables::new(doc.root(), &loaded);
+            let mut wanted = variables::file_references(&vars, doc.root());
+            for file in &loaded {
+                for document in file.documents.iter().flatten() {
+                    wanted.extend(variables::file_references(&vars, document.root()));
+                }
+            }
+            wanted.retain(|reference| !loaded.iter().any(|f| &f.reference == reference));
+            wanted.sort();
+            wanted.dedup();
+            wanted
+        };
+        if wanted.is_empty() {
+            break;
+        }
+        for reference in wanted {
+            if loaded.len() >= MAX_FILES {
+                return loaded;
+            }
+            let documents = if is_data_file(&reference) {
+                match files.load(&reference) {
+                    Ok(documents) => Some(documents),
+                    // The framework fails on a file it cannot parse, whatever the parameters.
+                    Err(LoadError::Syntax(error)) => {
+                        errors.push(error);
+                        None
+                    }
+                    // Outside the directory gatelint may read, missing (often git-ignored
+                    // secrets), or no directory at all: its values are Unknown.
+                    Err(LoadError::NotAvailable | LoadError::Outside | LoadError::Unreadable(_)) => {
+                        None
+                    }
+                }
+            } else {
+                // `.js`/`.ts` files are code: what they export is Unknown.
+                None
+            };
+            loaded.push(LoadedFile {
+                reference,
+                documents,
+            });
+        }
+    }
+    loaded
+}
+
+fn is_data_file(reference: &str) -> bool {
+    let lower = reference.to_ascii_lowercase();
+    [".yml", ".yaml", ".json"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// The service file, with its variables.
+pub(crate) struct Service<'a> {
+    pub vars: Variables<'a>,
+    pub root: NodeRef<'a>,
+    /// The `provider` mapping (resolved) and where its key is written.
+    pub provider: Option<NodeRef<'a>>,
+    pub provider_loc: Loc,
+    /// The service's name, for messages.
+    pub name: String,
+    pub functions: Vec<Function<'a>>,
+}
+
+/// One function of `functions`.
+pub(crate) struct Function<'a> {
+    pub name: String,
+    pub key: NodeRef<'a>,
+    /// The function's settings (resolved).
+    pub node: Option<NodeRef<'a>>,
+    pub events: Vec<Event<'a>>,
+}
+
+/// One API Gateway event of a function.
+pub(crate) struct Event<'a> {
+    pub kind: FrameworkEvent,
+    /// The `http:` (or `httpApi:`, `websocket:`) key: where findings about the event point.
+    pub key: NodeRef<'a>,
+    /// The event's settings as written (a string or a mapping, possibly a variable).
+    pub value: NodeRef<'a>,
+}
+
+impl<'a> Service<'a> {
+    fn new(root: NodeRef<'a>, loaded: &'a [LoadedFile]) -> Self {
+        let vars = Variables::new(root, loaded);
+        let provider_entry = root.entry("provider");
+        let provider = vars.node(provider_entry.map(|(_, v)| v));
+        let provider_loc = provider_entry.map_or_else(|| root.loc(), |(k, _)| k.loc());
+        let service = root.get("service");
+        let name = match vars.node(service) {
+            Some(node) if node.is_map() => vars.text(node.get("name")),
+            _ => vars.text(service),
+        }
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "service".to_owned());
+        let functions = functions(&vars, root.get("functions"));
+        Service {
+            vars,
+            root,
+            provider,
+            provider_loc,
+            name,
+            functions,
+        }
+    }
+
+    /// A `provider` setting (as written).
+    pub fn provider(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.vars.get(self.provider, key)
+    }
+
+    /// A setting of `provider.apiGateway`, or its older place directly under `provider`
+    /// (framework versions before 2 read `provider.apiKeys`, `provider.usagePlan`,
+    /// `provider.resourcePolicy`).
+    pub fn api_gateway(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.vars
+            .get(self.provider("apiGateway"), key)
+            .or_else(|| self.provider(key))
+    }
+
+    /// The stage name, or how it is written when it is not static.
+    pub fn stage(&self) -> (String, Loc) {
+        let written = self.provider("stage");
+        let at = written.map_or_else(|| self.provider_loc.clone(), NodeRef::loc);
+        let name = match self.vars.stage() {
+            Ok(name) => name,
+            Err(Unknown) => written
+                .and_then(NodeRef::as_str)
+                .unwrap_or(variables::DEFAULT_STAGE)
+                .to_owned(),
+        };
+        (name, at)
+    }
+
+    /// The function called `name`.
+    pub fn function(&self, name: &str) -> Option<&Function<'a>> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// Every event of `kind`, with its function.
+    pub fn events(&self, kind: FrameworkEvent) -> impl Iterator<Item = (&Function<'a>, &Event<'a>)> {
+        self.functions.iter().flat_map(move |function| {
+            function
+                .events
+                .iter()
+                .filter(move |event| event.kind == kind)
+                .map(move |event| (function, event))
+        })
+    }
+
+    /// `text` of a value, Unknown kept apart.
+    pub fn text(&self, node: Option<NodeRef<'a>>) -> Result<Option<String>, Unknown> {
+        self.vars.text(node)
+    }
+}
+
+/// `functions`: a mapping of name to settings, or (as older services write it) a list of such
+/// mappings.
+fn functions<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Function<'a>> {
+    let Some(node) = vars.node(node) else {
+        return Vec::new();
+    };
+    let maps: Vec<NodeRef<'a>> = if node.is_seq() {
+        node.items().filter_map(|item| vars.node(Some(item))).collect()
+    } else {
+        vec![node]
+    };
+    let mut out = Vec::new();
+    for map in maps {
+        for (key, value) in crate::formats::distinct_entries(map) {
+            let Some(name) = key.as_str() else { continue };
+            let node = vars.node(Some(value)).filter(|n| n.is_map());
+            let events = vars
+                .items(vars.get(node, "events"))
+                .into_iter()
+                .filter_map(|item| event(vars, item))
+                .collect();
+            out.push(Function {
+                name: name.to_owned(),
+                key,
+                node,
+                events,
+            });
+        }
+    }
+    out
+}
+
+fn event<'a>(vars: &Variables<'a>, item: NodeRef<'a>) -> Option<Event<'a>> {
+    let item = vars.node(Some(item))?;
+    let (key, value) = item.entries().next()?;
+    let kind = match key.as_str()? {
+        "http" => FrameworkEvent::Http,
+        "httpApi" => FrameworkEvent::HttpApi,
+        "websocket" => FrameworkEvent::WebSocket,
+        _ => return None,
+    };
+    Some(Event { kind, key, value })
+}
+
+/// A service the framework rejects, at the node that makes it do so.
+fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
+    let message = message.into();
+    if !errors.iter().any(|e| e.loc == loc && e.message == message) {
+        errors.push(InputError { loc, message });
+    }
+}
+
+/// The text after the last `:` of an ARN, which the framework names an authorizer by.
+fn name_from_arn(arn: &str) -> String {
+    arn.rsplit(':').next().unwrap_or(arn).to_owned()
+}
+
+/// The strings of a list (or of one string), resolved; what is not static is left out.
+fn string_list<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<String> {
+    match vars.node(node) {
+        Some(list) if list.is_seq() => list
+            .items()
+            .filter_map(|item| vars.text(Some(item)).ok().flatten())
+            .collect(),
+        Some(one) => vars.text(Some(one)).ok().flatten().into_iter().collect(),
+        None => vars.text(node).ok().flatten().into_iter().collect(),
+    }
+}

@@ -1,0 +1,66 @@
+//! `resources`: CloudFormation the framework merges into the template it generates (a mapping
+//! with `Resources`, or a list of them, often read with `${file(...)}`). It is lowered as
+//! CloudFormation; what it declares for the generated APIs, by their logical ids
+//! (`ApiGatewayRestApi`, `HttpApi`, `WebsocketsApi`: an authorizer, a stage, a method), joins
+//! those APIs, and Cognito app clients are token issuers as in any template.
+
+use super::Service;
+use super::http_api::HTTP_API;
+use super::rest::REST_API;
+use super::websocket::WEBSOCKET_API;
+use crate::formats::cloudformation::{self, Template};
+use crate::model::{Api, Workspace};
+use crate::syntax::NodeRef;
+
+/// Lower `resources` into `workspace`, whose APIs from index `first` on are the service's.
+pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usize) {
+    let vars = &service.vars;
+    let Some(resources) = vars.node(service.root.get("resources")) else {
+        return;
+    };
+    let parts: Vec<NodeRef<'_>> = if resources.is_seq() {
+        resources
+            .items()
+            .filter_map(|item| vars.node(Some(item)))
+            .collect()
+    } else {
+        vec![resources]
+    };
+    for part in parts {
+        let Some(template) = Template::new(part) else {
+            continue;
+        };
+        let mut declared = Workspace::default();
+        cloudformation::lower(&template, &mut declared);
+        for api in declared.apis {
+            join(workspace, first, api);
+        }
+        workspace.token_issuers.append(&mut declared.token_issuers);
+        workspace.function_urls.append(&mut declared.function_urls);
+        workspace.domain_names.append(&mut declared.domain_names);
+    }
+}
+
+/// An API the CloudFormation lowering found: when it is one of the generated APIs (named by its
+/// logical id), what it has joins that API; otherwise it is an API of its own.
+fn join(workspace: &mut Workspace, first: usize, api: Api) {
+    let generated = [REST_API, HTTP_API, WEBSOCKET_API].contains(&api.name.as_str());
+    let target = workspace
+        .apis
+        .iter_mut()
+        .skip(first)
+        .find(|own| generated && own.name == api.name && own.kind == api.kind);
+    let Some(own) = target else {
+        workspace.apis.push(api);
+        return;
+    };
+    for authorizer in api.authorizers {
+        // A shared authorizer an event named by `authorizerId: !Ref X` is this one.
+        own.authorizers.retain(|a| a.name != authorizer.name);
+        own.authorizers.push(authorizer);
+    }
+    own.routes.extend(api.routes);
+    own.stages.extend(api.stages);
+    own.deployments.extend(api.deployments);
+    own.has_resource_policy |= api.has_resource_policy;
+}

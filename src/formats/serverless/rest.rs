@@ -1,0 +1,442 @@
+//! `http` events: the REST API the framework generates (`ApiGatewayRestApi`), or routes added
+//! to an existing one (`provider.apiGateway.restApiId`).
+//! - An event without `authorizer` is `AuthorizationType: NONE`; `private: true` sets
+//!   `ApiKeyRequired` and nothing else.
+//! - `authorizer` is a function of the service, an ARN (a Lambda function, or a Cognito user
+//!   pool), `aws_iam`, or a mapping with `name`/`arn`, `type` (TOKEN, REQUEST,
+//!   COGNITO_USER_POOLS), `resultTtlInSeconds` (default 300), `identitySource`, `scopes`; or a
+//!   shared authorizer through `authorizerId` and `type`.
+//! - `cors` adds an `OPTIONS` method with a MOCK integration per path.
+//! - `provider.apiGateway.apiKeys` or `usagePlan` create usage plans on the stage; the stage is
+//!   `provider.stage`, with access logs when `provider.logs.restApi` is set.
+//!
+//! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/validate.js>
+//! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/method/authorization.js>
+
+use super::variables::Unknown;
+use super::{Service, name_from_arn, reject, string_list};
+use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
+    Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
+};
+use crate::diagnostic::InputError;
+use crate::syntax::NodeRef;
+
+/// The logical id of the REST API the framework generates.
+pub(super) const REST_API: &str = "ApiGatewayRestApi";
+
+/// The identity source of a Lambda authorizer when none is given.
+const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
+
+pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+    let events: Vec<_> = service.events(FrameworkEvent::Http).collect();
+    if events.is_empty() {
+        return;
+    }
+    let mut api = new_api(service);
+    let mut preflights: Vec<(String, crate::syntax::Loc, RouteSource)> = Vec::new();
+    for (function, event) in events {
+        let Some(spec) = http_spec(service, event.value, errors) else {
+            continue;
+        };
+        let source = RouteSource::FunctionEvent {
+            function: function.name.clone(),
+            event: FrameworkEvent::Http,
+        };
+        let authorizer_node = service.vars.get(Some(event.value), "authorizer");
+        let (auth, auth_origin, references) =
+            match authorizer(service, &mut api, authorizer_node, errors) {
+                Some(found) => found,
+                None => continue,
+            };
+        let private_node = service.vars.get(Some(event.value), "private");
+        let api_key_required: Resolved<bool> = match service.vars.boolean(private_node) {
+            Ok(private) => Resolved::Known(private.unwrap_or(false)),
+            Err(Unknown) => Resolved::Unknown,
+        };
+        // Without an authorizer, a required API key is all a caller needs.
+        let auth = auth.and_then(&|auth| match (auth, &api_key_required) {
+            (Auth::Open(_), Resolved::Known(true)) => Resolved::Known(Auth::ApiKeyOnly),
+            (Auth::Open(_), Resolved::Unknown) => Resolved::Unknown,
+            (other, _) => Resolved::Known(other.clone()),
+        });
+        let auth_origin = match (&auth, private_node) {
+            (Resolved::Known(Auth::ApiKeyOnly), Some(private)) => Some(private.loc()),
+            _ => auth_origin,
+        };
+        let cors = service.vars.get(Some(event.value), "cors");
+        if service.vars.truthy(cors).unwrap_or(false)
+            && let Some(cors) = cors
+        {
+            preflights.push((spec.path.clone(), cors.loc(), source.clone()));
+        }
+        api.routes.push(Route {
+            method: spec.method,
+            path: spec.path,
+            auth,
+            auth_origin,
+            api_key_required,
+            references,
+            cors_preflight: false,
+            origin: event.key.loc(),
+            source,
+            inherits_connection_auth: false,
+        });
+    }
+    // One preflight per path, unless an event declares the OPTIONS method itself.
+    for (path, origin, source) in preflights {
+        let declared = api
+            .routes
+            .iter()
+            .any(|r| r.path == path && r.method == Method::Options);
+        if declared {
+            continue;
+        }
+        api.routes.push(Route {
+            method: Method::Options,
+            path,
+            auth: Resolved::Known(Auth::Open(OpenBecause::Disabled)),
+            auth_origin: None,
+            api_key_required: Resolved::Known(false),
+            references: Vec::new(),
+            cors_preflight: true,
+            origin,
+            source,
+            inherits_connection_auth: false,
+        });
+    }
+    if api.hidden_routes.is_none() {
+        api.stages.push(stage(service));
+    }
+    workspace.apis.push(api);
+}
+
+fn new_api(service: &Service<'_>) -> Api {
+    let rest_api_id = service.api_gateway("restApiId");
+    let mut api = match rest_api_id {
+        // Routes added to an API that other stacks own: its other routes, its stage and its
+        // authorizers are not in this file.
+        Some(id) => {
+            let name = service
+                .text(Some(id))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| "provider.apiGateway.restApiId".to_owned());
+            let mut api = Api::new(name.clone(), ApiKind::Rest, id.loc());
+            api.display = format!("the shared REST API {name}");
+            api.hidden_routes = Some(id.loc());
+            api
+        }
+        None => {
+            let mut api = Api::new(REST_API, ApiKind::Rest, service.provider_loc.clone());
+            api.display = format!("the REST API of service {}", service.name);
+            api.endpoint = endpoint(service);
+            api
+        }
+    };
+    api.aws = true;
+    api.notation = Notation::ServerlessFramework;
+    api.has_resource_policy = service
+        .vars
+        .truthy(service.api_gateway("resourcePolicy"))
+        .unwrap_or(false);
+    api.default_auth_origin = Some(service.provider_loc.clone());
+    api
+}
+
+/// `provider.endpointType`: EDGE unless it says REGIONAL or PRIVATE.
+fn endpoint(service: &Service<'_>) -> Resolved<EndpointType> {
+    match service.text(service.provider("endpointType")) {
+        Ok(None) => Resolved::Known(EndpointType::Edge),
+        Ok(Some(kind)) => match kind.to_ascii_uppercase().as_str() {
+            "REGIONAL" => Resolved::Known(EndpointType::Regional),
+            "PRIVATE" => Resolved::Known(EndpointType::Private),
+            "EDGE" => Resolved::Known(EndpointType::Edge),
+            _ => Resolved::Unknown,
+        },
+        Err(Unknown) => Resolved::Unknown,
+    }
+}
+
+struct HttpSpec {
+    method: Method,
+    path: String,
+}
+
+/// `http: GET /path` or `http: {method, path}`; the path without its outer slashes, as the
+/// framework keeps it, under `/`.
+fn http_spec(
+    service: &Service<'_>,
+    value: NodeRef<'_>,
+    errors: &mut Vec<InputError>,
+) -> Option<HttpSpec> {
+    let vars = &service.vars;
+    let (method, path, method_at) = match vars.node(Some(value)) {
+        Some(map) if map.is_map() => {
+            let method = vars.text(map.get("method")).ok()?;
+            let path = vars.text(map.get("path")).ok()?;
+            let (Some(method), Some(path)) = (method, path) else {
+                reject(
+                    errors,
+                    value.loc(),
+                    "an http event needs a `method` and a `path`",
+                );
+                return None;
+            };
+            let at = map.get("method").map_or_else(|| value.loc(), NodeRef::loc);
+            (method, path, at)
+        }
+        _ => {
+            let text = vars.text(Some(value)).ok()??;
+            let mut words = text.split_whitespace();
+            let (Some(method), Some(path)) = (words.next(), words.next()) else {
+                reject(
+                    errors,
+                    value.loc(),
+                    "an http event is written `METHOD /path` or as a mapping with `method` and `path`",
+                );
+                return None;
+            };
+            (method.to_owned(), path.to_owned(), value.loc())
+        }
+    };
+    let Some(method) = Method::parse(&method).filter(|m| *m != Method::Trace) else {
+        reject(
+            errors,
+            method_at,
+            format!("`{method}` is not a method an http event accepts"),
+        );
+        return None;
+    };
+    let path = format!("/{}", path.trim_start_matches('/').trim_end_matches('/'));
+    Some(HttpSpec { method, path })
+}
+
+type EventAuth = (Resolved<Auth>, Option<crate::syntax::Loc>, Vec<AuthorizerUse>);
+
+/// What an event's `authorizer` makes of the route, defining on the API the authorizer the
+/// framework creates for it. `None` when the framework rejects it.
+fn authorizer(
+    service: &Service<'_>,
+    api: &mut Api,
+    node: Option<NodeRef<'_>>,
+    errors: &mut Vec<InputError>,
+) -> Option<EventAuth> {
+    let Some(node) = node.filter(|n| !n.is_null()) else {
+        return Some((Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Vec::new()));
+    };
+    let vars = &service.vars;
+    let at = node.loc();
+    let resolved = vars.resolve(node);
+    if resolved.is_unknown() {
+        return Some((Resolved::Unknown, Some(at), Vec::new()));
+    }
+    let map = vars.node(Some(node)).filter(|n| n.is_map());
+    let Some(map) = map else {
+        // A string: `aws_iam`, a function of the service, or an ARN.
+        let text = resolved.text()?;
+        if text.eq_ignore_ascii_case("aws_iam") {
+            return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+        }
+        let (name, kind) = if text.contains(':') {
+            (name_from_arn(&text), kind_of_arn(&text, None))
+        } else {
+            if service.function(&text).is_none() {
+                return Some(uses(text, Vec::new(), at));
+            }
+            (text, AuthorizerKind::LambdaToken)
+        };
+        let mut authorizer = Authorizer::new(name.clone(), kind, at.clone());
+        authorizer.cache_ttl = Resolved::Known(DEFAULT_REST_AUTHORIZER_TTL);
+        authorizer.identity_source = Some(DEFAULT_IDENTITY_SOURCE.to_owned());
+        define(api, authorizer);
+        return Some(uses(name, Vec::new(), at));
+    };
+    let text = |key: &str| vars.text(map.get(key)).ok().flatten();
+    let kind_text = text("type").map(|t| t.to_ascii_uppercase());
+    let scopes = string_list(vars, map.get("scopes"));
+    if let Some(id) = map.get("authorizerId")
+        && kind_text.is_some()
+    {
+        // A shared authorizer, defined elsewhere: what it checks is not in this file.
+        if kind_text.as_deref() == Some("AWS_IAM") {
+            return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+        }
+        let name = shared_name(service, id);
+        let kind = kind_of_type(kind_text.as_deref());
+        if api.authorizer(&name).is_none() {
+            let mut authorizer = Authorizer::new(name.clone(), kind, id.loc());
+            authorizer.cache_ttl = Resolved::Unknown;
+            api.authorizers.push(authorizer);
+        }
+        return Some(uses(name, scopes, at));
+    }
+    if kind_text.as_deref() == Some("AWS_IAM") {
+        return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+    }
+    let arn_node = map.get("arn");
+    let (name, kind) = if let Some(arn) = arn_node {
+        let arn_text = vars.text(Some(arn)).ok().flatten();
+        let name = text("name").or_else(|| arn_text.as_deref().map(name_from_arn));
+        let Some(name) = name else {
+            return Some((Resolved::Unknown, Some(at), Vec::new()));
+        };
+        (name, kind_of_arn(arn_text.as_deref().unwrap_or(""), kind_text.as_deref()))
+    } else if let Some(name) = text("name") {
+        if service.function(&name).is_none() {
+            return Some(uses(name, scopes, at));
+        }
+        (name, kind_of_type(kind_text.as_deref()))
+    } else {
+        reject(
+            errors,
+            at,
+            "an http event's authorizer needs a `name` (a function of the service) or an `arn`",
+        );
+        return None;
+    };
+    let ttl_node = map.get("resultTtlInSeconds");
+    let cache_ttl = match vars.text(ttl_node) {
+        // The framework reads it with parseInt, and takes 300 for anything else.
+        Ok(Some(ttl)) => Resolved::Known(
+            ttl.trim()
+                .parse::<u64>()
+                .unwrap_or(DEFAULT_REST_AUTHORIZER_TTL),
+        ),
+        Ok(None) => Resolved::Known(DEFAULT_REST_AUTHORIZER_TTL),
+        Err(Unknown) => Resolved::Unknown,
+    };
+    let identity_source = text("identitySource").or_else(|| {
+        let uncached_request =
+            kind == AuthorizerKind::LambdaRequest && cache_ttl == Resolved::Known(0);
+        (!uncached_request).then(|| DEFAULT_IDENTITY_SOURCE.to_owned())
+    });
+    let mut authorizer = Authorizer::new(name.clone(), kind, at.clone());
+    authorizer.cache_ttl = cache_ttl;
+    authorizer.cache_ttl_origin = ttl_node.map(NodeRef::loc);
+    authorizer.identity_source = identity_source;
+    define(api, authorizer);
+    Some(uses(name, scopes, at))
+}
+
+fn uses(name: String, scopes: Vec<String>, at: crate::syntax::Loc) -> EventAuth {
+    let use_of = AuthorizerUse {
+        name,
+        scopes,
+        origin: at.clone(),
+    };
+    (
+        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
+        Some(at),
+        vec![use_of],
+    )
+}
+
+/// Events compile to one authorizer resource per name: the last one written wins.
+fn define(api: &mut Api, authorizer: Authorizer) {
+    api.authorizers.retain(|a| a.name != authorizer.name);
+    api.authorizers.push(authorizer);
+}
+
+/// The name a shared `authorizerId` is known by: its value, or the logical id it refers to.
+fn shared_name(service: &Service<'_>, id: NodeRef<'_>) -> String {
+    if let Some(target) = id.get("Ref").and_then(NodeRef::as_str) {
+        return target.to_owned();
+    }
+    service
+        .text(Some(id))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "authorizerId".to_owned())
+}
+
+/// A Cognito user pool ARN (or `type: COGNITO_USER_POOLS`) makes a Cognito authorizer; any
+/// other ARN is a Lambda function, TOKEN unless the type says REQUEST.
+fn kind_of_arn(arn: &str, kind: Option<&str>) -> AuthorizerKind {
+    if kind == Some("COGNITO_USER_POOLS") || arn.contains(":cognito-idp:") {
+        AuthorizerKind::Cognito
+    } else {
+        kind_of_type(kind)
+    }
+}
+
+fn kind_of_type(kind: Option<&str>) -> AuthorizerKind {
+    match kind {
+        None | Some("TOKEN") => AuthorizerKind::LambdaToken,
+        Some("REQUEST") => AuthorizerKind::LambdaRequest,
+        Some("COGNITO_USER_POOLS") => AuthorizerKind::Cognito,
+        Some(other) => AuthorizerKind::Other(other.to_owned()),
+    }
+}
+
+/// The stage the deployment creates, with its usage plans and access logs.
+fn stage(service: &Service<'_>) -> Stage {
+    let (name, origin) = service.stage();
+    Stage {
+        name,
+        origin,
+        implicit: None,
+        // The framework has no stage-wide throttling setting for REST APIs.
+        throttle: Resolved::Known(false),
+        usage_plans: usage_plans(service),
+        access_log: access_log(service, service.vars.get(service.provider("logs"), "restApi")),
+        auto_deploy: Resolved::Known(true),
+    }
+}
+
+/// `provider.logs.restApi` (or `websocket`): access logs unless `accessLogging: false`.
+/// <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/hack/update-stage.js>
+pub(super) fn access_log(service: &Service<'_>, logs: Option<NodeRef<'_>>) -> Resolved<bool> {
+    let vars = &service.vars;
+    match vars.truthy(logs) {
+        Ok(false) => Resolved::Known(false),
+        Err(Unknown) => Resolved::Unknown,
+        Ok(true) => {
+            let setting = vars.get(logs, "accessLogging");
+            match setting {
+                None => Resolved::Known(true),
+                Some(_) => match vars.truthy(setting) {
+                    Ok(on) => Resolved::Known(on),
+                    Err(Unknown) => Resolved::Unknown,
+                },
+            }
+        }
+    }
+}
+
+/// `usagePlan` (one plan, or a list of named plans) and `apiKeys`: either creates usage
+/// plans on the stage; a plan throttles when it has a `throttle`.
+/// <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/usage-plan.js>
+fn usage_plans(service: &Service<'_>) -> Vec<UsagePlanUse> {
+    let vars = &service.vars;
+    let plan = service.api_gateway("usagePlan");
+    let keys = service.api_gateway("apiKeys");
+    let throttles = |settings: Option<NodeRef<'_>>| match vars.truthy(vars.get(settings, "throttle")) {
+        Ok(on) => Resolved::Known(on),
+        Err(Unknown) => Resolved::Unknown,
+    };
+    match vars.node(plan) {
+        Some(list) if list.is_seq() => list
+            .items()
+            .filter_map(|item| vars.node(Some(item)))
+            .filter_map(|item| item.entries().next())
+            .map(|(name, settings)| UsagePlanUse {
+                name: name.as_str().unwrap_or("usagePlan").to_owned(),
+                throttle: throttles(Some(settings)),
+                origin: name.loc(),
+            })
+            .collect(),
+        _ => match plan.or(keys) {
+            Some(at) => vec![UsagePlanUse {
+                name: "default".to_owned(),
+                throttle: match plan {
+                    Some(plan) if vars.resolve(plan).is_unknown() => Resolved::Unknown,
+                    _ => throttles(plan),
+                },
+                origin: at.loc(),
+            }],
+            None => Vec::new(),
+        },
+    }
+}
