@@ -120,6 +120,7 @@ fn kind_name(kind: DocumentKind) -> &'static str {
         DocumentKind::OpenApi => "openapi",
         DocumentKind::CloudFormation => "cloudformation",
         DocumentKind::Sam => "sam",
+        DocumentKind::Serverless => "serverless",
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Auth, Workspace, describe_conditions};
+use crate::model::{Auth, Notation, Workspace, describe_conditions};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -34,11 +34,20 @@ impl Rule for ApiKeyOnly {
                             .label("only an API key is required")
                             .related(route.origin.clone(), "the route")
                             .subject(format!("{} {}", api.name, route.describe()))
-                            .help(
-                                "add an authorizer, IAM or a JWT/Cognito scheme; API keys identify clients \
-                                 for usage plans and are shared and long-lived, AWS says not to use them \
-                                 for authorization",
-                            ),
+                            .help(match api.notation {
+                                Notation::Gateway => {
+                                    "add an authorizer, IAM or a JWT/Cognito scheme; API keys identify \
+                                     clients for usage plans and are shared and long-lived, AWS says not \
+                                     to use them for authorization"
+                                }
+                                Notation::ServerlessFramework => {
+                                    "`private: true` asks for an API key and nothing more: add an \
+                                     `authorizer:` to the event (`aws_iam`, an authorizer function, or a \
+                                     Cognito user pool ARN) and keep `private: true` only for usage plans; \
+                                     API keys are shared and long-lived, AWS says not to use them for \
+                                     authorization"
+                                }
+                            }),
                     );
                 }
             }

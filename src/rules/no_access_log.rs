@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{ApiKind, Workspace, describe_conditions};
+use crate::model::{ApiKind, Notation, Workspace, describe_conditions};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -13,6 +13,32 @@ impl Rule for NoAccessLog {
             let setting = match api.kind {
                 ApiKind::Rest => "AccessLogSetting",
                 ApiKind::Http | ApiKind::WebSocket => "AccessLogSettings",
+            };
+            let (label, help) = match api.notation {
+                Notation::Gateway => (
+                    format!("no `{setting}` with a `DestinationArn`"),
+                    format!(
+                        "add `{setting}` with a CloudWatch Logs group (or Firehose stream) as \
+                         `DestinationArn` and a `Format` that records at least the caller \
+                         (`$context.identity.sourceIp`), the route, the status and the \
+                         authorizer's principal"
+                    ),
+                ),
+                Notation::ServerlessFramework => {
+                    let logs = match api.kind {
+                        ApiKind::Rest => "restApi",
+                        ApiKind::Http => "httpApi",
+                        ApiKind::WebSocket => "websocket",
+                    };
+                    (
+                        format!("no `provider.logs.{logs}`"),
+                        format!(
+                            "set `provider.logs.{logs}: true` (the framework then creates the log \
+                             group and the access log setting), with a `format` that records at \
+                             least the caller, the route, the status and the authorizer's principal"
+                        ),
+                    )
+                }
             };
             for stage in &api.stages {
                 for (when, logged) in stage.access_log.branches() {
@@ -30,17 +56,10 @@ impl Rule for NoAccessLog {
                                 describe_conditions(&when)
                             ),
                         )
-                        .label(format!("no `{setting}` with a `DestinationArn`"))
+                        .label(label.clone())
                         .related(api.origin.clone(), "the API")
                         .subject(format!("{} {}", api.name, stage.name))
-                        .help(stage.implicit.clone().unwrap_or_else(|| {
-                            format!(
-                                "add `{setting}` with a CloudWatch Logs group (or Firehose stream) \
-                                 as `DestinationArn` and a `Format` that records at least the \
-                                 caller (`$context.identity.sourceIp`), the route, the status and \
-                                 the authorizer's principal"
-                            )
-                        })),
+                        .help(stage.implicit.clone().unwrap_or_else(|| help.clone())),
                     );
                 }
             }

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Api, ApiKind, Resolved, Stage, Workspace, describe_conditions};
+use crate::model::{Api, ApiKind, Notation, Resolved, Stage, Workspace, describe_conditions};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -31,14 +31,30 @@ impl Rule for NoRateLimit {
 
 impl NoRateLimit {
     fn finding(&self, api: &Api, stage: &Stage, when: &str) -> Finding {
-        let (label, help) = match api.kind {
-            ApiKind::Rest => (
+        let (label, help) = match (api.notation, api.kind) {
+            (Notation::ServerlessFramework, ApiKind::Rest) => (
+                "no usage plan with a `throttle`",
+                "add `provider.apiGateway.usagePlan` with a `throttle` (`rateLimit`, \
+                 `burstLimit`); the framework has no stage-wide throttling setting for REST APIs",
+            ),
+            (Notation::ServerlessFramework, ApiKind::Http) => (
+                "the framework sets no throttling on the stage it creates",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in the `DefaultRouteSettings` \
+                 of the generated stage through `resources.extensions.HttpApiStage.Properties`",
+            ),
+            (Notation::ServerlessFramework, ApiKind::WebSocket) => (
+                "the framework sets no throttling on the stage it creates",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in the `DefaultRouteSettings` \
+                 of the generated stage through \
+                 `resources.extensions.WebsocketsDeploymentStage.Properties`",
+            ),
+            (Notation::Gateway, ApiKind::Rest) => (
                 "no `/*` `*` method throttling and no throttling usage plan",
                 "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \
                  with `ResourcePath: /*` and `HttpMethod: '*'` (or in the Deployment's \
                  `StageDescription`), or attach a usage plan with a `Throttle`",
             ),
-            ApiKind::Http | ApiKind::WebSocket => (
+            (Notation::Gateway, ApiKind::Http | ApiKind::WebSocket) => (
                 "no `DefaultRouteSettings` throttling",
                 "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in the stage's \
                  `DefaultRouteSettings`",

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Auth, Workspace, describe_conditions};
+use crate::model::{Auth, Notation, Workspace, describe_conditions};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -31,11 +31,19 @@ impl Rule for PublicFunctionUrl {
                     .label("no authentication")
                     .related(url.origin.clone(), "the function URL")
                     .subject(url.name.clone())
-                    .help(
-                        "set `AuthType: AWS_IAM` and sign requests (or put CloudFront with origin \
-                         access control in front); if the function must be public, let an API \
-                         Gateway route with an authorizer or throttling call it instead",
-                    ),
+                    .help(match url.notation {
+                        Notation::Gateway => {
+                            "set `AuthType: AWS_IAM` and sign requests (or put CloudFront with \
+                             origin access control in front); if the function must be public, let \
+                             an API Gateway route with an authorizer or throttling call it instead"
+                        }
+                        Notation::ServerlessFramework => {
+                            "write `url: {authorizer: aws_iam}` and sign requests (or put \
+                             CloudFront with origin access control in front); if the function must \
+                             be public, let an http or httpApi event with an authorizer call it \
+                             instead"
+                        }
+                    }),
                 );
             }
         }

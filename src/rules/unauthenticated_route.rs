@@ -1,6 +1,7 @@
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{
-    Api, Auth, EndpointType, OpenBecause, Resolved, Route, Workspace, describe_conditions,
+    Api, Auth, EndpointType, FrameworkEvent, Notation, OpenBecause, Resolved, Route, RouteSource,
+    Workspace, describe_conditions,
 };
 
 use super::{Rule, Settings, rule_meta};
@@ -64,16 +65,53 @@ impl UnauthenticatedRoute {
             .label(label)
             .related(route.origin.clone(), "the route")
             .subject(format!("{} {}", api.name, route.describe()))
-            .help(
-                "require credentials on this route (an authorizer, IAM or a security scheme); if it is \
-                 meant to be public, list it under `public-routes` in .gatelint.yaml",
-            );
+            .help(help(route));
         if let Some(default) = &api.default_auth_origin {
-            finding = finding.related(default.clone(), "the API's default authentication");
+            let label = match api.notation {
+                Notation::Gateway => "the API's default authentication",
+                Notation::ServerlessFramework => "the API's settings (`provider`)",
+            };
+            finding = finding.related(default.clone(), label);
         }
         if private {
             finding = finding.severity(Severity::Warning);
         }
         finding
+    }
+}
+
+/// How to require credentials, in the terms of what declared the route.
+fn help(route: &Route) -> &'static str {
+    match &route.source {
+        RouteSource::FunctionEvent {
+            event: FrameworkEvent::Http,
+            ..
+        } => {
+            "add an `authorizer:` to the http event: `authorizer: aws_iam`, the name of an \
+             authorizer function of the service (`authorizer: checkToken`), or \
+             `authorizer: {type: COGNITO_USER_POOLS, arn: <user pool ARN>}`; if it is meant to be \
+             public, list it under `public-routes` in .gatelint.yaml"
+        }
+        RouteSource::FunctionEvent {
+            event: FrameworkEvent::HttpApi,
+            ..
+        } => {
+            "add an `authorizer:` to the httpApi event: `authorizer: {name: <authorizer>}` with the \
+             authorizer (JWT, or `type: request`) under `provider.httpApi.authorizers`, or \
+             `authorizer: {type: aws_iam}`; if it is meant to be public, list it under \
+             `public-routes` in .gatelint.yaml"
+        }
+        RouteSource::FunctionEvent {
+            event: FrameworkEvent::WebSocket,
+            ..
+        } => {
+            "add an `authorizer:` to the `$connect` websocket event: the name of an authorizer \
+             function of the service, or `{name: <function>, identitySource: [...]}`; if it is \
+             meant to be public, list it under `public-routes` in .gatelint.yaml"
+        }
+        RouteSource::Operation | RouteSource::Resource(_) | RouteSource::Event { .. } => {
+            "require credentials on this route (an authorizer, IAM or a security scheme); if it is \
+             meant to be public, list it under `public-routes` in .gatelint.yaml"
+        }
     }
 }

@@ -26,15 +26,44 @@ pub struct Suppressions {
 
 /// Collect the suppressions of one recognised document into `out`.
 pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
+    let first = out.found.len();
     for comment in &doc.comments {
         comment_suppression(doc, comment, out);
     }
     match kind {
         DocumentKind::OpenApi => openapi_suppressions(doc.root(), out),
-        DocumentKind::Serverless => {}
+        DocumentKind::Serverless => {
+            if let Some(found) = out.found.get_mut(first..) {
+                function_suppressions(doc.root(), found);
+            }
+        }
         DocumentKind::CloudFormation | DocumentKind::Sam => {
             if let Some(template) = Template::new(doc.root()) {
                 template_suppressions(&template, out);
+            }
+        }
+    }
+}
+
+/// In a Serverless Framework service, a comment on the line of a function's name (or alone on
+/// the line above it) covers the whole function: every finding about its events and its URL.
+fn function_suppressions(root: NodeRef<'_>, found: &mut [Suppression]) {
+    let Some(functions) = root.get("functions") else {
+        return;
+    };
+    let maps: Vec<NodeRef<'_>> = if functions.is_seq() {
+        functions.items().collect()
+    } else {
+        vec![functions]
+    };
+    for (key, value) in maps.into_iter().flat_map(NodeRef::entries) {
+        let Some(name) = key.as_str() else { continue };
+        for suppression in found.iter_mut() {
+            let on_key = matches!(&suppression.scope, Scope::Lines(lines)
+                if lines.iter().any(|line| line.span.contains(Span::empty(key.span().start as usize))));
+            if on_key {
+                suppression.scope = Scope::Node(key.doc().loc(key.span().to(value.full_span())));
+                suppression.target = format!("function {name}");
             }
         }
     }

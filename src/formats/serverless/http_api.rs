@@ -11,18 +11,22 @@
 
 use super::variables::Unknown;
 use super::{Service, reject, string_list};
+use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
     Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
-use crate::diagnostic::InputError;
 use crate::syntax::NodeRef;
 
 /// The logical id of the HTTP API the framework generates.
 pub(super) const HTTP_API: &str = "HttpApi";
 
-pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+pub(super) fn lower(
+    service: &Service<'_>,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
     let events: Vec<_> = service.events(FrameworkEvent::HttpApi).collect();
     if events.is_empty() {
         return;
@@ -101,15 +105,17 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &m
     if external.is_none() {
         let origin = config_entry.map_or_else(|| service.provider_loc.clone(), |(k, _)| k.loc());
         let logs = vars.get(service.provider("logs"), "httpApi");
+        let extension = service.extension("HttpApiStage");
+        let extended_log = vars.get(extension, "AccessLogSettings").is_some();
         api.stages.push(Stage {
             name: "$default".to_owned(),
             origin,
             implicit: None,
             // The framework sets no throttling on the stage it creates.
-            throttle: Resolved::Known(false),
+            throttle: service.throttles(extension),
             usage_plans: Vec::new(),
             access_log: match vars.truthy(logs) {
-                Ok(on) => Resolved::Known(on),
+                Ok(on) => Resolved::Known(on || extended_log),
                 Err(Unknown) => Resolved::Unknown,
             },
             auto_deploy: Resolved::Known(true),
@@ -147,13 +153,21 @@ fn route_key(
     Some((method, path, value.loc()))
 }
 
-type EventAuth = (Resolved<Auth>, Option<crate::syntax::Loc>, Vec<AuthorizerUse>);
+type EventAuth = (
+    Resolved<Auth>,
+    Option<crate::syntax::Loc>,
+    Vec<AuthorizerUse>,
+);
 
 /// What an event's `authorizer` makes of its route.
 fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> EventAuth {
     let vars = &service.vars;
     let Some(node) = vars.get(Some(value), "authorizer").filter(|n| !n.is_null()) else {
-        return (Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Vec::new());
+        return (
+            Resolved::Known(Auth::Open(OpenBecause::Missing)),
+            None,
+            Vec::new(),
+        );
     };
     let at = node.loc();
     let resolved = vars.resolve(node);
@@ -245,7 +259,9 @@ fn authorizer<'a>(
     authorizer.issuer = match vars.text(issuer) {
         Ok(Some(issuer)) => Resolved::Known(issuer),
         Ok(None) => {
-            authorizer.missing.push(("issuerUrl".to_owned(), name.loc()));
+            authorizer
+                .missing
+                .push(("issuerUrl".to_owned(), name.loc()));
             Resolved::Unknown
         }
         Err(Unknown) => Resolved::Unknown,
@@ -257,9 +273,9 @@ fn authorizer<'a>(
         Some(node) if vars.resolve(node).is_unknown() => Resolved::Unknown,
         Some(node) => {
             let all_static = match vars.node(Some(node)) {
-                Some(list) if list.is_seq() => list
-                    .items()
-                    .all(|item| !vars.resolve(item).is_unknown()),
+                Some(list) if list.is_seq() => {
+                    list.items().all(|item| !vars.resolve(item).is_unknown())
+                }
                 _ => true,
             };
             if all_static {

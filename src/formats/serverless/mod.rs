@@ -23,8 +23,8 @@ pub(crate) mod variables;
 mod websocket;
 
 use super::{FileLoader, LoadError};
-use crate::model::{FrameworkEvent, Workspace};
 use crate::diagnostic::InputError;
+use crate::model::{FrameworkEvent, Resolved, Workspace};
 use crate::syntax::{Document, Loc, NodeRef};
 
 use variables::{LoadedFile, Unknown, Variables};
@@ -109,9 +109,9 @@ fn load_files(
                     }
                     // Outside the directory gatelint may read, missing (often git-ignored
                     // secrets), or no directory at all: its values are Unknown.
-                    Err(LoadError::NotAvailable | LoadError::Outside | LoadError::Unreadable(_)) => {
-                        None
-                    }
+                    Err(
+                        LoadError::NotAvailable | LoadError::Outside | LoadError::Unreadable(_),
+                    ) => None,
                 }
             } else {
                 // `.js`/`.ts` files are code: what they export is Unknown.
@@ -148,7 +148,6 @@ pub(crate) struct Service<'a> {
 /// One function of `functions`.
 pub(crate) struct Function<'a> {
     pub name: String,
-    pub key: NodeRef<'a>,
     /// The function's settings (resolved).
     pub node: Option<NodeRef<'a>>,
     pub events: Vec<Event<'a>>,
@@ -216,13 +215,43 @@ impl<'a> Service<'a> {
         (name, at)
     }
 
+    /// The `Properties` that `resources.extensions` adds to a resource the framework generates
+    /// (its documented way to set what it has no setting for).
+    /// <https://www.serverless.com/framework/docs/providers/aws/guide/resources#override-aws-cloudformation-resource>
+    pub fn extension(&self, logical_id: &str) -> Option<NodeRef<'a>> {
+        let vars = &self.vars;
+        let resources = vars.node(self.root.get("resources"))?;
+        let parts: Vec<NodeRef<'a>> = if resources.is_seq() {
+            resources
+                .items()
+                .filter_map(|i| vars.node(Some(i)))
+                .collect()
+        } else {
+            vec![resources]
+        };
+        parts.into_iter().rev().find_map(|part| {
+            let extension = vars.get(vars.get(Some(part), "extensions"), logical_id)?;
+            vars.get(Some(extension), "Properties")
+        })
+    }
+
+    /// Whether stage `Properties` set throttling in `DefaultRouteSettings`.
+    pub fn throttles(&self, properties: Option<NodeRef<'a>>) -> Resolved<bool> {
+        let settings = self.vars.get(properties, "DefaultRouteSettings");
+        let set = |key: &str| self.vars.get(settings, key).is_some_and(|n| !n.is_null());
+        Resolved::Known(set("ThrottlingBurstLimit") || set("ThrottlingRateLimit"))
+    }
+
     /// The function called `name`.
     pub fn function(&self, name: &str) -> Option<&Function<'a>> {
         self.functions.iter().find(|f| f.name == name)
     }
 
     /// Every event of `kind`, with its function.
-    pub fn events(&self, kind: FrameworkEvent) -> impl Iterator<Item = (&Function<'a>, &Event<'a>)> {
+    pub fn events(
+        &self,
+        kind: FrameworkEvent,
+    ) -> impl Iterator<Item = (&Function<'a>, &Event<'a>)> {
         self.functions.iter().flat_map(move |function| {
             function
                 .events
@@ -245,7 +274,9 @@ fn functions<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Functio
         return Vec::new();
     };
     let maps: Vec<NodeRef<'a>> = if node.is_seq() {
-        node.items().filter_map(|item| vars.node(Some(item))).collect()
+        node.items()
+            .filter_map(|item| vars.node(Some(item)))
+            .collect()
     } else {
         vec![node]
     };
@@ -261,7 +292,6 @@ fn functions<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Functio
                 .collect();
             out.push(Function {
                 name: name.to_owned(),
-                key,
                 node,
                 events,
             });

@@ -15,12 +15,12 @@
 
 use super::variables::Unknown;
 use super::{Service, name_from_arn, reject, string_list};
+use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
     Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
 };
-use crate::diagnostic::InputError;
 use crate::syntax::NodeRef;
 
 /// The logical id of the REST API the framework generates.
@@ -29,7 +29,11 @@ pub(super) const REST_API: &str = "ApiGatewayRestApi";
 /// The identity source of a Lambda authorizer when none is given.
 const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
 
-pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+pub(super) fn lower(
+    service: &Service<'_>,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
     let events: Vec<_> = service.events(FrameworkEvent::Http).collect();
     if events.is_empty() {
         return;
@@ -118,10 +122,8 @@ fn new_api(service: &Service<'_>) -> Api {
         // Routes added to an API that other stacks own: its other routes, its stage and its
         // authorizers are not in this file.
         Some(id) => {
-            let name = service
-                .text(Some(id))
-                .ok()
-                .flatten()
+            let name = referenced_name(id)
+                .or_else(|| service.text(Some(id)).ok().flatten())
                 .unwrap_or_else(|| "provider.apiGateway.restApiId".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::Rest, id.loc());
             api.display = format!("the shared REST API {name}");
@@ -213,7 +215,11 @@ fn http_spec(
     Some(HttpSpec { method, path })
 }
 
-type EventAuth = (Resolved<Auth>, Option<crate::syntax::Loc>, Vec<AuthorizerUse>);
+type EventAuth = (
+    Resolved<Auth>,
+    Option<crate::syntax::Loc>,
+    Vec<AuthorizerUse>,
+);
 
 /// What an event's `authorizer` makes of the route, defining on the API the authorizer the
 /// framework creates for it. `None` when the framework rejects it.
@@ -224,7 +230,11 @@ fn authorizer(
     errors: &mut Vec<InputError>,
 ) -> Option<EventAuth> {
     let Some(node) = node.filter(|n| !n.is_null()) else {
-        return Some((Resolved::Known(Auth::Open(OpenBecause::Missing)), None, Vec::new()));
+        return Some((
+            Resolved::Known(Auth::Open(OpenBecause::Missing)),
+            None,
+            Vec::new(),
+        ));
     };
     let vars = &service.vars;
     let at = node.loc();
@@ -282,7 +292,10 @@ fn authorizer(
         let Some(name) = name else {
             return Some((Resolved::Unknown, Some(at), Vec::new()));
         };
-        (name, kind_of_arn(arn_text.as_deref().unwrap_or(""), kind_text.as_deref()))
+        (
+            name,
+            kind_of_arn(arn_text.as_deref().unwrap_or(""), kind_text.as_deref()),
+        )
     } else if let Some(name) = text("name") {
         if service.function(&name).is_none() {
             return Some(uses(name, scopes, at));
@@ -341,8 +354,8 @@ fn define(api: &mut Api, authorizer: Authorizer) {
 
 /// The name a shared `authorizerId` is known by: its value, or the logical id it refers to.
 fn shared_name(service: &Service<'_>, id: NodeRef<'_>) -> String {
-    if let Some(target) = id.get("Ref").and_then(NodeRef::as_str) {
-        return target.to_owned();
+    if let Some(name) = referenced_name(id) {
+        return name;
     }
     service
         .text(Some(id))
@@ -380,7 +393,10 @@ fn stage(service: &Service<'_>) -> Stage {
         // The framework has no stage-wide throttling setting for REST APIs.
         throttle: Resolved::Known(false),
         usage_plans: usage_plans(service),
-        access_log: access_log(service, service.vars.get(service.provider("logs"), "restApi")),
+        access_log: access_log(
+            service,
+            service.vars.get(service.provider("logs"), "restApi"),
+        ),
         auto_deploy: Resolved::Known(true),
     }
 }
@@ -412,10 +428,11 @@ fn usage_plans(service: &Service<'_>) -> Vec<UsagePlanUse> {
     let vars = &service.vars;
     let plan = service.api_gateway("usagePlan");
     let keys = service.api_gateway("apiKeys");
-    let throttles = |settings: Option<NodeRef<'_>>| match vars.truthy(vars.get(settings, "throttle")) {
-        Ok(on) => Resolved::Known(on),
-        Err(Unknown) => Resolved::Unknown,
-    };
+    let throttles =
+        |settings: Option<NodeRef<'_>>| match vars.truthy(vars.get(settings, "throttle")) {
+            Ok(on) => Resolved::Known(on),
+            Err(Unknown) => Resolved::Unknown,
+        };
     match vars.node(plan) {
         Some(list) if list.is_seq() => list
             .items()
@@ -438,5 +455,16 @@ fn usage_plans(service: &Service<'_>) -> Vec<UsagePlanUse> {
             }],
             None => Vec::new(),
         },
+    }
+}
+
+/// The logical id a `Ref` names, or the export an `Fn::ImportValue` reads: how a shared API or
+/// authorizer is known in the template.
+pub(super) fn referenced_name(node: NodeRef<'_>) -> Option<String> {
+    use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+    match intrinsic(node)? {
+        Intrinsic::Ref(name) => Some(name.to_owned()),
+        Intrinsic::ImportValue(export) => export.as_str().map(str::to_owned),
+        _ => None,
     }
 }

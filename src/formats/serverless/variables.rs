@@ -154,8 +154,13 @@ impl<'a> Variables<'a> {
     /// The stage the service deploys to when no `--stage` is given: `provider.stage`, else
     /// `dev`.
     pub fn stage(&self) -> Result<String, Unknown> {
-        let stage = self.root.get("provider").and_then(|p| self.get(Some(p), "stage"));
-        Ok(self.text(stage)?.unwrap_or_else(|| DEFAULT_STAGE.to_owned()))
+        let stage = self
+            .root
+            .get("provider")
+            .and_then(|p| self.get(Some(p), "stage"));
+        Ok(self
+            .text(stage)?
+            .unwrap_or_else(|| DEFAULT_STAGE.to_owned()))
     }
 
     fn spend(&self) -> bool {
@@ -165,6 +170,10 @@ impl<'a> Variables<'a> {
     }
 
     fn resolve_at(&self, node: NodeRef<'a>, depth: u32) -> Value<'a> {
+        // `!Ref`, `Fn::GetAtt`, `!ImportValue` ...: CloudFormation computes them at deploy time.
+        if crate::formats::cloudformation::intrinsic::intrinsic(node).is_some() {
+            return Value::Unknown;
+        }
         let Some(text) = node.as_str().filter(|text| text.contains("${")) else {
             return Value::Node(node);
         };
@@ -588,6 +597,9 @@ mod tests {
         let file = SourceFile::new("serverless.yml", text);
         let docs = parse(&file).unwrap();
         let vars = Variables::new(docs[0].root(), &[]);
-        assert!(vars.resolve(docs[0].root().get("a39").unwrap()).is_unknown());
+        assert!(
+            vars.resolve(docs[0].root().get("a39").unwrap())
+                .is_unknown()
+        );
     }
 }

@@ -6,12 +6,12 @@
 
 use super::rest::access_log;
 use super::{Service, name_from_arn, reject, string_list};
+use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
     Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
-use crate::diagnostic::InputError;
 
 /// The logical id of the WebSocket API the framework generates.
 pub(super) const WEBSOCKET_API: &str = "WebsocketsApi";
@@ -19,7 +19,11 @@ pub(super) const WEBSOCKET_API: &str = "WebsocketsApi";
 /// The identity source of a `$connect` authorizer when none is given.
 const DEFAULT_IDENTITY_SOURCE: &str = "route.request.header.Auth";
 
-pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
+pub(super) fn lower(
+    service: &Service<'_>,
+    workspace: &mut Workspace,
+    errors: &mut Vec<InputError>,
+) {
     let events: Vec<_> = service.events(FrameworkEvent::WebSocket).collect();
     if events.is_empty() {
         return;
@@ -39,7 +43,11 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &m
             api
         }
         None => {
-            let mut api = Api::new(WEBSOCKET_API, ApiKind::WebSocket, service.provider_loc.clone());
+            let mut api = Api::new(
+                WEBSOCKET_API,
+                ApiKind::WebSocket,
+                service.provider_loc.clone(),
+            );
             api.display = format!("the WebSocket API of service {}", service.name);
             api.endpoint = Resolved::Known(EndpointType::Regional);
             api
@@ -50,19 +58,27 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &m
     for (function, event) in events {
         let map = vars.node(Some(event.value)).filter(|n| n.is_map());
         let route_key = match map {
-            Some(map) => vars.text(map.get("route")),
+            // `routeKey` is how the serverless-websockets-plugin (before the framework had
+            // websocket events) writes it.
+            Some(map) => vars.text(map.get("route").or_else(|| map.get("routeKey"))),
             None => vars.text(Some(event.value)),
         };
         let route_key = match route_key {
             Ok(Some(key)) => key,
             Ok(None) => {
-                reject(errors, event.value.loc(), "a websocket event needs a `route`");
+                reject(
+                    errors,
+                    event.value.loc(),
+                    "a websocket event needs a `route`",
+                );
                 continue;
             }
             Err(_) => continue,
         };
         let connect = route_key == "$connect";
-        let authorizer_node = map.and_then(|m| m.get("authorizer")).filter(|n| !n.is_null());
+        let authorizer_node = map
+            .and_then(|m| m.get("authorizer"))
+            .filter(|n| !n.is_null());
         let (auth, auth_origin, references) = match authorizer_node {
             Some(node) if connect => {
                 let at = node.loc();
@@ -113,7 +129,7 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &m
             origin,
             implicit: None,
             // The framework sets no throttling on the stage it creates.
-            throttle: Resolved::Known(false),
+            throttle: service.throttles(service.extension("WebsocketsDeploymentStage")),
             usage_plans: Vec::new(),
             access_log: access_log(service, vars.get(service.provider("logs"), "websocket")),
             auto_deploy: Resolved::Known(true),
@@ -123,7 +139,10 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, errors: &m
 }
 
 /// The `$connect` authorizer: a function name or ARN, or `{name | arn, identitySource}`.
-fn connect_authorizer(service: &Service<'_>, node: crate::syntax::NodeRef<'_>) -> Option<Authorizer> {
+fn connect_authorizer(
+    service: &Service<'_>,
+    node: crate::syntax::NodeRef<'_>,
+) -> Option<Authorizer> {
     let vars = &service.vars;
     let map = vars.node(Some(node)).filter(|n| n.is_map());
     let name = match map {
