@@ -336,3 +336,6 @@ fn string_list<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Strin
         None => vars.text(node).ok().flatten().into_iter().collect(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -357,10 +357,12 @@ fn shared_name(service: &Service<'_>, id: NodeRef<'_>) -> String {
     if let Some(name) = referenced_name(id) {
         return name;
     }
+    // Decided at deploy time (`${cf:...}`, `!ImportValue`...): known by how it is written.
     service
         .text(Some(id))
         .ok()
         .flatten()
+        .or_else(|| id.as_str().map(str::to_owned))
         .unwrap_or_else(|| "authorizerId".to_owned())
 }
 

@@ -252,6 +252,11 @@ impl<'a> Variables<'a> {
             return Lookup::Found(Value::Text(reference));
         };
         match source {
+            // The framework fills in `provider.stage` before it resolves variables.
+            "self" if address == "provider.stage" => match self.path(self.root, address, depth) {
+                Lookup::Missing => Lookup::Found(Value::Text(DEFAULT_STAGE.to_owned())),
+                found => found,
+            },
             "self" => self.path(self.root, address, depth),
             "opt" | "env" => Lookup::Missing,
             "sls" if address == "stage" => Lookup::Found(match self.stage() {
@@ -542,7 +547,8 @@ mod tests {
                        env: ${env:SECRET, \"fallback\"}\n  nested: ${opt:x, ${self:service}}\n  \
                        ssm: ${ssm:/a/b, 'x'}\n  chain: ${opt:a, self:custom.prod.arn}\n  \
                        missing: ${self:custom.nope}\n  loop: ${self:custom.loop}\n  \
-                       sub: arn:${AWS::Region}:${self:service}\n";
+                       sub: arn:${AWS::Region}:${self:service}\n  \
+                       region: ${self:provider.region, 'us-east-1'}\n";
         assert_eq!(
             resolve_text(service, "custom.stage").as_deref(),
             Some("prod")
@@ -568,6 +574,10 @@ mod tests {
             Some("arn:aws:x")
         );
         assert_eq!(resolve_text(service, "custom.ssm"), None);
+        assert_eq!(
+            resolve_text(service, "custom.region").as_deref(),
+            Some("us-east-1")
+        );
         assert_eq!(resolve_text(service, "custom.missing"), None);
         assert_eq!(resolve_text(service, "custom.loop"), None);
         assert_eq!(
@@ -601,5 +611,26 @@ mod tests {
             vars.resolve(docs[0].root().get("a39").unwrap())
                 .is_unknown()
         );
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::syntax::{SourceFile, parse};
+
+    #[test]
+    fn provider_stage_is_dev_when_unset() {
+        let file = SourceFile::new(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\ncustom:\n  stage: ${self:provider.stage}\n"
+                .to_owned(),
+        );
+        let docs = parse(&file).unwrap();
+        let vars = Variables::new(docs[0].root(), &[]);
+        let stage = vars.get(docs[0].root().get("custom"), "stage");
+        assert_eq!(vars.text(stage), Ok(Some("dev".to_owned())));
     }
 }

@@ -1,0 +1,285 @@
+//! The lowering of services written for these tests: what the framework's compiler would make
+//! of each event form, as routes, authorizers and stages.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use crate::formats::{DocumentKind, classify, lower};
+use crate::model::{
+    Api, ApiKind, Auth, AuthorizerKind, EndpointType, Method, OpenBecause, Resolved, Route,
+    Workspace,
+};
+use crate::syntax::{SourceFile, parse};
+
+fn lower_service(text: &str) -> (Workspace, Vec<String>) {
+    let file = SourceFile::new("serverless.yml", text.to_owned());
+    let docs = parse(&file).unwrap();
+    let mut workspace = Workspace::default();
+    let mut errors = Vec::new();
+    for doc in &docs {
+        assert_eq!(classify(doc), Some(DocumentKind::Serverless));
+        lower(doc, DocumentKind::Serverless, &mut workspace, &mut errors);
+    }
+    (workspace, errors.into_iter().map(|e| e.message).collect())
+}
+
+fn api(workspace: &Workspace, kind: ApiKind) -> &Api {
+    workspace.apis.iter().find(|a| a.kind == kind).unwrap()
+}
+
+fn route<'w>(api: &'w Api, method: Method, path: &str) -> &'w Route {
+    api.routes
+        .iter()
+        .find(|r| r.method == method && r.path == path)
+        .unwrap_or_else(|| panic!("no {method} {path} in {:?}", api.routes))
+}
+
+fn authorizer_names(auth: &Resolved<Auth>) -> Vec<String> {
+    match auth {
+        Resolved::Known(Auth::Authorizers(uses)) => uses.iter().map(|u| u.name.clone()).collect(),
+        other => panic!("not authorizers: {other:?}"),
+    }
+}
+
+const HEAD: &str = "service: s\nprovider:\n  name: aws\n";
+
+#[test]
+fn http_events_in_every_form() {
+    let (ws, errors) = lower_service(&format!(
+        "{HEAD}  endpointType: regional\nfunctions:\n  checker:\n    handler: h\n  f:\n    handler: h\n    events:\n\
+         \x20     - http: GET /\n\
+         \x20     - http: post items/\n\
+         \x20     - http:\n          path: /items/{{id}}\n          method: any\n          cors: true\n\
+         \x20     - http:\n          path: iam\n          method: get\n          authorizer: AWS_IAM\n\
+         \x20     - http:\n          path: fn\n          method: get\n          authorizer: checker\n\
+         \x20     - http:\n          path: key\n          method: get\n          private: true\n\
+         \x20     - http:\n          path: keyed-fn\n          method: get\n          private: true\n          authorizer: checker\n"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let rest = api(&ws, ApiKind::Rest);
+    assert_eq!(rest.name, "ApiGatewayRestApi");
+    assert_eq!(rest.endpoint, Resolved::Known(EndpointType::Regional));
+    assert_eq!(
+        route(rest, Method::Get, "/").auth,
+        Resolved::Known(Auth::Open(OpenBecause::Missing))
+    );
+    assert!(route(rest, Method::Post, "/items").auth_origin.is_none());
+    assert_eq!(
+        route(rest, Method::Get, "/iam").auth,
+        Resolved::Known(Auth::Iam)
+    );
+    assert_eq!(
+        authorizer_names(&route(rest, Method::Get, "/fn").auth),
+        ["checker"]
+    );
+    assert_eq!(
+        route(rest, Method::Get, "/key").auth,
+        Resolved::Known(Auth::ApiKeyOnly)
+    );
+    let keyed = route(rest, Method::Get, "/keyed-fn");
+    assert_eq!(authorizer_names(&keyed.auth), ["checker"]);
+    assert_eq!(keyed.api_key_required, Resolved::Known(true));
+    let preflight = route(rest, Method::Options, "/items/{id}");
+    assert!(preflight.cors_preflight);
+    let checker = rest.authorizer("checker").unwrap();
+    assert_eq!(checker.kind, AuthorizerKind::LambdaToken);
+    assert_eq!(checker.cache_ttl, Resolved::Known(300));
+    assert_eq!(
+        checker.identity_source.as_deref(),
+        Some("method.request.header.Authorization")
+    );
+    assert_eq!(rest.stages.len(), 1);
+    assert_eq!(rest.stages[0].name, "dev");
+    assert_eq!(rest.stages[0].access_log, Resolved::Known(false));
+}
+
+#[test]
+fn http_authorizers_by_arn_cognito_and_shared_id() {
+    let (ws, errors) = lower_service(&format!(
+        "{HEAD}functions:\n  f:\n    handler: h\n    events:\n\
+         \x20     - http:\n          path: lambda\n          method: get\n          authorizer: arn:aws:lambda:us-east-1:1:function:auth\n\
+         \x20     - http:\n          path: pool\n          method: get\n          authorizer:\n            arn: arn:aws:cognito-idp:us-east-1:1:userpool/us-east-1_x\n            scopes: [a/read]\n\
+         \x20     - http:\n          path: request\n          method: get\n          authorizer:\n            arn: arn:aws:lambda:us-east-1:1:function:req\n            type: request\n            resultTtlInSeconds: 0\n\
+         \x20     - http:\n          path: shared\n          method: get\n          authorizer:\n            type: COGNITO_USER_POOLS\n            authorizerId: abc123\n\
+         \x20     - http:\n          path: missing\n          method: get\n          authorizer: notAFunction\n\
+         \x20     - http:\n          path: unknown\n          method: get\n          authorizer: ${{ssm:/auth/arn}}\n"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let rest = api(&ws, ApiKind::Rest);
+    assert_eq!(
+        rest.authorizer("auth").unwrap().kind,
+        AuthorizerKind::LambdaToken
+    );
+    let pool = route(rest, Method::Get, "/pool");
+    assert_eq!(pool.references[0].scopes, ["a/read"]);
+    assert_eq!(
+        rest.authorizer(&pool.references[0].name).unwrap().kind,
+        AuthorizerKind::Cognito
+    );
+    let request = rest.authorizer("req").unwrap();
+    assert_eq!(request.kind, AuthorizerKind::LambdaRequest);
+    assert_eq!(request.cache_ttl, Resolved::Known(0));
+    // A REQUEST authorizer that caches nothing needs no identity source.
+    assert_eq!(request.identity_source, None);
+    let shared = rest.authorizer("abc123").unwrap();
+    assert_eq!(shared.kind, AuthorizerKind::Cognito);
+    assert!(shared.cache_ttl.is_unknown());
+    // A name that is no function of the service: referenced, never defined.
+    assert_eq!(
+        authorizer_names(&route(rest, Method::Get, "/missing").auth),
+        ["notAFunction"]
+    );
+    assert!(rest.authorizer("notAFunction").is_none());
+    assert!(route(rest, Method::Get, "/unknown").auth.is_unknown());
+}
+
+#[test]
+fn http_api_events_and_authorizers() {
+    let (ws, errors) = lower_service(&format!(
+        "{HEAD}  logs:\n    httpApi: true\n  httpApi:\n    authorizers:\n\
+         \x20     jwt:\n        issuerUrl: https://issuer.example.com\n        audience: [a, b]\n\
+         \x20     noAudience:\n        issuerUrl: https://issuer.example.com\n\
+         \x20     lambda:\n        type: request\n        functionName: auth\n\
+         functions:\n  auth:\n    handler: h\n  f:\n    handler: h\n    events:\n\
+         \x20     - httpApi: '*'\n\
+         \x20     - httpApi: GET /open\n\
+         \x20     - httpApi:\n          method: '*'\n          path: /any\n          authorizer: jwt\n\
+         \x20     - httpApi:\n          method: post\n          path: /iam\n          authorizer:\n            type: aws_iam\n\
+         \x20     - httpApi:\n          method: get\n          path: /lambda\n          authorizer:\n            name: lambda\n"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let http = api(&ws, ApiKind::Http);
+    assert_eq!(http.name, "HttpApi");
+    assert!(
+        route(http, Method::Any, "$default")
+            .auth
+            .any(|a| a.is_open())
+    );
+    assert!(route(http, Method::Get, "/open").auth.any(|a| a.is_open()));
+    assert_eq!(
+        authorizer_names(&route(http, Method::Any, "/any").auth),
+        ["jwt"]
+    );
+    assert_eq!(
+        route(http, Method::Post, "/iam").auth,
+        Resolved::Known(Auth::Iam)
+    );
+    let jwt = http.authorizer("jwt").unwrap();
+    assert_eq!(jwt.kind, AuthorizerKind::Jwt);
+    assert_eq!(jwt.audience, Resolved::Known(vec!["a".into(), "b".into()]));
+    assert_eq!(
+        http.authorizer("noAudience").unwrap().audience,
+        Resolved::Known(Vec::new())
+    );
+    let lambda = http.authorizer("lambda").unwrap();
+    assert_eq!(lambda.kind, AuthorizerKind::LambdaRequest);
+    assert_eq!(lambda.cache_ttl, Resolved::Known(0));
+    assert_eq!(http.stages[0].name, "$default");
+    assert_eq!(http.stages[0].access_log, Resolved::Known(true));
+}
+
+#[test]
+fn websocket_connect_authorizer_and_function_urls() {
+    let (ws, errors) = lower_service(&format!(
+        "{HEAD}functions:\n  auth:\n    handler: h\n  f:\n    handler: h\n    url: true\n    events:\n\
+         \x20     - websocket:\n          route: $connect\n          authorizer:\n            name: auth\n            identitySource: [route.request.querystring.token]\n\
+         \x20     - websocket: $default\n\
+         \x20 g:\n    handler: h\n    url:\n      authorizer: aws_iam\n\
+         \x20 h:\n    handler: h\n    url: false\n"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let socket = api(&ws, ApiKind::WebSocket);
+    assert_eq!(
+        authorizer_names(&route(socket, Method::Any, "$connect").auth),
+        ["auth"]
+    );
+    assert!(route(socket, Method::Any, "$default").inherits_connection_auth);
+    assert_eq!(
+        socket
+            .authorizer("auth")
+            .unwrap()
+            .identity_source
+            .as_deref(),
+        Some("route.request.querystring.token")
+    );
+    let urls: Vec<(&str, &Resolved<Auth>)> = ws
+        .function_urls
+        .iter()
+        .map(|u| (u.name.as_str(), &u.auth))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("f", &Resolved::Known(Auth::Open(OpenBecause::Missing))),
+            ("g", &Resolved::Known(Auth::Iam)),
+        ]
+    );
+}
+
+#[test]
+fn an_existing_rest_api_hides_its_other_routes_and_has_no_stage_here() {
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}  apiGateway:\n    restApiId:\n      Fn::ImportValue: shared-api-id\n    restApiRootResourceId: x\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - http: GET /users\n"
+    ));
+    let rest = api(&ws, ApiKind::Rest);
+    assert_eq!(rest.name, "shared-api-id");
+    assert!(rest.hidden_routes.is_some());
+    assert!(rest.stages.is_empty());
+}
+
+#[test]
+fn usage_plans_one_or_several() {
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}  apiGateway:\n    apiKeys: [a]\n    usagePlan:\n      - free:\n          quota: {{limit: 10, period: DAY}}\n\
+         \x20     - paid:\n          throttle: {{rateLimit: 10, burstLimit: 20}}\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - http: GET /x\n"
+    ));
+    let plans: Vec<(String, Resolved<bool>)> = api(&ws, ApiKind::Rest).stages[0]
+        .usage_plans
+        .iter()
+        .map(|p| (p.name.clone(), p.throttle.clone()))
+        .collect();
+    assert_eq!(
+        plans,
+        [
+            ("free".to_owned(), Resolved::Known(false)),
+            ("paid".to_owned(), Resolved::Known(true)),
+        ]
+    );
+}
+
+#[test]
+fn resources_join_the_generated_api_and_add_token_issuers() {
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}functions:\n  f:\n    handler: h\n    events:\n\
+         \x20     - http:\n          path: x\n          method: get\n          authorizer:\n            type: COGNITO_USER_POOLS\n            authorizerId: !Ref PoolAuthorizer\n\
+         resources:\n  Resources:\n\
+         \x20   PoolAuthorizer:\n      Type: AWS::ApiGateway::Authorizer\n      Properties:\n        Type: COGNITO_USER_POOLS\n        RestApiId: !Ref ApiGatewayRestApi\n        ProviderARNs: [arn:aws:cognito-idp:us-east-1:1:userpool/x]\n        IdentitySource: method.request.header.Authorization\n\
+         \x20   Client:\n      Type: AWS::Cognito::UserPoolClient\n      Properties:\n        UserPoolId: x\n"
+    ));
+    assert_eq!(ws.apis.len(), 1);
+    let rest = api(&ws, ApiKind::Rest);
+    let authorizer = rest.authorizer("PoolAuthorizer").unwrap();
+    // The resource's authorizer, not the placeholder the event made for an id it could not see.
+    assert!(!authorizer.cache_ttl.is_unknown());
+    assert_eq!(ws.token_issuers.len(), 1);
+}
+
+#[test]
+fn rejected_events_are_input_errors_and_odd_services_do_not_panic() {
+    let (_, errors) = lower_service(&format!(
+        "{HEAD}functions:\n  f:\n    handler: h\n    events:\n\
+         \x20     - http: GET\n      - http:\n          path: x\n          method: fetch\n\
+         \x20     - httpApi:\n          path: /x\n      - websocket:\n          authorizer: a\n\
+         \x20     - http:\n          path: y\n          method: get\n          authorizer: {{}}\n"
+    ));
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    for odd in [
+        "service: s\nprovider: {name: aws}\nfunctions: 3\n",
+        "service: s\nprovider: {name: aws}\nfunctions: [a, {f: 1}, {g: {events: 2}}]\n",
+        "service: s\nprovider: {name: aws}\nfunctions: {f: {events: [http, {http: 3}, {httpApi: []}, {websocket: {route: [x]}}]}}\n",
+        "service: s\nprovider: {name: aws, stage: '${self:provider.stage}'}\nfunctions: {f: {events: [{http: GET /x}]}}\n",
+        "service: s\nprovider: {name: aws}\nresources: [1, {Resources: 2}, '${file(../x.yml)}']\n",
+    ] {
+        let _ = lower_service(odd);
+    }
+}
