@@ -135,6 +135,15 @@ pub struct InputError {
     pub message: String,
 }
 
+/// What gatelint could not see that a rule needs, located at the cause: a coverage note
+/// ("routes of PetApi not visible: the definition is in S3"). Shown in every format, never a
+/// finding: it changes no exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub loc: Loc,
+    pub message: String,
+}
+
 /// Something worth telling the user that is neither a finding nor an error (a skipped file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::collections::HashSet;
+use crate::diagnostic::Coverage;
 use crate::diagnostic::{Finding, InputError, Note};
 use crate::discover::{Input, ReadError, read_input};
 use crate::formats::{self, DocumentKind};
@@ -153,6 +154,8 @@ impl Analysis {
 pub struct FileReport {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
+    /// What the file's documents hide from gatelint (see [`Workspace::coverage_notes`]).
+    pub coverage: Vec<Coverage>,
     pub notes: Vec<Note>,
     pub recognized: bool,
     /// Findings a suppression in the file removed.
@@ -178,6 +181,15 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
     }
     FileReport {
         findings,
+        coverage: analysis
+            .workspace
+            .coverage_notes()
+            .into_iter()
+            .map(|hidden| Coverage {
+                loc: hidden.loc,
+                message: hidden.message,
+            })
+            .collect(),
         recognized: analysis.recognized(),
         errors: analysis.errors,
         notes: Vec::new(),
@@ -234,6 +246,7 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
             continue;
         }
         report.findings.extend(file.findings);
+        report.coverage.extend(file.coverage);
     }
     report.sort();
     report

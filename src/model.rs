@@ -17,6 +17,27 @@ pub struct Workspace {
     pub domain_names: Vec<DomainName>,
     /// Keys repeated in one mapping, in any linted document.
     pub duplicate_keys: Vec<DuplicateKey>,
+    /// What could not be seen apart from an API's routes (those are [`Api::hidden_routes`]):
+    /// resources a `Fn::ForEach` over an unknown collection makes, a macro not expanded.
+    pub not_visible: Vec<NotVisible>,
+}
+
+impl Workspace {
+    /// Every coverage note: each API whose routes are not visible, then the others.
+    pub fn coverage_notes(&self) -> Vec<NotVisible> {
+        let apis = self.apis.iter().filter_map(|api| {
+            let hidden = api.hidden_routes.as_ref()?;
+            let reason = hidden.reason.as_ref()?;
+            Some(NotVisible {
+                loc: hidden.at.clone(),
+                message: format!("routes of {} not visible: {reason}", api.display),
+            })
+        });
+        let mut notes: Vec<NotVisible> = apis.chain(self.not_visible.iter().cloned()).collect();
+        notes.sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
+        notes.dedup();
+        notes
+    }
 }
 
 /// A statically evaluated setting. CloudFormation values may depend on conditions (`Fn::If`)
@@ -262,7 +283,39 @@ pub struct Api {
     /// `BodyS3Location`, a `Body` computed by an intrinsic, the `RestApiId` of an API defined
     /// outside the file). Routes that are not seen are never findings, and checks that need
     /// every route (an authorizer nothing uses) stay silent.
-    pub hidden_routes: Option<Loc>,
+    pub hidden_routes: Option<HiddenRoutes>,
+}
+
+/// Where an API's unseen routes are kept, and why gatelint cannot see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HiddenRoutes {
+    pub at: Loc,
+    /// Why they are not visible ("the definition is in S3"), said in a coverage note; `None`
+    /// for an API defined outside the file, whose own template shows its routes.
+    pub reason: Option<String>,
+}
+
+impl HiddenRoutes {
+    /// Routes not visible for `reason`: a coverage note says so.
+    pub fn because(at: Loc, reason: impl Into<String>) -> Self {
+        HiddenRoutes {
+            at,
+            reason: Some(reason.into()),
+        }
+    }
+
+    /// Routes of an API defined elsewhere.
+    pub fn elsewhere(at: Loc) -> Self {
+        HiddenRoutes { at, reason: None }
+    }
+}
+
+/// Something a rule needs that gatelint cannot see, located at its cause: what becomes a
+/// coverage note ("routes not visible: the definition is in S3").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotVisible {
+    pub loc: Loc,
+    pub message: String,
 }
 
 impl Api {

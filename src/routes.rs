@@ -44,6 +44,10 @@ pub struct RouteRow {
     pub api_key: String,
     pub throttling: String,
     pub location: Location,
+    /// Not a route: the line of an API whose routes gatelint cannot see (`auth` says why,
+    /// `location` is the cause).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_visible: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -71,6 +75,23 @@ pub fn rows(workspace: &Workspace, settings: &Settings) -> Vec<RouteRow> {
         let throttling = throttling(&api.stages);
         for route in &api.routes {
             rows.push(route_row(api, route, &throttling, settings));
+        }
+        if let Some(hidden) = &api.hidden_routes
+            && let Some(reason) = &hidden.reason
+        {
+            rows.push(RouteRow {
+                api: api.name.clone(),
+                kind: api.kind.to_string(),
+                method: "-".into(),
+                path: "-".into(),
+                auth: format!("routes not visible: {reason}"),
+                public: false,
+                accepted_public: false,
+                api_key: "-".into(),
+                throttling: throttling.clone(),
+                location: Location::new(&hidden.at),
+                not_visible: true,
+            });
         }
     }
     rows.extend(workspace.function_urls.iter().map(function_url_row));
@@ -134,6 +155,7 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         }),
         throttling: throttling.to_owned(),
         location: Location::new(&route.origin),
+        not_visible: false,
     }
 }
 
@@ -158,6 +180,7 @@ fn function_url_row(url: &FunctionUrl) -> RouteRow {
         api_key: "-".into(),
         throttling: "-".into(),
         location: Location::new(&url.origin),
+        not_visible: false,
     }
 }
 
@@ -302,12 +325,22 @@ fn render_table(rows: &[RouteRow], color: bool, out: &mut dyn io::Write) -> io::
             if column == 4 { open } else { Style::new() }
         })?;
     }
+    writeln!(out, "\n{bold}{}{bold:#}", totals(rows))
+}
+
+/// `4 routes, 1 callable without credentials, 1 API whose routes are not visible`.
+fn totals(rows: &[RouteRow]) -> String {
     let public = rows.iter().filter(|r| r.public).count();
-    writeln!(
-        out,
-        "\n{bold}{} {}, {public} callable without credentials{bold:#}",
-        rows.len(),
-        if rows.len() == 1 { "route" } else { "routes" }
+    let hidden = rows.iter().filter(|r| r.not_visible).count();
+    let routes = rows.len() - hidden;
+    let hidden = match hidden {
+        0 => String::new(),
+        1 => ", 1 API whose routes are not visible".to_owned(),
+        n => format!(", {n} APIs whose routes are not visible"),
+    };
+    format!(
+        "{routes} {}, {public} callable without credentials{hidden}",
+        if routes == 1 { "route" } else { "routes" }
     )
 }
 
@@ -362,13 +395,7 @@ fn render_markdown(rows: &[RouteRow], out: &mut dyn io::Write) -> io::Result<()>
         }
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
-    let public = rows.iter().filter(|r| r.public).count();
-    writeln!(
-        out,
-        "\n{} {}, {public} callable without credentials.",
-        rows.len(),
-        if rows.len() == 1 { "route" } else { "routes" }
-    )
+    writeln!(out, "\n{}.", totals(rows))
 }
 
 /// A table cell: one line, with `|`, emphasis, HTML and maths delimiters escaped, so input

@@ -55,6 +55,10 @@ struct Outcome {
     /// The first input error's message, with its line and column.
     first_error: Option<String>,
     errors: usize,
+    /// Coverage notes: APIs whose routes (or resources) gatelint could not see.
+    not_visible: usize,
+    /// The first coverage note, with its line and column.
+    first_not_visible: Option<String>,
     findings: BTreeMap<&'static str, usize>,
     panicked: Option<String>,
 }
@@ -92,8 +96,13 @@ fn lint(root: &Path, relative: &str) -> Outcome {
     let mut outcome = Outcome {
         kinds: analysis.documents.iter().map(|(_, kind)| *kind).collect(),
         errors: analysis.errors.len(),
+        not_visible: analysis.workspace.coverage_notes().len(),
         ..Outcome::default()
     };
+    if let Some(note) = analysis.workspace.coverage_notes().first() {
+        let at = note.loc.start();
+        outcome.first_not_visible = Some(format!("{}:{}: {}", at.line, at.column, note.message));
+    }
     if let Some(error) = analysis.errors.first() {
         let at = error.loc.start();
         outcome.first_error = Some(format!("{}:{}: {}", at.line, at.column, error.message));
@@ -130,6 +139,7 @@ struct Totals {
     documents: BTreeMap<&'static str, usize>,
     files_with_errors: usize,
     errors: usize,
+    not_visible: usize,
     findings: BTreeMap<&'static str, usize>,
 }
 
@@ -141,6 +151,7 @@ impl Totals {
         }
         self.files_with_errors += usize::from(outcome.errors > 0);
         self.errors += outcome.errors;
+        self.not_visible += outcome.not_visible;
         for (rule, count) in &outcome.findings {
             *self.findings.entry(rule).or_default() += count;
         }
@@ -166,6 +177,7 @@ impl Totals {
             self.errors, self.files_with_errors
         )
         .unwrap();
+        writeln!(out, "{indent}not visible: {}", self.not_visible).unwrap();
         writeln!(out, "{indent}findings: {findings}").unwrap();
         for (rule, count) in &self.findings {
             writeln!(out, "{indent}  {rule}: {count}").unwrap();
@@ -232,6 +244,12 @@ fn corpus_summary() {
     for (path, outcome) in &outcomes {
         if let Some(error) = &outcome.first_error {
             writeln!(summary, "  {path}:{error}").unwrap();
+        }
+    }
+    writeln!(summary, "\nfiles with coverage notes (the first of each):").unwrap();
+    for (path, outcome) in &outcomes {
+        if let Some(note) = &outcome.first_not_visible {
+            writeln!(summary, "  {path}:{note}").unwrap();
         }
     }
     insta::assert_snapshot!("corpus", summary);

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gatelint::diagnostic::{Finding, InputError, Note, RuleMeta, Severity};
+use gatelint::diagnostic::{Coverage, Finding, InputError, Note, RuleMeta, Severity};
 use gatelint::report::{Format, Report, render};
 use gatelint::rules::{self, RULES};
 use gatelint::syntax::{Loc, SourceFile, Span};
@@ -120,6 +120,11 @@ fn sample_report() -> Report {
             loc: Loc::new(&broken, Span::empty(broken.text().len())),
             message: "unexpected end of file: the object opened at 1:1 is not closed".to_owned(),
         }],
+        coverage: vec![Coverage {
+            loc: at(&template, "PetApi:"),
+            message: "routes of PetApi not visible: the definition is in S3 (BodyS3Location)"
+                .to_owned(),
+        }],
         notes: vec![Note {
             path: "README.md".to_owned(),
             message: "skipped: not a YAML or JSON file".to_owned(),
@@ -218,7 +223,13 @@ fn sarif_lists_every_rule_with_its_docs() {
     assert_eq!(driver["name"], "gatelint");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     let descriptors = driver["rules"].as_array().unwrap();
-    assert_eq!(descriptors.len(), RULES.len());
+    // Every rule, then the descriptor of coverage notes.
+    assert_eq!(descriptors.len(), RULES.len() + 1);
+    assert_eq!(descriptors[RULES.len()]["id"], "not-visible");
+    assert_eq!(
+        descriptors[RULES.len()]["defaultConfiguration"]["level"],
+        "note"
+    );
     for (rule, descriptor) in RULES.iter().zip(descriptors) {
         let meta = rule.meta();
         assert_eq!(descriptor["id"], meta.id);
@@ -539,6 +550,10 @@ fn human_output_without_color_has_no_escapes() {
             loc: at(&file, "description"),
             message: "error \x1b[7m".to_owned(),
         }],
+        coverage: vec![Coverage {
+            loc: at(&file, "description"),
+            message: "not visible \x1b[6m".to_owned(),
+        }],
         notes: vec![Note {
             path: "note\x1b[8m".to_owned(),
             message: "skipped \x1b[9m".to_owned(),
@@ -594,7 +609,7 @@ fn summary_line_counts_findings_and_input_errors() {
     assert_eq!(human(&empty), "no problems found in 3 files");
     assert_eq!(
         human(&sample_report()),
-        "1 error, 1 warning, 1 note, 1 input error in 4 files"
+        "1 error, 1 warning, 1 note, 1 input error, 1 coverage note in 4 files"
     );
     let file = SourceFile::new("a.yaml", "a: 1\n".to_owned());
     let one = Report {

@@ -112,14 +112,16 @@ pub fn lower_with_files(
             Some(Err((loc, message))) => errors.push(InputError { loc, message }),
             None => {}
         },
-        DocumentKind::CloudFormation => {
-            if let Some(template) = cloudformation::Template::new(doc.root()) {
-                cloudformation::lower(&template, workspace);
-            }
-        }
-        DocumentKind::Sam => {
-            if let Some(template) = cloudformation::Template::new(doc.root()) {
-                sam::lower(&template, files, workspace, errors);
+        DocumentKind::CloudFormation | DocumentKind::Sam => {
+            // CloudFormation expands `AWS::Include` before anything else reads the template.
+            let includes = cloudformation::include::Includes::load(doc.root(), files, errors);
+            let template = cloudformation::Template::with_includes(doc.root(), Some(&includes));
+            match (template, kind) {
+                (Some(template), DocumentKind::Sam) => {
+                    sam::lower(&template, files, workspace, errors);
+                }
+                (Some(template), _) => cloudformation::lower(&template, workspace),
+                (None, _) => {}
             }
         }
         DocumentKind::Serverless => serverless::lower(doc, files, workspace, errors),

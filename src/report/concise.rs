@@ -6,7 +6,7 @@ use annotate_snippets::renderer::{
     DEFAULT_ERROR_STYLE, DEFAULT_NOTE_STYLE, DEFAULT_WARNING_STYLE, Style,
 };
 
-use super::{INPUT_ERROR_ID, Report};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::diagnostic::Severity;
 use crate::syntax::Loc;
 use crate::text::terminal_safe;
@@ -30,6 +30,16 @@ pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Resu
             finding.severity,
             finding.rule,
             &finding.message,
+        )?;
+    }
+    for coverage in &report.coverage {
+        write_line(
+            out,
+            color,
+            &coverage.loc,
+            Severity::Note,
+            COVERAGE_ID,
+            &coverage.message,
         )?;
     }
     for note in &report.notes {

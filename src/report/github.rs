@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::{INPUT_ERROR_ID, Report};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::diagnostic::Severity;
 use crate::syntax::Loc;
 
@@ -22,6 +22,9 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             None => finding.message.clone(),
         };
         write_command(out, command, &finding.primary.loc, finding.rule, &message)?;
+    }
+    for coverage in &report.coverage {
+        write_command(out, "notice", &coverage.loc, COVERAGE_ID, &coverage.message)?;
     }
     Ok(())
 }

@@ -10,8 +10,8 @@ use std::io;
 use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
-use super::{INPUT_ERROR_ID, Report, Summary};
-use crate::diagnostic::{Finding, InputError, Label, Severity};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary};
+use crate::diagnostic::{Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
 use crate::text::terminal_safe;
 
@@ -34,6 +34,9 @@ pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Resu
     }
     for finding in &report.findings {
         write_diagnostic(&renderer, finding_diagnostic(finding), out)?;
+    }
+    for coverage in &report.coverage {
+        write_diagnostic(&renderer, coverage_diagnostic(coverage), out)?;
     }
     for note in &report.notes {
         let text = format!(
@@ -62,6 +65,7 @@ fn summary_line(summary: &Summary) -> String {
         (summary.warnings, "warning"),
         (summary.notes, "note"),
         (summary.input_errors, "input error"),
+        (summary.not_visible, "coverage note"),
     ];
     let parts: Vec<String> = counts
         .iter()
@@ -119,6 +123,17 @@ fn input_error_diagnostic(error: &InputError) -> Diagnostic<'_> {
         id: INPUT_ERROR_ID,
         message: &error.message,
         primary: Mark::at(&error.loc.file, error.loc.span, "", true),
+        related: Vec::new(),
+        help: None,
+    }
+}
+
+fn coverage_diagnostic(coverage: &Coverage) -> Diagnostic<'_> {
+    Diagnostic {
+        level: Level::NOTE,
+        id: COVERAGE_ID,
+        message: &coverage.message,
+        primary: Mark::at(&coverage.loc.file, coverage.loc.span, "", true),
         related: Vec::new(),
         help: None,
     }

@@ -6,7 +6,7 @@ use std::io;
 use serde::Serialize;
 
 use super::Report;
-use crate::diagnostic::{Finding, InputError, Label, Note, Severity};
+use crate::diagnostic::{Coverage, Finding, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
 /// The schema version of this document.
@@ -22,6 +22,7 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         },
         findings: report.findings.iter().map(JsonFinding::new).collect(),
         errors: report.errors.iter().map(JsonInputError::new).collect(),
+        coverage: report.coverage.iter().map(JsonCoverage::new).collect(),
         notes: report.notes.iter().map(JsonNote::new).collect(),
         summary: JsonSummary {
             files_checked: summary.files_checked,
@@ -32,6 +33,7 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                 note: summary.notes,
             },
             input_errors: summary.input_errors,
+            not_visible: summary.not_visible,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
@@ -44,6 +46,7 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonInputError<'a>>,
+    coverage: Vec<JsonCoverage<'a>>,
     notes: Vec<JsonNote<'a>>,
     summary: JsonSummary,
 }
@@ -148,6 +151,26 @@ impl<'a> JsonInputError<'a> {
     }
 }
 
+/// Something gatelint could not see, where and why.
+#[derive(Serialize)]
+struct JsonCoverage<'a> {
+    rule: &'static str,
+    severity: Severity,
+    message: &'a str,
+    location: Location<'a>,
+}
+
+impl<'a> JsonCoverage<'a> {
+    fn new(coverage: &'a Coverage) -> Self {
+        JsonCoverage {
+            rule: super::COVERAGE_ID,
+            severity: Severity::Note,
+            message: &coverage.message,
+            location: Location::new(&coverage.loc),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonNote<'a> {
     path: &'a str,
@@ -169,6 +192,7 @@ struct JsonSummary {
     findings: usize,
     by_severity: BySeverity,
     input_errors: usize,
+    not_visible: usize,
 }
 
 #[derive(Serialize)]

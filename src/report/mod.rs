@@ -10,13 +10,16 @@ pub mod sarif;
 
 use std::io;
 
-use crate::diagnostic::{Finding, InputError, Note, RuleMeta, Severity};
+use crate::diagnostic::{Coverage, Finding, InputError, Note, RuleMeta, Severity};
 
 /// Everything one run produced, in output order.
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
+    /// What gatelint could not see (routes in S3, say), located at the cause: shown in every
+    /// format, also under `-q`.
+    pub coverage: Vec<Coverage>,
     pub notes: Vec<Note>,
     pub files_checked: usize,
 }
@@ -30,6 +33,9 @@ impl Report {
         self.errors
             .sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
         self.errors.dedup();
+        self.coverage
+            .sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
+        self.coverage.dedup();
         self.notes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.notes.dedup();
     }
@@ -37,6 +43,9 @@ impl Report {
 
 /// The rule id renderers show for an [`InputError`], so tools can filter on one name.
 pub const INPUT_ERROR_ID: &str = "input-error";
+
+/// The id renderers show for a [`Coverage`] note.
+pub const COVERAGE_ID: &str = "not-visible";
 
 /// How much a report holds, for the renderers' summary lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,6 +55,8 @@ pub struct Summary {
     pub warnings: usize,
     pub notes: usize,
     pub input_errors: usize,
+    /// Coverage notes: things gatelint could not see.
+    pub not_visible: usize,
 }
 
 impl Summary {
@@ -68,6 +79,7 @@ impl Report {
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
             input_errors: self.errors.len(),
+            not_visible: self.coverage.len(),
         }
     }
 }

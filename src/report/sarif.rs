@@ -8,8 +8,8 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{INPUT_ERROR_ID, Report};
-use crate::diagnostic::{Finding, InputError, Label, Note, RuleMeta, Severity};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use crate::diagnostic::{Coverage, Finding, InputError, Label, Note, RuleMeta, Severity};
 use crate::syntax::Loc;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -42,7 +42,12 @@ pub fn render(
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: rules.iter().copied().map(Descriptor::new).collect(),
+                    rules: rules
+                        .iter()
+                        .copied()
+                        .map(Descriptor::new)
+                        .chain([Descriptor::coverage()])
+                        .collect(),
                 },
             },
             invocations: [Invocation {
@@ -53,6 +58,12 @@ pub fn render(
                 .findings
                 .iter()
                 .map(|finding| SarifResult::new(finding, rules))
+                .chain(
+                    report
+                        .coverage
+                        .iter()
+                        .map(|c| SarifResult::coverage(c, rules)),
+                )
                 .collect(),
             column_kind: "unicodeCodePoints",
         }],
@@ -132,6 +143,30 @@ impl Descriptor {
             properties: RuleProperties {
                 tags: ["security"],
                 security_severity: security_severity(meta.severity),
+            },
+        }
+    }
+}
+
+impl Descriptor {
+    /// Coverage notes are results too (level `note`), under this descriptor after the rules.
+    fn coverage() -> Self {
+        let text = "gatelint could not see something a rule needs (routes whose definition is \
+                    in S3, a file outside the template's directory), so it could not check it.";
+        Descriptor {
+            id: COVERAGE_ID,
+            name: camel_case(COVERAGE_ID),
+            short_description: Text::new("Part of an API is not visible to gatelint"),
+            full_description: Text::new(text),
+            help: Help {
+                text: text.to_owned(),
+                markdown: text.to_owned(),
+            },
+            help_uri: format!("{INFORMATION_URI}/blob/main/README.md"),
+            default_configuration: Configuration { level: "note" },
+            properties: RuleProperties {
+                tags: ["security"],
+                security_severity: "0.0",
             },
         }
     }
@@ -221,6 +256,23 @@ struct SarifResult<'a> {
 }
 
 impl<'a> SarifResult<'a> {
+    /// What gatelint could not see: a result of level `note` under its own id, whose
+    /// descriptor follows the rules'.
+    fn coverage(coverage: &'a Coverage, rules: &[&'static RuleMeta]) -> Self {
+        SarifResult {
+            rule_id: COVERAGE_ID,
+            rule_index: Some(rules.len()),
+            level: "note",
+            message: Text::new(&coverage.message),
+            locations: [Location::new(&coverage.loc, None, "")],
+            related_locations: Vec::new(),
+            partial_fingerprints: BTreeMap::from([(
+                FINGERPRINT_KEY,
+                hash_parts(&[COVERAGE_ID, coverage.loc.file.path(), &coverage.message]),
+            )]),
+        }
+    }
+
     fn new(finding: &'a Finding, rules: &[&'static RuleMeta]) -> Self {
         let message = match &finding.help {
             Some(help) => format!("{}\n\nhelp: {help}", finding.message),
@@ -419,8 +471,13 @@ fn full_description(body: &str) -> String {
 /// (or the message, for a finding without a subject), hashed with 64-bit FNV-1a.
 pub fn fingerprint(finding: &Finding) -> String {
     let what = finding.identity();
+    hash_parts(&[finding.rule, finding.primary.loc.file.path(), what])
+}
+
+/// FNV-1a over the parts, each ended by a NUL.
+fn hash_parts(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [finding.rule, finding.primary.loc.file.path(), what] {
+    for part in parts {
         for &byte in part.as_bytes().iter().chain(&[0]) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);

@@ -1,10 +1,12 @@
 //! CloudFormation templates: the template view, intrinsic functions, static evaluation, and the
 //! lowering of API Gateway, Cognito and Lambda URL resources into the gateway model.
 
+pub mod body;
 mod dependencies;
 pub mod eval;
 pub(crate) mod gateway;
 mod identity;
+pub mod include;
 pub mod intrinsic;
 mod rest;
 pub mod template;
@@ -70,7 +72,7 @@ impl crate::formats::openapi::Conditionals for FnIf {
 /// Nested `Fn::If` deeper than this is left as one opaque leaf.
 const MAX_FN_IF_NESTING: usize = 8;
 
-fn fn_if_leaves<'a>(
+pub(crate) fn fn_if_leaves<'a>(
     node: NodeRef<'a>,
     path: &mut Conditions,
     leaves: &mut Vec<(Conditions, Option<NodeRef<'a>>)>,

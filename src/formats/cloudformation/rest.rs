@@ -11,14 +11,13 @@ use super::gateway::{
     access_log, auth_type_origin, authorization, endpoint_type, external_api, references,
     routes_not_waited_for, security_policy,
 };
-use super::intrinsic::intrinsic;
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::HashMap;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, openapi};
+use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::model::{
-    Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
-    RouteSource, Stage, UsagePlanUse, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, HiddenRoutes, Method,
+    Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -111,7 +110,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         let mut api = external_api(&key, node.as_str().is_some(), ApiKind::Rest, node.loc());
         // Its other routes (and perhaps authorizers) are where the API is defined.
-        api.hidden_routes = Some(node.loc());
+        api.hidden_routes = Some(HiddenRoutes::elsewhere(node.loc()));
         let index = workspace.apis.len();
         self.apis.insert(key, index);
         workspace.apis.push(api);
@@ -148,23 +147,19 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .list(types)
             .and_then(&|types| endpoint_type(types.iter().find_map(Value::as_str)));
         if let Some(location) = resource.property_key("BodyS3Location") {
-            api.hidden_routes = Some(location.loc());
+            api.hidden_routes = Some(HiddenRoutes::because(
+                location.loc(),
+                "the definition is in S3 (BodyS3Location)",
+            ));
         }
-        if let Some((key, body)) = resource.properties().and_then(|p| p.entry("Body")) {
-            // A body built by an intrinsic (`Fn::Transform` with `AWS::Include`, `Fn::If`) or
-            // in a version API Gateway cannot import cannot be read here.
-            let spec = match intrinsic(body) {
-                Some(_) => None,
-                None => openapi::Spec::detect(body)
-                    .and_then(Result::ok)
-                    .map(|spec| spec.with_conditionals(&super::FnIf)),
-            };
-            match spec {
-                Some(spec) => {
-                    openapi::lower_into(&mut api, spec);
-                    api.has_resource_policy |= body.get("x-amazon-apigateway-policy").is_some();
-                }
-                None => api.hidden_routes = Some(key.loc()),
+        if let Some(body) = resource.property("Body") {
+            let read = super::body::read(self.template, body);
+            for (_, spec) in &read.specs {
+                api.has_resource_policy |= spec.root.get("x-amazon-apigateway-policy").is_some();
+            }
+            super::body::lower_into(&mut api, read.specs);
+            if read.hidden.is_some() {
+                api.hidden_routes = read.hidden;
             }
         }
         api

@@ -1,6 +1,7 @@
 //! The template view: parameters, mappings and resources, indexed once.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
+use super::include::Includes;
 use crate::collections::HashMap;
 use crate::syntax::{Loc, NodeRef};
 
@@ -14,6 +15,7 @@ pub struct Template<'a> {
     mappings: Option<NodeRef<'a>>,
     resources: Vec<Resource<'a>>,
     index: HashMap<&'a str, usize>,
+    includes: Option<&'a Includes>,
 }
 
 /// One entry under `Parameters`: what a `Ref` to it evaluates to statically.
@@ -32,6 +34,8 @@ pub struct Resource<'a> {
     pub node: NodeRef<'a>,
     /// `Type`, e.g. `AWS::ApiGateway::Method`.
     pub kind: &'a str,
+    /// The template's `AWS::Include` snippets, which its properties may be.
+    includes: Option<&'a Includes>,
 }
 
 impl<'a> Resource<'a> {
@@ -39,17 +43,30 @@ impl<'a> Resource<'a> {
         self.key.loc()
     }
 
+    /// `Properties`, read through an `AWS::Include` of it (as of any property value).
     pub fn properties(self) -> Option<NodeRef<'a>> {
-        self.node.get("Properties")
+        self.node.get("Properties").map(|p| self.follow(p))
     }
 
     pub fn property(self, name: &str) -> Option<NodeRef<'a>> {
-        self.properties()?.get(name)
+        self.properties()?.get(name).map(|p| self.follow(p))
     }
 
     /// The property's key node, for pointing at `Name:` rather than its value.
     pub fn property_key(self, name: &str) -> Option<NodeRef<'a>> {
         self.properties()?.entry(name).map(|(key, _)| key)
+    }
+
+    /// The property as written, an `AWS::Include` transform not followed.
+    pub fn property_as_written(self, name: &str) -> Option<NodeRef<'a>> {
+        self.properties()?.get(name)
+    }
+
+    fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
+        match self.includes {
+            Some(includes) => includes.follow(node),
+            None => node,
+        }
     }
 
     /// `DependsOn` as a list of logical ids (it may be a string or a list).
@@ -75,7 +92,20 @@ impl<'a> Template<'a> {
     /// Index `root` as a template; `None` when it is not one (no `Resources` mapping with
     /// typed resources and no `AWSTemplateFormatVersion`).
     pub fn new(root: NodeRef<'a>) -> Option<Template<'a>> {
-        let resources_node = root.get("Resources").filter(|r| r.is_map());
+        Template::with_includes(root, None)
+    }
+
+    /// [`Template::new`], with the snippets of its `AWS::Include` transforms read: a
+    /// `Resources` section, a resource or a property that is one is read from its snippet.
+    pub fn with_includes(
+        root: NodeRef<'a>,
+        includes: Option<&'a Includes>,
+    ) -> Option<Template<'a>> {
+        let follow = |node: NodeRef<'a>| match includes {
+            Some(includes) => includes.follow(node),
+            None => node,
+        };
+        let resources_node = root.get("Resources").map(follow).filter(|r| r.is_map());
         let typed = resources_node.is_some_and(|r| {
             r.entries().any(|(_, res)| {
                 res.get("Type")
@@ -90,12 +120,14 @@ impl<'a> Template<'a> {
         let mut index = HashMap::default();
         for (key, node) in resources_node.into_iter().flat_map(NodeRef::entries) {
             let Some(id) = key.as_str() else { continue };
+            let node = follow(node);
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
             let resource = Resource {
                 id,
                 key,
                 node,
                 kind,
+                includes,
             };
             // A repeated logical id: the last one wins, as with any duplicate key.
             if let Some(earlier) = index.get(id).and_then(|&i| resources.get_mut(i)) {
@@ -120,6 +152,7 @@ impl<'a> Template<'a> {
             mappings: root.get("Mappings"),
             resources,
             index,
+            includes,
         })
     }
 
@@ -156,5 +189,10 @@ impl<'a> Template<'a> {
 
     pub fn mappings(&self) -> Option<NodeRef<'a>> {
         self.mappings
+    }
+
+    /// The template's `AWS::Include` snippets, if they were read.
+    pub fn includes(&self) -> Option<&'a Includes> {
+        self.includes
     }
 }

@@ -11,10 +11,10 @@ use super::gateway::{
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::{HashMap, HashSet};
-use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi};
+use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType, Method,
-    OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType,
+    HiddenRoutes, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -108,10 +108,16 @@ impl<'t, 'a> Lowering<'t, 'a> {
         api.aws = true;
         // V2 APIs have regional endpoints only.
         api.endpoint = Resolved::Known(EndpointType::Regional);
-        if let Some(body) = body
-            && let Some(Ok(spec)) = openapi::Spec::detect(body)
-        {
-            openapi::lower_into(&mut api, spec.with_conditionals(&super::FnIf));
+        if let Some(body) = body {
+            let read = super::body::read(self.template, body);
+            super::body::lower_into(&mut api, read.specs);
+            api.hidden_routes = read.hidden;
+        }
+        if let Some(location) = resource.property_key("BodyS3Location") {
+            api.hidden_routes = Some(HiddenRoutes::because(
+                location.loc(),
+                "the definition is in S3 (BodyS3Location)",
+            ));
         }
         let index = workspace.apis.len();
         if kind == ApiKind::Http

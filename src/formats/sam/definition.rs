@@ -9,9 +9,11 @@ use super::globals::Merged;
 use super::security::{self, Requirement};
 use super::{Context, reject};
 use crate::diagnostic::InputError;
+use crate::formats::cloudformation::body;
+use crate::formats::cloudformation::include::Included;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{LoadError, collect_duplicate_keys, openapi};
-use crate::model::{Api, Method, Workspace};
+use crate::model::{Api, HiddenRoutes, Method, Workspace};
 use crate::syntax::{Loc, NodeRef};
 
 /// An API's definition.
@@ -19,28 +21,41 @@ pub(super) enum Definition<'a> {
     /// Neither `DefinitionBody` nor `DefinitionUri`: SAM writes the definition from the events,
     /// applies the API's settings to it, and events may add routes to it.
     Generated,
-    /// An inline `DefinitionBody` that is an OpenAPI document.
+    /// An inline `DefinitionBody` that is an OpenAPI document (written in the template, or
+    /// included with `AWS::Include`, which CloudFormation expands before SAM reads it).
     Inline(openapi::Spec<'a>),
-    /// Routes that cannot be seen here (an S3 location, an intrinsic such as `AWS::Include`, a
-    /// file that was not loaded): where they are declared.
-    Hidden(Loc),
+    /// An inline `DefinitionBody` gatelint cannot see (an `AWS::Include` from S3, say), which
+    /// SAM sees and edits: its settings apply, but its routes are not visible here.
+    Unseen(HiddenRoutes),
+    /// Routes that cannot be seen here, in a definition SAM does not edit either (an S3
+    /// location, an intrinsic, a file that was not loaded): where they are declared, and why.
+    Hidden(HiddenRoutes),
     /// An inline `DefinitionBody` that is not an OpenAPI document (no `swagger`/`openapi` or no
-    /// `paths`): SAM passes it on, but cannot edit it.
-    NotOpenApi(Loc),
+    /// `paths`, or an `Fn::If` whose branches are): SAM passes it on, but cannot edit it. The
+    /// branches of an `Fn::If` are already lowered into the API, each under its condition.
+    NotOpenApi(Loc, Option<HiddenRoutes>),
     /// A `DefinitionUri` file, already lowered into the API.
     File,
 }
 
 impl Definition<'_> {
-    /// Whether SAM may edit the definition (add CORS preflights, authorizers, API keys).
+    /// Whether gatelint holds a definition SAM may edit (add CORS preflights, authorizers, API
+    /// keys) and applies SAM's edits to it.
     pub fn editable(&self) -> bool {
         matches!(self, Definition::Generated | Definition::Inline(_))
     }
 
-    /// Where the routes are kept when they cannot be seen here.
-    pub fn hidden_routes(&self) -> Option<Loc> {
+    /// Whether SAM may edit the definition, seen here or not: where it may not, the
+    /// translator refuses settings that need it to (`Auth`, `Cors`).
+    pub fn held_by_sam(&self) -> bool {
+        self.editable() || matches!(self, Definition::Unseen(_))
+    }
+
+    /// Where the routes are kept when they cannot be seen here, and why.
+    pub fn hidden_routes(&self) -> Option<HiddenRoutes> {
         match self {
-            Definition::Hidden(at) | Definition::NotOpenApi(at) => Some(at.clone()),
+            Definition::Hidden(hidden) | Definition::Unseen(hidden) => Some(hidden.clone()),
+            Definition::NotOpenApi(_, hidden) => hidden.clone(),
             Definition::Generated | Definition::Inline(_) | Definition::File => None,
         }
     }
@@ -78,18 +93,42 @@ pub(super) fn resolve<'a>(
                     "{id} has both a DefinitionBody and a DefinitionUri: SAM takes one or the other"
                 ),
             );
-            inline(id, body, errors)
+            inline(cx, id, body, api, errors)
         }
-        (Some(body), None) => inline(id, body, errors),
+        (Some(body), None) => inline(cx, id, body, api, errors),
         (None, Some(uri)) => from_uri(cx, id, uri, api, workspace, errors),
         (None, None) => Definition::Generated,
     }
 }
 
-fn inline<'a>(id: &str, body: NodeRef<'a>, errors: &mut Vec<InputError>) -> Definition<'a> {
-    if intrinsic(body).is_some() {
-        // `Fn::Transform: AWS::Include` and the like: the document is elsewhere.
-        return Definition::Hidden(body.loc());
+fn inline<'a>(
+    cx: &Context<'_, 'a>,
+    id: &str,
+    body: NodeRef<'a>,
+    api: &mut Api,
+    errors: &mut Vec<InputError>,
+) -> Definition<'a> {
+    let included = cx.template.includes().and_then(|i| i.get(body));
+    if let Some(Included::NotVisible { at, reason }) = included {
+        return Definition::Unseen(HiddenRoutes::because(
+            at,
+            format!("the DefinitionBody is included {reason}"),
+        ));
+    }
+    if let Some(call) = intrinsic(body) {
+        if let Intrinsic::If { .. } = call {
+            // SAM passes an `Fn::If` body on without editing it; each branch is a body.
+            let read = body::read(cx.template, body);
+            body::lower_into(api, read.specs);
+            return Definition::NotOpenApi(body.loc(), read.hidden);
+        }
+        return Definition::Hidden(HiddenRoutes::because(
+            body.loc(),
+            format!(
+                "the DefinitionBody is computed by {}, which gatelint does not evaluate",
+                body::name(&call)
+            ),
+        ));
     }
     if !body.is_map() {
         reject(
@@ -97,16 +136,25 @@ fn inline<'a>(id: &str, body: NodeRef<'a>, errors: &mut Vec<InputError>) -> Defi
             body.loc(),
             format!("the DefinitionBody of {id} must be a map (an OpenAPI document)"),
         );
-        return Definition::Hidden(body.loc());
+        return Definition::Hidden(HiddenRoutes::elsewhere(body.loc()));
     }
+    let not_openapi = || {
+        Definition::NotOpenApi(
+            body.loc(),
+            Some(HiddenRoutes::because(
+                body.loc(),
+                "the DefinitionBody is not an OpenAPI document with `paths`",
+            )),
+        )
+    };
     match openapi::Spec::detect(body) {
         Some(Ok(spec)) if spec.root.get("paths").is_some_and(|p| p.is_map()) => {
             Definition::Inline(spec.with_conditionals(&crate::formats::cloudformation::FnIf))
         }
-        Some(Ok(_)) | None => Definition::NotOpenApi(body.loc()),
+        Some(Ok(_)) | None => not_openapi(),
         Some(Err((loc, message))) => {
             reject(errors, loc, message);
-            Definition::NotOpenApi(body.loc())
+            not_openapi()
         }
     }
 }
@@ -120,9 +168,16 @@ fn from_uri<'a>(
     errors: &mut Vec<InputError>,
 ) -> Definition<'a> {
     let at = uri.loc();
+    let hidden = |why: String| Definition::Hidden(HiddenRoutes::because(at.clone(), why));
     // `{Bucket, Key}`, and intrinsics: an S3 object we do not fetch.
     let Some(reference) = uri.as_str().filter(|_| intrinsic(uri).is_none()) else {
-        if uri.is_map() && intrinsic(uri).is_none() {
+        if let Some(call) = intrinsic(uri) {
+            return hidden(format!(
+                "the DefinitionUri is computed by {}, which gatelint does not evaluate",
+                body::name(&call)
+            ));
+        }
+        if uri.is_map() {
             let has = |key: &str| uri.get(key).is_some_and(|v| !v.is_null());
             if !has("Bucket") || !has("Key") {
                 reject(
@@ -130,12 +185,13 @@ fn from_uri<'a>(
                     at.clone(),
                     format!("the DefinitionUri of {id} needs both a Bucket and a Key"),
                 );
+                return Definition::Hidden(HiddenRoutes::elsewhere(at));
             }
         }
-        return Definition::Hidden(at);
+        return hidden("the definition is in S3 (DefinitionUri)".to_owned());
     };
     if reference.starts_with("s3://") {
-        return Definition::Hidden(at);
+        return hidden(format!("the definition is in S3 (`{reference}`)"));
     }
     if reference.contains("://") {
         reject(
@@ -146,42 +202,33 @@ fn from_uri<'a>(
                  file, not `{reference}`"
             ),
         );
-        return Definition::Hidden(at);
+        return Definition::Hidden(HiddenRoutes::elsewhere(at));
     }
     let documents = match cx.files.load(reference) {
         Ok(documents) => documents,
-        Err(LoadError::NotAvailable) => return Definition::Hidden(at),
+        Err(LoadError::NotAvailable) => {
+            return hidden(format!(
+                "the DefinitionUri file `{reference}` is not read (no directory to read it from)"
+            ));
+        }
         Err(LoadError::Outside) => {
-            reject(
-                errors,
-                at.clone(),
-                format!(
-                    "gatelint reads a DefinitionUri file only inside the template's directory, \
-                     and `{reference}` is outside it"
-                ),
-            );
-            return Definition::Hidden(at);
+            return hidden(format!(
+                "the DefinitionUri file `{reference}` is outside the template's directory \
+                 (gatelint reads no further)"
+            ));
         }
         Err(LoadError::Unreadable(why)) => {
-            reject(
-                errors,
-                at.clone(),
-                format!("the DefinitionUri file `{reference}` cannot be read: {why}"),
-            );
-            return Definition::Hidden(at);
+            return hidden(format!(
+                "the DefinitionUri file `{reference}` cannot be read: {why}"
+            ));
         }
         Err(LoadError::Syntax(error)) => {
             errors.push(error);
-            return Definition::Hidden(at);
+            return Definition::Hidden(HiddenRoutes::elsewhere(at));
         }
     };
     let Some(document) = documents.first() else {
-        reject(
-            errors,
-            at.clone(),
-            format!("the DefinitionUri file `{reference}` is empty"),
-        );
-        return Definition::Hidden(at);
+        return hidden(format!("the DefinitionUri file `{reference}` is empty"));
     };
     match openapi::Spec::detect(document.root()) {
         Some(Ok(spec)) => {
@@ -193,16 +240,11 @@ fn from_uri<'a>(
         }
         Some(Err((loc, message))) => {
             errors.push(InputError { loc, message });
-            Definition::Hidden(at)
+            Definition::Hidden(HiddenRoutes::elsewhere(at))
         }
-        None => {
-            reject(
-                errors,
-                at.clone(),
-                format!("the DefinitionUri file `{reference}` is not an OpenAPI document"),
-            );
-            Definition::Hidden(at)
-        }
+        None => hidden(format!(
+            "the DefinitionUri file `{reference}` is not an OpenAPI document"
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html>
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html>
 
-use super::{Context, reject};
+use super::{Context, literal, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
@@ -71,22 +71,28 @@ impl<'a> Event<'a> {
     /// up among the authorizers of `api` before any intrinsic is resolved.
     pub fn authorizer_name(
         &self,
+        cx: &Context<'_, 'a>,
         node: NodeRef<'a>,
         api: &str,
         errors: &mut Vec<InputError>,
-    ) -> Option<&'a str> {
-        let name = node.as_str().filter(|_| intrinsic(node).is_none());
-        if name.is_none() {
-            reject(
-                errors,
-                node.loc(),
-                format!(
-                    "the Authorizer of event {} must be the name of an authorizer of {api}",
-                    self.id
-                ),
-            );
+    ) -> AuthorizerName<'a> {
+        if let Some(name) = literal(cx, Some(node)) {
+            return AuthorizerName::Named(name);
         }
-        name
+        // A value known only at deployment (a parameter without default, `Fn::If`, `Fn::Sub`):
+        // the route's authentication is Unknown, not an error.
+        if intrinsic(node).is_some() {
+            return AuthorizerName::Unknown;
+        }
+        reject(
+            errors,
+            node.loc(),
+            format!(
+                "the Authorizer of event {} must be the name of an authorizer of {api}",
+                self.id
+            ),
+        );
+        AuthorizerName::Invalid
     }
 
     /// Reject `Authorizer: NONE` (at `at`) on an API with no default authorizer to opt out of.
@@ -101,6 +107,15 @@ impl<'a> Event<'a> {
             ),
         );
     }
+}
+
+/// What an event's `Authorizer` names.
+pub(super) enum AuthorizerName<'a> {
+    Named(&'a str),
+    /// An intrinsic that cannot be resolved before deployment.
+    Unknown,
+    /// Not a name at all: the translator rejects the template (reported).
+    Invalid,
 }
 
 /// Every API event of the template, in template order. Events the translator rejects are

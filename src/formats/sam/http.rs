@@ -7,7 +7,7 @@
 
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
-use super::events::{Event, EventKind, IMPLICIT_HTTP_API};
+use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
@@ -90,7 +90,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             operation.security = operation.written_security().ok().flatten();
         }
         let edited = !events.is_empty() || !auth.auth.entries().is_empty();
-        if let (Definition::NotOpenApi(at), true) = (&definition, edited) {
+        if let (Definition::NotOpenApi(at, _), true) = (&definition, edited) {
             reject(
                 errors,
                 at.clone(),
@@ -223,9 +223,14 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) {
         let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
-            Some(node) => match event.authorizer_name(node, &self.describe(), errors) {
-                Some(name) => (name.to_owned(), node.loc()),
-                None => return,
+            Some(node) => match event.authorizer_name(self.cx, node, &self.describe(), errors) {
+                AuthorizerName::Named(name) => (name.to_owned(), node.loc()),
+                AuthorizerName::Unknown => {
+                    operation.unknown = Some(node.loc());
+                    operation.edited = true;
+                    return;
+                }
+                AuthorizerName::Invalid => return,
             },
             None => match &auth.default {
                 Some(default) => (default.name.clone(), default.origin.clone()),
@@ -290,7 +295,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             self.properties.get("Auth"),
             &AUTH_KEYS,
             &describe,
-            definition.editable(),
+            definition.held_by_sam(),
             errors,
         );
         let mut settings = AuthSettings {

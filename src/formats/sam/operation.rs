@@ -31,6 +31,9 @@ pub(super) struct Operation<'e, 'a> {
     pub by_default: Option<Loc>,
     /// Set when an event opted out of the default authorizer with `NONE`.
     pub opted_out: Option<Loc>,
+    /// Set when the event's authorizer is an intrinsic gatelint cannot resolve: the route's
+    /// authentication is Unknown, decided there.
+    pub unknown: Option<Loc>,
     pub origin: Loc,
     pub source: RouteSource,
     pub cors_preflight: bool,
@@ -51,6 +54,7 @@ impl<'e, 'a> Operation<'e, 'a> {
             edited: true,
             by_default: None,
             opted_out: None,
+            unknown: None,
             origin,
             source,
             cors_preflight: false,
@@ -92,6 +96,20 @@ impl<'e, 'a> Operation<'e, 'a> {
             && let Some(route) = self.lowered
         {
             return route;
+        }
+        if let Some(at) = self.unknown {
+            return Route {
+                method: self.method,
+                path: self.path,
+                auth: Resolved::Unknown,
+                auth_origin: Some(at),
+                api_key_required: Resolved::Unknown,
+                references: Vec::new(),
+                cors_preflight: self.cors_preflight,
+                origin: self.origin,
+                source: self.source,
+                inherits_connection_auth: false,
+            };
         }
         let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
         // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).

@@ -6,7 +6,7 @@
 
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
-use super::events::{Event, EventKind, IMPLICIT_REST_API};
+use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_REST_API};
 use super::globals::{Merged, Properties};
 use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
@@ -377,8 +377,14 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let authorizer = event_auth.get("Authorizer").filter(|a| !a.is_null());
         let mut touched = false;
         if let Some(node) = authorizer {
-            let Some(name) = event.authorizer_name(node, &self.describe(), errors) else {
-                return;
+            let name = match event.authorizer_name(self.cx, node, &self.describe(), errors) {
+                AuthorizerName::Named(name) => name,
+                AuthorizerName::Unknown => {
+                    operation.unknown = Some(node.loc());
+                    operation.edited = true;
+                    return;
+                }
+                AuthorizerName::Invalid => return,
             };
             if name == security::NONE && auth.default.is_none() && auth.ignored_default.is_none() {
                 event.reject_needless_none(node.loc(), &self.describe(), errors);
@@ -434,7 +440,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let Some(node) = cors.node().filter(|n| truthy(Some(*n))) else {
             return;
         };
-        if !definition.editable() {
+        if !definition.held_by_sam() {
             reject(
                 errors,
                 node.loc(),
@@ -508,7 +514,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             self.properties.get("Auth"),
             &AUTH_KEYS,
             &describe,
-            definition.editable(),
+            definition.held_by_sam(),
             errors,
         );
         let mut settings = AuthSettings {

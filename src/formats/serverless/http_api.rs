@@ -15,7 +15,7 @@ use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -47,7 +47,7 @@ pub(super) fn lower(
                 .unwrap_or_else(|| "provider.httpApi.id".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::Http, id.loc());
             api.display = format!("the shared HTTP API {name}");
-            api.hidden_routes = Some(id.loc());
+            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
             api
         }
         None => {

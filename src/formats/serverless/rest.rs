@@ -19,7 +19,8 @@ use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
+    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse,
+    Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -127,7 +128,7 @@ fn new_api(service: &Service<'_>) -> Api {
                 .unwrap_or_else(|| "provider.apiGateway.restApiId".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::Rest, id.loc());
             api.display = format!("the shared REST API {name}");
-            api.hidden_routes = Some(id.loc());
+            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
             api
         }
         None => {

@@ -10,7 +10,7 @@ use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 
 /// The logical id of the WebSocket API the framework generates.
@@ -39,7 +39,7 @@ pub(super) fn lower(
                 .unwrap_or_else(|| "provider.apiGateway.websocketApiId".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::WebSocket, id.loc());
             api.display = format!("the shared WebSocket API {name}");
-            api.hidden_routes = Some(id.loc());
+            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
             api
         }
         None => {

@@ -1,0 +1,112 @@
+//! An API resource's OpenAPI `Body` (`AWS::ApiGateway::RestApi`, `AWS::ApiGatewayV2::Api`), or
+//! the SAM `DefinitionBody` it becomes: written inline, included with `AWS::Include`, chosen by
+//! `Fn::If` (each branch lowered, its routes under the branch's conditions), or kept where
+//! gatelint cannot see it (S3, an intrinsic it does not evaluate), which is said with a reason.
+
+use super::include::Included;
+use super::intrinsic::{Intrinsic, intrinsic};
+use super::template::Template;
+use super::{FnIf, fn_if_leaves};
+use crate::formats::openapi;
+use crate::model::{Api, Conditions, HiddenRoutes};
+use crate::syntax::NodeRef;
+
+/// What a body is, once `AWS::Include` and `Fn::If` are seen through.
+#[derive(Default)]
+pub struct Body<'a> {
+    /// OpenAPI documents, each under the conditions of its `Fn::If` branch (none for a plain
+    /// body).
+    pub specs: Vec<(Conditions, openapi::Spec<'a>)>,
+    /// Set when (a branch of) the body is no OpenAPI document gatelint can read.
+    pub hidden: Option<HiddenRoutes>,
+}
+
+/// Read `body` (the value of a `Body` or `DefinitionBody` property).
+pub fn read<'a>(template: &Template<'a>, body: NodeRef<'a>) -> Body<'a> {
+    let mut leaves = Vec::new();
+    if matches!(intrinsic(body), Some(Intrinsic::If { .. })) {
+        fn_if_leaves(body, &mut Vec::new(), &mut leaves);
+    } else {
+        leaves.push((Vec::new(), Some(body)));
+    }
+    let mut read = Body::default();
+    let mut hide = |why: HiddenRoutes| {
+        read.hidden.get_or_insert(why);
+    };
+    let mut specs = Vec::new();
+    for (when, leaf) in leaves {
+        // A branch that is `AWS::NoValue` has no body, and so no routes.
+        let Some(leaf) = leaf else { continue };
+        let leaf = match template.includes().and_then(|i| i.get(leaf)) {
+            Some(Included::Snippet(snippet)) => snippet,
+            Some(Included::NotVisible { at, reason }) => {
+                hide(HiddenRoutes::because(
+                    at,
+                    format!("the body is included {reason}"),
+                ));
+                continue;
+            }
+            None => leaf,
+        };
+        if let Some(call) = intrinsic(leaf) {
+            hide(HiddenRoutes::because(
+                leaf.loc(),
+                format!(
+                    "the body is computed by {}, which gatelint does not evaluate",
+                    name(&call)
+                ),
+            ));
+            continue;
+        }
+        match openapi::Spec::detect(leaf) {
+            Some(Ok(spec)) => specs.push((when, spec.with_conditionals(&FnIf))),
+            Some(Err(_)) | None => hide(HiddenRoutes::because(
+                leaf.loc(),
+                "the body is not an OpenAPI document gatelint reads",
+            )),
+        }
+    }
+    read.specs = specs;
+    read
+}
+
+/// Lower every branch of `specs` into `api`, each route under its branch's conditions.
+pub fn lower_into(api: &mut Api, specs: Vec<(Conditions, openapi::Spec<'_>)>) {
+    for (when, spec) in specs {
+        let first = api.routes.len();
+        openapi::lower_into(api, spec);
+        if when.is_empty() {
+            continue;
+        }
+        for route in api.routes.iter_mut().skip(first) {
+            let auth = std::mem::replace(&mut route.auth, crate::model::Resolved::Unknown);
+            route.auth = auth.under(&when);
+        }
+    }
+}
+
+/// How a message names an intrinsic function.
+pub fn name<'a>(call: &Intrinsic<'a>) -> &'a str {
+    match call {
+        Intrinsic::Ref(_) => "Ref",
+        Intrinsic::GetAtt { .. } => "Fn::GetAtt",
+        Intrinsic::Sub { .. } => "Fn::Sub",
+        Intrinsic::Join { .. } => "Fn::Join",
+        Intrinsic::If { .. } => "Fn::If",
+        Intrinsic::FindInMap { .. } => "Fn::FindInMap",
+        Intrinsic::Select { .. } => "Fn::Select",
+        Intrinsic::Split { .. } => "Fn::Split",
+        Intrinsic::ImportValue(_) => "Fn::ImportValue",
+        Intrinsic::GetAzs => "Fn::GetAZs",
+        Intrinsic::Base64(_) => "Fn::Base64",
+        Intrinsic::Equals(..) => "Fn::Equals",
+        Intrinsic::And(_) => "Fn::And",
+        Intrinsic::Or(_) => "Fn::Or",
+        Intrinsic::Not(_) => "Fn::Not",
+        Intrinsic::Condition(_) => "Condition",
+        Intrinsic::Opaque(name) => match *name {
+            "Fn" | "malformed" => "an intrinsic function",
+            other => other,
+        },
+    }
+}

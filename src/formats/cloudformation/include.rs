@@ -1,0 +1,184 @@
+//! `AWS::Include`: `Fn::Transform: {Name: AWS::Include, Parameters: {Location: ...}}` stands for
+//! the snippet at `Location`. CloudFormation replaces it before any other transform runs (SAM's
+//! among them), so a snippet read from a local file is lowered exactly as if it were written
+//! where the transform is, with spans that point into its own file.
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/create-reusable-transform-function-snippets-and-add-to-your-template-with-aws-include-transform.html>
+//!
+//! The snippets are read once, before the template is lowered, and kept here: the views borrow
+//! them like the template itself. An S3 location, one computed by an intrinsic that cannot be
+//! resolved, and a file that may not or cannot be read leave the snippet not visible, with the
+//! reason (a coverage note where it matters), never an input error: the template may deploy.
+
+use super::eval::Evaluator;
+use super::intrinsic::intrinsic;
+use super::template::Template;
+use crate::diagnostic::InputError;
+use crate::formats::{FileLoader, LoadError};
+use crate::syntax::{Document, Loc, Node, NodeKind, NodeRef};
+
+/// The name of the include transform.
+pub const INCLUDE: &str = "AWS::Include";
+
+/// Includes deeper in the template than this are not looked for (the tree depth is capped far
+/// below anyway).
+const MAX_WALK: usize = 1_000_000;
+
+/// The snippets of one template's `AWS::Include` transforms.
+#[derive(Debug, Default)]
+pub struct Includes {
+    /// Keyed by the address of the transform's node in the template (stable: the template is
+    /// borrowed while these live).
+    snippets: Vec<(usize, Snippet)>,
+}
+
+#[derive(Debug)]
+enum Snippet {
+    Loaded(Box<Document>),
+    NotVisible(String),
+}
+
+/// What an include stands for.
+#[derive(Clone, Debug)]
+pub enum Included<'a> {
+    /// The snippet, read from a local file.
+    Snippet(NodeRef<'a>),
+    /// A snippet gatelint cannot see: where the transform is, and where it is included from
+    /// ("from S3 (`s3://...`)").
+    NotVisible { at: Loc, reason: &'a str },
+}
+
+/// The `Location` of an `AWS::Include` transform call, if `node` is one.
+fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
+    let transform = if node.tag() == Some("!Transform") {
+        node
+    } else {
+        let mut entries = node.entries();
+        let (key, value) = entries.next()?;
+        if entries.next().is_some() || key.as_str() != Some("Fn::Transform") {
+            return None;
+        }
+        value
+    };
+    if transform.get("Name").and_then(NodeRef::as_str) != Some(INCLUDE) {
+        return None;
+    }
+    // A missing Location is CloudFormation's error; to us the snippet is not visible.
+    Some(
+        transform
+            .get("Parameters")
+            .and_then(|p| p.get("Location"))
+            .unwrap_or(transform),
+    )
+}
+
+fn address(node: &Node) -> usize {
+    std::ptr::from_ref(node) as usize
+}
+
+impl Includes {
+    /// Read the snippet of every `AWS::Include` in `root` through `files`. A snippet that is
+    /// not YAML or JSON is an input error located in its file.
+    pub fn load(root: NodeRef<'_>, files: &dyn FileLoader, errors: &mut Vec<InputError>) -> Self {
+        let mut includes = Includes::default();
+        let mut calls = Vec::new();
+        let mut stack = vec![root];
+        let mut visited = 0usize;
+        while let Some(node) = stack.pop() {
+            visited += 1;
+            if visited > MAX_WALK {
+                break;
+            }
+            if let Some(location) = include_location(node) {
+                calls.push((node, location));
+                continue;
+            }
+            match node.node().kind {
+                NodeKind::Map(_) => stack.extend(node.entries().map(|(_, value)| value)),
+                NodeKind::Seq(_) => stack.extend(node.items()),
+                NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
+            }
+        }
+        if calls.is_empty() {
+            return includes;
+        }
+        let template = Template::new(root);
+        let evaluator = template.as_ref().map(Evaluator::new);
+        for (node, location) in calls {
+            let known = match &evaluator {
+                Some(eval) => eval.known_string(Some(location)),
+                None => location
+                    .as_str()
+                    .filter(|_| intrinsic(location).is_none())
+                    .map(str::to_owned),
+            };
+            let snippet = match known {
+                None => Snippet::NotVisible(
+                    "from a Location computed by an intrinsic function gatelint cannot resolve"
+                        .to_owned(),
+                ),
+                Some(location) => read(&location, files, errors),
+            };
+            includes.snippets.push((address(node.node()), snippet));
+        }
+        includes
+    }
+
+    /// What `node` stands for, if it is an `AWS::Include` transform.
+    pub fn get<'a>(&'a self, node: NodeRef<'a>) -> Option<Included<'a>> {
+        let wanted = address(node.node());
+        let (_, snippet) = self.snippets.iter().find(|(at, _)| *at == wanted)?;
+        Some(match snippet {
+            Snippet::Loaded(document) => Included::Snippet(document.root()),
+            Snippet::NotVisible(reason) => Included::NotVisible {
+                at: node.loc(),
+                reason,
+            },
+        })
+    }
+
+    /// `node`, or the snippet it includes when that was read.
+    pub fn follow<'a>(&'a self, node: NodeRef<'a>) -> NodeRef<'a> {
+        if self.snippets.is_empty() {
+            return node;
+        }
+        match self.get(node) {
+            Some(Included::Snippet(snippet)) => snippet,
+            _ => node,
+        }
+    }
+
+    /// Whether any include was found.
+    pub fn is_empty(&self) -> bool {
+        self.snippets.is_empty()
+    }
+}
+
+/// Read a snippet at `location` as the template writes it. Reasons read as "... is included
+/// <reason>".
+fn read(location: &str, files: &dyn FileLoader, errors: &mut Vec<InputError>) -> Snippet {
+    let lower = location.to_ascii_lowercase();
+    if lower.starts_with("s3://") || lower.starts_with("https://") || lower.starts_with("http://") {
+        return Snippet::NotVisible(format!("from S3 (`{location}`)"));
+    }
+    match files.load(location) {
+        Ok(documents) => match documents.into_iter().next() {
+            Some(document) => Snippet::Loaded(Box::new(document)),
+            None => Snippet::NotVisible(format!("from `{location}`, which is empty")),
+        },
+        Err(LoadError::NotAvailable) => Snippet::NotVisible(format!(
+            "from `{location}`, which is not read (no directory to read it from)"
+        )),
+        Err(LoadError::Outside) => Snippet::NotVisible(format!(
+            "from `{location}`, outside the template's directory (gatelint reads no further)"
+        )),
+        Err(LoadError::Unreadable(why)) => {
+            Snippet::NotVisible(format!("from `{location}`, which cannot be read: {why}"))
+        }
+        Err(LoadError::Syntax(error)) => {
+            errors.push(error);
+            Snippet::NotVisible(format!(
+                "from `{location}`, which is not valid YAML or JSON"
+            ))
+        }
+    }
+}

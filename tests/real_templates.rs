@@ -1,0 +1,104 @@
+//! Whole templates as real repositories write them, each a folder under `fixtures/templates/`
+//! with the files it includes: `gatelint check` on the folder (human output, as a user sees it)
+//! and `gatelint routes` on its `template.yaml` are snapshotted, with the exit code. Run on the
+//! folder, so an included file is read through its template and not linted again on its own.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn templates() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates")
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(templates())
+        .output()
+        .unwrap();
+    format!(
+        "exit code: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn every_template_folder_as_check_and_routes_see_it() {
+    let mut folders: Vec<String> = fs::read_dir(templates())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert!(folders.len() >= 3, "{folders:?}");
+    for folder in folders {
+        let check = run(&["check", &folder]);
+        insta::assert_snapshot!(format!("{folder}__check"), check);
+        let routes = run(&["routes", &format!("{folder}/template.yaml")]);
+        insta::assert_snapshot!(format!("{folder}__routes"), routes);
+    }
+}
+
+#[test]
+fn an_included_body_is_lowered_as_if_inline() {
+    let check = run(&["check", "--format", "concise", "sam-include"]);
+    // The DefaultAuthorizer of PetApi protects the route its included body declares.
+    assert!(!check.contains("GET /pets on PetApi"), "{check}");
+    // StatusApi has no Auth: its route is open, reported in the included file...
+    assert!(
+        check.contains(
+            "sam-include/status.yaml:7:5: error[unauthenticated-route] GET /status on StatusApi"
+        ),
+        "{check}"
+    );
+    // ...where a suppression comment applies.
+    assert!(!check.contains("GET /health"), "{check}");
+    // Not linted a second time on their own.
+    assert!(!check.contains("on status"), "{check}");
+    assert!(!check.contains("input-error"), "{check}");
+}
+
+#[test]
+fn a_body_chosen_by_fn_if_gives_conditional_routes() {
+    let check = run(&["check", "--format", "concise", "cfn-include-if"]);
+    assert!(
+        check.contains("GET /orders on Api can be called without credentials when IsProd is false"),
+        "{check}"
+    );
+    let routes = run(&["routes", "cfn-include-if/template.yaml"]);
+    assert!(
+        routes.contains("IAM (SigV4) sigv4 when IsProd is true"),
+        "{routes}"
+    );
+}
+
+#[test]
+fn bodies_that_cannot_be_seen_are_coverage_notes_not_errors() {
+    let check = run(&["check", "--format", "concise", "-q", "not-visible"]);
+    // Coverage notes do not fail the run (nor does anything else here).
+    assert!(check.starts_with("exit code: 0"), "{check}");
+    assert!(!check.contains("input-error"), "{check}");
+    for (line, api) in [
+        (32, "FromS3"),
+        (41, "Computed"),
+        (49, "Outside"),
+        (56, "Plain"),
+    ] {
+        assert!(
+            check.contains(&format!("not-visible/template.yaml:{line}:"))
+                && check.contains(&format!("note[not-visible] routes of {api} not visible")),
+            "{api}: {check}"
+        );
+    }
+    let routes = run(&["routes", "not-visible/template.yaml"]);
+    assert!(
+        routes.contains(
+            "0 routes, 0 callable without credentials, 4 APIs whose routes are not visible"
+        ),
+        "{routes}"
+    );
+}
