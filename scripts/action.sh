@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps of the GitHub Action (action.yml), in one script so that they run, and are tested,
-# outside GitHub too (tests/action.rs).
+# outside GitHub too (tests/integration/action.rs).
 #
 #   action.sh install    install gatelint; writes `bin=PATH` to $GITHUB_OUTPUT
 #   action.sh lint       lint, write SARIF, annotations and the job summary; never fails because

@@ -1,0 +1,30 @@
+//! gatelint's integration tests, one module per subject, linked into one test binary (so the
+//! suite links once). Shared helpers live in `common`; snapshots in `snapshots/`, named
+//! `integration__<module>__<name>.snap`. Run one module with `cargo test --test integration
+//! <module>::`.
+
+mod action;
+mod checkov_agreement;
+mod cli_commands;
+mod cli_config;
+mod cli_findings;
+mod common;
+mod corpus_openapi;
+mod corpus_sam;
+mod corpus_serverless;
+mod corpus_snapshot;
+mod corpus_templates;
+mod discover;
+mod fuzz_regressions;
+mod hostile_inputs;
+mod readme;
+mod real_templates;
+mod render;
+mod rule_docs;
+mod rule_fixtures;
+mod sam_differential;
+mod sam_lowering;
+mod serverless;
+mod syntax_hostile;
+mod syntax_properties;
+mod translator_routes;
