@@ -17,7 +17,8 @@ use crate::report::{self, Format, Report};
 use crate::routes::{self, RouteRow, RoutesFormat};
 use crate::rules::{self, RULES};
 use crate::suppress::baseline::{Baseline, Paths};
-use crate::syntax::{Loc, SourceFile, Span};
+use crate::syntax::SourceFile;
+use crate::text::plural;
 
 /// Finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
 #[derive(Debug, Parser)]
@@ -261,18 +262,9 @@ fn discover_inputs(args: &InputArgs, config: &Config, errors: &mut Vec<InputErro
         },
     );
     for problem in &discovery.problems {
-        errors.push(located_nowhere(problem.path(), problem.to_string()));
+        errors.push(InputError::whole_file(problem.path(), problem.to_string()));
     }
     discovery
-}
-
-/// An error about a whole file: located at its start.
-fn located_nowhere(path: &str, message: String) -> InputError {
-    let file = SourceFile::new(path, String::new());
-    InputError {
-        loc: Loc::new(&file, Span::empty(0)),
-        message,
-    }
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
@@ -302,7 +294,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
         }
         .and_then(|()| fs::write(path, baseline.to_json()));
         if let Err(error) = written {
-            report.errors.push(located_nowhere(
+            report.errors.push(InputError::whole_file(
                 &path.to_string_lossy(),
                 format!("cannot write the baseline: {error}"),
             ));
@@ -335,14 +327,14 @@ fn apply_baseline(path: &Path, report: &mut Report) {
     let text = match fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
-            report.errors.push(located_nowhere(
+            report.errors.push(InputError::whole_file(
                 &display,
-                "the baseline is not UTF-8".into(),
+                "the baseline is not UTF-8",
             ));
             return;
         }
         Err(error) => {
-            report.errors.push(located_nowhere(
+            report.errors.push(InputError::whole_file(
                 &display,
                 format!("cannot read the baseline: {error}"),
             ));
@@ -364,10 +356,6 @@ fn apply_baseline(path: &Path, report: &mut Report) {
 /// [`report::render`] with the rules of this gatelint.
 fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
     report::render(report, format, &rules::metas(), color, out)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> u8 {

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::diagnostic::{InputError, Severity};
 use crate::discover::Globs;
 use crate::rules::{Level, PublicRoute, RULES, Settings};
-use crate::syntax::{self, Loc, NodeRef, SourceFile, Span};
+use crate::syntax::{self, Document, NodeRef, SourceFile};
 use crate::text::edit_distance;
 
 /// The file name looked for in the working directory and its parents.
@@ -177,31 +177,25 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<InputErro
             None => return Ok(Config::default()),
         },
     };
-    let text = fs::read(&path).map_err(|err| {
-        let file = SourceFile::new(display.clone(), String::new());
-        vec![InputError {
-            loc: Loc::new(&file, Span::empty(0)),
-            message: format!("cannot read the configuration: {err}"),
-        }]
+    let bytes = fs::read(&path).map_err(|err| {
+        vec![InputError::whole_file(
+            &display,
+            format!("cannot read the configuration: {err}"),
+        )]
     })?;
-    let text = syntax::decode(text).map_err(|(lossy, error)| {
-        let file = SourceFile::new(display.clone(), lossy);
-        vec![InputError {
-            loc: Loc::new(&file, error.span),
-            message: error.message,
-        }]
-    })?;
-    parse(&SourceFile::new(display, text))
+    let (file, documents) = syntax::read(display, bytes);
+    let documents = documents.map_err(|error| vec![InputError::syntax(&file, error)])?;
+    from_documents(&file, &documents)
 }
 
 /// Read a configuration from `file`'s text.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Config, Vec<InputError>> {
-    let documents = syntax::parse(file).map_err(|error| {
-        vec![InputError {
-            loc: Loc::new(file, error.span),
-            message: error.message,
-        }]
-    })?;
+    let documents = syntax::parse(file).map_err(|error| vec![InputError::syntax(file, error)])?;
+    from_documents(file, &documents)
+}
+
+/// The configuration the parsed `documents` of `file` hold.
+fn from_documents(file: &SourceFile, documents: &[Document]) -> Result<Config, Vec<InputError>> {
     let mut reader = Reader {
         config: Config {
             path: Some(file.path().to_owned()),
@@ -233,10 +227,7 @@ struct Reader {
 
 impl Reader {
     fn error(&mut self, at: NodeRef<'_>, message: impl Into<String>) {
-        self.errors.push(InputError {
-            loc: at.loc(),
-            message: message.into(),
-        });
+        self.errors.push(InputError::new(at.loc(), message));
     }
 
     fn unknown_key(&mut self, key: NodeRef<'_>, known: &[&str], what: &str, context: &str) {

@@ -3,10 +3,11 @@
 //! depends on nothing above it: formats, rules, suppression and the renderers all use it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::syntax::Loc;
+use crate::syntax::{Loc, SourceFile, Span, SyntaxError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -133,6 +134,28 @@ impl Finding {
 pub struct InputError {
     pub loc: Loc,
     pub message: String,
+}
+
+impl InputError {
+    /// An error at `loc`.
+    pub fn new(loc: Loc, message: impl Into<String>) -> Self {
+        InputError {
+            loc,
+            message: message.into(),
+        }
+    }
+
+    /// Why `file` could not be decoded or parsed, at the offending character.
+    pub fn syntax(file: &Arc<SourceFile>, error: SyntaxError) -> Self {
+        InputError::new(Loc::new(file, error.span), error.message)
+    }
+
+    /// An error about the file shown as `path` as a whole (it cannot be read, discovery
+    /// refused it): there is no place in it to point at, so it is located at its start.
+    pub fn whole_file(path: &str, message: impl Into<String>) -> Self {
+        let file = SourceFile::new(path, String::new());
+        InputError::new(Loc::new(&file, Span::empty(0)), message)
+    }
 }
 
 /// What gatelint could not see that a rule needs, located at the cause: a coverage note

@@ -81,30 +81,17 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if let Some(nul) = sniff.iter().position(|&b| b == 0) {
         let file = SourceFile::new(path, String::from_utf8_lossy(sniff).into_owned());
-        errors.push(InputError {
-            loc: Loc::new(&file, Span::new(nul, nul + 1)),
-            message: "this looks like a binary file (it has a NUL byte), not YAML or JSON".into(),
-        });
+        errors.push(InputError::new(
+            Loc::new(&file, Span::new(nul, nul + 1)),
+            "this looks like a binary file (it has a NUL byte), not YAML or JSON",
+        ));
         return Analysis::failed(file, errors);
     }
-    let file = match syntax::decode(bytes) {
-        Ok(text) => SourceFile::new(path, text),
-        Err((lossy, error)) => {
-            let file = SourceFile::new(path, lossy);
-            errors.push(InputError {
-                loc: Loc::new(&file, error.span),
-                message: error.message,
-            });
-            return Analysis::failed(file, errors);
-        }
-    };
-    let parsed = match syntax::parse(&file) {
+    let (file, parsed) = syntax::read(path, bytes);
+    let parsed = match parsed {
         Ok(documents) => documents,
         Err(error) => {
-            errors.push(InputError {
-                loc: Loc::new(&file, error.span),
-                message: error.message,
-            });
+            errors.push(InputError::syntax(&file, error));
             return Analysis::failed(file, errors);
         }
     };
@@ -116,13 +103,13 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
         };
         formats::lower_with_files(&doc, kind, files, &mut workspace, &mut errors);
         if let Some(span) = doc.alias_budget_exhausted() {
-            errors.push(InputError {
-                loc: doc.loc(span),
-                message: format!(
+            errors.push(InputError::new(
+                doc.loc(span),
+                format!(
                     "too many alias expansions (more than {}): the document looks like an alias bomb",
                     syntax::ALIAS_BUDGET
                 ),
-            });
+            ));
         }
         documents.push((doc, kind));
     }
@@ -272,16 +259,10 @@ pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, Box<
             }],
             ..FileReport::default()
         })),
-        Err(error) => {
-            let file = SourceFile::new(input.display.as_str(), String::new());
-            Err(Box::new(FileReport {
-                errors: vec![InputError {
-                    loc: Loc::new(&file, Span::empty(0)),
-                    message: error.to_string(),
-                }],
-                ..FileReport::default()
-            }))
-        }
+        Err(error) => Err(Box::new(FileReport {
+            errors: vec![InputError::whole_file(&input.display, error.to_string())],
+            ..FileReport::default()
+        })),
     }
 }
 
@@ -409,20 +390,9 @@ impl formats::FileLoader for DirectoryFiles {
             )),
             ReadError::Io { message, .. } => formats::LoadError::Unreadable(message),
         })?;
-        let text = syntax::decode(bytes).map_err(|(lossy, error)| {
-            let file = SourceFile::new(display.as_str(), lossy);
-            formats::LoadError::Syntax(InputError {
-                loc: Loc::new(&file, error.span),
-                message: error.message,
-            })
-        })?;
-        let file = SourceFile::new(display, text);
-        let documents = syntax::parse(&file).map_err(|error| {
-            formats::LoadError::Syntax(InputError {
-                loc: Loc::new(&file, error.span),
-                message: error.message,
-            })
-        })?;
+        let (file, documents) = syntax::read(display, bytes);
+        let documents = documents
+            .map_err(|error| formats::LoadError::Syntax(InputError::syntax(&file, error)))?;
         let mut loaded = self.loaded.borrow_mut();
         for doc in &documents {
             suppress::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);

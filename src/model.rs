@@ -74,7 +74,7 @@ impl fmt::Display for Condition {
 pub type Conditions = Vec<Condition>;
 
 /// Render conditions for a message: "" when unconditional, else " when A is true and B is false".
-pub fn describe_conditions(when: &[Condition]) -> String {
+fn describe_conditions(when: &[Condition]) -> String {
     if when.is_empty() {
         return String::new();
     }
@@ -88,6 +88,16 @@ impl<T> Resolved<T> {
         let mut out = Vec::new();
         self.collect_branches(&mut Vec::new(), &mut out);
         out
+    }
+
+    /// Every known leaf with its conditions in the words a message uses: "" when unconditional,
+    /// else " when A is true and B is false". Unknown leaves are left out, so a rule that
+    /// reports the bad cases never reports what it cannot see.
+    pub fn cases(&self) -> Vec<(String, &T)> {
+        self.branches()
+            .into_iter()
+            .map(|(when, value)| (describe_conditions(&when), value))
+            .collect()
     }
 
     fn collect_branches<'a>(&'a self, path: &mut Conditions, out: &mut Vec<(Conditions, &'a T)>) {
@@ -269,8 +279,6 @@ pub struct Api {
     /// which case an API key identifies a caller but does not authenticate one.
     pub aws: bool,
     pub endpoint: Resolved<EndpointType>,
-    /// A resource policy is attached (it may restrict who can call).
-    pub has_resource_policy: bool,
     pub routes: Vec<Route>,
     pub authorizers: Vec<Authorizer>,
     pub stages: Vec<Stage>,
@@ -329,7 +337,6 @@ impl Api {
             notation: Notation::Gateway,
             aws: false,
             endpoint: Resolved::Unknown,
-            has_resource_policy: false,
             routes: Vec::new(),
             authorizers: Vec::new(),
             stages: Vec::new(),
@@ -691,12 +698,8 @@ pub struct TokenIssuer {
     pub origin: Loc,
     pub revocation: Resolved<bool>,
     pub revocation_origin: Option<Loc>,
-    pub access_token_minutes: Resolved<u64>,
-    pub id_token_minutes: Resolved<u64>,
-    pub refresh_token_minutes: Resolved<u64>,
-    pub validity_origin: Option<Loc>,
-    /// The same lifetimes as they were written (value, unit and where each is set), so a
-    /// finding can point at the number or at the unit that makes it long.
+    /// Token lifetimes as they were written (value, unit and where each is set), so a finding
+    /// can point at the number or at the unit that makes it long.
     pub access_token: Resolved<TokenLifetime>,
     pub id_token: Resolved<TokenLifetime>,
     pub refresh_token: Resolved<TokenLifetime>,

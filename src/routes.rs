@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::model::{
     Api, ApiKind, Auth, FunctionUrl, Method, OpenBecause, Resolved, Route, Stage, Workspace,
-    describe_conditions,
 };
 use crate::rules::Settings;
 use crate::syntax::Loc;
@@ -191,9 +190,9 @@ fn describe_resolved<T>(value: &Resolved<T>, describe: &dyn Fn(&T) -> String) ->
         Resolved::Unknown => "unknown (decided at deploy time)".into(),
         Resolved::Conditional(_) => {
             let mut parts: Vec<String> = value
-                .branches()
+                .cases()
                 .into_iter()
-                .map(|(when, value)| format!("{}{}", describe(value), describe_conditions(&when)))
+                .map(|(when, value)| format!("{}{when}", describe(value)))
                 .collect();
             if parts.len() < value.leaf_count() {
                 parts.push("unknown otherwise".into());

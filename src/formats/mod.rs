@@ -109,7 +109,7 @@ pub fn lower_with_files(
     match kind {
         DocumentKind::OpenApi => match openapi::Spec::detect(doc.root()) {
             Some(Ok(spec)) => openapi::lower_document(spec, workspace, errors),
-            Some(Err((loc, message))) => errors.push(InputError { loc, message }),
+            Some(Err((loc, message))) => errors.push(InputError::new(loc, message)),
             None => {}
         },
         DocumentKind::CloudFormation | DocumentKind::Sam => {

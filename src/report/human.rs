@@ -13,7 +13,7 @@ use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origi
 use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary};
 use crate::diagnostic::{Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
-use crate::text::terminal_safe;
+use crate::text::{plural, terminal_safe};
 
 /// A label whose lines hold more bytes than this is cut to its first line; a first line longer
 /// than this (minified JSON) is shown as a location without source. Bounds the work per label.
@@ -61,30 +61,22 @@ pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Resu
 /// `3 errors, 1 warning, 1 input error in 4 files`, or `no problems found in 4 files`.
 fn summary_line(summary: &Summary) -> String {
     let counts = [
-        (summary.errors, "error"),
-        (summary.warnings, "warning"),
-        (summary.notes, "note"),
-        (summary.input_errors, "input error"),
-        (summary.not_visible, "coverage note"),
+        (summary.errors, "error", "errors"),
+        (summary.warnings, "warning", "warnings"),
+        (summary.notes, "note", "notes"),
+        (summary.input_errors, "input error", "input errors"),
+        (summary.not_visible, "coverage note", "coverage notes"),
     ];
     let parts: Vec<String> = counts
         .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|&(n, what)| plural(n, what))
+        .filter(|(n, _, _)| *n > 0)
+        .map(|&(n, one, many)| plural(n, one, many))
         .collect();
-    let files = plural(summary.files_checked, "file");
+    let files = plural(summary.files_checked, "file", "files");
     if parts.is_empty() {
         format!("no problems found in {files}")
     } else {
         format!("{} in {files}", parts.join(", "))
-    }
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("{n} {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }
 

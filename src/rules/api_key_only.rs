@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Auth, Notation, Workspace, describe_conditions};
+use crate::model::{Auth, Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -14,7 +14,7 @@ impl Rule for ApiKeyOnly {
                 if route.cors_preflight || route.inherits_connection_auth {
                     continue;
                 }
-                for (when, auth) in route.auth.branches() {
+                for (when, auth) in route.auth.cases() {
                     if *auth != Auth::ApiKeyOnly {
                         continue;
                     }
@@ -23,7 +23,7 @@ impl Rule for ApiKeyOnly {
                         route.describe(),
                         api.display,
                         route.declared_by(),
-                        describe_conditions(&when)
+                        when
                     );
                     let primary = route
                         .auth_origin

@@ -30,7 +30,7 @@ impl Rule for InsecureTransport {
             }
         }
         for domain in &workspace.domain_names {
-            for (when, policy) in domain.security_policy.branches() {
+            for (when, policy) in domain.security_policy.cases() {
                 if !policy.eq_ignore_ascii_case("TLS_1_0") {
                     continue;
                 }
@@ -42,11 +42,7 @@ impl Rule for InsecureTransport {
                     Finding::new(
                         self.meta(),
                         at,
-                        format!(
-                            "the custom domain {} accepts TLS 1.0{}",
-                            domain.name,
-                            crate::model::describe_conditions(&when)
-                        ),
+                        format!("the custom domain {} accepts TLS 1.0{when}", domain.name),
                     )
                     .label("TLS 1.0 and 1.1 are deprecated (RFC 8996)")
                     .related(domain.origin.clone(), "the domain name")

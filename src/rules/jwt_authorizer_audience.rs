@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Api, Authorizer, AuthorizerKind, Workspace, describe_conditions};
+use crate::model::{Api, Authorizer, AuthorizerKind, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -14,23 +14,14 @@ impl Rule for JwtAuthorizerAudience {
                 if authorizer.kind != AuthorizerKind::Jwt {
                     continue;
                 }
-                for (when, audience) in authorizer.audience.branches() {
+                for (when, audience) in authorizer.audience.cases() {
                     if audience.is_empty() {
-                        findings.push(self.no_audience(
-                            api,
-                            authorizer,
-                            &describe_conditions(&when),
-                        ));
+                        findings.push(self.no_audience(api, authorizer, &when));
                     }
                 }
-                for (when, issuer) in authorizer.issuer.branches() {
+                for (when, issuer) in authorizer.issuer.cases() {
                     if !is_https(issuer) {
-                        findings.push(self.plain_issuer(
-                            api,
-                            authorizer,
-                            issuer,
-                            &describe_conditions(&when),
-                        ));
+                        findings.push(self.plain_issuer(api, authorizer, issuer, &when));
                     }
                 }
             }

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Workspace, describe_conditions};
+use crate::model::Workspace;
 
 use super::{Rule, Settings, rule_meta};
 
@@ -12,7 +12,7 @@ impl Rule for LongAuthorizerCache {
         let limit = settings.max_authorizer_cache_seconds;
         for api in &workspace.apis {
             for authorizer in &api.authorizers {
-                for (when, ttl) in authorizer.cache_ttl.branches() {
+                for (when, ttl) in authorizer.cache_ttl.cases() {
                     if *ttl <= limit {
                         continue;
                     }
@@ -29,7 +29,7 @@ impl Rule for LongAuthorizerCache {
                                 authorizer.kind.describe(),
                                 authorizer.name,
                                 api.display,
-                                describe_conditions(&when)
+                                when
                             ),
                         )
                         .label(format!("more than {limit} seconds"))

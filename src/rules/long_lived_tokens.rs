@@ -1,7 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{
-    Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace, describe_conditions,
-};
+use crate::model::{Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -26,15 +24,9 @@ impl Rule for LongLivedTokens {
                 ),
             ];
             for (kind, lifetime, limit) in kinds {
-                for (when, lifetime) in lifetime.branches() {
+                for (when, lifetime) in lifetime.cases() {
                     if lifetime.minutes() > limit {
-                        findings.push(self.finding(
-                            issuer,
-                            kind,
-                            lifetime,
-                            limit,
-                            &describe_conditions(&when),
-                        ));
+                        findings.push(self.finding(issuer, kind, lifetime, limit, &when));
                     }
                 }
             }

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{ApiKind, Notation, Workspace, describe_conditions};
+use crate::model::{ApiKind, Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -41,7 +41,7 @@ impl Rule for NoAccessLog {
                 }
             };
             for stage in &api.stages {
-                for (when, logged) in stage.access_log.branches() {
+                for (when, logged) in stage.access_log.cases() {
                     if *logged {
                         continue;
                     }
@@ -51,9 +51,7 @@ impl Rule for NoAccessLog {
                             stage.origin.clone(),
                             format!(
                                 "the stage `{}` of {} keeps no access log{}",
-                                stage.name,
-                                api.display,
-                                describe_conditions(&when)
+                                stage.name, api.display, when
                             ),
                         )
                         .label(label.clone())

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Api, ApiKind, Notation, Resolved, Stage, Workspace, describe_conditions};
+use crate::model::{Api, ApiKind, Notation, Resolved, Stage, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -19,9 +19,9 @@ impl Rule for NoRateLimit {
                         throttled.or(&plan.throttle)
                     });
                 // Unknown leaves are left out: a setting we cannot read is not a finding.
-                for (when, throttled) in throttled.branches() {
+                for (when, throttled) in throttled.cases() {
                     if !*throttled {
-                        findings.push(self.finding(api, stage, &describe_conditions(&when)));
+                        findings.push(self.finding(api, stage, &when));
                     }
                 }
             }

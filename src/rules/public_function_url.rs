@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Auth, Notation, Workspace, describe_conditions};
+use crate::model::{Auth, Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -10,7 +10,7 @@ impl Rule for PublicFunctionUrl {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for url in &workspace.function_urls {
-            for (when, auth) in url.auth.branches() {
+            for (when, auth) in url.auth.cases() {
                 if !matches!(auth, Auth::Open(_)) {
                     continue;
                 }
@@ -24,8 +24,7 @@ impl Rule for PublicFunctionUrl {
                         at,
                         format!(
                             "the Lambda function URL `{}` can be invoked without credentials{}",
-                            url.name,
-                            describe_conditions(&when)
+                            url.name, when
                         ),
                     )
                     .label("no authentication")

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Workspace, describe_conditions};
+use crate::model::Workspace;
 
 use super::{Rule, Settings, rule_meta};
 
@@ -10,7 +10,7 @@ impl Rule for TokenRevocationDisabled {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for issuer in &workspace.token_issuers {
-            for (when, enabled) in issuer.revocation.branches() {
+            for (when, enabled) in issuer.revocation.cases() {
                 if *enabled {
                     continue;
                 }
@@ -24,8 +24,7 @@ impl Rule for TokenRevocationDisabled {
                         at,
                         format!(
                             "the user pool client `{}` cannot revoke the tokens it issues{}",
-                            issuer.name,
-                            describe_conditions(&when)
+                            issuer.name, when
                         ),
                     )
                     .label("token revocation is switched off")

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{
     Api, Auth, EndpointType, FrameworkEvent, Notation, OpenBecause, Resolved, Route, RouteSource,
-    Workspace, describe_conditions,
+    Workspace,
 };
 
 use super::{Rule, Settings, rule_meta};
@@ -22,14 +22,9 @@ impl Rule for UnauthenticatedRoute {
                 {
                     continue;
                 }
-                for (when, auth) in route.auth.branches() {
+                for (when, auth) in route.auth.cases() {
                     if let Auth::Open(because) = auth {
-                        findings.push(self.finding(
-                            api,
-                            route,
-                            *because,
-                            &describe_conditions(&when),
-                        ));
+                        findings.push(self.finding(api, route, *because, &when));
                     }
                 }
             }

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Finding, InputError};
 use crate::syntax::{self, Loc, NodeRef, SourceFile, Span};
+use crate::text::plural;
 
 /// The format version written in every baseline.
 pub const VERSION: u64 = 1;
@@ -147,9 +148,8 @@ impl Baseline {
 
     /// Read a baseline from `file`; errors point into it.
     pub fn parse(file: &Arc<SourceFile>) -> Result<Baseline, InputError> {
-        let error = |loc: Loc, message: &str| InputError {
-            loc,
-            message: format!("not a gatelint baseline: {message}"),
+        let error = |loc: Loc, message: &str| {
+            InputError::new(loc, format!("not a gatelint baseline: {message}"))
         };
         let documents =
             syntax::parse(file).map_err(|e| error(Loc::new(file, e.span), &e.message))?;
@@ -225,10 +225,6 @@ impl Applied {
         }
         text
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

@@ -117,6 +117,23 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Vec<Document>, SyntaxError> {
         .collect())
 }
 
+/// The bytes of the file shown as `path`, decoded and parsed: the one way a linted file, a file
+/// it loads and the configuration are read. The file comes back either way (its text as far as
+/// it decodes), so that an error can be located in it.
+pub fn read(
+    path: impl Into<String>,
+    bytes: Vec<u8>,
+) -> (Arc<SourceFile>, Result<Vec<Document>, SyntaxError>) {
+    match decode(bytes) {
+        Ok(text) => {
+            let file = SourceFile::new(path, text);
+            let documents = parse(&file);
+            (file, documents)
+        }
+        Err((lossy, error)) => (SourceFile::new(path, lossy), Err(error)),
+    }
+}
+
 /// A document as a parser hands it over, before it is tied to its file.
 pub(crate) struct RawDocument {
     pub root: Node,

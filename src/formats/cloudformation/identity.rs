@@ -68,12 +68,6 @@ fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> Tok
         origin: resource.loc(),
         revocation: under_resource_condition(resource, revocation),
         revocation_origin: revocation_node.map(NodeRef::loc),
-        access_token_minutes: access_token.map(TokenLifetime::minutes),
-        id_token_minutes: id_token.map(TokenLifetime::minutes),
-        refresh_token_minutes: refresh_token.map(TokenLifetime::minutes),
-        validity_origin: resource
-            .property_key("TokenValidityUnits")
-            .map(NodeRef::loc),
         access_token,
         id_token,
         refresh_token,
@@ -180,7 +174,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
     use super::super::lower_text as lower;
-    use crate::model::{Auth, OpenBecause, Resolved};
+    use crate::model::{Auth, OpenBecause, Resolved, TokenLifetime};
 
     #[test]
     fn defaults_units_and_branches() {
@@ -203,13 +197,25 @@ Resources:
         );
         let default = &workspace.token_issuers[0];
         assert_eq!(default.revocation, Resolved::Known(true));
-        assert_eq!(default.access_token_minutes, Resolved::Known(60));
-        assert_eq!(default.id_token_minutes, Resolved::Known(60));
-        assert_eq!(default.refresh_token_minutes, Resolved::Known(30 * 24 * 60));
+        assert_eq!(
+            default.access_token.map(TokenLifetime::minutes),
+            Resolved::Known(60)
+        );
+        assert_eq!(
+            default.id_token.map(TokenLifetime::minutes),
+            Resolved::Known(60)
+        );
+        assert_eq!(
+            default.refresh_token.map(TokenLifetime::minutes),
+            Resolved::Known(30 * 24 * 60)
+        );
         let tuned = &workspace.token_issuers[1];
         assert_eq!(tuned.revocation, Resolved::Known(false));
         // Seconds round up.
-        assert_eq!(tuned.access_token_minutes, Resolved::Known(61));
+        assert_eq!(
+            tuned.access_token.map(TokenLifetime::minutes),
+            Resolved::Known(61)
+        );
         let id: Vec<(String, u64, bool)> = tuned
             .id_token
             .branches()
@@ -227,7 +233,10 @@ Resources:
             .collect();
         assert_eq!(origins, ["2", "1"]);
         // An unknown unit is not guessed.
-        assert_eq!(tuned.refresh_token_minutes, Resolved::Unknown);
+        assert_eq!(
+            tuned.refresh_token.map(TokenLifetime::minutes),
+            Resolved::Unknown
+        );
     }
 
     #[test]

@@ -138,7 +138,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
     fn rest_api(&self, resource: Resource<'a>) -> Api {
         let mut api = Api::new(resource.id, ApiKind::Rest, resource.loc());
         api.aws = true;
-        api.has_resource_policy = resource.property("Policy").is_some();
         let types = resource
             .property("EndpointConfiguration")
             .and_then(|e| e.get("Types"));
@@ -154,9 +153,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         if let Some(body) = resource.property("Body") {
             let read = super::body::read(self.template, body);
-            for (_, spec) in &read.specs {
-                api.has_resource_policy |= spec.root.get("x-amazon-apigateway-policy").is_some();
-            }
             super::body::lower_into(&mut api, read.specs);
             if read.hidden.is_some() {
                 api.hidden_routes = read.hidden;

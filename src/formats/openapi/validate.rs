@@ -8,10 +8,10 @@ use crate::syntax::NodeRef;
 
 pub(super) fn check(spec: Spec<'_>, errors: &mut Vec<InputError>) {
     let mut report = |node: NodeRef<'_>, message: String| {
-        errors.push(InputError {
-            loc: node.loc(),
-            message: format!("invalid OpenAPI: {message}"),
-        });
+        errors.push(InputError::new(
+            node.loc(),
+            format!("invalid OpenAPI: {message}"),
+        ));
     };
     let Some(paths) = spec.root.get("paths").filter(|p| !p.is_null()) else {
         return;

@@ -239,7 +239,7 @@ fn from_uri<'a>(
             Definition::File
         }
         Some(Err((loc, message))) => {
-            errors.push(InputError { loc, message });
+            errors.push(InputError::new(loc, message));
             Definition::Hidden(HiddenRoutes::elsewhere(at))
         }
         None => hidden(format!(

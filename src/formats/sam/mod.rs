@@ -102,7 +102,7 @@ fn join_plain_resources(template: &Template<'_>, workspace: &mut Workspace, firs
 fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
     let message = message.into();
     if !errors.iter().any(|e| e.loc == loc && e.message == message) {
-        errors.push(InputError { loc, message });
+        errors.push(InputError::new(loc, message));
     }
 }
 

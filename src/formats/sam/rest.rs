@@ -199,12 +199,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             }
             api.routes.push(route);
         }
-        api.has_resource_policy |= auth
-            .auth
-            .get("ResourcePolicy")
-            .node()
-            .is_some_and(|p| !p.is_null())
-            || matches!(&definition, Definition::Inline(spec) if spec.root.get("x-amazon-apigateway-policy").is_some());
         // A DefinitionUri file sets its own default (its root `security`), if any.
         if !matches!(definition, Definition::File) {
             api.default_auth_origin = self.default_auth_origin(&auth);

@@ -316,7 +316,7 @@ fn event<'a>(vars: &Variables<'a>, item: NodeRef<'a>) -> Option<Event<'a>> {
 fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
     let message = message.into();
     if !errors.iter().any(|e| e.loc == loc && e.message == message) {
-        errors.push(InputError { loc, message });
+        errors.push(InputError::new(loc, message));
     }
 }
 

@@ -62,5 +62,4 @@ fn join(workspace: &mut Workspace, first: usize, api: Api) {
     own.routes.extend(api.routes);
     own.stages.extend(api.stages);
     own.deployments.extend(api.deployments);
-    own.has_resource_policy |= api.has_resource_policy;
 }

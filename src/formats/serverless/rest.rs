@@ -140,10 +140,6 @@ fn new_api(service: &Service<'_>) -> Api {
     };
     api.aws = true;
     api.notation = Notation::ServerlessFramework;
-    api.has_resource_policy = service
-        .vars
-        .truthy(service.api_gateway("resourcePolicy"))
-        .unwrap_or(false);
     api.default_auth_origin = Some(service.provider_loc.clone());
     api
 }
