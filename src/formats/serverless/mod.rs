@@ -61,7 +61,7 @@ pub fn lower(
             super::collect_duplicate_keys(document, workspace);
         }
     }
-    let service = Service::new(doc.root(), &loaded);
+    let service = Service::new(doc.root(), &loaded, errors);
     let first = workspace.apis.len();
     rest::lower(&service, workspace, errors);
     http_api::lower(&service, workspace, errors);
@@ -163,7 +163,7 @@ pub(crate) struct Event<'a> {
 }
 
 impl<'a> Service<'a> {
-    fn new(root: NodeRef<'a>, loaded: &'a [LoadedFile]) -> Self {
+    fn new(root: NodeRef<'a>, loaded: &'a [LoadedFile], errors: &mut Vec<InputError>) -> Self {
         let vars = Variables::new(root, loaded);
         let provider_entry = root.entry("provider");
         let provider = vars.node(provider_entry.map(|(_, v)| v));
@@ -176,7 +176,7 @@ impl<'a> Service<'a> {
         .ok()
         .flatten()
         .unwrap_or_else(|| "service".to_owned());
-        let functions = functions(&vars, root.get("functions"));
+        let functions = functions(&vars, root.get("functions"), errors);
         Service {
             vars,
             root,
@@ -269,10 +269,15 @@ impl<'a> Service<'a> {
 
 /// `functions`: a mapping of name to settings, or (as older services write it) a list of such
 /// mappings.
-fn functions<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Function<'a>> {
+fn functions<'a>(
+    vars: &Variables<'a>,
+    node: Option<NodeRef<'a>>,
+    errors: &mut Vec<InputError>,
+) -> Vec<Function<'a>> {
     let Some(node) = vars.node(node) else {
         return Vec::new();
     };
+    let mut budget = MAX_EVENTS;
     let maps: Vec<NodeRef<'a>> = if node.is_seq() {
         node.items()
             .filter_map(|item| vars.node(Some(item)))
@@ -285,8 +290,20 @@ fn functions<'a>(vars: &Variables<'a>, node: Option<NodeRef<'a>>) -> Vec<Functio
         for (key, value) in crate::formats::distinct_entries(map) {
             let Some(name) = key.as_str() else { continue };
             let node = vars.node(Some(value)).filter(|n| n.is_map());
-            let events = vars
-                .items(vars.get(node, "events"))
+            let items = vars.items(vars.get(node, "events"));
+            if items.len() > budget {
+                reject(
+                    errors,
+                    key.loc(),
+                    format!(
+                        "the service has more than {MAX_EVENTS} events (counting those YAML \
+                         aliases repeat): the events from here on are not read"
+                    ),
+                );
+                return out;
+            }
+            budget -= items.len();
+            let events = items
                 .into_iter()
                 .filter_map(|item| event(vars, item))
                 .collect();
@@ -311,6 +328,10 @@ fn event<'a>(vars: &Variables<'a>, item: NodeRef<'a>) -> Option<Event<'a>> {
     };
     Some(Event { kind, key, value })
 }
+
+/// Events one service may have in all; a file that repeats a long list of events through YAML
+/// aliases could otherwise make billions of routes.
+const MAX_EVENTS: usize = 100_000;
 
 /// A service the framework rejects, at the node that makes it do so.
 fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {

@@ -283,3 +283,21 @@ fn rejected_events_are_input_errors_and_odd_services_do_not_panic() {
         let _ = lower_service(odd);
     }
 }
+
+#[test]
+fn events_repeated_through_aliases_are_capped() {
+    let mut text = format!("{HEAD}x: &events\n");
+    for i in 0..1000 {
+        text.push_str(&format!("  - http: GET /p{i}\n"));
+    }
+    text.push_str("functions:\n");
+    for i in 0..150 {
+        text.push_str(&format!("  f{i}: {{handler: h, events: *events}}\n"));
+    }
+    let (ws, errors) = lower_service(&text);
+    assert_eq!(api(&ws, ApiKind::Rest).routes.len(), 100_000);
+    assert!(
+        errors.iter().any(|e| e.contains("more than 100000 events")),
+        "{errors:?}"
+    );
+}

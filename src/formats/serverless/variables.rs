@@ -17,7 +17,7 @@
 
 use std::cell::Cell;
 
-use crate::syntax::{Document, NodeRef};
+use crate::syntax::{Document, NodeKind, NodeRef};
 
 /// What a value of the service file is once its variables are resolved.
 #[derive(Clone, Debug)]
@@ -335,8 +335,15 @@ pub(crate) fn normalize_reference(path: &str) -> String {
 /// known so far (a path built from variables may need a file read in an earlier round).
 pub(crate) fn file_references(variables: &Variables<'_>, node: NodeRef<'_>) -> Vec<String> {
     let mut found = Vec::new();
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
+    let doc = node.doc();
+    // The tree as written: an alias repeats text that is read where its anchor is, and
+    // following aliases here would let a small file make a walk of billions of nodes.
+    let mut stack = vec![node.node()];
+    while let Some(raw) = stack.pop() {
+        if matches!(raw.kind, NodeKind::Alias(_)) {
+            continue;
+        }
+        let node = NodeRef::new(doc, raw);
         if let Some(text) = node.as_str() {
             let mut rest = text;
             while let Some(at) = rest.find("file(") {
@@ -351,8 +358,7 @@ pub(crate) fn file_references(variables: &Variables<'_>, node: NodeRef<'_>) -> V
                 rest = after.get(close..).unwrap_or("");
             }
         }
-        stack.extend(node.entries().flat_map(|(k, v)| [k, v]));
-        stack.extend(node.items());
+        stack.extend(raw.children());
     }
     found.sort();
     found.dedup();
