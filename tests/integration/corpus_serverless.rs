@@ -1,8 +1,8 @@
 //! The Serverless Framework services of the shared corpus (`../shared/corpus/serverless-framework`:
 //! real `serverless.yml` files and the files their `${file(...)}` variables read) go through the
 //! whole pipeline as `gatelint` runs it on a directory: every service is recognised, none gives an
-//! input error (they are services the framework deploys), and every finding is in a reviewed
-//! snapshot, one line each.
+//! input error (they are services the framework deploys), and every finding and coverage note is
+//! in a reviewed snapshot, one line each.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::fs;
@@ -93,5 +93,20 @@ fn every_service_is_recognised_and_lints_without_input_errors() {
             )
         })
         .collect();
+    let coverage: Vec<String> = report
+        .coverage
+        .iter()
+        .map(|c| {
+            let at = c.loc.start();
+            format!(
+                "{}:{}:{} not-visible {}",
+                relative(c.loc.file.path()),
+                at.line,
+                at.column,
+                c.message
+            )
+        })
+        .collect();
     insta::assert_snapshot!("findings", findings.join("\n"));
+    insta::assert_snapshot!("coverage", coverage.join("\n"));
 }

@@ -128,3 +128,18 @@ fn other_providers_and_plain_yaml_are_not_services() {
         run.transcript()
     );
 }
+
+#[test]
+fn what_variables_hide_is_a_coverage_note() {
+    let repo = Repo::new();
+    repo.write(
+        "svc/serverless.yml",
+        "service: s\nprovider:\n  name: aws\n  httpApi:\n    authorizers:\n      jwt:\n        \
+         issuerUrl: https://issuer.example.com\n        audience: [a]\nfunctions:\n  a:\n    \
+         handler: h\n    events: ${file(../events.yml)}\n  b:\n    handler: h\n    events:\n      \
+         - httpApi: GET /x\n      - ${ssm:/events/b}\n",
+    )
+    .write("events.yml", "- httpApi: GET /y\n");
+    let run = repo.run(&["check", "--format", "concise", "svc"]);
+    insta::assert_snapshot!(run.transcript());
+}

@@ -24,7 +24,7 @@ mod websocket;
 
 use super::{FileLoader, LoadError};
 use crate::diagnostic::InputError;
-use crate::model::{FrameworkEvent, Resolved, Workspace};
+use crate::model::{FrameworkEvent, NotVisible, Resolved, Workspace};
 use crate::syntax::{Document, Loc, NodeRef};
 
 use variables::{LoadedFile, Unknown, Variables};
@@ -68,6 +68,7 @@ pub fn lower(
     websocket::lower(&service, workspace, errors);
     function_url::lower(&service, workspace);
     resources::lower(&service, workspace, first);
+    workspace.not_visible.extend(service.unseen);
 }
 
 /// Read every file the service's `${file(...)}` variables name, in rounds: a path may depend
@@ -143,6 +144,8 @@ pub(crate) struct Service<'a> {
     /// The service's name, for messages.
     pub name: String,
     pub functions: Vec<Function<'a>>,
+    /// Parts of `functions` that have no static value: their routes cannot be seen.
+    pub unseen: Vec<NotVisible>,
 }
 
 /// One function of `functions`.
@@ -176,7 +179,8 @@ impl<'a> Service<'a> {
         .ok()
         .flatten()
         .unwrap_or_else(|| "service".to_owned());
-        let functions = functions(&vars, root.get("functions"), errors);
+        let mut unseen = Vec::new();
+        let functions = functions(&vars, root.get("functions"), errors, &mut unseen);
         Service {
             vars,
             root,
@@ -184,6 +188,7 @@ impl<'a> Service<'a> {
             provider_loc,
             name,
             functions,
+            unseen,
         }
     }
 
@@ -242,6 +247,16 @@ impl<'a> Service<'a> {
         Resolved::Known(set("ThrottlingBurstLimit") || set("ThrottlingRateLimit"))
     }
 
+    /// Events that cannot be seen may add routes to `api` (and use its authorizers).
+    pub fn hide_unseen_routes(&self, api: &mut crate::model::Api) {
+        if api.hidden_routes.is_none()
+            && let Some(first) = self.unseen.first()
+        {
+            // The coverage note is the service's own, at the unseen value.
+            api.hidden_routes = Some(crate::model::HiddenRoutes::elsewhere(first.loc.clone()));
+        }
+    }
+
     /// The function called `name`.
     pub fn function(&self, name: &str) -> Option<&Function<'a>> {
         self.functions.iter().find(|f| f.name == name)
@@ -271,16 +286,21 @@ impl<'a> Service<'a> {
 /// mappings.
 fn functions<'a>(
     vars: &Variables<'a>,
-    node: Option<NodeRef<'a>>,
+    written: Option<NodeRef<'a>>,
     errors: &mut Vec<InputError>,
+    unseen: &mut Vec<NotVisible>,
 ) -> Vec<Function<'a>> {
-    let Some(node) = vars.node(node) else {
+    note_unseen(vars, written, "the functions are", unseen);
+    let Some(node) = vars.node(written) else {
         return Vec::new();
     };
     let mut budget = MAX_EVENTS;
     let maps: Vec<NodeRef<'a>> = if node.is_seq() {
         node.items()
-            .filter_map(|item| vars.node(Some(item)))
+            .filter_map(|item| {
+                note_unseen(vars, Some(item), "functions are", unseen);
+                vars.node(Some(item))
+            })
             .collect()
     } else {
         vec![node]
@@ -289,8 +309,21 @@ fn functions<'a>(
     for map in maps {
         for (key, value) in crate::formats::distinct_entries(map) {
             let Some(name) = key.as_str() else { continue };
+            note_unseen(
+                vars,
+                Some(value),
+                &format!("the function {name} is"),
+                unseen,
+            );
             let node = vars.node(Some(value)).filter(|n| n.is_map());
-            let items = vars.items(vars.get(node, "events"));
+            let written_events = vars.get(node, "events");
+            note_unseen(
+                vars,
+                written_events,
+                &format!("the events of function {name} are"),
+                unseen,
+            );
+            let items = vars.items(written_events);
             if items.len() > budget {
                 reject(
                     errors,
@@ -305,7 +338,15 @@ fn functions<'a>(
             budget -= items.len();
             let events = items
                 .into_iter()
-                .filter_map(|item| event(vars, item))
+                .filter_map(|item| {
+                    note_unseen(
+                        vars,
+                        Some(item),
+                        &format!("an event of function {name} is"),
+                        unseen,
+                    );
+                    event(vars, item)
+                })
                 .collect();
             out.push(Function {
                 name: name.to_owned(),
@@ -327,6 +368,27 @@ fn event<'a>(vars: &Variables<'a>, item: NodeRef<'a>) -> Option<Event<'a>> {
         _ => return None,
     };
     Some(Event { kind, key, value })
+}
+
+/// When `node` is written but has no static value: a coverage note that `what` ("the events
+/// of function f are") cannot be seen.
+pub(super) fn note_unseen<'a>(
+    vars: &Variables<'a>,
+    node: Option<NodeRef<'a>>,
+    what: &str,
+    unseen: &mut Vec<NotVisible>,
+) {
+    let Some(node) = node.filter(|n| vars.resolve(*n).is_unknown()) else {
+        return;
+    };
+    let written = node.as_str().unwrap_or("the value");
+    unseen.push(NotVisible {
+        loc: node.loc(),
+        message: format!(
+            "{what} not visible: `{written}` has no static value (a variable decided at deploy \
+             time, or a file gatelint does not read)"
+        ),
+    });
 }
 
 /// Events one service may have in all; a file that repeats a long list of events through YAML

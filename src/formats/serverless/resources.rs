@@ -15,13 +15,23 @@ use crate::syntax::NodeRef;
 /// Lower `resources` into `workspace`, whose APIs from index `first` on are the service's.
 pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usize) {
     let vars = &service.vars;
-    let Some(resources) = vars.node(service.root.get("resources")) else {
+    let written = service.root.get("resources");
+    super::note_unseen(vars, written, "resources are", &mut workspace.not_visible);
+    let Some(resources) = vars.node(written) else {
         return;
     };
     let parts: Vec<NodeRef<'_>> = if resources.is_seq() {
         resources
             .items()
-            .filter_map(|item| vars.node(Some(item)))
+            .filter_map(|item| {
+                super::note_unseen(
+                    vars,
+                    Some(item),
+                    "resources are",
+                    &mut workspace.not_visible,
+                );
+                vars.node(Some(item))
+            })
             .collect()
     } else {
         vec![resources]

@@ -111,9 +111,10 @@ pub(super) fn lower(
             inherits_connection_auth: false,
         });
     }
-    if api.hidden_routes.is_none() {
+    if service.api_gateway("restApiId").is_none() {
         api.stages.push(stage(service));
     }
+    service.hide_unseen_routes(&mut api);
     workspace.apis.push(api);
 }
 

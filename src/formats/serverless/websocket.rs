@@ -135,6 +135,7 @@ pub(super) fn lower(
             auto_deploy: Resolved::Known(true),
         });
     }
+    service.hide_unseen_routes(&mut api);
     workspace.apis.push(api);
 }
 
