@@ -256,14 +256,19 @@ cmd_lint() {
     # One run per view. Each is a full lint, but linting is cheap next to installing (about 0.4 s
     # of CPU for the 22 MB, 900-finding test corpus), and every view then comes from gatelint's own
     # renderer: no JSON parsing in shell, and the workflow-command escaping, the SARIF and the exit
-    # code are never re-implemented here.
+    # code are never re-implemented here. The user's `args` come first: gatelint takes the last
+    # of a repeated flag, so the action's own `--format`, `--fail-on` and `--output-file` win.
+    rm -f "$sarif" "$concise" "$dir/annotations.txt"
     set +e
-    "$gatelint" check --format sarif --fail-on never ${extra[@]+"${extra[@]}"} -- "${paths[@]}" >"$sarif"
+    "$gatelint" check ${extra[@]+"${extra[@]}"} --format sarif --fail-on never \
+        --output-file "$sarif" -- "${paths[@]}"
     sarif_status=$?
-    "$gatelint" check --format concise --color never ${fail_on_arg[@]+"${fail_on_arg[@]}"} \
-        ${extra[@]+"${extra[@]}"} -- "${paths[@]}" >"$concise"
+    "$gatelint" check ${extra[@]+"${extra[@]}"} --format concise --color never \
+        ${fail_on_arg[@]+"${fail_on_arg[@]}"} --output-file "$concise" -- "${paths[@]}"
     status=$?
     set -e
+    # A usage error writes nothing.
+    [[ -f $concise ]] || : >"$concise"
     # Exit code 2 with output: input errors, reported in the SARIF too. Without: a usage error.
     if ((sarif_status == 0 || sarif_status == 2)) && [[ -s $sarif ]]; then
         set_output sarif-file "$sarif"
@@ -273,8 +278,10 @@ cmd_lint() {
 
     if [[ $annotations == true ]]; then
         set +e
-        "$gatelint" check --format github --fail-on never ${extra[@]+"${extra[@]}"} -- "${paths[@]}"
+        "$gatelint" check ${extra[@]+"${extra[@]}"} --format github --fail-on never \
+            --output-file "$dir/annotations.txt" -- "${paths[@]}"
         annotations_status=$?
+        [[ -f "$dir/annotations.txt" ]] && cat "$dir/annotations.txt"
         set -e
         if ((annotations_status != 0 && annotations_status != 2)); then
             echo "::warning title=gatelint action::gatelint failed to write annotations (exit code $annotations_status)"

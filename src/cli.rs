@@ -4,16 +4,17 @@ use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{self, Config, FailOn};
-use crate::diagnostic::{InputError, Note, Severity};
-use crate::discover::{self, DiscoverOptions, Discovery};
+use crate::config::{ConfigSource, Configs, FailOn, FileSelection, RuleSelection};
+use crate::diagnostic::{Finding, InputError, Note, NoteKind, Severity};
+use crate::discover::{self, DiscoverOptions, Discovery, Globs};
 use crate::lint::{self, DEFAULT_MAX_FILE_SIZE, LintOptions};
-use crate::report::{self, Format, Report};
+use crate::report::{self, Format, RenderOptions, Report, statistics};
 use crate::routes::{self, RouteRow, RoutesFormat};
 use crate::rules::{self, RULES};
 use crate::suppress::baseline::{Baseline, Paths};
@@ -21,8 +22,10 @@ use crate::syntax::SourceFile;
 use crate::text::plural;
 
 /// Finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
+// `args_override_self`: a flag given twice takes its last value (as in ruff), so arguments added
+// after a wrapper's own (the GitHub Action's `args`) never make the command line invalid.
 #[derive(Debug, Parser)]
-#[command(name = "gatelint", version, about, long_about = None)]
+#[command(name = "gatelint", version, about, long_about = None, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -57,18 +60,34 @@ pub enum Command {
 pub struct InputArgs {
     /// Files and directories to lint; `-` reads standard input. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Read this configuration instead of the `.gatelint.yaml` found in the working directory or
-    /// its parents (up to the repository root).
+    /// Read this configuration for every file, instead of the nearest `.gatelint.yaml` above
+    /// each one (up to the repository root).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The path to show for standard input (`-`).
+    /// Read no configuration file: every rule at its default.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// The path to show for standard input (`-`); configuration and excludes apply as to a file
+    /// there.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
     /// Skip files larger than this many bytes, with a note.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
-    /// When to use colour.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    /// Globs of files and directories to skip, relative to the working directory; replaces the
+    /// configuration's `exclude`. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Globs to skip besides the configuration's `exclude`, relative to the working directory.
+    /// Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the excludes to files named on the command line too (for pre-commit and editors).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// When to use colour [default: auto: on a terminal, unless `NO_COLOR` is set or
+    /// `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` force it].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, hide_default_value = true)]
     pub color: ColorChoice,
 }
 
@@ -79,21 +98,41 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
     /// Exit with 1 when a finding is at least this severe [default: the configuration's
     /// `fail-on`, else warning].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Print findings only: no summary, no notes.
+    /// Exit with 0 even when there are findings (input errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Run only these rules (ids, comma-separated, repeatable), instead of those the
+    /// configuration enables.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Run these rules as well (ids, comma-separated, repeatable).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (ids, comma-separated, repeatable).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print findings only: no summary, and no notes except about input that was not linted.
     #[arg(long, short)]
     pub quiet: bool,
     /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM, files
-    /// linted as a template's DefinitionUri, and the findings suppressions removed, with their
-    /// reasons.
+    /// linted as a template's DefinitionUri, the configuration file of each file, and the
+    /// findings suppressions removed, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
-    /// Ignore every suppression: comments, resource Metadata and `x-gatelint-ignore`.
-    #[arg(long)]
-    pub no_ignore: bool,
+    /// Report what suppressions would hide: ignore every suppression comment, resource
+    /// Metadata and `x-gatelint-ignore`.
+    #[arg(long, alias = "no-ignore")]
+    pub ignore_suppressions: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -186,9 +225,23 @@ impl ColorChoice {
     }
 }
 
-/// On a terminal, and `NO_COLOR` is not set.
+/// Colour for standard output, by the conventions most terminal tools share: `NO_COLOR`
+/// (<https://no-color.org>) switches it off; `CLICOLOR_FORCE` (not `0`) or `FORCE_COLOR` (not
+/// `0` or `false`) switch it on; `TERM=dumb` off; else only on a terminal.
 fn stdout_is_styled() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if var("NO_COLOR").is_some() {
+        return false;
+    }
+    if var("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+        || var("FORCE_COLOR").is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))
+    {
+        return true;
+    }
+    if var("TERM").is_some_and(|t| t == "dumb") {
+        return false;
+    }
+    io::stdout().is_terminal()
 }
 
 /// Exit codes.
@@ -210,6 +263,9 @@ pub fn with_default_subcommand(mut args: Vec<String>) -> Vec<String> {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Err(error) = check_usage(&cli) {
+        error.exit();
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match cli.command {
@@ -233,20 +289,73 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// What clap cannot check by itself: a usage error (exit code 2) like clap's own.
+fn check_usage(cli: &Cli) -> Result<(), clap::Error> {
+    let (input, rules, name) = match &cli.command {
+        Command::Check(args) => (&args.input, Some(rule_selection(args)), "check"),
+        Command::Routes(args) => (&args.input, None, "routes"),
+        _ => return Ok(()),
+    };
+    let mut cli_command = Cli::command();
+    cli_command.build();
+    let mut command = cli_command
+        .find_subcommand_mut(name)
+        .cloned()
+        .unwrap_or_default();
+    if input.stdin_filename.is_some() && !input.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--stdin-filename names standard input, which is read only when `-` is one of the paths",
+        ));
+    }
+    if let Some(unknown) = rules
+        .map(|r| r.unknown_ids())
+        .and_then(|u| u.into_iter().next())
+    {
+        return Err(command.error(clap::error::ErrorKind::InvalidValue, unknown));
+    }
+    for glob in input.exclude.iter().chain(&input.extend_exclude) {
+        if let Err(error) = Globs::new(&[glob]) {
+            return Err(command.error(clap::error::ErrorKind::InvalidValue, error.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn rule_selection(args: &CheckArgs) -> RuleSelection {
+    RuleSelection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    }
+}
+
 fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// The configuration, or the report of why it cannot be read.
-fn load_config(args: &InputArgs) -> Result<Config, Report> {
-    config::load(args.config.as_deref(), &current_dir()).map_err(|errors| Report {
-        errors,
-        ..Report::default()
-    })
+/// The configurations the command line asks for.
+fn configs(args: &InputArgs, rules: RuleSelection) -> Arc<Configs> {
+    let source = match (&args.config, args.no_config) {
+        (_, true) => ConfigSource::Defaults,
+        (Some(path), false) => ConfigSource::File(path.clone()),
+        (None, false) => ConfigSource::Discover,
+    };
+    // Checked as a usage error before (`check_usage`).
+    let globs = |patterns: &[String]| Globs::new(patterns).unwrap_or_default();
+    let files = FileSelection {
+        exclude: (!args.exclude.is_empty()).then(|| globs(&args.exclude)),
+        extend_exclude: globs(&args.extend_exclude),
+    };
+    Arc::new(Configs::new(&current_dir(), source, rules, files))
 }
 
-/// The inputs the command line and the configuration select; problems become input errors.
-fn discover_inputs(args: &InputArgs, config: &Config, errors: &mut Vec<InputError>) -> Discovery {
+/// The inputs the command line and the configurations select; problems become input errors.
+fn discover_inputs(
+    args: &InputArgs,
+    configs: &Arc<Configs>,
+    errors: &mut Vec<InputError>,
+) -> Discovery {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -256,8 +365,8 @@ fn discover_inputs(args: &InputArgs, config: &Config, errors: &mut Vec<InputErro
         &paths,
         &DiscoverOptions {
             stdin_filename: args.stdin_filename.clone(),
-            include: config.include.clone(),
-            exclude: config.exclude.clone(),
+            force_exclude: args.force_exclude,
+            selection: Some(configs.clone()),
             ..DiscoverOptions::default()
         },
     );
@@ -267,25 +376,71 @@ fn discover_inputs(args: &InputArgs, config: &Config, errors: &mut Vec<InputErro
     discovery
 }
 
-fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
-    let color = args.input.color.enabled();
-    let config = match load_config(&args.input) {
-        Ok(config) => config,
-        Err(report) => {
-            render(&report, args.format.into(), color, out)?;
-            return Ok(EXIT_ERROR);
+fn check(args: &CheckArgs, stdout: &mut dyn Write) -> io::Result<u8> {
+    match &args.output_file {
+        None => check_to(args, args.input.color.enabled(), stdout),
+        Some(path) => {
+            let file = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(dir) => fs::create_dir_all(dir),
+                None => Ok(()),
+            }
+            .and_then(|()| fs::File::create(path));
+            let mut file = match file {
+                Ok(file) => io::BufWriter::new(file),
+                Err(error) => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "gatelint: cannot write {}: {error}",
+                        path.display()
+                    );
+                    return Ok(EXIT_ERROR);
+                }
+            };
+            let color = args.input.color == ColorChoice::Always;
+            let code = check_to(args, color, &mut file)?;
+            file.flush()?;
+            Ok(code)
         }
+    }
+}
+
+fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let render_options = RenderOptions {
+        color,
+        quiet: args.quiet,
     };
+    let configs = configs(&args.input, rule_selection(args));
     let mut errors = Vec::new();
-    let discovery = discover_inputs(&args.input, &config, &mut errors);
+    let discovery = discover_inputs(&args.input, &configs, &mut errors);
+    let config_errors = configs.errors();
+    if !config_errors.is_empty() {
+        let mut report = Report {
+            errors: config_errors,
+            ..Report::default()
+        };
+        report.sort();
+        render(&report, args.format.into(), render_options, out)?;
+        return Ok(EXIT_ERROR);
+    }
     let options = LintOptions {
-        settings: config.settings.clone(),
+        configs: Some(configs.clone()),
         max_file_size: args.input.max_file_size,
         verbose: args.verbose,
-        apply_suppressions: !args.no_ignore,
+        apply_suppressions: !args.ignore_suppressions,
+        ..LintOptions::default()
     };
     let mut report = lint::lint_inputs(&discovery.inputs, &options);
     report.errors.extend(errors);
+    if args.verbose {
+        for input in &discovery.inputs {
+            if let Some(config) = &configs.for_path(&input.display).path {
+                let message = format!("configured by {config}");
+                report
+                    .notes
+                    .push(Note::info(input.display.clone(), message));
+            }
+        }
+    }
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&report.findings, &Paths::new(&current_dir(), path));
         let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -299,13 +454,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
                 format!("cannot write the baseline: {error}"),
             ));
         } else {
-            report.notes.push(Note {
-                path: path.to_string_lossy().into_owned(),
-                message: format!(
+            report.notes.push(Note::info(
+                path.to_string_lossy(),
+                format!(
                     "wrote the baseline: {} recorded; later runs with --baseline report only new ones",
                     plural(baseline.len(), "finding", "findings")
                 ),
-            });
+            ));
             report.findings.clear();
         }
     }
@@ -314,11 +469,37 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> io::Result<u8> {
     }
     report.sort();
     if args.quiet {
-        report.notes.clear();
+        report.notes.retain(|note| note.kind == NoteKind::Warning);
     }
-    render(&report, args.format.into(), color, out)?;
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
-    Ok(exit_code(&report, fail_on))
+    if args.statistics {
+        statistics::render(&report, args.format == FormatArg::Json, out)?;
+    } else {
+        render(&report, args.format.into(), render_options, out)?;
+    }
+    let code = exit_code(&report, |finding| {
+        let fail_on = args.fail_on.or_else(|| {
+            configs
+                .for_path(finding.primary.loc.file.path())
+                .fail_on
+                .or(configs.for_cwd().fail_on)
+        });
+        fail_on.unwrap_or(FailOn::Warning)
+    });
+    Ok(if args.exit_zero && code == EXIT_FINDINGS {
+        EXIT_CLEAN
+    } else {
+        code
+    })
+}
+
+/// [`report::render`] with the rules of this gatelint.
+fn render(
+    report: &Report,
+    format: Format,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    report::render(report, format, &rules::metas(), options, out)
 }
 
 /// Drop the findings `path` accepts and say how many, and how many of its entries are stale.
@@ -344,42 +525,47 @@ fn apply_baseline(path: &Path, report: &mut Report) {
     match Baseline::parse(&SourceFile::new(display.clone(), text)) {
         Ok(baseline) => {
             let applied = baseline.apply(&mut report.findings, &Paths::new(&current_dir(), path));
-            report.notes.push(Note {
-                path: display,
-                message: applied.describe(),
-            });
+            report.notes.push(Note::info(display, applied.describe()));
         }
         Err(error) => report.errors.push(error),
     }
 }
 
-/// [`report::render`] with the rules of this gatelint.
-fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    report::render(report, format, &rules::metas(), color, out)
-}
-
-fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
+/// 2 for input errors, else 1 when a finding is at least as severe as the `fail-on` that
+/// applies to it (`--fail-on`, else the configuration of its file).
+fn exit_code(report: &Report, fail_on: impl Fn(&Finding) -> FailOn) -> u8 {
     if !report.errors.is_empty() {
         return EXIT_ERROR;
     }
-    let failing = fail_on
-        .threshold()
-        .is_some_and(|threshold| report.findings.iter().any(|f| f.severity >= threshold));
+    let failing = report.findings.iter().any(|finding| {
+        fail_on(finding)
+            .threshold()
+            .is_some_and(|threshold| finding.severity >= threshold)
+    });
     if failing { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
 /// `gatelint routes`: the same analysis as `check`, rendered as an inventory. Input errors go to
 /// standard error (one line each) so the inventory on standard output stays well-formed.
 fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
-    let config = match load_config(&args.input) {
-        Ok(config) => config,
-        Err(report) => {
-            render(&report, Format::Human, false, &mut io::stderr())?;
-            return Ok(EXIT_ERROR);
-        }
-    };
+    let configs = configs(&args.input, RuleSelection::default());
     let mut report = Report::default();
-    let discovery = discover_inputs(&args.input, &config, &mut report.errors);
+    let discovery = discover_inputs(&args.input, &configs, &mut report.errors);
+    let config_errors = configs.errors();
+    if !config_errors.is_empty() {
+        let mut report = Report {
+            errors: config_errors,
+            ..Report::default()
+        };
+        report.sort();
+        render(
+            &report,
+            Format::Human,
+            RenderOptions::default(),
+            &mut io::stderr(),
+        )?;
+        return Ok(EXIT_ERROR);
+    }
     let analysed: Vec<_> = discovery
         .inputs
         .par_iter()
@@ -401,6 +587,7 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
                     .as_ref()
                     .is_some_and(|p| definitions.contains(p));
                 if !definition {
+                    let config = configs.for_path(analysis.file.path());
                     rows.extend(routes::rows(&analysis.workspace, &config.settings));
                 }
                 report.errors.extend(analysis.errors);
@@ -418,7 +605,12 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
     routes::render(&rows, args.format.into(), args.input.color.enabled(), out)?;
     report.sort();
     if !report.errors.is_empty() || !report.notes.is_empty() {
-        render(&report, Format::Concise, false, &mut io::stderr())?;
+        render(
+            &report,
+            Format::Concise,
+            RenderOptions::default(),
+            &mut io::stderr(),
+        )?;
     }
     Ok(if report.errors.is_empty() {
         EXIT_CLEAN

@@ -10,12 +10,14 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Map, Value, json};
 
+use crate::collections::HashMap;
 use crate::diagnostic::{InputError, Severity};
-use crate::discover::Globs;
+use crate::discover::{Globs, PathSelection};
+use crate::paths::{self, RelativeTo};
 use crate::rules::{Level, PublicRoute, RULES, Settings};
 use crate::syntax::{self, Document, NodeRef, SourceFile};
 use crate::text::edit_distance;
@@ -25,7 +27,7 @@ pub const CONFIG_FILENAME: &str = ".gatelint.yaml";
 
 /// The URL the schema declares as its `$id`.
 const SCHEMA_ID: &str =
-    "https://github.com/gatelint/gatelint/blob/main/docs/gatelint-config.schema.json";
+    "https://raw.githubusercontent.com/gatelint/gatelint/main/docs/gatelint-config.schema.json";
 
 /// The exit-code threshold: exit with 1 when a finding is at least this severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -64,10 +66,34 @@ impl FailOn {
 pub struct Config {
     /// The file it was read from, as displayed; `None` for the defaults.
     pub path: Option<String>,
+    /// Its directory, which its globs are relative to; `None` for the defaults.
+    pub dir: Option<RelativeTo>,
     pub settings: Settings,
     pub fail_on: Option<FailOn>,
     pub include: Globs,
     pub exclude: Globs,
+}
+
+impl Config {
+    /// Make the globs relative to the directory of the file at `path` (as given, relative to
+    /// `cwd`).
+    fn read_from(mut self, cwd: &Path, path: &Path) -> Config {
+        let dir = RelativeTo::file(cwd, path);
+        for route in &mut self.settings.public_routes {
+            route.relative_to(dir.clone());
+        }
+        self.dir = Some(dir);
+        self
+    }
+
+    /// `display` (a path as findings show it) as this configuration's globs see it: relative to
+    /// its directory.
+    fn glob_path(&self, display: &str) -> String {
+        match &self.dir {
+            Some(dir) => dir.relative(display),
+            None => display.to_owned(),
+        }
+    }
 }
 
 /// The top-level keys.
@@ -170,22 +196,279 @@ pub fn find(start: &Path) -> Option<(PathBuf, String)> {
 /// Read the configuration for a run in `cwd`: `explicit` (`--config`) if given, else the one
 /// [`find`] finds, else the defaults.
 pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<InputError>> {
-    let (path, display) = match explicit {
-        Some(path) => (path.to_path_buf(), path.to_string_lossy().into_owned()),
+    match explicit {
+        Some(path) => read(cwd, path, &path.to_string_lossy()),
         None => match find(cwd) {
-            Some(found) => found,
-            None => return Ok(Config::default()),
+            Some((path, display)) => read(cwd, &path, &display),
+            None => Ok(Config::default()),
         },
-    };
-    let bytes = fs::read(&path).map_err(|err| {
+    }
+}
+
+/// Read the configuration file at `path` (relative to `cwd`, or absolute), shown as `display`.
+pub fn read(cwd: &Path, path: &Path, display: &str) -> Result<Config, Vec<InputError>> {
+    let bytes = fs::read(cwd.join(path)).map_err(|err| {
         vec![InputError::whole_file(
-            &display,
+            display,
             format!("cannot read the configuration: {err}"),
         )]
     })?;
     let (file, documents) = syntax::read(display, bytes);
     let documents = documents.map_err(|error| vec![InputError::syntax(&file, error)])?;
-    from_documents(&file, &documents)
+    from_documents(&file, &documents).map(|config| config.read_from(cwd, path))
+}
+
+/// Which rules run, as the command line says (`--select`, `--extend-select`, `--ignore`); it
+/// overrides every configuration file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleSelection {
+    /// Only these rules run (`--select`); `None` keeps the configuration's choice.
+    pub select: Option<Vec<String>>,
+    /// These rules run too (`--extend-select`), even when the configuration has them `off`.
+    pub extend_select: Vec<String>,
+    /// These rules do not run (`--ignore`), whatever else says so.
+    pub ignore: Vec<String>,
+}
+
+impl RuleSelection {
+    /// Every id named that is not a rule, with the closest rule id when there is one.
+    pub fn unknown_ids(&self) -> Vec<String> {
+        let named = self.select.iter().flatten();
+        named
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+            .filter(|id| crate::rules::find(id).is_none())
+            .map(|id| match crate::rules::closest(id) {
+                Some(close) => format!("`{id}` is not a rule; did you mean `{close}`?"),
+                None => format!("`{id}` is not a rule (`gatelint rules` lists them)"),
+            })
+            .collect()
+    }
+
+    /// Apply the selection to one configuration's settings. A rule switched on by the command
+    /// line keeps the severity the configuration gives it, else its default.
+    pub fn apply(&self, settings: &mut Settings) {
+        let switch_on = |settings: &mut Settings, id: &str| {
+            if !settings.is_enabled(id) {
+                settings.levels.remove(id);
+            }
+        };
+        if let Some(select) = &self.select {
+            for rule in RULES {
+                let id = rule.meta().id;
+                if select.iter().any(|s| s == id) {
+                    switch_on(settings, id);
+                } else {
+                    settings.levels.insert(id.to_owned(), Level::Off);
+                }
+            }
+        }
+        for id in &self.extend_select {
+            switch_on(settings, id);
+        }
+        for id in &self.ignore {
+            settings.levels.insert(id.clone(), Level::Off);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &RuleSelection::default()
+    }
+}
+
+/// What the command line says about which files are taken (`--exclude`, `--extend-exclude`);
+/// its globs are relative to the working directory.
+#[derive(Clone, Debug, Default)]
+pub struct FileSelection {
+    /// Replaces every configuration's `exclude` (`--exclude`).
+    pub exclude: Option<Globs>,
+    /// Excluded as well (`--extend-exclude`).
+    pub extend_exclude: Globs,
+}
+
+/// Where the configurations of a run come from.
+#[derive(Clone, Debug)]
+pub enum ConfigSource {
+    /// The nearest `.gatelint.yaml` above each file.
+    Discover,
+    /// This one file for every file (`--config`).
+    File(PathBuf),
+    /// None at all (`--no-config`).
+    Defaults,
+}
+
+/// The configurations of one run: the one that applies to each file, read once per file and
+/// looked up once per directory, with the command line's selections applied to each.
+#[derive(Debug)]
+pub struct Configs {
+    cwd: PathBuf,
+    /// The one configuration of every file, unless they are discovered per directory.
+    fixed: Option<Arc<Config>>,
+    rules: RuleSelection,
+    files: FileSelection,
+    defaults: Arc<Config>,
+    state: Mutex<ConfigsState>,
+}
+
+#[derive(Debug, Default)]
+struct ConfigsState {
+    /// Per directory (lexical, absolute): the configuration file that applies, if any.
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// Per configuration file read: what it holds (`None`: it has errors, reported once).
+    read: HashMap<PathBuf, Option<Arc<Config>>>,
+    errors: Vec<InputError>,
+}
+
+impl Configs {
+    /// The configurations for a run in `cwd`. With [`ConfigSource::File`], the file is read
+    /// now; its errors are [`Configs::errors`].
+    pub fn new(
+        cwd: &Path,
+        source: ConfigSource,
+        rules: RuleSelection,
+        files: FileSelection,
+    ) -> Configs {
+        let mut defaults = Config::default();
+        rules.apply(&mut defaults.settings);
+        let mut configs = Configs {
+            cwd: paths::lexical(cwd),
+            fixed: None,
+            rules,
+            files,
+            defaults: Arc::new(defaults),
+            state: Mutex::default(),
+        };
+        match source {
+            ConfigSource::Discover => {}
+            ConfigSource::Defaults => configs.fixed = Some(configs.defaults.clone()),
+            ConfigSource::File(path) => {
+                let display = path.to_string_lossy().into_owned();
+                let config = configs.read_file(&path, &display);
+                configs.fixed = Some(config);
+            }
+        }
+        configs
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ConfigsState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Read one file (once), with the command line's rule selection applied.
+    fn read_file(&self, path: &Path, display: &str) -> Arc<Config> {
+        let key = paths::lexical(&self.cwd.join(path));
+        if let Some(read) = self.lock().read.get(&key) {
+            return read.clone().unwrap_or_else(|| self.defaults.clone());
+        }
+        let result = read(&self.cwd, &key, display);
+        let mut state = self.lock();
+        match result {
+            Ok(mut config) => {
+                self.rules.apply(&mut config.settings);
+                let config = Arc::new(config);
+                state.read.insert(key, Some(config.clone()));
+                config
+            }
+            Err(errors) => {
+                state.read.insert(key, None);
+                state.errors.extend(errors);
+                self.defaults.clone()
+            }
+        }
+    }
+
+    /// The configuration file that applies in `dir` (lexical, absolute): the nearest
+    /// [`CONFIG_FILENAME`] at or above it, up to the repository root.
+    fn file_for_dir(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.lock().by_dir.get(dir) {
+            return found.clone();
+        }
+        let candidate = dir.join(CONFIG_FILENAME);
+        let found = if candidate.is_file() {
+            Some(candidate)
+        } else if dir.join(".git").exists() {
+            None
+        } else {
+            dir.parent().and_then(|parent| self.file_for_dir(parent))
+        };
+        self.lock().by_dir.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// The configuration that applies to the file or directory shown as `display` (relative
+    /// to the working directory, or absolute): the one of the directory holding it.
+    pub fn for_path(&self, display: &str) -> Arc<Config> {
+        if let Some(fixed) = &self.fixed {
+            return fixed.clone();
+        }
+        let path = if display.starts_with('<') {
+            self.cwd.join("<stdin>")
+        } else {
+            paths::lexical(&self.cwd.join(display))
+        };
+        let dir = path.parent().unwrap_or(&self.cwd);
+        match self.file_for_dir(dir) {
+            Some(file) => {
+                let display = paths::relative_path(&self.cwd, &file);
+                self.read_file(&file, &display)
+            }
+            None => self.defaults.clone(),
+        }
+    }
+
+    /// The configuration of the working directory.
+    pub fn for_cwd(&self) -> Arc<Config> {
+        match (&self.fixed, self.file_for_dir(&self.cwd)) {
+            (Some(fixed), _) => fixed.clone(),
+            (None, Some(file)) => {
+                let display = paths::relative_path(&self.cwd, &file);
+                self.read_file(&file, &display)
+            }
+            (None, None) => self.defaults.clone(),
+        }
+    }
+
+    /// The errors of every configuration file read so far.
+    pub fn errors(&self) -> Vec<InputError> {
+        self.lock().errors.clone()
+    }
+
+    /// `display` relative to the working directory, as the command line's globs see it.
+    fn cwd_path(&self, display: &str) -> String {
+        paths::relative_path(&self.cwd, &paths::lexical(&self.cwd.join(display)))
+    }
+}
+
+impl PathSelection for Configs {
+    fn excludes(&self, display: &str, dir: bool) -> bool {
+        let matches = |globs: &Globs, path: String| {
+            if dir {
+                globs.matches_any(&[&path, &format!("{path}/")])
+            } else {
+                globs.matches_any(&[&path])
+            }
+        };
+        let cwd_path = self.cwd_path(display);
+        if matches(&self.files.extend_exclude, cwd_path.clone()) {
+            return true;
+        }
+        match &self.files.exclude {
+            Some(exclude) => matches(exclude, cwd_path),
+            None => {
+                let config = self.for_path(display);
+                matches(&config.exclude, config.glob_path(display))
+            }
+        }
+    }
+
+    fn includes(&self, display: &str) -> Option<bool> {
+        let config = self.for_path(display);
+        if config.include.is_empty() {
+            None
+        } else {
+            Some(config.include.matches_any(&[&config.glob_path(display)]))
+        }
+    }
 }
 
 /// Read a configuration from `file`'s text.

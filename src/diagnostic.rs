@@ -172,9 +172,36 @@ pub struct Coverage {
 pub struct Note {
     pub path: String,
     pub message: String,
+    pub kind: NoteKind,
+}
+
+/// Whether a note survives `--quiet`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoteKind {
+    /// What was done (a suppression applied, a baseline written): `--quiet` drops it.
+    Info,
+    /// Something was not linted or not shown (a file skipped): `--quiet` keeps it, and the
+    /// `github` format makes it a warning annotation.
+    Warning,
 }
 
 impl Note {
+    pub fn info(path: impl Into<String>, message: impl Into<String>) -> Note {
+        Note {
+            path: path.into(),
+            message: message.into(),
+            kind: NoteKind::Info,
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Note {
+        Note {
+            path: path.into(),
+            message: message.into(),
+            kind: NoteKind::Warning,
+        }
+    }
+
     /// Path, then the `line:column` a note about a place starts with (as numbers, so 9:17 comes
     /// before 14:17), then the text; notes about the whole file come first.
     pub fn sort_key(&self) -> (&str, Option<(u64, u64)>, &str) {

@@ -26,6 +26,7 @@
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
@@ -105,7 +106,7 @@ impl Globs {
     }
 
     /// Whether any glob matches any of `paths` (`/`-separated).
-    fn matches_any(&self, paths: &[&str]) -> bool {
+    pub fn matches_any(&self, paths: &[&str]) -> bool {
         !self.set.is_empty() && paths.iter().any(|path| self.set.is_match(path))
     }
 }
@@ -130,6 +131,30 @@ pub struct DiscoverOptions {
     pub exclude: Globs,
     /// Apply `exclude` to explicitly named files and the stdin filename as well.
     pub force_exclude: bool,
+    /// What the configuration of each directory includes and excludes, besides `include` and
+    /// `exclude`.
+    pub selection: Option<Arc<dyn PathSelection>>,
+}
+
+/// Include and exclude decisions that depend on where a path is (the configuration that
+/// applies there). Paths are display paths: relative to the working directory, or absolute.
+pub trait PathSelection: Send + Sync + std::fmt::Debug {
+    /// Whether `display` is excluded; `dir` when it is a directory the walk would enter.
+    fn excludes(&self, display: &str, dir: bool) -> bool;
+    /// Whether a walked file is taken, or `None` to test its extension.
+    fn includes(&self, display: &str) -> Option<bool>;
+}
+
+impl DiscoverOptions {
+    /// Whether an explicitly named file (or the stdin filename) is skipped.
+    fn force_excludes(&self, display: &str) -> bool {
+        self.force_exclude
+            && (self.exclude.matches_any(&[display])
+                || self
+                    .selection
+                    .as_ref()
+                    .is_some_and(|s| s.excludes(display, false)))
+    }
 }
 
 /// A path that could not be turned into inputs. Each one should make the run exit with 2; the
@@ -174,7 +199,7 @@ pub fn discover<P: AsRef<Path>>(paths: &[P], options: &DiscoverOptions) -> Disco
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(&normal, options, &mut found),
             Ok(meta) => {
-                if !(options.force_exclude && options.exclude.matches_any(&[&display])) {
+                if !options.force_excludes(&display) {
                     found.inputs.push(Input {
                         source: InputSource::File(normal),
                         display,
@@ -211,7 +236,7 @@ fn add_stdin(options: &DiscoverOptions, found: &mut Discovery) {
         Some(name) => normalize(Path::new(name)).1,
         None => STDIN_DISPLAY.to_owned(),
     };
-    if options.force_exclude && options.exclude.matches_any(&[&display]) {
+    if options.force_excludes(&display) {
         return;
     }
     found.inputs.push(Input {
@@ -235,12 +260,24 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(IGNORE_FILENAME);
-    if !options.exclude.is_empty() {
+    if !options.exclude.is_empty() || options.selection.is_some() {
         let exclude = options.exclude.clone();
+        let selection = options.selection.clone();
         let filter_root = root.to_path_buf();
         builder.filter_entry(move |entry| {
+            // The root itself was named on the command line.
+            if entry.depth() == 0 {
+                return true;
+            }
             let (relative, display) = walked_paths(&filter_root, entry.path());
-            if entry.file_type().is_some_and(|t| t.is_dir()) {
+            let dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if selection
+                .as_ref()
+                .is_some_and(|s| s.excludes(&display, dir))
+            {
+                return false;
+            }
+            if dir {
                 // `**/cdk.out/**` matches `cdk.out/` but not `cdk.out`: test both to prune.
                 let (relative_dir, display_dir) = (format!("{relative}/"), format!("{display}/"));
                 !exclude.matches_any(&[&relative, &display, &relative_dir, &display_dir])
@@ -263,10 +300,16 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
             continue;
         }
         let (relative, display) = walked_paths(root, entry.path());
-        let wanted = if options.include.is_empty() {
-            has_default_extension(entry.path())
-        } else {
+        let by_selection = options
+            .selection
+            .as_ref()
+            .and_then(|s| s.includes(&display));
+        let wanted = if !options.include.is_empty() {
             options.include.matches_any(&[&relative, &display])
+        } else if let Some(wanted) = by_selection {
+            wanted
+        } else {
+            has_default_extension(entry.path())
         };
         if wanted {
             found.inputs.push(Input {

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod formats;
 pub mod lint;
 pub mod model;
+pub mod paths;
 pub mod report;
 pub mod routes;
 pub mod rules;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::collections::HashSet;
+use crate::config::Configs;
 use crate::diagnostic::Coverage;
 use crate::diagnostic::{Finding, InputError, Note};
 use crate::discover::{Input, ReadError, read_input};
@@ -189,7 +190,10 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
 /// What `lint_inputs` needs to know.
 #[derive(Clone, Debug)]
 pub struct LintOptions {
+    /// The settings of every file, unless `configs` is given.
     pub settings: Settings,
+    /// The configuration of each file: the nearest `.gatelint.yaml` above it.
+    pub configs: Option<Arc<Configs>>,
     pub max_file_size: u64,
     /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM, and
     /// the findings suppressions removed.
@@ -202,6 +206,7 @@ impl Default for LintOptions {
     fn default() -> Self {
         LintOptions {
             settings: Settings::default(),
+            configs: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             verbose: false,
             apply_suppressions: true,
@@ -223,12 +228,10 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
         report.notes.extend(file.notes);
         if file.real_path.is_some_and(|p| definitions.contains(&p)) {
             if options.verbose {
-                report.notes.push(Note {
-                    path: input.display.clone(),
-                    message: "linted as the DefinitionUri of a template: its findings are that \
-                              template's"
-                        .to_owned(),
-                });
+                report.notes.push(Note::info(
+                    input.display.clone(),
+                    "linted as the DefinitionUri of a template: its findings are that template's",
+                ));
             }
             continue;
         }
@@ -253,10 +256,10 @@ pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, Box<
             Ok(analysis)
         }
         Err(ReadError::TooLarge { .. }) => Err(Box::new(FileReport {
-            notes: vec![Note {
-                path: input.display.clone(),
-                message: format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
-            }],
+            notes: vec![Note::warning(
+                input.display.clone(),
+                format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
+            )],
             ..FileReport::default()
         })),
         Err(error) => Err(Box::new(FileReport {
@@ -271,17 +274,19 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
         Ok(analysis) => analysis,
         Err(report) => return *report,
     };
-    let mut report = lint_analysis(analysis, &options.settings, options.apply_suppressions);
+    let config = options.configs.as_ref().map(|c| c.for_path(&input.display));
+    let settings = config.as_ref().map_or(&options.settings, |c| &c.settings);
+    let mut report = lint_analysis(analysis, settings, options.apply_suppressions);
     if options.verbose {
         report
             .notes
             .extend(report.suppressed.iter().map(suppressed_note));
     }
     if !report.recognized && report.errors.is_empty() && (input.explicit || options.verbose) {
-        report.notes.push(Note {
-            path: input.display.clone(),
-            message: "skipped: not an OpenAPI, CloudFormation or SAM document".into(),
-        });
+        report.notes.push(Note::warning(
+            input.display.clone(),
+            "skipped: not an OpenAPI, CloudFormation or SAM document",
+        ));
     }
     report
 }
@@ -298,13 +303,13 @@ fn suppressed_note(suppressed: &Suppressed) -> Note {
         .reason
         .as_deref()
         .map_or_else(|| " (no reason given)".to_owned(), |r| format!(": {r}"));
-    Note {
-        path: suppressed.finding.primary.loc.file.path().to_owned(),
-        message: format!(
+    Note::info(
+        suppressed.finding.primary.loc.file.path(),
+        format!(
             "{}:{}: {} suppressed by {by}{reason}",
             at.line, at.column, suppressed.finding.rule
         ),
-    }
+    )
 }
 
 /// Reads the files a linted file refers to, from its own directory and below: a relative path

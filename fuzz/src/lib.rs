@@ -93,9 +93,13 @@ pub fn check_report(file: &FileReport, non_ascii: bool) {
     }
     for format in formats {
         let mut out = Vec::new();
-        if let Err(error) =
-            report::render(&report, format, &gatelint::rules::metas(), false, &mut out)
-        {
+        if let Err(error) = report::render(
+            &report,
+            format,
+            &gatelint::rules::metas(),
+            report::RenderOptions::default(),
+            &mut out,
+        ) {
             panic!("rendering {format:?} failed: {error}");
         }
     }

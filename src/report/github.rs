@@ -4,7 +4,7 @@
 use std::io;
 
 use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{NoteKind, Severity};
 use crate::syntax::Loc;
 
 pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -25,6 +25,16 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     }
     for coverage in &report.coverage {
         write_command(out, "notice", &coverage.loc, COVERAGE_ID, &coverage.message)?;
+    }
+    // Input that was not linted is a warning on the file: a green check must not hide it.
+    for note in report.notes.iter().filter(|n| n.kind == NoteKind::Warning) {
+        writeln!(
+            out,
+            "::warning file={},title={}::{}",
+            escape_property(&note.path),
+            escape_property("gatelint (not linted)"),
+            escape_data(&note.message)
+        )?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::io;
 use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, RenderOptions, Report, Summary};
 use crate::diagnostic::{Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
 use crate::text::{plural, terminal_safe};
@@ -23,7 +23,8 @@ const MAX_SNIPPET_BYTES: usize = 16 * 1024;
 /// never spans the unannotated middle of a large file.
 const MAX_GAP_LINES: usize = 8;
 
-pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn render(report: &Report, options: RenderOptions, out: &mut dyn io::Write) -> io::Result<()> {
+    let color = options.color;
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -46,6 +47,9 @@ pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Resu
         );
         let group = Group::with_title(Level::NOTE.primary_title(text));
         writeln!(out, "{}", renderer.render(&[group]))?;
+    }
+    if options.quiet {
+        return Ok(());
     }
     if !report.notes.is_empty() {
         writeln!(out)?;

@@ -7,6 +7,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod statistics;
 
 use std::io;
 
@@ -94,17 +95,26 @@ pub enum Format {
     Github,
 }
 
-/// Write `report` in `format`; `rules` are the rules of the run, described by SARIF. `color`
-/// applies to `human` and `concise` only.
+/// How to render, besides the format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Colour, for `human` and `concise`.
+    pub color: bool,
+    /// `--quiet`: no summary line.
+    pub quiet: bool,
+}
+
+/// Write `report` in `format`; `rules` are the rules of the run, described by SARIF.
 pub fn render(
     report: &Report,
     format: Format,
     rules: &[&'static RuleMeta],
-    color: bool,
+    options: RenderOptions,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
+    let color = options.color;
     match format {
-        Format::Human => human::render(report, color, out),
+        Format::Human => human::render(report, options, out),
         Format::Concise => concise::render(report, color, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, rules, out),
@@ -118,10 +128,7 @@ mod tests {
 
     #[test]
     fn notes_sort_by_path_then_numeric_position_then_text() {
-        let note = |path: &str, message: &str| Note {
-            path: path.to_owned(),
-            message: message.to_owned(),
-        };
+        let note = |path: &str, message: &str| Note::info(path, message);
         let mut report = Report {
             notes: vec![
                 note(

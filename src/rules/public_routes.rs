@@ -12,6 +12,7 @@
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::model::{Api, Method, Route};
+use crate::paths::RelativeTo;
 
 /// One `public-routes` entry.
 #[derive(Clone, Debug)]
@@ -21,8 +22,10 @@ pub struct PublicRoute {
     path: String,
     /// Only routes of the API with this name (an OpenAPI `info.title`, a logical id).
     pub api: Option<String>,
-    /// Only routes declared in files this glob matches (the path as findings show it).
+    /// Only routes declared in files this glob matches: the path relative to the configuration
+    /// file's directory (`file_base`), else as findings show it.
     file: Option<GlobMatcher>,
+    file_base: Option<RelativeTo>,
 }
 
 impl PublicRoute {
@@ -52,6 +55,7 @@ impl PublicRoute {
             path: path.to_owned(),
             api: None,
             file: None,
+            file_base: None,
         })
     }
 
@@ -65,14 +69,22 @@ impl PublicRoute {
         Ok(self)
     }
 
+    /// Match the `file` glob against paths relative to `base` (the configuration's directory).
+    pub fn relative_to(&mut self, base: RelativeTo) {
+        self.file_base = Some(base);
+    }
+
     /// Whether `route` of `api` is one this pattern accepts as public.
     pub fn matches(&self, api: &Api, route: &Route) -> bool {
         self.method.is_none_or(|m| m == route.method)
             && self.api.as_ref().is_none_or(|name| *name == api.name)
-            && self
-                .file
-                .as_ref()
-                .is_none_or(|glob| glob.is_match(route.origin.file.path()))
+            && self.file.as_ref().is_none_or(|glob| {
+                let path = route.origin.file.path();
+                match &self.file_base {
+                    Some(base) => glob.is_match(base.relative(path)),
+                    None => glob.is_match(path),
+                }
+            })
             && path_matches(&self.path, &route.path)
     }
 }

@@ -12,12 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::diagnostic::{Finding, InputError};
+use crate::paths::RelativeTo;
 use crate::syntax::{self, Loc, NodeRef, SourceFile, Span};
 use crate::text::plural;
 
@@ -34,41 +35,17 @@ pub struct Entry {
 
 /// Turns display paths into the paths a baseline records: relative to the baseline's directory.
 #[derive(Clone, Debug)]
-pub struct Paths {
-    cwd: PathBuf,
-    base: PathBuf,
-}
+pub struct Paths(RelativeTo);
 
 impl Paths {
     /// Paths for a baseline at `baseline` (as given on the command line) in a run in `cwd`.
     pub fn new(cwd: &Path, baseline: &Path) -> Self {
-        let file = lexical(&cwd.join(baseline));
-        let base = file
-            .parent()
-            .map_or_else(|| file.clone(), Path::to_path_buf);
-        Paths {
-            cwd: cwd.to_path_buf(),
-            base,
-        }
+        Paths(RelativeTo::file(cwd, baseline))
     }
 
     /// `display` (a path as findings show it) relative to the baseline's directory, with `/`.
     pub fn relative(&self, display: &str) -> String {
-        if display.starts_with('<') {
-            return display.to_owned(); // `<stdin>`
-        }
-        let target = lexical(&self.cwd.join(display));
-        let target: Vec<Component<'_>> = target.components().collect();
-        let base: Vec<Component<'_>> = self.base.components().collect();
-        let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
-        let mut parts: Vec<String> = base.iter().skip(common).map(|_| "..".to_owned()).collect();
-        parts.extend(
-            target
-                .iter()
-                .skip(common)
-                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-        );
-        parts.join("/")
+        self.0.relative(display)
     }
 
     pub fn entry(&self, finding: &Finding) -> Entry {
@@ -78,24 +55,6 @@ impl Paths {
             subject: finding.identity().to_owned(),
         }
     }
-}
-
-/// What a finding is about, independent of line numbers.
-/// `path` with `.` dropped and `..` applied without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// A baseline: accepted findings, counted.
@@ -224,22 +183,5 @@ impl Applied {
             );
         }
         text
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_relative_to_the_baseline() {
-        let paths = Paths::new(Path::new("/repo"), Path::new("baseline.json"));
-        assert_eq!(paths.relative("api/openapi.yaml"), "api/openapi.yaml");
-        assert_eq!(paths.relative("./api/../api/x.yaml"), "api/x.yaml");
-        let nested = Paths::new(Path::new("/repo"), Path::new("ci/baseline.json"));
-        assert_eq!(nested.relative("api/openapi.yaml"), "../api/openapi.yaml");
-        let from_sub = Paths::new(Path::new("/repo/api"), Path::new("../baseline.json"));
-        assert_eq!(from_sub.relative("openapi.yaml"), "api/openapi.yaml");
-        assert_eq!(paths.relative("<stdin>"), "<stdin>");
     }
 }

@@ -72,7 +72,7 @@ pub struct Suppression {
     pub reason: Option<String>,
     pub scope: Scope,
     /// What it is on, independent of line numbers ("resource HealthFunction", "GET /health",
-    /// the covered line's text): with the rule id, the subject of an unused-suppression finding.
+    /// the comment's text): with the rule id, the subject of an unused-suppression finding.
     pub target: String,
 }
 

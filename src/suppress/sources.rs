@@ -140,10 +140,9 @@ fn comment_suppression(doc: &Document, comment: &Comment, out: &mut Suppressions
         Some(file.line_span(line + 1)).filter(|_| line + 1 < file.line_count())
     };
     covered.extend(next);
-    let target = covered
-        .last()
-        .map(|span| file.slice(*span).trim().to_owned())
-        .unwrap_or_default();
+    // The comment itself, not the line it covers: an edit on a neighbouring line must not change
+    // the baseline identity of an unused suppression.
+    let target = format!("comment `{}`", text.trim());
     out.found.push(Suppression {
         kind: SuppressionKind::Comment,
         rules,

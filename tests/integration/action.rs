@@ -338,6 +338,44 @@ fn fail_on_decides_the_exit_status() {
 }
 
 #[test]
+fn args_that_repeat_the_actions_own_flags_break_no_run() {
+    let runner = Runner::new();
+    let out = runner.path("elsewhere.json");
+    let args = format!(
+        "--fail-on error --format json -o {} --fail-on note --color always",
+        out.display()
+    );
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/api-key-only"),
+            ("GATELINT_ARGS", &args),
+        ],
+    );
+    assert_eq!(step.status, 0, "{}", step.stdout);
+    // The last `--fail-on` of `args` decides (the input is empty); the fixtures have warnings.
+    assert_eq!(step.outputs["exit-code"], "1", "{}", step.stdout);
+    // The action's own `--format` and `--output-file` come last: SARIF, and annotations.
+    let sarif = checked_sarif(&step, repo());
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert!(!annotations(&step.stdout).is_empty(), "{}", step.stdout);
+    assert!(
+        !out.exists(),
+        "the user's -o must not take the action's output"
+    );
+    // The input `fail-on` wins over the one in `args`.
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/api-key-only"),
+            ("GATELINT_ARGS", &args),
+            ("GATELINT_FAIL_ON", "error"),
+        ],
+    );
+    assert_eq!(step.outputs["exit-code"], "0", "{}", step.stdout);
+}
+
+#[test]
 fn input_errors_fail_the_job_whatever_fail_on_says() {
     let workspace = TempDir::new().unwrap();
     fs::create_dir(workspace.path().join("apis")).unwrap();
@@ -588,7 +626,7 @@ fn bad_inputs_stop_the_step_with_an_annotation() {
         repo(),
         &[
             ("GATELINT_PATHS", "fixtures/demo"),
-            ("GATELINT_ARGS", "--format json"),
+            ("GATELINT_ARGS", "--no-such-flag"),
         ],
     );
     assert_eq!(step.outputs["exit-code"], "2");

@@ -279,7 +279,7 @@ fn completions_for_bash_zsh_and_fish_know_the_subcommands_and_flags() {
             "routes",
             "explain",
             "write-baseline",
-            "no-ignore",
+            "ignore-suppressions",
             "markdown",
         ] {
             assert!(run.stdout.contains(word), "{shell} completion lacks {word}");

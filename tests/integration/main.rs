@@ -8,6 +8,7 @@ mod checkov_agreement;
 mod cli_commands;
 mod cli_config;
 mod cli_findings;
+mod cli_flags;
 mod common;
 mod corpus_openapi;
 mod corpus_sam;

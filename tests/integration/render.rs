@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gatelint::diagnostic::{Coverage, Finding, InputError, Note, RuleMeta, Severity};
-use gatelint::report::{Format, Report, render};
+use gatelint::report::{Format, RenderOptions, Report, render};
 use gatelint::rules::{self, RULES};
 use gatelint::syntax::{Loc, SourceFile, Span};
 
@@ -125,10 +125,10 @@ fn sample_report() -> Report {
             message: "routes of PetApi not visible: the definition is in S3 (BodyS3Location)"
                 .to_owned(),
         }],
-        notes: vec![Note {
-            path: "README.md".to_owned(),
-            message: "skipped: not a YAML or JSON file".to_owned(),
-        }],
+        notes: vec![Note::warning(
+            "README.md",
+            "skipped: not a YAML or JSON file",
+        )],
         files_checked: 4,
     };
     report.sort();
@@ -137,7 +137,17 @@ fn sample_report() -> Report {
 
 fn rendered(report: &Report, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    render(report, format, &rules::metas(), color, &mut out).unwrap();
+    render(
+        report,
+        format,
+        &rules::metas(),
+        RenderOptions {
+            color,
+            quiet: false,
+        },
+        &mut out,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -554,10 +564,7 @@ fn human_output_without_color_has_no_escapes() {
             loc: at(&file, "description"),
             message: "not visible \x1b[6m".to_owned(),
         }],
-        notes: vec![Note {
-            path: "note\x1b[8m".to_owned(),
-            message: "skipped \x1b[9m".to_owned(),
-        }],
+        notes: vec![Note::warning("note\x1b[8m", "skipped \x1b[9m")],
         files_checked: 1,
     };
     for format in [Format::Human, Format::Concise] {
@@ -844,7 +851,7 @@ mod properties {
             let report = one_finding(&file, span);
             for format in ALL_FORMATS {
                 let mut out = Vec::new();
-                render(&report, format, &rules::metas(), false, &mut out).unwrap();
+                render(&report, format, &rules::metas(), RenderOptions::default(), &mut out).unwrap();
             }
             prop_assert_eq!(human_location(&report), expected_location(&file, span));
         }

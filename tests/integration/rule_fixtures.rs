@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use gatelint::lint::{FileReport, lint_bytes};
-use gatelint::report::{Format, Report, render};
+use gatelint::report::{Format, RenderOptions, Report, render};
 use gatelint::rules::{self, Settings};
 
 /// Fixture folders that do not belong to a rule (`templates/` holds whole templates with the
@@ -158,7 +158,14 @@ fn fixture_renderings() {
         };
         report.sort();
         let mut out = Vec::new();
-        render(&report, Format::Human, &rules::metas(), false, &mut out).unwrap();
+        render(
+            &report,
+            Format::Human,
+            &rules::metas(),
+            RenderOptions::default(),
+            &mut out,
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         insta::assert_snapshot!(format!("{}__{}", fixture.rule, fixture.name), text);
     }
