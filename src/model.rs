@@ -15,6 +15,12 @@ pub struct Workspace {
     pub token_issuers: Vec<TokenIssuer>,
     pub function_urls: Vec<FunctionUrl>,
     pub domain_names: Vec<DomainName>,
+    /// Cognito user pools (their MFA setting).
+    pub user_pools: Vec<UserPool>,
+    /// Cognito identity pools: who gets AWS credentials.
+    pub identity_pools: Vec<IdentityPool>,
+    /// Grants that let a service invoke a Lambda function (`AWS::Lambda::Permission`).
+    pub lambda_permissions: Vec<LambdaPermission>,
     /// Keys repeated in one mapping, in any linted document.
     pub duplicate_keys: Vec<DuplicateKey>,
     /// What could not be seen apart from an API's routes (those are [`Api::hidden_routes`]):
@@ -279,6 +285,21 @@ pub struct Api {
     /// which case an API key identifies a caller but does not authenticate one.
     pub aws: bool,
     pub endpoint: Resolved<EndpointType>,
+    /// Where the endpoint type is set (`Types: [PRIVATE]`), when it is.
+    pub endpoint_origin: Option<Loc>,
+    /// The resource policies attached (a template's `Policy`, a definition's
+    /// `x-amazon-apigateway-policy`, SAM's `Auth.ResourcePolicy`), as far as they can be read.
+    pub resource_policies: Vec<ResourcePolicy>,
+    /// Whether the default `execute-api` endpoint is switched off (`DisableExecuteApiEndpoint`);
+    /// `Known(false)` when nothing says so.
+    pub default_endpoint_disabled: Resolved<bool>,
+    /// Where `DisableExecuteApiEndpoint` is written, when it is.
+    pub default_endpoint_origin: Option<Loc>,
+    /// Custom domain names mapped to the API (base path or API mappings, SAM `Domain`).
+    pub custom_domains: Vec<DomainMapping>,
+    /// CORS answers the API gives: its CORS configuration, gateway responses and the responses
+    /// of preflights API Gateway answers itself.
+    pub cors: Vec<CorsResponse>,
     pub routes: Vec<Route>,
     pub authorizers: Vec<Authorizer>,
     pub stages: Vec<Stage>,
@@ -337,6 +358,12 @@ impl Api {
             notation: Notation::Gateway,
             aws: false,
             endpoint: Resolved::Unknown,
+            endpoint_origin: None,
+            resource_policies: Vec::new(),
+            default_endpoint_disabled: Resolved::Known(false),
+            default_endpoint_origin: None,
+            custom_domains: Vec::new(),
+            cors: Vec::new(),
             routes: Vec::new(),
             authorizers: Vec::new(),
             stages: Vec::new(),
@@ -546,7 +573,13 @@ pub struct Authorizer {
     /// Seconds an authorizer's decision is cached; `Known(0)` means not cached.
     pub cache_ttl: Resolved<u64>,
     pub cache_ttl_origin: Option<Loc>,
+    /// The identity sources as API Gateway spells them, comma-separated
+    /// (`method.request.header.Authorization, context.path`, `$request.header.Authorization`).
     pub identity_source: Option<String>,
+    /// Where the identity sources (or a TOKEN authorizer's header) are set, when they are.
+    pub identity_source_origin: Option<Loc>,
+    /// A TOKEN authorizer's `IdentityValidationExpression`, where it is set.
+    pub validation_expression: Option<Loc>,
     pub audience: Resolved<Vec<String>>,
     pub issuer: Resolved<String>,
     /// Where the audience list and the issuer are set, when they are.
@@ -566,6 +599,8 @@ impl Authorizer {
             cache_ttl: Resolved::Known(0),
             cache_ttl_origin: None,
             identity_source: None,
+            identity_source_origin: None,
+            validation_expression: None,
             audience: Resolved::Unknown,
             issuer: Resolved::Unknown,
             audience_origin: None,
@@ -657,6 +692,12 @@ pub struct Stage {
     pub usage_plans: Vec<UsagePlanUse>,
     pub access_log: Resolved<bool>,
     pub auto_deploy: Resolved<bool>,
+    /// Whether full request and response logging (`DataTraceEnabled`) is on for some method.
+    pub data_trace: Resolved<bool>,
+    /// Where `DataTraceEnabled` is switched on, when it is.
+    pub data_trace_origin: Option<Loc>,
+    /// Whether a WAFv2 web ACL is associated with the stage.
+    pub web_acl: Resolved<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -691,6 +732,134 @@ pub struct DomainName {
     pub security_policy_origin: Option<Loc>,
 }
 
+/// A custom domain name an API is reachable through.
+#[derive(Clone, Debug)]
+pub struct DomainMapping {
+    /// The domain name, or how the template names it.
+    pub domain: String,
+    /// The mapping (a `BasePathMapping`, an `ApiMapping`, SAM's `Domain`).
+    pub origin: Loc,
+    /// Where the domain asks for client certificates (`MutualTlsAuthentication`), if it does.
+    pub mutual_tls: Option<Loc>,
+    /// The domain's TLS security policy, when the template shows it.
+    pub security_policy: Option<String>,
+    /// The conditions under which the mapping exists (its resource's `Condition`).
+    pub when: Conditions,
+}
+
+/// An IAM policy document attached to an API.
+#[derive(Debug)]
+pub struct ResourcePolicy {
+    /// The policy (the property, the extension, SAM's `ResourcePolicy`).
+    pub origin: Loc,
+    /// The statements; Unknown when the document cannot be read statically (a JSON string, an
+    /// intrinsic, a file elsewhere).
+    pub statements: Resolved<Vec<PolicyStatement>>,
+}
+
+/// One statement of a resource policy, as far as `execute-api:Invoke` is concerned.
+#[derive(Clone, Debug)]
+pub struct PolicyStatement {
+    pub effect: Resolved<Effect>,
+    /// Whether the statement names every principal (`"*"`, `AWS: "*"`).
+    pub anyone: Resolved<bool>,
+    /// Whether its actions include `execute-api:Invoke` (`execute-api:*`, `*`).
+    pub invokes: Resolved<bool>,
+    /// The condition keys of its `Condition` block (as written, e.g. `aws:SourceVpce`), in any
+    /// operator; Unknown when the block cannot be read.
+    pub condition_keys: Resolved<Vec<String>>,
+    /// Whether its resources are every method of the API (`*`, `execute-api:/*`, an ARN
+    /// ending in `/*`); Unknown when computed.
+    pub every_resource: Resolved<bool>,
+    /// The statement.
+    pub origin: Loc,
+    /// Its `Principal`, when written.
+    pub principal_origin: Option<Loc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl PolicyStatement {
+    /// Whether some condition key matches one of `keys` (case-insensitively).
+    pub fn conditions_on(&self, keys: &[&str]) -> Resolved<bool> {
+        self.condition_keys.map(|written| {
+            written
+                .iter()
+                .any(|w| keys.iter().any(|k| w.eq_ignore_ascii_case(k)))
+        })
+    }
+}
+
+/// One way an API answers CORS: the `Access-Control-Allow-Origin` it sends and whether it lets
+/// the browser include credentials.
+#[derive(Clone, Debug)]
+pub struct CorsResponse {
+    /// What sets it: "CorsConfiguration", "the gateway response DEFAULT_4XX", ...
+    pub source: String,
+    pub origin: Loc,
+    /// The allowed origin: a literal (`*`, `https://example.com`), or [`CorsOrigin::Reflected`]
+    /// when the request's `Origin` header is sent back.
+    pub allow_origin: Resolved<CorsOrigin>,
+    pub allow_origin_at: Option<Loc>,
+    /// `Access-Control-Allow-Credentials: true`.
+    pub allow_credentials: Resolved<bool>,
+    pub allow_credentials_at: Option<Loc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsOrigin {
+    /// `*`, or a list that holds it.
+    Any,
+    /// The request's own `Origin` header, sent back.
+    Reflected,
+    /// Specific origins.
+    Listed,
+}
+
+/// A Cognito user pool.
+#[derive(Debug)]
+pub struct UserPool {
+    pub name: String,
+    pub origin: Loc,
+    /// `MfaConfiguration` upper-cased: `OFF` (the default), `ON` or `OPTIONAL`.
+    pub mfa: Resolved<String>,
+    pub mfa_origin: Option<Loc>,
+}
+
+/// A Cognito identity pool.
+#[derive(Debug)]
+pub struct IdentityPool {
+    pub name: String,
+    pub origin: Loc,
+    pub allow_unauthenticated: Resolved<bool>,
+    pub allow_unauthenticated_origin: Option<Loc>,
+    /// The role unauthenticated identities assume, where the template attaches it.
+    pub unauthenticated_role: Option<Loc>,
+}
+
+/// A grant that lets a principal invoke a Lambda function.
+#[derive(Debug)]
+pub struct LambdaPermission {
+    pub name: String,
+    pub origin: Loc,
+    /// The principal, lower-cased (`apigateway.amazonaws.com`).
+    pub principal: Resolved<String>,
+    pub principal_origin: Option<Loc>,
+    /// Whether `SourceArn` or `SourceAccount` limits which caller's resources may invoke.
+    pub scoped: bool,
+}
+
+/// A setting written as one item of a list, with where it is written.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    pub value: String,
+    pub origin: Loc,
+}
+
 /// An issuer of tokens that authorizers accept: a Cognito user pool app client.
 #[derive(Debug)]
 pub struct TokenIssuer {
@@ -703,6 +872,17 @@ pub struct TokenIssuer {
     pub access_token: Resolved<TokenLifetime>,
     pub id_token: Resolved<TokenLifetime>,
     pub refresh_token: Resolved<TokenLifetime>,
+    /// `AllowedOAuthFlows` (`implicit`, `code`, `client_credentials`); Unknown when computed.
+    pub oauth_flows: Resolved<Vec<Setting>>,
+    /// `ExplicitAuthFlows` (`ALLOW_USER_PASSWORD_AUTH`, ...), upper-cased; empty when not
+    /// written (the service then allows SRP, custom and refresh); Unknown when computed.
+    pub auth_flows: Resolved<Vec<Setting>>,
+    /// `PreventUserExistenceErrors` upper-cased: `LEGACY` (the default) or `ENABLED`.
+    pub prevent_user_existence_errors: Resolved<String>,
+    pub prevent_user_existence_errors_origin: Option<Loc>,
+    /// Whether the client has a secret (`GenerateSecret`).
+    pub generate_secret: Resolved<bool>,
+    pub generate_secret_origin: Option<Loc>,
 }
 
 /// How long one kind of token stays valid: `value` `unit`s.

@@ -1,7 +1,9 @@
 //! Format views and their lowering into the gateway model.
 
 pub mod cloudformation;
+pub(crate) mod cors;
 pub mod openapi;
+pub(crate) mod policy;
 pub mod sam;
 pub mod serverless;
 

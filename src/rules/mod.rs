@@ -2,6 +2,7 @@
 //! file formats. Every rule is listed once, in [`RULES`], and documented in `rules/<id>.md`.
 
 mod api_key_only;
+mod default_endpoint_enabled;
 mod duplicate_key;
 mod insecure_transport;
 mod jwt_authorizer_audience;
@@ -10,8 +11,11 @@ mod long_lived_tokens;
 mod missing_authorizer;
 mod no_access_log;
 mod no_rate_limit;
+mod open_resource_policy;
+mod private_api_without_vpc_condition;
 mod public_function_url;
 pub mod public_routes;
+mod resource_policy;
 mod token_revocation_disabled;
 mod unauthenticated_route;
 mod undeployed_routes;
@@ -115,6 +119,9 @@ pub static RULES: &[&dyn Rule] = &[
     &token_revocation_disabled::TokenRevocationDisabled,
     &long_lived_tokens::LongLivedTokens,
     &public_function_url::PublicFunctionUrl,
+    &open_resource_policy::OpenResourcePolicy,
+    &private_api_without_vpc_condition::PrivateApiWithoutVpcCondition,
+    &default_endpoint_enabled::DefaultEndpointEnabled,
     &no_rate_limit::NoRateLimit,
     &no_access_log::NoAccessLog,
     &undeployed_routes::UndeployedRoutes,

@@ -7,7 +7,7 @@
 
 use super::eval::{Evaluator, Target};
 use super::intrinsic::{Intrinsic, intrinsic};
-use super::template::Template;
+use super::template::{Resource, Template};
 use crate::collections::HashSet;
 use crate::model::{
     Api, ApiKind, Auth, AuthorizerUse, EndpointType, OpenBecause, Resolved, RouteSource,
@@ -133,6 +133,43 @@ pub(super) fn access_log<'a>(
             .eval_opt(setting.get("DestinationArn"))
             .map(Option::is_some),
     })
+}
+
+/// Whether any of these method or route settings turns on full request and response logging
+/// (`DataTraceEnabled`), and where the first one that may do so is written.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html>
+pub(crate) fn data_trace<'a>(
+    eval: &Evaluator<'_, 'a>,
+    settings: impl IntoIterator<Item = NodeRef<'a>>,
+) -> (Resolved<bool>, Option<Loc>) {
+    let mut on = Resolved::Known(false);
+    let mut at = None;
+    for setting in settings {
+        let Some(flag) = setting.get("DataTraceEnabled") else {
+            continue;
+        };
+        let value = eval.boolean(Some(flag)).map(|v| v.unwrap_or(false));
+        if at.is_none() && value.any(|v| *v) {
+            at = Some(flag.loc());
+        }
+        on = on.or(&value);
+    }
+    (on, at)
+}
+
+/// `DisableExecuteApiEndpoint` of a REST or V2 API resource, over what its body says.
+pub(super) fn default_endpoint<'a>(
+    eval: &Evaluator<'_, 'a>,
+    resource: Resource<'a>,
+    api: &mut Api,
+) {
+    if let Some(flag) = resource.property("DisableExecuteApiEndpoint") {
+        api.default_endpoint_disabled = super::under_resource_condition(
+            resource,
+            eval.boolean(Some(flag)).map(|d| d.unwrap_or(false)),
+        );
+        api.default_endpoint_origin = Some(flag.loc());
+    }
 }
 
 /// A custom domain's `SecurityPolicy`. Without one the service picks a policy; we do not guess

@@ -1,12 +1,15 @@
 //! Who can get in without an API: Cognito user pool app clients (the tokens they issue, how
-//! long those live and whether they can be revoked) and Lambda function URLs.
+//! long those live and whether they can be revoked, the flows they allow), user pools (MFA),
+//! identity pools (credentials for unauthenticated identities), Lambda function URLs and the
+//! permissions that let a service invoke a function.
 
 use super::eval::Evaluator;
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::model::{
-    Auth, FunctionUrl, OpenBecause, Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace,
+    Auth, FunctionUrl, IdentityPool, LambdaPermission, OpenBecause, Resolved, Setting, TimeUnit,
+    TokenIssuer, TokenLifetime, UserPool, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -53,10 +56,108 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     for resource in template.resources_of("AWS::Lambda::Url") {
         workspace.function_urls.push(function_url(eval, resource));
     }
+    for resource in template.resources_of("AWS::Cognito::UserPool") {
+        let mfa = resource.property("MfaConfiguration");
+        workspace.user_pools.push(UserPool {
+            name: resource.id.to_owned(),
+            origin: resource.loc(),
+            // "OFF: MFA won't be used for any users" is the default.
+            mfa: under_resource_condition(
+                resource,
+                eval.string(mfa)
+                    .map(|m| m.as_deref().unwrap_or("OFF").to_ascii_uppercase()),
+            ),
+            mfa_origin: mfa.map(NodeRef::loc),
+        });
+    }
+    for resource in template.resources_of("AWS::Cognito::IdentityPool") {
+        workspace
+            .identity_pools
+            .push(identity_pool(template, eval, resource));
+    }
+    for resource in template.resources_of("AWS::Lambda::Permission") {
+        let principal = resource.property("Principal");
+        let scoped = ["SourceArn", "SourceAccount"]
+            .iter()
+            .any(|key| resource.property(key).is_some_and(|v| !v.is_null()));
+        workspace.lambda_permissions.push(LambdaPermission {
+            name: resource.id.to_owned(),
+            origin: resource.loc(),
+            principal: under_resource_condition(
+                resource,
+                eval.string(principal).and_then(&|p| match p {
+                    Some(p) => Resolved::Known(p.to_ascii_lowercase()),
+                    None => Resolved::Unknown,
+                }),
+            ),
+            principal_origin: principal.map(NodeRef::loc),
+            scoped,
+        });
+    }
+}
+
+fn identity_pool<'a>(
+    template: &Template<'a>,
+    eval: &Evaluator<'_, 'a>,
+    resource: Resource<'a>,
+) -> IdentityPool {
+    let allow = resource.property("AllowUnauthenticatedIdentities");
+    // The role unauthenticated identities get, from a role attachment naming this pool.
+    let unauthenticated_role = template
+        .resources_of("AWS::Cognito::IdentityPoolRoleAttachment")
+        .filter(|attachment| {
+            eval.known_target(attachment.property("IdentityPoolId"))
+                .is_some_and(|t| t.resource() == resource.id)
+        })
+        .find_map(|attachment| {
+            let role = attachment.property("Roles")?.get("unauthenticated")?;
+            Some(match eval.known_target(Some(role)) {
+                Some(target) => template
+                    .resource(target.resource())
+                    .map_or_else(|| role.loc(), Resource::loc),
+                None => role.loc(),
+            })
+        });
+    IdentityPool {
+        name: resource.id.to_owned(),
+        origin: resource.loc(),
+        allow_unauthenticated: under_resource_condition(
+            resource,
+            eval.boolean(allow).map(|a| a.unwrap_or(false)),
+        ),
+        allow_unauthenticated_origin: allow.map(NodeRef::loc),
+        unauthenticated_role,
+    }
+}
+
+/// The items of a list property as written, each with its location; upper- or lower-cased by
+/// `case`. Unknown when the list itself is computed; items that cannot be read are left out.
+fn settings<'a>(
+    eval: &Evaluator<'_, 'a>,
+    node: Option<NodeRef<'a>>,
+    case: fn(&str) -> String,
+) -> Resolved<Vec<Setting>> {
+    match node {
+        None => Resolved::Known(Vec::new()),
+        Some(list) if list.is_seq() => Resolved::Known(
+            list.items()
+                .filter_map(|item| {
+                    let value = eval.known_string(Some(item))?;
+                    Some(Setting {
+                        value: case(&value),
+                        origin: item.loc(),
+                    })
+                })
+                .collect(),
+        ),
+        Some(_) => Resolved::Unknown,
+    }
 }
 
 fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> TokenIssuer {
     let revocation_node = resource.property("EnableTokenRevocation");
+    let existence_errors = resource.property("PreventUserExistenceErrors");
+    let secret = resource.property("GenerateSecret");
     // "When you create a new user pool client, token revocation is activated by default."
     let revocation = eval.boolean(revocation_node).map(|r| r.unwrap_or(true));
     let access_token = under_resource_condition(resource, lifetime(eval, resource, &ACCESS_TOKEN));
@@ -71,6 +172,34 @@ fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> Tok
         access_token,
         id_token,
         refresh_token,
+        oauth_flows: under_resource_condition(
+            resource,
+            settings(
+                eval,
+                resource.property("AllowedOAuthFlows"),
+                str::to_ascii_lowercase,
+            ),
+        ),
+        auth_flows: under_resource_condition(
+            resource,
+            settings(
+                eval,
+                resource.property("ExplicitAuthFlows"),
+                str::to_ascii_uppercase,
+            ),
+        ),
+        // "Defaults to LEGACY when you don't provide a value."
+        prevent_user_existence_errors: under_resource_condition(
+            resource,
+            eval.string(existence_errors)
+                .map(|v| v.as_deref().unwrap_or("LEGACY").to_ascii_uppercase()),
+        ),
+        prevent_user_existence_errors_origin: existence_errors.map(NodeRef::loc),
+        generate_secret: under_resource_condition(
+            resource,
+            eval.boolean(secret).map(|s| s.unwrap_or(false)),
+        ),
+        generate_secret_origin: secret.map(NodeRef::loc),
     }
 }
 

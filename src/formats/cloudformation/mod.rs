@@ -1,6 +1,7 @@
 //! CloudFormation templates: the template view, intrinsic functions, static evaluation, and the
 //! lowering of API Gateway, Cognito and Lambda URL resources into the gateway model.
 
+pub(crate) mod access;
 pub mod body;
 mod dependencies;
 pub mod eval;
@@ -21,6 +22,13 @@ use crate::syntax::NodeRef;
 /// Lower every resource gatelint understands into `workspace`. Plain CloudFormation gives no
 /// input errors: what the service would reject is left to the rules, or read as Unknown.
 pub fn lower(template: &Template<'_>, workspace: &mut Workspace) {
+    lower_resources(template, workspace);
+    access::link(template, workspace);
+}
+
+/// [`lower`] without joining the resources that name an API from beside it (domain mappings,
+/// gateway responses, web ACL associations): SAM joins them once its own APIs are lowered too.
+pub(crate) fn lower_resources(template: &Template<'_>, workspace: &mut Workspace) {
     let evaluator = Evaluator::new(template);
     rest::lower(template, &evaluator, workspace);
     v2::lower(template, &evaluator, workspace);

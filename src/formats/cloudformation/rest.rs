@@ -5,16 +5,17 @@
 //! `UsagePlanKey` and `ApiKey` are not lowered: they decide which clients a usage plan
 //! counts, not whether a route authenticates or a stage is throttled.
 
+use super::access::template_policy;
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
-    access_log, auth_type_origin, authorization, endpoint_type, external_api, references,
-    routes_not_waited_for, security_policy,
+    access_log, auth_type_origin, authorization, data_trace, default_endpoint, endpoint_type,
+    external_api, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::HashMap;
-use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, HiddenRoutes, Method,
     Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
@@ -78,8 +79,8 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         }
     }
     for resource in template.resources_of(METHOD) {
-        let route = lowering.method(resource);
         if let Some(api) = lowering.api_of(resource, workspace) {
+            let route = lowering.method(resource, Some(&mut *api));
             api.routes.push(route);
         }
     }
@@ -141,6 +142,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let types = resource
             .property("EndpointConfiguration")
             .and_then(|e| e.get("Types"));
+        api.endpoint_origin = types.map(NodeRef::loc);
         api.endpoint = self
             .eval
             .list(types)
@@ -158,6 +160,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 api.hidden_routes = read.hidden;
             }
         }
+        // The properties are applied over the body's extensions.
+        // <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html>
+        if let Some((key, policy)) = resource.properties().and_then(|p| p.entry("Policy")) {
+            api.resource_policies = vec![template_policy(self.eval, key, policy)];
+        }
+        default_endpoint(self.eval, resource, &mut api);
         api
     }
 
@@ -188,7 +196,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Resolved::Known(0)
         };
         authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
-        authorizer.identity_source = self.eval.known_string(resource.property("IdentitySource"));
+        let identity = resource.property("IdentitySource");
+        authorizer.identity_source = self.eval.known_string(identity);
+        authorizer.identity_source_origin = identity.map(NodeRef::loc);
+        authorizer.validation_expression = resource
+            .property("IdentityValidationExpression")
+            .map(NodeRef::loc);
         let missing = match authorizer.kind {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
                 Some("AuthorizerUri").filter(|f| resource.property(f).is_none())
@@ -210,7 +223,31 @@ impl<'t, 'a> Lowering<'t, 'a> {
         authorizer
     }
 
-    fn method(&mut self, resource: Resource<'a>) -> Route {
+    /// The CORS headers a method's integration responses send (a MOCK preflight's, typically).
+    fn integration_cors(&self, resource: Resource<'a>, path: &str, method: Method, api: &mut Api) {
+        let string = |node| self.eval.string(Some(node));
+        let responses = resource
+            .property("Integration")
+            .and_then(|i| i.get("IntegrationResponses"));
+        for response in responses.into_iter().flat_map(NodeRef::items) {
+            let Some(parameters) = response.get("ResponseParameters") else {
+                continue;
+            };
+            let status = self
+                .eval
+                .known_string(response.get("StatusCode"))
+                .unwrap_or_default();
+            api.cors.extend(cors::from_header_mappings(
+                format!("the {method} {path} integration response {status}"),
+                response.loc(),
+                parameters,
+                "method.response.header.",
+                &string,
+            ));
+        }
+    }
+
+    fn method(&mut self, resource: Resource<'a>, api: Option<&mut Api>) -> Route {
         let method = self
             .eval
             .known_string(resource.property("HttpMethod"))
@@ -238,6 +275,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
             t.as_deref()
                 .is_some_and(|t| !t.eq_ignore_ascii_case("MOCK"))
         });
+        if let Some(api) = api {
+            self.integration_cors(resource, &path, method, api);
+        }
         Route {
             method,
             path,
@@ -333,6 +373,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let name = self.eval.known_string(resource.property("StageName"));
             let throttle = self.method_settings_throttle(resource.property("MethodSettings"));
             let access_log = access_log(self.eval, resource.property("AccessLogSetting"));
+            let (data_trace, data_trace_origin) = data_trace(
+                self.eval,
+                resource
+                    .property("MethodSettings")
+                    .into_iter()
+                    .flat_map(NodeRef::items),
+            );
             stages.push(PendingStage {
                 api,
                 resource: Some(resource.id),
@@ -344,6 +391,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     usage_plans: Vec::new(),
                     access_log: under_resource_condition(resource, access_log),
                     auto_deploy: Resolved::Known(false),
+                    data_trace: under_resource_condition(resource, data_trace),
+                    data_trace_origin,
+                    web_acl: Resolved::Unknown,
                 },
             });
         }
@@ -371,6 +421,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 None => Resolved::Known(false),
                 Some(d) => access_log(self.eval, d.get("AccessLogSetting")),
             });
+            // The description's own setting applies to every method, as its MethodSettings do.
+            let description_node = resource.property("StageDescription").filter(|d| d.is_map());
+            let (data_trace, data_trace_origin) = data_trace(
+                self.eval,
+                description_node.into_iter().chain(
+                    description_node
+                        .and_then(|d| d.get("MethodSettings"))
+                        .into_iter()
+                        .flat_map(NodeRef::items),
+                ),
+            );
             stages.push(PendingStage {
                 api,
                 resource: None,
@@ -382,6 +443,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     usage_plans: Vec::new(),
                     access_log: under_resource_condition(resource, access_log),
                     auto_deploy: Resolved::Known(false),
+                    data_trace: under_resource_condition(resource, data_trace),
+                    data_trace_origin,
+                    web_acl: Resolved::Unknown,
                 },
             });
         }

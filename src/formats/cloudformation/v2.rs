@@ -5,16 +5,17 @@
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
-    access_log, auth_type_origin, authorization, external_api, jwt_issuer, references,
-    routes_not_waited_for, security_policy,
+    access_log, auth_type_origin, authorization, data_trace, default_endpoint, external_api,
+    jwt_issuer, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::{HashMap, HashSet};
-use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors};
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, Deployment, DomainName, EndpointType,
-    HiddenRoutes, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsResponse, Deployment, DomainName,
+    EndpointType, HiddenRoutes, Method, OpenBecause, Resolved, Route, RouteSource, Stage,
+    Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -119,6 +120,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 "the definition is in S3 (BodyS3Location)",
             ));
         }
+        default_endpoint(self.eval, resource, &mut api);
+        if let Some(cors) = self.cors_configuration(resource) {
+            api.cors = vec![cors];
+        }
         let index = workspace.apis.len();
         if kind == ApiKind::Http
             && let Some((route, stage)) = self.quick_create(resource)
@@ -131,6 +136,25 @@ impl<'t, 'a> Lowering<'t, 'a> {
         self.apis.insert(resource.id, index);
         self.defined.push(index);
         workspace.apis.push(api);
+    }
+
+    /// `CorsConfiguration` of an HTTP API (it replaces the body's `x-amazon-apigateway-cors`).
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-api-cors.html>
+    fn cors_configuration(&self, resource: Resource<'a>) -> Option<CorsResponse> {
+        let (key, config) = resource.properties()?.entry("CorsConfiguration")?;
+        let origins = config.get("AllowOrigins");
+        let credentials = config.get("AllowCredentials");
+        Some(CorsResponse {
+            source: "CorsConfiguration".to_owned(),
+            origin: key.loc(),
+            allow_origin: cors::allowed_origins(self.eval, origins),
+            allow_origin_at: origins.map(NodeRef::loc),
+            allow_credentials: under_resource_condition(
+                resource,
+                self.eval.boolean(credentials).map(|c| c.unwrap_or(false)),
+            ),
+            allow_credentials_at: credentials.map(NodeRef::loc),
+        })
     }
 
     /// The `$default` route and stage a quick create (`Target`) makes: the route asks for no
@@ -176,6 +200,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
             usage_plans: Vec::new(),
             access_log: Resolved::Known(false),
             auto_deploy: Resolved::Known(true),
+            data_trace: Resolved::Known(false),
+            data_trace_origin: None,
+            web_acl: Resolved::Unknown,
         };
         Some((route, stage))
     }
@@ -308,6 +335,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     .number(ttl)
                     .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL));
                 authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
+                authorizer.identity_source_origin =
+                    resource.property("IdentitySource").map(NodeRef::loc);
                 authorizer.identity_source = self
                     .eval
                     .list(resource.property("IdentitySource"))
@@ -481,6 +510,16 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let name = self.eval.known_string(resource.property("StageName"));
         let default_throttle = self.throttles(resource.property("DefaultRouteSettings"));
         let every_route = self.route_settings_throttle(resource.property("RouteSettings"), api);
+        let (data_trace, data_trace_origin) = data_trace(
+            self.eval,
+            resource.property("DefaultRouteSettings").into_iter().chain(
+                resource
+                    .property("RouteSettings")
+                    .into_iter()
+                    .flat_map(NodeRef::entries)
+                    .map(|(_, settings)| settings),
+            ),
+        );
         Stage {
             implicit: None,
             name: name.unwrap_or_else(|| resource.id.to_owned()),
@@ -492,6 +531,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 .eval
                 .boolean(resource.property("AutoDeploy"))
                 .map(|a| a.unwrap_or(false)),
+            data_trace: under_resource_condition(resource, data_trace),
+            data_trace_origin,
+            web_acl: Resolved::Unknown,
         }
     }
 

@@ -3,10 +3,13 @@
 use super::{Spec, Version, validate};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, strings};
+use crate::formats::{
+    DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, cors, policy, strings,
+};
 use crate::model::{
-    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Method,
-    OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource, ServerUrl, Workspace,
+    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, CorsOrigin,
+    CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource,
+    ServerUrl, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -93,6 +96,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         .filter_map(|(name, scheme)| Some((name.as_str()?, spec.scheme_alias(scheme)?)))
         .collect();
     lower_servers(api, spec, spec.root, None);
+    lower_access(api, spec);
     for operation in spec.operations() {
         // `$default` is the catch-all route of an HTTP API; a REST API has resources only
         // under `/`, so API Gateway imports no route from it.
@@ -121,6 +125,95 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
             inherits_connection_auth: false,
         });
         lower_servers(api, spec, operation.path_item, Some(operation.node));
+        lower_integration_cors(api, &operation);
+    }
+}
+
+/// Who may reach the API besides its routes' authentication: the resource policy, whether the
+/// default endpoint is on, and CORS (HTTP API `x-amazon-apigateway-cors`, gateway responses).
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-policy.html>
+/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-endpoint-configuration.html>
+fn lower_access(api: &mut Api, spec: Spec<'_>) {
+    let root = spec.root;
+    if let Some((key, policy)) = root.entry("x-amazon-apigateway-policy") {
+        api.resource_policies
+            .push(policy::read(key.loc(), policy, &policy::literal));
+    }
+    if let Some(disable) = root
+        .get("x-amazon-apigateway-endpoint-configuration")
+        .and_then(|c| c.get("disableExecuteApiEndpoint"))
+    {
+        api.default_endpoint_disabled = disable.as_bool().into();
+        api.default_endpoint_origin = Some(disable.loc());
+    }
+    if let Some(cors) = root.get("x-amazon-apigateway-cors").filter(|c| c.is_map()) {
+        let origins = cors.get("allowOrigins");
+        let credentials = cors.get("allowCredentials");
+        api.cors.push(CorsResponse {
+            source: "x-amazon-apigateway-cors".to_owned(),
+            origin: cors.loc(),
+            allow_origin: match origins {
+                None => Resolved::Known(CorsOrigin::Listed),
+                Some(list) if list.is_seq() => {
+                    let any = list.items().any(|o| {
+                        o.as_str()
+                            .is_some_and(|o| cors::origin_literal(o) == CorsOrigin::Any)
+                    });
+                    Resolved::Known(if any {
+                        CorsOrigin::Any
+                    } else {
+                        CorsOrigin::Listed
+                    })
+                }
+                Some(_) => Resolved::Unknown,
+            },
+            allow_origin_at: origins.map(NodeRef::loc),
+            allow_credentials: credentials.map_or(Resolved::Known(false), |c| c.as_bool().into()),
+            allow_credentials_at: credentials.map(NodeRef::loc),
+        });
+    }
+    for (kind, response) in root
+        .get("x-amazon-apigateway-gateway-responses")
+        .into_iter()
+        .flat_map(NodeRef::entries)
+    {
+        let Some(parameters) = response.get("responseParameters") else {
+            continue;
+        };
+        let source = format!("the gateway response {}", kind.as_str().unwrap_or("?"));
+        api.cors.extend(cors::from_header_mappings(
+            source,
+            kind.loc(),
+            parameters,
+            "gatewayresponse.header.",
+            &policy::literal,
+        ));
+    }
+}
+
+/// The CORS headers an operation's integration responses send (a MOCK preflight's, typically).
+fn lower_integration_cors(api: &mut Api, operation: &super::Operation<'_>) {
+    let responses = operation
+        .node
+        .get("x-amazon-apigateway-integration")
+        .and_then(|i| i.get("responses"));
+    for (status, response) in responses.into_iter().flat_map(NodeRef::entries) {
+        let Some(parameters) = response.get("responseParameters") else {
+            continue;
+        };
+        let source = format!(
+            "the {} {} integration response {}",
+            operation.method,
+            operation.path,
+            status.as_str().unwrap_or("?")
+        );
+        api.cors.extend(cors::from_header_mappings(
+            source,
+            status.loc(),
+            parameters,
+            "method.response.header.",
+            &policy::literal,
+        ));
     }
 }
 
@@ -337,10 +430,17 @@ fn lower_scheme(
         None if lambda => authorizer.cache_ttl = Resolved::Known(default_ttl),
         None => {}
     }
-    authorizer.identity_source = config
-        .get("identitySource")
-        .and_then(NodeRef::as_str)
-        .map(str::to_owned);
+    let identity = config.get("identitySource");
+    authorizer.identity_source = identity.and_then(NodeRef::as_str).map(str::to_owned);
+    authorizer.identity_source_origin = identity.map(NodeRef::loc);
+    // A TOKEN authorizer without `identitySource` reads the header its scheme names.
+    if identity.is_none() && authorizer.kind == AuthorizerKind::LambdaToken {
+        authorizer.identity_source = scheme
+            .get("name")
+            .and_then(NodeRef::as_str)
+            .map(|header| format!("method.request.header.{header}"));
+    }
+    authorizer.validation_expression = config.get("identityValidationExpression").map(NodeRef::loc);
     let jwt = config.get("jwtConfiguration");
     if let Some(jwt) = jwt {
         let issuer = jwt.get("issuer");

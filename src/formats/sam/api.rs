@@ -11,7 +11,7 @@ use super::globals::Properties;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::gateway::security_policy;
 use crate::formats::cloudformation::{Resource, under_resource_condition};
-use crate::model::{Api, ApiKind, DomainName, Resolved, Workspace};
+use crate::model::{Api, ApiKind, DomainMapping, DomainName, Resolved, Workspace};
 use crate::syntax::{Loc, NodeRef};
 
 /// One SAM API to lower.
@@ -93,6 +93,51 @@ impl<'a> ApiSource<'_, '_, 'a> {
             security_policy: security_policy(&self.cx.eval, policy),
             security_policy_origin: policy.map(NodeRef::loc),
         })
+    }
+
+    /// What the API's `Domain` maps to it: the domain, its mutual TLS and TLS policy.
+    pub fn domain_mapping(&self) -> Option<DomainMapping> {
+        let domain = self.properties.get("Domain");
+        let node = domain.node().filter(|d| domain.is_map() && !d.is_empty())?;
+        Some(DomainMapping {
+            domain: self
+                .cx
+                .eval
+                .known_string(domain.get("DomainName").node())
+                .unwrap_or_else(|| format!("the domain of {}", self.id)),
+            origin: self
+                .properties
+                .key("Domain")
+                .map_or_else(|| node.loc(), NodeRef::loc),
+            mutual_tls: domain
+                .get("MutualTlsAuthentication")
+                .node()
+                .filter(|m| !m.is_null())
+                .map(NodeRef::loc),
+            security_policy: self
+                .cx
+                .eval
+                .known_string(domain.get("SecurityPolicy").node()),
+            when: self
+                .resource
+                .and_then(Resource::condition)
+                .map(|name| crate::model::Condition {
+                    name: name.to_owned(),
+                    holds: true,
+                })
+                .into_iter()
+                .collect(),
+        })
+    }
+
+    /// `DisableExecuteApiEndpoint`, which SAM passes on to the API resource.
+    pub fn default_endpoint(&self, api: &mut Api) {
+        let flag = self.properties.get("DisableExecuteApiEndpoint");
+        if let Some(node) = flag.node() {
+            api.default_endpoint_disabled =
+                self.cx.eval.boolean(Some(node)).map(|d| d.unwrap_or(false));
+            api.default_endpoint_origin = Some(node.loc());
+        }
     }
 
     /// An API resource with a `Condition` exists only when it holds, and so do its routes and

@@ -17,9 +17,10 @@ use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, openapi, strings};
+use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors, openapi, strings};
 use crate::model::{
-    Api, ApiKind, Authorizer, AuthorizerKind, EndpointType, Method, Resolved, Stage, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType, Method,
+    Resolved, Stage, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -166,6 +167,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             api.default_auth_origin = file_default;
         }
         workspace.domain_names.extend(self.domain_name());
+        api.custom_domains.extend(self.domain_mapping());
+        self.default_endpoint(&mut api);
+        api.cors.extend(self.cors_configuration());
         let stage = self.stage(&api, events);
         api.stages.push(stage);
         self.apply_condition(&mut api);
@@ -479,15 +483,63 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .number(ttl.node())
                 .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL));
             authorizer.cache_ttl_origin = ttl.loc();
-            let headers = config.get("Identity").get("Headers").items();
-            let sources: Vec<String> = headers
+            let identity = config.get("Identity");
+            let prefixes = [
+                ("Headers", "$request.header."),
+                ("QueryStrings", "$request.querystring."),
+                ("StageVariables", "$stageVariables."),
+                ("Context", "$context."),
+            ];
+            let sources: Vec<String> = prefixes
                 .iter()
-                .filter_map(|h| h.as_str())
-                .map(|h| format!("$request.header.{h}"))
+                .flat_map(|(key, prefix)| {
+                    identity
+                        .get(key)
+                        .items()
+                        .into_iter()
+                        .filter_map(|item| item.as_str())
+                        .map(move |item| format!("{prefix}{item}"))
+                })
                 .collect();
             authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
+            authorizer.identity_source_origin = identity.loc();
         }
         Some(authorizer)
+    }
+
+    /// `CorsConfiguration`: `true` allows every origin; a map lists them.
+    /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-httpapi-httpapicorsconfiguration.html>
+    fn cors_configuration(&self) -> Option<CorsResponse> {
+        let config = self.properties.get("CorsConfiguration");
+        let node = config.node().filter(|n| truthy(Some(*n)))?;
+        let at = self
+            .properties
+            .key("CorsConfiguration")
+            .map_or_else(|| node.loc(), NodeRef::loc);
+        if !config.is_map() {
+            return Some(CorsResponse {
+                source: "CorsConfiguration".to_owned(),
+                origin: at,
+                allow_origin: Resolved::Known(CorsOrigin::Any),
+                allow_origin_at: Some(node.loc()),
+                allow_credentials: Resolved::Known(false),
+                allow_credentials_at: None,
+            });
+        }
+        let origins = config.get("AllowOrigins");
+        let credentials = config.get("AllowCredentials");
+        Some(CorsResponse {
+            source: "CorsConfiguration".to_owned(),
+            origin: at,
+            allow_origin: cors::allowed_origins(&self.cx.eval, origins.node()),
+            allow_origin_at: origins.loc(),
+            allow_credentials: self
+                .cx
+                .eval
+                .boolean(credentials.node())
+                .map(|c| c.unwrap_or(false)),
+            allow_credentials_at: credentials.loc(),
+        })
     }
 
     /// The one stage: `StageName` or `$default`, deployed automatically, with
@@ -522,6 +574,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                     || event_throttled.contains(&(route.path.as_str(), route.method))
             });
         let access_log = self.properties.get("AccessLogSettings");
+        let (data_trace, data_trace_origin) =
+            super::websocket::route_settings_data_trace(self.cx, &self.properties);
         Stage {
             implicit: None,
             name,
@@ -533,6 +587,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             usage_plans: Vec::new(),
             access_log: super::access_log(self.cx, access_log),
             auto_deploy: Resolved::Known(true),
+            data_trace,
+            data_trace_origin,
+            web_acl: Resolved::Unknown,
         }
     }
 }

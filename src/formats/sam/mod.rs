@@ -53,7 +53,7 @@ pub fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
-    cloudformation::lower(template, workspace);
+    cloudformation::lower_resources(template, workspace);
     let first_sam_api = workspace.apis.len();
     let cx = Context {
         template,
@@ -67,6 +67,7 @@ pub fn lower(
     websocket::lower(&cx, workspace, errors);
     function_url::lower(&cx, workspace, errors);
     join_plain_resources(template, workspace, first_sam_api);
+    cloudformation::access::link(template, workspace);
 }
 
 /// The CloudFormation lowering ran on the template's plain resources and knows nothing of SAM.

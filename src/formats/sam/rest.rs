@@ -14,12 +14,14 @@ use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_set
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::gateway::endpoint_type;
+use crate::formats::cloudformation::access::template_policy;
+use crate::formats::cloudformation::gateway::{data_trace, endpoint_type};
 use crate::formats::cloudformation::intrinsic::intrinsic;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, openapi, strings};
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors, openapi, policy, strings};
 use crate::model::{
-    Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method, Resolved, Stage,
-    UsagePlanUse, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, CorsOrigin, CorsResponse, Effect,
+    EndpointType, Method, PolicyStatement, Resolved, ResourcePolicy, Stage, UsagePlanUse,
+    Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -199,11 +201,35 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             }
             api.routes.push(route);
         }
+        // `Policy` is passed on to the RestApi as it is written.
+        if let Some(node) = self
+            .properties
+            .get("Policy")
+            .node()
+            .filter(|p| !p.is_null())
+        {
+            let key = self.properties.key("Policy").unwrap_or(node);
+            api.resource_policies
+                .push(template_policy(&self.cx.eval, key, node));
+        }
+        // SAM adds its statements to the definition's policy.
+        if let Some(policy) =
+            resource_policy(self.cx, auth.auth.get("ResourcePolicy"), &self.properties)
+        {
+            api.resource_policies.push(policy);
+        }
+        workspace.domain_names.extend(self.domain_name());
+        api.custom_domains.extend(self.domain_mapping());
+        self.default_endpoint(&mut api);
+        api.endpoint_origin = self
+            .properties
+            .key("EndpointConfiguration")
+            .map(NodeRef::loc);
+        self.cors_responses(&mut api);
         // A DefinitionUri file sets its own default (its root `security`), if any.
         if !matches!(definition, Definition::File) {
             api.default_auth_origin = self.default_auth_origin(&auth);
         }
-        workspace.domain_names.extend(self.domain_name());
         self.stages(&auth, &mut api, errors);
         self.apply_condition(&mut api);
         api
@@ -497,6 +523,60 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         }
     }
 
+    /// The CORS answers SAM writes: the preflights `Cors` adds, and `GatewayResponses` headers.
+    /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html>
+    fn cors_responses(&self, api: &mut Api) {
+        let cors = self.properties.get("Cors");
+        if let Some(node) = cors.node().filter(|n| truthy(Some(*n))) {
+            let origin_node = if cors.is_map() {
+                cors.get("AllowOrigin").node()
+            } else {
+                Some(node)
+            };
+            let credentials = cors.get("AllowCredentials");
+            let response = CorsResponse {
+                source: "Cors".to_owned(),
+                origin: self
+                    .properties
+                    .key("Cors")
+                    .map_or_else(|| node.loc(), NodeRef::loc),
+                allow_origin: self.cx.eval.string(origin_node).and_then(&|o| match o {
+                    Some(text) => cors::mapped_origin(text),
+                    None => Resolved::Unknown,
+                }),
+                allow_origin_at: origin_node.map(NodeRef::loc),
+                allow_credentials: if cors.is_map() {
+                    self.cx
+                        .eval
+                        .boolean(credentials.node())
+                        .map(|c| c.unwrap_or(false))
+                } else {
+                    Resolved::Known(false)
+                },
+                allow_credentials_at: credentials.loc(),
+            };
+            // The translator rejects credentials with a wildcard origin (see `cors`).
+            let rejected = response.allow_origin == Resolved::Known(CorsOrigin::Any)
+                && response.allow_credentials == Resolved::Known(true);
+            if !rejected {
+                api.cors.push(response);
+            }
+        }
+        let string = |node| self.cx.eval.string(Some(node));
+        for (kind, response) in self.properties.get("GatewayResponses").entries() {
+            let Some(headers) = response.get("ResponseParameters").get("Headers").node() else {
+                continue;
+            };
+            api.cors.extend(cors::from_header_mappings(
+                format!("the gateway response {}", kind.as_str().unwrap_or("?")),
+                kind.loc(),
+                headers,
+                "",
+                &string,
+            ));
+        }
+    }
+
     /// `Auth`, checked and read once.
     fn auth_settings(
         &self,
@@ -647,6 +727,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             _ => {}
         }
         let sources = identity_sources(identity);
+        authorizer.identity_source_origin = identity.loc();
         if kind == AuthorizerKind::LambdaRequest {
             let caches = ttl
                 .node()
@@ -666,6 +747,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         } else {
             let header = identity.get("Header").as_str().unwrap_or("Authorization");
             authorizer.identity_source = Some(format!("method.request.header.{header}"));
+            authorizer.validation_expression = identity.get("ValidationExpression").loc();
         }
         Some(authorizer)
     }
@@ -761,6 +843,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let throttle =
             method_settings_throttle(self.cx, &self.properties.get("MethodSettings").items());
         let usage_plans = self.usage_plans(auth, errors);
+        let (data_trace, data_trace_origin) =
+            data_trace(&self.cx.eval, self.properties.get("MethodSettings").items());
         let (name, origin) = match self.resource {
             None => (Some(IMPLICIT_STAGE.to_owned()), api.origin.clone()),
             // Without a StageName the translator stops; sam validate says so.
@@ -778,6 +862,9 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 usage_plans,
                 access_log: super::access_log(self.cx, access_log),
                 auto_deploy: Resolved::Known(false),
+                data_trace,
+                data_trace_origin,
+                web_acl: Resolved::Unknown,
             });
         }
         // `OpenApiVersion` removes the deployment's `StageName: Stage`.
@@ -797,6 +884,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 usage_plans: Vec::new(),
                 access_log: Resolved::Known(false),
                 auto_deploy: Resolved::Known(false),
+                // The extra stage is deployed without the API's MethodSettings.
+                data_trace: Resolved::Known(false),
+                data_trace_origin: None,
+                web_acl: Resolved::Unknown,
             });
         }
     }
@@ -871,6 +962,82 @@ fn check_resource_policy(cx: &Context<'_, '_>, policy: Merged<'_>, errors: &mut 
             );
         }
     }
+}
+
+/// The resource policy SAM writes from `Auth.ResourcePolicy`: for each allow or block list, an
+/// `Allow` to everyone on the routes and a `Deny` conditioned on the listed IPs or VPCs (the
+/// account lists name their accounts as principals), then the `CustomStatements` as written.
+/// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-resourcepolicystatement.html>
+fn resource_policy(
+    cx: &Context<'_, '_>,
+    policy: Merged<'_>,
+    properties: &Properties<'_>,
+) -> Option<ResourcePolicy> {
+    let node = policy.node().filter(|p| p.is_map())?;
+    // Point at the `ResourcePolicy` key where the API's own `Auth` writes it.
+    let at = properties
+        .local_key("Auth")
+        .and_then(|_| properties.get("Auth").node())
+        .and_then(|auth| auth.entry("ResourcePolicy"))
+        .map_or_else(|| node.loc(), |(key, _)| key.loc());
+    let mut statements = Vec::new();
+    let generated = |effect, anyone, keys: &[&str], at: Loc| PolicyStatement {
+        effect: Resolved::Known(effect),
+        anyone: Resolved::Known(anyone),
+        invokes: Resolved::Known(true),
+        condition_keys: Resolved::Known(keys.iter().map(|k| (*k).to_owned()).collect()),
+        every_resource: Resolved::Known(true),
+        origin: at.clone(),
+        principal_origin: Some(at),
+    };
+    for (list, key) in [
+        ("IpRangeWhitelist", "aws:SourceIp"),
+        ("IpRangeBlacklist", "aws:SourceIp"),
+        ("SourceVpcWhitelist", "aws:SourceVpc"),
+        ("SourceVpcBlacklist", "aws:SourceVpc"),
+        ("IntrinsicVpcWhitelist", "aws:SourceVpc"),
+        ("IntrinsicVpcBlacklist", "aws:SourceVpc"),
+        ("IntrinsicVpceWhitelist", "aws:SourceVpce"),
+        ("IntrinsicVpceBlacklist", "aws:SourceVpce"),
+    ] {
+        let Some(at) = policy.get(list).loc() else {
+            continue;
+        };
+        // `vpce-` ids are matched on the endpoint, `vpc-` ids on the VPC.
+        let key = if list.starts_with("SourceVpc")
+            && policy
+                .get(list)
+                .items()
+                .iter()
+                .any(|i| i.as_str().is_some_and(|v| v.starts_with("vpce-")))
+        {
+            "aws:SourceVpce"
+        } else {
+            key
+        };
+        statements.push(generated(Effect::Allow, true, &[], at.clone()));
+        statements.push(generated(Effect::Deny, true, &[key], at));
+    }
+    if let Some(at) = policy.get("AwsAccountWhitelist").loc() {
+        statements.push(generated(Effect::Allow, false, &[], at));
+    }
+    if let Some(at) = policy.get("AwsAccountBlacklist").loc() {
+        statements.push(generated(Effect::Deny, false, &[], at));
+    }
+    let string = |node| cx.eval.string(Some(node));
+    let custom = policy.get("CustomStatements");
+    match custom.node() {
+        None => {}
+        Some(list) if list.is_seq() => statements.extend(
+            list.items()
+                .map(|statement| policy::statement(statement, &string)),
+        ),
+        Some(single) => statements.push(policy::statement(single, &string)),
+    }
+    Some(ResourcePolicy {
+        origin: at,
+        statements: Resolved::Known(statements),
+    })
 }
 
 /// Whether `MethodSettings` throttle every method of the stage (`/*` and `*`).

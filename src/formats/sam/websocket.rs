@@ -175,6 +175,21 @@ fn connect_auth(
     }
 }
 
+/// `DataTraceEnabled` in `DefaultRouteSettings` or any of `RouteSettings` (HTTP and WebSocket
+/// APIs alike).
+pub(super) fn route_settings_data_trace(
+    cx: &Context<'_, '_>,
+    properties: &Properties<'_>,
+) -> (Resolved<bool>, Option<crate::syntax::Loc>) {
+    let routes = properties.get("RouteSettings");
+    let settings = properties
+        .get("DefaultRouteSettings")
+        .node()
+        .into_iter()
+        .chain(routes.entries().into_iter().filter_map(|(_, s)| s.node()));
+    crate::formats::cloudformation::gateway::data_trace(&cx.eval, settings)
+}
+
 fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Properties<'_>) -> Stage {
     let name_node = properties.get("StageName").node();
     let name = cx
@@ -183,6 +198,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         .unwrap_or_else(|| DEFAULT_STAGE.to_owned());
     let throttle = sets_throttling(properties.get("DefaultRouteSettings"));
     let access_log = properties.get("AccessLogSettings");
+    let (data_trace, data_trace_origin) = route_settings_data_trace(cx, properties);
     Stage {
         implicit: None,
         name,
@@ -191,5 +207,8 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         usage_plans: Vec::new(),
         access_log: super::access_log(cx, access_log),
         auto_deploy: Resolved::Known(true),
+        data_trace,
+        data_trace_origin,
+        web_acl: Resolved::Unknown,
     }
 }

@@ -119,6 +119,10 @@ pub(super) fn lower(
                 Err(Unknown) => Resolved::Unknown,
             },
             auto_deploy: Resolved::Known(true),
+            // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
+            data_trace: Resolved::Unknown,
+            data_trace_origin: None,
+            web_acl: Resolved::Unknown,
         });
     }
     service.hide_unseen_routes(&mut api);

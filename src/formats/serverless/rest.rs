@@ -398,6 +398,10 @@ fn stage(service: &Service<'_>) -> Stage {
             service.vars.get(service.provider("logs"), "restApi"),
         ),
         auto_deploy: Resolved::Known(true),
+        // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
+        data_trace: Resolved::Unknown,
+        data_trace_origin: None,
+        web_acl: Resolved::Unknown,
     }
 }
 

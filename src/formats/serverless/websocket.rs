@@ -133,6 +133,10 @@ pub(super) fn lower(
             usage_plans: Vec::new(),
             access_log: access_log(service, vars.get(service.provider("logs"), "websocket")),
             auto_deploy: Resolved::Known(true),
+            // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
+            data_trace: Resolved::Unknown,
+            data_trace_origin: None,
+            web_acl: Resolved::Unknown,
         });
     }
     service.hide_unseen_routes(&mut api);

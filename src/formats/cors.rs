@@ -1,0 +1,129 @@
+//! CORS answers written as API Gateway header mappings (`'*'`, `method.request.header.Origin`),
+//! shared by the formats that write them: integration responses of a preflight, gateway
+//! responses, in OpenAPI, CloudFormation and SAM alike.
+//! <https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html>
+
+use super::cloudformation::{Evaluator, Value};
+use super::policy::ReadString;
+use crate::model::{CorsOrigin, CorsResponse, Resolved};
+use crate::syntax::{Loc, NodeRef};
+
+const ALLOW_ORIGIN: &str = "access-control-allow-origin";
+const ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
+
+/// What a mapping expression for `Access-Control-Allow-Origin` sends: a quoted literal, or the
+/// request's own `Origin` header; another expression cannot be known.
+pub(crate) fn mapped_origin(expression: &str) -> Resolved<CorsOrigin> {
+    let expression = expression.trim();
+    if let Some(literal) = quoted(expression) {
+        return Resolved::Known(origin_literal(literal));
+    }
+    if expression.eq_ignore_ascii_case("method.request.header.origin") {
+        return Resolved::Known(CorsOrigin::Reflected);
+    }
+    Resolved::Unknown
+}
+
+/// An origin written literally (`*`, `https://example.com`).
+pub(crate) fn origin_literal(origin: &str) -> CorsOrigin {
+    if origin.trim() == "*" {
+        CorsOrigin::Any
+    } else {
+        CorsOrigin::Listed
+    }
+}
+
+/// Whether a mapping expression for `Access-Control-Allow-Credentials` sends `true`.
+pub(crate) fn mapped_true(expression: &str) -> Resolved<bool> {
+    match quoted(expression.trim()) {
+        Some(literal) => Resolved::Known(literal.trim().eq_ignore_ascii_case("true")),
+        None => Resolved::Unknown,
+    }
+}
+
+/// A template's list of allowed origins (`AllowOrigins` of an HTTP API's CORS configuration).
+pub(crate) fn allowed_origins<'a>(
+    eval: &Evaluator<'_, 'a>,
+    list: Option<NodeRef<'a>>,
+) -> Resolved<CorsOrigin> {
+    eval.list(list).and_then(&|items| {
+        let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+        match texts {
+            Some(texts) if texts.iter().any(|o| origin_literal(o) == CorsOrigin::Any) => {
+                Resolved::Known(CorsOrigin::Any)
+            }
+            Some(_) => Resolved::Known(CorsOrigin::Listed),
+            None => Resolved::Unknown,
+        }
+    })
+}
+
+fn quoted(expression: &str) -> Option<&str> {
+    expression
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+}
+
+/// The CORS answer in a map of header mappings whose keys are `prefix` + header name
+/// (`method.response.header.`, `gatewayresponse.header.`, or nothing for SAM's `Headers`);
+/// `None` when it sends no `Access-Control-Allow-Origin`.
+pub(crate) fn from_header_mappings<'a>(
+    source: String,
+    at: Loc,
+    mappings: NodeRef<'a>,
+    prefix: &str,
+    string: ReadString<'_, 'a>,
+) -> Option<CorsResponse> {
+    let header = |name: &str| {
+        mappings.entries().find(|(key, _)| {
+            key.as_str().is_some_and(|k| {
+                k.len() == prefix.len() + name.len()
+                    && k.get(..prefix.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                    && k.get(prefix.len()..)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+        })
+    };
+    let (_, origin) = header(ALLOW_ORIGIN)?;
+    let credentials = header(ALLOW_CREDENTIALS);
+    let read = |node: NodeRef<'a>| string(node);
+    Some(CorsResponse {
+        source,
+        origin: at,
+        allow_origin: read(origin).and_then(&|text| match text {
+            Some(text) => mapped_origin(text),
+            None => Resolved::Unknown,
+        }),
+        allow_origin_at: Some(origin.loc()),
+        allow_credentials: match credentials {
+            None => Resolved::Known(false),
+            Some((_, value)) => read(value).and_then(&|text| match text {
+                Some(text) => mapped_true(text),
+                None => Resolved::Unknown,
+            }),
+        },
+        allow_credentials_at: credentials.map(|(_, value)| value.loc()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings() {
+        assert_eq!(mapped_origin("'*'"), Resolved::Known(CorsOrigin::Any));
+        assert_eq!(
+            mapped_origin("'https://example.com'"),
+            Resolved::Known(CorsOrigin::Listed)
+        );
+        assert_eq!(
+            mapped_origin("method.request.header.origin"),
+            Resolved::Known(CorsOrigin::Reflected)
+        );
+        assert_eq!(mapped_origin("stageVariables.origin"), Resolved::Unknown);
+        assert_eq!(mapped_true("'true'"), Resolved::Known(true));
+        assert_eq!(mapped_true("'false'"), Resolved::Known(false));
+    }
+}
