@@ -1,7 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{
-    Api, ApiKind, Conditions, DomainMapping, EndpointType, Resolved, Workspace,
-};
+use crate::model::{Api, ApiKind, Conditions, DomainMapping, EndpointType, Resolved, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 

@@ -16,11 +16,11 @@
 use super::variables::Unknown;
 use super::{Service, name_from_arn, reject, string_list};
 use crate::diagnostic::InputError;
-use crate::formats::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, policy};
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, UsagePlanUse,
-    Workspace,
+    HiddenRoutes, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route, RouteSource,
+    Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -136,6 +136,8 @@ fn new_api(service: &Service<'_>) -> Api {
             let mut api = Api::new(REST_API, ApiKind::Rest, service.provider_loc.clone());
             api.display = format!("the REST API of service {}", service.name);
             api.endpoint = endpoint(service);
+            api.endpoint_origin = service.provider("endpointType").map(NodeRef::loc);
+            api.resource_policies.extend(resource_policy(service));
             api
         }
     };
@@ -143,6 +145,33 @@ fn new_api(service: &Service<'_>) -> Api {
     api.notation = Notation::ServerlessFramework;
     api.default_auth_origin = Some(service.provider_loc.clone());
     api
+}
+
+/// `provider.apiGateway.resourcePolicy`: the statements of the REST API's resource policy.
+/// <https://www.serverless.com/framework/docs/providers/aws/events/apigateway#resource-policy>
+fn resource_policy(service: &Service<'_>) -> Option<ResourcePolicy> {
+    let node = service.api_gateway("resourcePolicy")?;
+    let string = |node| match service.text(Some(node)) {
+        Ok(text) => Resolved::Known(text),
+        Err(Unknown) => Resolved::Unknown,
+    };
+    let items = service.vars.items(Some(node));
+    let statements = if service.vars.node(Some(node)).is_some_and(NodeRef::is_seq) {
+        Resolved::Known(
+            items
+                .into_iter()
+                .map(|item| {
+                    policy::statement(service.vars.node(Some(item)).unwrap_or(item), &string)
+                })
+                .collect(),
+        )
+    } else {
+        Resolved::Unknown
+    };
+    Some(ResourcePolicy {
+        origin: node.loc(),
+        statements,
+    })
 }
 
 /// `provider.endpointType`: EDGE unless it says REGIONAL or PRIVATE.
