@@ -12,9 +12,10 @@ use serde::Serialize;
 
 use crate::config::{ConfigSource, Configs, FailOn, FileSelection, RuleSelection};
 use crate::diagnostic::{Finding, InputError, Note, NoteKind, Severity};
-use crate::discover::{self, DiscoverOptions, Discovery, Globs};
+use crate::discover::{self, DiscoverOptions, Discovery, Globs, Input, InputSource};
 use crate::lint::{self, DEFAULT_MAX_FILE_SIZE, LintOptions};
 use crate::report::{self, Format, RenderOptions, Report, statistics};
+use crate::routes::diff::{self as route_diff, ApiRoutes, DiffFormat};
 use crate::routes::{self, RouteRow, RoutesFormat};
 use crate::rules::{self, RULES};
 use crate::suppress::baseline::{Baseline, Paths};
@@ -149,8 +150,16 @@ pub struct RoutesArgs {
     #[arg(long, value_enum, default_value_t = RoutesFormatArg::Table)]
     pub format: RoutesFormatArg,
     /// Show only routes callable without credentials.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "diff")]
     pub public: bool,
+    /// Compare with the routes of this git revision (e.g. `origin/main`), read from git without
+    /// touching the working tree: what is opened, tightened, changed, added, removed, or no
+    /// longer visible.
+    #[arg(long, value_name = "REV")]
+    pub diff: Option<String>,
+    /// With --diff: exit with 1 when a route is opened that `public-routes` does not accept.
+    #[arg(long, requires = "diff")]
+    pub fail_on_opened: bool,
 }
 
 /// Output formats of `check` (see [`Format`]).
@@ -189,14 +198,27 @@ pub enum RoutesFormatArg {
     Json,
     /// A GitHub-flavoured markdown table, for a pull-request comment or a CI job summary.
     Markdown,
+    /// With --diff: GitHub Actions workflow commands, an annotation on each opened route.
+    Github,
 }
 
-impl From<RoutesFormatArg> for RoutesFormat {
-    fn from(arg: RoutesFormatArg) -> RoutesFormat {
-        match arg {
-            RoutesFormatArg::Table => RoutesFormat::Table,
-            RoutesFormatArg::Json => RoutesFormat::Json,
-            RoutesFormatArg::Markdown => RoutesFormat::Markdown,
+impl RoutesFormatArg {
+    /// The inventory format; `None` for one only the diff has.
+    fn inventory(self) -> Option<RoutesFormat> {
+        match self {
+            RoutesFormatArg::Table => Some(RoutesFormat::Table),
+            RoutesFormatArg::Json => Some(RoutesFormat::Json),
+            RoutesFormatArg::Markdown => Some(RoutesFormat::Markdown),
+            RoutesFormatArg::Github => None,
+        }
+    }
+
+    fn diff(self) -> DiffFormat {
+        match self {
+            RoutesFormatArg::Table => DiffFormat::Table,
+            RoutesFormatArg::Json => DiffFormat::Json,
+            RoutesFormatArg::Markdown => DiffFormat::Markdown,
+            RoutesFormatArg::Github => DiffFormat::Github,
         }
     }
 }
@@ -566,10 +588,39 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
         )?;
         return Ok(EXIT_ERROR);
     }
-    let analysed: Vec<_> = discovery
-        .inputs
+    if let Some(rev) = &args.diff {
+        return diff_routes(args, rev, &configs, &discovery, report, out);
+    }
+    let Some(format) = args.format.inventory() else {
+        let _ = writeln!(
+            io::stderr(),
+            "gatelint: `--format github` needs `--diff REV`"
+        );
+        return Ok(EXIT_ERROR);
+    };
+    let mut rows: Vec<RouteRow> = Vec::new();
+    for analysis in analyse_for_routes(&discovery.inputs, args.input.max_file_size, &mut report) {
+        let config = configs.for_path(analysis.file.path());
+        rows.extend(routes::rows(&analysis.workspace, &config.settings));
+    }
+    if args.public {
+        rows.retain(|row| row.public);
+    }
+    routes::sort(&mut rows);
+    routes::render(&rows, format, args.input.color.enabled(), out)?;
+    finish_routes(report)
+}
+
+/// Analyse `inputs` for their routes: input errors and notes go to `report`, and a template's
+/// DefinitionUri file is left out (its routes are listed under the template's API).
+fn analyse_for_routes(
+    inputs: &[Input],
+    max_file_size: u64,
+    report: &mut Report,
+) -> Vec<lint::Analysis> {
+    let analysed: Vec<_> = inputs
         .par_iter()
-        .map(|input| lint::analyze_input(input, args.input.max_file_size))
+        .map(|input| lint::analyze_input(input, max_file_size))
         .collect();
     let definitions = lint::definitions_of(
         analysed
@@ -577,20 +628,18 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
             .flatten()
             .map(|a| a.definitions.paths.as_slice()),
     );
-    let mut rows: Vec<RouteRow> = Vec::new();
+    let mut kept = Vec::new();
     for analysis in analysed {
         match analysis {
-            Ok(analysis) => {
-                // A template's DefinitionUri file lists its routes under the template's API.
+            Ok(mut analysis) => {
+                report.errors.append(&mut analysis.errors);
                 let definition = analysis
                     .real_path
                     .as_ref()
                     .is_some_and(|p| definitions.contains(p));
                 if !definition {
-                    let config = configs.for_path(analysis.file.path());
-                    rows.extend(routes::rows(&analysis.workspace, &config.settings));
+                    kept.push(analysis);
                 }
-                report.errors.extend(analysis.errors);
             }
             Err(file) => {
                 report.errors.extend(file.errors);
@@ -598,11 +647,11 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
             }
         }
     }
-    if args.public {
-        rows.retain(|row| row.public);
-    }
-    routes::sort(&mut rows);
-    routes::render(&rows, args.format.into(), args.input.color.enabled(), out)?;
+    kept
+}
+
+/// Input errors and notes to standard error; the exit code they make.
+fn finish_routes(mut report: Report) -> io::Result<u8> {
     report.sort();
     if !report.errors.is_empty() || !report.notes.is_empty() {
         render(
@@ -617,6 +666,119 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
     } else {
         EXIT_ERROR
     })
+}
+
+/// The APIs of `analyses` as the diff compares them, each file with its configuration.
+fn apis_for_diff(analyses: &[lint::Analysis], configs: &Configs) -> Vec<ApiRoutes> {
+    analyses
+        .iter()
+        .flat_map(|analysis| {
+            let config = configs.for_path(analysis.file.path());
+            route_diff::apis(&analysis.workspace, &config.settings)
+        })
+        .collect()
+}
+
+/// `gatelint routes --diff REV`: the working tree's inventory against REV's, with the same
+/// paths and configuration. REV's files are written to a temporary directory from git and go
+/// through the same discovery and analysis, shown under their working-tree paths (so the
+/// configuration that applies to a file is the same in both). Problems in REV's files are notes
+/// (they are not this change's to fix), and a path that REV does not have is empty there.
+fn diff_routes(
+    args: &RoutesArgs,
+    rev: &str,
+    configs: &Arc<Configs>,
+    discovery: &Discovery,
+    mut report: Report,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    if discovery
+        .inputs
+        .iter()
+        .any(|input| input.source == InputSource::Stdin)
+    {
+        let _ = writeln!(
+            io::stderr(),
+            "gatelint: --diff reads the revision's files from git; standard input (`-`) has none"
+        );
+        return Ok(EXIT_ERROR);
+    }
+    let max_file_size = args.input.max_file_size;
+    let after = apis_for_diff(
+        &analyse_for_routes(&discovery.inputs, max_file_size, &mut report),
+        configs,
+    );
+    let tree = match discover::git::read_revision(rev, &current_dir(), max_file_size) {
+        Ok(tree) => tree,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "gatelint: --diff {rev}: {error}");
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let paths = if args.input.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.input.paths.clone()
+    };
+    let mut relocated = Vec::new();
+    for path in paths {
+        match tree.locate(&path) {
+            Ok(at) => relocated.push((at, path)),
+            Err(error) => report.errors.push(InputError::whole_file(
+                &path.to_string_lossy(),
+                error.to_string(),
+            )),
+        }
+    }
+    let old_discovery = discover::discover_relocated(
+        &relocated,
+        &DiscoverOptions {
+            force_exclude: args.input.force_exclude,
+            selection: Some(configs.clone()),
+            ..DiscoverOptions::default()
+        },
+    );
+    let mut old_report = Report::default();
+    for problem in &old_discovery.problems {
+        // A path new since REV: nothing there before.
+        if !matches!(problem, discover::DiscoveryError::NotFound { .. }) {
+            old_report
+                .errors
+                .push(InputError::whole_file(problem.path(), problem.to_string()));
+        }
+    }
+    let before = apis_for_diff(
+        &analyse_for_routes(&old_discovery.inputs, max_file_size, &mut old_report),
+        configs,
+    );
+    let commit = tree.commit.clone();
+    drop(tree);
+    for error in old_report.errors {
+        let at = error.loc.start();
+        report.notes.push(Note::warning(
+            error.loc.file.path(),
+            format!(
+                "in {rev}: {}:{}: {} (its routes there are not compared)",
+                at.line, at.column, error.message
+            ),
+        ));
+    }
+    for note in old_report.notes {
+        report.notes.push(Note {
+            message: format!("in {rev}: {}", note.message),
+            ..note
+        });
+    }
+    let diff = route_diff::compare(rev, &commit, &before, &after);
+    route_diff::render(&diff, args.format.diff(), args.input.color.enabled(), out)?;
+    let code = finish_routes(report)?;
+    Ok(
+        if code == EXIT_CLEAN && args.fail_on_opened && diff.unaccepted_opened() > 0 {
+            EXIT_FINDINGS
+        } else {
+            code
+        },
+    )
 }
 
 #[derive(Serialize)]

@@ -31,6 +31,8 @@ use std::sync::Arc;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 
+pub mod git;
+
 /// The display path of standard input when no `--stdin-filename` is given.
 pub const STDIN_DISPLAY: &str = "<stdin>";
 
@@ -188,16 +190,44 @@ pub struct Discovery {
 /// Resolves command-line `paths` (files, directories, `-` for stdin) into the inputs to lint.
 /// An empty `paths` yields nothing; defaulting to `.` is the caller's choice.
 pub fn discover<P: AsRef<Path>>(paths: &[P], options: &DiscoverOptions) -> Discovery {
+    discover_each(paths.iter().map(|path| (path.as_ref(), None)), options)
+}
+
+/// [`discover`] for files kept somewhere else than where they are shown: each pair is the path
+/// to read and the path to show it (and what a walk finds under it) as. `routes --diff` reads a
+/// git revision's files from a temporary directory and shows them under their paths in the
+/// working tree, so that the two inventories compare and globs match alike.
+pub fn discover_relocated(paths: &[(PathBuf, PathBuf)], options: &DiscoverOptions) -> Discovery {
+    discover_each(
+        paths
+            .iter()
+            .map(|(read, shown)| (read.as_path(), Some(shown.as_path()))),
+        options,
+    )
+}
+
+fn discover_each<'a>(
+    paths: impl Iterator<Item = (&'a Path, Option<&'a Path>)>,
+    options: &DiscoverOptions,
+) -> Discovery {
     let mut found = Discovery::default();
-    for path in paths {
-        let path = path.as_ref();
-        if path.as_os_str() == "-" {
+    for (path, shown) in paths {
+        if shown.is_none() && path.as_os_str() == "-" {
             add_stdin(options, &mut found);
             continue;
         }
         let (normal, display) = normalize(path);
+        let (display, walk_display) = match shown {
+            Some(shown) => {
+                let display = normalize(shown).1;
+                (display.clone(), Some(display))
+            }
+            None => (display, None),
+        };
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(&normal, options, &mut found),
+            Ok(meta) if meta.is_dir() => {
+                walk(&normal, walk_display.as_deref(), options, &mut found)
+            }
             Ok(meta) => {
                 if !options.force_excludes(&display) {
                     found.inputs.push(Input {
@@ -247,8 +277,9 @@ fn add_stdin(options: &DiscoverOptions, found: &mut Discovery) {
     });
 }
 
-/// Walks one directory named on the command line; `root` is already normalised.
-fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
+/// Walks one directory named on the command line; `root` is already normalised. What it finds is
+/// displayed under `shown_root` when given, else under its own path.
+fn walk(root: &Path, shown_root: Option<&str>, options: &DiscoverOptions, found: &mut Discovery) {
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(true)
@@ -264,12 +295,14 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
         let exclude = options.exclude.clone();
         let selection = options.selection.clone();
         let filter_root = root.to_path_buf();
+        let filter_shown = shown_root.map(str::to_owned);
         builder.filter_entry(move |entry| {
             // The root itself was named on the command line.
             if entry.depth() == 0 {
                 return true;
             }
-            let (relative, display) = walked_paths(&filter_root, entry.path());
+            let (relative, display) =
+                walked_paths(&filter_root, filter_shown.as_deref(), entry.path());
             let dir = entry.file_type().is_some_and(|t| t.is_dir());
             if selection
                 .as_ref()
@@ -299,7 +332,7 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let (relative, display) = walked_paths(root, entry.path());
+        let (relative, display) = walked_paths(root, shown_root, entry.path());
         let by_selection = options
             .selection
             .as_ref()
@@ -322,13 +355,19 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovery) {
     }
 }
 
-/// A walked path as the globs see it: relative to the walk root, and as displayed.
-fn walked_paths(root: &Path, path: &Path) -> (String, String) {
-    let display = normalize(path).1;
-    let relative = match path.strip_prefix(root) {
-        Ok(relative) => normalize(relative).1,
-        Err(_) => display.clone(),
+/// A walked path as the globs see it: relative to the walk root, and as displayed (under
+/// `shown_root` instead of `root` when given).
+fn walked_paths(root: &Path, shown_root: Option<&str>, path: &Path) -> (String, String) {
+    let relative = path.strip_prefix(root).ok().map(|r| normalize(r).1);
+    let display = match (shown_root, &relative) {
+        (Some("."), Some(relative)) => relative.clone(),
+        (Some(shown), Some(relative)) if relative != "." => {
+            format!("{}/{relative}", shown.trim_end_matches('/'))
+        }
+        (Some(shown), Some(_)) => shown.to_owned(),
+        _ => normalize(path).1,
     };
+    let relative = relative.unwrap_or_else(|| display.clone());
     (relative, display)
 }
 

@@ -14,6 +14,8 @@ use crate::rules::Settings;
 use crate::syntax::Loc;
 use crate::text::terminal_safe;
 
+pub mod diff;
+
 /// The schema version of the JSON inventory.
 pub const VERSION: u32 = 1;
 

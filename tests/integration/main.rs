@@ -21,6 +21,7 @@ mod hostile_inputs;
 mod readme;
 mod real_templates;
 mod render;
+mod routes_diff;
 mod rule_docs;
 mod rule_fixtures;
 mod sam_differential;
