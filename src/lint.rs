@@ -34,6 +34,9 @@ pub struct Analysis {
     /// The files its documents loaded (a SAM `DefinitionUri`), resolved, with the suppressions
     /// written in them: the findings the template reports in those files obey them.
     pub definitions: Definitions,
+    /// Why a file that does not look like an API document could not be parsed (it is skipped,
+    /// not an input error).
+    pub unparsed: Option<String>,
 }
 
 /// The files a template loaded as definitions.
@@ -91,10 +94,7 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
     let (file, parsed) = syntax::read(path, bytes);
     let parsed = match parsed {
         Ok(documents) => documents,
-        Err(error) => {
-            errors.push(InputError::syntax(&file, error));
-            return Analysis::failed(file, errors);
-        }
+        Err(error) => return Analysis::unreadable(file, error),
     };
     let mut workspace = Workspace::default();
     let mut documents = Vec::new();
@@ -121,6 +121,7 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
         errors,
         real_path: None,
         definitions: Definitions::default(),
+        unparsed: None,
     }
 }
 
@@ -133,7 +134,22 @@ impl Analysis {
             errors,
             real_path: None,
             definitions: Definitions::default(),
+            unparsed: None,
         }
+    }
+
+    /// A file that is not valid UTF-8, YAML or JSON: an input error when it looks like an API
+    /// document, else skipped (a `tsconfig.json`, a Helm template, a broken compose file are
+    /// not ours to judge).
+    fn unreadable(file: Arc<SourceFile>, error: syntax::SyntaxError) -> Self {
+        if formats::looks_like_api_document(file.text()) {
+            let error = InputError::syntax(&file, error);
+            return Analysis::failed(file, vec![error]);
+        }
+        let at = Loc::new(&file, error.span).start();
+        let mut analysis = Analysis::failed(file, Vec::new());
+        analysis.unparsed = Some(format!("{}:{}: {}", at.line, at.column, error.message));
+        analysis
     }
 }
 
@@ -276,6 +292,7 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
     };
     let config = options.configs.as_ref().map(|c| c.for_path(&input.display));
     let settings = config.as_ref().map_or(&options.settings, |c| &c.settings);
+    let unparsed = analysis.unparsed.clone();
     let mut report = lint_analysis(analysis, settings, options.apply_suppressions);
     if options.verbose {
         report
@@ -283,10 +300,14 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
             .extend(report.suppressed.iter().map(suppressed_note));
     }
     if !report.recognized && report.errors.is_empty() && (input.explicit || options.verbose) {
-        report.notes.push(Note::warning(
-            input.display.clone(),
-            "skipped: not an OpenAPI, CloudFormation or SAM document",
-        ));
+        let message = match unparsed {
+            Some(why) => format!(
+                "skipped: not valid YAML or JSON ({why}), and it does not look like an OpenAPI, \
+                 CloudFormation or SAM document"
+            ),
+            None => "skipped: not an OpenAPI, CloudFormation or SAM document".to_owned(),
+        };
+        report.notes.push(Note::warning(input.display.clone(), message));
     }
     report
 }

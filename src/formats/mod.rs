@@ -40,6 +40,30 @@ pub enum DocumentKind {
     Serverless,
 }
 
+/// Whether text that could not be parsed looks like an OpenAPI, CloudFormation or SAM document
+/// (then its syntax error is an input error; anything else is some other tool's file). Looked
+/// for: an `openapi`/`swagger` key, `AWSTemplateFormatVersion`, an `AWS::` type, an
+/// `x-amazon-apigateway-*` extension.
+pub fn looks_like_api_document(text: &str) -> bool {
+    if text.contains("AWSTemplateFormatVersion")
+        || text.contains("AWS::")
+        || text.contains("x-amazon-apigateway-")
+    {
+        return true;
+    }
+    text.lines().any(|line| {
+        let key =
+            line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '{' | '"' | '\''));
+        ["openapi", "swagger"].iter().any(|name| {
+            key.strip_prefix(name).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
+    })
+}
+
 /// Recognise a document by its top-level keys.
 pub fn classify(doc: &Document) -> Option<DocumentKind> {
     let root = doc.root();

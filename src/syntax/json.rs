@@ -1,5 +1,7 @@
-//! JSON to [`Node`] through jsonc-parser's scanner in strict mode (no comments, no trailing
-//! commas, no JSON5 extensions). Duplicate keys are kept, numbers keep their source spelling.
+//! JSON to [`Node`] through jsonc-parser's scanner: strict JSON, plus the two liberties of
+//! JSON with comments (`tsconfig.json`, VS Code settings) that real repositories rely on,
+//! comments and trailing commas, and no JSON5 extensions. Duplicate keys are kept, numbers keep
+//! their source spelling.
 //!
 //! The grammar is driven here with an explicit stack rather than through `parse_to_ast`, which
 //! recurses per nesting level and builds an AST only to be copied into our tree.
@@ -109,9 +111,9 @@ impl<'t> JsonParser<'t> {
                     Expect::Colon
                 }
                 (Expect::Colon, Token::Colon) => Expect::Value,
-                (Expect::Value, Token::CloseBracket) | (Expect::Key, Token::CloseBrace) => {
-                    return Err(self.error(span, "trailing comma"));
-                }
+                // A trailing comma, as JSON with comments allows.
+                (Expect::Value, Token::CloseBracket) if self.after_comma() => self.close(span),
+                (Expect::Key, Token::CloseBrace) => self.close(span),
                 (expect, _) => return Err(self.error(span, expected(expect, self.in_object()))),
             };
             if expect == Expect::CommaOrEnd && self.open.is_empty() {
@@ -131,19 +133,26 @@ impl<'t> JsonParser<'t> {
             .ok_or_else(|| self.error(Span::empty(self.from), "the file holds no value"))
     }
 
-    /// The next token; comments are an error in strict JSON.
+    /// The next token; comments are skipped.
     fn next(&mut self) -> Result<Option<Token<'t>>, SyntaxError> {
-        let token = self.scanner.scan().map_err(|e| {
-            let range = e.range();
-            SyntaxError::new(
-                Span::new(self.from + range.start, self.from + range.end),
-                format!("invalid JSON: {}", e.kind()),
-            )
-        })?;
-        if let Some(Token::CommentLine(_) | Token::CommentBlock(_)) = token {
-            return Err(self.error(self.token_span(), "comments are not allowed"));
+        loop {
+            let token = self.scanner.scan().map_err(|e| {
+                let range = e.range();
+                SyntaxError::new(
+                    Span::new(self.from + range.start, self.from + range.end),
+                    format!("invalid JSON: {}", e.kind()),
+                )
+            })?;
+            if !matches!(token, Some(Token::CommentLine(_) | Token::CommentBlock(_))) {
+                return Ok(token);
+            }
         }
-        Ok(token)
+    }
+
+    /// Whether a value is expected inside an array because a comma came (not at the root).
+    fn after_comma(&self) -> bool {
+        self.open.last().is_some_and(|o| !o.is_object)
+            && self.scratch.len() > self.open.last().map_or(0, |o| o.first)
     }
 
     fn token_span(&self) -> Span {

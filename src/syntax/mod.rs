@@ -68,15 +68,22 @@ pub enum Syntax {
     Json,
 }
 
-/// JSON when the first non-blank byte opens an object or array, else YAML (which also reads
-/// most JSON, but without JSON's strictness).
+/// JSON when the first non-blank byte opens an object or array (after any `//` and `/* */`
+/// comments, as JSON with comments writes them), else YAML (which also reads most JSON, but
+/// without JSON's strictness).
 pub fn detect_syntax(text: &str) -> Syntax {
-    match text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .bytes()
-        .next()
-    {
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    loop {
+        if let Some(comment) = rest.strip_prefix("//") {
+            rest = comment.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            rest = comment.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            break;
+        }
+        rest = rest.trim_start();
+    }
+    match rest.bytes().next() {
         Some(b'{' | b'[') => Syntax::Json,
         _ => Syntax::Yaml,
     }

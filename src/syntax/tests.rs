@@ -350,11 +350,26 @@ fn json_spans_and_values() {
 }
 
 #[test]
+fn json_with_comments_and_trailing_commas_is_read() {
+    for text in [
+        "{\"a\": 1,}",
+        "[1, 2,]",
+        "{\"a\": 1 // c\n}",
+        "/* tsconfig */ {\"a\": [1, /* two */ 2,], // end\n}",
+    ] {
+        let file = SourceFile::new("t.json", text.to_owned());
+        let documents = parse(&file).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(documents.len(), 1, "{text}");
+    }
+    for text in ["[,]", "[1,,]", "{,}", "{\"a\": 1,,}"] {
+        let file = SourceFile::new("t.json", text.to_owned());
+        assert!(parse(&file).is_err(), "{text}");
+    }
+}
+
+#[test]
 fn json_is_strict_and_errors_are_located() {
     let cases = [
-        ("{\"a\": 1,}", "}", "trailing comma"),
-        ("[1, 2,]", "]", "trailing comma"),
-        ("{\"a\": 1 // c\n}", "// c", "comments"),
         ("{'a': 1}", "'", "ingle"),
         ("{a: 1}", "a", "key"),
         ("[01]", "1", "expected ',' or ']'"),
@@ -384,13 +399,15 @@ fn bom_is_skipped_and_spans_count_it() {
         assert_eq!(d.file.line_col(a.span().start as usize).line, 1);
     }
     assert!(docs("\u{feff}").is_empty());
-    let e = error("\u{feff}[1,]");
+    let e = error("\u{feff}[1,,]");
     assert_eq!(e.span, Span::new(6, 7));
 }
 
 #[test]
 fn syntax_is_picked_by_content() {
     assert_eq!(detect_syntax("  \n{\"a\": 1}"), Syntax::Json);
+    assert_eq!(detect_syntax("// c\n/* d */ {\"a\": 1}"), Syntax::Json);
+    assert_eq!(detect_syntax("/* c */"), Syntax::Yaml);
     assert_eq!(detect_syntax("\u{feff}[1]"), Syntax::Json);
     assert_eq!(detect_syntax("a: {b: 1}"), Syntax::Yaml);
     assert_eq!(detect_syntax("# {\n"), Syntax::Yaml);

@@ -29,11 +29,20 @@ fn hostile_files_fail_alone_and_located() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "a-alias-bomb.yaml", alias_bomb());
-    write(root, "b-deep-flow.yaml", "[".repeat(100_000));
+    // Deep nesting in what looks like an API document (elsewhere it is skipped, see below).
+    write(
+        root,
+        "b-deep-flow.yaml",
+        format!("openapi: 3.0.0\nx: {}", "[".repeat(100_000)),
+    );
     write(
         root,
         "c-deep-json.json",
-        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!(
+            "{{\"openapi\": \"3.0.0\", \"x\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
     );
     write(
         root,
@@ -75,7 +84,7 @@ fn hostile_files_fail_alone_and_located() {
     };
     assert!(line_of("a-alias-bomb.yaml:").contains("alias"), "{stdout}");
     assert!(
-        line_of("b-deep-flow.yaml:1:").contains("nesting"),
+        line_of("b-deep-flow.yaml:2:").contains("nesting"),
         "{stdout}"
     );
     assert!(
@@ -108,5 +117,88 @@ fn hostile_files_fail_alone_and_located() {
     assert!(
         text.contains("g-huge.yaml") && text.contains("max-file-size"),
         "{text}"
+    );
+}
+
+#[test]
+fn files_that_are_not_api_documents_never_fail_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // JSON with comments and trailing commas is read like JSON (and is not ours).
+    write(
+        root,
+        "tsconfig.json",
+        "// TypeScript\n{\n  \"compilerOptions\": {\"strict\": true, /* all */},\n}\n",
+    );
+    std::fs::create_dir_all(root.join(".vscode")).unwrap();
+    write(
+        &root.join(".vscode"),
+        "settings.json",
+        "{\n  // editor\n  \"editor.tabSize\": 2,\n}\n",
+    );
+    // Not YAML at all, and nothing like an API document.
+    write(
+        root,
+        "deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: {{ .Values.replicas }\n",
+    );
+    write(
+        root,
+        "docker-compose.yml",
+        "services:\n  web:\n    image: nginx\n   ports: [80]\n",
+    );
+    write(
+        root,
+        "z-demo.yaml",
+        include_str!("../fixtures/demo/pets-api.yaml"),
+    );
+    // A broken file that looks like an API document stays an input error.
+    let run = |args: &[&str]| {
+        let output = Command::cargo_bin("gatelint")
+            .unwrap()
+            .current_dir(root)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    let (code, stdout) = run(&["check", ".", "--format", "concise", "--color", "never"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "the demo's findings, no input error:\n{stdout}"
+    );
+    assert!(!stdout.contains("input-error"), "{stdout}");
+    // Named explicitly (as pre-commit does), they are skipped with a note.
+    let (code, stdout) = run(&[
+        "check",
+        "deployment.yaml",
+        "docker-compose.yml",
+        "tsconfig.json",
+        "--format",
+        "concise",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("deployment.yaml: note: skipped: not valid YAML or JSON"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("tsconfig.json: note: skipped: not an OpenAPI"),
+        "{stdout}"
+    );
+    write(
+        root,
+        "broken-api.yaml",
+        "openapi: 3.0.0\npaths:\n  /x:\n   get: {\n",
+    );
+    let (code, stdout) = run(&["check", ".", "--format", "concise"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stdout.contains("broken-api.yaml:") && stdout.contains("input-error"),
+        "{stdout}"
     );
 }
