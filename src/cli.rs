@@ -498,6 +498,7 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
     } else {
         render(&report, args.format.into(), render_options, out)?;
     }
+    nothing_linted_warning(&args.input, &report)?;
     let code = exit_code(&report, |finding| {
         let fail_on = args.fail_on.or_else(|| {
             configs
@@ -740,8 +741,12 @@ fn diff_routes(
     );
     let mut old_report = Report::default();
     for problem in &old_discovery.problems {
-        // A path new since REV: nothing there before.
-        if !matches!(problem, discover::DiscoveryError::NotFound { .. }) {
+        // A path new since REV, or a directory with no candidate then: nothing there before.
+        if !matches!(
+            problem,
+            discover::DiscoveryError::NotFound { .. }
+                | discover::DiscoveryError::NoCandidates { .. }
+        ) {
             old_report
                 .errors
                 .push(InputError::whole_file(problem.path(), problem.to_string()));
@@ -858,4 +863,33 @@ fn write_doc(doc: &str, styled: bool, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Directories were given, candidate files found, and none was an API document: say so on
+/// standard error, so "no problems found" is not taken for a pass of something that was not
+/// checked.
+fn nothing_linted_warning(args: &InputArgs, report: &Report) -> io::Result<()> {
+    if report.files_checked > 0 || !report.errors.is_empty() {
+        return Ok(());
+    }
+    let default = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() {
+        &default[..]
+    } else {
+        &args.paths[..]
+    };
+    let dirs: Vec<String> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if dirs.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        io::stderr(),
+        "gatelint: no OpenAPI, CloudFormation or SAM document found under {}: nothing was \
+         checked (--verbose lists the files skipped)",
+        dirs.join(", ")
+    )
 }

@@ -169,13 +169,22 @@ pub enum DiscoveryError {
     /// file, ...).
     #[error("{path}: {message}")]
     Walk { path: String, message: String },
+    /// A directory under which no file is a candidate: likely a mistyped path, which must not
+    /// pass CI as a clean run.
+    #[error(
+        "{path}: no candidate file in this directory (none ends in .yaml, .yml, .json or \
+         .template, or all are ignored)"
+    )]
+    NoCandidates { path: String },
 }
 
 impl DiscoveryError {
     /// The display path the problem is about.
     pub fn path(&self) -> &str {
         match self {
-            DiscoveryError::NotFound { path } | DiscoveryError::Walk { path, .. } => path,
+            DiscoveryError::NotFound { path }
+            | DiscoveryError::Walk { path, .. }
+            | DiscoveryError::NoCandidates { path } => path,
         }
     }
 }
@@ -226,7 +235,14 @@ fn discover_each<'a>(
         };
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                walk(&normal, walk_display.as_deref(), options, &mut found)
+                let before = found.inputs.len();
+                let problems = found.problems.len();
+                walk(&normal, walk_display.as_deref(), options, &mut found);
+                if found.inputs.len() == before && found.problems.len() == problems {
+                    found
+                        .problems
+                        .push(DiscoveryError::NoCandidates { path: display });
+                }
             }
             Ok(meta) => {
                 if !options.force_excludes(&display) {
@@ -495,6 +511,21 @@ pub fn read_input(input: &Input, max_file_size: u64) -> Result<Vec<u8>, ReadErro
             read_capped(file, len, path, max_file_size)
         }
     }
+}
+
+/// The first `n` bytes of a file input (to tell what a file too large to read is); `None` for
+/// standard input, which cannot be read twice, and for a file that cannot be read.
+pub fn read_head(input: &Input, n: u64) -> Option<Vec<u8>> {
+    let InputSource::File(path) = &input.source else {
+        return None;
+    };
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(n)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
 }
 
 /// Reads at most `limit + 1` bytes; reaching the extra byte means the input is too large.

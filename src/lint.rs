@@ -271,18 +271,46 @@ pub fn analyze_input(input: &Input, max_file_size: u64) -> Result<Analysis, Box<
             analysis.definitions = files.loaded.into_inner();
             Ok(analysis)
         }
-        Err(ReadError::TooLarge { .. }) => Err(Box::new(FileReport {
-            notes: vec![Note::warning(
-                input.display.clone(),
-                format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
-            )],
-            ..FileReport::default()
-        })),
+        Err(ReadError::TooLarge { .. }) => Err(Box::new(too_large(input, max_file_size))),
         Err(error) => Err(Box::new(FileReport {
             errors: vec![InputError::whole_file(&input.display, error.to_string())],
             ..FileReport::default()
         })),
     }
+}
+
+/// How much of a file over `--max-file-size` is read to tell whether it is an API document.
+const TOO_LARGE_SNIFF_BYTES: u64 = 64 * 1024;
+
+/// A file over `--max-file-size`: an input error when it looks like an API document (its first
+/// bytes are read to tell; standard input is taken to be one), so a limit never skips an API
+/// silently; else a note.
+fn too_large(input: &Input, max_file_size: u64) -> FileReport {
+    let looks_like_api = read_input_head(input)
+        .is_none_or(|head| formats::looks_like_api_document(&String::from_utf8_lossy(&head)));
+    if looks_like_api {
+        return FileReport {
+            errors: vec![InputError::whole_file(
+                &input.display,
+                format!(
+                    "this API document is larger than --max-file-size ({max_file_size} bytes), \
+                     so it was not checked; raise the limit with --max-file-size"
+                ),
+            )],
+            ..FileReport::default()
+        };
+    }
+    FileReport {
+        notes: vec![Note::warning(
+            input.display.clone(),
+            format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
+        )],
+        ..FileReport::default()
+    }
+}
+
+fn read_input_head(input: &Input) -> Option<Vec<u8>> {
+    crate::discover::read_head(input, TOO_LARGE_SNIFF_BYTES)
 }
 
 fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
@@ -307,7 +335,9 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
             ),
             None => "skipped: not an OpenAPI, CloudFormation or SAM document".to_owned(),
         };
-        report.notes.push(Note::warning(input.display.clone(), message));
+        report
+            .notes
+            .push(Note::warning(input.display.clone(), message));
     }
     report
 }

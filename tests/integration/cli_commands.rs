@@ -287,3 +287,40 @@ fn completions_for_bash_zsh_and_fish_know_the_subcommands_and_flags() {
     }
     assert_eq!(repo.run(&["completions", "tcsh"]).code, 2);
 }
+
+#[test]
+fn a_directory_without_candidate_files_is_an_error_like_a_missing_path() {
+    let repo = Repo::new();
+    repo.write("docs/README.md", "# not ours\n");
+    let run = repo.run(&["check", "docs", "--format", "concise"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("docs: no candidate file in this directory"),
+        "{}",
+        run.transcript()
+    );
+    let typo = repo.run(&["check", "infra", "--format", "concise"]);
+    assert_eq!(typo.code, 2, "{}", typo.transcript());
+}
+
+#[test]
+fn a_directory_with_no_api_document_is_said_on_stderr() {
+    let repo = Repo::new();
+    repo.write(
+        "k8s/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\n",
+    );
+    let run = repo.run(&["check", "k8s"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("no OpenAPI, CloudFormation or SAM document found under k8s"),
+        "{}",
+        run.transcript()
+    );
+    // With a document, nothing is said.
+    repo.write("k8s/api.yaml", common::OPEN_API);
+    let run = repo.run(&["check", "k8s"]);
+    assert!(run.stderr.is_empty(), "{}", run.transcript());
+}

@@ -178,7 +178,7 @@ fn statistics_count_the_findings_per_rule() {
 fn exit_zero_keeps_findings_from_failing_but_not_input_errors() {
     let repo = Repo::new();
     repo.write("api.yaml", OPEN_API)
-        .write("broken.yaml", "a: [");
+        .write("broken.yaml", "openapi: 3.0.0\npaths: [");
     let run = repo.run(&["check", "--exit-zero", "api.yaml"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("unauthenticated-route"));
@@ -256,7 +256,8 @@ fn colour_follows_force_color_clicolor_force_no_color_and_term() {
 fn quiet_prints_findings_and_warnings_about_unlinted_input_only() {
     let repo = Repo::new();
     repo.write("api.yaml", OPEN_API)
-        .write("big.yaml", &OPEN_API.repeat(3))
+        // Large, and not an API document (a large API document is an input error).
+        .write("big.yaml", &"just: data\n".repeat(OPEN_API.len()))
         .write("notes.yaml", "just: data\n");
     let size = (OPEN_API.len() + 10).to_string();
     let args = [

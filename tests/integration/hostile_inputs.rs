@@ -114,8 +114,29 @@ fn hostile_files_fail_alone_and_located() {
         .output()
         .unwrap();
     let text = String::from_utf8(human.stdout).unwrap();
+    // Its first bytes say it is an API document: a limit never skips one silently.
+    assert_eq!(human.status.code(), Some(2), "{text}");
     assert!(
-        text.contains("g-huge.yaml") && text.contains("max-file-size"),
+        text.contains("g-huge.yaml")
+            && text.contains("larger than --max-file-size (10485760 bytes), so it was not checked"),
+        "{text}"
+    );
+    // A large file that is not an API document is only noted.
+    write(
+        root,
+        "h-huge-data.json",
+        format!("[{}1]", "1, ".repeat(4 * 1024 * 1024)),
+    );
+    let data = Command::cargo_bin("gatelint")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "h-huge-data.json", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(data.stdout).unwrap();
+    assert_eq!(data.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("skipped: larger than --max-file-size"),
         "{text}"
     );
 }
@@ -150,7 +171,7 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
     write(
         root,
         "z-demo.yaml",
-        include_str!("../fixtures/demo/pets-api.yaml"),
+        include_str!("../../fixtures/demo/pets-api.yaml"),
     );
     // A broken file that looks like an API document stays an input error.
     let run = |args: &[&str]| {
