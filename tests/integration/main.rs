@@ -27,6 +27,7 @@ mod rule_fixtures;
 mod sam_differential;
 mod sam_lowering;
 mod serverless;
+mod serverless_differential;
 mod syntax_hostile;
 mod syntax_properties;
 mod translator_routes;

@@ -284,8 +284,13 @@ fn authorizer(
             }
             (text, AuthorizerKind::LambdaToken)
         };
+        let ttl = if kind == AuthorizerKind::Cognito {
+            0
+        } else {
+            DEFAULT_REST_AUTHORIZER_TTL
+        };
         let mut authorizer = Authorizer::new(name.clone(), kind, at.clone());
-        authorizer.cache_ttl = Resolved::Known(DEFAULT_REST_AUTHORIZER_TTL);
+        authorizer.cache_ttl = Resolved::Known(ttl);
         authorizer.identity_source = Some(DEFAULT_IDENTITY_SOURCE.to_owned());
         define(api, authorizer);
         return Some(uses(name, Vec::new(), at));
@@ -352,9 +357,18 @@ fn authorizer(
             kind == AuthorizerKind::LambdaRequest && cache_ttl == Resolved::Known(0);
         (!uncached_request).then(|| DEFAULT_IDENTITY_SOURCE.to_owned())
     });
+    let lambda = matches!(
+        kind,
+        AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest
+    );
     let mut authorizer = Authorizer::new(name.clone(), kind, at.clone());
-    authorizer.cache_ttl = cache_ttl;
-    authorizer.cache_ttl_origin = ttl_node.map(NodeRef::loc);
+    // Only a Lambda authorizer's decision is cached (as the CloudFormation view says).
+    if lambda {
+        authorizer.cache_ttl = cache_ttl;
+        authorizer.cache_ttl_origin = ttl_node.map(NodeRef::loc);
+    } else {
+        authorizer.cache_ttl = Resolved::Known(0);
+    }
     authorizer.identity_source = identity_source;
     define(api, authorizer);
     Some(uses(name, scopes, at))
@@ -472,14 +486,14 @@ fn usage_plans(service: &Service<'_>) -> Vec<UsagePlanUse> {
             .filter_map(|item| vars.node(Some(item)))
             .filter_map(|item| item.entries().next())
             .map(|(name, settings)| UsagePlanUse {
-                name: name.as_str().unwrap_or("usagePlan").to_owned(),
+                name: usage_plan_id(name.as_str().unwrap_or("")),
                 throttle: throttles(Some(settings)),
                 origin: name.loc(),
             })
             .collect(),
         _ => match plan.or(keys) {
             Some(at) => vec![UsagePlanUse {
-                name: "default".to_owned(),
+                name: usage_plan_id(""),
                 throttle: match plan {
                     Some(plan) if vars.resolve(plan).is_unknown() => Resolved::Unknown,
                     _ => throttles(plan),
@@ -500,4 +514,16 @@ pub(super) fn referenced_name(node: NodeRef<'_>) -> Option<String> {
         Intrinsic::ImportValue(export) => export.as_str().map(str::to_owned),
         _ => None,
     }
+}
+
+/// The logical id the framework gives a usage plan: `ApiGatewayUsagePlan`, then the plan's
+/// name with its first letter in upper case for a plan of a list.
+fn usage_plan_id(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!(
+        "ApiGatewayUsagePlan{}{}",
+        first.unwrap_or_default(),
+        chars.as_str()
+    )
 }

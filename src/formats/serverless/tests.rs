@@ -241,8 +241,8 @@ fn usage_plans_one_or_several() {
     assert_eq!(
         plans,
         [
-            ("free".to_owned(), Resolved::Known(false)),
-            ("paid".to_owned(), Resolved::Known(true)),
+            ("ApiGatewayUsagePlanFree".to_owned(), Resolved::Known(false)),
+            ("ApiGatewayUsagePlanPaid".to_owned(), Resolved::Known(true)),
         ]
     );
 }
