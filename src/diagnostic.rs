@@ -61,6 +61,9 @@ pub struct Finding {
     /// What the finding is about, independent of line numbers (e.g. "PetApi GET /pets"):
     /// with the rule and the file, it fingerprints the finding for baselines.
     pub subject: String,
+    /// The resource, key path and CDK construct of the primary location, filled in after the
+    /// rules ran.
+    pub provenance: Provenance,
 }
 
 impl Finding {
@@ -77,6 +80,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             subject: String::new(),
+            provenance: Provenance::default(),
         }
     }
 
@@ -127,6 +131,23 @@ impl Finding {
         let (path, start, _) = self.primary.loc.sort_key();
         (path, start, self.rule, &self.message)
     }
+}
+
+/// The template resource and key path a finding's primary location is in, and for a template
+/// the AWS CDK synthesized, the construct that made the resource. Every renderer can show it;
+/// the JSON output always carries it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The logical id of the CloudFormation or SAM resource.
+    pub logical_id: Option<String>,
+    /// A JSON Pointer (RFC 6901) from the document root to the node the finding points at:
+    /// `/Resources/ApiGET/Properties/AuthorizationType`, `/paths/~1pets/get`.
+    pub property_path: Option<String>,
+    /// The CDK construct path as CDK writes it (`/Stack/Api/Default/pets/GET/Resource`).
+    pub construct_path: Option<String>,
+    /// The construct's class from the assembly's `tree.json`
+    /// (`aws-cdk-lib.aws_apigateway.Method`).
+    pub construct_type: Option<String>,
 }
 
 /// A file that could not be read or parsed: exit code 2, the other files are still linted.

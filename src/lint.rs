@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::collections::HashSet;
+use crate::collections::{HashMap, HashSet};
 use crate::config::Configs;
 use crate::diagnostic::Coverage;
 use crate::diagnostic::{Finding, InputError, Note};
 use crate::discover::{Input, ReadError, read_input};
+use crate::formats::cdk::{self, Assembly, AssemblyFiles};
 use crate::formats::{self, DocumentKind};
 use crate::model::Workspace;
 use crate::report::Report;
@@ -183,6 +184,7 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
         (findings, suppressed) =
             suppress::apply(findings, &found.found, &found.malformed, settings);
     }
+    formats::provenance::locate(&mut findings, &analysis.documents);
     FileReport {
         findings,
         coverage: analysis
@@ -232,9 +234,10 @@ impl Default for LintOptions {
 
 /// Lint every input in parallel; the report comes back sorted into its one stable order.
 pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
+    let assemblies = Assemblies::of(inputs, options.max_file_size);
     let reports: Vec<FileReport> = inputs
         .par_iter()
-        .map(|input| lint_input(input, options))
+        .map(|input| lint_input(input, options, &assemblies))
         .collect();
     let definitions = definitions_of(reports.iter().map(|r| r.definitions.as_slice()));
     let mut report = Report::default();
@@ -313,7 +316,7 @@ fn read_input_head(input: &Input) -> Option<Vec<u8>> {
     crate::discover::read_head(input, TOO_LARGE_SNIFF_BYTES)
 }
 
-fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
+fn lint_input(input: &Input, options: &LintOptions, assemblies: &Assemblies) -> FileReport {
     let analysis = match analyze_input(input, options.max_file_size) {
         Ok(analysis) => analysis,
         Err(report) => return *report,
@@ -322,6 +325,7 @@ fn lint_input(input: &Input, options: &LintOptions) -> FileReport {
     let settings = config.as_ref().map_or(&options.settings, |c| &c.settings);
     let unparsed = analysis.unparsed.clone();
     let mut report = lint_analysis(analysis, settings, options.apply_suppressions);
+    assemblies.annotate(input, &mut report.findings, options.max_file_size);
     if options.verbose {
         report
             .notes
@@ -455,5 +459,93 @@ impl formats::FileLoader for DirectoryFiles {
         }
         loaded.paths.push(real);
         Ok(documents)
+    }
+}
+
+/// The cloud assemblies the inputs are in, read once per directory: a template in a directory
+/// with a CDK `manifest.json` gets its findings told at their constructs.
+#[derive(Default)]
+struct Assemblies {
+    by_dir: HashMap<PathBuf, Option<Assembly>>,
+}
+
+impl Assemblies {
+    fn of(inputs: &[Input], max_file_size: u64) -> Self {
+        let files = Disk { max_file_size };
+        let mut by_dir: HashMap<PathBuf, Option<Assembly>> = HashMap::default();
+        for input in inputs {
+            let Some(dir) = input_dir(input) else {
+                continue;
+            };
+            if by_dir.contains_key(&dir) {
+                continue;
+            }
+            let assembly = files
+                .is_file(&dir.join(cdk::MANIFEST))
+                .then(|| dir.canonicalize().ok())
+                .flatten()
+                .and_then(|real| Assembly::read(&real, &files));
+            by_dir.insert(dir, assembly);
+        }
+        Assemblies { by_dir }
+    }
+
+    /// Name the constructs of findings on a template of an assembly, or on any template that
+    /// carries `aws:cdk:path` metadata.
+    fn annotate(&self, input: &Input, findings: &mut [Finding], max_file_size: u64) {
+        let assembly = input_dir(input).and_then(|dir| self.by_dir.get(&dir)?.as_ref());
+        let (display_dir, file_name) = input
+            .display
+            .rsplit_once('/')
+            .unwrap_or((".", input.display.as_str()));
+        let template = cdk::Template {
+            assembly: assembly.filter(|a| a.has_template(file_name)),
+            file_name,
+            display_dir,
+        };
+        cdk::annotate(findings, &template, &Disk { max_file_size });
+    }
+}
+
+/// The directory an input file is in, as it was named.
+fn input_dir(input: &Input) -> Option<PathBuf> {
+    match &input.source {
+        crate::discover::InputSource::File(path) => Some(
+            path.parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf),
+        ),
+        crate::discover::InputSource::Stdin => None,
+    }
+}
+
+/// The file system as the assembly reader sees it: files over `--max-file-size` are not read.
+struct Disk {
+    max_file_size: u64,
+}
+
+impl AssemblyFiles for Disk {
+    fn read(&self, path: &std::path::Path) -> Option<String> {
+        let input = Input {
+            source: crate::discover::InputSource::File(path.to_path_buf()),
+            display: path.to_string_lossy().into_owned(),
+            explicit: true,
+            len: None,
+        };
+        String::from_utf8(read_input(&input, self.max_file_size).ok()?).ok()
+    }
+
+    fn is_file(&self, path: &std::path::Path) -> bool {
+        path.is_file()
+    }
+
+    fn list(&self, dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
     }
 }

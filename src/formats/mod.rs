@@ -1,9 +1,11 @@
 //! Format views and their lowering into the gateway model.
 
+pub mod cdk;
 pub mod cloudformation;
 pub(crate) mod cors;
 pub mod openapi;
 pub(crate) mod policy;
+pub mod provenance;
 pub mod sam;
 pub mod serverless;
 

@@ -7,12 +7,14 @@
 
 mod json;
 mod node;
+mod path;
 pub mod source;
 mod yaml;
 
 use std::sync::Arc;
 
 pub use node::{Comment, Document, Entry, Node, NodeKind, NodeRef, Scalar, ScalarStyle, Tag};
+pub use path::{PathSegment, json_pointer};
 pub use source::{LineCol, Loc, SourceFile, Span};
 
 /// Collections nested deeper than this are refused with a located error, counting the levels an

@@ -1,0 +1,43 @@
+//! Where in its document each finding is: the template resource's logical id, the key path, and
+//! the CDK construct path a synthesized template writes into the resource's `Metadata`.
+
+use std::sync::Arc;
+
+use super::DocumentKind;
+use crate::diagnostic::Finding;
+use crate::syntax::{Document, PathSegment, json_pointer};
+
+/// The resource `Metadata` key where `cdk synth` writes the construct path.
+pub const CDK_PATH_METADATA: &str = "aws:cdk:path";
+
+/// Fill in each finding's logical id, property path and (from `aws:cdk:path`) construct path,
+/// for findings whose primary location is in one of `documents`.
+pub fn locate(findings: &mut [Finding], documents: &[(Document, DocumentKind)]) {
+    for finding in findings {
+        let loc = &finding.primary.loc;
+        let Some((doc, kind)) = documents.iter().find(|(doc, _)| {
+            Arc::ptr_eq(&doc.file, &loc.file) && doc.root().full_span().contains(loc.span)
+        }) else {
+            continue;
+        };
+        let path = doc.path_to(loc.span);
+        let provenance = &mut finding.provenance;
+        provenance.property_path = Some(json_pointer(&path));
+        if *kind == DocumentKind::OpenApi {
+            continue;
+        }
+        if let [PathSegment::Key(section), PathSegment::Key(logical_id), ..] = path.as_slice()
+            && section == "Resources"
+        {
+            provenance.logical_id = Some(logical_id.clone());
+            provenance.construct_path = doc
+                .root()
+                .get("Resources")
+                .and_then(|resources| resources.get(logical_id))
+                .and_then(|resource| resource.get("Metadata"))
+                .and_then(|metadata| metadata.get(CDK_PATH_METADATA))
+                .and_then(|path| path.as_str())
+                .map(|path| format!("/{}", path.trim_start_matches('/')));
+        }
+    }
+}
