@@ -67,6 +67,10 @@ struct JsonFinding<'a> {
     label: &'a str,
     location: Location<'a>,
     related: Vec<Related<'a>>,
+    logical_id: Option<&'a str>,
+    property_path: Option<&'a str>,
+    construct_path: Option<&'a str>,
+    construct_type: Option<&'a str>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -80,6 +84,10 @@ impl<'a> JsonFinding<'a> {
             label: &finding.primary.text,
             location: Location::new(&finding.primary.loc),
             related: finding.related.iter().map(Related::new).collect(),
+            logical_id: finding.provenance.logical_id.as_deref(),
+            property_path: finding.provenance.property_path.as_deref(),
+            construct_path: finding.provenance.construct_path.as_deref(),
+            construct_type: finding.provenance.construct_type.as_deref(),
         }
     }
 }

@@ -253,6 +253,8 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    properties: BTreeMap<&'static str, &'a str>,
 }
 
 impl<'a> SarifResult<'a> {
@@ -296,8 +298,23 @@ impl<'a> SarifResult<'a> {
             )],
             related_locations: related,
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(finding))]),
+            properties: provenance_properties(finding),
         }
     }
+}
+
+/// The finding's resource, key path and CDK construct, in the result's property bag.
+fn provenance_properties(finding: &Finding) -> BTreeMap<&'static str, &str> {
+    let provenance = &finding.provenance;
+    [
+        ("logicalId", &provenance.logical_id),
+        ("propertyPath", &provenance.property_path),
+        ("constructPath", &provenance.construct_path),
+        ("constructType", &provenance.construct_type),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+    .collect()
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 //! <module>::`.
 
 mod action;
+mod cdk;
 mod checkov_agreement;
 mod cli_commands;
 mod cli_config;

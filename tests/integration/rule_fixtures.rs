@@ -12,8 +12,9 @@ use gatelint::report::{Format, RenderOptions, Report, render};
 use gatelint::rules::{self, Settings};
 
 /// Fixture folders that do not belong to a rule (`templates/` holds whole templates with the
-/// files they include, checked by `tests/real_templates.rs`).
-const NOT_RULES: [&str; 2] = ["demo", "templates"];
+/// files they include, checked by `tests/real_templates.rs`; `cdk/` a CDK app and its cloud
+/// assembly, checked by `tests/cdk.rs`).
+const NOT_RULES: [&str; 3] = ["cdk", "demo", "templates"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {

@@ -91,7 +91,13 @@ impl Assembly {
             stacks.push((template.to_owned(), constructs));
         }
         assembly.index_templates(stacks, files);
-        if let Some(tree) = parse(files, &dir.join(TREE)) {
+        // A Stage's nested assembly has no tree of its own: the app's tree is in the outermost.
+        let tree = dir
+            .ancestors()
+            .take(APP_SEARCH_DEPTH)
+            .take_while(|ancestor| files.is_file(&ancestor.join(MANIFEST)))
+            .find_map(|ancestor| parse(files, &ancestor.join(TREE)));
+        if let Some(tree) = tree {
             assembly.read_tree(tree.root());
         }
         assembly.app = app_dir(dir, files);

@@ -11,10 +11,10 @@ use crate::diagnostic::{Finding, Label};
 use crate::syntax::{LineCol, Loc, SourceFile, Span};
 
 /// What the help adds on a CDK finding that has no creation stack.
-const TRACE_HELP: &str = "to see the line of code that created the construct, synthesize with \
-    stack traces: `cdk synth --debug` (or `CDK_DEBUG=true`) for TypeScript and JavaScript apps; \
-    Python and Java apps run their constructs through jsii, whose stack traces stop in the jsii \
-    runtime, so for them the construct path is the way back to the code";
+const TRACE_HELP: &str = "to point at the line of code that created the construct, \
+    synthesize with stack traces (`cdk synth --debug`, or `CDK_DEBUG=true`) in a TypeScript or \
+    JavaScript app; a Python or Java app's traces end in the jsii runtime, so there the \
+    construct path leads back to the code";
 
 /// The template a finding set comes from, in its assembly (if it is in one).
 pub struct Template<'a> {
