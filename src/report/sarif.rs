@@ -272,6 +272,7 @@ impl<'a> SarifResult<'a> {
                 FINGERPRINT_KEY,
                 hash_parts(&[COVERAGE_ID, coverage.loc.file.path(), &coverage.message]),
             )]),
+            properties: BTreeMap::new(),
         }
     }
 
