@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The distribution checks of .ci/run: the workflows and the action under actionlint and zizmor, the
-# shell scripts under shellcheck, the pre-commit hook run for real by `pre-commit try-repo`, and
-# `cargo package`. The tools are pinned and installed by .ci/tools.sh into .ci/tools.
+# shell scripts under shellcheck, the Dockerfile under hadolint, the pre-commit hook run for real by
+# `pre-commit try-repo`, and `cargo package`. The tools are pinned and installed by .ci/tools.sh into .ci/tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -24,6 +24,11 @@ echo "(${SECONDS}s)"
 echo "--- $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
 shellcheck scripts/*.sh .ci/*.sh .ci/run
 echo "shellcheck: clean"
+
+echo "(${SECONDS}s)"
+echo "--- $(hadolint --version)"
+hadolint Dockerfile
+echo "hadolint: clean"
 
 echo "(${SECONDS}s)"
 echo "--- pre-commit try-repo"
@@ -82,5 +87,5 @@ echo "--- cargo package"
 cargo package --locked --allow-dirty --quiet
 echo "cargo package: $(ls "$package_dir"/gatelint-*.crate)"
 echo "--- distribution checks done (${SECONDS}s)"
-# Each check above stops the script when it fails: reaching here means all six passed.
-echo "distribution: 6 passed, 0 failed"
+# Each check above stops the script when it fails: reaching here means all seven passed.
+echo "distribution: 7 passed, 0 failed"

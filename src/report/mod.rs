@@ -4,8 +4,10 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
@@ -93,6 +95,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Junit,
+    Gitlab,
 }
 
 /// How to render, besides the format.
@@ -119,6 +123,8 @@ pub fn render(
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, rules, out),
         Format::Github => github::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
     }
 }
 

@@ -493,7 +493,7 @@ pub fn fingerprint(finding: &Finding) -> String {
 }
 
 /// FNV-1a over the parts, each ended by a NUL.
-fn hash_parts(parts: &[&str]) -> String {
+pub(super) fn hash_parts(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for &byte in part.as_bytes().iter().chain(&[0]) {

@@ -6,6 +6,7 @@
 mod action;
 mod cdk;
 mod checkov_agreement;
+mod ci_formats;
 mod cli_commands;
 mod cli_config;
 mod cli_findings;

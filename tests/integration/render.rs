@@ -71,7 +71,7 @@ fn meta(id: &str) -> &'static RuleMeta {
 
 /// A report with a bit of everything: labels in the same and in another file, help, a
 /// multi-line span, a note-level finding, an input error at the end of a file, a skipped file.
-fn sample_report() -> Report {
+pub(crate) fn sample_report() -> Report {
     let template = SourceFile::new("templates/pets.yaml", TEMPLATE.to_owned());
     let openapi = SourceFile::new("api/openapi.yaml", OPENAPI.to_owned());
     let broken = SourceFile::new("broken.json", "{\"openapi\": \"3.0.1\",\n".to_owned());
@@ -135,7 +135,7 @@ fn sample_report() -> Report {
     report
 }
 
-fn rendered(report: &Report, format: Format, color: bool) -> String {
+pub(crate) fn rendered(report: &Report, format: Format, color: bool) -> String {
     let mut out = Vec::new();
     render(
         report,
@@ -156,12 +156,14 @@ fn without_version(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
 }
 
-const ALL_FORMATS: [Format; 5] = [
+const ALL_FORMATS: [Format; 7] = [
     Format::Human,
     Format::Concise,
     Format::Json,
     Format::Sarif,
     Format::Github,
+    Format::Junit,
+    Format::Gitlab,
 ];
 
 #[test]
