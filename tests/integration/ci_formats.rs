@@ -215,7 +215,7 @@ fn junit_through_the_cli_names_every_file_with_findings() {
     let repo = Repo::new();
     repo.write("a.yaml", OPEN_API)
         .write("b/c.yaml", OPEN_API)
-        .write("broken.yaml", "a: [");
+        .write("broken.yaml", "openapi: 3.0.0\npaths: [");
     let out = repo.run(&["check", "--format", "junit", "-o", "report.xml"]);
     assert_eq!(out.code, 2);
     let xml = repo.read("report.xml");
