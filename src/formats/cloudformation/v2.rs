@@ -161,10 +161,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// authorization, the stage deploys automatically.
     fn quick_create(&self, resource: Resource<'a>) -> Option<(Route, Stage)> {
         let (target_key, _) = resource.properties()?.entry("Target")?;
-        let present = self
-            .eval
-            .eval_opt(resource.property("Target"))
-            .map(Option::is_some);
+        // Whatever the target resolves to (a `!Sub`, `!GetAtt` or `!Join` of an ARN known only
+        // at deployment), a target is there unless it is `AWS::NoValue`.
+        let present = match self.eval.eval_opt(resource.property("Target")) {
+            Resolved::Unknown => Resolved::Known(true),
+            known => known.map(Option::is_some),
+        };
         if !present.any(|p| *p) {
             return None;
         }
@@ -786,6 +788,26 @@ Resources:
         assert_eq!(partly.apis[0].stages[0].throttle, Resolved::Known(false));
         let negative = lower(&HTTP.replace("ThrottlingBurstLimit: 5", "ThrottlingBurstLimit: -1"));
         assert_eq!(negative.apis[0].stages[0].throttle, Resolved::Known(false));
+    }
+
+    #[test]
+    fn quick_create_with_a_target_known_only_at_deployment() {
+        for target in [
+            "!GetAtt Fn.Arn",
+            "!Sub arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+            "!Join ['', [arn:aws:lambda:, !Ref AWS::Region, ':1:function:f']]",
+        ] {
+            let template = format!(
+                "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      \
+                 ProtocolType: HTTP\n      Target: {target}\n"
+            );
+            let workspace = lower(&template);
+            let api = &workspace.apis[0];
+            assert_eq!(api.routes.len(), 1, "{target}");
+            assert_eq!(api.routes[0].path, "$default", "{target}");
+            assert_eq!(auth(&api.routes[0]), ["[] Open(Missing)"], "{target}");
+            assert_eq!(api.stages[0].name, "$default", "{target}");
+        }
     }
 
     #[test]
