@@ -249,3 +249,15 @@ pub(super) fn routes_not_waited_for(
         })
         .collect()
 }
+
+/// Whether a throttling limit (`RateLimit`, `ThrottlingBurstLimit`...) is set. A negative limit
+/// switches throttling off.
+pub(crate) fn limit_set<'a>(eval: &Evaluator<'_, 'a>, node: Option<NodeRef<'a>>) -> Resolved<bool> {
+    eval.string(node).and_then(&|limit| match limit {
+        None => Resolved::Known(false),
+        Some(text) => match text.trim().parse::<f64>() {
+            Ok(limit) => Resolved::Known(limit >= 0.0),
+            Err(_) => Resolved::Unknown,
+        },
+    })
+}

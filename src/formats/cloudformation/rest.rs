@@ -126,6 +126,18 @@ impl<'t, 'a> Lowering<'t, 'a> {
         {
             return target.resource().to_owned();
         }
+        // A `Ref` (in either spelling) to a SAM API, or to an id only the translator defines
+        // (`ServerlessRestApi`): its logical id, which the SAM lowering joins on.
+        if let Some(super::intrinsic::Intrinsic::Ref(id)) = super::intrinsic::intrinsic(node)
+            && self.template.parameter(id).is_none()
+            && !id.starts_with("AWS::")
+            && self
+                .template
+                .resource(id)
+                .is_none_or(|r| r.kind.starts_with("AWS::Serverless::"))
+        {
+            return id.to_owned();
+        }
         node.as_str()
             .unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim())
             .to_owned()
@@ -545,13 +557,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// Whether a throttling limit is set. A negative limit switches throttling off.
     fn limit_set(&self, node: Option<NodeRef<'a>>) -> Resolved<bool> {
-        self.eval.string(node).and_then(&|limit| match limit {
-            None => Resolved::Known(false),
-            Some(text) => match text.trim().parse::<f64>() {
-                Ok(limit) => Resolved::Known(limit >= 0.0),
-                Err(_) => Resolved::Unknown,
-            },
-        })
+        super::gateway::limit_set(self.eval, node)
     }
 
     /// Whether `MethodSettings` throttle every method (`/*` and `*`).

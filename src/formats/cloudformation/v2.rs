@@ -247,11 +247,31 @@ impl<'t, 'a> Lowering<'t, 'a> {
         if let Some(index) = self.known_api(resource) {
             return Some(index);
         }
-        if self.api_target(resource).is_some() {
+        let spelling = match self.api_target(resource) {
+            // A SAM API (`AWS::Serverless::HttpApi`, or an id only the translator defines,
+            // such as the implicit `ServerlessHttpApi`): named by its logical id, so that the
+            // SAM lowering joins what is attached here to that API.
+            Some(id)
+                if self
+                    .template
+                    .resource(id)
+                    .is_none_or(|r| r.kind.starts_with("AWS::Serverless::")) =>
+            {
+                id
+            }
             // A resource of this template that is not an API: nothing to attach to.
-            return None;
-        }
-        let spelling = self.spelling(node);
+            Some(_) => return None,
+            None => match super::intrinsic::intrinsic(node) {
+                // A `Ref` to an id no resource or parameter declares: one the SAM translator
+                // generates (`ServerlessHttpApi`), named by it for the same reason.
+                Some(super::intrinsic::Intrinsic::Ref(id))
+                    if self.template.parameter(id).is_none() && !id.starts_with("AWS::") =>
+                {
+                    id
+                }
+                _ => self.spelling(node),
+            },
+        };
         let kind = self.kind_from_routes(spelling);
         let literal = spelling == node.as_str().unwrap_or_default();
         let mut api = external_api(spelling, literal, kind, node.loc());

@@ -27,6 +27,7 @@ mod http;
 mod operation;
 mod rest;
 mod security;
+mod usage_plans;
 mod websocket;
 
 use super::FileLoader;
@@ -67,6 +68,7 @@ pub fn lower(
     websocket::lower(&cx, workspace, errors);
     function_url::lower(&cx, workspace, errors);
     join_plain_resources(template, workspace, first_sam_api);
+    usage_plans::attach(&cx, &mut workspace.apis);
     cloudformation::access::link(template, workspace);
 }
 

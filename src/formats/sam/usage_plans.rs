@@ -1,0 +1,153 @@
+//! A separate `AWS::ApiGateway::UsagePlan` whose `ApiStages` name a SAM API's stage throttles
+//! that stage. The stage is named by its `StageName`, by a `Ref` to the stage's logical id the
+//! translator generates (`<Api><StageName>Stage`, the stage name reduced to letters and digits),
+//! or by `!Ref <Api>.Stage`, which the translator resolves to that id.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-api.html>
+
+use super::Context;
+use crate::formats::cloudformation::gateway::limit_set;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::cloudformation::under_resource_condition;
+use crate::model::{Api, Resolved, UsagePlanUse};
+use crate::syntax::NodeRef;
+
+/// Attach the template's usage plans to the stages of the SAM APIs in `apis` they name.
+pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
+    for plan in cx.template.resources_of("AWS::ApiGateway::UsagePlan") {
+        let throttle = cx
+            .eval
+            .mapping(plan.property("Throttle"))
+            .and_then(&|throttle| match throttle {
+                None => Resolved::Known(false),
+                Some(t) => limit_set(&cx.eval, t.get("RateLimit"))
+                    .or(&limit_set(&cx.eval, t.get("BurstLimit"))),
+            });
+        let throttle = under_resource_condition(plan, throttle);
+        for api_stage in plan
+            .property("ApiStages")
+            .into_iter()
+            .flat_map(NodeRef::items)
+        {
+            let Some(api_id) = api_stage.get("ApiId").and_then(sam_api_id) else {
+                continue;
+            };
+            let Some(api) = apis.iter_mut().find(|api| api.name == api_id) else {
+                continue;
+            };
+            let Some(named) = api_stage.get("Stage") else {
+                continue;
+            };
+            for stage in &mut api.stages {
+                if !names_stage(cx, named, api_id, &stage.name) {
+                    continue;
+                }
+                if stage.usage_plans.iter().any(|u| u.name == plan.id) {
+                    continue;
+                }
+                stage.usage_plans.push(UsagePlanUse {
+                    name: plan.id.to_owned(),
+                    throttle: throttle.clone(),
+                    origin: plan.loc(),
+                });
+            }
+        }
+    }
+}
+
+/// The id of the SAM API an `ApiId` refers to (`!Ref MyApi`, `{"Ref": "ServerlessRestApi"}`).
+fn sam_api_id(node: NodeRef<'_>) -> Option<&str> {
+    match intrinsic(node)? {
+        Intrinsic::Ref(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// Whether `named` (an `ApiStages[].Stage`) names the stage `stage` of the SAM API `api`.
+fn names_stage<'a>(cx: &Context<'_, 'a>, named: NodeRef<'a>, api: &str, stage: &str) -> bool {
+    let logical_id: String = format!(
+        "{api}{}Stage",
+        stage
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    );
+    if let Some(Intrinsic::Ref(id)) = intrinsic(named) {
+        return id == logical_id || id.strip_suffix(".Stage") == Some(api);
+    }
+    match cx.eval.string(Some(named)).known() {
+        Some(Some(name)) => name == stage,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use crate::model::Workspace;
+
+    fn lower(text: &str) -> Workspace {
+        let file = crate::syntax::SourceFile::new("t.yaml", text.to_owned());
+        let documents = crate::syntax::parse(&file).unwrap();
+        let mut workspace = Workspace::default();
+        let mut errors = Vec::new();
+        crate::formats::lower(
+            &documents[0],
+            crate::formats::DocumentKind::Sam,
+            &mut workspace,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        workspace
+    }
+
+    #[test]
+    fn a_separate_plan_names_a_sam_stage_in_every_spelling() {
+        for spelling in [
+            "prod-v1",
+            "!Ref PetsApiprodv1Stage",
+            "!Ref PetsApi.Stage",
+            "{\"Ref\": \"PetsApiprodv1Stage\"}",
+        ] {
+            let template = format!(
+                "Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties: {{StageName: prod-v1, OpenApiVersion: '3.0'}}
+  Plan:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties:
+      ApiStages: [{{ApiId: {{Ref: PetsApi}}, Stage: {spelling}}}]
+      Throttle: {{RateLimit: 10}}
+"
+            );
+            let workspace = lower(&template);
+            let stage = &workspace.apis[0].stages[0];
+            assert_eq!(stage.name, "prod-v1", "{spelling}");
+            assert_eq!(stage.usage_plans.len(), 1, "{spelling}");
+            assert_eq!(
+                stage.usage_plans[0].throttle,
+                crate::model::Resolved::Known(true)
+            );
+        }
+    }
+
+    #[test]
+    fn a_plan_for_another_stage_does_not_throttle_this_one() {
+        let workspace = lower(
+            "Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: prod, OpenApiVersion: '3.0'}
+  Plan:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties:
+      ApiStages: [{ApiId: !Ref PetsApi, Stage: beta}]
+      Throttle: {RateLimit: 10}
+",
+        );
+        assert!(workspace.apis[0].stages[0].usage_plans.is_empty());
+    }
+}
