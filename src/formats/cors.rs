@@ -3,7 +3,7 @@
 //! responses, in OpenAPI, CloudFormation and SAM alike.
 //! <https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html>
 
-use super::cloudformation::{Evaluator, Value};
+use super::cloudformation::eval::{Evaluator, Value};
 use super::policy::ReadString;
 use crate::model::{CorsOrigin, CorsResponse, Resolved};
 use crate::syntax::{Loc, NodeRef};

@@ -142,7 +142,7 @@ pub fn lower_with_files(
         },
         DocumentKind::CloudFormation | DocumentKind::Sam => {
             // CloudFormation expands `AWS::Include` before anything else reads the template.
-            let includes = cloudformation::include::Includes::load(doc.root(), files, errors);
+            let includes = cloudformation::load_includes(doc.root(), files, errors);
             let template = cloudformation::Template::with_includes(doc.root(), Some(&includes));
             match (template, kind) {
                 (Some(template), DocumentKind::Sam) => {

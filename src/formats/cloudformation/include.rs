@@ -9,9 +9,6 @@
 //! resolved, and a file that may not or cannot be read leave the snippet not visible, with the
 //! reason (a coverage note where it matters), never an input error: the template may deploy.
 
-use super::eval::Evaluator;
-use super::intrinsic::intrinsic;
-use super::template::Template;
 use crate::diagnostic::InputError;
 use crate::formats::{FileLoader, LoadError};
 use crate::syntax::{Document, Loc, Node, NodeKind, NodeRef};
@@ -76,9 +73,16 @@ fn address(node: &Node) -> usize {
 }
 
 impl Includes {
-    /// Read the snippet of every `AWS::Include` in `root` through `files`. A snippet that is
-    /// not YAML or JSON is an input error located in its file.
-    pub fn load(root: NodeRef<'_>, files: &dyn FileLoader, errors: &mut Vec<InputError>) -> Self {
+    /// Read the snippet of every `AWS::Include` in `root` through `files`; `locate` gives the
+    /// value of a call's `Location` node, when it can be known (see
+    /// `cloudformation::load_includes`). A snippet that is not YAML or JSON is an input error
+    /// located in its file.
+    pub fn load<'a>(
+        root: NodeRef<'a>,
+        locate: &dyn Fn(NodeRef<'a>) -> Option<String>,
+        files: &dyn FileLoader,
+        errors: &mut Vec<InputError>,
+    ) -> Self {
         let mut includes = Includes::default();
         let mut calls = Vec::new();
         let mut stack = vec![root];
@@ -98,20 +102,8 @@ impl Includes {
                 NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
             }
         }
-        if calls.is_empty() {
-            return includes;
-        }
-        let template = Template::new(root);
-        let evaluator = template.as_ref().map(Evaluator::new);
         for (node, location) in calls {
-            let known = match &evaluator {
-                Some(eval) => eval.known_string(Some(location)),
-                None => location
-                    .as_str()
-                    .filter(|_| intrinsic(location).is_none())
-                    .map(str::to_owned),
-            };
-            let snippet = match known {
+            let snippet = match locate(location) {
                 None => Snippet::NotVisible(
                     "from a Location computed by an intrinsic function gatelint cannot resolve"
                         .to_owned(),

@@ -16,8 +16,29 @@ mod v2;
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
+use crate::diagnostic::InputError;
+use crate::formats::FileLoader;
 use crate::model::{Condition, Conditions, Resolved, Workspace};
 use crate::syntax::NodeRef;
+
+/// The snippets of the `AWS::Include` transforms in the template `root`, read through `files`.
+/// Each `Location` is evaluated like any value of the template (a parameter's default, `!Sub`);
+/// the template view is built only when there is an include.
+pub fn load_includes(
+    root: NodeRef<'_>,
+    files: &dyn FileLoader,
+    errors: &mut Vec<InputError>,
+) -> include::Includes {
+    let template = std::cell::LazyCell::new(|| Template::new(root));
+    let locate = |location: NodeRef<'_>| match &*template {
+        Some(template) => Evaluator::new(template).known_string(Some(location)),
+        None => location
+            .as_str()
+            .filter(|_| intrinsic::intrinsic(location).is_none())
+            .map(str::to_owned),
+    };
+    include::Includes::load(root, &locate, files, errors)
+}
 
 /// Lower every resource gatelint understands into `workspace`. Plain CloudFormation gives no
 /// input errors: what the service would reject is left to the rules, or read as Unknown.
