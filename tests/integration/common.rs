@@ -107,3 +107,10 @@ impl Repo {
         self.run_in(".", args)
     }
 }
+
+/// Whether an input error is the one a template gets for using SAM types without declaring the
+/// SAM transform. CloudFormation rejects such templates, but test suites of other tools leave
+/// the line out (the SAM translator's inputs; a cfn-lint fixture about `Fn::Join`).
+pub fn undeclared_sam_transform(message: &str) -> bool {
+    message.contains("the template does not declare `Transform: AWS::Serverless-2016-10-31`")
+}

@@ -68,7 +68,11 @@ fn every_sam_template_lints_without_panicking() {
         let report = lint_bytes(&display, fs::read(path).unwrap(), &Settings::default());
         // cfn-lint's good templates are valid SAM: an input error there is ours.
         if display.starts_with("cfn-lint-good/") || display.starts_with("cfn-lint/good/") {
-            for error in &report.errors {
+            for error in report
+                .errors
+                .iter()
+                .filter(|e| !super::common::undeclared_sam_transform(&e.message))
+            {
                 let at = error.loc.start();
                 problems.push(format!(
                     "{display}:{}:{}: {}",

@@ -223,7 +223,10 @@ fn sam_lowering_agrees_with_the_translator() {
             continue;
         };
         pairs += 1;
-        let (sam, sam_errors) = lower(&root.join(format!("input/{name}.yaml")), DocumentKind::Sam);
+        let (sam, mut sam_errors) =
+            lower(&root.join(format!("input/{name}.yaml")), DocumentKind::Sam);
+        // The translator's inputs leave out the Transform line its test harness adds.
+        sam_errors.retain(|e| !super::common::undeclared_sam_transform(&e.message));
         if *error == "true" {
             let findings = rules::check_all(&sam, &Settings::default());
             let noticed = !sam_errors.is_empty() || !findings.is_empty();

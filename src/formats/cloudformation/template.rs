@@ -156,8 +156,27 @@ impl<'a> Template<'a> {
         })
     }
 
-    /// Whether the template declares the SAM transform (as a string or in a list).
+    /// Whether the template is SAM: it declares the SAM transform, or uses a SAM resource type
+    /// (then it is lowered as SAM all the same, so its routes are found; see
+    /// [`Template::undeclared_sam_type`]).
     pub fn is_sam(&self) -> bool {
+        self.declares_sam_transform() || self.undeclared_sam_type().is_some()
+    }
+
+    /// The `Type` of the first `AWS::Serverless::*` resource of a template that does not
+    /// declare the SAM transform: CloudFormation rejects such a template.
+    pub fn undeclared_sam_type(&self) -> Option<NodeRef<'a>> {
+        if self.declares_sam_transform() {
+            return None;
+        }
+        self.resources
+            .iter()
+            .filter(|r| r.kind.starts_with("AWS::Serverless::"))
+            .find_map(|r| r.node.get("Type"))
+    }
+
+    /// Whether the template declares the SAM transform (as a string or in a list).
+    pub fn declares_sam_transform(&self) -> bool {
         match self.root.get("Transform") {
             Some(t) if t.is_seq() => t.items().any(|i| i.as_str() == Some(SAM_TRANSFORM)),
             Some(t) => t.as_str() == Some(SAM_TRANSFORM),

@@ -54,6 +54,18 @@ pub fn lower(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
+    if let Some(kind) = template.undeclared_sam_type() {
+        reject(
+            errors,
+            kind.loc(),
+            format!(
+                "`{}` is a SAM type, and the template does not declare `Transform: {}`: \
+                 CloudFormation rejects the template until it does (gatelint reads it as SAM)",
+                kind.as_str().unwrap_or("AWS::Serverless::*"),
+                cloudformation::template::SAM_TRANSFORM
+            ),
+        );
+    }
     cloudformation::lower_resources(template, workspace);
     let first_sam_api = workspace.apis.len();
     let cx = Context {
