@@ -33,6 +33,14 @@ echo "hadolint: clean"
 echo "(${SECONDS}s)"
 echo "--- pre-commit try-repo"
 pre-commit validate-manifest .pre-commit-hooks.yaml
+# require_serial, as pre-commit itself reads the manifest: one process sees every file.
+python - <<'PY'
+from pre_commit.clientlib import load_manifest
+hook = load_manifest(".pre-commit-hooks.yaml")[0]
+assert hook["require_serial"] is True, hook
+assert "--force-exclude" in hook["entry"].split(), hook["entry"]
+print("pre-commit hook: require_serial and --force-exclude as pre-commit reads them")
+PY
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # A bad fixture, and a good one that nothing flags: the first such among the rules' good fixtures.
@@ -48,8 +56,14 @@ done
 git init --quiet "$scratch/project"
 cp "$bad" "$scratch/project/api.template"
 cp "$good" "$scratch/project/good.${good##*.}"
-# Not a file the hook takes, whatever it holds.
+# Not files the hook takes, whatever they hold: another extension, a package manifest, a workflow.
 cp "$bad" "$scratch/project/notes.txt"
+cp "$bad" "$scratch/project/package.json"
+mkdir -p "$scratch/project/.github/workflows" "$scratch/project/generated"
+cp "$bad" "$scratch/project/.github/workflows/api.yaml"
+# Named by pre-commit but excluded by the project's configuration (--force-exclude).
+cp "$bad" "$scratch/project/generated/api.template"
+printf 'exclude: ["generated/**"]\n' >"$scratch/project/.gatelint.yaml"
 git -C "$scratch/project" add .
 # try-repo clones this repository at HEAD and builds the hook with `cargo install`, as pre-commit
 # does for users. Here offline, from the crates `cargo test --locked` fetched, in a target directory
@@ -66,10 +80,11 @@ try_hook() {
     )
 }
 status=0
-try_hook "good.${good##*.}" notes.txt >"$scratch/good.log" 2>&1 || status=$?
+try_hook "good.${good##*.}" notes.txt package.json .github/workflows/api.yaml \
+    generated/api.template .gatelint.yaml >"$scratch/good.log" 2>&1 || status=$?
 if ((status != 0)); then
     cat "$scratch/good.log"
-    echo "pre-commit hook: expected a pass on $good (and notes.txt skipped), got exit $status" >&2
+    echo "pre-commit hook: expected a pass on $good, with notes.txt, package.json, the workflow, .gatelint.yaml and the excluded generated/api.template not linted, got exit $status" >&2
     exit 1
 fi
 status=0
@@ -79,7 +94,7 @@ if ((status != 1)) || ! grep -q 'error\[unauthenticated-route\]' "$scratch/bad.l
     echo "pre-commit hook: expected a failure with unauthenticated-route on $bad, got exit $status" >&2
     exit 1
 fi
-echo "pre-commit hook: passes $good, skips notes.txt, fails $bad (as api.template)"
+echo "pre-commit hook: passes $good, skips notes.txt, package.json, a workflow, .gatelint.yaml and an excluded file, fails $bad (as api.template)"
 
 echo "(${SECONDS}s)"
 echo "--- cargo package"

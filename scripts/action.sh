@@ -2,6 +2,7 @@
 # The steps of the GitHub Action (action.yml), in one script so that they run, and are tested,
 # outside GitHub too (tests/integration/action.rs).
 #
+#   action.sh plan       whether install will build from source, and the cache key for that build
 #   action.sh install    install gatelint; writes `bin=PATH` to $GITHUB_OUTPUT
 #   action.sh lint       lint, write SARIF, annotations and the job summary; never fails because
 #                        of findings: it records gatelint's exit code as the output `exit-code`
@@ -117,32 +118,81 @@ install_release() {
     return 0
 }
 
-# Build the action's own checkout; sets `bin`.
+# Where a build from source is installed, and kept between runs by the action's cache steps.
+source_root() {
+    echo "${GATELINT_SOURCE_ROOT:-${RUNNER_TEMP:-$work_dir}/gatelint-source}"
+}
+
+# A digest of what a build from source is made of: the same key means the same binary.
+source_digest() {
+    (
+        cd "$action_path"
+        find Cargo.toml Cargo.lock src rules docs -type f 2>/dev/null | LC_ALL=C sort |
+            while IFS= read -r file; do
+                printf '%s %s\n' "$(sha256_of "$file")" "$file"
+            done
+    ) | if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi | cut -d ' ' -f 1
+}
+
+# Build the action's own checkout into source_root, unless a cached build is there; sets `bin`.
 install_from_source() {
-    local root="$work_dir/source"
+    local root
+    root=$(source_root)
+    bin="$root/bin/gatelint"
+    [[ -e "$bin.exe" ]] && bin="$bin.exe"
+    if [[ -x $bin && -f "$root/digest" && $(cat "$root/digest") == "$(source_digest)" ]]; then
+        echo "using the gatelint built from source in an earlier run (cache): $bin"
+        return 0
+    fi
     command -v cargo >/dev/null ||
         fail "no gatelint release binary for this runner and no cargo to build one: install a Rust toolchain first"
     echo "building gatelint from $action_path with cargo install --locked"
     cargo install --locked --quiet --path "$action_path" --root "$root" ||
         fail "cargo install --locked --path $action_path failed"
+    source_digest >"$root/digest"
     bin="$root/bin/gatelint"
     [[ -e "$bin.exe" ]] && bin="$bin.exe"
     return 0
 }
 
-cmd_install() {
-    local version target asset expected='' reported
-    bin=''
-    work_dir
+# The release archive for this runner and its sha256 from the checksums file; sets `version`,
+# `asset` and `expected` (empty when this runner has no release build or it is not listed).
+release_plan() {
+    local target
+    asset=''
+    expected=''
     version=$(package_version)
     [[ -n $version ]] || fail "no version in $action_path/Cargo.toml"
     target=$(release_target)
-    if [[ -n $target ]]; then
-        asset="gatelint-$version-$target.tar.gz"
-        [[ $target == *windows* ]] && asset="gatelint-$version-$target.zip"
-        if [[ -f $checksums_file ]]; then
-            expected=$(awk -v name="$asset" '$2 == name || $2 == "*" name { print $1; exit }' "$checksums_file")
-        fi
+    [[ -n $target ]] || return 0
+    asset="gatelint-$version-$target.tar.gz"
+    [[ $target == *windows* ]] && asset="gatelint-$version-$target.zip"
+    if [[ -f $checksums_file ]]; then
+        expected=$(awk -v name="$asset" '$2 == name || $2 == "*" name { print $1; exit }' "$checksums_file")
+    fi
+    return 0
+}
+
+# Before install: whether it will build from source, and the cache key and path for that build.
+cmd_plan() {
+    local version asset expected
+    work_dir
+    release_plan
+    if [[ -n $expected ]]; then
+        set_output source-build false
+    else
+        set_output source-build true
+        set_output cache-key "gatelint-source-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-$version-$(source_digest)"
+        set_output cache-path "$(source_root)"
+    fi
+}
+
+cmd_install() {
+    local version asset expected reported
+    bin=''
+    work_dir
+    release_plan
+    if [[ -n $asset ]]; then
         if [[ -n $expected ]]; then
             echo "installing $asset (sha256 $expected)"
             install_release "$asset" "$expected" "$version" ||
@@ -162,13 +212,24 @@ cmd_install() {
 # ---------------------------------------------------------------------------------------------
 # lint
 
-# Split $1 on whitespace into the array `words`; with $2 = glob, a word with a wildcard is
-# expanded (a pattern that matches nothing stays as it is, and gatelint reports it).
+# Split $1 into the array `words`: one word per line when it has several lines (so a path may
+# hold spaces), else on whitespace. With $2 = glob, a word with a wildcard is expanded (a pattern
+# that matches nothing stays as it is, and gatelint reports it).
 split_words() {
-    local text=$1 mode=${2:-} word IFS=''
-    local -a raw expanded
+    local text=$1 mode=${2:-} word line IFS=''
+    local -a raw=() expanded
     words=()
-    IFS=$' \t\r\n' read -r -d '' -a raw <<<"$text" || true
+    if [[ $mode == glob || $mode == lines ]] && [[ $text == *$'\n'* ]]; then
+        while IFS= read -r line || [[ -n $line ]]; do
+            line=${line%$'\r'}
+            # Trim the blanks around the path, keep those inside it.
+            line=${line#"${line%%[![:space:]]*}"}
+            line=${line%"${line##*[![:space:]]}"}
+            [[ -n $line ]] && raw+=("$line")
+        done <<<"$text"
+    else
+        IFS=$' \t\r\n' read -r -d '' -a raw <<<"$text" || true
+    fi
     for word in ${raw[@]+"${raw[@]}"}; do
         if [[ $mode == glob && $word == *[*?[]* ]]; then
             # (macOS's /bin/bash 3.2 has no globstar; hosted runners put a newer bash first.)
@@ -196,14 +257,46 @@ bool_input() {
     esac
 }
 
-# Text for a markdown table cell; sets `REPLY` (no subshell: forks are slow on Windows runners).
+# Text for the job summary's markdown, in a table cell or not, so that input can neither break the
+# summary nor restyle it: outside code spans, HTML, table pipes, emphasis, links and maths
+# delimiters (`$connect` ... `$disconnect` would be maths) are escaped; inside them (balanced
+# backticks) only pipes, which end a table cell even there. Sets `REPLY` (no subshell: forks are
+# slow on Windows runners).
 md_cell() {
-    REPLY=$1
-    # Quoted replacements: bash 5.2 reads an unquoted `&` there as the matched text.
-    REPLY=${REPLY//&/"&amp;"}
-    REPLY=${REPLY//</"&lt;"}
-    REPLY=${REPLY//>/"&gt;"}
-    REPLY=${REPLY//|/"\\|"}
+    local rest=${1//$'\n'/ } segment out='' inside=0 more=1 ticks
+    ticks=${rest//[!\`]/}
+    while ((more)); do
+        if [[ $rest == *\`* && ${#ticks} -gt 0 && $((${#ticks} % 2)) == 0 ]]; then
+            segment=${rest%%\`*}
+            rest=${rest#*\`}
+        else
+            segment=$rest
+            more=0
+        fi
+        if ((inside)); then
+            segment=${segment//|/"\\|"}
+        else
+            # Quoted replacements: bash 5.2 reads an unquoted `&` there as the matched text.
+            segment=${segment//\\/"\\\\"}
+            segment=${segment//&/"&amp;"}
+            segment=${segment//</"&lt;"}
+            segment=${segment//>/"&gt;"}
+            segment=${segment//|/"\\|"}
+            segment=${segment//\$/"\\\$"}
+            segment=${segment//\*/"\\*"}
+            segment=${segment//_/"\\_"}
+            segment=${segment//\[/"\\["}
+            segment=${segment//\]/"\\]"}
+            # An unbalanced backtick is text.
+            segment=${segment//\`/"\\\`"}
+        fi
+        out+=$segment
+        if ((more)); then
+            out+=\`
+            inside=$((1 - inside))
+        fi
+    done
+    REPLY=$out
 }
 
 plural() {
@@ -217,7 +310,7 @@ has_routes() {
 
 cmd_lint() {
     gatelint=${GATELINT_BIN:-gatelint}
-    local fail_on=${GATELINT_FAIL_ON:-} annotations summary threshold
+    local fail_on=${GATELINT_FAIL_ON:-} annotations summary upload threshold
     local -a fail_on_arg=()
     case "$fail_on" in
         error | warning | note | never)
@@ -232,6 +325,8 @@ cmd_lint() {
     annotations=$REPLY
     bool_input summary "${GATELINT_SUMMARY:-true}"
     summary=$REPLY
+    bool_input upload-sarif "${GATELINT_UPLOAD_SARIF:-false}"
+    upload=$REPLY
     if [[ -n ${GITHUB_WORKSPACE:-} ]]; then
         # SARIF locations are relative to the repository root, where code scanning resolves them.
         cd "$GITHUB_WORKSPACE"
@@ -239,8 +334,12 @@ cmd_lint() {
 
     local -a words paths extra
     local shown
-    split_words "${GATELINT_PATHS:-.}"
-    shown=${words[*]+"${words[*]}"}
+    split_words "${GATELINT_PATHS:-.}" lines
+    shown=''
+    local word
+    for word in ${words[@]+"${words[@]}"}; do
+        shown+="${shown:+, }$word"
+    done
     split_words "${GATELINT_PATHS:-.}" glob
     paths=(${words[@]+"${words[@]}"})
     ((${#paths[@]} > 0)) || paths=(.)
@@ -259,10 +358,20 @@ cmd_lint() {
     # code are never re-implemented here. The user's `args` come first: gatelint takes the last
     # of a repeated flag, so the action's own `--format`, `--fail-on` and `--output-file` win.
     rm -f "$sarif" "$concise" "$dir/annotations.txt"
+    # Code scanning refuses a run of more than 25,000 results or 10 MB gzipped: keep the most
+    # severe findings, halving their number until the file fits.
+    local max_results=${GATELINT_SARIF_MAX_RESULTS:-25000}
+    local max_gzip=${GATELINT_SARIF_MAX_GZIP_BYTES:-10000000} gzip_size
     set +e
-    "$gatelint" check ${extra[@]+"${extra[@]}"} --format sarif --fail-on never \
-        --output-file "$sarif" -- "${paths[@]}"
-    sarif_status=$?
+    while :; do
+        "$gatelint" check ${extra[@]+"${extra[@]}"} --format sarif --fail-on never \
+            --max-findings "$max_results" --output-file "$sarif" -- "${paths[@]}"
+        sarif_status=$?
+        [[ -s $sarif ]] || break
+        gzip_size=$(gzip -c "$sarif" | wc -c)
+        ((gzip_size > max_gzip && max_results > 0)) || break
+        max_results=$((max_results / 2))
+    done
     "$gatelint" check ${extra[@]+"${extra[@]}"} --format concise --color never \
         ${fail_on_arg[@]+"${fail_on_arg[@]}"} --output-file "$concise" -- "${paths[@]}"
     status=$?
@@ -332,6 +441,20 @@ cmd_lint() {
     set_output notes "$notes"
     set_output input-errors "$input_errors"
 
+    # What code scanning gets, and why not everything.
+    local upload_note='' total=$((errors + warnings + notes))
+    if [[ $upload == true && ${GATELINT_FORK_PULL_REQUEST:-} == true ]]; then
+        # A pull request from a fork runs with a read-only token: the upload would fail.
+        upload=false
+        upload_note="Not uploaded to code scanning: this pull request comes from a fork, whose token cannot write security events. The verdict and the annotations stand."
+        echo "::notice title=gatelint action::$upload_note"
+    fi
+    if [[ $upload == true ]] && ((total > max_results)); then
+        upload_note="Code scanning gets the $max_results most severe of the $total findings: it takes at most 25,000 results and 10 MB of gzipped SARIF per upload. Left out: the $((total - max_results)) least severe; this summary and the annotations count them all."
+        echo "::warning title=gatelint action::$upload_note"
+    fi
+    set_output upload-sarif "$([[ $upload == true && -s $sarif ]] && echo true || echo false)"
+
     local verdict
     case "$status" in
         0) verdict="passed (no finding at or above $threshold)" ;;
@@ -350,8 +473,12 @@ cmd_lint() {
         echo "## gatelint"
         echo
         md_cell "${shown:-.}"
-        echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in \`$REPLY\`: $verdict."
+        echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in $REPLY: $verdict."
         echo
+        if [[ -n $upload_note ]]; then
+            echo "$upload_note"
+            echo
+        fi
         if ((${#rows[@]} > 0)); then
             echo "| severity | location | rule | message |"
             echo "|---|---|---|---|"
@@ -408,11 +535,12 @@ cmd_conclude() {
 }
 
 case "${1:-}" in
+    plan) cmd_plan ;;
     install) cmd_install ;;
     lint) cmd_lint ;;
     conclude) cmd_conclude ;;
     *)
-        echo "usage: $0 install|lint|conclude" >&2
+        echo "usage: $0 plan|install|lint|conclude" >&2
         exit 2
         ;;
 esac

@@ -122,6 +122,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Report at most this many findings, the most severe first, and say how many were left out
+    /// (for consumers with a limit, such as GitHub code scanning's 25,000 results per upload).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
     /// Print findings only: no summary, and no notes except about input that was not linted.
     #[arg(long, short)]
     pub quiet: bool,
@@ -495,6 +499,19 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
     if let Some(path) = &args.baseline {
         apply_baseline(path, &mut report);
     }
+    // Decided on every finding, before `--max-findings` leaves some out of the output.
+    let code = exit_code(&report, |finding| {
+        let fail_on = args.fail_on.or_else(|| {
+            configs
+                .for_path(finding.primary.loc.file.path())
+                .fail_on
+                .or(configs.for_cwd().fail_on)
+        });
+        fail_on.unwrap_or(FailOn::Warning)
+    });
+    if let Some(limit) = args.max_findings {
+        keep_most_severe(&mut report, limit);
+    }
     report.sort();
     if args.quiet {
         report.notes.retain(|note| note.kind == NoteKind::Warning);
@@ -505,15 +522,6 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
         render(&report, args.format.into(), render_options, out)?;
     }
     nothing_linted_warning(&args.input, &report)?;
-    let code = exit_code(&report, |finding| {
-        let fail_on = args.fail_on.or_else(|| {
-            configs
-                .for_path(finding.primary.loc.file.path())
-                .fail_on
-                .or(configs.for_cwd().fail_on)
-        });
-        fail_on.unwrap_or(FailOn::Warning)
-    });
     Ok(if args.exit_zero && code == EXIT_FINDINGS {
         EXIT_CLEAN
     } else {
@@ -529,6 +537,32 @@ fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     report::render(report, format, &rules::metas(), options, out)
+}
+
+/// Keep the `limit` most severe findings (in output order among equals) and say how many of
+/// each severity were left out.
+fn keep_most_severe(report: &mut Report, limit: usize) {
+    if report.findings.len() <= limit {
+        return;
+    }
+    report.sort();
+    // Stable: among equally severe findings the first in output order stay.
+    report.findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    let left_out = report.findings.split_off(limit);
+    let count = |severity| left_out.iter().filter(|f| f.severity == severity).count();
+    let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Note]
+        .into_iter()
+        .filter(|s| count(*s) > 0)
+        .map(|s| plural(count(s), s.as_str(), &format!("{}s", s.as_str())))
+        .collect();
+    report.notes.push(Note::warning(
+        ".",
+        format!(
+            "--max-findings {limit}: {} left out ({}), the least severe",
+            plural(left_out.len(), "finding", "findings"),
+            parts.join(", ")
+        ),
+    ));
 }
 
 /// Drop the findings `path` accepts and say how many, and how many of its entries are stale.

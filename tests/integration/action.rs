@@ -459,9 +459,13 @@ fn paths_are_split_on_whitespace_and_wildcards_expanded() {
             "fixtures/demo/pets-api.yaml"
         ]
     );
-    assert!(step.summary.contains(
-        "in `fixtures/demo/pets-*.yaml fixtures/api-key-only/bad-swagger2-api-key.json`"
-    ));
+    assert!(
+        step.summary.contains(
+            "in fixtures/demo/pets-\\*.yaml, fixtures/api-key-only/bad-swagger2-api-key.json:"
+        ),
+        "{}",
+        step.summary
+    );
 
     // A pattern that matches nothing reaches gatelint as it is, which reports it.
     let step = runner.lint(repo(), &[("GATELINT_PATHS", "cdk.out/*.template.json")]);
@@ -793,8 +797,25 @@ fn install_builds_the_action_checkout_when_no_release_is_listed() {
     );
     let empty = dir.path().join("no-checksums.txt");
     fs::write(&empty, "# nothing released yet\n").unwrap();
-    let runner = Runner::new();
     for (os, arch) in [("Linux", "X64"), ("FreeBSD", "X64")] {
+        let runner = Runner::new();
+        let env = [
+            ("PATH", path.as_str()),
+            ("RUNNER_OS", os),
+            ("RUNNER_ARCH", arch),
+            ("GATELINT_CHECKSUMS_FILE", empty.to_str().unwrap()),
+        ];
+        // The plan: a build from source, cached under a key of the runner and the sources.
+        let plan = runner.step("plan", repo(), &env);
+        assert_eq!(plan.status, 0, "{}", plan.stdout);
+        assert_eq!(plan.outputs["source-build"], "true");
+        let key = &plan.outputs["cache-key"];
+        assert!(
+            key.starts_with(&format!("gatelint-source-{os}-{arch}-{VERSION}-")) && key.len() > 70,
+            "{key}"
+        );
+        let root = runner.path("runner_temp").join("gatelint-source");
+        assert_eq!(Path::new(&plan.outputs["cache-path"]), root);
         let step = runner.step(
             "install",
             repo(),
@@ -807,7 +828,6 @@ fn install_builds_the_action_checkout_when_no_release_is_listed() {
             ],
         );
         assert_eq!(step.status, 0, "{}", step.stdout);
-        let root = runner.path("runner_temp").join("gatelint/source");
         assert_eq!(
             fs::read_to_string(&log).unwrap(),
             format!(
@@ -817,5 +837,185 @@ fn install_builds_the_action_checkout_when_no_release_is_listed() {
             )
         );
         assert_eq!(Path::new(&step.outputs["bin"]), root.join("bin/gatelint"));
+        // The next run, with the cache restored there, builds nothing.
+        fs::remove_file(&log).unwrap();
+        let again = runner.step("install", repo(), &env);
+        assert_eq!(again.status, 0, "{}", again.stdout);
+        assert!(again.stdout.contains("(cache)"), "{}", again.stdout);
+        assert!(!log.exists(), "cargo ran again");
+        // A cache of other sources is rebuilt.
+        fs::write(root.join("digest"), "other\n").unwrap();
+        runner.step("install", repo(), &env);
+        assert!(log.exists(), "a stale cache was used");
     }
+}
+
+#[test]
+fn paths_one_per_line_may_hold_spaces() {
+    let workspace = TempDir::new().unwrap();
+    fs::create_dir(workspace.path().join("my api")).unwrap();
+    fs::copy(
+        repo().join("fixtures/unauthenticated-route/bad-auth-type-none.yaml"),
+        workspace.path().join("my api/the template.yaml"),
+    )
+    .unwrap();
+    fs::copy(
+        repo().join("fixtures/api-key-only/bad-swagger2-api-key.json"),
+        workspace.path().join("other.json"),
+    )
+    .unwrap();
+    let runner = Runner::new();
+    let step = runner.lint(
+        workspace.path(),
+        &[(
+            "GATELINT_PATHS",
+            "  my api/the template.yaml  \n\nother.json\n",
+        )],
+    );
+    assert_eq!(step.outputs["exit-code"], "1", "{}", step.stdout);
+    assert!(
+        step.stdout
+            .contains("::error file=my api/the template.yaml,"),
+        "{}",
+        step.stdout
+    );
+    assert!(step.stdout.contains("file=other.json,"), "{}", step.stdout);
+    assert!(
+        step.summary
+            .contains("in my api/the template.yaml, other.json:"),
+        "{}",
+        step.summary
+    );
+}
+
+#[test]
+fn upload_sarif_accepts_any_case_and_is_skipped_for_forks() {
+    let runner = Runner::new();
+    for (value, fork, upload) in [
+        ("true", "", "true"),
+        ("True", "false", "true"),
+        ("TRUE", "", "true"),
+        ("false", "", "false"),
+        ("False", "", "false"),
+        ("true", "true", "false"),
+    ] {
+        let step = runner.lint(
+            repo(),
+            &[
+                ("GATELINT_PATHS", "fixtures/demo"),
+                ("GATELINT_UPLOAD_SARIF", value),
+                ("GATELINT_FORK_PULL_REQUEST", fork),
+            ],
+        );
+        assert_eq!(step.status, 0, "{}", step.stdout);
+        assert_eq!(step.outputs["upload-sarif"], upload, "{value} fork={fork}");
+        if fork == "true" {
+            assert!(
+                step.summary.contains("comes from a fork"),
+                "{}",
+                step.summary
+            );
+            // The verdict and the annotations stand.
+            assert_eq!(step.outputs["exit-code"], "1");
+            assert!(!annotations(&step.stdout).is_empty());
+        }
+    }
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/demo"),
+            ("GATELINT_UPLOAD_SARIF", "yes"),
+        ],
+    );
+    assert_eq!(step.status, 2);
+    assert!(
+        step.stdout
+            .contains("input upload-sarif must be true or false"),
+        "{}",
+        step.stdout
+    );
+}
+
+#[test]
+fn sarif_over_code_scanning_limits_keeps_the_most_severe_and_says_so() {
+    let runner = Runner::new();
+    let all = severities(&["fixtures/demo"], repo());
+    let errors = all.iter().filter(|s| *s == "error").count();
+    assert!(errors >= 2 && all.len() > errors, "{all:?}");
+    // At most `errors` results: exactly the errors go up.
+    let limit = errors.to_string();
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/demo"),
+            ("GATELINT_UPLOAD_SARIF", "true"),
+            ("GATELINT_SARIF_MAX_RESULTS", &limit),
+        ],
+    );
+    let sarif = checked_sarif(&step, repo());
+    let levels: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, vec!["error"; errors]);
+    let note = format!(
+        "Code scanning gets the {errors} most severe of the {} findings",
+        all.len()
+    );
+    assert!(step.summary.contains(&note), "{}", step.summary);
+    // The verdict, the counts and the annotations still cover every finding.
+    assert_eq!(step.outputs["errors"], count(&all, "error"));
+    assert_eq!(step.outputs["warnings"], count(&all, "warning"));
+    assert_eq!(annotations(&step.stdout).len(), all.len());
+
+    // Too large gzipped: halved until it fits.
+    let step = runner.lint(
+        repo(),
+        &[
+            ("GATELINT_PATHS", "fixtures/demo"),
+            ("GATELINT_UPLOAD_SARIF", "true"),
+            ("GATELINT_SARIF_MAX_RESULTS", "8"),
+            ("GATELINT_SARIF_MAX_GZIP_BYTES", "1"),
+        ],
+    );
+    let sarif = checked_sarif(&step, repo());
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert!(
+        step.summary.contains(&format!(
+            "gets the 0 most severe of the {} findings",
+            all.len()
+        )),
+        "{}",
+        step.summary
+    );
+}
+
+#[test]
+fn route_keys_cannot_become_maths_in_the_summary() {
+    let runner = Runner::new();
+    let step = runner.lint(
+        repo(),
+        &[(
+            "GATELINT_PATHS",
+            "fixtures/unauthenticated-route/bad-cfn-v2-websocket-connect-open.yaml",
+        )],
+    );
+    assert_eq!(step.outputs["exit-code"], "1");
+    let table: Vec<&str> = step
+        .summary
+        .lines()
+        .filter(|l| l.starts_with("| error |") || l.starts_with("| warning |"))
+        .collect();
+    assert!(!table.is_empty(), "{}", step.summary);
+    for line in step.summary.lines() {
+        // Every `$` outside a code span is escaped.
+        let outside: String = line.split('`').step_by(2).collect();
+        assert!(
+            !outside.replace("\\$", "").contains('$'),
+            "unescaped $ in: {line}"
+        );
+    }
+    assert!(step.summary.contains("\\$connect"), "{}", step.summary);
 }
