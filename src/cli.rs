@@ -547,7 +547,9 @@ fn keep_most_severe(report: &mut Report, limit: usize) {
     }
     report.sort();
     // Stable: among equally severe findings the first in output order stay.
-    report.findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    report
+        .findings
+        .sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     let left_out = report.findings.split_off(limit);
     let count = |severity| left_out.iter().filter(|f| f.severity == severity).count();
     let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Note]
