@@ -661,9 +661,9 @@ fn analyse_for_routes(
     max_file_size: u64,
     report: &mut Report,
 ) -> Vec<lint::Analysis> {
-    let analysed: Vec<_> = inputs
+    let analysed: Vec<_> = lint::units(inputs)
         .par_iter()
-        .map(|input| lint::analyze_input(input, max_file_size))
+        .map(|unit| lint::analyze_unit(unit, max_file_size))
         .collect();
     let definitions = lint::definitions_of(
         analysed
@@ -676,6 +676,7 @@ fn analyse_for_routes(
         match analysis {
             Ok(mut analysis) => {
                 report.errors.append(&mut analysis.errors);
+                report.notes.append(&mut analysis.notes);
                 let definition = analysis
                     .real_path
                     .as_ref()

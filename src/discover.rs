@@ -40,7 +40,7 @@ pub const STDIN_DISPLAY: &str = "<stdin>";
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// Extensions a directory walk takes by default, compared case-insensitively.
-pub const DEFAULT_EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "template"];
+pub const DEFAULT_EXTENSIONS: [&str; 6] = ["yaml", "yml", "json", "template", "tf", "tfvars"];
 
 /// The gatelint-specific ignore file, read like `.gitignore` in every walked directory.
 pub const IGNORE_FILENAME: &str = ".gatelintignore";

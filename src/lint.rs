@@ -12,7 +12,7 @@ use crate::diagnostic::Coverage;
 use crate::diagnostic::{Finding, InputError, Note};
 use crate::discover::{Input, ReadError, read_input};
 use crate::formats::cdk::{self, Assembly, AssemblyFiles};
-use crate::formats::{self, DocumentKind};
+use crate::formats::{self, DocumentKind, terraform};
 use crate::model::Workspace;
 use crate::report::Report;
 use crate::rules::{self, Settings};
@@ -38,6 +38,11 @@ pub struct Analysis {
     /// Why a file that does not look like an API document could not be parsed (it is skipped,
     /// not an input error).
     pub unparsed: Option<String>,
+    /// For a Terraform module: its files and those of the modules it calls (their comments
+    /// hold suppressions).
+    pub terraform: Vec<terraform::ModuleFile>,
+    /// What the lowering could not see (a module it may not fetch).
+    pub notes: Vec<Note>,
 }
 
 /// The files a template loaded as definitions.
@@ -50,7 +55,7 @@ pub struct Definitions {
 impl Analysis {
     /// Whether any document in the file is OpenAPI, CloudFormation or SAM.
     pub fn recognized(&self) -> bool {
-        !self.documents.is_empty()
+        !self.documents.is_empty() || !self.terraform.is_empty()
     }
 
     /// The suppressions written in the file's recognised documents and in the definitions
@@ -59,6 +64,9 @@ impl Analysis {
         let mut found = Suppressions::default();
         for (doc, kind) in &self.documents {
             suppress::collect(doc, *kind, &mut found);
+        }
+        for file in &self.terraform {
+            suppress::collect_hcl(&file.file, &file.hcl, &mut found);
         }
         let loaded = &self.definitions.suppressions;
         found.found.extend(loaded.found.iter().cloned());
@@ -82,6 +90,9 @@ pub fn analyze(path: &str, bytes: Vec<u8>) -> Analysis {
 /// [`analyze`], reading the files the document refers to (a SAM `DefinitionUri`) through
 /// `files`.
 pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader) -> Analysis {
+    if terraform::is_terraform_path(path) {
+        return analyze_module(vec![(path.to_owned(), bytes)], files);
+    }
     let mut errors = Vec::new();
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if let Some(nul) = sniff.iter().position(|&b| b == 0) {
@@ -123,6 +134,81 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
         real_path: None,
         definitions: Definitions::default(),
         unparsed: None,
+        terraform: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// Read a decoded file, or the input error that says why it is not text.
+fn decoded(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, (Arc<SourceFile>, InputError)> {
+    let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
+    if let Some(nul) = sniff.iter().position(|&b| b == 0) {
+        let file = SourceFile::new(path, String::from_utf8_lossy(sniff).into_owned());
+        let error = InputError {
+            loc: Loc::new(&file, Span::new(nul, nul + 1)),
+            message: "this looks like a binary file (it has a NUL byte), not text".into(),
+        };
+        return Err((file, error));
+    }
+    match syntax::decode(bytes) {
+        Ok(text) => Ok(SourceFile::new(path, text)),
+        Err((lossy, error)) => {
+            let file = SourceFile::new(path, lossy);
+            let error = InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            };
+            Err((file, error))
+        }
+    }
+}
+
+/// Parse and lower the Terraform files of one directory (`(display path, bytes)` each) as one
+/// module; the modules it calls are read through `files`.
+pub fn analyze_module(inputs: Vec<(String, Vec<u8>)>, files: &dyn formats::FileLoader) -> Analysis {
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    let mut first = None;
+    let mut unparsed = None;
+    for (path, bytes) in inputs {
+        let file = match decoded(&path, bytes) {
+            Ok(file) => file,
+            Err((file, error)) => {
+                errors.push(error);
+                first.get_or_insert(file);
+                continue;
+            }
+        };
+        first.get_or_insert_with(|| Arc::clone(&file));
+        match terraform::parse_file(&file) {
+            Some(Ok(module_file)) => parsed.push(module_file),
+            // A file that declares none of the resources gatelint reads is not ours to judge.
+            Some(Err(error)) if !terraform::mentions_gateway(file.text()) => {
+                unparsed.get_or_insert(format!("{}: {}", file.path(), error.message));
+            }
+            Some(Err(error)) => errors.push(InputError::syntax(&file, error)),
+            None => {}
+        }
+    }
+    let file = first.unwrap_or_else(|| SourceFile::new("", String::new()));
+    let mut workspace = Workspace::default();
+    let notes = Vec::new();
+    // Variable files alone are no module.
+    let terraform = if parsed.iter().any(|f| !f.vars) {
+        terraform::lower_module(parsed, files, &mut workspace, &mut errors)
+    } else {
+        Vec::new()
+    };
+    Analysis {
+        file,
+        documents: Vec::new(),
+        workspace,
+        errors,
+        real_path: None,
+        definitions: Definitions::default(),
+        unparsed,
+        terraform,
+        notes,
     }
 }
 
@@ -136,6 +222,8 @@ impl Analysis {
             real_path: None,
             definitions: Definitions::default(),
             unparsed: None,
+            terraform: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -198,7 +286,7 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
             .collect(),
         recognized: analysis.recognized(),
         errors: analysis.errors,
-        notes: Vec::new(),
+        notes: analysis.notes,
         suppressed,
         real_path: analysis.real_path,
         definitions: analysis.definitions.paths,
@@ -232,24 +320,76 @@ impl Default for LintOptions {
     }
 }
 
+/// What is analysed as one: a file, or the Terraform files of one directory (a module).
+pub enum Unit<'i> {
+    File(&'i Input),
+    Module(Vec<&'i Input>),
+}
+
+impl Unit<'_> {
+    /// The input whose path reports about the unit use.
+    fn first(&self) -> Option<&Input> {
+        match self {
+            Unit::File(input) => Some(input),
+            Unit::Module(inputs) => inputs.first().copied(),
+        }
+    }
+}
+
+/// Group the Terraform inputs of each directory into one module; every other input is its own
+/// unit. Units keep the order of their first input.
+pub fn units(inputs: &[Input]) -> Vec<Unit<'_>> {
+    let mut units: Vec<Unit<'_>> = Vec::new();
+    let mut modules: crate::collections::HashMap<PathBuf, usize> = Default::default();
+    for input in inputs {
+        let dir = match &input.source {
+            crate::discover::InputSource::File(path)
+                if terraform::is_terraform_path(&input.display) =>
+            {
+                path.parent().map(std::path::Path::to_path_buf)
+            }
+            _ => None,
+        };
+        match dir {
+            Some(dir) => match modules.get(&dir) {
+                Some(&index) => {
+                    if let Some(Unit::Module(inputs)) = units.get_mut(index) {
+                        inputs.push(input);
+                    }
+                }
+                None => {
+                    modules.insert(dir, units.len());
+                    units.push(Unit::Module(vec![input]));
+                }
+            },
+            None => units.push(Unit::File(input)),
+        }
+    }
+    units
+}
+
 /// Lint every input in parallel; the report comes back sorted into its one stable order.
 pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
     let assemblies = Assemblies::of(inputs, options.max_file_size);
-    let reports: Vec<FileReport> = inputs
+    let units = units(inputs);
+    let reports: Vec<FileReport> = units
         .par_iter()
-        .map(|input| lint_input(input, options, &assemblies))
+        .map(|unit| lint_unit(unit, options, &assemblies))
         .collect();
     let definitions = definitions_of(reports.iter().map(|r| r.definitions.as_slice()));
     let mut report = Report::default();
-    for (input, file) in inputs.iter().zip(reports) {
+    for (unit, file) in units.iter().zip(reports) {
         report.files_checked += usize::from(file.recognized);
         report.errors.extend(file.errors);
         report.notes.extend(file.notes);
         if file.real_path.is_some_and(|p| definitions.contains(&p)) {
-            if options.verbose {
+            if options.verbose
+                && let Some(input) = unit.first()
+            {
                 report.notes.push(Note::info(
                     input.display.clone(),
-                    "linted as the DefinitionUri of a template: its findings are that template's",
+                    "linted through the template or module that loads it: its findings are \
+                     reported there",
                 ));
             }
             continue;
@@ -258,6 +398,75 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
         report.coverage.extend(file.coverage);
     }
     report.sort();
+    report
+}
+
+/// Read and analyze one unit (see [`analyze_input`]).
+pub fn analyze_unit(unit: &Unit<'_>, max_file_size: u64) -> Result<Analysis, Box<FileReport>> {
+    let inputs = match unit {
+        Unit::File(input) => return analyze_input(input, max_file_size),
+        Unit::Module(inputs) => inputs,
+    };
+    let mut read = Vec::new();
+    let mut skipped = FileReport::default();
+    for input in inputs {
+        match read_input(input, max_file_size) {
+            Ok(bytes) => read.push((input.display.clone(), bytes)),
+            Err(ReadError::TooLarge { .. }) => skipped.notes.push(Note::warning(
+                input.display.clone(),
+                format!("skipped: larger than --max-file-size ({max_file_size} bytes)"),
+            )),
+            Err(error) => {
+                let file = SourceFile::new(input.display.as_str(), String::new());
+                skipped.errors.push(InputError {
+                    loc: Loc::new(&file, Span::empty(0)),
+                    message: error.to_string(),
+                });
+            }
+        }
+    }
+    let Some(first) = inputs.first() else {
+        return Err(Box::new(skipped));
+    };
+    if read.is_empty() {
+        return Err(Box::new(skipped));
+    }
+    let files = DirectoryFiles::beside(first, max_file_size);
+    let mut analysis = analyze_module(read, &files);
+    if let crate::discover::InputSource::File(path) = &first.source {
+        analysis.real_path = path.canonicalize().ok();
+    }
+    analysis.definitions = files.loaded.into_inner();
+    analysis.errors.extend(skipped.errors);
+    analysis.notes.extend(skipped.notes);
+    Ok(analysis)
+}
+
+fn lint_unit(unit: &Unit<'_>, options: &LintOptions, assemblies: &Assemblies) -> FileReport {
+    let Unit::Module(inputs) = unit else {
+        return match unit.first() {
+            Some(input) => lint_input(input, options, assemblies),
+            None => FileReport::default(),
+        };
+    };
+    let analysis = match analyze_unit(unit, options.max_file_size) {
+        Ok(analysis) => analysis,
+        Err(report) => return *report,
+    };
+    let mut report = lint_analysis(analysis, &options.settings, options.apply_suppressions);
+    if options.verbose {
+        report
+            .notes
+            .extend(report.suppressed.iter().map(suppressed_note));
+    }
+    if !report.recognized && report.errors.is_empty() && options.verbose {
+        for input in inputs {
+            report.notes.push(Note::info(
+                input.display.clone(),
+                "skipped: Terraform variables without a module",
+            ));
+        }
+    }
     report
 }
 
@@ -405,8 +614,10 @@ impl DirectoryFiles {
     }
 }
 
-impl formats::FileLoader for DirectoryFiles {
-    fn load(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
+impl DirectoryFiles {
+    /// `reference` resolved inside the linted file's directory (lexically, then once symlinks
+    /// are followed), with its display path.
+    fn resolve(&self, reference: &str) -> Result<(PathBuf, String), formats::LoadError> {
         use std::path::Component;
         let Some((dir, display_dir)) = &self.dir else {
             return Err(formats::LoadError::NotAvailable);
@@ -438,9 +649,18 @@ impl formats::FileLoader for DirectoryFiles {
             "{display_dir}{}",
             relative.to_string_lossy().replace('\\', "/")
         );
+        Ok((real, display))
+    }
+
+    /// Read and decode a resolved file, capped at `--max-file-size`.
+    fn read_text(
+        &self,
+        real: &std::path::Path,
+        display: &str,
+    ) -> Result<Arc<SourceFile>, formats::LoadError> {
         let input = Input {
-            source: crate::discover::InputSource::File(real.clone()),
-            display: display.clone(),
+            source: crate::discover::InputSource::File(real.to_path_buf()),
+            display: display.to_owned(),
             explicit: true,
             len: None,
         };
@@ -450,9 +670,49 @@ impl formats::FileLoader for DirectoryFiles {
             )),
             ReadError::Io { message, .. } => formats::LoadError::Unreadable(message),
         })?;
-        let (file, documents) = syntax::read(display, bytes);
-        let documents = documents
-            .map_err(|error| formats::LoadError::Syntax(InputError::syntax(&file, error)))?;
+        let text = syntax::decode(bytes).map_err(|(lossy, error)| {
+            let file = SourceFile::new(display, lossy);
+            formats::LoadError::Syntax(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            })
+        })?;
+        Ok(SourceFile::new(display, text))
+    }
+}
+
+impl formats::FileLoader for DirectoryFiles {
+    /// A file a Terraform module reads (a called module's, a `templatefile` body) is linted
+    /// through that module, like a `DefinitionUri` through its template.
+    fn read_source(&self, reference: &str) -> Result<Arc<SourceFile>, formats::LoadError> {
+        let (real, display) = self.resolve(reference)?;
+        let file = self.read_text(&real, &display)?;
+        self.loaded.borrow_mut().paths.push(real);
+        Ok(file)
+    }
+
+    fn list_dir(&self, reference: &str) -> Result<Vec<String>, formats::LoadError> {
+        let (real, _) = self.resolve(reference)?;
+        let entries =
+            std::fs::read_dir(&real).map_err(|e| formats::LoadError::Unreadable(e.to_string()))?;
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn load(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
+        let (real, display) = self.resolve(reference)?;
+        let file = self.read_text(&real, &display)?;
+        let documents = syntax::parse(&file).map_err(|error| {
+            formats::LoadError::Syntax(InputError {
+                loc: Loc::new(&file, error.span),
+                message: error.message,
+            })
+        })?;
         let mut loaded = self.loaded.borrow_mut();
         for doc in &documents {
             suppress::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);

@@ -527,6 +527,8 @@ pub enum Notation {
     Gateway,
     /// A Serverless Framework service (`serverless.yml`).
     ServerlessFramework,
+    /// Terraform's AWS provider resources (`.tf`).
+    Terraform,
 }
 
 /// How a route authenticates callers.
@@ -715,6 +717,9 @@ pub struct Deployment {
     /// Routes (by [`RouteSource::Resource`] id) the deployment is not ordered after: they may
     /// not exist yet when it is created.
     pub routes_not_waited_for: Vec<String>,
+    /// Terraform: `triggers` replace the deployment when routes change, but without
+    /// `lifecycle { create_before_destroy = true }`; where the triggers are.
+    pub replaced_without_create_before_destroy: Option<Loc>,
 }
 
 #[derive(Clone, Debug)]

@@ -8,10 +8,13 @@ pub(crate) mod policy;
 pub mod provenance;
 pub mod sam;
 pub mod serverless;
+pub mod terraform;
 
 use crate::diagnostic::InputError;
 use crate::model::{DuplicateKey, Workspace};
-use crate::syntax::{Document, NodeKind, NodeRef};
+use std::sync::Arc;
+
+use crate::syntax::{Document, NodeKind, NodeRef, SourceFile};
 
 /// Seconds a REST API caches a Lambda authorizer's decision when no TTL is given: "If this
 /// field is not set, the default value is 300."
@@ -101,6 +104,16 @@ pub trait FileLoader {
     /// Read and parse `reference`, a path as the document writes it (relative to the
     /// document's directory).
     fn load(&self, reference: &str) -> Result<Vec<Document>, LoadError>;
+
+    /// Read `reference` as text (a Terraform `file()`, a module's `.tf` file).
+    fn read_source(&self, _reference: &str) -> Result<Arc<SourceFile>, LoadError> {
+        Err(LoadError::NotAvailable)
+    }
+
+    /// The names of the files in directory `reference` (a Terraform module's), sorted.
+    fn list_dir(&self, _reference: &str) -> Result<Vec<String>, LoadError> {
+        Err(LoadError::NotAvailable)
+    }
 }
 
 /// Why a referenced file was not loaded.

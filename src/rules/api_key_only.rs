@@ -40,6 +40,12 @@ impl Rule for ApiKeyOnly {
                                      clients for usage plans and are shared and long-lived, AWS says not \
                                      to use them for authorization"
                                 }
+                                Notation::Terraform => {
+                                    "set `authorization` to `CUSTOM` or `COGNITO_USER_POOLS` with an \
+                                     `authorizer_id`, or to `AWS_IAM`, and keep `api_key_required` only \
+                                     for usage plans; API keys are shared and long-lived, AWS says not \
+                                     to use them for authorization"
+                                }
                                 Notation::ServerlessFramework => {
                                     "`private: true` asks for an API key and nothing more: add an \
                                      `authorizer:` to the event (`aws_iam`, an authorizer function, or a \

@@ -24,6 +24,14 @@ impl Rule for NoAccessLog {
                          authorizer's principal"
                     ),
                 ),
+                Notation::Terraform => (
+                    "no `access_log_settings` block".to_owned(),
+                    "add an `access_log_settings` block with a CloudWatch Logs group (or Firehose \
+                     stream) as `destination_arn` and a `format` that records at least the caller \
+                     (`$context.identity.sourceIp`), the route, the status and the authorizer's \
+                     principal"
+                        .to_owned(),
+                ),
                 Notation::ServerlessFramework => {
                     let logs = match api.kind {
                         ApiKind::Rest => "restApi",

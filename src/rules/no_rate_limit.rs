@@ -48,6 +48,18 @@ impl NoRateLimit {
                  of the generated stage through \
                  `resources.extensions.WebsocketsDeploymentStage.Properties`",
             ),
+            (Notation::Terraform, ApiKind::Rest) => (
+                "no `*/*` method settings throttling and no throttling usage plan",
+                "add an `aws_api_gateway_method_settings` with `method_path = \"*/*\"` and \
+                 `throttling_rate_limit`/`throttling_burst_limit` in its `settings`, or an \
+                 `aws_api_gateway_usage_plan` with `throttle_settings` whose `api_stages` name \
+                 this stage",
+            ),
+            (Notation::Terraform, ApiKind::Http | ApiKind::WebSocket) => (
+                "no `default_route_settings` throttling",
+                "set `throttling_rate_limit` and `throttling_burst_limit` in the stage's \
+                 `default_route_settings` block",
+            ),
             (Notation::Gateway, ApiKind::Rest) => (
                 "no `/*` `*` method throttling and no throttling usage plan",
                 "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \

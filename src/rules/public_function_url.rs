@@ -36,6 +36,12 @@ impl Rule for PublicFunctionUrl {
                              origin access control in front); if the function must be public, let \
                              an API Gateway route with an authorizer or throttling call it instead"
                         }
+                        Notation::Terraform => {
+                            "set `authorization_type = \"AWS_IAM\"` and sign requests (or put \
+                             CloudFront with origin access control in front); if the function must \
+                             be public, let an API Gateway route with an authorizer or throttling \
+                             call it instead"
+                        }
                         Notation::ServerlessFramework => {
                             "write `url: {authorizer: aws_iam}` and sign requests (or put \
                              CloudFront with origin access control in front); if the function must \

@@ -63,7 +63,7 @@ impl UnauthenticatedRoute {
             .help(help(route));
         if let Some(default) = &api.default_auth_origin {
             let label = match api.notation {
-                Notation::Gateway => "the API's default authentication",
+                Notation::Gateway | Notation::Terraform => "the API's default authentication",
                 Notation::ServerlessFramework => "the API's settings (`provider`)",
             };
             finding = finding.related(default.clone(), label);

@@ -1,6 +1,7 @@
 use crate::collections::HashMap;
 use crate::diagnostic::Finding;
-use crate::model::{Api, Deployment, Route, RouteSource, Workspace};
+use crate::model::{Api, Deployment, Notation, Route, RouteSource, Workspace};
+use crate::syntax::Loc;
 
 use super::{Rule, Settings, rule_meta};
 
@@ -14,6 +15,11 @@ impl Rule for UndeployedRoutes {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
+            for deployment in &api.deployments {
+                if let Some(triggers) = &deployment.replaced_without_create_before_destroy {
+                    findings.push(self.replaced_in_place(api, deployment, triggers));
+                }
+            }
             if api
                 .deployments
                 .iter()
@@ -58,27 +64,42 @@ impl UndeployedRoutes {
             [one] => one.clone(),
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
         };
-        let mut finding = Finding::new(
-            self.meta(),
-            deployment.origin.clone(),
-            format!(
-                "the deployment `{}` of {} does not wait for {list}: CloudFormation may create it \
-                 before them",
-                deployment.name, api.display
+        let plural = if routes.len() == 1 { "" } else { "s" };
+        let (message, label, help) = match api.notation {
+            Notation::Gateway | Notation::ServerlessFramework => (
+                format!(
+                    "the deployment `{}` of {} does not wait for {list}: CloudFormation may create \
+                     it before them",
+                    deployment.name, api.display
+                ),
+                format!("depends on none of these {} route{plural}", routes.len()),
+                "add the routes' resources to the deployment's `DependsOn` (or turn on \
+                 `AutoDeploy` on an HTTP or WebSocket stage): a deployment snapshots the routes \
+                 that exist when it is created, so the stage may serve none of them and every call \
+                 answers 403 \"Missing Authentication Token\" (404 on HTTP APIs)",
             ),
-        )
-        .label(format!(
-            "depends on none of these {} route{}",
-            routes.len(),
-            if routes.len() == 1 { "" } else { "s" }
-        ))
-        .subject(format!("{} {}", api.name, deployment.name))
-        .help(
-            "add the routes' resources to the deployment's `DependsOn` (or turn on `AutoDeploy` on \
-             an HTTP or WebSocket stage): a deployment snapshots the routes that exist when it is \
-             created, so the stage may serve none of them and every call answers 403 \"Missing \
-             Authentication Token\" (404 on HTTP APIs)",
-        );
+            Notation::Terraform => (
+                format!(
+                    "the deployment `{}` of {} is not redeployed when {list} change, and may be \
+                     created before them: it has no `triggers` that follow them and no \
+                     `depends_on` on them",
+                    deployment.name, api.display
+                ),
+                format!(
+                    "neither triggered by nor depending on these {} route{plural}",
+                    routes.len()
+                ),
+                "add `triggers = { redeployment = sha1(jsonencode([...])) }` over the API's \
+                 resources, methods and integrations (or its `body`), with `lifecycle { \
+                 create_before_destroy = true }`: Terraform creates a deployment once and keeps \
+                 it, so routes added or changed later are never deployed and answer 403 \"Missing \
+                 Authentication Token\" (404 on HTTP APIs, or turn on `auto_deploy` there)",
+            ),
+        };
+        let mut finding = Finding::new(self.meta(), deployment.origin.clone(), message)
+            .label(label)
+            .subject(format!("{} {}", api.name, deployment.name))
+            .help(help);
         for route in routes {
             finding = finding.related(
                 route.origin.clone(),
@@ -86,5 +107,32 @@ impl UndeployedRoutes {
             );
         }
         finding
+    }
+
+    /// Terraform replaces a deployment when its triggers change; without
+    /// `create_before_destroy` it first destroys the one the stage serves, which API Gateway
+    /// refuses while a stage points at it (or the stage serves nothing meanwhile).
+    fn replaced_in_place(&self, api: &Api, deployment: &Deployment, triggers: &Loc) -> Finding {
+        Finding::new(
+            self.meta(),
+            triggers.clone(),
+            format!(
+                "the deployment `{}` of {} is replaced when its triggers change, but without \
+                 `create_before_destroy`: Terraform destroys the deployment the stage serves \
+                 before it creates the new one",
+                deployment.name, api.display
+            ),
+        )
+        .label("replaced when these change")
+        .related(deployment.origin.clone(), "the deployment")
+        .subject(format!(
+            "{} {} create_before_destroy",
+            api.name, deployment.name
+        ))
+        .help(
+            "add `lifecycle { create_before_destroy = true }` to the deployment: otherwise the \
+             replacement fails (\"Active stages pointing to this deployment must be moved or \
+             deleted\") or leaves the stage without routes until the new deployment exists",
+        )
     }
 }

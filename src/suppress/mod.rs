@@ -9,7 +9,7 @@
 pub mod baseline;
 mod sources;
 
-pub use sources::{Suppressions, collect};
+pub use sources::{Suppressions, collect, collect_hcl};
 
 use crate::collections::HashMap;
 use crate::diagnostic::{Finding, Severity};

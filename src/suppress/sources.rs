@@ -4,11 +4,14 @@
 //! `Body` or `DefinitionBody`). The filter that applies them is
 //! [`super::apply`].
 
+use std::sync::Arc;
+
 use super::{MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
 use crate::formats::DocumentKind;
 use crate::formats::cloudformation::Template;
 use crate::formats::openapi::Spec;
-use crate::syntax::{Comment, Document, Loc, NodeRef, Span};
+use crate::syntax::hcl::{Body, HclFile};
+use crate::syntax::{Comment, Document, Loc, NodeRef, SourceFile, Span};
 
 /// The OpenAPI extension that suppresses findings.
 pub const EXTENSION: &str = "x-gatelint-ignore";
@@ -72,21 +75,62 @@ fn function_suppressions(root: NodeRef<'_>, found: &mut [Suppression]) {
 /// `# gatelint: ignore[a, b] reason`. It covers its own line and the line below; a comment alone
 /// on its line covers the next line with code on it (so several can be stacked above one line).
 fn comment_suppression(doc: &Document, comment: &Comment, out: &mut Suppressions) {
-    let file = &doc.file;
-    let text = file.slice(comment.span);
-    let Some(body) = text.strip_prefix('#') else {
+    comment_in(&doc.file, comment.span, &["#"], &|_| None, out);
+}
+
+/// The suppressions in a Terraform file's comments: `# gatelint: ignore[...] reason` or
+/// `// gatelint: ...`. Written alone above a block, one covers the whole block; otherwise it
+/// covers lines as in YAML.
+pub fn collect_hcl(file: &Arc<SourceFile>, hcl: &HclFile, out: &mut Suppressions) {
+    let block_on_line = |line: usize| block_starting_on(file, &hcl.body, line, 0);
+    for span in &hcl.comments {
+        comment_in(file, *span, &["#", "//"], &block_on_line, out);
+    }
+}
+
+/// The outermost block whose header starts on 0-based `line`.
+fn block_starting_on(file: &SourceFile, body: &Body, line: usize, depth: usize) -> Option<Span> {
+    if depth > crate::syntax::MAX_DEPTH {
+        return None;
+    }
+    body.blocks.iter().find_map(|block| {
+        let first = file.line_index(block.span.start as usize);
+        let last = file.line_index(block.span.end as usize);
+        if first == line {
+            Some(block.span)
+        } else if first < line && line <= last {
+            block_starting_on(file, &block.body, line, depth + 1)
+        } else {
+            None
+        }
+    })
+}
+
+/// One comment at `span` of `file`, opened by one of `prefixes`. `block_on_line` finds a block
+/// that starts on a 0-based line, which a comment alone above it covers whole.
+fn comment_in(
+    file: &Arc<SourceFile>,
+    span: Span,
+    prefixes: &[&str],
+    block_on_line: &dyn Fn(usize) -> Option<Span>,
+    out: &mut Suppressions,
+) {
+    let text = file.slice(span);
+    let Some(body) = prefixes.iter().find_map(|p| text.strip_prefix(p)) else {
         return;
     };
     let Some(directive) = body.trim_start().strip_prefix("gatelint:") else {
         return;
     };
+    let loc = |span: Span| Loc::new(file, span);
     // Byte offset of `directive` in the file.
-    let directive_start = comment.span.start as usize + (text.len() - directive.len());
+    let directive_start = span.start as usize + (text.len() - directive.len());
+    let opener = prefixes.first().copied().unwrap_or("#");
     let malformed = |message: &str, out: &mut Suppressions| {
         out.malformed.push(MalformedSuppression {
-            loc: doc.loc(comment.span),
+            loc: loc(span),
             message: format!(
-                "malformed gatelint comment: {message} (expected `# gatelint: ignore[rule-id, ...] reason`)"
+                "malformed gatelint comment: {message} (expected `{opener} gatelint: ignore[rule-id, ...] reason`)"
             ),
         });
     };
@@ -108,7 +152,7 @@ fn comment_suppression(doc: &Document, comment: &Comment, out: &mut Suppressions
             let start = list_start + offset + (part.len() - part.trim_start().len());
             rules.push(SuppressedRule {
                 id: id.to_owned(),
-                loc: doc.loc(Span::new(start, start + id.len())),
+                loc: loc(Span::new(start, start + id.len())),
             });
         }
         offset += part.len() + 1;
@@ -121,33 +165,39 @@ fn comment_suppression(doc: &Document, comment: &Comment, out: &mut Suppressions
         .get(close + 1..)
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let line = file.line_index(comment.span.start as usize);
+    let line = file.line_index(span.start as usize);
     let line_span = file.line_span(line);
-    let before = file.slice(Span::new(
-        line_span.start as usize,
-        comment.span.start as usize,
-    ));
+    let before = file.slice(Span::new(line_span.start as usize, span.start as usize));
+    let alone = before.trim().is_empty();
     let mut covered = vec![line_span];
-    let next = if before.trim().is_empty() {
+    let next = if alone {
         // Alone on its line: the next line with code on it.
-        (line + 1..file.line_count())
-            .map(|index| file.line_span(index))
-            .find(|span| {
-                let code = file.slice(*span).trim();
-                !code.is_empty() && !code.starts_with('#')
-            })
+        (line + 1..file.line_count()).find(|&index| {
+            let code = file.slice(file.line_span(index)).trim();
+            !code.is_empty() && !prefixes.iter().any(|p| code.starts_with(p))
+        })
     } else {
-        Some(file.line_span(line + 1)).filter(|_| line + 1 < file.line_count())
+        Some(line + 1).filter(|next| *next < file.line_count())
     };
-    covered.extend(next);
     // The comment itself, not the line it covers: an edit on a neighbouring line must not change
     // the baseline identity of an unused suppression.
     let target = format!("comment `{}`", text.trim());
+    if alone && let Some(block) = next.and_then(block_on_line) {
+        out.found.push(Suppression {
+            kind: SuppressionKind::Comment,
+            rules,
+            reason: reason.map(str::to_owned),
+            scope: Scope::Node(loc(block)),
+            target,
+        });
+        return;
+    }
+    covered.extend(next.map(|index| file.line_span(index)));
     out.found.push(Suppression {
         kind: SuppressionKind::Comment,
         rules,
         reason: reason.map(str::to_owned),
-        scope: Scope::Lines(covered.into_iter().map(|span| doc.loc(span)).collect()),
+        scope: Scope::Lines(covered.into_iter().map(loc).collect()),
         target,
     });
 }

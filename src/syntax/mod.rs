@@ -5,6 +5,7 @@
 //! [`NodeRef`], and every document has a budget for that, so an alias bomb costs nothing.
 //! `yaml.rs` and `json.rs` are the only files that know a parser crate.
 
+pub mod hcl;
 mod json;
 mod node;
 mod path;

@@ -99,6 +99,31 @@ pub struct Comment {
 }
 
 impl Node {
+    /// A scalar with `value`, written at `span` of `source` in `style`.
+    pub fn scalar(style: ScalarStyle, value: &str, span: Span, source: &str) -> Node {
+        Node {
+            span,
+            tag: None,
+            kind: NodeKind::Scalar(Scalar::new(style, value, span, source)),
+        }
+    }
+
+    pub fn seq(items: Vec<Node>, span: Span) -> Node {
+        Node {
+            span,
+            tag: None,
+            kind: NodeKind::Seq(items.into_boxed_slice()),
+        }
+    }
+
+    pub fn map(entries: Vec<Entry>, span: Span) -> Node {
+        Node {
+            span,
+            tag: None,
+            kind: NodeKind::Map(entries.into_boxed_slice()),
+        }
+    }
+
     /// Direct children in source order (map keys and values interleaved).
     pub fn children(&self) -> impl Iterator<Item = &Node> + '_ {
         let (items, entries): (&[Node], &[Entry]) = match &self.kind {
@@ -132,6 +157,19 @@ impl std::fmt::Debug for Document {
 }
 
 impl Document {
+    /// A document built from a tree that was not parsed from `file` (an OpenAPI body written
+    /// as HCL in a Terraform file): its spans still point into `file`.
+    pub fn built(file: Arc<SourceFile>, root: Node) -> Self {
+        Document::new(
+            file,
+            RawDocument {
+                root,
+                anchors: Vec::new(),
+                comments: Vec::new(),
+            },
+        )
+    }
+
     pub(crate) fn new(file: Arc<SourceFile>, raw: RawDocument) -> Self {
         Document {
             file,

@@ -515,8 +515,8 @@ fn a_definition_uri_file_is_linted_once_through_its_template_and_obeys_its_own_c
     let notes = notes(&run);
     assert!(
         notes.contains(
-            &"pets.yaml: linted as the DefinitionUri of a template: its findings are that \
-              template's"
+            &"pets.yaml: linted through the template or module that loads it: its findings are \
+              reported there"
                 .to_owned()
         ),
         "{notes:?}"

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use gatelint::discover::{DEFAULT_EXTENSIONS, Input, InputSource};
 use gatelint::formats::DocumentKind;
-use gatelint::lint::{DEFAULT_MAX_FILE_SIZE, analyze_input};
+use gatelint::lint::{DEFAULT_MAX_FILE_SIZE, Unit, analyze_unit, units};
 use gatelint::rules::{self, Settings};
 use rayon::prelude::*;
 
@@ -48,9 +48,12 @@ fn data_files(root: &Path) -> Vec<String> {
     found
 }
 
-/// What one file came to.
+/// What one file (or one Terraform module: the files of a directory) came to.
 #[derive(Default)]
 struct Outcome {
+    files: usize,
+    /// Terraform files read as part of a module.
+    terraform: usize,
     kinds: Vec<DocumentKind>,
     /// The first input error's message, with its line and column.
     first_error: Option<String>,
@@ -63,18 +66,26 @@ struct Outcome {
     panicked: Option<String>,
 }
 
-fn lint(root: &Path, relative: &str) -> Outcome {
-    // As the CLI reads a file: with the size cap, and a SAM `DefinitionUri` loaded from beside it.
-    let input = Input {
+fn input(root: &Path, relative: &str) -> Input {
+    Input {
         source: InputSource::File(root.join(relative)),
         display: format!("corpus/{relative}"),
         explicit: true,
         len: None,
+    }
+}
+
+/// As the CLI reads a unit: with the size cap, a SAM `DefinitionUri` loaded from beside it, and
+/// a directory's Terraform files as one module.
+fn lint(unit: &Unit<'_>) -> Outcome {
+    let (files, terraform) = match unit {
+        Unit::File(_) => (1, 0),
+        Unit::Module(inputs) => (inputs.len(), inputs.len()),
     };
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let analysis = match analyze_input(&input, DEFAULT_MAX_FILE_SIZE) {
+        let analysis = match analyze_unit(unit, DEFAULT_MAX_FILE_SIZE) {
             Ok(analysis) => analysis,
-            Err(report) => panic!("{relative} could not be read: {:?}", report.errors),
+            Err(report) => panic!("could not be read: {:?}", report.errors),
         };
         let findings = rules::check_all(&analysis.workspace, &Settings::default());
         (analysis, findings)
@@ -88,12 +99,15 @@ fn lint(root: &Path, relative: &str) -> Outcome {
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "a panic".to_owned());
             return Outcome {
+                files,
                 panicked: Some(message),
                 ..Outcome::default()
             };
         }
     };
     let mut outcome = Outcome {
+        files,
+        terraform: if analysis.recognized() { terraform } else { 0 },
         kinds: analysis.documents.iter().map(|(_, kind)| *kind).collect(),
         errors: analysis.errors.len(),
         not_visible: analysis.workspace.coverage_notes().len(),
@@ -145,9 +159,12 @@ struct Totals {
 
 impl Totals {
     fn add(&mut self, outcome: &Outcome) {
-        self.files += 1;
+        self.files += outcome.files;
         for kind in &outcome.kinds {
             *self.documents.entry(kind_name(*kind)).or_default() += 1;
+        }
+        if outcome.terraform > 0 {
+            *self.documents.entry("terraform").or_default() += outcome.terraform;
         }
         self.files_with_errors += usize::from(outcome.errors > 0);
         self.errors += outcome.errors;
@@ -202,9 +219,21 @@ fn corpus_summary() {
     let started = Instant::now();
     let files = data_files(&root);
     assert!(!files.is_empty(), "no data files under {}", root.display());
-    let outcomes: Vec<(String, Outcome)> = files
+    let inputs: Vec<Input> = files.iter().map(|f| input(&root, f)).collect();
+    let units = units(&inputs);
+    let outcomes: Vec<(String, Outcome)> = units
         .par_iter()
-        .map(|relative| (relative.clone(), lint(&root, relative)))
+        .map(|unit| {
+            let first = match unit {
+                Unit::File(input) => input.display.clone(),
+                Unit::Module(inputs) => inputs
+                    .first()
+                    .map(|i| i.display.clone())
+                    .unwrap_or_default(),
+            };
+            let relative = first.strip_prefix("corpus/").unwrap_or(&first).to_owned();
+            (relative, lint(unit))
+        })
         .collect();
     eprintln!(
         "linted {} corpus files in {:.1?}",

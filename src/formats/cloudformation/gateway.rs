@@ -107,7 +107,7 @@ fn unauthenticated(declared: bool, api_key: &Resolved<bool>) -> Resolved<Auth> {
 }
 
 /// Every authorizer a route's auth names, in any branch, once.
-pub(super) fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
+pub(crate) fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
     let mut references: Vec<AuthorizerUse> = Vec::new();
     for (_, auth) in auth.branches() {
         if let Auth::Authorizers(uses) = auth {

@@ -11,7 +11,7 @@ pub mod include;
 pub mod intrinsic;
 mod rest;
 pub mod template;
-mod v2;
+pub(crate) mod v2;
 
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};

@@ -529,6 +529,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             api.deployments.push(Deployment {
                 name: resource.id.to_owned(),
                 origin: resource.loc(),
+                replaced_without_create_before_destroy: None,
                 routes_not_waited_for: routes_not_waited_for(
                     api,
                     self.template,

@@ -635,6 +635,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             api.deployments.push(Deployment {
                 name: resource.id.to_owned(),
                 origin: resource.loc(),
+                replaced_without_create_before_destroy: None,
                 routes_not_waited_for,
             });
         }
@@ -674,7 +675,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
 /// `GET /pets` → (GET, "/pets"); `$default`, `$connect` and custom WebSocket keys are paths
 /// of method ANY. An unreadable key names the resource instead.
-fn parse_route_key(key: Option<&str>, resource: &str) -> (Method, String) {
+pub(crate) fn parse_route_key(key: Option<&str>, resource: &str) -> (Method, String) {
     let Some(key) = key.map(str::trim) else {
         return (Method::Any, format!("<route key of {resource}>"));
     };
@@ -687,7 +688,7 @@ fn parse_route_key(key: Option<&str>, resource: &str) -> (Method, String) {
 }
 
 /// The route key a route was lowered from: the inverse of [`parse_route_key`].
-fn route_key(route: &Route) -> String {
+pub(crate) fn route_key(route: &Route) -> String {
     if route.method == Method::Any && !route.path.starts_with('/') {
         route.path.clone()
     } else {
