@@ -263,7 +263,7 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport
     lint_analysis(analyze(path, bytes), settings, true)
 }
 
-/// Run the enabled rules on an analysed file, then (unless `--no-ignore`) its suppressions.
+/// Run the enabled rules on an analysed file, then (unless `--ignore-suppressions`) its suppressions.
 fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bool) -> FileReport {
     let mut findings = rules::check_all(&analysis.workspace, settings);
     let mut suppressed = Vec::new();
@@ -304,7 +304,7 @@ pub struct LintOptions {
     /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM, and
     /// the findings suppressions removed.
     pub verbose: bool,
-    /// Apply suppressions (`--no-ignore` turns this off).
+    /// Apply suppressions (`--ignore-suppressions` turns this off).
     pub apply_suppressions: bool,
 }
 
