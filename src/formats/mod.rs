@@ -157,6 +157,9 @@ pub fn lower_with_files(
             // CloudFormation expands `AWS::Include` before anything else reads the template.
             let includes = cloudformation::load_includes(doc.root(), files, errors);
             let template = cloudformation::Template::with_includes(doc.root(), Some(&includes));
+            if let Some(template) = &template {
+                cloudformation::unexpanded::note(template, workspace);
+            }
             match (template, kind) {
                 (Some(template), DocumentKind::Sam) => {
                     sam::lower(&template, files, workspace, errors);

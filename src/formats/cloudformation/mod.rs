@@ -11,6 +11,7 @@ pub mod include;
 pub mod intrinsic;
 mod rest;
 pub mod template;
+pub mod unexpanded;
 pub(crate) mod v2;
 
 pub use eval::{Evaluator, Target, Value};
