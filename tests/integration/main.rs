@@ -32,4 +32,5 @@ mod serverless;
 mod serverless_differential;
 mod syntax_hostile;
 mod syntax_properties;
+mod terraform;
 mod translator_routes;

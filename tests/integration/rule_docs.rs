@@ -82,9 +82,9 @@ fn outline(doc: &str) -> Outline {
                                 None
                             }
                         };
-                        if !matches!(*lang, "yaml" | "json") {
+                        if !matches!(*lang, "yaml" | "json" | "hcl") {
                             out.problems
-                                .push(format!("line {start}: a labelled example must be `yaml` or `json`, not `{lang}`"));
+                                .push(format!("line {start}: a labelled example must be `yaml`, `json` or `hcl`, not `{lang}`"));
                         } else if let Some(verdict) = verdict {
                             let in_examples = section.as_deref() == Some("Examples");
                             out.examples.push(Example {
@@ -287,7 +287,13 @@ fn section_text(doc: &str, name: &str) -> String {
 fn example_problems(id: &str, doc: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for (n, example) in outline(doc).examples.iter().enumerate() {
-        let path = format!("rules/{id}.md#example-{}.{}", n + 1, example.lang);
+        // A Terraform example (`hcl`) is linted as a `.tf` file.
+        let extension = if example.lang == "hcl" {
+            "tf"
+        } else {
+            example.lang.as_str()
+        };
+        let path = format!("rules/{id}.md#example-{}.{extension}", n + 1);
         let report = lint_bytes(
             &path,
             example.text.clone().into_bytes(),

@@ -14,7 +14,7 @@ use gatelint::rules::{self, Settings};
 /// Fixture folders that do not belong to a rule (`templates/` holds whole templates with the
 /// files they include, checked by `tests/real_templates.rs`; `cdk/` a CDK app and its cloud
 /// assembly, checked by `tests/cdk.rs`).
-const NOT_RULES: [&str; 3] = ["cdk", "demo", "templates"];
+const NOT_RULES: [&str; 4] = ["cdk", "demo", "templates", "terraform"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
@@ -74,10 +74,11 @@ fn fixtures(problems: &mut Vec<String>) -> Vec<Fixture> {
                 ));
                 continue;
             };
-            let well_formed = (name.ends_with(".yaml") || name.ends_with(".json"))
-                && name.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
-                });
+            let well_formed =
+                (name.ends_with(".yaml") || name.ends_with(".json") || name.ends_with(".tf"))
+                    && name.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                    });
             if !well_formed {
                 problems.push(format!(
                     "fixtures/{rule}/{name}: name must be kebab-case `.yaml` or `.json`"

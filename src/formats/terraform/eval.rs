@@ -199,12 +199,26 @@ fn number_text(n: f64) -> String {
 /// Apply `f` to each leaf of `value`, keeping its conditions.
 fn map_leaves(value: &Value, f: &mut dyn FnMut(&Value) -> Value) -> Value {
     match value {
-        Value::Cond(cond) => Value::Cond(Rc::new(CondValue {
-            name: cond.name.clone(),
-            then: map_leaves(&cond.then, f),
-            otherwise: map_leaves(&cond.otherwise, f),
-        })),
+        Value::Cond(cond) => {
+            let then = map_leaves(&cond.then, f);
+            let otherwise = map_leaves(&cond.otherwise, f);
+            either(&cond.name, then, otherwise)
+        }
         other => f(other),
+    }
+}
+
+/// `then` where the condition named `name` holds, else `otherwise`; one value when both are the
+/// same (the condition then decides nothing).
+fn either(name: &str, then: Value, otherwise: Value) -> Value {
+    if then == otherwise {
+        then
+    } else {
+        Value::Cond(Rc::new(CondValue {
+            name: name.to_owned(),
+            then,
+            otherwise,
+        }))
     }
 }
 
@@ -324,11 +338,7 @@ impl<'a> Evaluator<'a> {
                     Value::Bool(false) => self.eval(otherwise, ctx),
                     _ => {
                         let name = condition_name(ctx.file, cond.span);
-                        let value = Value::Cond(Rc::new(CondValue {
-                            name,
-                            then: self.eval(then, ctx),
-                            otherwise: self.eval(otherwise, ctx),
-                        }));
+                        let value = either(&name, self.eval(then, ctx), self.eval(otherwise, ctx));
                         if leaf_count(&value) > MAX_BRANCHES {
                             Value::Unknown
                         } else {
@@ -721,11 +731,7 @@ impl<'a> Evaluator<'a> {
             }
             self.call_on_branches(name, &args)
         };
-        let value = Value::Cond(Rc::new(CondValue {
-            name: cond.name.clone(),
-            then: with(&cond.then),
-            otherwise: with(&cond.otherwise),
-        }));
+        let value = either(&cond.name, with(&cond.then), with(&cond.otherwise));
         if leaf_count(&value) > MAX_BRANCHES {
             Value::Unknown
         } else {
