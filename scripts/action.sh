@@ -449,9 +449,10 @@ cmd_lint() {
         upload_note="Not uploaded to code scanning: this pull request comes from a fork, whose token cannot write security events. The verdict and the annotations stand."
         echo "::notice title=gatelint action::$upload_note"
     fi
-    if [[ $upload == true ]] && ((total > max_results)); then
-        upload_note="Code scanning gets the $max_results most severe of the $total findings: it takes at most 25,000 results and 10 MB of gzipped SARIF per upload. Left out: the $((total - max_results)) least severe; this summary and the annotations count them all."
-        echo "::warning title=gatelint action::$upload_note"
+    if [[ -s $sarif ]] && ((total > max_results)); then
+        # Also without upload-sarif: the sarif-file output may be uploaded by a later step.
+        upload_note+="${upload_note:+ }Code scanning gets the $max_results most severe of the $total findings: it takes at most 25,000 results and 10 MB of gzipped SARIF per upload. Left out: the $((total - max_results)) least severe; this summary and the annotations count them all."
+        echo "::warning title=gatelint action::Code scanning gets the $max_results most severe of the $total findings (its limits: 25,000 results, 10 MB gzipped)"
     fi
     set_output upload-sarif "$([[ $upload == true && -s $sarif ]] && echo true || echo false)"
 
