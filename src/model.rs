@@ -313,6 +313,9 @@ pub struct Api {
     /// outside the file). Routes that are not seen are never findings, and checks that need
     /// every route (an authorizer nothing uses) stay silent.
     pub hidden_routes: Option<HiddenRoutes>,
+    /// Schemes an OpenAPI 3 document defines under Swagger 2's `securityDefinitions`, which
+    /// OpenAPI 3 ignores (they belong under `components.securitySchemes`): name and where.
+    pub ignored_schemes: Vec<(String, Loc)>,
 }
 
 /// Where an API's unseen routes are kept, and why gatelint cannot see them.
@@ -371,6 +374,7 @@ impl Api {
             servers: Vec::new(),
             default_auth_origin: None,
             hidden_routes: None,
+            ignored_schemes: Vec::new(),
         }
     }
 

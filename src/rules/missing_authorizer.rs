@@ -17,7 +17,21 @@ impl Rule for MissingAuthorizer {
                     if defined.contains(reference.name.as_str()) {
                         continue;
                     }
-                    let message = if reference.name.is_empty() {
+                    let ignored = api
+                        .ignored_schemes
+                        .iter()
+                        .find(|(name, _)| *name == reference.name);
+                    let message = if ignored.is_some() {
+                        format!(
+                            "{} on {}{} requires `{}`, which is defined under \
+                             `securityDefinitions`: OpenAPI 3 ignores that Swagger 2 key (schemes \
+                             belong under `components.securitySchemes`)",
+                            route.describe(),
+                            api.display,
+                            route.declared_by(),
+                            reference.name
+                        )
+                    } else if reference.name.is_empty() {
                         format!(
                             "{} on {}{} asks for an authorizer but names none",
                             route.describe(),
@@ -34,10 +48,17 @@ impl Rule for MissingAuthorizer {
                             api.display
                         )
                     };
+                    let mut finding = Finding::new(self.meta(), reference.origin.clone(), message)
+                        .label("not a defined authorizer or security scheme")
+                        .related(route.origin.clone(), "the route");
+                    if let Some((_, at)) = ignored {
+                        finding = finding.related(
+                            at.clone(),
+                            "ignored in OpenAPI 3: move it under `components.securitySchemes`",
+                        );
+                    }
                     findings.push(
-                        Finding::new(self.meta(), reference.origin.clone(), message)
-                            .label("not a defined authorizer or security scheme")
-                            .related(route.origin.clone(), "the route")
+                        finding
                             .subject(format!("{} {} {}", api.name, route.describe(), reference.name))
                             .help(
                                 "define the authorizer or security scheme on the same API, or fix the \

@@ -82,6 +82,18 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         identifies_only.insert(name_text.to_owned(), api.aws && api_key);
         api.authorizers.push(authorizer);
     }
+    if spec.version != Version::Swagger2 {
+        for (name, _) in spec
+            .root
+            .get("securityDefinitions")
+            .into_iter()
+            .flat_map(crate::formats::distinct_entries)
+        {
+            if let Some(text) = name.as_str() {
+                api.ignored_schemes.push((text.to_owned(), name.loc()));
+            }
+        }
+    }
     if let Some(security) = spec.root.entry("security") {
         api.default_auth_origin = Some(security.0.loc());
     }
