@@ -33,4 +33,5 @@ mod serverless_differential;
 mod syntax_hostile;
 mod syntax_properties;
 mod terraform;
+mod terraform_labels;
 mod translator_routes;
