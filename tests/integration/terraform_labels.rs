@@ -109,7 +109,7 @@ fn agreement_with_labelled_samples() {
         }
     }
     let agreed = samples.len() - disagreements.len();
-    println!(
+    eprintln!(
         "terraform labels: gatelint agrees on {agreed} of {} samples ({:.0} %)",
         samples.len(),
         100.0 * agreed as f64 / samples.len() as f64
