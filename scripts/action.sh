@@ -303,6 +303,20 @@ plural() {
     if (($1 == 1)); then printf '%s %s' "$1" "$2"; else printf '%s %ss' "$1" "$2"; fi
 }
 
+# The revision `routes --diff` compares with: $1 as given, else the remote-tracking branch of that
+# name (a pull request's base is a branch name, and a checkout has it only as origin/NAME); sets
+# `REPLY`, empty when the checkout does not have it (a shallow clone).
+diff_revision() {
+    local candidate
+    REPLY=''
+    for candidate in "$1" "origin/$1"; do
+        if git rev-parse --verify --quiet "$candidate^{commit}" >/dev/null 2>&1; then
+            REPLY=$candidate
+            return 0
+        fi
+    done
+}
+
 # Does this gatelint have the `routes` subcommand (older builds do not)?
 has_routes() {
     "$gatelint" --help 2>/dev/null | grep -Eq '^[[:space:]]+routes([[:space:]]|$)'
@@ -404,6 +418,26 @@ cmd_lint() {
         echo "::$token::"
     fi
 
+    # The routes this change opens, tightens, changes, adds or removes (input diff-base): markdown
+    # for the summary, and an annotation on each opened route.
+    local diff_base=${GATELINT_DIFF_BASE:-} diff_rev='' diff_status=0
+    if [[ -n $diff_base ]]; then
+        [[ $diff_base != -* ]] || fail "input diff-base must be a git revision, not \"$diff_base\""
+        diff_revision "$diff_base"
+        diff_rev=$REPLY
+        if [[ -z $diff_rev ]]; then
+            echo "::warning title=gatelint action::$(escape_data "diff-base $diff_base is not in the checkout, so the routes are not compared with it: give actions/checkout fetch-depth: 0")"
+        else
+            set +e
+            "$gatelint" routes --diff "$diff_rev" --format markdown -- "${paths[@]}" >"$dir/diff.md"
+            diff_status=$?
+            if [[ $annotations == true ]]; then
+                "$gatelint" routes --diff "$diff_rev" --format github -- "${paths[@]}" 2>/dev/null
+            fi
+            set -e
+        fi
+    fi
+
     # Count the findings: `path:line:col: severity[rule] message`.
     local line errors=0 warnings=0 notes=0 input_errors=0 listed=0
     # The step summary is limited to 1 MiB: list at most this many findings.
@@ -473,6 +507,22 @@ cmd_lint() {
     {
         echo "## gatelint"
         echo
+        if [[ -n $diff_base ]]; then
+            md_cell "$diff_base"
+            if [[ -z $diff_rev ]]; then
+                echo "The routes are not compared with \`$REPLY\`: it is not in the checkout (give actions/checkout \`fetch-depth: 0\`)."
+                echo
+            else
+                if [[ -s $dir/diff.md ]]; then
+                    cat "$dir/diff.md"
+                    echo
+                fi
+                if ((diff_status != 0)); then
+                    echo "\`gatelint routes --diff $REPLY\` exited with $diff_status (see the log)."
+                    echo
+                fi
+            fi
+        fi
         md_cell "${shown:-.}"
         echo "**$(plural "$errors" error), $(plural "$warnings" warning), $(plural "$notes" note)** in $REPLY: $verdict."
         echo

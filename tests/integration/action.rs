@@ -286,6 +286,100 @@ fn findings_become_sarif_annotations_and_a_job_summary() {
     );
 }
 
+#[test]
+fn diff_base_puts_the_route_changes_at_the_top_of_the_summary_and_annotates_opened_routes() {
+    let repo = crate::routes_diff::changed_repo();
+    let runner = Runner::new();
+    let step = runner.lint(
+        repo.path(),
+        &[
+            ("GATELINT_DIFF_BASE", "base"),
+            ("GATELINT_FAIL_ON", "never"),
+        ],
+    );
+    assert_eq!(step.status, 0, "{}", step.stdout);
+    assert_eq!(step.outputs["exit-code"], "0");
+    // First in the summary, right under the heading: gatelint's own markdown.
+    let (status, diff) = gatelint(
+        &["routes", "--diff", "base", "--format", "markdown"],
+        repo.path(),
+    );
+    assert_eq!(status, 0);
+    assert!(
+        diff.contains("| **opened** | OrdersApi | DELETE |"),
+        "{diff}"
+    );
+    assert!(
+        step.summary
+            .starts_with(&format!("## gatelint\n\n{diff}\n")),
+        "{}",
+        step.summary
+    );
+    // One annotation per opened route, besides the findings'.
+    let opened: Vec<&str> = annotations(&step.stdout)
+        .into_iter()
+        .filter(|a| a.contains("title=gatelint%3A route opened::"))
+        .collect();
+    assert_eq!(opened.len(), 1, "{}", step.stdout);
+    assert!(opened[0].starts_with("::warning file=sam/template.yaml,line=34,col=9,"));
+    insta::assert_snapshot!(
+        "diff_base_summary",
+        crate::routes_diff::scrub(route_inventory(&step.summary).0, &repo)
+    );
+    // Without annotations, none.
+    let quiet = runner.lint(
+        repo.path(),
+        &[
+            ("GATELINT_DIFF_BASE", "base"),
+            ("GATELINT_FAIL_ON", "never"),
+            ("GATELINT_ANNOTATIONS", "false"),
+        ],
+    );
+    assert!(!quiet.stdout.contains("route opened"), "{}", quiet.stdout);
+    assert!(quiet.summary.contains("| **opened** |"));
+}
+
+#[test]
+fn a_diff_base_missing_from_a_shallow_checkout_is_a_warning_and_the_summary_says_why() {
+    let repo = crate::routes_diff::changed_repo();
+    let runner = Runner::new();
+    // A pull request's base_ref is a branch name; the checkout has only origin/NAME, if anything.
+    let step = runner.lint(
+        repo.path(),
+        &[
+            ("GATELINT_DIFF_BASE", "develop"),
+            ("GATELINT_FAIL_ON", "never"),
+        ],
+    );
+    assert_eq!(step.status, 0, "{}", step.stdout);
+    assert!(
+        step.stdout
+            .contains("::warning title=gatelint action::diff-base develop is not in the checkout"),
+        "{}",
+        step.stdout
+    );
+    assert!(step.summary.contains("fetch-depth: 0"), "{}", step.summary);
+    // origin/NAME is found for NAME.
+    let head = repo.git(&["rev-parse", "base"]);
+    repo.git(&["update-ref", "refs/remotes/origin/develop", head.trim()]);
+    let step = runner.lint(
+        repo.path(),
+        &[
+            ("GATELINT_DIFF_BASE", "develop"),
+            ("GATELINT_FAIL_ON", "never"),
+        ],
+    );
+    assert!(
+        step.summary
+            .contains("### Routes changed since origin/develop"),
+        "{}",
+        step.summary
+    );
+    // Not a revision: an input error of the action.
+    let step = runner.lint(repo.path(), &[("GATELINT_DIFF_BASE", "--output=x")]);
+    assert_eq!(step.status, 2);
+}
+
 /// The summary before and after its route inventory heading.
 fn route_inventory(summary: &str) -> (&str, &str) {
     summary

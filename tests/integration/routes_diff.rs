@@ -96,7 +96,7 @@ components:
 "#;
 
 /// A git repository in a temporary directory; git runs without the user's configuration.
-struct GitRepo {
+pub(crate) struct GitRepo {
     dir: TempDir,
 }
 
@@ -115,11 +115,11 @@ impl GitRepo {
         repo
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         let out = Command::new("git")
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
             .args([
@@ -190,7 +190,7 @@ impl GitRepo {
 
 /// The base commit (tagged `base`), then one commit per change; the last one's edits are left
 /// uncommitted, since `--diff` compares the working tree.
-fn changed_repo() -> GitRepo {
+pub(crate) fn changed_repo() -> GitRepo {
     let repo = GitRepo::new();
     repo.write("sam/template.yaml", SAM)
         .write("openapi/pets.yaml", PETS)
@@ -233,7 +233,7 @@ fn changed_repo() -> GitRepo {
 }
 
 /// The commit id, which changes with the clock, replaced.
-fn scrub(text: &str, repo: &GitRepo) -> String {
+pub(crate) fn scrub(text: &str, repo: &GitRepo) -> String {
     let commit = repo.git(&["rev-parse", "base"]).trim().to_owned();
     text.replace(&commit, "[COMMIT]")
         .replace(commit.get(..12).unwrap(), "[COMMIT]")
