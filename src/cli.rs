@@ -782,6 +782,19 @@ fn diff_routes(
             ..DiscoverOptions::default()
         },
     );
+    // A path gone from the working tree but in REV: its routes are removed, not an input error.
+    for problem in &discovery.problems {
+        let gone = matches!(problem, discover::DiscoveryError::NotFound { .. })
+            && relocated
+                .iter()
+                .any(|(at, shown)| at.exists() && discover::same_display(shown, problem.path()));
+        if gone {
+            let message = problem.to_string();
+            report
+                .errors
+                .retain(|e| !(e.loc.file.path() == problem.path() && e.message == message));
+        }
+    }
     let mut old_report = Report::default();
     for problem in &old_discovery.problems {
         // A path new since REV, or a directory with no candidate then: nothing there before.

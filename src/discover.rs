@@ -397,6 +397,11 @@ fn has_default_extension(path: &Path) -> bool {
         })
 }
 
+/// Whether `path` is shown as `display`.
+pub fn same_display(path: &Path, display: &str) -> bool {
+    normalize(path).1 == display
+}
+
 /// Drops `.` components and renders the display form: `/` separators, no leading `./`, `.` for
 /// the current directory. `..` is kept: without touching the file system it cannot be resolved.
 fn normalize(path: &Path) -> (PathBuf, String) {

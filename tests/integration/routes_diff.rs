@@ -366,6 +366,21 @@ fn files_only_the_revision_has_are_read_from_it_and_their_routes_removed() {
         json["changes"][1]["location"]["path"],
         "openapi/legacy.yaml"
     );
+    // Named explicitly, a file gone from the working tree is read from the revision alone.
+    let run = repo.run(&[
+        "routes",
+        "--diff",
+        "base",
+        "--format",
+        "json",
+        "openapi/legacy.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["removed"], 2, "{}", run.stdout);
+    // Gone from both: still an error.
+    let run = repo.run(&["routes", "--diff", "base", "openapi/never.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
 #[test]
