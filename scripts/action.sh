@@ -510,7 +510,7 @@ cmd_lint() {
         if [[ -n $diff_base ]]; then
             md_cell "$diff_base"
             if [[ -z $diff_rev ]]; then
-                echo "The routes are not compared with \`$REPLY\`: it is not in the checkout (give actions/checkout \`fetch-depth: 0\`)."
+                echo "The routes are not compared with $REPLY: it is not in the checkout (give actions/checkout \`fetch-depth: 0\`)."
                 echo
             else
                 if [[ -s $dir/diff.md ]]; then
@@ -518,7 +518,7 @@ cmd_lint() {
                     echo
                 fi
                 if ((diff_status != 0)); then
-                    echo "\`gatelint routes --diff $REPLY\` exited with $diff_status (see the log)."
+                    echo "\`gatelint routes --diff\` against $REPLY exited with $diff_status (see the log)."
                     echo
                 fi
             fi
