@@ -846,6 +846,8 @@ fn diff_routes(
 struct RuleEntry {
     id: &'static str,
     severity: Severity,
+    /// Whether the rule runs without being switched on.
+    enabled: bool,
     summary: &'static str,
 }
 
@@ -855,11 +857,16 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
             let width = RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
             for rule in RULES {
                 let meta = rule.meta();
+                let severity = if meta.opt_in {
+                    "off"
+                } else {
+                    meta.severity.as_str()
+                };
                 writeln!(
                     out,
                     "{:width$}  {:7}  {}",
                     meta.id,
-                    meta.severity.as_str(),
+                    severity,
                     meta.summary()
                 )?;
             }
@@ -872,6 +879,7 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
                     RuleEntry {
                         id: meta.id,
                         severity: meta.severity,
+                        enabled: !meta.opt_in,
                         summary: meta.summary(),
                     }
                 })

@@ -145,7 +145,7 @@ struct RuleOption {
     set: fn(&mut Settings, u64),
 }
 
-const RULE_OPTIONS: [RuleOption; 3] = [
+const RULE_OPTIONS: [RuleOption; 4] = [
     RuleOption {
         rule: "long-authorizer-cache",
         key: "max-seconds",
@@ -163,6 +163,12 @@ const RULE_OPTIONS: [RuleOption; 3] = [
         key: "max-refresh-token-minutes",
         description: "The longest acceptable refresh token lifetime, in minutes (default 43200, 30 days).",
         set: |settings, value| settings.max_refresh_token_minutes = value,
+    },
+    RuleOption {
+        rule: "authorizer-cache-key",
+        key: "token-validation-above-seconds",
+        description: "Report a cached TOKEN authorizer without an IdentityValidationExpression when its TTL is longer than this many seconds (default: not reported).",
+        set: |settings, value| settings.token_validation_above_seconds = Some(value),
     },
 ];
 

@@ -242,6 +242,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// The rule's documentation, `rules/<id>.md`.
     pub doc: &'static str,
+    /// Off unless the configuration or the command line switches it on.
+    pub opt_in: bool,
 }
 
 impl RuleMeta {

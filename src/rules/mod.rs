@@ -2,10 +2,15 @@
 //! file formats. Every rule is listed once, in [`RULES`], and documented in `rules/<id>.md`.
 
 mod api_key_only;
+mod authorizer_cache_key;
+mod cognito_mfa_off;
+mod cors_credentials_wildcard;
 mod default_endpoint_enabled;
 mod duplicate_key;
+mod execution_log_data_trace;
 mod insecure_transport;
 mod jwt_authorizer_audience;
+mod lambda_permission_without_source_arn;
 mod long_authorizer_cache;
 mod long_lived_tokens;
 mod missing_authorizer;
@@ -17,11 +22,14 @@ mod public_function_url;
 pub mod public_routes;
 mod resource_policy;
 mod token_revocation_disabled;
+mod unauthenticated_identity_pool;
 mod unauthenticated_route;
 mod undeployed_routes;
 mod unused_authorizer;
 mod unused_suppression;
+mod waf_not_associated;
 mod weak_auth_scheme;
+mod weak_cognito_client;
 
 use std::collections::BTreeMap;
 
@@ -35,11 +43,18 @@ pub use unused_suppression::UnusedSuppression;
 /// rule without a doc does not build.
 macro_rules! rule_meta {
     ($id:literal, $severity:ident) => {
+        $crate::rules::rule_meta!($id, $severity, false);
+    };
+    ($id:literal, $severity:ident, opt_in) => {
+        $crate::rules::rule_meta!($id, $severity, true);
+    };
+    ($id:literal, $severity:ident, $opt_in:literal) => {
         fn meta(&self) -> &'static $crate::diagnostic::RuleMeta {
             static META: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
                 id: $id,
                 severity: $crate::diagnostic::Severity::$severity,
                 doc: include_str!(concat!("../../rules/", $id, ".md")),
+                opt_in: $opt_in,
             };
             &META
         }
@@ -56,7 +71,12 @@ pub struct Settings {
     pub max_access_token_minutes: u64,
     /// `long-lived-tokens`: the longest acceptable refresh token lifetime, in minutes.
     pub max_refresh_token_minutes: u64,
-    /// Rules the configuration switches off or gives another severity, by id.
+    /// `authorizer-cache-key`: report a cached TOKEN authorizer without an
+    /// `IdentityValidationExpression` when its TTL is longer than this many seconds; `None` (the
+    /// default) does not ask for one.
+    pub token_validation_above_seconds: Option<u64>,
+    /// Rules the configuration switches off or gives another severity, by id. Opt-in rules
+    /// start `off`.
     pub levels: BTreeMap<String, Level>,
     /// `unauthenticated-route`: routes that are meant to be callable without credentials.
     pub public_routes: Vec<PublicRoute>,
@@ -95,7 +115,13 @@ impl Default for Settings {
             max_authorizer_cache_seconds: 300,
             max_access_token_minutes: 60,
             max_refresh_token_minutes: 30 * 24 * 60,
-            levels: BTreeMap::new(),
+            token_validation_above_seconds: None,
+            levels: RULES
+                .iter()
+                .map(|rule| rule.meta())
+                .filter(|meta| meta.opt_in)
+                .map(|meta| (meta.id.to_owned(), Level::Off))
+                .collect(),
             public_routes: Vec::new(),
         }
     }
@@ -122,6 +148,14 @@ pub static RULES: &[&dyn Rule] = &[
     &open_resource_policy::OpenResourcePolicy,
     &private_api_without_vpc_condition::PrivateApiWithoutVpcCondition,
     &default_endpoint_enabled::DefaultEndpointEnabled,
+    &cors_credentials_wildcard::CorsCredentialsWildcard,
+    &authorizer_cache_key::AuthorizerCacheKey,
+    &execution_log_data_trace::ExecutionLogDataTrace,
+    &weak_cognito_client::WeakCognitoClient,
+    &unauthenticated_identity_pool::UnauthenticatedIdentityPool,
+    &lambda_permission_without_source_arn::LambdaPermissionWithoutSourceArn,
+    &waf_not_associated::WafNotAssociated,
+    &cognito_mfa_off::CognitoMfaOff,
     &no_rate_limit::NoRateLimit,
     &no_access_log::NoAccessLog,
     &undeployed_routes::UndeployedRoutes,

@@ -103,6 +103,12 @@ fn every_finding_names_its_construct_logical_id_and_property_path() {
                 "/ApiStack/Auth/Users/WebClient/Resource",
                 "UsersWebClient8E6B4C2A"
             ),
+            (
+                "weak-cognito-client",
+                "fixtures/cdk/app/lib/auth.ts",
+                "/ApiStack/Auth/Users/WebClient/Resource",
+                "UsersWebClient8E6B4C2A"
+            ),
             // The Stage's nested assembly, metadata in ProdHttpStack.metadata.json.
             (
                 "jwt-authorizer-audience",
@@ -139,7 +145,7 @@ fn every_finding_names_its_construct_logical_id_and_property_path() {
         "aws-cdk-lib.aws_cognito.UserPoolClient"
     );
     assert_eq!(
-        findings[6]["construct_type"],
+        findings[7]["construct_type"],
         "aws-cdk-lib.aws_apigatewayv2.HttpAuthorizer"
     );
 }

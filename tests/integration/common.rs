@@ -114,3 +114,11 @@ impl Repo {
 pub fn undeclared_sam_transform(message: &str) -> bool {
     message.contains("the template does not declare `Transform: AWS::Serverless-2016-10-31`")
 }
+
+/// The default settings with rule `id` switched on, as its docs and fixtures are checked (an
+/// opt-in rule is off by default).
+pub fn settings_with(id: &str) -> gatelint::rules::Settings {
+    let mut settings = gatelint::rules::Settings::default();
+    settings.levels.remove(id);
+    settings
+}

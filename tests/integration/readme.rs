@@ -16,7 +16,11 @@ fn rules_table() -> String {
         table.push_str(&format!(
             "| [`{id}`](rules/{id}.md) | {severity} | {summary} |\n",
             id = meta.id,
-            severity = meta.severity,
+            severity = if meta.opt_in {
+                format!("off ({} when on)", meta.severity)
+            } else {
+                meta.severity.to_string()
+            },
             summary = meta.summary().replace('|', "\\|"),
         ));
     }

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use gatelint::lint::lint_bytes;
-use gatelint::rules::{RULES, Settings};
+use gatelint::rules::RULES;
 
 /// The `##` sections every doc has, in this order; `Configuration` only where a rule has options.
 const SECTIONS: [&str; 5] = [
@@ -297,7 +297,7 @@ fn example_problems(id: &str, doc: &str) -> Vec<String> {
         let report = lint_bytes(
             &path,
             example.text.clone().into_bytes(),
-            &Settings::default(),
+            &super::common::settings_with(id),
         );
         let at = format!(
             "{id}.md line {} ({:?} example)",

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use gatelint::lint::{FileReport, lint_bytes};
 use gatelint::report::{Format, RenderOptions, Report, render};
-use gatelint::rules::{self, Settings};
+use gatelint::rules;
 
 /// Fixture folders that do not belong to a rule (`templates/` holds whole templates with the
 /// files they include, checked by `tests/real_templates.rs`; `cdk/` a CDK app and its cloud
@@ -41,7 +41,7 @@ impl Fixture {
         lint_bytes(
             &self.display(),
             fs::read(&self.path).unwrap(),
-            &Settings::default(),
+            &super::common::settings_with(&self.rule),
         )
     }
 }

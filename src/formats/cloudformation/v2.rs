@@ -145,7 +145,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let origins = config.get("AllowOrigins");
         let credentials = config.get("AllowCredentials");
         Some(CorsResponse {
-            source: "CorsConfiguration".to_owned(),
+            source: "the `CorsConfiguration`".to_owned(),
             origin: key.loc(),
             allow_origin: cors::allowed_origins(self.eval, origins),
             allow_origin_at: origins.map(NodeRef::loc),

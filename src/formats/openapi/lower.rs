@@ -162,7 +162,7 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
         let origins = cors.get("allowOrigins");
         let credentials = cors.get("allowCredentials");
         api.cors.push(CorsResponse {
-            source: "x-amazon-apigateway-cors".to_owned(),
+            source: "the `x-amazon-apigateway-cors`".to_owned(),
             origin: cors.loc(),
             allow_origin: match origins {
                 None => Resolved::Known(CorsOrigin::Listed),

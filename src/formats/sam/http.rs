@@ -518,7 +518,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             .map_or_else(|| node.loc(), NodeRef::loc);
         if !config.is_map() {
             return Some(CorsResponse {
-                source: "CorsConfiguration".to_owned(),
+                source: "the `CorsConfiguration`".to_owned(),
                 origin: at,
                 allow_origin: Resolved::Known(CorsOrigin::Any),
                 allow_origin_at: Some(node.loc()),
@@ -529,7 +529,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let origins = config.get("AllowOrigins");
         let credentials = config.get("AllowCredentials");
         Some(CorsResponse {
-            source: "CorsConfiguration".to_owned(),
+            source: "the `CorsConfiguration`".to_owned(),
             origin: at,
             allow_origin: cors::allowed_origins(&self.cx.eval, origins.node()),
             allow_origin_at: origins.loc(),

@@ -535,7 +535,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             };
             let credentials = cors.get("AllowCredentials");
             let response = CorsResponse {
-                source: "Cors".to_owned(),
+                source: "the `Cors` setting".to_owned(),
                 origin: self
                     .properties
                     .key("Cors")

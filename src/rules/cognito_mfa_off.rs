@@ -1,0 +1,43 @@
+use crate::diagnostic::Finding;
+use crate::model::Workspace;
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct CognitoMfaOff;
+
+impl Rule for CognitoMfaOff {
+    rule_meta!("cognito-mfa-off", Warning, opt_in);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for pool in &workspace.user_pools {
+            for (when, mfa) in pool.mfa.cases() {
+                if mfa == "ON" {
+                    continue;
+                }
+                let (at, label) = match &pool.mfa_origin {
+                    Some(at) => (at.clone(), format!("MFA is {mfa}")),
+                    None => (pool.origin.clone(), "MFA is OFF by default".to_owned()),
+                };
+                let what = if mfa == "OPTIONAL" {
+                    "is optional: users who never set up a second factor sign in with a password alone"
+                } else {
+                    "is off: a stolen or guessed password is all it takes to sign in"
+                };
+                findings.push(
+                    Finding::new(
+                        self.meta(),
+                        at,
+                        format!(
+                            "multi-factor authentication in the user pool {} {what}{when}",
+                            pool.name
+                        ),
+                    )
+                    .label(label)
+                    .related(pool.origin.clone(), "the user pool")
+                    .subject(pool.name.clone())
+                    .help("set `MfaConfiguration: ON` with `EnabledMfas` (TOTP, or SMS/email)"),
+                );
+            }
+        }
+    }
+}

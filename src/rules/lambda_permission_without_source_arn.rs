@@ -1,0 +1,47 @@
+use crate::diagnostic::Finding;
+use crate::model::Workspace;
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct LambdaPermissionWithoutSourceArn;
+
+impl Rule for LambdaPermissionWithoutSourceArn {
+    rule_meta!("lambda-permission-without-source-arn", Warning);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for permission in &workspace.lambda_permissions {
+            if permission.scoped {
+                continue;
+            }
+            for (when, principal) in permission.principal.cases() {
+                if principal != "apigateway.amazonaws.com" {
+                    continue;
+                }
+                let at = permission
+                    .principal_origin
+                    .clone()
+                    .unwrap_or_else(|| permission.origin.clone());
+                findings.push(
+                    Finding::new(
+                        self.meta(),
+                        at,
+                        format!(
+                            "the Lambda permission {} lets API Gateway invoke the function with no \
+                             `SourceArn` or `SourceAccount`{when}: any API, in any AWS account, can \
+                             call it",
+                            permission.name
+                        ),
+                    )
+                    .label("`apigateway.amazonaws.com`, from any API")
+                    .related(permission.origin.clone(), "the permission")
+                    .subject(permission.name.clone())
+                    .help(
+                        "set `SourceArn` to the API's execute-api ARN (`!Sub \
+                         arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`, \
+                         or `.../authorizers/*` for an authorizer function)",
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+use crate::diagnostic::Finding;
+use crate::model::{TokenIssuer, Workspace};
+
+use super::{Rule, Settings, rule_meta};
+
+pub struct WeakCognitoClient;
+
+impl Rule for WeakCognitoClient {
+    rule_meta!("weak-cognito-client", Warning);
+
+    fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
+        for client in &workspace.token_issuers {
+            for (when, flows) in client.oauth_flows.cases() {
+                for flow in flows.iter().filter(|f| f.value == "implicit") {
+                    findings.push(
+                        self.finding(
+                            client,
+                            flow.origin.clone(),
+                            format!(
+                                "the user pool client `{}` allows the OAuth implicit grant{when}: tokens \
+                                 come back in the redirect URL, where history, logs and referrers see \
+                                 them, with no proof of who asked",
+                                client.name
+                            ),
+                            "implicit grant",
+                        )
+                        .help("use the authorization code grant with PKCE (`AllowedOAuthFlows: [code]`)"),
+                    );
+                }
+                let confidential = flows.iter().find(|f| f.value == "client_credentials");
+                if let Some(flow) = confidential {
+                    for (secret_when, secret) in client.generate_secret.cases() {
+                        if *secret {
+                            continue;
+                        }
+                        let when = if secret_when.is_empty() {
+                            &when
+                        } else {
+                            &secret_when
+                        };
+                        let mut finding = self
+                            .finding(
+                                client,
+                                flow.origin.clone(),
+                                format!(
+                                    "the user pool client `{}` allows `client_credentials` without a \
+                                     client secret{when}: a machine-to-machine client authenticates \
+                                     with nothing",
+                                    client.name
+                                ),
+                                "confidential flow, no secret",
+                            )
+                            .help("set `GenerateSecret: true` (Cognito requires a secret for client credentials)");
+                        if let Some(at) = &client.generate_secret_origin {
+                            finding = finding.related(at.clone(), "no secret");
+                        }
+                        findings.push(finding);
+                    }
+                }
+            }
+            for (when, flows) in client.auth_flows.cases() {
+                for flow in flows.iter().filter(|f| {
+                    f.value == "ALLOW_USER_PASSWORD_AUTH" || f.value == "USER_PASSWORD_AUTH"
+                }) {
+                    findings.push(
+                        self.finding(
+                            client,
+                            flow.origin.clone(),
+                            format!(
+                                "the user pool client `{}` allows `{}`{when}: the password itself is \
+                                 sent to Cognito instead of an SRP proof, so whatever sits in between \
+                                 (a proxy, a log, a compromised front end) sees it",
+                                client.name, flow.value
+                            ),
+                            "plain password sign-in",
+                        )
+                        .help("allow `ALLOW_USER_SRP_AUTH` instead (and `ALLOW_REFRESH_TOKEN_AUTH`)"),
+                    );
+                }
+            }
+            for (when, setting) in client.prevent_user_existence_errors.cases() {
+                if setting == "ENABLED" {
+                    continue;
+                }
+                let at = client
+                    .prevent_user_existence_errors_origin
+                    .clone()
+                    .unwrap_or_else(|| client.origin.clone());
+                let label = if client.prevent_user_existence_errors_origin.is_some() {
+                    "user existence errors on"
+                } else {
+                    "`PreventUserExistenceErrors` defaults to LEGACY"
+                };
+                findings.push(
+                    self.finding(
+                        client,
+                        at,
+                        format!(
+                            "the user pool client `{}` does not set `PreventUserExistenceErrors: \
+                             ENABLED`{when}: sign-in and password reset answer differently for \
+                             unknown users, so anyone can find out which accounts exist",
+                            client.name
+                        ),
+                        label,
+                    )
+                    .help("set `PreventUserExistenceErrors: ENABLED`"),
+                );
+            }
+        }
+    }
+}
+
+impl WeakCognitoClient {
+    fn finding(
+        &self,
+        client: &TokenIssuer,
+        at: crate::syntax::Loc,
+        message: String,
+        label: &str,
+    ) -> Finding {
+        Finding::new(self.meta(), at, message)
+            .label(label)
+            .related(client.origin.clone(), "the app client")
+            .subject(format!("{} {label}", client.name))
+    }
+}
