@@ -497,3 +497,58 @@ fn the_json_follows_its_schema() {
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+const TERRAFORM: &str = r#"resource "aws_api_gateway_rest_api" "orders" {
+  name = "orders"
+}
+
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = aws_api_gateway_rest_api.orders.id
+  parent_id   = aws_api_gateway_rest_api.orders.root_resource_id
+  path_part   = "items"
+}
+
+resource "aws_api_gateway_authorizer" "token" {
+  name           = "token"
+  rest_api_id    = aws_api_gateway_rest_api.orders.id
+  type           = "TOKEN"
+  authorizer_uri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations"
+}
+
+resource "aws_api_gateway_authorizer" "cognito" {
+  name          = "cognito"
+  rest_api_id   = aws_api_gateway_rest_api.orders.id
+  type          = "COGNITO_USER_POOLS"
+  provider_arns = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc"]
+}
+
+resource "aws_api_gateway_method" "get_items" {
+  rest_api_id   = aws_api_gateway_rest_api.orders.id
+  resource_id   = aws_api_gateway_resource.items.id
+  http_method   = "GET"
+  authorization = "CUSTOM"
+  authorizer_id = aws_api_gateway_authorizer.token.id
+}
+"#;
+
+#[test]
+fn a_terraform_authorizer_change_is_changed() {
+    let repo = GitRepo::new();
+    repo.write("terraform/main.tf", TERRAFORM);
+    repo.commit("base");
+    repo.edit(
+        "terraform/main.tf",
+        "  authorization = \"CUSTOM\"\n  authorizer_id = aws_api_gateway_authorizer.token.id",
+        "  authorization = \"COGNITO_USER_POOLS\"\n  authorizer_id = aws_api_gateway_authorizer.cognito.id",
+    );
+    let run = repo.run(&["routes", "--diff", "HEAD", "--format", "json", "terraform"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let changes = classes(&json);
+    assert_eq!(changes.len(), 1, "{}", run.stdout);
+    assert_eq!(changes[0].0, "changed", "{}", run.stdout);
+    assert_eq!(changes[0].2, "GET /items", "{}", run.stdout);
+    let change = &json["changes"][0];
+    assert_ne!(change["before"]["auth"], change["after"]["auth"]);
+    assert_eq!(change["location"]["path"], "terraform/main.tf");
+}
