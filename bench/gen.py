@@ -13,6 +13,9 @@ For each requested size N it writes, under OUT/<label>/:
   openapi.yaml   an OpenAPI 3.0 spec with N operations (Lambda, Cognito, SigV4, OAuth2, API-key,
                  open and mis-wired security, CORS preflights with MOCK integrations).
   openapi.json   the same spec in JSON.
+  terraform/main.tf  a Terraform root module with N aws_api_gateway_method resources (each on its
+                 own aws_api_gateway_resource) over REST APIs of 500 methods, TOKEN and Cognito
+                 authorizers, a deployment with triggers, a stage with access logs and throttling.
   dir/           M = max(1, N // 10) small templates (CloudFormation, SAM and OpenAPI, rotating),
                  about ten items each.
   key.json       the answer key: for every file, every item (method, event or operation) with its
@@ -829,6 +832,155 @@ def oas_json(header, paths, components):
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# Terraform
+
+TF_METHOD_KINDS = [
+    ("open-none", 9),
+    ("open-conditional", 2),
+    ("api-key-only", 7),
+    ("mis-wired-no-id", 2),
+    ("iam", 20),
+    ("custom", 22),
+    ("cognito", 15),
+    ("custom-api-key", 5),
+    ("preflight", 3),
+]
+TF_CLASS = {
+    "open-none": "open",
+    "open-conditional": "open",
+    "api-key-only": "api-key-only",
+    "mis-wired-no-id": "mis-wired",
+    "iam": "secure",
+    "custom": "secure",
+    "cognito": "secure",
+    "custom-api-key": "secure",
+    "preflight": "preflight",
+}
+
+
+def tf_module(n, rng, label):
+    """A root module with N aws_api_gateway_method resources over REST APIs of 500 methods,
+    each method on its own aws_api_gateway_resource; TOKEN and Cognito authorizers, a
+    deployment with triggers and create_before_destroy, a stage with access logs and `*/*`
+    method settings. Conditionals depend on a variable, so both branches are kept."""
+    out = Lines()
+    items = []
+    out.add(f"# {label}: {n} methods")
+    out.add('variable "secure" {')
+    out.add("  type    = bool")
+    out.add("  default = true")
+    out.add("}")
+    apis = max(1, (n + METHODS_PER_API - 1) // METHODS_PER_API)
+    m = 0
+    for a in range(apis):
+        api = f"api{a}"
+        ref = f"aws_api_gateway_rest_api.{api}"
+        out.add("")
+        out.add(f'resource "aws_api_gateway_rest_api" "{api}" {{')
+        out.add(f'  name = "{label} {api}"')
+        out.add("}")
+        out.add("")
+        out.add(f'resource "aws_api_gateway_authorizer" "{api}_token" {{')
+        out.add(f'  name                             = "{api}-token"')
+        out.add(f"  rest_api_id                      = {ref}.id")
+        out.add('  authorizer_uri                   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"')
+        out.add("  authorizer_result_ttl_in_seconds = 0")
+        out.add("}")
+        out.add("")
+        out.add(f'resource "aws_api_gateway_authorizer" "{api}_cognito" {{')
+        out.add(f'  name          = "{api}-cognito"')
+        out.add(f"  rest_api_id   = {ref}.id")
+        out.add('  type          = "COGNITO_USER_POOLS"')
+        out.add('  provider_arns = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc"]')
+        out.add("}")
+        count = min(METHODS_PER_API, n - m)
+        for i in range(count):
+            kind = pick(rng, TF_METHOD_KINDS)
+            verb = "OPTIONS" if kind == "preflight" else rng.choice(HTTP_METHODS)
+            res = f"{api}_r{i}"
+            path = f"/r{i}"
+            out.add("")
+            out.add(f'resource "aws_api_gateway_resource" "{res}" {{')
+            out.add(f"  rest_api_id = {ref}.id")
+            out.add(f"  parent_id   = {ref}.root_resource_id")
+            out.add(f'  path_part   = "r{i}"')
+            out.add("}")
+            out.add("")
+            start = out.next_line()
+            name = f"{api}_m{i}"
+            out.add(f'resource "aws_api_gateway_method" "{name}" {{')
+            out.add(f"  rest_api_id   = {ref}.id")
+            out.add(f"  resource_id   = aws_api_gateway_resource.{res}.id")
+            out.add(f'  http_method   = "{verb}"')
+            if kind in ("open-none", "preflight"):
+                out.add('  authorization = "NONE"')
+            elif kind == "open-conditional":
+                out.add('  authorization = var.secure ? "AWS_IAM" : "NONE"')
+            elif kind == "api-key-only":
+                out.add('  authorization    = "NONE"')
+                out.add("  api_key_required = true")
+            elif kind == "mis-wired-no-id":
+                out.add('  authorization = "CUSTOM"')
+            elif kind == "iam":
+                out.add('  authorization = "AWS_IAM"')
+            elif kind in ("custom", "custom-api-key"):
+                out.add('  authorization = "CUSTOM"')
+                out.add(f"  authorizer_id = aws_api_gateway_authorizer.{api}_token.id")
+                if kind == "custom-api-key":
+                    out.add("  api_key_required = true")
+            elif kind == "cognito":
+                out.add('  authorization = "COGNITO_USER_POOLS"')
+                out.add(f"  authorizer_id = aws_api_gateway_authorizer.{api}_cognito.id")
+            out.add("}")
+            end = out.last_line()
+            if kind == "preflight":
+                out.add("")
+                out.add(f'resource "aws_api_gateway_integration" "{name}" {{')
+                out.add(f"  rest_api_id = {ref}.id")
+                out.add(f"  resource_id = aws_api_gateway_resource.{res}.id")
+                out.add(f"  http_method = aws_api_gateway_method.{name}.http_method")
+                out.add('  type        = "MOCK"')
+                out.add("}")
+            items.append(item(TF_CLASS[kind], (start, end), id=f"aws_api_gateway_method.{name}",
+                              method=verb, path=path, api=f"aws_api_gateway_rest_api.{api}"))
+        m += count
+        out.add("")
+        out.add(f'resource "aws_api_gateway_deployment" "{api}" {{')
+        out.add(f"  rest_api_id = {ref}.id")
+        out.add("  triggers = {")
+        out.add(f"    redeployment = sha1(jsonencode([{ref}.body]))")
+        out.add("  }")
+        out.add("  lifecycle {")
+        out.add("    create_before_destroy = true")
+        out.add("  }")
+        out.add("}")
+        out.add("")
+        out.add(f'resource "aws_api_gateway_stage" "{api}" {{')
+        out.add(f"  rest_api_id   = {ref}.id")
+        out.add(f"  deployment_id = aws_api_gateway_deployment.{api}.id")
+        out.add('  stage_name    = "prod"')
+        out.add("  access_log_settings {")
+        out.add('    destination_arn = "arn:aws:logs:us-east-1:123456789012:log-group:api"')
+        out.add('    format          = "$context.identity.sourceIp $context.resourcePath $context.status"')
+        out.add("  }")
+        out.add("}")
+        out.add("")
+        out.add(f'resource "aws_api_gateway_method_settings" "{api}" {{')
+        out.add(f"  rest_api_id = {ref}.id")
+        out.add(f"  stage_name  = aws_api_gateway_stage.{api}.stage_name")
+        out.add('  method_path = "*/*"')
+        out.add("  settings {")
+        out.add("    throttling_rate_limit  = 100")
+        out.add("    throttling_burst_limit = 50")
+        out.add("  }")
+        out.add("}")
+    return out.text(), items
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
 def write(path, text):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
@@ -853,6 +1005,10 @@ def generate(out_dir, label, n, seed):
     ytext, yitems, jtext, jitems = oas_spec(n, random.Random(f"{seed}/oas/{n}"), label)
     record("openapi.yaml", "openapi", ytext, yitems)
     record("openapi.json", "openapi", jtext, jitems)
+    # A directory of .tf files is one module: the Terraform input has a folder of its own.
+    os.makedirs(os.path.join(target, "terraform"))
+    text, items = tf_module(n, random.Random(f"{seed}/tf/{n}"), label)
+    record("terraform/main.tf", "terraform", text, items)
     files = max(1, n // 10)
     for f in range(files):
         rng = random.Random(f"{seed}/dir/{n}/{f}")

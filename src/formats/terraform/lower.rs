@@ -197,6 +197,8 @@ pub struct Lowering<'e, 'a> {
     eval: &'e Evaluator<'a>,
     instances: &'e [Instance<'a>],
     by_kind: HashMap<&'a str, Vec<usize>>,
+    /// (module, type, name) → the instances of that resource block.
+    by_address: HashMap<(&'e str, &'a str, &'a str), Vec<usize>>,
     /// Instance index → index into `workspace.apis`.
     apis: HashMap<usize, usize>,
     /// `aws_api_gateway_resource` instance → its path.
@@ -206,13 +208,19 @@ pub struct Lowering<'e, 'a> {
 impl<'e, 'a> Lowering<'e, 'a> {
     pub fn new(eval: &'e Evaluator<'a>, instances: &'e [Instance<'a>]) -> Self {
         let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::default();
+        let mut by_address: HashMap<(&'e str, &'a str, &'a str), Vec<usize>> = HashMap::default();
         for (index, instance) in instances.iter().enumerate() {
             by_kind.entry(instance.kind).or_default().push(index);
+            by_address
+                .entry((instance.module.as_str(), instance.kind, instance.name))
+                .or_default()
+                .push(index);
         }
         Lowering {
             eval,
             instances,
             by_kind,
+            by_address,
             apis: HashMap::default(),
             paths: HashMap::default(),
         }
@@ -252,18 +260,15 @@ impl<'e, 'a> Lowering<'e, 'a> {
         if reference.kind != kind {
             return None;
         }
-        let candidates = self.by_kind.get(kind)?;
-        let count = candidates
-            .iter()
-            .filter(|&&i| {
-                self.instance(i)
-                    .is_some_and(|x| x.module == reference.module && x.name == reference.name)
-            })
-            .count();
-        candidates
-            .iter()
-            .copied()
-            .find(|&i| self.instance(i).is_some_and(|x| x.is(reference, count)))
+        let candidates = self.by_address.get(&(
+            reference.module.as_str(),
+            reference.kind.as_str(),
+            reference.name.as_str(),
+        ))?;
+        candidates.iter().copied().find(|&i| {
+            self.instance(i)
+                .is_some_and(|x| x.is(reference, candidates.len()))
+        })
     }
 
     /// The API an `rest_api_id` / `api_id` names; an id from outside the configuration stands
