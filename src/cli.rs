@@ -144,6 +144,18 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file, then report none of them.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes to the linted files (repeatedly, until nothing changes), then
+    /// report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes as well (they change what callers of the
+    /// API must do, e.g. sign requests to a function URL).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit with 1 when there is
+    /// something to fix.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]
@@ -454,6 +466,14 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
         render(&report, args.format.into(), render_options, out)?;
         return Ok(EXIT_ERROR);
     }
+    let mut fix_notes = Vec::new();
+    if args.fix || args.diff {
+        let (changed, notes) = apply_fixes(args, &configs, &discovery.inputs, out)?;
+        if args.diff {
+            return Ok(if changed { EXIT_FINDINGS } else { EXIT_CLEAN });
+        }
+        fix_notes = notes;
+    }
     let options = LintOptions {
         configs: Some(configs.clone()),
         max_file_size: args.input.max_file_size,
@@ -463,6 +483,7 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
     };
     let mut report = lint::lint_inputs(&discovery.inputs, &options);
     report.errors.extend(errors);
+    report.notes.extend(fix_notes);
     if args.verbose {
         for input in &discovery.inputs {
             if let Some(config) = &configs.for_path(&input.display).path {
@@ -527,6 +548,83 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
     } else {
         code
     })
+}
+
+/// `check --fix` / `--diff`: fix every linted file (standard input is never fixed), writing
+/// the result or printing it as a diff. Returns whether a file changed (or would) and the
+/// notes to report: what was fixed, which fixes were dropped.
+fn apply_fixes(
+    args: &CheckArgs,
+    configs: &Configs,
+    inputs: &[Input],
+    out: &mut dyn Write,
+) -> io::Result<(bool, Vec<Note>)> {
+    let options = crate::fix::FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        apply_suppressions: !args.ignore_suppressions,
+    };
+    let mut changed = false;
+    let mut notes = Vec::new();
+    let mut fixed_findings = 0;
+    for input in inputs {
+        let InputSource::File(path) = &input.source else {
+            continue;
+        };
+        if input.len.is_some_and(|len| len > args.input.max_file_size) {
+            continue;
+        }
+        let Ok(text) = fs::read(path).map(String::from_utf8) else {
+            continue;
+        };
+        let Ok(text) = text else {
+            continue;
+        };
+        let config = configs.for_path(&input.display);
+        let result = crate::fix::fix_text(&input.display, &text, &config.settings, options);
+        for dropped in &result.dropped {
+            notes.push(Note::warning(
+                input.display.clone(),
+                format!(
+                    "{}:{}: the fix for {} ({}) was not applied: the document would not parse: {}",
+                    dropped.line, dropped.column, dropped.rule, dropped.title, dropped.why
+                ),
+            ));
+        }
+        if result.fixed == text {
+            continue;
+        }
+        changed = true;
+        fixed_findings += result.applied;
+        if args.diff {
+            out.write_all(
+                crate::fix::unified_diff(&input.display, &text, &result.fixed).as_bytes(),
+            )?;
+        } else if let Err(error) = fs::write(path, &result.fixed) {
+            notes.push(Note::warning(
+                input.display.clone(),
+                format!("cannot write the fixes: {error}"),
+            ));
+        } else {
+            notes.push(Note::info(
+                input.display.clone(),
+                format!("fixed {}", plural(result.applied, "finding", "findings")),
+            ));
+        }
+    }
+    if args.diff {
+        let mut stderr = io::stderr();
+        for note in &notes {
+            writeln!(stderr, "{}: {}", note.path, note.message)?;
+        }
+        if changed {
+            writeln!(
+                stderr,
+                "gatelint: would fix {}",
+                plural(fixed_findings, "finding", "findings")
+            )?;
+        }
+    }
+    Ok((changed, notes))
 }
 
 /// [`report::render`] with the rules of this gatelint.

@@ -64,6 +64,8 @@ pub struct Finding {
     /// The resource, key path and CDK construct of the primary location, filled in after the
     /// rules ran.
     pub provenance: Provenance,
+    /// The edit that resolves the finding, when there is one obviously right edit.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -81,7 +83,14 @@ impl Finding {
             help: None,
             subject: String::new(),
             provenance: Provenance::default(),
+            fix: None,
         }
+    }
+
+    /// Attach the edit that resolves this finding.
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// The text under the primary span.
@@ -130,6 +139,65 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         let (path, start, _) = self.primary.loc.sort_key();
         (path, start, self.rule, &self.message)
+    }
+}
+
+/// Whether a fix may be applied without review (`check --fix`) or only on request
+/// (`--unsafe-fixes`), as ruff marks them: an unsafe fix changes what the deployed API does for
+/// its callers (a function URL that now wants signed requests, a server URL that changes scheme).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// One replacement of a byte range of a source text. The range is in `range.file`; an empty
+/// range inserts, an empty replacement deletes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Loc,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(range: Loc, replacement: impl Into<String>) -> Self {
+        Edit {
+            range,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn delete(range: Loc) -> Self {
+        Edit::replace(range, "")
+    }
+}
+
+/// The edits that resolve a finding, all in the finding's file, applied together or not at
+/// all. No fix adds or removes authentication on a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, in the imperative: "set `EnableTokenRevocation: true`".
+    pub title: String,
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod collections;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod formats;
 pub mod lint;
 pub mod model;

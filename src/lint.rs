@@ -263,6 +263,16 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport
     lint_analysis(analyze(path, bytes), settings, true)
 }
 
+/// [`lint_bytes`], with the file's suppressions applied or not (`--ignore-suppressions`).
+pub fn lint_bytes_with(
+    path: &str,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    apply_suppressions: bool,
+) -> FileReport {
+    lint_analysis(analyze(path, bytes), settings, apply_suppressions)
+}
+
 /// Run the enabled rules on an analysed file, then (unless `--ignore-suppressions`) its suppressions.
 fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bool) -> FileReport {
     let mut findings = rules::check_all(&analysis.workspace, settings);

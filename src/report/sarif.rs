@@ -9,7 +9,9 @@ use std::io;
 use serde::Serialize;
 
 use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
-use crate::diagnostic::{Coverage, Finding, InputError, Label, Note, RuleMeta, Severity};
+use crate::diagnostic::{
+    Applicability, Coverage, Finding, Fix, InputError, Label, Note, RuleMeta, Severity,
+};
 use crate::syntax::Loc;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -255,6 +257,67 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     properties: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// A finding's fix (`gatelint check --fix`), as SARIF's `fix`: its edits as replacements of
+/// regions of the finding's file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
+}
+
+impl SarifFix {
+    fn new(fix: &Fix) -> Option<Self> {
+        let file = fix.edits.first()?.range.file.path();
+        let unsafe_note = match fix.applicability {
+            Applicability::Safe => "",
+            Applicability::Unsafe => {
+                " (unsafe: review it; gatelint applies it only with --unsafe-fixes)"
+            }
+        };
+        Some(SarifFix {
+            description: Text::new(&format!("{}{unsafe_note}", fix.title)),
+            artifact_changes: vec![ArtifactChange {
+                artifact_location: ArtifactLocation::new(file),
+                replacements: fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let start = edit.range.start();
+                        let end = edit.range.end();
+                        Replacement {
+                            deleted_region: Region {
+                                start_line: start.line,
+                                start_column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                snippet: None,
+                            },
+                            inserted_content: Text::new(&edit.replacement),
+                        }
+                    })
+                    .collect(),
+            }],
+        })
+    }
 }
 
 impl<'a> SarifResult<'a> {
@@ -273,6 +336,7 @@ impl<'a> SarifResult<'a> {
                 hash_parts(&[COVERAGE_ID, coverage.loc.file.path(), &coverage.message]),
             )]),
             properties: BTreeMap::new(),
+            fixes: Vec::new(),
         }
     }
 
@@ -300,6 +364,12 @@ impl<'a> SarifResult<'a> {
             related_locations: related,
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(finding))]),
             properties: provenance_properties(finding),
+            fixes: finding
+                .fix
+                .as_ref()
+                .and_then(SarifFix::new)
+                .into_iter()
+                .collect(),
         }
     }
 }

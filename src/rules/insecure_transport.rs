@@ -1,7 +1,7 @@
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Edit, Finding, Fix};
 use crate::model::Workspace;
 
-use super::{Rule, Settings, rule_meta};
+use super::{Rule, Settings, fixes, rule_meta};
 
 pub struct InsecureTransport;
 
@@ -25,6 +25,7 @@ impl Rule for InsecureTransport {
                     )
                     .label("not encrypted")
                     .subject(format!("{} {}", api.name, server.url))
+                    .fix(encrypt(&server.origin))
                     .help("serve the API over https (wss for WebSocket) only: credentials and tokens sent over plain text can be read and replayed"),
                 );
             }
@@ -98,4 +99,25 @@ mod tests {
         assert_eq!(plain_text_host("/relative"), None);
         assert!(is_local("localhost") && is_local("127.0.0.1") && !is_local("example.com"));
     }
+}
+
+/// An OpenAPI 3 server `url` written as a literal `http://` (or `ws://`) URL moves to `https://`
+/// (`wss://`): unsafe, as the server must then answer on TLS.
+fn encrypt(at: &crate::syntax::Loc) -> Option<Fix> {
+    let (span, text) = fixes::literal_value(at, &["url"])?;
+    let scheme = text.split_once("://")?.0;
+    let secure = match scheme.to_ascii_lowercase().as_str() {
+        "http" => "https",
+        "ws" => "wss",
+        _ => return None,
+    };
+    let scheme_span =
+        crate::syntax::Span::new(span.start as usize, span.start as usize + scheme.len());
+    Some(Fix::unsafe_(
+        format!("serve over {secure}"),
+        vec![Edit::replace(
+            crate::syntax::Loc::new(&at.file, scheme_span),
+            secure,
+        )],
+    ))
 }

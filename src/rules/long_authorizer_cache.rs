@@ -1,7 +1,7 @@
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::model::Workspace;
 
-use super::{Rule, Settings, rule_meta};
+use super::{Rule, Settings, fixes, rule_meta};
 
 pub struct LongAuthorizerCache;
 
@@ -23,7 +23,7 @@ impl Rule for LongAuthorizerCache {
                     findings.push(
                         Finding::new(
                             self.meta(),
-                            at,
+                            at.clone(),
                             format!(
                                 "the {} `{}` on {} caches its decision for {ttl} seconds{}",
                                 authorizer.kind.describe(),
@@ -35,6 +35,7 @@ impl Rule for LongAuthorizerCache {
                         .label(format!("more than {limit} seconds"))
                         .related(authorizer.origin.clone(), "the authorizer")
                         .subject(format!("{} {}", api.name, authorizer.name))
+                        .fix(cap(&at, limit))
                         .help(format!(
                             "lower the TTL to {limit} seconds or less: a revoked or logged-out token keeps \
                              working until the cached decision expires"
@@ -44,4 +45,24 @@ impl Rule for LongAuthorizerCache {
             }
         }
     }
+}
+
+/// A TTL written as a literal number is lowered to the configured maximum.
+fn cap(at: &crate::syntax::Loc, limit: u64) -> Option<Fix> {
+    let edit = fixes::replace_value(
+        at,
+        &[
+            "AuthorizerResultTtlInSeconds",
+            "authorizerResultTtlInSeconds",
+            "ReauthorizeEvery",
+            "resultTtlInSeconds",
+            "authorizer_result_ttl_in_seconds",
+        ],
+        |text| text.parse::<u64>().is_ok_and(|ttl| ttl > limit),
+        &limit.to_string(),
+    )?;
+    Some(Fix::safe(
+        format!("lower the cache TTL to {limit} seconds"),
+        vec![edit],
+    ))
 }

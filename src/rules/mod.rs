@@ -8,6 +8,7 @@ mod cors_credentials_wildcard;
 mod default_endpoint_enabled;
 mod duplicate_key;
 mod execution_log_data_trace;
+pub mod fixes;
 mod insecure_transport;
 mod jwt_authorizer_audience;
 mod lambda_permission_without_source_arn;

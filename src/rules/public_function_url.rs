@@ -1,7 +1,7 @@
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::model::{Auth, Notation, Workspace};
 
-use super::{Rule, Settings, rule_meta};
+use super::{Rule, Settings, fixes, rule_meta};
 
 pub struct PublicFunctionUrl;
 
@@ -21,7 +21,7 @@ impl Rule for PublicFunctionUrl {
                 findings.push(
                     Finding::new(
                         self.meta(),
-                        at,
+                        at.clone(),
                         format!(
                             "the Lambda function URL `{}` can be invoked without credentials{}",
                             url.name, when
@@ -30,6 +30,7 @@ impl Rule for PublicFunctionUrl {
                     .label("no authentication")
                     .related(url.origin.clone(), "the function URL")
                     .subject(url.name.clone())
+                    .fix(require_iam(&at))
                     .help(match url.notation {
                         Notation::Gateway => {
                             "set `AuthType: AWS_IAM` and sign requests (or put CloudFront with \
@@ -53,4 +54,19 @@ impl Rule for PublicFunctionUrl {
             }
         }
     }
+}
+
+/// `AuthType: NONE` (or `authorization_type = "NONE"`) written as a literal becomes
+/// `AWS_IAM`: unsafe, as every caller must then sign its requests.
+fn require_iam(at: &crate::syntax::Loc) -> Option<Fix> {
+    let edit = fixes::replace_value(
+        at,
+        &["AuthType", "authorization_type"],
+        |text| text == "NONE",
+        "AWS_IAM",
+    )?;
+    Some(Fix::unsafe_(
+        "require IAM-signed requests (AuthType: AWS_IAM)",
+        vec![edit],
+    ))
 }

@@ -1,7 +1,7 @@
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::model::Workspace;
 
-use super::{Rule, Settings, rule_meta};
+use super::{Rule, Settings, fixes, rule_meta};
 
 pub struct TokenRevocationDisabled;
 
@@ -21,7 +21,7 @@ impl Rule for TokenRevocationDisabled {
                 findings.push(
                     Finding::new(
                         self.meta(),
-                        at,
+                        at.clone(),
                         format!(
                             "the user pool client `{}` cannot revoke the tokens it issues{}",
                             issuer.name, when
@@ -30,6 +30,7 @@ impl Rule for TokenRevocationDisabled {
                     .label("token revocation is switched off")
                     .related(issuer.origin.clone(), "the app client")
                     .subject(issuer.name.clone())
+                    .fix(switch_on(&at))
                     .help(
                         "set `EnableTokenRevocation` to true, or leave it out (revocation is on by \
                          default): without it a stolen refresh token keeps minting access tokens \
@@ -39,4 +40,16 @@ impl Rule for TokenRevocationDisabled {
             }
         }
     }
+}
+
+/// `EnableTokenRevocation: false` (or `enable_token_revocation = false`) written as a literal
+/// becomes `true`.
+fn switch_on(at: &crate::syntax::Loc) -> Option<Fix> {
+    let edit = fixes::replace_value(
+        at,
+        &["EnableTokenRevocation", "enable_token_revocation"],
+        |text| text.eq_ignore_ascii_case("false"),
+        "true",
+    )?;
+    Some(Fix::safe("switch token revocation on", vec![edit]))
 }

@@ -12,7 +12,7 @@ mod sources;
 pub use sources::{Suppressions, collect, collect_hcl};
 
 use crate::collections::HashMap;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Edit, Finding, Fix, Severity};
 use crate::rules::{self, Rule, Settings, UnusedSuppression};
 use crate::syntax::{Loc, Span};
 
@@ -74,6 +74,8 @@ pub struct Suppression {
     /// What it is on, independent of line numbers ("resource HealthFunction", "GET /health",
     /// the comment's text): with the rule id, the subject of an unused-suppression finding.
     pub target: String,
+    /// The whole comment, for a suppression written as one (what a fix removes).
+    pub comment: Option<Loc>,
 }
 
 /// A suppression gatelint could not read; reported as an `unused-suppression` error.
@@ -133,6 +135,16 @@ pub fn apply(
         if suppression.rules.iter().any(|rule| rule.id == unused_id) {
             continue;
         }
+        let reported = |r: usize, rule: &SuppressedRule| {
+            !used.contains_key(&(s, r))
+                && rules::find(&rule.id).is_some()
+                && settings.is_enabled(&rule.id)
+        };
+        let whole = suppression
+            .rules
+            .iter()
+            .enumerate()
+            .all(|(r, rule)| reported(r, rule));
         for (r, rule) in suppression.rules.iter().enumerate() {
             if used.contains_key(&(s, r)) {
                 continue;
@@ -140,7 +152,14 @@ pub fn apply(
             if rules::find(&rule.id).is_none() {
                 unused.push(unknown_rule(suppression, rule));
             } else if settings.is_enabled(&rule.id) {
-                unused.push(suppresses_nothing(suppression, rule));
+                let fix = suppression.comment.as_ref().and_then(|comment| {
+                    if whole {
+                        remove_comment(comment)
+                    } else {
+                        remove_rule_id(comment, &rule.loc)
+                    }
+                });
+                unused.push(suppresses_nothing(suppression, rule).fix(fix));
             }
         }
     }
@@ -206,4 +225,51 @@ fn unknown_rule(suppression: &Suppression, rule: &SuppressedRule) -> Finding {
     .severity(Severity::Error)
     .subject(format!("{} {}", rule.id, suppression.target))
     .help("`gatelint rules` lists the rule ids")
+}
+
+/// Delete a suppression comment: its whole line when it is alone on it, else the comment and
+/// the blanks before it.
+fn remove_comment(comment: &Loc) -> Option<Fix> {
+    let file = &comment.file;
+    let start = comment.span.start as usize;
+    let line = file.line_index(start);
+    let line_span = file.line_span(line);
+    let before = file.slice(Span::new(line_span.start as usize, start));
+    let span = if before.trim().is_empty() {
+        let next = if line + 1 < file.line_count() {
+            file.line_span(line + 1).start as usize
+        } else {
+            line_span.end as usize
+        };
+        Span::new(line_span.start as usize, next)
+    } else {
+        let code_end = line_span.start as usize + before.trim_end().len();
+        Span::new(code_end, comment.span.end.max(line_span.end) as usize)
+    };
+    Some(Fix::safe(
+        "remove the unused suppression comment",
+        vec![Edit::delete(Loc::new(file, span))],
+    ))
+}
+
+/// Delete one rule id from a comment's `ignore[...]` list, with the comma that separates it
+/// from its neighbour.
+fn remove_rule_id(comment: &Loc, id: &Loc) -> Option<Fix> {
+    let file = &comment.file;
+    let text = file.text();
+    let (start, end) = (id.span.start as usize, id.span.end as usize);
+    let after = text.get(end..comment.span.end as usize)?;
+    let trimmed = after.trim_start();
+    let span = if let Some(rest) = trimmed.strip_prefix(',') {
+        let next = rest.len() - rest.trim_start().len();
+        Span::new(start, comment.span.end as usize - rest.len() + next)
+    } else {
+        let before = text.get(comment.span.start as usize..start)?;
+        let comma = before.trim_end().strip_suffix(',')?;
+        Span::new(comment.span.start as usize + comma.len(), end)
+    };
+    Some(Fix::safe(
+        format!("remove `{}` from the suppression", file.slice(id.span)),
+        vec![Edit::delete(Loc::new(file, span))],
+    ))
 }

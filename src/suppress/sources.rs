@@ -189,6 +189,7 @@ fn comment_in(
             reason: reason.map(str::to_owned),
             scope: Scope::Node(loc(block)),
             target,
+            comment: Some(loc(span)),
         });
         return;
     }
@@ -199,6 +200,7 @@ fn comment_in(
         reason: reason.map(str::to_owned),
         scope: Scope::Lines(covered.into_iter().map(loc).collect()),
         target,
+        comment: Some(loc(span)),
     });
 }
 
@@ -342,6 +344,7 @@ fn ignore_list(
             reason: reason.filter(|r| !r.trim().is_empty()),
             scope: Scope::Node(scope.clone()),
             target: target.to_owned(),
+            comment: None,
         });
     }
 }

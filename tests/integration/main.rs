@@ -18,6 +18,7 @@ mod corpus_serverless;
 mod corpus_snapshot;
 mod corpus_templates;
 mod discover;
+mod fixes;
 mod fuzz_regressions;
 mod hostile_inputs;
 mod readme;

@@ -1,0 +1,222 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff`: for every fixable rule, each bad fixture is
+//! fixed in memory; the fixed text still parses, the findings that had a fix are gone, the
+//! other findings are untouched, fixing again changes nothing, and the diffs are snapshotted
+//! (`snapshots/integration__fixes__<rule-id>.snap`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::Path;
+
+use gatelint::diagnostic::Applicability;
+use gatelint::fix::{FixOptions, allowed, fix_text, unified_diff};
+use gatelint::lint::{analyze, lint_bytes};
+use gatelint::rules::Settings;
+
+use crate::common::Repo;
+
+/// The rules that offer fixes.
+const FIXABLE: &[&str] = &[
+    "insecure-transport",
+    "long-authorizer-cache",
+    "public-function-url",
+    "token-revocation-disabled",
+    "unused-suppression",
+];
+
+const ALL: FixOptions = FixOptions {
+    unsafe_fixes: true,
+    apply_suppressions: true,
+};
+
+const SAFE: FixOptions = FixOptions {
+    unsafe_fixes: false,
+    apply_suppressions: true,
+};
+
+/// The (rule, message) of every finding in `text`, sorted.
+fn findings(path: &str, text: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> =
+        lint_bytes(path, text.as_bytes().to_vec(), &Settings::default())
+            .findings
+            .iter()
+            .map(|f| (f.rule.to_owned(), f.message.clone()))
+            .collect();
+    found.sort();
+    found
+}
+
+fn bad_fixtures(rule: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rule);
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("bad-"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let text = fs::read_to_string(dir.join(&name)).unwrap();
+            (format!("fixtures/{rule}/{name}"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_fix_resolves_its_finding_and_nothing_else() {
+    for rule in FIXABLE {
+        let mut diffs = String::new();
+        let mut fixed_any = false;
+        for (path, text) in bad_fixtures(rule) {
+            let before = lint_bytes(&path, text.as_bytes().to_vec(), &Settings::default());
+            let fixable = before
+                .findings
+                .iter()
+                .filter(|f| f.rule == *rule && allowed(f, ALL))
+                .count();
+            let result = fix_text(&path, &text, &Settings::default(), ALL);
+            assert!(result.dropped.is_empty(), "{path}: {:?}", result.dropped);
+            if fixable == 0 {
+                assert_eq!(
+                    result.fixed, text,
+                    "{path}: changed without a fixable finding"
+                );
+                continue;
+            }
+            fixed_any = true;
+            assert_ne!(
+                result.fixed, text,
+                "{path}: a fixable finding but no change"
+            );
+            assert_eq!(result.applied, fixable, "{path}");
+            // Still parses, still the same kind of document.
+            let analysis = analyze(&path, result.fixed.as_bytes().to_vec());
+            assert!(analysis.errors.is_empty(), "{path}: {:?}", analysis.errors);
+            assert!(
+                analysis.unparsed.is_none() && analysis.recognized(),
+                "{path}"
+            );
+            // The fixed findings are gone and nothing else changed.
+            let mut expected = findings(&path, &text);
+            let after = findings(&path, &result.fixed);
+            let remaining = after.iter().filter(|(r, _)| r == rule).count();
+            let had = expected.iter().filter(|(r, _)| r == rule).count();
+            assert_eq!(remaining, had - fixable, "{path}: {after:?}");
+            expected.retain(|(r, _)| r != rule);
+            let others: Vec<_> = after.iter().filter(|(r, _)| r != rule).cloned().collect();
+            assert_eq!(others, expected, "{path}: other findings changed");
+            // Idempotent.
+            let again = fix_text(&path, &result.fixed, &Settings::default(), ALL);
+            assert_eq!(again.fixed, result.fixed, "{path}: fixing twice changed it");
+            assert_eq!(again.applied, 0, "{path}");
+            diffs.push_str(&unified_diff(&path, &text, &result.fixed));
+        }
+        assert!(fixed_any, "{rule}: no bad fixture has a fix");
+        insta::assert_snapshot!(*rule, diffs);
+    }
+}
+
+#[test]
+fn safe_mode_leaves_unsafe_fixes_alone() {
+    for rule in FIXABLE {
+        for (path, text) in bad_fixtures(rule) {
+            let report = lint_bytes(&path, text.as_bytes().to_vec(), &Settings::default());
+            let only_unsafe = report.findings.iter().all(|f| {
+                f.fix
+                    .as_ref()
+                    .is_none_or(|fix| fix.applicability == Applicability::Unsafe)
+            });
+            if only_unsafe {
+                let result = fix_text(&path, &text, &Settings::default(), SAFE);
+                assert_eq!(result.fixed, text, "{path}: an unsafe fix was applied");
+            }
+        }
+    }
+}
+
+#[test]
+fn no_fix_changes_authentication_of_a_route() {
+    // Routes' authentication is never an autofix: the fixable rules are the ones above, and
+    // none of unauthenticated-route, missing-authorizer, api-key-only, weak-auth-scheme offers
+    // a fix on any fixture.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for rule in [
+        "unauthenticated-route",
+        "missing-authorizer",
+        "api-key-only",
+        "weak-auth-scheme",
+    ] {
+        for (path, text) in bad_fixtures(rule) {
+            let report = lint_bytes(&path, text.as_bytes().to_vec(), &Settings::default());
+            assert!(
+                report.findings.iter().all(|f| f.fix.is_none()),
+                "{path} ({})",
+                root.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn unused_rule_id_is_removed_from_a_list_that_still_suppresses() {
+    let path = "api.yaml";
+    let text = "openapi: 3.0.1\ninfo: {title: T, version: '1'}\npaths:\n  /health:\n    get:\n      # gatelint: ignore[api-key-only, unauthenticated-route] health checks are public\n      security: []\n      responses:\n        '200': {description: OK}\n";
+    let result = fix_text(path, text, &Settings::default(), SAFE);
+    assert_eq!(result.applied, 1);
+    assert!(
+        result
+            .fixed
+            .contains("# gatelint: ignore[unauthenticated-route] health checks are public"),
+        "{}",
+        result.fixed
+    );
+    assert!(findings(path, &result.fixed).is_empty());
+}
+
+#[test]
+fn cli_fix_writes_diff_does_not() {
+    let repo = Repo::new();
+    repo.fixture(
+        "token-revocation-disabled/bad-revocation-off.yaml",
+        "client.yaml",
+    );
+    repo.fixture("public-function-url/bad-auth-type-none.yaml", "url.yaml");
+    let original = repo.read("client.yaml");
+    let diff = repo.run(&["check", "--diff", "."]);
+    assert_eq!(diff.code, 1, "{}", diff.transcript());
+    assert!(
+        diff.stdout.contains("+      EnableTokenRevocation: true"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        !diff.stdout.contains("AWS_IAM"),
+        "unsafe without --unsafe-fixes"
+    );
+    assert_eq!(repo.read("client.yaml"), original, "--diff wrote");
+
+    let fixed = repo.run(&["check", "--fix", "."]);
+    assert!(
+        !fixed.stdout.contains("token-revocation-disabled"),
+        "{}",
+        fixed.transcript()
+    );
+    assert!(
+        fixed.stdout.contains("public-function-url"),
+        "{}",
+        fixed.transcript()
+    );
+    assert!(
+        repo.read("client.yaml")
+            .contains("EnableTokenRevocation: true")
+    );
+
+    let fixed = repo.run(&["check", "--fix", "--unsafe-fixes", "."]);
+    assert_eq!(fixed.code, 0, "{}", fixed.transcript());
+    assert!(repo.read("url.yaml").contains("AuthType: AWS_IAM"));
+    let clean = repo.run(&["check", "--diff", "--unsafe-fixes", "."]);
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    assert!(clean.stdout.is_empty());
+}
