@@ -83,24 +83,6 @@ fn is_local(host: &str) -> bool {
         || host == "0.0.0.0"
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts() {
-        assert_eq!(
-            plain_text_host("http://api.example.com/v1"),
-            Some("api.example.com")
-        );
-        assert_eq!(plain_text_host("HTTP://x:8080"), Some("x"));
-        assert_eq!(plain_text_host("http://[::1]:80/"), Some("::1"));
-        assert_eq!(plain_text_host("https://x"), None);
-        assert_eq!(plain_text_host("/relative"), None);
-        assert!(is_local("localhost") && is_local("127.0.0.1") && !is_local("example.com"));
-    }
-}
-
 /// An OpenAPI 3 server `url` written as a literal `http://` (or `ws://`) URL moves to `https://`
 /// (`wss://`): unsafe, as the server must then answer on TLS.
 fn encrypt(at: &crate::syntax::Loc) -> Option<Fix> {
@@ -120,4 +102,22 @@ fn encrypt(at: &crate::syntax::Loc) -> Option<Fix> {
             secure,
         )],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            plain_text_host("http://api.example.com/v1"),
+            Some("api.example.com")
+        );
+        assert_eq!(plain_text_host("HTTP://x:8080"), Some("x"));
+        assert_eq!(plain_text_host("http://[::1]:80/"), Some("::1"));
+        assert_eq!(plain_text_host("https://x"), None);
+        assert_eq!(plain_text_host("/relative"), None);
+        assert!(is_local("localhost") && is_local("127.0.0.1") && !is_local("example.com"));
+    }
 }
