@@ -186,11 +186,17 @@ fn cli_fix_writes_diff_does_not() {
     let original = repo.read("client.yaml");
     let sarif = repo.run(&["check", "--format", "sarif", "client.yaml"]);
     let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
-    let fix = &log["runs"][0]["results"][0]["fixes"][0];
-    assert_eq!(fix["description"]["text"], "switch token revocation on");
-    let replacement = &fix["artifactChanges"][0]["replacements"][0];
-    assert_eq!(replacement["insertedContent"]["text"], "true");
-    assert_eq!(replacement["deletedRegion"]["startLine"], 16);
+    let fix = log.pointer("/runs/0/results/0/fixes/0").unwrap();
+    assert_eq!(
+        fix.pointer("/description/text").unwrap(),
+        "switch token revocation on"
+    );
+    let replacement = fix.pointer("/artifactChanges/0/replacements/0").unwrap();
+    assert_eq!(
+        replacement.pointer("/insertedContent/text").unwrap(),
+        "true"
+    );
+    assert_eq!(replacement.pointer("/deletedRegion/startLine").unwrap(), 16);
     let diff = repo.run(&["check", "--diff", "."]);
     assert_eq!(diff.code, 1, "{}", diff.transcript());
     assert!(
