@@ -224,3 +224,40 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     }
     diff
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const DOC: &str = "openapi: 3.0.1\ninfo: {title: T, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn an_edit_that_breaks_the_document_is_detected() {
+        let before = Health::of("api.yaml", DOC);
+        assert!(before.broken_by(&Health::of("api.yaml", DOC)).is_none());
+        // Unbalanced flow mapping: no longer parses.
+        let broken = apply(DOC, &[(Span::new(44, 45), "")]).unwrap();
+        assert_ne!(broken, DOC);
+        assert!(before.broken_by(&Health::of("api.yaml", &broken)).is_some());
+        // Still YAML, but no longer an API document.
+        let renamed = apply(DOC, &[(Span::new(0, 7), "swag")]).unwrap();
+        assert!(
+            before
+                .broken_by(&Health::of("api.yaml", &renamed))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn edits_apply_in_order_and_never_overlap_or_split_a_char() {
+        assert_eq!(
+            apply("abcdef", &[(Span::new(4, 5), "E"), (Span::new(0, 1), "")]).unwrap(),
+            "bcdEf"
+        );
+        assert!(apply("abcdef", &[(Span::new(0, 3), ""), (Span::new(2, 4), "")]).is_none());
+        assert!(apply("é", &[(Span::new(1, 2), "")]).is_none());
+        assert!(apply("ab", &[(Span::new(1, 9), "")]).is_none());
+    }
+}
