@@ -1,5 +1,7 @@
 use crate::diagnostic::Finding;
-use crate::model::{Api, ApiKind, Conditions, DomainMapping, EndpointType, Resolved, Workspace};
+use crate::model::{
+    Api, ApiKind, Conditions, DomainMapping, EndpointType, Notation, Resolved, Workspace,
+};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -82,19 +84,44 @@ impl DefaultEndpointEnabled {
             [] => String::new(),
         };
         message.push_str(&format!(": callers can bypass {bypassed}"));
+        let (setting, help) = match (api.notation, api.kind) {
+            (Notation::ServerlessFramework, ApiKind::Http) => (
+                "`provider.httpApi.disableDefaultEndpoint: true`",
+                "set `provider.httpApi.disableDefaultEndpoint: true` so the API is reachable only \
+                 through its custom domain",
+            ),
+            (Notation::ServerlessFramework, ApiKind::WebSocket) => (
+                "`DisableExecuteApiEndpoint: true`",
+                "set `DisableExecuteApiEndpoint: true` on the generated API through \
+                 `resources.extensions.WebsocketsApi.Properties` (the framework has no setting for \
+                 it) so the API is reachable only through its custom domain",
+            ),
+            (Notation::ServerlessFramework, ApiKind::Rest) => (
+                "`provider.apiGateway.disableDefaultEndpoint: true`",
+                "set `provider.apiGateway.disableDefaultEndpoint: true` so the API is reachable \
+                 only through its custom domain",
+            ),
+            (Notation::Terraform, _) => (
+                "`disable_execute_api_endpoint = true`",
+                "set `disable_execute_api_endpoint = true` on the `aws_api_gateway_rest_api` or \
+                 `aws_apigatewayv2_api` so the API is reachable only through its custom domain",
+            ),
+            (Notation::Gateway, _) => (
+                "`DisableExecuteApiEndpoint: true`",
+                "set `DisableExecuteApiEndpoint: true` (OpenAPI: `disableExecuteApiEndpoint` in \
+                 `x-amazon-apigateway-endpoint-configuration`) so the API is reachable only through \
+                 its custom domain",
+            ),
+        };
         let (primary, label) = match &api.default_endpoint_origin {
-            Some(at) => (at.clone(), "the default endpoint stays on"),
-            None => (api.origin.clone(), "no `DisableExecuteApiEndpoint: true`"),
+            Some(at) => (at.clone(), "the default endpoint stays on".to_owned()),
+            None => (api.origin.clone(), format!("no {setting}")),
         };
         let mut finding = Finding::new(self.meta(), primary, message)
             .label(label)
             .related(api.origin.clone(), "the API")
             .subject(format!("{} default endpoint", api.name))
-            .help(
-                "set `DisableExecuteApiEndpoint: true` (OpenAPI: `disableExecuteApiEndpoint` in \
-                 `x-amazon-apigateway-endpoint-configuration`) so the API is reachable only through \
-                 its custom domain",
-            );
+            .help(help);
         for domain in mappings {
             finding = finding.related(
                 domain.origin.clone(),

@@ -59,6 +59,16 @@ pub(super) fn lower(
     };
     api.aws = true;
     api.notation = Notation::ServerlessFramework;
+    let disable = vars
+        .get(config, "disableDefaultEndpoint")
+        .or_else(|| vars.get(service.extension(HTTP_API), "DisableExecuteApiEndpoint"));
+    api.default_endpoint_origin = disable.map(NodeRef::loc);
+    api.default_endpoint_disabled = match vars.boolean(disable) {
+        // An existing API's endpoint is switched where that API is defined.
+        _ if external.is_some() => Resolved::Unknown,
+        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
+        Err(Unknown) => Resolved::Unknown,
+    };
     api.default_auth_origin = Some(service.provider_loc.clone());
     for (name, settings) in vars.entries(vars.get(config, "authorizers")) {
         if let Some(authorizer) = authorizer(service, name, settings) {

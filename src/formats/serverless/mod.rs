@@ -15,6 +15,7 @@
 //! `serverless.ts` and `serverless.js` are code and are not read.
 //! <https://github.com/oss-serverless/serverless/tree/main/lib/plugins/aws/package/compile/events>
 
+mod domain_manager;
 mod function_url;
 mod http_api;
 mod resources;
@@ -67,6 +68,7 @@ pub fn lower(
     http_api::lower(&service, workspace, errors);
     websocket::lower(&service, workspace, errors);
     function_url::lower(&service, workspace);
+    domain_manager::lower(&service, workspace, first);
     resources::lower(&service, workspace, first);
     workspace.not_visible.extend(service.unseen);
 }

@@ -72,4 +72,7 @@ fn join(workspace: &mut Workspace, first: usize, api: Api) {
     own.routes.extend(api.routes);
     own.stages.extend(api.stages);
     own.deployments.extend(api.deployments);
+    own.custom_domains.extend(api.custom_domains);
+    own.cors.extend(api.cors);
+    own.resource_policies.extend(api.resource_policies);
 }

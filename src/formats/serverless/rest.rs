@@ -143,6 +143,20 @@ fn new_api(service: &Service<'_>) -> Api {
     };
     api.aws = true;
     api.notation = Notation::ServerlessFramework;
+    let disable = service
+        .vars
+        .get(service.provider("apiGateway"), "disableDefaultEndpoint")
+        .or_else(|| {
+            let extension = service.extension(REST_API);
+            service.vars.get(extension, "DisableExecuteApiEndpoint")
+        });
+    api.default_endpoint_origin = disable.map(NodeRef::loc);
+    api.default_endpoint_disabled = match service.vars.boolean(disable) {
+        // An existing API's endpoint is switched where that API is defined.
+        _ if rest_api_id.is_some() => Resolved::Unknown,
+        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
+        Err(Unknown) => Resolved::Unknown,
+    };
     api.default_auth_origin = Some(service.provider_loc.clone());
     api
 }

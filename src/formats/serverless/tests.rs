@@ -301,3 +301,38 @@ fn events_repeated_through_aliases_are_capped() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn default_endpoint_switch_and_domain_manager_domains() {
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}  apiGateway:\n    disableDefaultEndpoint: true\nplugins: [serverless-domain-manager]\n\
+         custom:\n  customDomains:\n    - rest:\n        domainName: api.example.com\n        securityPolicy: tls_1_0\n\
+         \x20   - websocket:\n        domainName: ws.example.com\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - http: GET /x\n      - websocket: $default\n\
+         resources:\n  extensions:\n    WebsocketsApi:\n      Properties:\n        DisableExecuteApiEndpoint: true\n"
+    ));
+    let rest = api(&ws, ApiKind::Rest);
+    assert_eq!(rest.default_endpoint_disabled, Resolved::Known(true));
+    assert_eq!(rest.custom_domains[0].domain, "api.example.com");
+    let socket = api(&ws, ApiKind::WebSocket);
+    assert_eq!(socket.default_endpoint_disabled, Resolved::Known(true));
+    assert_eq!(socket.custom_domains[0].domain, "ws.example.com");
+    let policies: Vec<_> = ws
+        .domain_names
+        .iter()
+        .map(|d| d.security_policy.clone())
+        .collect();
+    assert_eq!(
+        policies,
+        [
+            Resolved::Known("TLS_1_0".to_owned()),
+            Resolved::Known("TLS_1_2".to_owned())
+        ]
+    );
+    // Without the plugin, `custom.customDomain` is just data.
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}custom:\n  customDomain:\n    domainName: api.example.com\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - http: GET /x\n"
+    ));
+    assert!(api(&ws, ApiKind::Rest).custom_domains.is_empty());
+}

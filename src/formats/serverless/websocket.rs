@@ -55,6 +55,17 @@ pub(super) fn lower(
     };
     api.aws = true;
     api.notation = Notation::ServerlessFramework;
+    // The framework has no setting for it: only `resources.extensions` can switch it off.
+    let disable = vars.get(
+        service.extension(WEBSOCKET_API),
+        "DisableExecuteApiEndpoint",
+    );
+    api.default_endpoint_origin = disable.map(crate::syntax::NodeRef::loc);
+    api.default_endpoint_disabled = match vars.boolean(disable) {
+        _ if external.is_some() => Resolved::Unknown,
+        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
+        Err(_) => Resolved::Unknown,
+    };
     for (function, event) in events {
         let map = vars.node(Some(event.value)).filter(|n| n.is_map());
         let route_key = match map {
