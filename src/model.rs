@@ -316,6 +316,23 @@ pub struct Api {
     /// Schemes an OpenAPI 3 document defines under Swagger 2's `securityDefinitions`, which
     /// OpenAPI 3 ignores (they belong under `components.securitySchemes`): name and where.
     pub ignored_schemes: Vec<(String, Loc)>,
+    /// REST methods whose `AuthorizationType` names the kind of authorizer their
+    /// `AuthorizerId` must be (`CUSTOM`: a Lambda authorizer, `COGNITO_USER_POOLS`: a Cognito
+    /// one), so that a method wired to an authorizer of the other kind can be reported.
+    pub typed_uses: Vec<TypedAuthorizerUse>,
+}
+
+/// A REST method's `AuthorizationType` together with the authorizer its `AuthorizerId` names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedAuthorizerUse {
+    /// The method, by its `origin` (the route declared there).
+    pub route_origin: Loc,
+    /// The authorizer named by `AuthorizerId`.
+    pub authorizer: String,
+    /// The `AuthorizationType`, upper-cased: `CUSTOM` or `COGNITO_USER_POOLS`.
+    pub authorization_type: String,
+    /// Where the `AuthorizationType` is written.
+    pub origin: Loc,
 }
 
 /// Where an API's unseen routes are kept, and why gatelint cannot see them.
@@ -375,6 +392,7 @@ impl Api {
             default_auth_origin: None,
             hidden_routes: None,
             ignored_schemes: Vec::new(),
+            typed_uses: Vec::new(),
         }
     }
 
@@ -592,6 +610,8 @@ pub struct Authorizer {
     pub audience_origin: Option<Loc>,
     pub issuer_origin: Option<Loc>,
     pub origin: Loc,
+    /// Where the authorizer's type is written, when it is (CloudFormation's `Type`).
+    pub kind_origin: Option<Loc>,
     /// What the authorizer's type needs but it lacks (e.g. "authorizerUri"); each with where
     /// it should have been.
     pub missing: Vec<(String, Loc)>,
@@ -612,6 +632,7 @@ impl Authorizer {
             audience_origin: None,
             issuer_origin: None,
             origin,
+            kind_origin: None,
             missing: Vec::new(),
         }
     }

@@ -1,6 +1,6 @@
 use crate::collections::HashSet;
 use crate::diagnostic::Finding;
-use crate::model::Workspace;
+use crate::model::{AuthorizerKind, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -67,6 +67,63 @@ impl Rule for MissingAuthorizer {
                             ),
                     );
                 }
+            }
+            for typed in &api.typed_uses {
+                let Some(authorizer) = api.authorizers.iter().find(|a| a.name == typed.authorizer)
+                else {
+                    continue;
+                };
+                let expected = match typed.authorization_type.as_str() {
+                    "CUSTOM" => "a Lambda (`TOKEN` or `REQUEST`) authorizer",
+                    _ => "a `COGNITO_USER_POOLS` authorizer",
+                };
+                let matches = match (typed.authorization_type.as_str(), &authorizer.kind) {
+                    ("CUSTOM", AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest)
+                    | ("COGNITO_USER_POOLS", AuthorizerKind::Cognito) => true,
+                    // What is not a known REST authorizer type is not a mismatch we can prove.
+                    (_, AuthorizerKind::Other(_)) => true,
+                    _ => false,
+                };
+                if matches {
+                    continue;
+                }
+                let Some(route) = api.routes.iter().find(|r| r.origin == typed.route_origin) else {
+                    continue;
+                };
+                let message = format!(
+                    "{} on {}{} has `AuthorizationType: {}` but its `AuthorizerId` names `{}`, a {}: \
+                     the authorization type needs {expected}",
+                    route.describe(),
+                    api.display,
+                    route.declared_by(),
+                    typed.authorization_type,
+                    authorizer.name,
+                    authorizer.kind.describe(),
+                );
+                findings.push(
+                    Finding::new(self.meta(), typed.origin.clone(), message)
+                        .label(format!("needs {expected}"))
+                        .related(
+                            authorizer
+                                .kind_origin
+                                .clone()
+                                .unwrap_or_else(|| authorizer.origin.clone()),
+                            "the authorizer's type",
+                        )
+                        .subject(format!(
+                            "{} {} {} {}",
+                            api.name,
+                            route.describe(),
+                            typed.authorization_type,
+                            authorizer.name
+                        ))
+                        .help(
+                            "use `CUSTOM` with a `TOKEN` or `REQUEST` authorizer and \
+                             `COGNITO_USER_POOLS` with a Cognito authorizer: API Gateway rejects \
+                             the method (or the deployment fails), and the route is not protected \
+                             the way it reads",
+                        ),
+                );
             }
             for authorizer in &api.authorizers {
                 for (field, at) in &authorizer.missing {

@@ -18,7 +18,7 @@ use crate::collections::HashMap;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, HiddenRoutes, Method,
-    Resolved, Route, RouteSource, Stage, UsagePlanUse, Workspace,
+    Resolved, Route, RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -81,6 +81,9 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     for resource in template.resources_of(METHOD) {
         if let Some(api) = lowering.api_of(resource, workspace) {
             let route = lowering.method(resource, Some(&mut *api));
+            if let Some(typed) = lowering.typed_use(resource, &route) {
+                api.typed_uses.push(typed);
+            }
             api.routes.push(route);
         }
     }
@@ -199,6 +202,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest
         );
         let mut authorizer = Authorizer::new(resource.id, kind, resource.loc());
+        authorizer.kind_origin = resource.property("Type").map(NodeRef::loc);
         let ttl = resource.property("AuthorizerResultTtlInSeconds");
         authorizer.cache_ttl = if lambda {
             self.eval
@@ -302,6 +306,23 @@ impl<'t, 'a> Lowering<'t, 'a> {
             source: RouteSource::Resource(resource.id.to_owned()),
             inherits_connection_auth: false,
         }
+    }
+
+    /// A method's `AuthorizationType` (when it is a literal `CUSTOM` or `COGNITO_USER_POOLS`)
+    /// with the authorizer of this template its `AuthorizerId` names.
+    fn typed_use(&self, resource: Resource<'a>, route: &Route) -> Option<TypedAuthorizerUse> {
+        let node = resource.property("AuthorizationType")?;
+        let authorization_type = self.eval.known_string(Some(node))?.to_ascii_uppercase();
+        if !AUTHORIZER_TYPES.contains(&authorization_type.as_str()) {
+            return None;
+        }
+        let target = self.eval.known_target(resource.property("AuthorizerId"))?;
+        Some(TypedAuthorizerUse {
+            route_origin: route.origin.clone(),
+            authorizer: target.resource().to_owned(),
+            authorization_type,
+            origin: node.loc(),
+        })
     }
 
     /// The path of a Method's `ResourceId`.
