@@ -234,6 +234,14 @@ impl<'e, 'a> Lowering<'e, 'a> {
         self.instances.get(index)
     }
 
+    /// Every instance of the resources of type `kind`.
+    fn instances_of(&self, kind: &str) -> Vec<&'e Instance<'a>> {
+        self.of(kind)
+            .into_iter()
+            .filter_map(|index| self.instance(index))
+            .collect()
+    }
+
     fn value(&self, instance: &Instance<'a>, name: &str) -> Value {
         instance
             .attribute(name)
@@ -269,6 +277,28 @@ impl<'e, 'a> Lowering<'e, 'a> {
             self.instance(i)
                 .is_some_and(|x| x.is(reference, candidates.len()))
         })
+    }
+
+    /// The REST API an instance's `rest_api_id` names (see [`Self::api_of`]).
+    fn rest_api_of(&mut self, instance: &Instance<'a>, workspace: &mut Workspace) -> Option<usize> {
+        self.api_of(
+            instance,
+            "rest_api_id",
+            "aws_api_gateway_rest_api",
+            ApiKind::Rest,
+            workspace,
+        )
+    }
+
+    /// The HTTP or WebSocket API an instance's `api_id` names (see [`Self::api_of`]).
+    fn v2_api_of(&mut self, instance: &Instance<'a>, workspace: &mut Workspace) -> Option<usize> {
+        self.api_of(
+            instance,
+            "api_id",
+            "aws_apigatewayv2_api",
+            ApiKind::Http,
+            workspace,
+        )
     }
 
     /// The API an `rest_api_id` / `api_id` names; an id from outside the configuration stands
@@ -311,65 +341,33 @@ impl<'e, 'a> Lowering<'e, 'a> {
     pub fn lower(&mut self, workspace: &mut Workspace, notes: &mut Vec<NotVisible>) {
         self.rest_apis(workspace, notes);
         self.v2_apis(workspace, notes);
-        for index in self.of("aws_api_gateway_authorizer") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
+        for instance in self.instances_of("aws_api_gateway_authorizer") {
             let authorizer = self.rest_authorizer(instance);
-            if let Some(api) = self.api_of(
-                instance,
-                "rest_api_id",
-                "aws_api_gateway_rest_api",
-                ApiKind::Rest,
-                workspace,
-            ) && let Some(api) = workspace.apis.get_mut(api)
+            if let Some(api) = self.rest_api_of(instance, workspace)
+                && let Some(api) = workspace.apis.get_mut(api)
             {
                 api.authorizers.push(authorizer);
             }
         }
-        for index in self.of("aws_api_gateway_method") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
+        for instance in self.instances_of("aws_api_gateway_method") {
             let route = self.method(instance);
-            if let Some(api) = self.api_of(
-                instance,
-                "rest_api_id",
-                "aws_api_gateway_rest_api",
-                ApiKind::Rest,
-                workspace,
-            ) && let Some(api) = workspace.apis.get_mut(api)
+            if let Some(api) = self.rest_api_of(instance, workspace)
+                && let Some(api) = workspace.apis.get_mut(api)
             {
                 api.routes.push(route);
             }
         }
-        for index in self.of("aws_apigatewayv2_authorizer") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
+        for instance in self.instances_of("aws_apigatewayv2_authorizer") {
             let authorizer = self.v2_authorizer(instance);
-            if let Some(api) = self.api_of(
-                instance,
-                "api_id",
-                "aws_apigatewayv2_api",
-                ApiKind::Http,
-                workspace,
-            ) && let Some(api) = workspace.apis.get_mut(api)
+            if let Some(api) = self.v2_api_of(instance, workspace)
+                && let Some(api) = workspace.apis.get_mut(api)
             {
                 api.authorizers.push(authorizer);
             }
         }
-        for index in self.of("aws_apigatewayv2_route") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
-            if let Some(api) = self.api_of(
-                instance,
-                "api_id",
-                "aws_apigatewayv2_api",
-                ApiKind::Http,
-                workspace,
-            ) && let Some(api) = workspace.apis.get_mut(api)
+        for instance in self.instances_of("aws_apigatewayv2_route") {
+            if let Some(api) = self.v2_api_of(instance, workspace)
+                && let Some(api) = workspace.apis.get_mut(api)
             {
                 let route = self.v2_route(instance, api.kind);
                 api.routes.push(route);
@@ -379,16 +377,10 @@ impl<'e, 'a> Lowering<'e, 'a> {
         self.v2_stages(workspace);
         self.rest_deployments(workspace);
         self.v2_deployments(workspace);
-        for index in self.of("aws_lambda_function_url") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
+        for instance in self.instances_of("aws_lambda_function_url") {
             workspace.function_urls.push(self.function_url(instance));
         }
-        for index in self.of("aws_cognito_user_pool_client") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
+        for instance in self.instances_of("aws_cognito_user_pool_client") {
             workspace
                 .token_issuers
                 .push(self.user_pool_client(instance));
@@ -1067,17 +1059,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 )
             })
             .collect();
-        for index in self.of("aws_api_gateway_stage") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
-            let Some(api_index) = self.api_of(
-                instance,
-                "rest_api_id",
-                "aws_api_gateway_rest_api",
-                ApiKind::Rest,
-                workspace,
-            ) else {
+        for instance in self.instances_of("aws_api_gateway_stage") {
+            let Some(api_index) = self.rest_api_of(instance, workspace) else {
                 continue;
             };
             let rest_api = self.value(instance, "rest_api_id");
@@ -1131,17 +1114,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
     }
 
     fn v2_stages(&mut self, workspace: &mut Workspace) {
-        for index in self.of("aws_apigatewayv2_stage") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
-            let Some(api_index) = self.api_of(
-                instance,
-                "api_id",
-                "aws_apigatewayv2_api",
-                ApiKind::Http,
-                workspace,
-            ) else {
+        for instance in self.instances_of("aws_apigatewayv2_stage") {
+            let Some(api_index) = self.v2_api_of(instance, workspace) else {
                 continue;
             };
             let default_throttle = match instance.body().blocks_of("default_route_settings").next()
@@ -1233,17 +1207,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
     /// `depends_on` on the methods at least orders the first deployment after them.
     /// <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_deployment>
     fn rest_deployments(&mut self, workspace: &mut Workspace) {
-        for index in self.of("aws_api_gateway_deployment") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
-            let Some(api_index) = self.api_of(
-                instance,
-                "rest_api_id",
-                "aws_api_gateway_rest_api",
-                ApiKind::Rest,
-                workspace,
-            ) else {
+        for instance in self.instances_of("aws_api_gateway_deployment") {
+            let Some(api_index) = self.rest_api_of(instance, workspace) else {
                 continue;
             };
             let triggers = instance.attribute("triggers");
@@ -1338,17 +1303,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
 
     /// HTTP and WebSocket deployments; a stage with `auto_deploy` redeploys on every change.
     fn v2_deployments(&mut self, workspace: &mut Workspace) {
-        for index in self.of("aws_apigatewayv2_deployment") {
-            let Some(instance) = self.instance(index) else {
-                continue;
-            };
-            let Some(api_index) = self.api_of(
-                instance,
-                "api_id",
-                "aws_apigatewayv2_api",
-                ApiKind::Http,
-                workspace,
-            ) else {
+        for instance in self.instances_of("aws_apigatewayv2_deployment") {
+            let Some(api_index) = self.v2_api_of(instance, workspace) else {
                 continue;
             };
             let triggers = instance.attribute("triggers");
