@@ -136,14 +136,7 @@ fn count(severities: &[String], severity: &str) -> String {
 }
 
 fn sarif_validator() -> Option<jsonschema::Validator> {
-    let path = repo().join("../shared/schemas/sarif-schema-2.1.0.json");
-    if !path.exists() {
-        eprintln!(
-            "skipped SARIF schema validation: {} is absent",
-            path.display()
-        );
-        return None;
-    }
+    let path = crate::common::shared("schemas/sarif-schema-2.1.0.json")?;
     let schema: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     Some(
         jsonschema::options()

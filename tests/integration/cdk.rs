@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use common::Repo;
@@ -274,11 +274,9 @@ fn hostile_and_partial_assemblies() {
 /// can only come from the manifest's `aws:cdk:logicalId` entries.
 #[test]
 fn corpus_assemblies_name_the_construct_of_every_template_finding() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cdk-out");
-    if !root.exists() {
-        eprintln!("skipped: {} is absent", root.display());
+    let Some(root) = common::shared("corpus/cdk-out") else {
         return;
-    }
+    };
     let mut assemblies: Vec<PathBuf> = Vec::new();
     let mut pending = vec![root.clone()];
     while let Some(dir) = pending.pop() {

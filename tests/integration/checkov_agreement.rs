@@ -7,12 +7,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
 
 use gatelint::lint::{analyze, lint_bytes};
 use gatelint::rules::Settings;
 
-const FIXTURES: &str = "../shared/corpus/checkov/tests/cloudformation/checks/resource/aws";
+const FIXTURES: &str = "corpus/checkov/tests/cloudformation/checks/resource/aws";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Checkov {
@@ -202,11 +201,9 @@ fn resource_at(resources: &[(usize, String)], line: usize) -> Option<&str> {
 
 #[test]
 fn gatelint_agrees_with_checkov_on_its_api_gateway_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES);
-    if !root.is_dir() {
-        println!("skipped: {} is absent", root.display());
+    let Some(root) = crate::common::shared(FIXTURES) else {
         return;
-    }
+    };
     let mut problems = Vec::new();
     let files: BTreeSet<&str> = CASES.iter().map(|c| c.file).collect();
     for file in files {

@@ -122,3 +122,38 @@ pub fn settings_with(id: &str) -> gatelint::rules::Settings {
     settings.levels.remove(id);
     settings
 }
+
+/// `relative` under `../shared` (the corpus and the schemas, beside the repository), if it is
+/// there. When it is not, the test skips and says why; under CI (`CI` set, and not `false` or
+/// `0`) it fails instead, so that a checkout without the corpus cannot pass for a green run.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    shared_or_fail(relative, ci)
+}
+
+fn shared_or_fail(relative: &str, fail: bool) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        !fail,
+        "{} is absent and CI is set: check the shared corpus out beside the repository",
+        path.display()
+    );
+    eprintln!(
+        "skipped: {} is absent (the shared corpus is not checked out beside the repository)",
+        path.display()
+    );
+    None
+}
+
+#[test]
+fn a_missing_shared_folder_skips_but_fails_under_ci() {
+    let absent = "corpus/no such folder";
+    assert_eq!(shared_or_fail(absent, false), None);
+    let failed = std::panic::catch_unwind(|| shared_or_fail(absent, true));
+    assert!(failed.is_err(), "a missing corpus passed under CI");
+}

@@ -16,13 +16,7 @@ const INVALID: &[&str] = &[
 ];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/openapi");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: {} is absent", dir.display());
-        None
-    }
+    crate::common::shared("corpus/openapi")
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use gatelint::discover::{DEFAULT_EXTENSIONS, Input, InputSource};
@@ -20,10 +20,6 @@ use gatelint::formats::DocumentKind;
 use gatelint::lint::{DEFAULT_MAX_FILE_SIZE, Unit, analyze_unit, units};
 use gatelint::rules::{self, Settings};
 use rayon::prelude::*;
-
-fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
 
 /// Every file under `dir` with a data extension, sorted, as paths relative to `root`.
 fn data_files(root: &Path) -> Vec<String> {
@@ -208,14 +204,9 @@ fn none_if_empty(text: &str) -> &str {
 
 #[test]
 fn corpus_summary() {
-    let root = corpus_root();
-    if !root.is_dir() {
-        eprintln!(
-            "skipped: the shared corpus is not at {} (it sits beside the repository)",
-            root.display()
-        );
+    let Some(root) = crate::common::shared("corpus") else {
         return;
-    }
+    };
     let started = Instant::now();
     let files = data_files(&root);
     assert!(!files.is_empty(), "no data files under {}", root.display());

@@ -30,13 +30,7 @@ const UNPARSABLE: [&str; 4] = [
 ];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: {} is absent", dir.display());
-        None
-    }
+    crate::common::shared("corpus")
 }
 
 fn templates(dir: &Path, out: &mut Vec<PathBuf>) {

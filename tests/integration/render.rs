@@ -374,13 +374,7 @@ fn sarif_uris_are_relative_and_encoded() {
 }
 
 fn shared_schema(name: &str) -> Option<serde_json::Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas")
-        .join(name);
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
-        return None;
-    }
+    let path = crate::common::shared(&format!("schemas/{name}"))?;
     Some(serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
 }
 

@@ -75,11 +75,9 @@ fn samples(root: &Path) -> Vec<Sample> {
 
 #[test]
 fn agreement_with_labelled_samples() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/terraform");
-    if !root.join("LABELS.tsv").is_file() {
-        eprintln!("skipped: no corpus at {}", root.display());
+    let Some(root) = crate::common::shared("corpus/terraform") else {
         return;
-    }
+    };
     let allowlist_path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/integration/terraform_labels_allowlist.txt");
     let allowed: BTreeSet<String> = fs::read_to_string(&allowlist_path)

@@ -7,7 +7,6 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
 
 use gatelint::lint::analyze;
 use gatelint::model::{Api, Auth, OpenBecause, Resolved, Route};
@@ -86,11 +85,9 @@ fn route_line(api: &Api, route: &Route) -> String {
 
 #[test]
 fn translator_output_routes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/sam-translator/output");
-    if !dir.is_dir() {
-        println!("skipped: {} is absent", dir.display());
+    let Some(dir) = crate::common::shared("corpus/sam-translator/output") else {
         return;
-    }
+    };
     let mut names: Vec<String> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
