@@ -463,7 +463,14 @@ fn lint_unit(unit: &Unit<'_>, options: &LintOptions, assemblies: &Assemblies) ->
         Ok(analysis) => analysis,
         Err(report) => return *report,
     };
-    let mut report = lint_analysis(analysis, &options.settings, options.apply_suppressions);
+    // A module's files share a directory, so they share its configuration.
+    let config = options
+        .configs
+        .as_ref()
+        .zip(unit.first())
+        .map(|(c, input)| c.for_path(&input.display));
+    let settings = config.as_ref().map_or(&options.settings, |c| &c.settings);
+    let mut report = lint_analysis(analysis, settings, options.apply_suppressions);
     if options.verbose {
         report
             .notes

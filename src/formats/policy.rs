@@ -116,7 +116,7 @@ pub(crate) fn statement<'a>(node: NodeRef<'a>, string: ReadString<'_, 'a>) -> Po
 
 /// Whether a resource names every method of every stage: `*`, `execute-api:/*`, or an ARN
 /// whose path after the API id is only wildcards (`arn:aws:execute-api:...:api-id/*/*`).
-fn every_method(resource: &str) -> bool {
+pub(crate) fn every_method(resource: &str) -> bool {
     let path = match resource.split_once("execute-api:/") {
         Some((_, path)) => path,
         None if resource.starts_with("arn:") => match resource.split_once('/') {
@@ -184,7 +184,7 @@ fn resource_text<'a>(item: NodeRef<'a>, string: ReadString<'_, 'a>) -> Option<St
 }
 
 /// Whether an IAM action pattern (`*` and `?` wildcards, lower-cased) covers `action`.
-fn covers(action: &str, pattern: &str) -> bool {
+pub(crate) fn covers(action: &str, pattern: &str) -> bool {
     let text = action.as_bytes();
     // `reach[i]`: the pattern read so far can match the first `i` bytes of the action.
     let mut reach = vec![false; text.len() + 1];

@@ -3,8 +3,15 @@
 //! is its name in findings, and every setting points at the attribute that decided it.
 //! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_method>
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
+
+mod access;
+mod blocks;
+mod policy;
+
+use blocks::Nested;
 
 use super::eval::{Ctx, Evaluator, InstanceKey, MAX_INSTANCES, Reference, Value};
 use super::modules::located_note;
@@ -178,7 +185,15 @@ pub fn instances<'a>(eval: &Evaluator<'a>, notes: &mut Vec<NotVisible>) -> Vec<I
 }
 
 /// The resource types lowered besides `aws_api_gateway_*` and `aws_apigatewayv2_*`.
-const RESOURCES: [&str; 2] = ["aws_lambda_function_url", "aws_cognito_user_pool_client"];
+const RESOURCES: [&str; 7] = [
+    "aws_lambda_function_url",
+    "aws_cognito_user_pool_client",
+    "aws_cognito_user_pool",
+    "aws_cognito_identity_pool",
+    "aws_cognito_identity_pool_roles_attachment",
+    "aws_lambda_permission",
+    "aws_wafv2_web_acl_association",
+];
 
 /// A `for_each` value's keys and values: a map, or a set of strings (each its own key).
 fn each_pairs(value: &Value) -> Option<Vec<(String, Value)>> {
@@ -203,6 +218,8 @@ pub struct Lowering<'e, 'a> {
     apis: HashMap<usize, usize>,
     /// `aws_api_gateway_resource` instance → its path.
     paths: HashMap<usize, String>,
+    /// Coverage notes for `dynamic` blocks whose `for_each` is not known.
+    dynamic_notes: RefCell<Vec<NotVisible>>,
 }
 
 impl<'e, 'a> Lowering<'e, 'a> {
@@ -223,6 +240,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             by_address,
             apis: HashMap::default(),
             paths: HashMap::default(),
+            dynamic_notes: RefCell::default(),
         }
     }
 
@@ -385,65 +403,90 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 .token_issuers
                 .push(self.user_pool_client(instance));
         }
+        self.domains(workspace);
+        self.rest_cors(workspace);
+        self.identity(workspace);
+        notes.append(&mut self.dynamic_notes.borrow_mut());
     }
 
     fn rest_apis(&mut self, workspace: &mut Workspace, notes: &mut Vec<NotVisible>) {
         // Policies attached through `aws_api_gateway_rest_api_policy`: the API they name and
-        // where they are written.
-        let policies: Vec<(Value, Loc)> = self
+        // the policy.
+        let policies: Vec<(Value, ResourcePolicy)> = self
             .of("aws_api_gateway_rest_api_policy")
             .into_iter()
             .filter_map(|i| self.instance(i))
             .map(|p| {
-                let at = p.attribute_loc("policy").unwrap_or_else(|| p.origin());
-                (self.value(p, "rest_api_id"), at)
+                let policy = match p.attribute("policy") {
+                    Some(attribute) => self.resource_policy(p, attribute),
+                    None => ResourcePolicy {
+                        origin: p.origin(),
+                        statements: Resolved::Unknown,
+                    },
+                };
+                (self.value(p, "rest_api_id"), policy)
             })
             .collect();
+        let mut policies: Vec<Option<(Value, ResourcePolicy)>> =
+            policies.into_iter().map(Some).collect();
         for index in self.of("aws_api_gateway_rest_api") {
             let Some(instance) = self.instance(index) else {
                 continue;
             };
-            // The policy document's statements are not read yet (a `jsonencode` or a data
-            // source): Unknown, so no rule takes the API for one without a policy.
-            let attached = policies
-                .iter()
-                .filter(|(api, _)| self.target(api, "aws_api_gateway_rest_api") == Some(index))
-                .map(|(_, at)| at.clone());
-            let inline = (!self.value(instance, "policy").is_null())
-                .then(|| instance.attribute_loc("policy"))
-                .flatten();
             let mut api = Api::new(instance.address(), ApiKind::Rest, instance.origin());
             api.aws = true;
             api.notation = Notation::Terraform;
-            api.endpoint = self.endpoint(instance);
-            api.resource_policies
-                .extend(
-                    inline
-                        .into_iter()
-                        .chain(attached)
-                        .map(|origin| ResourcePolicy {
-                            origin,
-                            statements: Resolved::Unknown,
-                        }),
-                );
+            let (endpoint, endpoint_origin) = self.endpoint(instance);
+            api.endpoint = endpoint;
+            api.endpoint_origin = endpoint_origin;
+            if let Some(attribute) = instance.attribute("policy")
+                && !self.value(instance, "policy").is_null()
+            {
+                api.resource_policies
+                    .push(self.resource_policy(instance, attribute));
+            }
+            for slot in &mut policies {
+                if slot.as_ref().is_some_and(|(api, _)| {
+                    self.target(api, "aws_api_gateway_rest_api") == Some(index)
+                }) && let Some((_, policy)) = slot.take()
+                {
+                    api.resource_policies.push(policy);
+                }
+            }
+            let (disabled, disabled_origin) = self.default_endpoint(instance);
+            api.default_endpoint_disabled = disabled;
+            api.default_endpoint_origin = disabled_origin;
             self.body(instance, &mut api, notes);
             self.apis.insert(index, workspace.apis.len());
             workspace.apis.push(api);
         }
     }
 
-    /// `endpoint_configuration { types = [...] }`; EDGE when there is none.
-    fn endpoint(&self, instance: &Instance<'a>) -> Resolved<EndpointType> {
-        let Some(config) = instance.body().blocks_of("endpoint_configuration").next() else {
-            return Resolved::Known(EndpointType::Edge);
+    /// `endpoint_configuration { types = [...] }` and where the types are written; EDGE when
+    /// there is none.
+    fn endpoint(&self, instance: &Instance<'a>) -> (Resolved<EndpointType>, Option<Loc>) {
+        let blocks = self.nested(
+            instance.body(),
+            "endpoint_configuration",
+            &instance.ctx,
+            instance.file,
+            &instance.address(),
+        );
+        let Some(config) = blocks.first() else {
+            return (Resolved::Known(EndpointType::Edge), None);
         };
-        let types = self.value_in(instance, &config.body, "types", &instance.ctx);
-        types.resolve(&|types| match types {
+        let types = self.value_in(instance, config.body, "types", &config.ctx);
+        let endpoint = types.resolve(&|types| match types {
             Value::List(items) => crate::formats::cloudformation::gateway::endpoint_type(
                 items.first().and_then(Value::as_str),
             ),
             _ => Resolved::Unknown,
-        })
+        });
+        let at = config
+            .body
+            .attribute("types")
+            .map_or_else(|| instance.loc(config.header), |a| instance.loc(a.span));
+        (config.settle(endpoint).under(&instance.when), Some(at))
     }
 
     /// An OpenAPI `body`, lowered through the OpenAPI view: written in HCL under
@@ -610,6 +653,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 instance.attribute_loc("authorizer_result_ttl_in_seconds");
         }
         authorizer.identity_source = self.value(instance, "identity_source").to_text();
+        authorizer.identity_source_origin = instance.attribute_loc("identity_source");
+        authorizer.validation_expression = instance.attribute_loc("identity_validation_expression");
         let missing = match authorizer.kind {
             AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest => {
                 Some("authorizer_uri").filter(|f| instance.attribute(f).is_none())
@@ -819,6 +864,10 @@ impl<'e, 'a> Lowering<'e, 'a> {
             api.notation = Notation::Terraform;
             api.endpoint = Resolved::Known(EndpointType::Regional);
             self.body(instance, &mut api, notes);
+            let (disabled, disabled_origin) = self.default_endpoint(instance);
+            api.default_endpoint_disabled = disabled;
+            api.default_endpoint_origin = disabled_origin;
+            api.cors.extend(self.cors_configuration(instance));
             // Quick create: `target` makes a `$default` route (or `route_key`) with no
             // authorization, and an auto-deployed `$default` stage.
             if let Some(target) = instance.attribute("target")
@@ -891,6 +940,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     let joined: Vec<String> = sources.iter().filter_map(Value::to_text).collect();
                     authorizer.identity_source = Some(joined.join(", ")).filter(|s| !s.is_empty());
                 }
+                authorizer.identity_source_origin = instance.attribute_loc("identity_sources");
                 if instance.attribute("authorizer_uri").is_none() {
                     authorizer.missing.push(("authorizer_uri".into(), type_at));
                 }
@@ -981,26 +1031,6 @@ impl<'e, 'a> Lowering<'e, 'a> {
         }
     }
 
-    /// Whether a block (or one of a `dynamic` block's instances) of this type is present.
-    fn block_present(&self, instance: &Instance<'a>, body: &'a Body, name: &str) -> Resolved<bool> {
-        if body.blocks_of(name).next().is_some() {
-            return Resolved::Known(true);
-        }
-        let Some(dynamic) = body
-            .blocks_of("dynamic")
-            .find(|d| d.labels.first().map(String::as_str) == Some(name))
-        else {
-            return Resolved::Known(false);
-        };
-        self.value_in(instance, &dynamic.body, "for_each", &instance.ctx)
-            .resolve(&|v| match v {
-                Value::List(items) => Resolved::Known(!items.is_empty()),
-                Value::Map(entries) => Resolved::Known(!entries.is_empty()),
-                Value::Null => Resolved::Known(false),
-                _ => Resolved::Unknown,
-            })
-    }
-
     fn rest_stages(&mut self, workspace: &mut Workspace) {
         // Stage-wide throttling set by aws_api_gateway_method_settings for `*/*`.
         let settings: Vec<(Value, Value, Resolved<bool>)> = self
@@ -1009,18 +1039,24 @@ impl<'e, 'a> Lowering<'e, 'a> {
             .filter_map(|i| self.instance(i))
             .filter(|s| self.value(s, "method_path").as_str() == Some("*/*"))
             .map(|s| {
-                let throttle = match s.body().blocks_of("settings").next() {
-                    Some(block) => {
-                        limit_set(&self.value_in(s, &block.body, "throttling_rate_limit", &s.ctx))
-                            .or(&limit_set(&self.value_in(
-                                s,
-                                &block.body,
-                                "throttling_burst_limit",
-                                &s.ctx,
-                            )))
-                    }
-                    None => Resolved::Known(false),
-                };
+                let throttle = self
+                    .nested(s.body(), "settings", &s.ctx, s.file, &s.address())
+                    .iter()
+                    .fold(Resolved::Known(false), |so_far, block| {
+                        let set = limit_set(&self.value_in(
+                            s,
+                            block.body,
+                            "throttling_rate_limit",
+                            &block.ctx,
+                        ))
+                        .or(&limit_set(&self.value_in(
+                            s,
+                            block.body,
+                            "throttling_burst_limit",
+                            &block.ctx,
+                        )));
+                        so_far.or(&block.settle_flag(set))
+                    });
                 (
                     self.value(s, "rest_api_id"),
                     self.value(s, "stage_name"),
@@ -1033,21 +1069,34 @@ impl<'e, 'a> Lowering<'e, 'a> {
             .into_iter()
             .filter_map(|i| self.instance(i))
             .map(|plan| {
-                let throttle = match plan.body().blocks_of("throttle_settings").next() {
-                    Some(block) => {
-                        limit_set(&self.value_in(plan, &block.body, "rate_limit", &plan.ctx)).or(
-                            &limit_set(&self.value_in(plan, &block.body, "burst_limit", &plan.ctx)),
-                        )
-                    }
-                    None => Resolved::Known(false),
-                };
-                let stages = plan
-                    .body()
-                    .blocks_of("api_stages")
+                let owner = plan.address();
+                let throttle = self
+                    .nested(
+                        plan.body(),
+                        "throttle_settings",
+                        &plan.ctx,
+                        plan.file,
+                        &owner,
+                    )
+                    .iter()
+                    .fold(Resolved::Known(false), |so_far, block| {
+                        let set =
+                            limit_set(&self.value_in(plan, block.body, "rate_limit", &block.ctx))
+                                .or(&limit_set(&self.value_in(
+                                    plan,
+                                    block.body,
+                                    "burst_limit",
+                                    &block.ctx,
+                                )));
+                        so_far.or(&block.settle_flag(set))
+                    });
+                let stages = self
+                    .nested(plan.body(), "api_stages", &plan.ctx, plan.file, &owner)
+                    .iter()
                     .map(|b| {
                         (
-                            self.value_in(plan, &b.body, "api_id", &plan.ctx),
-                            self.value_in(plan, &b.body, "stage", &plan.ctx),
+                            self.value_in(plan, b.body, "api_id", &b.ctx),
+                            self.value_in(plan, b.body, "stage", &b.ctx),
                         )
                     })
                     .collect();
@@ -1059,7 +1108,39 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 )
             })
             .collect();
-        for instance in self.instances_of("aws_api_gateway_stage") {
+        // Full request logging set by aws_api_gateway_method_settings, for any method.
+        let traces: Vec<(Value, Value, Resolved<bool>, Option<Loc>)> = self
+            .instances_of("aws_api_gateway_method_settings")
+            .into_iter()
+            .map(|s| {
+                let mut on = Resolved::Known(false);
+                let mut at = None;
+                for block in self.nested(s.body(), "settings", &s.ctx, s.file, &s.address()) {
+                    let Some(flag) = block.body.attribute("data_trace_enabled") else {
+                        continue;
+                    };
+                    let value = block.settle_flag(bool_setting(
+                        &self.eval.eval(&flag.value, &block.ctx),
+                        false,
+                    ));
+                    if at.is_none() && value.any(|v| *v) {
+                        at = Some(s.loc(flag.span));
+                    }
+                    on = on.or(&value);
+                }
+                (
+                    self.value(s, "rest_api_id"),
+                    self.value(s, "stage_name"),
+                    on.under(&s.when),
+                    at,
+                )
+            })
+            .collect();
+        let (protected, unreadable) = self.web_acl_targets();
+        for stage_index in self.of("aws_api_gateway_stage") {
+            let Some(instance) = self.instance(stage_index) else {
+                continue;
+            };
             let Some(api_index) = self.rest_api_of(instance, workspace) else {
                 continue;
             };
@@ -1076,6 +1157,28 @@ impl<'e, 'a> Lowering<'e, 'a> {
                                 && stage.to_text() == name_value.to_text()))
                 })
                 .fold(Resolved::Known(false), |so_far, (_, _, t)| so_far.or(t));
+            let names_stage = |api: &Value, stage: &Value| {
+                *api == rest_api
+                    && (stage_ref(stage)
+                        || (stage.to_text().is_some() && stage.to_text() == name_value.to_text()))
+            };
+            let mut data_trace_origin = None;
+            let data_trace = traces
+                .iter()
+                .filter(|(api, stage, _, _)| names_stage(api, stage))
+                .fold(Resolved::Known(false), |so_far, (_, _, on, at)| {
+                    if data_trace_origin.is_none() && on.any(|v| *v) {
+                        data_trace_origin = at.clone();
+                    }
+                    so_far.or(on)
+                });
+            let web_acl = if protected.contains(&stage_index) {
+                Resolved::Known(true)
+            } else if unreadable {
+                Resolved::Unknown
+            } else {
+                Resolved::Known(false)
+            };
             let usage_plans = plans
                 .iter()
                 .filter(|(_, _, _, stages)| {
@@ -1099,13 +1202,18 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 throttle: throttle.under(&instance.when),
                 usage_plans,
                 access_log: self
-                    .block_present(instance, instance.body(), "access_log_settings")
+                    .present(
+                        instance.body(),
+                        "access_log_settings",
+                        &instance.ctx,
+                        instance.file,
+                        &instance.address(),
+                    )
                     .under(&instance.when),
                 auto_deploy: Resolved::Known(false),
-                // Data trace and web ACLs are not lowered from Terraform yet: not known.
-                data_trace: Resolved::Unknown,
-                data_trace_origin: None,
-                web_acl: Resolved::Unknown,
+                data_trace: data_trace.under(&instance.when),
+                data_trace_origin,
+                web_acl: web_acl.under(&instance.when),
             };
             if let Some(api) = workspace.apis.get_mut(api_index) {
                 api.stages.push(stage);
@@ -1118,49 +1226,71 @@ impl<'e, 'a> Lowering<'e, 'a> {
             let Some(api_index) = self.v2_api_of(instance, workspace) else {
                 continue;
             };
-            let default_throttle = match instance.body().blocks_of("default_route_settings").next()
-            {
-                Some(block) => limit_set(&self.value_in(
-                    instance,
-                    &block.body,
-                    "throttling_rate_limit",
-                    &instance.ctx,
-                ))
-                .or(&limit_set(&self.value_in(
-                    instance,
-                    &block.body,
-                    "throttling_burst_limit",
-                    &instance.ctx,
-                ))),
-                None => Resolved::Known(false),
-            };
-            // Route settings that throttle every route of the API.
-            let route_settings: Vec<(Option<String>, Resolved<bool>)> = instance
-                .body()
-                .blocks_of("route_settings")
-                .map(|b| {
-                    let key = self
-                        .value_in(instance, &b.body, "route_key", &instance.ctx)
-                        .to_text();
-                    let t = limit_set(&self.value_in(
-                        instance,
-                        &b.body,
-                        "throttling_rate_limit",
-                        &instance.ctx,
-                    ))
+            let owner = instance.address();
+            let throttles = |block: &Nested<'a>| {
+                limit_set(&self.value_in(instance, block.body, "throttling_rate_limit", &block.ctx))
                     .or(&limit_set(&self.value_in(
                         instance,
-                        &b.body,
+                        block.body,
                         "throttling_burst_limit",
-                        &instance.ctx,
-                    )));
-                    (key, t)
+                        &block.ctx,
+                    )))
+            };
+            let defaults = self.nested(
+                instance.body(),
+                "default_route_settings",
+                &instance.ctx,
+                instance.file,
+                &owner,
+            );
+            let default_throttle = defaults
+                .iter()
+                .fold(Resolved::Known(false), |so_far, block| {
+                    so_far.or(&block.settle_flag(throttles(block)))
+                });
+            let routes = self.nested(
+                instance.body(),
+                "route_settings",
+                &instance.ctx,
+                instance.file,
+                &owner,
+            );
+            // Route settings that throttle every route of the API; one made by a `dynamic`
+            // block that cannot be read could be any route's.
+            let routes_unknown = routes.iter().any(|b| b.unknown);
+            let route_settings: Vec<(Option<String>, Resolved<bool>)> = routes
+                .iter()
+                .map(|b| {
+                    let key = self
+                        .value_in(instance, b.body, "route_key", &b.ctx)
+                        .to_text();
+                    (key, b.settle(throttles(b)))
                 })
                 .collect();
+            // Full request logging (WebSocket APIs), in the default or a route's settings.
+            let mut data_trace_origin = None;
+            let data_trace = defaults.iter().chain(routes.iter()).fold(
+                Resolved::Known(false),
+                |so_far, block| {
+                    let Some(flag) = block.body.attribute("data_trace_enabled") else {
+                        return so_far;
+                    };
+                    let on = block.settle_flag(bool_setting(
+                        &self.eval.eval(&flag.value, &block.ctx),
+                        false,
+                    ));
+                    if data_trace_origin.is_none() && on.any(|v| *v) {
+                        data_trace_origin = Some(instance.loc(flag.span));
+                    }
+                    so_far.or(&on)
+                },
+            );
             let Some(api) = workspace.apis.get_mut(api_index) else {
                 continue;
             };
-            let every_route = if api.routes.is_empty() || route_settings.is_empty() {
+            let every_route = if routes_unknown {
+                Resolved::Unknown
+            } else if api.routes.is_empty() || route_settings.is_empty() {
                 Resolved::Known(false)
             } else {
                 api.routes.iter().fold(Resolved::Known(true), |all, route| {
@@ -1191,11 +1321,17 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 throttle: default_throttle.or(&every_route).under(&instance.when),
                 usage_plans: Vec::new(),
                 access_log: self
-                    .block_present(instance, instance.body(), "access_log_settings")
+                    .present(
+                        instance.body(),
+                        "access_log_settings",
+                        &instance.ctx,
+                        instance.file,
+                        &owner,
+                    )
                     .under(&instance.when),
                 auto_deploy: auto_deploy.under(&instance.when),
-                data_trace: Resolved::Unknown,
-                data_trace_origin: None,
+                data_trace: data_trace.under(&instance.when),
+                data_trace_origin,
                 web_acl: Resolved::Unknown,
             });
         }
@@ -1418,6 +1554,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             30,
             TimeUnit::Days,
         );
+        let flows = self.client_flows(instance);
         TokenIssuer {
             name: instance.address(),
             origin: instance.origin(),
@@ -1426,13 +1563,12 @@ impl<'e, 'a> Lowering<'e, 'a> {
             access_token,
             id_token,
             refresh_token,
-            // Client flows and secrets are not lowered from Terraform yet: not known.
-            oauth_flows: Resolved::Unknown,
-            auth_flows: Resolved::Unknown,
-            prevent_user_existence_errors: Resolved::Unknown,
-            prevent_user_existence_errors_origin: None,
-            generate_secret: Resolved::Unknown,
-            generate_secret_origin: None,
+            oauth_flows: flows.oauth_flows,
+            auth_flows: flows.auth_flows,
+            prevent_user_existence_errors: flows.prevent_user_existence_errors,
+            prevent_user_existence_errors_origin: flows.prevent_user_existence_errors_origin,
+            generate_secret: flows.generate_secret,
+            generate_secret_origin: flows.generate_secret_origin,
         }
     }
 }

@@ -321,6 +321,8 @@ pub struct Config<'a> {
     pub locals: HashMap<&'a str, Located<'a, &'a Attribute>>,
     pub outputs: HashMap<&'a str, Located<'a, &'a Block>>,
     pub resources: Vec<Located<'a, &'a Block>>,
+    /// `data` blocks by type and name (`aws_iam_policy_document`, `doc`).
+    pub data: HashMap<(&'a str, &'a str), Located<'a, &'a Block>>,
     pub tfvars: HashMap<&'a str, Located<'a, &'a Attribute>>,
 }
 
@@ -366,6 +368,11 @@ impl<'a> Config<'a> {
                     }
                     ("resource", Some(_)) if block.labels.len() == 2 => {
                         config.resources.push(at(block));
+                    }
+                    ("data", Some(kind)) => {
+                        if let Some(name) = block.labels.get(1) {
+                            config.data.insert((kind, name), at(block));
+                        }
                     }
                     _ => {}
                 }
