@@ -1,7 +1,7 @@
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::model::{Resolved, TimeUnit, TokenIssuer, TokenLifetime, Workspace};
 
-use super::{Rule, Settings, rule_meta};
+use super::{Rule, Settings, fixes, rule_meta};
 
 pub struct LongLivedTokens;
 
@@ -87,11 +87,66 @@ impl LongLivedTokens {
         };
         finding
             .related(issuer.origin.clone(), "the app client")
+            .fix(shorten(lifetime, limit))
             .help(format!(
                 "shorten the lifetime to {} or less: {why}",
                 minutes(limit)
             ))
     }
+}
+
+/// The lifetime written as a literal number is lowered to `limit` minutes, expressed in its
+/// unit (rounded down, so never longer); when that unit is too coarse for it (1 day against a
+/// limit of 60 minutes), a unit written as a literal becomes `minutes` as well. Unsafe: clients
+/// then have to refresh or sign in again sooner.
+fn shorten(lifetime: &TokenLifetime, limit: u64) -> Option<Fix> {
+    const VALUE_KEYS: &[&str] = &[
+        "AccessTokenValidity",
+        "IdTokenValidity",
+        "RefreshTokenValidity",
+        "access_token_validity",
+        "id_token_validity",
+        "refresh_token_validity",
+    ];
+    const UNIT_KEYS: &[&str] = &[
+        "AccessToken",
+        "IdToken",
+        "RefreshToken",
+        "access_token",
+        "id_token",
+        "refresh_token",
+    ];
+    let value_at = lifetime.value_origin.as_ref()?;
+    let written = |text: &str| text.parse::<u64>().is_ok_and(|v| v == lifetime.value);
+    let seconds_per_unit = match lifetime.unit {
+        TimeUnit::Seconds => 1,
+        TimeUnit::Minutes => 60,
+        TimeUnit::Hours => 60 * 60,
+        TimeUnit::Days => 24 * 60 * 60,
+    };
+    let in_unit = limit.saturating_mul(60) / seconds_per_unit;
+    let (edits, length) = if in_unit >= 1 {
+        let edit = fixes::replace_value(value_at, VALUE_KEYS, written, &in_unit.to_string())?;
+        let length = TokenLifetime {
+            value: in_unit,
+            ..lifetime.clone()
+        };
+        (vec![edit], length.describe())
+    } else {
+        let unit_at = lifetime.unit_origin.as_ref()?;
+        let unit = fixes::replace_value(
+            unit_at,
+            UNIT_KEYS,
+            |text| TimeUnit::parse(text) == Some(lifetime.unit),
+            TimeUnit::Minutes.as_str(),
+        )?;
+        let value = fixes::replace_value(value_at, VALUE_KEYS, written, &limit.to_string())?;
+        (vec![value, unit], minutes(limit))
+    };
+    Some(Fix::unsafe_(
+        format!("shorten the lifetime to {length}"),
+        edits,
+    ))
 }
 
 /// "90 minutes", or "2 days" when it is a whole number of days.

@@ -18,6 +18,7 @@ use crate::common::Repo;
 const FIXABLE: &[&str] = &[
     "insecure-transport",
     "long-authorizer-cache",
+    "long-lived-tokens",
     "public-function-url",
     "token-revocation-disabled",
     "unused-suppression",
