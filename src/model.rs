@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::diagnostic::Edit;
 use crate::syntax::Loc;
 
 /// Everything found in one linted file (and the files it pulls in, such as a SAM
@@ -745,6 +746,11 @@ pub struct Deployment {
     /// Terraform: `triggers` replace the deployment when routes change, but without
     /// `lifecycle { create_before_destroy = true }`; where the triggers are.
     pub replaced_without_create_before_destroy: Option<Loc>,
+    /// The edits that make the deployment follow `routes_not_waited_for` (a `DependsOn` on
+    /// them; Terraform `triggers` over the API's routes): empty unless they are unambiguous.
+    pub follow_routes: Vec<Edit>,
+    /// Terraform: the edits that add `create_before_destroy = true`; empty unless unambiguous.
+    pub create_before_destroy: Vec<Edit>,
 }
 
 #[derive(Clone, Debug)]

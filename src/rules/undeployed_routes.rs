@@ -1,5 +1,5 @@
 use crate::collections::HashMap;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::model::{Api, Deployment, Notation, Route, RouteSource, Workspace};
 use crate::syntax::Loc;
 
@@ -65,7 +65,7 @@ impl UndeployedRoutes {
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
         };
         let plural = if routes.len() == 1 { "" } else { "s" };
-        let (message, label, help) = match api.notation {
+        let (message, label, help, fix_title) = match api.notation {
             Notation::Gateway | Notation::ServerlessFramework => (
                 format!(
                     "the deployment `{}` of {} does not wait for {list}: CloudFormation may create \
@@ -77,6 +77,7 @@ impl UndeployedRoutes {
                  `AutoDeploy` on an HTTP or WebSocket stage): a deployment snapshots the routes \
                  that exist when it is created, so the stage may serve none of them and every call \
                  answers 403 \"Missing Authentication Token\" (404 on HTTP APIs)",
+                format!("add the {} route{plural} to the deployment's `DependsOn`", routes.len()),
             ),
             Notation::Terraform => (
                 format!(
@@ -94,10 +95,16 @@ impl UndeployedRoutes {
                  create_before_destroy = true }`: Terraform creates a deployment once and keeps \
                  it, so routes added or changed later are never deployed and answer 403 \"Missing \
                  Authentication Token\" (404 on HTTP APIs, or turn on `auto_deploy` there)",
+                "redeploy when the API's routes change: add `triggers` over them (and \
+                 `create_before_destroy`)"
+                    .to_owned(),
             ),
         };
+        let fix = (!deployment.follow_routes.is_empty())
+            .then(|| Fix::safe(fix_title, deployment.follow_routes.clone()));
         let mut finding = Finding::new(self.meta(), deployment.origin.clone(), message)
             .label(label)
+            .fix(fix)
             .subject(format!("{} {}", api.name, deployment.name))
             .help(help);
         for route in routes {
@@ -124,6 +131,12 @@ impl UndeployedRoutes {
             ),
         )
         .label("replaced when these change")
+        .fix((!deployment.create_before_destroy.is_empty()).then(|| {
+            Fix::safe(
+                "add `lifecycle { create_before_destroy = true }`",
+                deployment.create_before_destroy.clone(),
+            )
+        }))
         .related(deployment.origin.clone(), "the deployment")
         .subject(format!(
             "{} {} create_before_destroy",

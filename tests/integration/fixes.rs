@@ -21,6 +21,7 @@ const FIXABLE: &[&str] = &[
     "long-lived-tokens",
     "public-function-url",
     "token-revocation-disabled",
+    "undeployed-routes",
     "unused-suppression",
 ];
 
@@ -244,4 +245,203 @@ fn cli_fix_writes_diff_does_not() {
     let clean = repo.run(&["check", "--diff", "--unsafe-fixes", "."]);
     assert_eq!(clean.code, 0, "{}", clean.transcript());
     assert!(clean.stdout.is_empty());
+}
+
+/// A REST API with the methods `ListPets` and `CreatePet`, and `deployment` (YAML lines under
+/// `Resources`).
+fn rest_api_yaml(deployment: &str) -> String {
+    let mut text = String::from(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  PetApi:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: pets\n",
+    );
+    for (id, verb) in [("ListPets", "GET"), ("CreatePet", "POST")] {
+        text.push_str(&format!(
+            "  {id}:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref PetApi\n      ResourceId: !GetAtt PetApi.RootResourceId\n      HttpMethod: {verb}\n      AuthorizationType: AWS_IAM\n      Integration:\n        Type: MOCK\n"
+        ));
+    }
+    text.push_str(deployment);
+    text
+}
+
+/// The same API in JSON, with `deployment` (the JSON members of the deployment resource).
+fn rest_api_json(deployment: &str) -> String {
+    let method = |verb: &str| {
+        format!(
+            "{{\n      \"Type\": \"AWS::ApiGateway::Method\",\n      \"Properties\": {{\n        \"RestApiId\": {{ \"Ref\": \"PetApi\" }},\n        \"ResourceId\": {{ \"Fn::GetAtt\": [\"PetApi\", \"RootResourceId\"] }},\n        \"HttpMethod\": \"{verb}\",\n        \"AuthorizationType\": \"AWS_IAM\",\n        \"Integration\": {{ \"Type\": \"MOCK\" }}\n      }}\n    }}"
+        )
+    };
+    format!(
+        "{{\n  \"Resources\": {{\n    \"PetApi\": {{ \"Type\": \"AWS::ApiGateway::RestApi\", \"Properties\": {{ \"Name\": \"pets\" }} }},\n    \"ListPets\": {},\n    \"CreatePet\": {},\n    \"PetDeployment\": {deployment}\n  }}\n}}\n",
+        method("GET"),
+        method("POST")
+    )
+}
+
+const TF_REST_API: &str = "resource \"aws_api_gateway_rest_api\" \"pets\" {\n  name = \"pets\"\n}\n\nresource \"aws_api_gateway_resource\" \"pets\" {\n  rest_api_id = aws_api_gateway_rest_api.pets.id\n  parent_id   = aws_api_gateway_rest_api.pets.root_resource_id\n  path_part   = \"pets\"\n}\n\nresource \"aws_api_gateway_method\" \"list\" {\n  rest_api_id   = aws_api_gateway_rest_api.pets.id\n  resource_id   = aws_api_gateway_resource.pets.id\n  http_method   = \"GET\"\n  authorization = \"AWS_IAM\"\n}\n\nresource \"aws_api_gateway_integration\" \"list\" {\n  rest_api_id = aws_api_gateway_rest_api.pets.id\n  resource_id = aws_api_gateway_resource.pets.id\n  http_method = aws_api_gateway_method.list.http_method\n  type        = \"MOCK\"\n}\n\n";
+
+/// The fix of undeployed-routes on each way a template can write (or not write) `DependsOn`,
+/// `triggers` and `lifecycle`: either the finding is fixed and the file is clean of it, or
+/// (where the edit would be a guess) nothing changes. The diffs are snapshotted.
+#[test]
+fn undeployed_routes_fix_keeps_each_notation() {
+    let cases: Vec<(&str, &str, String, bool)> = vec![
+        (
+            "scalar DependsOn becomes a list",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Type: AWS::ApiGateway::Deployment\n    DependsOn: ListPets # the first method\n    Properties:\n      RestApiId: !Ref PetApi\n",
+            ),
+            true,
+        ),
+        (
+            "block list gains an item",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Type: AWS::ApiGateway::Deployment\n    DependsOn:\n    - ListPets   # indented like its key\n    Properties:\n      RestApiId: !Ref PetApi\n",
+            ),
+            true,
+        ),
+        (
+            "flow list gains an item",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Type: AWS::ApiGateway::Deployment\n    DependsOn: [ListPets]\n    Properties:\n      RestApiId: !Ref PetApi\n",
+            ),
+            true,
+        ),
+        (
+            "flow-style resource",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment: {Type: AWS::ApiGateway::Deployment, Properties: {RestApiId: !Ref PetApi}}\n",
+            ),
+            true,
+        ),
+        (
+            "last line without a line break",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Properties:\n      RestApiId: !Ref PetApi\n    Type: AWS::ApiGateway::Deployment",
+            ),
+            true,
+        ),
+        (
+            "a method under a condition the deployment is not under: no fix",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      RestApiId: !Ref PetApi\n",
+            )
+            .replace(
+                "  CreatePet:\n    Type: AWS::ApiGateway::Method\n",
+                "  CreatePet:\n    Type: AWS::ApiGateway::Method\n    Condition: WithCreate\n",
+            )
+            .replace(
+                "Resources:\n",
+                "Conditions:\n  WithCreate: !Equals [!Ref AWS::Region, eu-west-1]\nResources:\n",
+            ),
+            false,
+        ),
+        (
+            "a method that waits for the deployment: no fix (a cycle)",
+            "t.yaml",
+            rest_api_yaml(
+                "  PetDeployment:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      RestApiId: !Ref PetApi\n",
+            )
+            .replace(
+                "  CreatePet:\n    Type: AWS::ApiGateway::Method\n",
+                "  CreatePet:\n    Type: AWS::ApiGateway::Method\n    DependsOn: PetDeployment\n",
+            ),
+            false,
+        ),
+        (
+            "JSON without DependsOn",
+            "t.json",
+            rest_api_json(
+                "{\n      \"Type\": \"AWS::ApiGateway::Deployment\",\n      \"Properties\": { \"RestApiId\": { \"Ref\": \"PetApi\" } }\n    }",
+            ),
+            true,
+        ),
+        (
+            "JSON one-line resource",
+            "t.json",
+            rest_api_json(
+                "{ \"Type\": \"AWS::ApiGateway::Deployment\", \"Properties\": { \"RestApiId\": { \"Ref\": \"PetApi\" } } }",
+            ),
+            true,
+        ),
+        (
+            "JSON scalar DependsOn",
+            "t.json",
+            rest_api_json(
+                "{\n      \"Type\": \"AWS::ApiGateway::Deployment\",\n      \"DependsOn\": \"ListPets\",\n      \"Properties\": { \"RestApiId\": { \"Ref\": \"PetApi\" } }\n    }",
+            ),
+            true,
+        ),
+        (
+            "JSON multi-line list",
+            "t.json",
+            rest_api_json(
+                "{\n      \"Type\": \"AWS::ApiGateway::Deployment\",\n      \"DependsOn\": [\n        \"ListPets\"\n      ],\n      \"Properties\": { \"RestApiId\": { \"Ref\": \"PetApi\" } }\n    }",
+            ),
+            true,
+        ),
+        (
+            "HTTP API route",
+            "t.yaml",
+            "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: pets\n      ProtocolType: HTTP\n  ListPets:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /pets\n      AuthorizationType: AWS_IAM\n  Deployment:\n    Type: AWS::ApiGatewayV2::Deployment\n    Properties:\n      ApiId: !Ref Api\n".to_owned(),
+            true,
+        ),
+        (
+            "Terraform lifecycle without create_before_destroy",
+            "main.tf",
+            format!(
+                "{TF_REST_API}resource \"aws_api_gateway_deployment\" \"pets\" {{\n  rest_api_id = aws_api_gateway_rest_api.pets.id\n\n  lifecycle {{\n    ignore_changes = [description]\n  }}\n}}\n"
+            ),
+            true,
+        ),
+        (
+            "Terraform deployment with count: no fix",
+            "main.tf",
+            format!(
+                "{TF_REST_API}resource \"aws_api_gateway_deployment\" \"pets\" {{\n  count       = 1\n  rest_api_id = aws_api_gateway_rest_api.pets.id\n}}\n"
+            ),
+            false,
+        ),
+        (
+            "Terraform HTTP API",
+            "main.tf",
+            "resource \"aws_apigatewayv2_api\" \"pets\" {\n  name          = \"pets\"\n  protocol_type = \"HTTP\"\n}\n\nresource \"aws_apigatewayv2_route\" \"list\" {\n  api_id             = aws_apigatewayv2_api.pets.id\n  route_key          = \"GET /pets\"\n  authorization_type = \"AWS_IAM\"\n}\n\nresource \"aws_apigatewayv2_deployment\" \"pets\" {\n    api_id = aws_apigatewayv2_api.pets.id\n}\n".to_owned(),
+            true,
+        ),
+    ];
+    let rule = "undeployed-routes";
+    let mut diffs = String::new();
+    for (name, path, text, fixable) in cases {
+        let before = findings(path, &text);
+        assert!(
+            before.iter().any(|(r, _)| r == rule),
+            "{name}: no finding to fix: {before:?}"
+        );
+        let result = fix_text(path, &text, &Settings::default(), SAFE);
+        assert!(result.dropped.is_empty(), "{name}: {:?}", result.dropped);
+        if !fixable {
+            assert_eq!(result.fixed, text, "{name}: fixed where it should not be");
+            continue;
+        }
+        let analysis = analyze(path, result.fixed.as_bytes().to_vec());
+        assert!(analysis.errors.is_empty(), "{name}: {:?}", analysis.errors);
+        let after = findings(path, &result.fixed);
+        assert!(
+            after.iter().all(|(r, _)| r != rule),
+            "{name}: still {after:?}\n{}",
+            result.fixed
+        );
+        let mut others = before;
+        others.retain(|(r, _)| r != rule);
+        assert_eq!(after, others, "{name}: other findings changed");
+        let again = fix_text(path, &result.fixed, &Settings::default(), ALL);
+        assert_eq!(again.fixed, result.fixed, "{name}: fixing twice changed it");
+        diffs.push_str(&format!("# {name}\n"));
+        diffs.push_str(&unified_diff(path, &text, &result.fixed));
+    }
+    insta::assert_snapshot!(diffs);
 }

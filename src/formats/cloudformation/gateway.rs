@@ -5,10 +5,12 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method.html>
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
 
+use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target};
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use crate::collections::HashSet;
+use crate::diagnostic::Edit;
 use crate::model::{
     Api, ApiKind, Auth, AuthorizerUse, EndpointType, OpenBecause, Resolved, RouteSource,
 };
@@ -248,6 +250,32 @@ pub(super) fn routes_not_waited_for(
             _ => None,
         })
         .collect()
+}
+
+/// The edits that add the routes `ids` to the `DependsOn` of `deployment`, unless one of them
+/// exists under another condition than the deployment (CloudFormation rejects a `DependsOn` on
+/// a resource it does not create) or already waits for the deployment (a cycle).
+pub(super) fn follow_routes(
+    template: &Template<'_>,
+    dependencies: &Dependencies<'_>,
+    deployment: Resource<'_>,
+    ids: &[String],
+) -> Vec<Edit> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let condition = deployment.condition();
+    let unambiguous = ids.iter().all(|id| {
+        template.resource(id).is_some_and(|route| {
+            route.condition().is_none_or(|c| Some(c) == condition)
+                && !dependencies.waits_for(id).contains(&deployment.id)
+        })
+    });
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    unambiguous
+        .then(|| super::depends_on::add_depends_on(deployment, &ids))
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Whether a throttling limit (`RateLimit`, `ThrottlingBurstLimit`...) is set. A negative limit

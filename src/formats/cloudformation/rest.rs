@@ -10,7 +10,7 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
     access_log, auth_type_origin, authorization, data_trace, default_endpoint, endpoint_type,
-    external_api, references, routes_not_waited_for, security_policy,
+    external_api, follow_routes, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
@@ -547,16 +547,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 continue;
             };
             let waits_for = dependencies.waits_for(resource.id);
+            let missing = routes_not_waited_for(api, self.template, METHOD, &waits_for);
             api.deployments.push(Deployment {
                 name: resource.id.to_owned(),
                 origin: resource.loc(),
                 replaced_without_create_before_destroy: None,
-                routes_not_waited_for: routes_not_waited_for(
-                    api,
-                    self.template,
-                    METHOD,
-                    &waits_for,
-                ),
+                follow_routes: follow_routes(self.template, &dependencies, resource, &missing),
+                create_before_destroy: Vec::new(),
+                routes_not_waited_for: missing,
             });
         }
     }

@@ -6,7 +6,7 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
     access_log, auth_type_origin, authorization, data_trace, default_endpoint, external_api,
-    jwt_issuer, references, routes_not_waited_for, security_policy,
+    follow_routes, jwt_issuer, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
@@ -636,6 +636,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 name: resource.id.to_owned(),
                 origin: resource.loc(),
                 replaced_without_create_before_destroy: None,
+                follow_routes: follow_routes(
+                    self.template,
+                    &dependencies,
+                    resource,
+                    &routes_not_waited_for,
+                ),
+                create_before_destroy: Vec::new(),
                 routes_not_waited_for,
             });
         }

@@ -37,6 +37,30 @@ const MAX_PATH_DEPTH: usize = 64;
 /// Nodes an HCL-written OpenAPI body may have.
 const MAX_BODY_NODES: usize = 200_000;
 
+/// The resources that make up an API's routes, which a deployment's `triggers` hash.
+struct RouteResources {
+    kinds: &'static [&'static str],
+    /// The attribute that names the API, and the API's resource type.
+    api_attribute: &'static str,
+    api_kind: &'static str,
+}
+
+const REST_ROUTE_RESOURCES: &RouteResources = &RouteResources {
+    kinds: &[
+        "aws_api_gateway_resource",
+        "aws_api_gateway_method",
+        "aws_api_gateway_integration",
+    ],
+    api_attribute: "rest_api_id",
+    api_kind: "aws_api_gateway_rest_api",
+};
+
+const V2_ROUTE_RESOURCES: &RouteResources = &RouteResources {
+    kinds: &["aws_apigatewayv2_route", "aws_apigatewayv2_integration"],
+    api_attribute: "api_id",
+    api_kind: "aws_apigatewayv2_api",
+};
+
 /// One instance of a resource block (`count` and `for_each` make several).
 pub struct Instance<'a> {
     pub scope: usize,
@@ -1377,16 +1401,63 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     })
                     .collect()
             };
+            let replaced_in_place = triggers.is_some() && !create_before_destroy;
+            let follow_routes = if routes_not_waited_for.is_empty() {
+                Vec::new()
+            } else {
+                self.route_resources_of(instance, api_index, REST_ROUTE_RESOURCES)
+                    .and_then(|refs| super::triggers::add_triggers(instance.file, instance.block, &refs))
+                    .unwrap_or_default()
+            };
             api.deployments.push(Deployment {
                 name: instance.address(),
                 origin: instance.origin(),
                 routes_not_waited_for,
                 replaced_without_create_before_destroy: match triggers {
-                    Some(t) if !create_before_destroy => Some(instance.loc(t.span)),
+                    Some(t) if replaced_in_place => Some(instance.loc(t.span)),
                     _ => None,
+                },
+                follow_routes,
+                create_before_destroy: if replaced_in_place {
+                    super::triggers::add_create_before_destroy(instance.file, instance.block)
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
                 },
             });
         }
+    }
+
+    /// The resources of `route_resources` (kind, and the attribute that names the API) that
+    /// belong to the API `api_index`, as `kind.name` once per block, for a deployment's
+    /// `triggers`; `None` when one is in another module than `deployment` (its own references
+    /// could not name it).
+    fn route_resources_of(
+        &self,
+        deployment: &Instance<'a>,
+        api_index: usize,
+        route_resources: &RouteResources,
+    ) -> Option<Vec<String>> {
+        let mut references = Vec::new();
+        for kind in route_resources.kinds {
+            for instance in self.instances_of(kind) {
+                let api = self.target(
+                    &self.value(instance, route_resources.api_attribute),
+                    route_resources.api_kind,
+                );
+                if api.and_then(|a| self.apis.get(&a)) != Some(&api_index) {
+                    continue;
+                }
+                if instance.module != deployment.module {
+                    return None;
+                }
+                let reference = format!("{}.{}", instance.kind, instance.name);
+                if !references.contains(&reference) {
+                    references.push(reference);
+                }
+            }
+        }
+        Some(references)
     }
 
     /// Whether a `triggers` expression changes with the API's routes: it refers to the REST API
@@ -1470,11 +1541,20 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     })
                     .collect()
             };
+            let follow_routes = if routes_not_waited_for.is_empty() {
+                Vec::new()
+            } else {
+                self.route_resources_of(instance, api_index, V2_ROUTE_RESOURCES)
+                    .and_then(|refs| super::triggers::add_triggers(instance.file, instance.block, &refs))
+                    .unwrap_or_default()
+            };
             api.deployments.push(Deployment {
                 name: instance.address(),
                 origin: instance.origin(),
                 routes_not_waited_for,
                 replaced_without_create_before_destroy: None,
+                follow_routes,
+                create_before_destroy: Vec::new(),
             });
         }
     }

@@ -8,6 +8,7 @@
 pub mod eval;
 mod lower;
 pub mod modules;
+mod triggers;
 
 pub use modules::{ModuleFile, is_terraform_path, is_vars_path, parse_file};
 
