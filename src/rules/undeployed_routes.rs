@@ -77,7 +77,10 @@ impl UndeployedRoutes {
                  `AutoDeploy` on an HTTP or WebSocket stage): a deployment snapshots the routes \
                  that exist when it is created, so the stage may serve none of them and every call \
                  answers 403 \"Missing Authentication Token\" (404 on HTTP APIs)",
-                format!("add the {} route{plural} to the deployment's `DependsOn`", routes.len()),
+                format!(
+                    "add the {} route{plural} to the deployment's `DependsOn`",
+                    routes.len()
+                ),
             ),
             Notation::Terraform => (
                 format!(

@@ -89,11 +89,11 @@ fn insert_after_type(
             None => " ".to_owned(),
         };
         let key_text = if json { "\"DependsOn\"" } else { "DependsOn" };
-        let text = format!(",{separator}{key_text}: {}", flow_list(ids.iter().copied(), json));
-        return Some(Edit::replace(
-            Loc::new(file, Span::empty(value_end)),
-            text,
-        ));
+        let text = format!(
+            ",{separator}{key_text}: {}",
+            flow_list(ids.iter().copied(), json)
+        );
+        return Some(Edit::replace(Loc::new(file, Span::empty(value_end)), text));
     }
     // A block mapping: a new line under `Type`, after any comment that ends its line.
     let indent = indentation(file, key.span().start as usize)?;
@@ -137,7 +137,11 @@ fn extend(
             format!("[{}]", items.join(", ")),
         ));
     }
-    if !value.is_seq() || value.items().any(|item| item.as_str().is_none() || item.tag().is_some()) {
+    if !value.is_seq()
+        || value
+            .items()
+            .any(|item| item.as_str().is_none() || item.tag().is_some())
+    {
         return None;
     }
     let text = file.slice(value.span());
@@ -157,8 +161,9 @@ fn extend(
         };
         let last_end = last.full_span().end as usize;
         let separator = match indentation(file, last.span().start as usize) {
-            Some(indent) if file.line_index(last.span().start as usize)
-                != file.line_index(value.span().start as usize) =>
+            Some(indent)
+                if file.line_index(last.span().start as usize)
+                    != file.line_index(value.span().start as usize) =>
             {
                 format!("\n{indent}")
             }

@@ -1406,7 +1406,9 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 Vec::new()
             } else {
                 self.route_resources_of(instance, api_index, REST_ROUTE_RESOURCES)
-                    .and_then(|refs| super::triggers::add_triggers(instance.file, instance.block, &refs))
+                    .and_then(|refs| {
+                        super::triggers::add_triggers(instance.file, instance.block, &refs)
+                    })
                     .unwrap_or_default()
             };
             api.deployments.push(Deployment {
@@ -1545,7 +1547,9 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 Vec::new()
             } else {
                 self.route_resources_of(instance, api_index, V2_ROUTE_RESOURCES)
-                    .and_then(|refs| super::triggers::add_triggers(instance.file, instance.block, &refs))
+                    .and_then(|refs| {
+                        super::triggers::add_triggers(instance.file, instance.block, &refs)
+                    })
                     .unwrap_or_default()
             };
             api.deployments.push(Deployment {
