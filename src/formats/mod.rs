@@ -154,18 +154,22 @@ pub fn lower_with_files(
             None => {}
         },
         DocumentKind::CloudFormation | DocumentKind::Sam => {
-            // CloudFormation expands `AWS::Include` before anything else reads the template.
-            let includes = cloudformation::load_includes(doc.root(), files, errors);
-            let template = cloudformation::Template::with_includes(doc.root(), Some(&includes));
+            // CloudFormation runs `AWS::LanguageExtensions` (listed before the SAM transform)
+            // and expands `AWS::Include` before anything else reads the template.
+            let expanded = cloudformation::language_extensions::expand(doc, workspace, errors);
+            let source = expanded.as_ref().unwrap_or(doc);
+            let includes = cloudformation::load_includes(source.root(), files, errors);
+            let template = cloudformation::Template::with_includes(source.root(), Some(&includes));
             if let Some(template) = &template {
                 cloudformation::unexpanded::note(template, workspace);
             }
-            match (template, kind) {
-                (Some(template), DocumentKind::Sam) => {
+            match template {
+                // SAM resources may only appear once loops are expanded.
+                Some(template) if kind == DocumentKind::Sam || template.is_sam() => {
                     sam::lower(&template, files, workspace, errors);
                 }
-                (Some(template), _) => cloudformation::lower(&template, workspace),
-                (None, _) => {}
+                Some(template) => cloudformation::lower(&template, workspace),
+                None => {}
             }
         }
         DocumentKind::Serverless => serverless::lower(doc, files, workspace, errors),

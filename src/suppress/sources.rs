@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::{MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
 use crate::formats::DocumentKind;
-use crate::formats::cloudformation::Template;
+use crate::formats::cloudformation::{Resource, Template, language_extensions};
 use crate::formats::openapi::Spec;
 use crate::syntax::hcl::{Body, HclFile};
 use crate::syntax::{Comment, Document, Loc, NodeRef, SourceFile, Span};
@@ -207,7 +207,17 @@ fn comment_in(
 /// `Metadata: {gatelint: {ignore: [{rule: id, reason: text}]}}` on each resource, and the
 /// `x-gatelint-ignore` of inline OpenAPI definitions.
 fn template_suppressions(template: &Template<'_>, out: &mut Suppressions) {
-    for resource in template.resources() {
+    // A resource a `Fn::ForEach` loop makes is read once, as its body is written: its
+    // suppressions cover every copy, whose spans all point there.
+    let loop_bodies = template
+        .root
+        .get("Resources")
+        .map(language_extensions::loop_bodies)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, node)| Resource::from_entry(key, node))
+        .filter(|resource| resource.node.is_map());
+    for resource in template.resources().iter().copied().chain(loop_bodies) {
         let scope = resource.key.span().to(resource.node.span());
         if let Some(gatelint) = resource.metadata().and_then(|m| m.get(METADATA_KEY)) {
             let target = format!("resource {}", resource.id);

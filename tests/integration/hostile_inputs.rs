@@ -24,6 +24,25 @@ fn alias_bomb() -> String {
     text
 }
 
+/// Five nested `Fn::ForEach` loops of 40 items each: 10^8 resources if expanded.
+fn foreach_bomb() -> String {
+    let items = (0..40)
+        .map(|i| format!("i{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = String::from(
+        "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\nResources:\n",
+    );
+    let mut indent = String::from("  ");
+    for level in 0..5 {
+        writeln!(text, "{indent}Fn::ForEach::L{level}:\n{indent}  - X{level}\n{indent}  - [{items}]\n{indent}  -").unwrap();
+        indent.push_str("    ");
+    }
+    let id: String = (0..5).map(|l| format!("${{X{l}}}")).collect();
+    writeln!(text, "{indent}Api{id}:\n{indent}  Type: AWS::Serverless::Api\n{indent}  Properties: {{StageName: prod}}").unwrap();
+    text
+}
+
 #[test]
 fn hostile_files_fail_alone_and_located() {
     let dir = tempfile::tempdir().unwrap();
@@ -61,6 +80,7 @@ fn hostile_files_fail_alone_and_located() {
         writeln!(huge, "  /p{n}:\n    get:\n      security: []").unwrap();
     }
     write(root, "g-huge.yaml", huge);
+    write(root, "i-foreach-bomb.yaml", foreach_bomb());
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/pets-api.yaml"),
         root.join("z-demo.yaml"),
@@ -99,6 +119,10 @@ fn hostile_files_fail_alone_and_located() {
     assert!(
         !stdout.contains("f-empty.yaml"),
         "an empty file is skipped silently:\n{stdout}"
+    );
+    assert!(
+        line_of("i-foreach-bomb.yaml:3:3:").contains("more than 500000 nodes"),
+        "{stdout}"
     );
     // The demo is still linted and reported.
     assert!(

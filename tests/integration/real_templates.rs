@@ -102,3 +102,78 @@ fn bodies_that_cannot_be_seen_are_coverage_notes_not_errors() {
         "{routes}"
     );
 }
+
+#[test]
+fn for_each_loops_are_expanded_and_checked_where_their_body_is() {
+    let check = run(&["check", "--format", "concise", "foreach"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // Open routes that only exist once the loops are expanded, at the loop's body.
+    for (line, route) in [
+        (37, "GET /orders on the implicit API ServerlessRestApi"),
+        (37, "GET /invoices on the implicit API ServerlessRestApi"),
+        // Fn::FindInMap with a DefaultValue: NONE for the key the map lacks.
+        (110, "GET /dev on LegacyApi"),
+    ] {
+        assert!(
+            check.contains(&format!("foreach/template.yaml:{line}:"))
+                && check.contains(&format!("error[unauthenticated-route] {route}")),
+            "{route}: {check}"
+        );
+    }
+    // Protected by IAM: from a CommaDelimitedList default, from the API's DefaultAuthorizer
+    // (nested loops in Events), and from the map.
+    for route in [
+        "/billing",
+        "/ledger",
+        "/Book/items",
+        "/Film/items/{id}",
+        "GET /prod ",
+    ] {
+        assert!(!check.contains(&format!("{route} on")), "{route}: {check}");
+    }
+    // Suppressed by a comment and by Metadata written in the loop's body, for every copy.
+    assert!(!check.contains("/hooks/"), "{check}");
+    assert!(!check.contains("/health/"), "{check}");
+    assert!(!check.contains("unused-suppression"), "{check}");
+    let routes = run(&["routes", "foreach/template.yaml"]);
+    assert!(
+        routes.contains("DELETE  /Film/items/{id}  IAM (SigV4)"),
+        "{routes}"
+    );
+    assert!(
+        routes.contains("18 routes, 7 callable without credentials"),
+        "{routes}"
+    );
+}
+
+#[test]
+fn for_each_loops_that_cannot_be_expanded_are_noted_or_rejected() {
+    let check = run(&["check", "--format", "concise", "not-expanded"]);
+    assert!(!check.contains("input-error"), "{check}");
+    for line in [15, 30] {
+        assert!(
+            check.contains(&format!(
+                "not-expanded/template.yaml:{line}:3: note[not-visible] what the loop"
+            )),
+            "{line}: {check}"
+        );
+    }
+    assert!(!check.contains("Fn::ForEach::Buckets"), "{check}");
+    let invalid = run(&["check", "--format", "concise", "foreach-invalid"]);
+    assert!(invalid.starts_with("exit code: 2"), "{invalid}");
+    for (line, text) in [
+        ("6:3", "needs `Transform: AWS::LanguageExtensions`"),
+        (
+            "9:7",
+            "makes the key `Apiordersv1` (for the item `orders.v1`) a second time",
+        ),
+        ("15:5", "takes a list of three"),
+    ] {
+        assert!(
+            invalid.contains(&format!(
+                "foreach-invalid/template.yaml:{line}: error[input-error]"
+            )) && invalid.contains(text),
+            "{text}: {invalid}"
+        );
+    }
+}

@@ -96,6 +96,8 @@ pub fn name<'a>(call: &Intrinsic<'a>) -> &'a str {
         Intrinsic::FindInMap { .. } => "Fn::FindInMap",
         Intrinsic::Select { .. } => "Fn::Select",
         Intrinsic::Split { .. } => "Fn::Split",
+        Intrinsic::Length(_) => "Fn::Length",
+        Intrinsic::ToJsonString(_) => "Fn::ToJsonString",
         Intrinsic::ImportValue(_) => "Fn::ImportValue",
         Intrinsic::GetAzs => "Fn::GetAZs",
         Intrinsic::Base64(_) => "Fn::Base64",

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::intrinsic::{Intrinsic, intrinsic};
-use super::template::Template;
+use super::template::{Parameter, Template};
 use crate::model::Resolved;
 use crate::syntax::NodeRef;
 
@@ -59,11 +59,30 @@ impl<'a> Target<'a> {
 
 pub struct Evaluator<'t, 'a> {
     template: &'t Template<'a>,
+    /// The identifiers of the `Fn::ForEach` loops being expanded, innermost last, with the
+    /// item each stands for: `Ref` and `Fn::Sub` read them before parameters.
+    bindings: &'t [(String, String)],
 }
 
 impl<'t, 'a> Evaluator<'t, 'a> {
     pub fn new(template: &'t Template<'a>) -> Self {
-        Evaluator { template }
+        Evaluator {
+            template,
+            bindings: &[],
+        }
+    }
+
+    /// An evaluator inside `Fn::ForEach` loops (see [`Evaluator::bindings`]).
+    pub fn with_bindings(template: &'t Template<'a>, bindings: &'t [(String, String)]) -> Self {
+        Evaluator { template, bindings }
+    }
+
+    fn bound(&self, name: &str) -> Option<&'t str> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(identifier, _)| identifier == name)
+            .map(|(_, value)| value.as_str())
     }
 
     pub fn eval(&self, node: NodeRef<'a>) -> Resolved<Value<'a>> {
@@ -214,23 +233,49 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                     })
                 })
             }
-            Intrinsic::FindInMap { map, top, second } => {
+            Intrinsic::FindInMap {
+                map,
+                top,
+                second,
+                default,
+            } => {
                 let keys = combine(vec![
                     self.eval_at(map, next),
                     self.eval_at(top, next),
                     self.eval_at(second, next),
                 ]);
                 keys.and_then(&|keys| {
-                    let names: Option<Vec<&str>> = keys.iter().map(Value::as_str).collect();
-                    let found = names.and_then(|n| {
-                        let [map, top, second] = n.as_slice() else {
-                            return None;
-                        };
-                        self.template.mappings()?.get(map)?.get(top)?.get(second)
-                    });
-                    found.map_or(Resolved::Unknown, |node| self.eval_at(node, next))
+                    let Some(names) = keys.iter().map(Value::as_str).collect::<Option<Vec<_>>>()
+                    else {
+                        return Resolved::Unknown;
+                    };
+                    let found = match names.as_slice() {
+                        [map, top, second] => self
+                            .template
+                            .mappings()
+                            .and_then(|m| m.get(map)?.get(top)?.get(second)),
+                        _ => None,
+                    };
+                    // Keys that are not in the map take the `DefaultValue`, if there is one.
+                    match found.or(default) {
+                        Some(node) => self.eval_at(node, next),
+                        None => Resolved::Unknown,
+                    }
                 })
             }
+            // In the tag form (`!Length [a, b]`) the argument is the tagged node itself.
+            Intrinsic::Length(list) => {
+                let items = if list.tag() == Some("!Length") {
+                    self.items_at(list, next)
+                } else {
+                    self.list_at(list, next)
+                };
+                items.map(|items| Value::Str(Cow::Owned(items.len().to_string())))
+            }
+            Intrinsic::ToJsonString(value) => match self.json(value, next, value.tag().is_some()) {
+                Some(json) => Resolved::Known(Value::Str(Cow::Owned(json.to_string()))),
+                None => Resolved::Unknown,
+            },
             Intrinsic::Select { index, list } => {
                 let index = self.eval_at(index, next);
                 let items = self.list_at(list, next);
@@ -279,19 +324,64 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         }
     }
 
+    /// `node` as JSON, when every value in it is known whatever the conditions (what
+    /// `Fn::ToJsonString` makes of it).
+    /// `literal`: read the node as data even if it is tagged (the tag form's argument).
+    fn json(&self, node: NodeRef<'a>, depth: usize, literal: bool) -> Option<serde_json::Value> {
+        if depth > MAX_EVAL_DEPTH {
+            return None;
+        }
+        if literal || intrinsic(node).is_none() {
+            if node.is_map() {
+                let mut object = serde_json::Map::new();
+                for (key, value) in node.entries() {
+                    object.insert(
+                        key.as_str()?.to_owned(),
+                        self.json(value, depth + 1, false)?,
+                    );
+                }
+                return Some(serde_json::Value::Object(object));
+            }
+            if node.is_seq() {
+                let items = node.items().map(|item| self.json(item, depth + 1, false));
+                return items
+                    .collect::<Option<Vec<_>>>()
+                    .map(serde_json::Value::Array);
+            }
+        }
+        match self.eval_at(node, depth + 1).known()? {
+            Value::Str(text) => Some(serde_json::Value::String(text.to_string())),
+            Value::Node(inner) if inner.node() != node.node() => {
+                self.json(*inner, depth + 1, false)
+            }
+            Value::List(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(|s| serde_json::Value::String(s.to_owned()))
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(serde_json::Value::Array),
+            _ => None,
+        }
+    }
+
     fn list_at(&self, node: NodeRef<'a>, depth: usize) -> Resolved<Vec<Value<'a>>> {
         self.eval_at(node, depth).and_then(&|v| match v {
             Value::List(items) => Resolved::Known(items.clone()),
-            Value::Node(seq) if seq.is_seq() => {
-                combine(seq.items().map(|i| self.eval_at(i, depth + 1)).collect()).map(|values| {
-                    values
-                        .iter()
-                        .filter(|v| !matches!(v, Value::Absent))
-                        .cloned()
-                        .collect()
-                })
-            }
+            Value::Node(seq) if seq.is_seq() => self.items_at(*seq, depth),
             _ => Resolved::Unknown,
+        })
+    }
+
+    /// The items of the sequence `seq`, each evaluated; `AWS::NoValue` items are dropped.
+    fn items_at(&self, seq: NodeRef<'a>, depth: usize) -> Resolved<Vec<Value<'a>>> {
+        combine(seq.items().map(|i| self.eval_at(i, depth + 1)).collect()).map(|values| {
+            values
+                .iter()
+                .filter(|v| !matches!(v, Value::Absent))
+                .cloned()
+                .collect()
         })
     }
 
@@ -299,16 +389,41 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         if name == "AWS::NoValue" {
             return Resolved::Known(Value::Absent);
         }
+        if let Some(item) = self.bound(name) {
+            return Resolved::Known(Value::Str(Cow::Owned(item.to_owned())));
+        }
         if let Some(parameter) = self.template.parameter(name) {
-            return parameter
-                .default
-                .map_or(Resolved::Unknown, |d| self.eval_at(d, depth));
+            return self.parameter(parameter, depth);
         }
         if self.template.resource(name).is_some() {
             return Resolved::Known(Value::Ref(name));
         }
         // Pseudo-parameters (AWS::Region, AWS::AccountId, ...) and undefined names.
         Resolved::Unknown
+    }
+
+    /// A parameter's value: its `Default`, a list for the list types. The default of an SSM
+    /// parameter type is the name of the SSM parameter, not its value: Unknown.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+    fn parameter(&self, parameter: Parameter<'a>, depth: usize) -> Resolved<Value<'a>> {
+        if parameter.kind.starts_with("AWS::SSM::") {
+            return Resolved::Unknown;
+        }
+        let Some(default) = parameter.default else {
+            return Resolved::Unknown;
+        };
+        let value = self.eval_at(default, depth);
+        if parameter.kind != "CommaDelimitedList" && !parameter.kind.starts_with("List<") {
+            return value;
+        }
+        value.map(|value| match value {
+            Value::Str(text) => Value::List(
+                text.split(',')
+                    .map(|item| Value::Str(Cow::Owned(item.trim().to_owned())))
+                    .collect(),
+            ),
+            other => other.clone(),
+        })
     }
 
     /// `Fn::Sub`: substitute `${Name}` where the name is a known variable or parameter.
@@ -342,11 +457,10 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             let value = match variables.and_then(|v| v.get(name)) {
                 Some(node) => self.eval_at(node, depth + 1),
                 None if name.contains('.') => Resolved::Unknown,
-                None => match self.template.parameter(name) {
-                    Some(p) => p
-                        .default
-                        .map_or(Resolved::Unknown, |d| self.eval_at(d, depth + 1)),
-                    None => Resolved::Unknown,
+                None => match (self.bound(name), self.template.parameter(name)) {
+                    (Some(item), _) => Resolved::Known(Value::Str(Cow::Owned(item.to_owned()))),
+                    (None, Some(p)) => self.parameter(p, depth + 1),
+                    (None, None) => Resolved::Unknown,
                 },
             };
             match value {
@@ -372,4 +486,70 @@ fn combine<T: Clone>(parts: Vec<Resolved<T>>) -> Resolved<Vec<T>> {
                 })
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::syntax::SourceFile;
+
+    /// The value of output `name` of the template `text`, as a known string.
+    fn output(text: &str, names: &[&str]) -> Vec<Option<String>> {
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        let documents = crate::syntax::parse(&file).unwrap();
+        let template = Template::new(documents[0].root()).unwrap();
+        let evaluator = Evaluator::new(&template);
+        let outputs = template.root.get("Outputs").unwrap();
+        names
+            .iter()
+            .map(|name| evaluator.known_string(outputs.get(name)))
+            .collect()
+    }
+
+    #[test]
+    fn language_extensions_functions() {
+        let text = "AWSTemplateFormatVersion: '2010-09-09'\n\
+            Parameters:\n  Names: {Type: CommaDelimitedList, Default: 'a, b,c'}\n  \
+            Secret: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /app/secret}\n\
+            Mappings:\n  Auth: {prod: {Type: AWS_IAM}}\n\
+            Outputs:\n  \
+            Length: !Length [x, y, z]\n  \
+            ParameterLength: {Fn::Length: !Ref Names}\n  \
+            Second: !Select [1, !Ref Names]\n  \
+            Json: !ToJsonString {a: [1, !Ref Names], b: !FindInMap [Auth, prod, Type]}\n  \
+            Found: !FindInMap [Auth, prod, Type, {DefaultValue: NONE}]\n  \
+            Missing: !FindInMap [Auth, dev, Type, {DefaultValue: NONE}]\n  \
+            NoDefault: !FindInMap [Auth, dev, Type]\n  \
+            Ssm: !Ref Secret\n";
+        let values = output(
+            text,
+            &[
+                "Length",
+                "ParameterLength",
+                "Second",
+                "Json",
+                "Found",
+                "Missing",
+                "NoDefault",
+                "Ssm",
+            ],
+        );
+        let expected = [
+            Some("3"),
+            Some("3"),
+            Some("b"),
+            Some(r#"{"a":["1",["a","b","c"]],"b":"AWS_IAM"}"#),
+            Some("AWS_IAM"),
+            Some("NONE"),
+            None,
+            None,
+        ];
+        assert_eq!(
+            values,
+            expected.map(|v| v.map(str::to_owned)).to_vec(),
+            "{values:?}"
+        );
+    }
 }

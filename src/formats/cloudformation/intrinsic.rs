@@ -25,11 +25,18 @@ pub enum Intrinsic<'a> {
         then: NodeRef<'a>,
         otherwise: NodeRef<'a>,
     },
+    /// `Fn::FindInMap`; `default` is the `DefaultValue` of the four-argument form
+    /// (`AWS::LanguageExtensions`), used when the keys are not in the map.
     FindInMap {
         map: NodeRef<'a>,
         top: NodeRef<'a>,
         second: NodeRef<'a>,
+        default: Option<NodeRef<'a>>,
     },
+    /// `Fn::Length` (`AWS::LanguageExtensions`): the number of items of a list.
+    Length(NodeRef<'a>),
+    /// `Fn::ToJsonString` (`AWS::LanguageExtensions`): an object or list as a JSON string.
+    ToJsonString(NodeRef<'a>),
     Select {
         index: NodeRef<'a>,
         list: NodeRef<'a>,
@@ -47,7 +54,7 @@ pub enum Intrinsic<'a> {
     Not(NodeRef<'a>),
     /// A reference to a named condition (`!Condition C` / `{"Condition": "C"}` in conditions).
     Condition(&'a str),
-    /// Any other function (`Fn::Cidr`, `Fn::Length`, `Fn::ToJsonString`, `Fn::Transform`...) or
+    /// Any other function (`Fn::Cidr`, `Fn::Transform`...) or
     /// a malformed call: its value is not known statically.
     Opaque(&'a str),
 }
@@ -131,6 +138,7 @@ fn call<'a>(name: &str, argument: NodeRef<'a>) -> Option<Intrinsic<'a>> {
             map: item(0)?,
             top: item(1)?,
             second: item(2)?,
+            default: item(3).and_then(|options| options.get("DefaultValue")),
         },
         "Fn::Select" => Intrinsic::Select {
             index: item(0)?,
@@ -148,8 +156,8 @@ fn call<'a>(name: &str, argument: NodeRef<'a>) -> Option<Intrinsic<'a>> {
         "Fn::Or" => Intrinsic::Or(items),
         "Fn::Not" => Intrinsic::Not(item(0)?),
         "Fn::Cidr" => Intrinsic::Opaque("Fn::Cidr"),
-        "Fn::Length" => Intrinsic::Opaque("Fn::Length"),
-        "Fn::ToJsonString" => Intrinsic::Opaque("Fn::ToJsonString"),
+        "Fn::Length" => Intrinsic::Length(argument),
+        "Fn::ToJsonString" => Intrinsic::ToJsonString(argument),
         "Fn::Transform" => Intrinsic::Opaque("Fn::Transform"),
         _ => Intrinsic::Opaque("Fn"),
     })

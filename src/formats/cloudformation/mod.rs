@@ -10,6 +10,7 @@ pub(crate) mod gateway;
 mod identity;
 pub mod include;
 pub mod intrinsic;
+pub mod language_extensions;
 mod rest;
 pub mod template;
 pub mod unexpanded;

@@ -8,6 +8,9 @@ use crate::syntax::{Loc, NodeRef};
 /// The transform that makes a template SAM.
 pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 
+/// The prefix of a `Fn::ForEach::Name` key (`AWS::LanguageExtensions`).
+pub const FOR_EACH: &str = "Fn::ForEach::";
+
 /// A CloudFormation (or SAM) template.
 pub struct Template<'a> {
     pub root: NodeRef<'a>,
@@ -22,6 +25,8 @@ pub struct Template<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct Parameter<'a> {
     pub default: Option<NodeRef<'a>>,
+    /// `Type`, e.g. `String` or `CommaDelimitedList` ("" when missing).
+    pub kind: &'a str,
 }
 
 /// One entry under `Resources`.
@@ -39,6 +44,18 @@ pub struct Resource<'a> {
 }
 
 impl<'a> Resource<'a> {
+    /// The resource written as `key: node` (the body of a `Fn::ForEach` loop, say), read
+    /// without includes.
+    pub fn from_entry(key: NodeRef<'a>, node: NodeRef<'a>) -> Self {
+        Resource {
+            id: key.as_str().unwrap_or(""),
+            key,
+            node,
+            kind: node.get("Type").and_then(NodeRef::as_str).unwrap_or(""),
+            includes: None,
+        }
+    }
+
     pub fn loc(self) -> Loc {
         self.key.loc()
     }
@@ -106,11 +123,14 @@ impl<'a> Template<'a> {
             None => node,
         };
         let resources_node = root.get("Resources").map(follow).filter(|r| r.is_map());
+        // A `Fn::ForEach` loop makes typed resources too (`AWS::LanguageExtensions`).
         let typed = resources_node.is_some_and(|r| {
-            r.entries().any(|(_, res)| {
-                res.get("Type")
-                    .and_then(NodeRef::as_str)
-                    .is_some_and(|t| t.contains("::"))
+            r.entries().any(|(key, res)| {
+                key.as_str().is_some_and(|k| k.starts_with(FOR_EACH))
+                    || res
+                        .get("Type")
+                        .and_then(NodeRef::as_str)
+                        .is_some_and(|t| t.contains("::"))
             })
         });
         if !typed && root.get("AWSTemplateFormatVersion").is_none() {
@@ -143,7 +163,8 @@ impl<'a> Template<'a> {
             .flat_map(NodeRef::entries)
             .filter_map(|(name, param)| {
                 let default = param.get("Default");
-                Some((name.as_str()?, Parameter { default }))
+                let kind = param.get("Type").and_then(NodeRef::as_str).unwrap_or("");
+                Some((name.as_str()?, Parameter { default, kind }))
             })
             .collect();
         Some(Template {

@@ -1,16 +1,14 @@
-//! What a template asks CloudFormation to generate that gatelint does not expand: resources a
-//! `Fn::ForEach` loop makes (`AWS::LanguageExtensions`), and transforms that are macros of the
-//! account. Each is a located coverage note, never silence.
-//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-foreach.html>
+//! What a template asks CloudFormation to generate that gatelint does not expand: transforms
+//! that are macros of the account. Each is a located coverage note, never silence.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-section-structure.html>
 
 use super::template::{SAM_TRANSFORM, Template};
 use crate::model::{NotVisible, Workspace};
 use crate::syntax::NodeRef;
 
-/// Transforms gatelint applies itself (SAM, `AWS::Include`) or whose effect on APIs it does not
-/// need (`AWS::LanguageExtensions` adds functions; its `Fn::ForEach` loops are noted one by
-/// one, and `AWS::CodeDeployBlueGreen` and `AWS::SecretsManager-*` make no API).
+/// Transforms gatelint applies itself (SAM, `AWS::Include`, `AWS::LanguageExtensions`) or whose
+/// effect on APIs it does not need (`AWS::CodeDeployBlueGreen` and `AWS::SecretsManager-*`
+/// make no API).
 fn understood(name: &str) -> bool {
     name == SAM_TRANSFORM
         || name == "AWS::Include"
@@ -30,8 +28,19 @@ const CHECKED_TYPES: [&str; 5] = [
     "AWS::Cognito::",
 ];
 
-/// Record a coverage note for every `Fn::ForEach` loop in `Resources` and every template-level
-/// transform that is a macro.
+/// Whether resources of type `kind` are ones gatelint checks.
+pub fn makes_checked_resources(kind: &str) -> bool {
+    CHECKED_TYPES.iter().any(|prefix| kind.starts_with(prefix))
+}
+
+/// Whether template text names a type gatelint checks (what a loop it cannot expand makes).
+pub fn mentions_checked_type(text: &str) -> bool {
+    CHECKED_TYPES.iter().any(|prefix| text.contains(prefix))
+}
+
+/// Record a coverage note for every template-level transform that is a macro. (A
+/// `Fn::ForEach` loop that cannot be expanded is noted by
+/// [`super::language_extensions::expand`].)
 pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
     let transforms: Vec<NodeRef<'_>> = match template.root.get("Transform") {
         Some(list) if list.is_seq() => list.items().collect(),
@@ -53,26 +62,6 @@ pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
             message: format!(
                 "what the macro `{name}` generates is not visible: gatelint does not run \
                  CloudFormation macros, so APIs and routes it adds or changes are not checked"
-            ),
-        });
-    }
-    let Some(resources) = template.root.get("Resources") else {
-        return;
-    };
-    for (key, body) in resources.entries() {
-        let Some(name) = key.as_str().filter(|k| k.starts_with("Fn::ForEach::")) else {
-            continue;
-        };
-        // Only a loop that makes something gatelint checks (buckets and queues are not ours).
-        let text = body.doc().file.slice(body.full_span());
-        if !CHECKED_TYPES.iter().any(|kind| text.contains(kind)) {
-            continue;
-        }
-        workspace.not_visible.push(NotVisible {
-            loc: key.loc(),
-            message: format!(
-                "resources made by the loop `{name}` are not visible: gatelint does not expand \
-                 Fn::ForEach, so APIs and routes it makes are not checked"
             ),
         });
     }
