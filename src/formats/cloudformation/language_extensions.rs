@@ -418,8 +418,7 @@ impl<'a> Expander<'_, 'a> {
                 break;
             }
             let item = row.join(", ");
-            self.bindings
-                .extend(identifiers.iter().cloned().zip(row.into_iter()));
+            self.bindings.extend(identifiers.iter().cloned().zip(row));
             for (key, value) in body.entries() {
                 if let Some(inner) = key.as_str().filter(|k| k.starts_with(FOR_EACH)) {
                     self.for_each(inner, key, value, depth, entries, origins);
