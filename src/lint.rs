@@ -276,6 +276,7 @@ pub fn lint_bytes_with(
 /// Run the enabled rules on an analysed file, then (unless `--ignore-suppressions`) its suppressions.
 fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bool) -> FileReport {
     let mut findings = rules::check_all(&analysis.workspace, settings);
+    terraform::label_passed_in(&mut findings, &analysis.workspace.passed_in);
     let mut suppressed = Vec::new();
     if apply_suppressions {
         let found = analysis.suppressions();

@@ -27,6 +27,20 @@ pub struct Workspace {
     /// What could not be seen apart from an API's routes (those are [`Api::hidden_routes`]):
     /// resources a `Fn::ForEach` over an unknown collection makes, a macro not expanded.
     pub not_visible: Vec<NotVisible>,
+    /// Settings whose value a module's caller passes in (Terraform `var.x` given by a
+    /// `module` block): a finding at the setting also points at the argument to change.
+    pub passed_in: Vec<PassedIn>,
+}
+
+/// A setting written with a module input, and the caller's argument that gives it its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassedIn {
+    /// The setting (`authorization = var.authorization`).
+    pub setting: Loc,
+    /// The argument in the calling `module` block (`authorization = "NONE"`).
+    pub argument: Loc,
+    /// The calling module's address (`module.api`).
+    pub module: String,
 }
 
 impl Workspace {

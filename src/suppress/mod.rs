@@ -185,7 +185,20 @@ pub fn apply(
 
 fn where_it_is(suppression: &Suppression) -> String {
     match suppression.kind {
-        SuppressionKind::Comment => "on this line or the next".into(),
+        // A comment written alone above a Terraform block covers the whole block.
+        SuppressionKind::Comment => match &suppression.scope {
+            Scope::Node(block) if !suppression.target.starts_with("function ") => format!(
+                "anywhere in the block it is written above (`{}`)",
+                block
+                    .text()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('{')
+                    .trim()
+            ),
+            _ => "on this line or the next".into(),
+        },
         SuppressionKind::Metadata => "on this resource".into(),
         SuppressionKind::Extension if suppression.target == "root" => "in this API".into(),
         SuppressionKind::Extension => format!("on {}", suppression.target),

@@ -21,9 +21,9 @@ use crate::formats::cloudformation::v2::{parse_route_key, route_key};
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, openapi};
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Conditions, Deployment,
-    EndpointType, FunctionUrl, HiddenRoutes, Method, NotVisible, Notation, OpenBecause, Resolved,
-    ResourcePolicy, Route, RouteSource, Stage, TimeUnit, TokenIssuer, TokenLifetime, UsagePlanUse,
-    Workspace,
+    EndpointType, FunctionUrl, HiddenRoutes, Method, NotVisible, Notation, OpenBecause, PassedIn,
+    Resolved, ResourcePolicy, Route, RouteSource, Stage, TimeUnit, TokenIssuer, TokenLifetime,
+    UsagePlanUse, Workspace,
 };
 use crate::syntax::hcl::{Attribute, Block, Body, Expr, ExprKind};
 use crate::syntax::{Document, Entry, Loc, Node, ScalarStyle, SourceFile, Span};
@@ -970,8 +970,16 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 }
             }
             AuthorizerKind::Jwt => {
-                let config = instance.body().blocks_of("jwt_configuration").next();
-                match config {
+                let configs = self.nested(
+                    instance.body(),
+                    "jwt_configuration",
+                    &instance.ctx,
+                    instance.file,
+                    &instance.address(),
+                );
+                match configs.first() {
+                    // Made by a `dynamic` block gatelint cannot expand: nothing is known.
+                    Some(block) if block.unknown => {}
                     None => {
                         authorizer.audience = Resolved::Known(Vec::new());
                         authorizer.audience_origin = Some(type_at.clone());
@@ -980,8 +988,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                             .push(("jwt_configuration.issuer".into(), type_at));
                     }
                     Some(block) => {
-                        let audience =
-                            self.value_in(instance, &block.body, "audience", &instance.ctx);
+                        let audience = self.value_in(instance, block.body, "audience", &block.ctx);
                         authorizer.audience = audience
                             .resolve(&|a| match a {
                                 Value::Null => Resolved::Known(Vec::new()),
@@ -1012,7 +1019,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                         authorizer.issuer_origin = issuer.map(|a| instance.loc(a.span));
                         match issuer {
                             Some(issuer) => {
-                                authorizer.issuer = issuer_value(issuer, instance, self.eval)
+                                authorizer.issuer =
+                                    issuer_value(issuer, instance, &block.ctx, self.eval)
                             }
                             None => authorizer.missing.push((
                                 "jwt_configuration.issuer".into(),
@@ -1586,26 +1594,35 @@ impl<'e, 'a> Lowering<'e, 'a> {
     fn user_pool_client(&self, instance: &Instance<'a>) -> TokenIssuer {
         // "When you create a new user pool client, token revocation is activated by default."
         let revocation = bool_setting(&self.value(instance, "enable_token_revocation"), true);
-        let units = instance.body().blocks_of("token_validity_units").next();
+        let units = self
+            .nested(
+                instance.body(),
+                "token_validity_units",
+                &instance.ctx,
+                instance.file,
+                &instance.address(),
+            )
+            .into_iter()
+            .next();
         let lifetime = |attribute: &str,
                         unit_key: &str,
                         default_value: u64,
                         default_unit: TimeUnit|
          -> Resolved<TokenLifetime> {
             let value_origin = instance.attribute_loc(attribute);
-            let unit_attribute = units.and_then(|u| u.body.attribute(unit_key));
+            let unit_attribute = units
+                .as_ref()
+                .and_then(|u| Some((u.body.attribute(unit_key)?, &u.ctx)));
             let unit = match unit_attribute {
-                Some(a) => self
-                    .eval
-                    .eval(&a.value, &instance.ctx)
-                    .resolve(&|u| match u {
-                        Value::Null => Resolved::Known((default_unit, None)),
-                        u => u
-                            .to_text()
-                            .and_then(|t| TimeUnit::parse(&t))
-                            .map(|unit| (unit, Some(instance.loc(a.span))))
-                            .into(),
-                    }),
+                _ if units.as_ref().is_some_and(|u| u.unknown) => Resolved::Unknown,
+                Some((a, ctx)) => self.eval.eval(&a.value, ctx).resolve(&|u| match u {
+                    Value::Null => Resolved::Known((default_unit, None)),
+                    u => u
+                        .to_text()
+                        .and_then(|t| TimeUnit::parse(&t))
+                        .map(|unit| (unit, Some(instance.loc(a.span))))
+                        .into(),
+                }),
                 None => Resolved::Known((default_unit, None)),
             };
             self.value(instance, attribute)
@@ -1760,9 +1777,10 @@ fn address_matches(address: &str, entry: &str, module: &str) -> bool {
 fn issuer_value<'a>(
     attribute: &'a Attribute,
     instance: &Instance<'a>,
+    ctx: &Ctx<'a>,
     eval: &Evaluator<'a>,
 ) -> Resolved<String> {
-    let value = eval.eval(&attribute.value, &instance.ctx);
+    let value = eval.eval(&attribute.value, ctx);
     let literal_prefix = match &attribute.value.kind {
         ExprKind::Template(parts) => match parts.first() {
             Some(crate::syntax::hcl::Part::Literal(text)) if text.contains("://") => Some(
@@ -1816,4 +1834,83 @@ fn value_node(value: &Value, span: Span, source: &str, budget: &mut usize) -> Op
             Node::scalar(ScalarStyle::Plain, "null", span, source)
         }
     })
+}
+
+/// How many module calls a value is followed up through.
+const MAX_PASSED_IN_DEPTH: usize = 8;
+
+/// The settings of lowered resources in called modules that are written with a module input
+/// (`authorization = var.authorization`) the caller passes, each with the caller's argument;
+/// an argument that is itself its module's input is followed up to that module's caller.
+pub fn passed_in<'a>(eval: &Evaluator<'a>, instances: &[Instance<'a>]) -> Vec<PassedIn> {
+    let mut out: Vec<PassedIn> = Vec::new();
+    let mut seen: crate::collections::HashSet<(usize, &str, u32)> = Default::default();
+    for instance in instances {
+        if !seen.insert((
+            instance.scope,
+            instance.kind,
+            instance.block.header.range().start as u32,
+        )) {
+            continue;
+        }
+        let mut stack: Vec<&Body> = vec![instance.body()];
+        while let Some(body) = stack.pop() {
+            stack.extend(body.blocks.iter().map(|b| &b.body));
+            for attribute in &body.attributes {
+                let mut setting = Loc::new(instance.file, attribute.span);
+                let mut expr = &attribute.value;
+                let mut scope = instance.scope;
+                for _ in 0..MAX_PASSED_IN_DEPTH {
+                    let Some(found) = argument_for(eval, scope, expr) else {
+                        break;
+                    };
+                    let (argument, file, parent, module) = found;
+                    let at = Loc::new(file, argument.span);
+                    out.push(PassedIn {
+                        setting: setting.clone(),
+                        argument: at.clone(),
+                        module,
+                    });
+                    setting = at;
+                    expr = &argument.value;
+                    scope = parent;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The caller's argument for the first module input `expr` reads, in the module at `scope`.
+fn argument_for<'a>(
+    eval: &Evaluator<'a>,
+    scope: usize,
+    expr: &'a Expr,
+) -> Option<(&'a Attribute, &'a Arc<SourceFile>, usize, String)> {
+    let module = eval.scopes.get(scope)?;
+    let (parent, call) = (module.parent?, module.call?);
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        match &expr.kind {
+            ExprKind::Traversal(base, steps) => {
+                if let ExprKind::Variable(root) = &base.kind
+                    && root == "var"
+                    && let Some(crate::syntax::hcl::Step::Attr(name)) = steps.first()
+                    && let Some(argument) = call.item.body.attribute(name)
+                {
+                    return Some((argument, call.file, parent, module.path.clone()));
+                }
+                stack.push(base);
+            }
+            ExprKind::Template(parts) => stack.extend(parts.iter().filter_map(|p| match p {
+                crate::syntax::hcl::Part::Interpolation(e) => Some(e),
+                _ => None,
+            })),
+            ExprKind::Conditional(a, b, c) => stack.extend([&**a, &**b, &**c]),
+            ExprKind::Call { args, .. } => stack.extend(args.iter()),
+            ExprKind::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    None
 }

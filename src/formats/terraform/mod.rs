@@ -14,8 +14,8 @@ pub use modules::{ModuleFile, is_terraform_path, is_vars_path, parse_file};
 
 use crate::diagnostic::InputError;
 use crate::formats::FileLoader;
-use crate::model::NotVisible;
 use crate::model::Workspace;
+use crate::model::{NotVisible, PassedIn};
 
 /// Whether Terraform text mentions a resource type gatelint lowers (so a file it cannot parse
 /// is an input error rather than someone else's configuration).
@@ -45,6 +45,9 @@ pub fn lower_module(
         let evaluator = eval::Evaluator::new(&scopes, loader);
         let instances = lower::instances(&evaluator, &mut notes);
         lower::Lowering::new(&evaluator, &instances).lower(workspace, &mut notes);
+        workspace
+            .passed_in
+            .extend(lower::passed_in(&evaluator, &instances));
         if evaluator.exhausted()
             && let Some(first) = loaded.first().and_then(|m| m.files.first())
         {
@@ -79,4 +82,35 @@ pub fn lower_text(path: &str, text: &str) -> (Workspace, Vec<InputError>) {
         None => {}
     }
     (workspace, errors)
+}
+
+/// Point each finding at a setting written with a module input also at the caller's argument
+/// that gives it its value (and on up through callers that pass their own inputs along), so the
+/// user sees where to change it.
+pub fn label_passed_in(findings: &mut [crate::diagnostic::Finding], passed_in: &[PassedIn]) {
+    if passed_in.is_empty() {
+        return;
+    }
+    let within = |loc: &crate::syntax::Loc, setting: &crate::syntax::Loc| {
+        loc.file.path() == setting.file.path() && setting.span.contains(loc.span)
+    };
+    for finding in findings {
+        let mut frontier: Vec<crate::syntax::Loc> = std::iter::once(finding.primary.loc.clone())
+            .chain(finding.related.iter().map(|l| l.loc.clone()))
+            .collect();
+        let mut added = 0;
+        while let Some(loc) = frontier.pop() {
+            for input in passed_in.iter().filter(|p| within(&loc, &p.setting)) {
+                if added >= 8 || finding.related.iter().any(|l| l.loc == input.argument) {
+                    continue;
+                }
+                finding.related.push(crate::diagnostic::Label {
+                    loc: input.argument.clone(),
+                    text: format!("`{}` is given this value here", input.module),
+                });
+                frontier.push(input.argument.clone());
+                added += 1;
+            }
+        }
+    }
 }
