@@ -254,6 +254,8 @@ impl InputError {
 pub struct Coverage {
     pub loc: Loc,
     pub message: String,
+    /// The resource the note is on (its construct, on a CDK template).
+    pub provenance: Provenance,
 }
 
 /// Something worth telling the user that is neither a finding nor an error (a skipped file).

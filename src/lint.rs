@@ -284,17 +284,20 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
             suppress::apply(findings, &found.found, &found.malformed, settings);
     }
     formats::provenance::locate(&mut findings, &analysis.documents);
+    let mut coverage: Vec<Coverage> = analysis
+        .workspace
+        .coverage_notes()
+        .into_iter()
+        .map(|hidden| Coverage {
+            loc: hidden.loc,
+            message: hidden.message,
+            provenance: Default::default(),
+        })
+        .collect();
+    formats::provenance::locate_coverage(&mut coverage, &analysis.documents);
     FileReport {
         findings,
-        coverage: analysis
-            .workspace
-            .coverage_notes()
-            .into_iter()
-            .map(|hidden| Coverage {
-                loc: hidden.loc,
-                message: hidden.message,
-            })
-            .collect(),
+        coverage,
         recognized: analysis.recognized(),
         errors: analysis.errors,
         notes: analysis.notes,
@@ -552,7 +555,10 @@ fn lint_input(input: &Input, options: &LintOptions, assemblies: &Assemblies) -> 
     let settings = config.as_ref().map_or(&options.settings, |c| &c.settings);
     let unparsed = analysis.unparsed.clone();
     let mut report = lint_analysis(analysis, settings, options.apply_suppressions);
-    assemblies.annotate(input, &mut report.findings, options.max_file_size);
+    if assemblies.annotate(input, &mut report, options.max_file_size) {
+        let (dir, _) = input.display.rsplit_once('/').unwrap_or((".", ""));
+        report.notes.push(Note::info(dir, cdk::TRACE_HELP));
+    }
     if options.verbose {
         report
             .notes
@@ -768,9 +774,10 @@ impl Assemblies {
         Assemblies { by_dir }
     }
 
-    /// Name the constructs of findings on a template of an assembly, or on any template that
-    /// carries `aws:cdk:path` metadata.
-    fn annotate(&self, input: &Input, findings: &mut [Finding], max_file_size: u64) {
+    /// Name the constructs of findings and coverage notes on a template of an assembly, or on
+    /// any template that carries `aws:cdk:path` metadata; whether a finding on a construct
+    /// could not be told at its code.
+    fn annotate(&self, input: &Input, report: &mut FileReport, max_file_size: u64) -> bool {
         let assembly = input_dir(input).and_then(|dir| self.by_dir.get(&dir)?.as_ref());
         let (display_dir, file_name) = input
             .display
@@ -781,7 +788,12 @@ impl Assemblies {
             file_name,
             display_dir,
         };
-        cdk::annotate(findings, &template, &Disk { max_file_size });
+        cdk::annotate(
+            &mut report.findings,
+            &mut report.coverage,
+            &template,
+            &Disk { max_file_size },
+        )
     }
 }
 

@@ -57,11 +57,18 @@ class GatelintValidator {
       });
     }
     const threshold = SEVERITIES.indexOf(this.failOn);
+    // What gatelint says once for the whole run (how to get stack traces, files it skipped) is
+    // said once here too, not on every violation.
+    const metadata = { gatelint: report.tool.version };
+    const notes = [...new Set(report.notes.map((note) => note.message))];
+    if (notes.length > 0) {
+      metadata.notes = notes.join('\n');
+    }
     return {
       success: !violations.some((v) => SEVERITIES.indexOf(v.severity) >= threshold),
       violations,
       pluginVersion: this.version,
-      metadata: { gatelint: report.tool.version },
+      metadata,
     };
   }
 }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::DocumentKind;
-use crate::diagnostic::Finding;
-use crate::syntax::{Document, PathSegment, json_pointer};
+use crate::diagnostic::{Coverage, Finding, Provenance};
+use crate::syntax::{Document, Loc, PathSegment, json_pointer};
 
 /// The resource `Metadata` key where `cdk synth` writes the construct path.
 pub const CDK_PATH_METADATA: &str = "aws:cdk:path";
@@ -14,30 +14,46 @@ pub const CDK_PATH_METADATA: &str = "aws:cdk:path";
 /// for findings whose primary location is in one of `documents`.
 pub fn locate(findings: &mut [Finding], documents: &[(Document, DocumentKind)]) {
     for finding in findings {
-        let loc = &finding.primary.loc;
-        let Some((doc, kind)) = documents.iter().find(|(doc, _)| {
-            Arc::ptr_eq(&doc.file, &loc.file) && doc.root().full_span().contains(loc.span)
-        }) else {
-            continue;
-        };
-        let path = doc.path_to(loc.span);
-        let provenance = &mut finding.provenance;
-        provenance.property_path = Some(json_pointer(&path));
-        if *kind == DocumentKind::OpenApi {
-            continue;
-        }
-        if let [PathSegment::Key(section), PathSegment::Key(logical_id), ..] = path.as_slice()
-            && section == "Resources"
-        {
-            provenance.logical_id = Some(logical_id.clone());
-            provenance.construct_path = doc
-                .root()
-                .get("Resources")
-                .and_then(|resources| resources.get(logical_id))
-                .and_then(|resource| resource.get("Metadata"))
-                .and_then(|metadata| metadata.get(CDK_PATH_METADATA))
-                .and_then(|path| path.as_str())
-                .map(|path| format!("/{}", path.trim_start_matches('/')));
+        if let Some(found) = provenance_at(&finding.primary.loc, documents) {
+            finding.provenance = found;
         }
     }
+}
+
+/// Name the resource each coverage note is on, as [`locate`] does for findings.
+pub fn locate_coverage(notes: &mut [Coverage], documents: &[(Document, DocumentKind)]) {
+    for note in notes {
+        if let Some(found) = provenance_at(&note.loc, documents) {
+            note.provenance = found;
+        }
+    }
+}
+
+/// The resource and key path `loc` is at, if it is in one of `documents`.
+fn provenance_at(loc: &Loc, documents: &[(Document, DocumentKind)]) -> Option<Provenance> {
+    let (doc, kind) = documents.iter().find(|(doc, _)| {
+        Arc::ptr_eq(&doc.file, &loc.file) && doc.root().full_span().contains(loc.span)
+    })?;
+    let path = doc.path_to(loc.span);
+    let mut provenance = Provenance {
+        property_path: Some(json_pointer(&path)),
+        ..Provenance::default()
+    };
+    if *kind == DocumentKind::OpenApi {
+        return Some(provenance);
+    }
+    if let [PathSegment::Key(section), PathSegment::Key(logical_id), ..] = path.as_slice()
+        && section == "Resources"
+    {
+        provenance.logical_id = Some(logical_id.clone());
+        provenance.construct_path = doc
+            .root()
+            .get("Resources")
+            .and_then(|resources| resources.get(logical_id))
+            .and_then(|resource| resource.get("Metadata"))
+            .and_then(|metadata| metadata.get(CDK_PATH_METADATA))
+            .and_then(|path| path.as_str())
+            .map(|path| format!("/{}", path.trim_start_matches('/')));
+    }
+    Some(provenance)
 }

@@ -62,6 +62,7 @@ fn hostile_report() -> Report {
         coverage: vec![Coverage {
             loc,
             message: "not visible: ${self:custom}".to_owned(),
+            provenance: Default::default(),
         }],
         ..Report::default()
     }

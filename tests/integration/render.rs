@@ -124,6 +124,7 @@ pub(crate) fn sample_report() -> Report {
             loc: at(&template, "PetApi:"),
             message: "routes of PetApi not visible: the definition is in S3 (BodyS3Location)"
                 .to_owned(),
+            provenance: Default::default(),
         }],
         notes: vec![Note::warning(
             "README.md",
@@ -559,6 +560,7 @@ fn human_output_without_color_has_no_escapes() {
         coverage: vec![Coverage {
             loc: at(&file, "description"),
             message: "not visible \x1b[6m".to_owned(),
+            provenance: Default::default(),
         }],
         notes: vec![Note::warning("note\x1b[8m", "skipped \x1b[9m")],
         files_checked: 1,

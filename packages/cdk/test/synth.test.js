@@ -46,6 +46,14 @@ test('the synthesis fails with gatelint findings at their constructs', () => {
   assert.match(open.violatingConstructs[0].stackTraces.join('\n'), /test[\\/]app\.js:\d+:\d+/);
 });
 
+test('what gatelint says once is not repeated on every violation', () => {
+  const { report } = synthesized();
+  const plugin = report.pluginReports.find((r) => r.pluginName === 'gatelint');
+  const repeated = plugin.violations.filter((v) => /stack traces/.test(v.fix || ''));
+  assert.deepEqual(repeated, []);
+  assert.match(plugin.metadata.notes, /stack traces/);
+});
+
 test('an acknowledged rule below a construct is not reported', () => {
   const { report } = synthesized();
   const plugin = report.pluginReports.find((r) => r.pluginName === 'gatelint');

@@ -16,4 +16,4 @@ mod source_map;
 mod trace;
 
 pub use assembly::{Assembly, AssemblyFiles, MANIFEST};
-pub use provenance::{Template, annotate, display_construct_path};
+pub use provenance::{TRACE_HELP, Template, annotate, display_construct_path};

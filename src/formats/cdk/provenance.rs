@@ -7,11 +7,13 @@ use super::source_map;
 use super::trace::{self, Frame};
 use super::{Assembly, AssemblyFiles};
 use crate::collections::HashMap;
-use crate::diagnostic::{Finding, Label};
+use crate::diagnostic::{Coverage, Finding, Label};
 use crate::syntax::{LineCol, Loc, SourceFile, Span};
 
-/// What the help adds on a CDK finding that has no creation stack.
-const TRACE_HELP: &str = "to point at the line of code that created the construct, \
+/// Said once, in a note, when findings on a CDK template could not be told at the code that
+/// created their constructs.
+pub const TRACE_HELP: &str = "findings on a CDK construct without a creation stack point into \
+    the synthesized template: to point at the line of code that created each construct, \
     synthesize with stack traces (`cdk synth --debug`, or `CDK_DEBUG=true`) in a TypeScript or \
     JavaScript app; a Python or Java app's traces end in the jsii runtime, so there the \
     construct path leads back to the code";
@@ -25,10 +27,39 @@ pub struct Template<'a> {
     pub display_dir: &'a str,
 }
 
-/// Name the construct in each finding on a CDK template, and where the manifest holds its
-/// creation stack and the frame's file is on disk, make the line that created it the primary
-/// location, with the template as a related one. Run after the rules and suppressions.
-pub fn annotate(findings: &mut [Finding], template: &Template<'_>, files: &dyn AssemblyFiles) {
+/// Name the construct in each finding and coverage note on a CDK template, and where the
+/// manifest holds a finding's creation stack and the frame's file is on disk, make the line that
+/// created it the primary location, with the template as a related one. Run after the rules and
+/// suppressions. Whether some finding on a construct stayed in the template (say
+/// [`TRACE_HELP`] once, then).
+pub fn annotate(
+    findings: &mut [Finding],
+    coverage: &mut [Coverage],
+    template: &Template<'_>,
+    files: &dyn AssemblyFiles,
+) -> bool {
+    for note in coverage {
+        if note.provenance.construct_path.is_none()
+            && let (Some(assembly), Some(logical_id)) =
+                (template.assembly, &note.provenance.logical_id)
+        {
+            note.provenance.construct_path = assembly
+                .construct_path(template.file_name, logical_id)
+                .map(str::to_owned);
+        }
+        let Some(path) = &note.provenance.construct_path else {
+            continue;
+        };
+        let kind = template.assembly.and_then(|a| a.construct_type(path));
+        note.provenance.construct_type = kind.map(str::to_owned);
+        note.message = format!(
+            "{} (CDK {} `{}`)",
+            note.message,
+            short_kind(kind),
+            display_construct_path(path)
+        );
+    }
+    let mut untraced = false;
     let mut sources: HashMap<PathBuf, Option<Arc<SourceFile>>> = HashMap::default();
     for finding in findings {
         if finding.provenance.construct_path.is_none()
@@ -44,9 +75,7 @@ pub fn annotate(findings: &mut [Finding], template: &Template<'_>, files: &dyn A
         };
         let kind = template.assembly.and_then(|a| a.construct_type(&path));
         finding.provenance.construct_type = kind.map(str::to_owned);
-        let short_kind = kind
-            .and_then(|kind| kind.rsplit('.').next())
-            .unwrap_or("construct");
+        let short_kind = short_kind(kind);
         let shown = display_construct_path(&path);
         finding.message = format!("{} (CDK {short_kind} `{shown}`)", finding.message);
         let created_at = template
@@ -72,14 +101,16 @@ pub fn annotate(findings: &mut [Finding], template: &Template<'_>, files: &dyn A
                     },
                 );
             }
-            None => {
-                finding.help = Some(match finding.help.take() {
-                    Some(help) => format!("{help}; {TRACE_HELP}"),
-                    None => TRACE_HELP.to_owned(),
-                });
-            }
+            None => untraced = true,
         }
     }
+    untraced
+}
+
+/// A construct class without its module: `Method` for `aws-cdk-lib.aws_apigateway.Method`.
+fn short_kind(kind: Option<&str>) -> &str {
+    kind.and_then(|kind| kind.rsplit('.').next())
+        .unwrap_or("construct")
 }
 
 /// A construct path as people read it: without the leading `/`, the `Resource` an L2
