@@ -283,7 +283,7 @@ fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bo
         (findings, suppressed) =
             suppress::apply(findings, &found.found, &found.malformed, settings);
     }
-    formats::provenance::locate(&mut findings, &analysis.documents);
+    formats::provenance::locate(&mut findings, &analysis.documents, &analysis.workspace.apis);
     let mut coverage: Vec<Coverage> = analysis
         .workspace
         .coverage_notes()
@@ -728,15 +728,20 @@ impl formats::FileLoader for DirectoryFiles {
         Ok(names)
     }
 
-    fn load(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
+    fn peek(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
         let (real, display) = self.resolve(reference)?;
         let file = self.read_text(&real, &display)?;
-        let documents = syntax::parse(&file).map_err(|error| {
+        syntax::parse(&file).map_err(|error| {
             formats::LoadError::Syntax(InputError {
                 loc: Loc::new(&file, error.span),
                 message: error.message,
             })
-        })?;
+        })
+    }
+
+    fn load(&self, reference: &str) -> Result<Vec<Document>, formats::LoadError> {
+        let (real, _) = self.resolve(reference)?;
+        let documents = self.peek(reference)?;
         let mut loaded = self.loaded.borrow_mut();
         for doc in &documents {
             suppress::collect(doc, DocumentKind::OpenApi, &mut loaded.suppressions);

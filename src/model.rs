@@ -335,6 +335,9 @@ pub struct Api {
     /// `AuthorizerId` must be (`CUSTOM`: a Lambda authorizer, `COGNITO_USER_POOLS`: a Cognito
     /// one), so that a method wired to an authorizer of the other kind can be reported.
     pub typed_uses: Vec<TypedAuthorizerUse>,
+    /// The root of the API's definition when that is a file of its own (a CDK asset a
+    /// `BodyS3Location` names): findings in that file are on this API's resource.
+    pub definition_file: Option<Loc>,
 }
 
 /// A REST method's `AuthorizationType` together with the authorizer its `AuthorizerId` names.
@@ -408,6 +411,7 @@ impl Api {
             hidden_routes: None,
             ignored_schemes: Vec::new(),
             typed_uses: Vec::new(),
+            definition_file: None,
         }
     }
 

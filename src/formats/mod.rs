@@ -114,6 +114,12 @@ pub trait FileLoader {
     fn list_dir(&self, _reference: &str) -> Result<Vec<String>, LoadError> {
         Err(LoadError::NotAvailable)
     }
+
+    /// Read and parse `reference` to learn about the document (a CDK asset manifest), not as
+    /// part of it: unlike [`FileLoader::load`], the file is still linted on its own.
+    fn peek(&self, _reference: &str) -> Result<Vec<Document>, LoadError> {
+        Err(LoadError::NotAvailable)
+    }
 }
 
 /// Why a referenced file was not loaded.

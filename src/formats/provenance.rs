@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::DocumentKind;
 use crate::diagnostic::{Coverage, Finding, Provenance};
+use crate::model::Api;
 use crate::syntax::{Document, Loc, PathSegment, json_pointer};
 
 /// The resource `Metadata` key where `cdk synth` writes the construct path.
@@ -12,10 +13,19 @@ pub const CDK_PATH_METADATA: &str = "aws:cdk:path";
 
 /// Fill in each finding's logical id, property path and (from `aws:cdk:path`) construct path,
 /// for findings whose primary location is in one of `documents`.
-pub fn locate(findings: &mut [Finding], documents: &[(Document, DocumentKind)]) {
+/// A finding in the definition file of an API of a template (a CDK asset) is on that API's
+/// resource.
+pub fn locate(findings: &mut [Finding], documents: &[(Document, DocumentKind)], apis: &[Api]) {
     for finding in findings {
-        if let Some(found) = provenance_at(&finding.primary.loc, documents) {
+        let loc = &finding.primary.loc;
+        if let Some(found) = provenance_at(loc, documents) {
             finding.provenance = found;
+        } else if let Some(api) = apis.iter().find(|api| {
+            api.definition_file
+                .as_ref()
+                .is_some_and(|root| Arc::ptr_eq(&root.file, &loc.file))
+        }) {
+            finding.provenance.logical_id = Some(api.name.clone());
         }
     }
 }

@@ -315,3 +315,100 @@ fn corpus_assemblies_name_the_construct_of_every_template_finding() {
     }
     assert!(on_templates > 100, "{on_templates} of {findings}");
 }
+
+/// `SpecRestApi` definitions: one `ApiDefinition.fromAsset` (the template's `BodyS3Location`
+/// names the object, `SpecStack.assets.json` the file in `cdk.out`), one inline. Both open
+/// operations are found, named by their API's construct and told at the line that created it.
+const SPEC_ASSEMBLY: &str = "fixtures/cdk/spec/cdk.out";
+
+#[test]
+fn a_spec_rest_api_asset_is_linted_as_its_api_body() {
+    let (code, stdout) = gatelint(&["check", SPEC_ASSEMBLY]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn asset_findings_carry_the_api_construct_and_the_asset_is_not_linted_alone() {
+    let asset = "fixtures/cdk/spec/cdk.out/asset.87e3f50dfe31fbdfdc1b645b02cdbd01138ca321a41075ad0aa983838d2e699c.yaml";
+    let once = json_findings(&["check", SPEC_ASSEMBLY]);
+    // Named on its own as well, the asset is still linted only through its API.
+    assert_eq!(json_findings(&["check", SPEC_ASSEMBLY, asset]), once);
+    let found: Vec<(&str, &str, &str, &str)> = once
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["logical_id"].as_str().unwrap(),
+                f["construct_path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "GET /pets on Pets8A7B3C91 can be called without credentials (CDK SpecRestApi `SpecStack/Pets`)",
+                "fixtures/cdk/spec/lib/spec-stack.ts",
+                "Pets8A7B3C91",
+                "/SpecStack/Pets/Resource"
+            ),
+            (
+                "GET /status on StatusB2C3D4E5 can be called without credentials (CDK SpecRestApi `SpecStack/Status`)",
+                "fixtures/cdk/spec/lib/spec-stack.ts",
+                "StatusB2C3D4E5",
+                "/SpecStack/Status/Resource"
+            ),
+        ]
+    );
+    assert_eq!(once[0]["related"][0]["location"]["path"], asset);
+}
+
+/// The legacy synthesizer: the bucket and key are template parameters, and the manifest's
+/// `aws:cdk:asset` entry names the file; an API whose definition is in a bucket of its own
+/// keeps its coverage note, named by its construct.
+#[test]
+fn a_legacy_asset_is_found_through_the_manifest_and_s3_stays_a_named_note() {
+    let (code, stdout) = gatelint(&["check", "fixtures/cdk/legacy/cdk.out"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+/// An asset manifest that names a file `cdk.out` does not hold: the routes are not visible,
+/// said at the `BodyS3Location`, with the construct.
+#[test]
+fn a_missing_asset_leaves_a_coverage_note_at_its_construct() {
+    let repo = Repo::new();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(SPEC_ASSEMBLY);
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.starts_with("asset.") {
+            repo.write(
+                &format!("cdk.out/{name}"),
+                &std::fs::read_to_string(fixture.join(&name)).unwrap(),
+            );
+        }
+    }
+    let run = repo.run(&["check", "cdk.out", "--format", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let notes: Vec<&str> = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", run.transcript());
+    assert!(
+        notes[0].starts_with(
+            "routes of Pets8A7B3C91 not visible: the definition is a CDK asset, read from \
+             `asset.87e3f50dfe31fbdfdc1b645b02cdbd01138ca321a41075ad0aa983838d2e699c.yaml`, which \
+             cannot be read"
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        notes[0].ends_with("(CDK SpecRestApi `SpecStack/Pets`)"),
+        "{notes:?}"
+    );
+}

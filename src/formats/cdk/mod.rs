@@ -11,9 +11,11 @@
 //! <https://github.com/aws/aws-cdk/tree/main/packages/%40aws-cdk/cloud-assembly-schema>
 
 mod assembly;
+mod asset;
 mod provenance;
 mod source_map;
 mod trace;
 
 pub use assembly::{Assembly, AssemblyFiles, MANIFEST};
+pub use asset::{AssetFiles, BODY_LOCATION};
 pub use provenance::{TRACE_HELP, Template, annotate, display_construct_path};

@@ -88,10 +88,19 @@ pub fn annotate(
                     text: format!("{short_kind} `{shown}` is created here"),
                 };
                 let generated = std::mem::replace(&mut finding.primary, primary);
-                let text = if generated.text.is_empty() {
-                    "in the synthesized template".to_owned()
+                // Or a file the template names: an API definition asset.
+                let in_template = Path::new(generated.loc.file.path())
+                    .file_name()
+                    .is_some_and(|name| *name == *template.file_name);
+                let place = if in_template {
+                    "synthesized template"
                 } else {
-                    format!("{} (synthesized template)", generated.text)
+                    "CDK asset"
+                };
+                let text = if generated.text.is_empty() {
+                    format!("in the {place}")
+                } else {
+                    format!("{} ({place})", generated.text)
                 };
                 finding.related.insert(
                     0,

@@ -5,9 +5,9 @@
 
 use super::include::Included;
 use super::intrinsic::{Intrinsic, intrinsic};
-use super::template::Template;
+use super::template::{Resource, Template};
 use super::{FnIf, fn_if_leaves};
-use crate::formats::openapi;
+use crate::formats::{cdk, openapi};
 use crate::model::{Api, Conditions, HiddenRoutes};
 use crate::syntax::NodeRef;
 
@@ -68,6 +68,37 @@ pub fn read<'a>(template: &Template<'a>, body: NodeRef<'a>) -> Body<'a> {
     }
     read.specs = specs;
     read
+}
+
+/// The definition a `BodyS3Location` of `resource` names: a CDK asset beside the template is
+/// lowered into `api` like a `Body`; anything else is in S3, where gatelint does not look.
+pub fn lower_s3_location(template: &Template<'_>, resource: Resource<'_>, api: &mut Api) {
+    let Some(key) = resource.property_key(cdk::BODY_LOCATION) else {
+        return;
+    };
+    let asset = resource
+        .property(cdk::BODY_LOCATION)
+        .and_then(|location| template.includes()?.asset_body(location));
+    match asset {
+        Some(Included::Snippet(root)) => {
+            let read = read(template, root);
+            api.definition_file = Some(root.loc());
+            lower_into(api, read.specs);
+            api.hidden_routes = read.hidden;
+        }
+        Some(Included::NotVisible { reason, .. }) => {
+            api.hidden_routes = Some(HiddenRoutes::because(
+                key.loc(),
+                format!("the definition is a CDK asset, read {reason}"),
+            ));
+        }
+        None => {
+            api.hidden_routes = Some(HiddenRoutes::because(
+                key.loc(),
+                "the definition is in S3 (BodyS3Location)",
+            ));
+        }
+    }
 }
 
 /// Lower every branch of `specs` into `api`, each route under its branch's conditions.

@@ -9,8 +9,9 @@
 //! resolved, and a file that may not or cannot be read leave the snippet not visible, with the
 //! reason (a coverage note where it matters), never an input error: the template may deploy.
 
+use super::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
-use crate::formats::{FileLoader, LoadError};
+use crate::formats::{FileLoader, LoadError, cdk};
 use crate::syntax::{Document, Loc, Node, NodeKind, NodeRef};
 
 /// The name of the include transform.
@@ -26,6 +27,9 @@ pub struct Includes {
     /// Keyed by the address of the transform's node in the template (stable: the template is
     /// borrowed while these live).
     snippets: Vec<(usize, Snippet)>,
+    /// The API definitions in CDK assets, keyed by the address of the `BodyS3Location` that
+    /// names each.
+    bodies: Vec<(usize, Snippet)>,
 }
 
 #[derive(Debug)]
@@ -113,6 +117,51 @@ impl Includes {
             includes.snippets.push((address(node.node()), snippet));
         }
         includes
+    }
+
+    /// Read the definition each API's `BodyS3Location` names, where it is a file asset of the
+    /// CDK cloud assembly the template is in; `key_of` gives the value of its `Key`, when it
+    /// can be known.
+    pub fn load_asset_bodies<'a>(
+        &mut self,
+        root: NodeRef<'a>,
+        key_of: &dyn Fn(NodeRef<'a>) -> Option<String>,
+        files: &dyn FileLoader,
+        errors: &mut Vec<InputError>,
+    ) {
+        let mut assets = None;
+        let resources = root.get("Resources");
+        for (_, resource) in resources.into_iter().flat_map(NodeRef::entries) {
+            let Some(location) = resource
+                .get("Properties")
+                .and_then(|p| p.get(cdk::BODY_LOCATION))
+            else {
+                continue;
+            };
+            let assets = assets.get_or_insert_with(|| cdk::AssetFiles::read(files));
+            let key = location.get("Key").and_then(key_of);
+            let bucket_parameter = match location.get("Bucket").and_then(intrinsic) {
+                Some(Intrinsic::Ref(parameter)) => Some(parameter),
+                _ => None,
+            };
+            if let Some(file) = assets.body_file(resource, key.as_deref(), bucket_parameter) {
+                let body = read(&file, files, errors);
+                self.bodies.push((address(location.node()), body));
+            }
+        }
+    }
+
+    /// The definition a `BodyS3Location` names, if it is a CDK asset.
+    pub fn asset_body<'a>(&'a self, location: NodeRef<'a>) -> Option<Included<'a>> {
+        let wanted = address(location.node());
+        let (_, body) = self.bodies.iter().find(|(at, _)| *at == wanted)?;
+        Some(match body {
+            Snippet::Loaded(document) => Included::Snippet(document.root()),
+            Snippet::NotVisible(reason) => Included::NotVisible {
+                at: location.loc(),
+                reason,
+            },
+        })
     }
 
     /// What `node` stands for, if it is an `AWS::Include` transform.

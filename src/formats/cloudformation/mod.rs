@@ -24,7 +24,8 @@ use crate::formats::FileLoader;
 use crate::model::{Condition, Conditions, Resolved, Workspace};
 use crate::syntax::NodeRef;
 
-/// The snippets of the `AWS::Include` transforms in the template `root`, read through `files`.
+/// The snippets of the `AWS::Include` transforms in the template `root`, and the API
+/// definitions its `BodyS3Location`s name in a CDK cloud assembly, read through `files`.
 /// Each `Location` is evaluated like any value of the template (a parameter's default, `!Sub`);
 /// the template view is built only when there is an include.
 pub fn load_includes(
@@ -40,7 +41,9 @@ pub fn load_includes(
             .filter(|_| intrinsic::intrinsic(location).is_none())
             .map(str::to_owned),
     };
-    include::Includes::load(root, &locate, files, errors)
+    let mut includes = include::Includes::load(root, &locate, files, errors);
+    includes.load_asset_bodies(root, &locate, files, errors);
+    includes
 }
 
 /// Lower every resource gatelint understands into `workspace`. Plain CloudFormation gives no

@@ -162,12 +162,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .eval
             .list(types)
             .and_then(&|types| endpoint_type(types.iter().find_map(Value::as_str)));
-        if let Some(location) = resource.property_key("BodyS3Location") {
-            api.hidden_routes = Some(HiddenRoutes::because(
-                location.loc(),
-                "the definition is in S3 (BodyS3Location)",
-            ));
-        }
+        super::body::lower_s3_location(self.template, resource, &mut api);
         if let Some(body) = resource.property("Body") {
             let read = super::body::read(self.template, body);
             super::body::lower_into(&mut api, read.specs);

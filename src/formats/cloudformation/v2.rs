@@ -14,8 +14,7 @@ use crate::collections::{HashMap, HashSet};
 use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors};
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsResponse, Deployment, DomainName,
-    EndpointType, HiddenRoutes, Method, OpenBecause, Resolved, Route, RouteSource, Stage,
-    Workspace,
+    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -114,12 +113,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             super::body::lower_into(&mut api, read.specs);
             api.hidden_routes = read.hidden;
         }
-        if let Some(location) = resource.property_key("BodyS3Location") {
-            api.hidden_routes = Some(HiddenRoutes::because(
-                location.loc(),
-                "the definition is in S3 (BodyS3Location)",
-            ));
-        }
+        super::body::lower_s3_location(self.template, resource, &mut api);
         default_endpoint(self.eval, resource, &mut api);
         if let Some(cors) = self.cors_configuration(resource) {
             api.cors = vec![cors];
