@@ -172,7 +172,7 @@ pub fn lower_with_files(
             match template {
                 // SAM resources may only appear once loops are expanded.
                 Some(template) if kind == DocumentKind::Sam || template.is_sam() => {
-                    sam::lower(&template, files, workspace, errors);
+                    sam::lower(template, files, workspace, errors);
                 }
                 Some(template) => cloudformation::lower(&template, workspace),
                 None => {}

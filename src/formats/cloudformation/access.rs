@@ -168,8 +168,13 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
                             || template
                                 .resource(s)
                                 .is_some_and(|r| stage_resource_named(eval, r, &stage.name))
-                            // SAM names a stage's resource `<Api><StageName>Stage`.
-                            || *s == format!("{}{}Stage", api.name, stage.name)
+                            // The stage SAM generates for the API's `StageName` (not its extra
+                            // stage named `Stage`), by its logical id or as `<Api>.Stage`.
+                            || template.generated(s).is_some_and(|g| {
+                                g.owner == api.name
+                                    && g.kind.ends_with("::Stage")
+                                    && stage.implicit.is_none()
+                            })
                     })
             });
             stage.web_acl = if protected {
@@ -222,15 +227,21 @@ fn stage_of_arn(arn: &str) -> Option<(String, Option<String>)> {
     let rest = arn.split_once("/restapis/")?.1;
     let (api, rest) = rest.split_once('/')?;
     let stage = rest.strip_prefix("stages/")?;
-    let name = |part: &str| -> Option<String> {
+    // The API as a logical id (`${Api}`, `${Api.RootResourceId}`...); the stage as a logical id
+    // or SAM's `${Api.Stage}`.
+    let name = |part: &str, whole: bool| -> Option<String> {
         match part.strip_prefix("${").and_then(|p| p.strip_suffix('}')) {
             Some(variable) if variable.starts_with("AWS::") => None,
+            Some(variable) if whole => Some(variable.to_owned()),
             Some(variable) => Some(variable.split('.').next().unwrap_or(variable).to_owned()),
             None if part.contains("${") => None,
             None => Some(part.to_owned()),
         }
     };
-    Some((name(api)?, name(stage.split('/').next().unwrap_or(stage))))
+    Some((
+        name(api, false)?,
+        name(stage.split('/').next().unwrap_or(stage), true),
+    ))
 }
 
 /// A resource policy written in a template property: a policy document, evaluated as the
@@ -263,6 +274,10 @@ mod tests {
         assert_eq!(
             stage_of_arn("arn:aws:apigateway:eu-west-1::/restapis/${Api}/stages/${AWS::StackName}"),
             Some(("Api".into(), None))
+        );
+        assert_eq!(
+            stage_of_arn("arn:aws:apigateway:eu-west-1::/restapis/${Api}/stages/${Api.Stage}"),
+            Some(("Api".into(), Some("Api.Stage".into())))
         );
         assert_eq!(stage_of_arn("arn:aws:elasticloadbalancing:x"), None);
     }

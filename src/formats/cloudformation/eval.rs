@@ -203,10 +203,15 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             Intrinsic::GetAtt {
                 resource,
                 attribute,
-            } => match self.template.resource(resource) {
-                Some(_) => Resolved::Known(Value::GetAtt(resource, attribute)),
-                None => Resolved::Unknown,
-            },
+            } => {
+                let declared = self.template.resource(resource).is_some()
+                    || self.template.generated(resource).is_some();
+                if declared {
+                    Resolved::Known(Value::GetAtt(resource, attribute))
+                } else {
+                    Resolved::Unknown
+                }
+            }
             Intrinsic::If {
                 condition,
                 then,
@@ -398,6 +403,14 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         if self.template.resource(name).is_some() {
             return Resolved::Known(Value::Ref(name));
         }
+        // A resource the transform generates: a stage's `Ref` is its name.
+        if let Some(generated) = self.template.generated(name) {
+            return match (&generated.stage_name, generated.kind.ends_with("::Stage")) {
+                (Some(stage), true) => Resolved::Known(Value::Str(Cow::Owned(stage.clone()))),
+                (None, true) => Resolved::Unknown,
+                (_, false) => Resolved::Known(Value::Ref(name)),
+            };
+        }
         // Pseudo-parameters (AWS::Region, AWS::AccountId, ...) and undefined names.
         Resolved::Unknown
     }
@@ -456,11 +469,19 @@ impl<'t, 'a> Evaluator<'t, 'a> {
             }
             let value = match variables.and_then(|v| v.get(name)) {
                 Some(node) => self.eval_at(node, depth + 1),
-                None if name.contains('.') => Resolved::Unknown,
                 None => match (self.bound(name), self.template.parameter(name)) {
-                    (Some(item), _) => Resolved::Known(Value::Str(Cow::Owned(item.to_owned()))),
-                    (None, Some(p)) => self.parameter(p, depth + 1),
-                    (None, None) => Resolved::Unknown,
+                    (Some(item), _) if !name.contains('.') => {
+                        Resolved::Known(Value::Str(Cow::Owned(item.to_owned())))
+                    }
+                    (None, Some(p)) if !name.contains('.') => self.parameter(p, depth + 1),
+                    // A stage the transform generates (`${MyApi.Stage}`): its name.
+                    _ => self
+                        .template
+                        .generated(name)
+                        .and_then(|g| g.stage_name.clone())
+                        .map_or(Resolved::Unknown, |stage| {
+                            Resolved::Known(Value::Str(Cow::Owned(stage)))
+                        }),
                 },
             };
             match value {

@@ -289,3 +289,34 @@ pub(crate) fn limit_set<'a>(eval: &Evaluator<'_, 'a>, node: Option<NodeRef<'a>>)
         },
     })
 }
+
+/// The name of the stage a `StageName` names, as messages give it: its value; the values of an
+/// `Fn::If`'s branches ("prod or dev"); `${Name}` for a parameter without a default; else the
+/// function as written. Never a logical id that stands for the stage.
+pub(crate) fn stage_name<'a>(eval: &Evaluator<'_, 'a>, name: NodeRef<'a>) -> String {
+    let value = eval.string(Some(name));
+    if let Some(Some(known)) = value.known() {
+        return known.clone();
+    }
+    let mut branches: Vec<&str> = Vec::new();
+    for (_, leaf) in value.branches() {
+        if let Some(leaf) = leaf.as_deref()
+            && !branches.contains(&leaf)
+        {
+            branches.push(leaf);
+        }
+    }
+    if !branches.is_empty() && value.branches().len() == value.leaf_count() {
+        return branches.join(" or ");
+    }
+    match intrinsic(name) {
+        Some(Intrinsic::Ref(parameter)) => format!("${{{parameter}}}"),
+        _ => name
+            .doc()
+            .file
+            .slice(name.full_span())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}

@@ -5,6 +5,7 @@ pub(crate) mod access;
 pub mod body;
 mod dependencies;
 mod depends_on;
+pub mod generated;
 pub mod eval;
 pub(crate) mod gateway;
 mod identity;

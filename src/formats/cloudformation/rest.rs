@@ -398,7 +398,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 continue;
             };
             let api = self.api_index_or_external(node, workspace);
-            let name = self.eval.known_string(resource.property("StageName"));
+            let name = resource
+                .property("StageName")
+                .filter(|n| !n.is_null())
+                .map(|n| super::gateway::stage_name(self.eval, n));
             let throttle = self.method_settings_throttle(resource.property("MethodSettings"));
             let access_log = access_log(self.eval, resource.property("AccessLogSetting"));
             let (data_trace, data_trace_origin) = data_trace(

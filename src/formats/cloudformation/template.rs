@@ -1,6 +1,7 @@
 //! The template view: parameters, mappings and resources, indexed once.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
+use super::generated::{Generated, GeneratedIds};
 use super::include::Includes;
 use crate::collections::HashMap;
 use crate::syntax::{Loc, NodeRef};
@@ -19,6 +20,8 @@ pub struct Template<'a> {
     resources: Vec<Resource<'a>>,
     index: HashMap<&'a str, usize>,
     includes: Option<&'a Includes>,
+    /// The logical ids a transform generates, which the template may refer to.
+    generated: GeneratedIds,
 }
 
 /// One entry under `Parameters`: what a `Ref` to it evaluates to statically.
@@ -174,6 +177,7 @@ impl<'a> Template<'a> {
             resources,
             index,
             includes,
+            generated: GeneratedIds::default(),
         })
     }
 
@@ -229,6 +233,19 @@ impl<'a> Template<'a> {
 
     pub fn mappings(&self) -> Option<NodeRef<'a>> {
         self.mappings
+    }
+
+    /// What a logical id that no resource declares stands for, when a transform generates it.
+    pub fn generated(&self, id: &str) -> Option<&Generated> {
+        if self.generated.is_empty() {
+            return None;
+        }
+        self.generated.get(id)
+    }
+
+    /// The logical ids the template's transform generates (see [`Template::generated`]).
+    pub fn set_generated(&mut self, ids: GeneratedIds) {
+        self.generated = ids;
     }
 
     /// The template's `AWS::Include` snippets, if they were read.

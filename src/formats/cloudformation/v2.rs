@@ -523,7 +523,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn stage(&self, resource: Resource<'a>, api: Option<&Api>) -> Stage {
-        let name = self.eval.known_string(resource.property("StageName"));
+        let name = resource
+            .property("StageName")
+            .filter(|n| !n.is_null())
+            .map(|n| super::gateway::stage_name(self.eval, n));
         let default_throttle = self.throttles(resource.property("DefaultRouteSettings"));
         let every_route = self.route_settings_throttle(resource.property("RouteSettings"), api);
         let (data_trace, data_trace_origin) = data_trace(

@@ -68,13 +68,9 @@ impl<'a> ApiSource<'_, '_, 'a> {
         }
     }
 
-    /// The name of the stage `StageName` names; one known only at deployment is the stage's
-    /// logical id, which stands for it.
+    /// The name of the stage `StageName` names (see [`stage_name`]).
     pub fn stage_name(&self, name: NodeRef<'a>) -> String {
-        self.cx
-            .eval
-            .known_string(Some(name))
-            .unwrap_or_else(|| format!("{}Stage", self.id))
+        stage_name(self.cx, name)
     }
 
     /// The custom domain name `Domain` makes the translator create, with its TLS policy.
@@ -198,4 +194,9 @@ pub(super) fn each<'c, 't, 'a, 'e>(
         apis.push((source, implicit_events));
     }
     apis
+}
+
+/// The name of the stage a `StageName` names (see [`stage_name`]).
+pub(super) fn stage_name(cx: &Context<'_, '_>, name: NodeRef<'_>) -> String {
+    crate::formats::cloudformation::gateway::stage_name(&cx.eval, name)
 }

@@ -22,6 +22,7 @@ mod auth;
 mod definition;
 mod events;
 mod function_url;
+mod generated;
 mod globals;
 mod http;
 mod operation;
@@ -49,11 +50,15 @@ struct Context<'t, 'a> {
 /// Lower a SAM template: its plain CloudFormation resources, then what its serverless
 /// resources expand to.
 pub fn lower(
-    template: &Template<'_>,
+    mut template: Template<'_>,
     files: &dyn FileLoader,
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) {
+    // What the translator generates can be referred to from the rest of the template.
+    let ids = generated::ids(&template);
+    template.set_generated(ids);
+    let template = &template;
     if let Some(kind) = template.undeclared_sam_type() {
         reject(
             errors,

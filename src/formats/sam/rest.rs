@@ -7,6 +7,7 @@
 use super::api::{self, ApiSource};
 use super::definition::{Definition, check_structure};
 use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_REST_API};
+use super::generated::IMPLICIT_REST_STAGE;
 use super::globals::{Merged, Properties};
 use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
@@ -24,9 +25,6 @@ use crate::model::{
     Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
-
-/// The stage of the implicit API.
-const IMPLICIT_STAGE: &str = "Prod";
 
 /// The stage every SAM REST API also gets, from its deployment's `StageName`, unless
 /// `OpenApiVersion` is set.
@@ -846,7 +844,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let (data_trace, data_trace_origin) =
             data_trace(&self.cx.eval, self.properties.get("MethodSettings").items());
         let (name, origin) = match self.resource {
-            None => (Some(IMPLICIT_STAGE.to_owned()), api.origin.clone()),
+            None => (Some(IMPLICIT_REST_STAGE.to_owned()), api.origin.clone()),
             // Without a StageName the translator stops; sam validate says so.
             Some(resource) => match self.properties.get("StageName").node() {
                 None => (None, resource.loc()),

@@ -1,14 +1,15 @@
 //! A separate `AWS::ApiGateway::UsagePlan` whose `ApiStages` name a SAM API's stage throttles
 //! that stage. The stage is named by its `StageName`, by a `Ref` to the stage's logical id the
-//! translator generates (`<Api><StageName>Stage`, the stage name reduced to letters and digits),
-//! or by `!Ref <Api>.Stage`, which the translator resolves to that id.
+//! translator generates (`<Api><StageName>Stage`, or `<Api>Stage` and a hash of a name that is
+//! not only letters and digits; see [`super::generated`]), or by `!Ref <Api>.Stage`, which the
+//! translator resolves to that id.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-api.html>
 
 use super::Context;
 use crate::formats::cloudformation::gateway::limit_set;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::cloudformation::under_resource_condition;
-use crate::model::{Api, Resolved, UsagePlanUse};
+use crate::model::{Api, Resolved, Stage, UsagePlanUse};
 use crate::syntax::NodeRef;
 
 /// Attach the template's usage plans to the stages of the SAM APIs in `apis` they name.
@@ -38,7 +39,7 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
                 continue;
             };
             for stage in &mut api.stages {
-                if !names_stage(cx, named, api_id, &stage.name) {
+                if !names_stage(cx, named, api_id, stage) {
                     continue;
                 }
                 if stage.usage_plans.iter().any(|u| u.name == plan.id) {
@@ -62,20 +63,19 @@ fn sam_api_id(node: NodeRef<'_>) -> Option<&str> {
     }
 }
 
-/// Whether `named` (an `ApiStages[].Stage`) names the stage `stage` of the SAM API `api`.
-fn names_stage<'a>(cx: &Context<'_, 'a>, named: NodeRef<'a>, api: &str, stage: &str) -> bool {
-    let logical_id: String = format!(
-        "{api}{}Stage",
-        stage
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    );
-    if let Some(Intrinsic::Ref(id)) = intrinsic(named) {
-        return id == logical_id || id.strip_suffix(".Stage") == Some(api);
+/// Whether `named` (an `ApiStages[].Stage`) names the stage `stage` of the SAM API `api`: by
+/// its name, or by a `Ref` to the stage resource the translator generates for the API's
+/// `StageName` (not the extra stage named `Stage`).
+fn names_stage<'a>(cx: &Context<'_, 'a>, named: NodeRef<'a>, api: &str, stage: &Stage) -> bool {
+    if let Some(Intrinsic::Ref(id)) = intrinsic(named)
+        && let Some(generated) = cx.template.generated(id)
+    {
+        return generated.owner == api
+            && generated.kind.ends_with("::Stage")
+            && stage.implicit.is_none();
     }
     match cx.eval.string(Some(named)).known() {
-        Some(Some(name)) => name == stage,
+        Some(Some(name)) => *name == stage.name,
         _ => false,
     }
 }
@@ -105,9 +105,9 @@ mod tests {
     fn a_separate_plan_names_a_sam_stage_in_every_spelling() {
         for spelling in [
             "prod-v1",
-            "!Ref PetsApiprodv1Stage",
+            "!Ref PetsApiStage0123456789",
             "!Ref PetsApi.Stage",
-            "{\"Ref\": \"PetsApiprodv1Stage\"}",
+            "{\"Ref\": \"PetsApiStageabcdef0123\"}",
         ] {
             let template = format!(
                 "Transform: AWS::Serverless-2016-10-31

@@ -192,10 +192,10 @@ pub(super) fn route_settings_data_trace(
 
 fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Properties<'_>) -> Stage {
     let name_node = properties.get("StageName").node();
-    let name = cx
-        .eval
-        .known_string(name_node)
-        .unwrap_or_else(|| DEFAULT_STAGE.to_owned());
+    let name = name_node.filter(|n| !n.is_null()).map_or_else(
+        || DEFAULT_STAGE.to_owned(),
+        |node| super::api::stage_name(cx, node),
+    );
     let throttle = sets_throttling(properties.get("DefaultRouteSettings"));
     let access_log = properties.get("AccessLogSettings");
     let (data_trace, data_trace_origin) = route_settings_data_trace(cx, properties);

@@ -1,0 +1,283 @@
+//! The logical ids the SAM translator gives the resources it generates, so that the rest of the
+//! template can refer to them: an API's stage (`<Api><StageName>Stage`, `<Api>.Stage`), its
+//! deployment (`<Api>Deployment<hash>`, `<Api>.Deployment`), usage plan, API key, custom domain
+//! and base path mapping, the implicit `ServerlessRestApi` and `ServerlessHttpApi`, a function's
+//! role, URL, alias, version and event permissions, and an authorizer's permission.
+//! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html>
+//! <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/api_generator.py>
+
+use super::events::{IMPLICIT_HTTP_API, IMPLICIT_REST_API};
+use super::globals::Globals;
+use crate::formats::cloudformation::generated::{Generated, GeneratedIds};
+use crate::formats::cloudformation::intrinsic::intrinsic;
+use crate::formats::cloudformation::{Evaluator, Template};
+use crate::syntax::NodeRef;
+
+/// The stage name of an HTTP API without `StageName`, and the id suffix of its stage.
+const HTTP_DEFAULT_STAGE: &str = "$default";
+
+/// The stage of the implicit REST API.
+pub(super) const IMPLICIT_REST_STAGE: &str = "Prod";
+
+pub(super) fn ids(template: &Template<'_>) -> GeneratedIds {
+    let eval = Evaluator::new(template);
+    let globals = Globals::new(template.root);
+    let mut ids = GeneratedIds::default();
+    for (kind, section, implicit) in [
+        ("AWS::Serverless::Api", "Api", IMPLICIT_REST_API),
+        ("AWS::Serverless::HttpApi", "HttpApi", IMPLICIT_HTTP_API),
+    ] {
+        let rest = section == "Api";
+        for resource in template.resources_of(kind) {
+            let properties = globals.merged_into(Some(resource), section);
+            let stage = properties.get("StageName").node();
+            let name = eval.known_string(stage);
+            let literal = stage.is_none_or(|s| intrinsic(s).is_none());
+            api_ids(&mut ids, resource.id, rest, name, literal);
+            let authorizers = properties.get("Auth").get("Authorizers");
+            for (key, _) in authorizers.entries() {
+                if let Some(authorizer) = key.as_str() {
+                    ids.insert(
+                        format!("{}{authorizer}AuthorizerPermission", resource.id),
+                        owned(PERMISSION, resource.id),
+                    );
+                }
+            }
+        }
+        if template.resource(implicit).is_none() {
+            ids.insert(implicit.to_owned(), owned(api_type(rest), implicit));
+        }
+        let implicit_stage = if rest {
+            Some(IMPLICIT_REST_STAGE.to_owned())
+        } else {
+            None
+        };
+        api_ids(&mut ids, implicit, rest, implicit_stage, true);
+    }
+    for function in template.resources_of("AWS::Serverless::Function") {
+        function_ids(&mut ids, &globals, function);
+    }
+    ids
+}
+
+const PERMISSION: &str = "AWS::Lambda::Permission";
+
+fn api_type(rest: bool) -> &'static str {
+    if rest {
+        "AWS::ApiGateway::RestApi"
+    } else {
+        "AWS::ApiGatewayV2::Api"
+    }
+}
+
+fn owned(kind: &'static str, owner: &str) -> Generated {
+    Generated {
+        kind,
+        owner: owner.to_owned(),
+        stage_name: None,
+    }
+}
+
+/// The ids of what an API generates. `stage` is the stage's name when known before deployment
+/// (an HTTP API without one has `$default`); `literal` says whether it is written as text: an
+/// intrinsic `StageName` gives the stage the id `<Api>Stage`.
+fn api_ids(ids: &mut GeneratedIds, api: &str, rest: bool, stage: Option<String>, literal: bool) {
+    let stage_kind = if rest {
+        "AWS::ApiGateway::Stage"
+    } else {
+        "AWS::ApiGatewayV2::Stage"
+    };
+    let stage_name = match (&stage, rest) {
+        (None, false) if literal => Some(HTTP_DEFAULT_STAGE.to_owned()),
+        _ => stage.clone(),
+    };
+    let generated_stage = Generated {
+        kind: stage_kind,
+        owner: api.to_owned(),
+        stage_name: stage_name.clone(),
+    };
+    ids.insert(format!("{api}.Stage"), generated_stage.clone());
+    match stage_name.as_deref() {
+        // A name written as an intrinsic function: no hash, whatever it evaluates to.
+        _ if !literal => ids.insert(format!("{api}Stage"), generated_stage),
+        Some(HTTP_DEFAULT_STAGE) if !rest => {
+            ids.insert(format!("{api}ApiGatewayDefaultStage"), generated_stage);
+        }
+        Some(name) if !name.is_empty() && name.chars().all(char::is_alphanumeric) => {
+            ids.insert(format!("{api}{name}Stage"), generated_stage);
+        }
+        // A name of other characters gives `<Api>Stage` and a hash of the name.
+        Some(_) => ids.insert_hashed(format!("{api}Stage"), generated_stage),
+        None => ids.insert_hashed(format!("{api}Stage"), generated_stage),
+    }
+    if rest {
+        let deployment = owned("AWS::ApiGateway::Deployment", api);
+        ids.insert(format!("{api}.Deployment"), deployment.clone());
+        ids.insert_hashed(format!("{api}Deployment"), deployment);
+        for (suffix, kind) in [
+            ("UsagePlan", "AWS::ApiGateway::UsagePlan"),
+            ("UsagePlanKey", "AWS::ApiGateway::UsagePlanKey"),
+            ("ApiKey", "AWS::ApiGateway::ApiKey"),
+            ("BasePathMapping", "AWS::ApiGateway::BasePathMapping"),
+        ] {
+            ids.insert(format!("{api}{suffix}"), owned(kind, api));
+            ids.insert(format!("{api}.{suffix}"), owned(kind, api));
+        }
+        // `CreateUsagePlan: SHARED`: one plan and key for every API that asks for it.
+        for (id, kind) in [
+            ("ServerlessUsagePlan", "AWS::ApiGateway::UsagePlan"),
+            ("ServerlessUsagePlanKey", "AWS::ApiGateway::UsagePlanKey"),
+            ("ServerlessApiKey", "AWS::ApiGateway::ApiKey"),
+        ] {
+            ids.insert(id.to_owned(), owned(kind, api));
+        }
+        ids.insert(
+            format!("{api}.DomainName"),
+            owned("AWS::ApiGateway::DomainName", api),
+        );
+        ids.insert_hashed(
+            "ApiGatewayDomainName".to_owned(),
+            owned("AWS::ApiGateway::DomainName", api),
+        );
+    } else {
+        ids.insert(
+            format!("{api}.DomainName"),
+            owned("AWS::ApiGatewayV2::DomainName", api),
+        );
+        ids.insert_hashed(
+            "ApiGatewayDomainNameV2".to_owned(),
+            owned("AWS::ApiGatewayV2::DomainName", api),
+        );
+        ids.insert(
+            format!("{api}ApiMapping"),
+            owned("AWS::ApiGatewayV2::ApiMapping", api),
+        );
+    }
+}
+
+/// What a function generates: its role (unless it names one), its URL and the URL's public
+/// permission, its alias and version, and a permission for each event.
+fn function_ids(
+    ids: &mut GeneratedIds,
+    globals: &Globals<'_>,
+    function: crate::formats::cloudformation::Resource<'_>,
+) {
+    let id = function.id;
+    let properties = globals.merged_into(Some(function), "Function");
+    if !properties.get("Role").is_present() {
+        ids.insert(format!("{id}Role"), owned("AWS::IAM::Role", id));
+    }
+    if properties.get("FunctionUrlConfig").is_present() {
+        ids.insert(format!("{id}Url"), owned("AWS::Lambda::Url", id));
+        ids.insert(format!("{id}UrlPublicPermissions"), owned(PERMISSION, id));
+        ids.insert(format!("{id}URLInvokeAllowPublicAccess"), owned(PERMISSION, id));
+    }
+    if let Some(alias) = properties.get("AutoPublishAlias").as_str() {
+        let alphanumeric: String = alias.chars().filter(char::is_ascii_alphanumeric).collect();
+        ids.insert(
+            format!("{id}Alias{alphanumeric}"),
+            owned("AWS::Lambda::Alias", id),
+        );
+        ids.insert(format!("{id}.Alias"), owned("AWS::Lambda::Alias", id));
+        ids.insert(format!("{id}.Version"), owned("AWS::Lambda::Version", id));
+        ids.insert_hashed(format!("{id}Version"), owned("AWS::Lambda::Version", id));
+    }
+    for (key, _) in function
+        .property("Events")
+        .into_iter()
+        .flat_map(NodeRef::entries)
+    {
+        let Some(event) = key.as_str() else { continue };
+        // `<Function><Event>Permission`, with the stage (`Prod`) or a hash of it appended for
+        // REST events.
+        let prefix = format!("{id}{event}Permission");
+        ids.insert(format!("{prefix}{IMPLICIT_REST_STAGE}"), owned(PERMISSION, id));
+        ids.insert_hashed(prefix.clone(), owned(PERMISSION, id));
+        ids.insert(prefix, owned(PERMISSION, id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn generated(text: &str) -> GeneratedIds {
+        let file = crate::syntax::SourceFile::new("t.yaml", text.to_owned());
+        let documents = crate::syntax::parse(&file).unwrap();
+        let template = Template::new(documents[0].root()).unwrap();
+        ids(&template)
+    }
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String}
+  Named: {Type: String, Default: beta}
+Resources:
+  Pets:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: prod}
+  Dashed:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: prod-v1}
+  Computed:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: !Ref Stage}
+  Defaulted:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: !Ref Named}
+  Orders:
+    Type: AWS::Serverless::HttpApi
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionUrlConfig: {AuthType: NONE}
+      AutoPublishAlias: live
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+";
+
+    #[test]
+    fn the_translators_names() {
+        let ids = generated(TEMPLATE);
+        let stage = |id: &str| {
+            let g = ids.get(id).unwrap_or_else(|| panic!("{id}"));
+            (g.owner.clone(), g.stage_name.clone())
+        };
+        assert_eq!(stage("PetsprodStage"), ("Pets".into(), Some("prod".into())));
+        assert_eq!(stage("Pets.Stage"), ("Pets".into(), Some("prod".into())));
+        assert_eq!(stage("DashedStagea1b2c3d4e5").0, "Dashed");
+        assert_eq!(stage("ComputedStage"), ("Computed".into(), None));
+        assert_eq!(stage("DefaultedStage"), ("Defaulted".into(), Some("beta".into())));
+        assert!(ids.get("DefaultedbetaStage").is_none());
+        assert_eq!(
+            stage("OrdersApiGatewayDefaultStage"),
+            ("Orders".into(), Some("$default".into()))
+        );
+        assert_eq!(
+            stage("ServerlessRestApiProdStage"),
+            ("ServerlessRestApi".into(), Some("Prod".into()))
+        );
+        assert_eq!(
+            stage("ServerlessHttpApiApiGatewayDefaultStage").0,
+            "ServerlessHttpApi"
+        );
+        for (id, kind) in [
+            ("ServerlessRestApi", "AWS::ApiGateway::RestApi"),
+            ("ServerlessHttpApi", "AWS::ApiGatewayV2::Api"),
+            ("PetsDeployment0123abcdef", "AWS::ApiGateway::Deployment"),
+            ("Pets.Deployment", "AWS::ApiGateway::Deployment"),
+            ("PetsUsagePlan", "AWS::ApiGateway::UsagePlan"),
+            ("PetsApiKey", "AWS::ApiGateway::ApiKey"),
+            ("FnRole", "AWS::IAM::Role"),
+            ("FnUrl", "AWS::Lambda::Url"),
+            ("FnAliaslive", "AWS::Lambda::Alias"),
+            ("FnGetPermissionProd", PERMISSION),
+        ] {
+            assert_eq!(ids.get(id).map(|g| g.kind), Some(kind), "{id}");
+        }
+        assert!(ids.get("PetsStage").is_none());
+        assert!(ids.get("FnUrlX").is_none());
+    }
+}
