@@ -170,7 +170,10 @@ fn function_ids(
     if properties.get("FunctionUrlConfig").is_present() {
         ids.insert(format!("{id}Url"), owned("AWS::Lambda::Url", id));
         ids.insert(format!("{id}UrlPublicPermissions"), owned(PERMISSION, id));
-        ids.insert(format!("{id}URLInvokeAllowPublicAccess"), owned(PERMISSION, id));
+        ids.insert(
+            format!("{id}URLInvokeAllowPublicAccess"),
+            owned(PERMISSION, id),
+        );
     }
     if let Some(alias) = properties.get("AutoPublishAlias").as_str() {
         let alphanumeric: String = alias.chars().filter(char::is_ascii_alphanumeric).collect();
@@ -191,7 +194,10 @@ fn function_ids(
         // `<Function><Event>Permission`, with the stage (`Prod`) or a hash of it appended for
         // REST events.
         let prefix = format!("{id}{event}Permission");
-        ids.insert(format!("{prefix}{IMPLICIT_REST_STAGE}"), owned(PERMISSION, id));
+        ids.insert(
+            format!("{prefix}{IMPLICIT_REST_STAGE}"),
+            owned(PERMISSION, id),
+        );
         ids.insert_hashed(prefix.clone(), owned(PERMISSION, id));
         ids.insert(prefix, owned(PERMISSION, id));
     }
@@ -249,7 +255,10 @@ Resources:
         assert_eq!(stage("Pets.Stage"), ("Pets".into(), Some("prod".into())));
         assert_eq!(stage("DashedStagea1b2c3d4e5").0, "Dashed");
         assert_eq!(stage("ComputedStage"), ("Computed".into(), None));
-        assert_eq!(stage("DefaultedStage"), ("Defaulted".into(), Some("beta".into())));
+        assert_eq!(
+            stage("DefaultedStage"),
+            ("Defaulted".into(), Some("beta".into()))
+        );
         assert!(ids.get("DefaultedbetaStage").is_none());
         assert_eq!(
             stage("OrdersApiGatewayDefaultStage"),
