@@ -93,6 +93,7 @@ pub struct InputArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("apply").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -149,8 +150,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix: bool,
     /// With --fix or --diff: apply the unsafe fixes as well (they change what callers of the
-    /// API must do, e.g. sign requests to a function URL).
-    #[arg(long)]
+    /// API must do, e.g. sign requests to a function URL). Without either it is a usage error.
+    #[arg(long, requires = "apply")]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff instead of writing them; exit with 1 when there is
     /// something to fix.
@@ -452,6 +453,7 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
     let render_options = RenderOptions {
         color,
         quiet: args.quiet,
+        unsafe_fixes: args.unsafe_fixes,
     };
     let configs = configs(&args.input, rule_selection(args));
     let mut errors = Vec::new();

@@ -11,7 +11,7 @@ use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
 use super::{COVERAGE_ID, INPUT_ERROR_ID, RenderOptions, Report, Summary};
-use crate::diagnostic::{Coverage, Finding, InputError, Label, Severity};
+use crate::diagnostic::{Applicability, Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
 use crate::text::{plural, terminal_safe};
 
@@ -34,7 +34,11 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn io::Write) 
         write_diagnostic(&renderer, input_error_diagnostic(error), out)?;
     }
     for finding in &report.findings {
-        write_diagnostic(&renderer, finding_diagnostic(finding), out)?;
+        write_diagnostic(
+            &renderer,
+            finding_diagnostic(finding, options.unsafe_fixes),
+            out,
+        )?;
     }
     for coverage in &report.coverage {
         write_diagnostic(&renderer, coverage_diagnostic(coverage), out)?;
@@ -59,7 +63,36 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn io::Write) 
     } else {
         Style::new()
     };
-    writeln!(out, "{bold}{}{bold:#}", summary_line(&report.summary()))
+    writeln!(out, "{bold}{}{bold:#}", summary_line(&report.summary()))?;
+    if let Some(line) = fixable_line(&report.findings, options.unsafe_fixes) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// `[*] 2 fixable with --fix (1 more with --unsafe-fixes)`, as ruff says it; `None` when no
+/// finding has a fix.
+fn fixable_line(findings: &[Finding], unsafe_fixes: bool) -> Option<String> {
+    let count = |applicability| {
+        findings
+            .iter()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == applicability)
+            })
+            .count()
+    };
+    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    Some(match (safe, unsafe_) {
+        (0, 0) => return None,
+        (safe, unsafe_) if unsafe_fixes => format!("[*] {} fixable with --fix", safe + unsafe_),
+        (0, unsafe_) => format!("{unsafe_} fixable with --fix --unsafe-fixes"),
+        (safe, 0) => format!("[*] {safe} fixable with --fix"),
+        (safe, unsafe_) => {
+            format!("[*] {safe} fixable with --fix ({unsafe_} more with --unsafe-fixes)")
+        }
+    })
 }
 
 /// `3 errors, 1 warning, 1 input error in 4 files`, or `no problems found in 4 files`.
@@ -89,12 +122,16 @@ struct Diagnostic<'a> {
     level: Level<'static>,
     id: &'a str,
     message: &'a str,
+    /// `[*]`: `--fix` fixes it (with `--unsafe-fixes`, if the run has it).
+    fixable: bool,
+    /// What its fix does, and when it is applied.
+    fix: Option<String>,
     primary: Mark<'a>,
     related: Vec<Mark<'a>>,
     help: Option<&'a str>,
 }
 
-fn finding_diagnostic(finding: &Finding) -> Diagnostic<'_> {
+fn finding_diagnostic(finding: &Finding, unsafe_fixes: bool) -> Diagnostic<'_> {
     Diagnostic {
         level: match finding.severity {
             Severity::Error => Level::ERROR,
@@ -103,6 +140,14 @@ fn finding_diagnostic(finding: &Finding) -> Diagnostic<'_> {
         },
         id: finding.rule,
         message: &finding.message,
+        fixable: finding
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.applicability == Applicability::Safe || unsafe_fixes),
+        fix: finding.fix.as_ref().map(|fix| match fix.applicability {
+            Applicability::Safe => format!("safe fix: {}", fix.title),
+            Applicability::Unsafe => format!("unsafe fix (--unsafe-fixes): {}", fix.title),
+        }),
         primary: Mark::new(&finding.primary, true),
         related: finding
             .related
@@ -118,6 +163,8 @@ fn input_error_diagnostic(error: &InputError) -> Diagnostic<'_> {
         level: Level::ERROR,
         id: INPUT_ERROR_ID,
         message: &error.message,
+        fixable: false,
+        fix: None,
         primary: Mark::at(&error.loc.file, error.loc.span, "", true),
         related: Vec::new(),
         help: None,
@@ -129,6 +176,8 @@ fn coverage_diagnostic(coverage: &Coverage) -> Diagnostic<'_> {
         level: Level::NOTE,
         id: COVERAGE_ID,
         message: &coverage.message,
+        fixable: false,
+        fix: None,
         primary: Mark::at(&coverage.loc.file, coverage.loc.span, "", true),
         related: Vec::new(),
         help: None,
@@ -140,13 +189,19 @@ fn write_diagnostic(
     diagnostic: Diagnostic<'_>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    let title = diagnostic
-        .level
-        .primary_title(terminal_safe(diagnostic.message))
-        .id(diagnostic.id);
+    let message = terminal_safe(diagnostic.message);
+    let message = if diagnostic.fixable {
+        Cow::Owned(format!("[*] {message}"))
+    } else {
+        message
+    };
+    let title = diagnostic.level.primary_title(message).id(diagnostic.id);
     let mut elements = layout(&diagnostic.primary, &diagnostic.related);
     if let Some(help) = diagnostic.help {
         elements.push(Level::HELP.message(terminal_safe(help)).into());
+    }
+    if let Some(fix) = diagnostic.fix {
+        elements.push(Level::HELP.message(terminal_safe(&fix).into_owned()).into());
     }
     let group = title.elements(elements);
     writeln!(out, "{}\n", renderer.render(&[group]))

@@ -6,7 +6,7 @@ use std::io;
 use serde::Serialize;
 
 use super::Report;
-use crate::diagnostic::{Coverage, Finding, InputError, Label, Note, Severity};
+use crate::diagnostic::{Applicability, Coverage, Finding, Fix, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
 /// The schema version of this document.
@@ -71,6 +71,39 @@ struct JsonFinding<'a> {
     property_path: Option<&'a str>,
     construct_path: Option<&'a str>,
     construct_type: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A finding's fix: what `check --fix` (safe) or `--fix --unsafe-fixes` (unsafe) would apply.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text at `location` (empty: insert there) with `replacement`.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    location: Location<'a>,
+    replacement: &'a str,
+}
+
+impl<'a> JsonFix<'a> {
+    fn new(fix: &'a Fix) -> Self {
+        JsonFix {
+            title: &fix.title,
+            applicability: fix.applicability,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| JsonEdit {
+                    location: Location::new(&edit.range),
+                    replacement: &edit.replacement,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> JsonFinding<'a> {
@@ -88,6 +121,7 @@ impl<'a> JsonFinding<'a> {
             property_path: finding.provenance.property_path.as_deref(),
             construct_path: finding.provenance.construct_path.as_deref(),
             construct_type: finding.provenance.construct_type.as_deref(),
+            fix: finding.fix.as_ref().map(JsonFix::new),
         }
     }
 }

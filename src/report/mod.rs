@@ -106,6 +106,8 @@ pub struct RenderOptions {
     pub color: bool,
     /// `--quiet`: no summary line.
     pub quiet: bool,
+    /// `--unsafe-fixes`: unsafe fixes count as applicable (`[*]`) too.
+    pub unsafe_fixes: bool,
 }
 
 /// Write `report` in `format`; `rules` are the rules of the run, described by SARIF.

@@ -14,6 +14,55 @@ use gatelint::rules::Settings;
 
 use crate::common::Repo;
 
+/// The rules that offer fixes, what the fix does and whether it is safe: the README's fixes
+/// table is generated from this list, and `fixes_are_the_ones_the_table_lists` holds every
+/// rule's fixtures to it.
+const FIXES: &[(&str, &str, Applicability)] = &[
+    (
+        "unused-suppression",
+        "remove the suppression comment, or the unused rule id from its list",
+        Applicability::Safe,
+    ),
+    (
+        "token-revocation-disabled",
+        "`EnableTokenRevocation: false` → `true` (Terraform: `enable_token_revocation`)",
+        Applicability::Safe,
+    ),
+    (
+        "long-authorizer-cache",
+        "lower a literal cache TTL (`AuthorizerResultTtlInSeconds`, `ReauthorizeEvery`, \
+         `resultTtlInSeconds`, `authorizerResultTtlInSeconds`, Terraform \
+         `authorizer_result_ttl_in_seconds`) to the configured maximum",
+        Applicability::Safe,
+    ),
+    (
+        "undeployed-routes",
+        "add the methods or routes the deployment does not wait for to its `DependsOn` (YAML or \
+         JSON, as the template writes it); Terraform: `triggers` over the API's resources, \
+         methods and integrations plus `lifecycle { create_before_destroy = true }`, or only \
+         the `create_before_destroy`",
+        Applicability::Safe,
+    ),
+    (
+        "public-function-url",
+        "`AuthType: NONE` → `AWS_IAM` (Terraform: `authorization_type`; callers must then sign \
+         requests)",
+        Applicability::Unsafe,
+    ),
+    (
+        "insecure-transport",
+        "an OpenAPI 3 server `url` from `http://` to `https://` (`ws://` to `wss://`)",
+        Applicability::Unsafe,
+    ),
+    (
+        "long-lived-tokens",
+        "lower a literal access, ID or refresh token validity to the configured maximum in its \
+         unit (in minutes, with the unit, when its unit is too coarse); clients must refresh \
+         or sign in sooner",
+        Applicability::Unsafe,
+    ),
+];
+
 /// The rules that offer fixes.
 const FIXABLE: &[&str] = &[
     "insecure-transport",
@@ -444,4 +493,361 @@ fn undeployed_routes_fix_keeps_each_notation() {
         diffs.push_str(&unified_diff(path, &text, &result.fixed));
     }
     insta::assert_snapshot!(diffs);
+}
+
+/// The templates of the `--fix` acceptance test: (fixture, where it goes in the repository).
+/// Every Terraform file gets its own module directory.
+const FIXABLE_TEMPLATES: &[(&str, &str)] = &[
+    // CloudFormation YAML
+    (
+        "token-revocation-disabled/bad-revocation-off.yaml",
+        "cfn/client.yaml",
+    ),
+    (
+        "undeployed-routes/bad-cfn-no-depends-on.yaml",
+        "cfn/rest.yaml",
+    ),
+    (
+        "long-authorizer-cache/bad-cfn-ttl-3600.yaml",
+        "cfn/authorizer.yaml",
+    ),
+    // JSON
+    (
+        "undeployed-routes/bad-cfn-some-methods-missing.json",
+        "json/rest.json",
+    ),
+    (
+        "token-revocation-disabled/bad-revocation-off.json",
+        "json/client.json",
+    ),
+    (
+        "long-authorizer-cache/bad-swagger2-request-authorizer.json",
+        "json/swagger.json",
+    ),
+    // SAM
+    (
+        "long-authorizer-cache/bad-sam-reauthorize-every-hour.yaml",
+        "sam/api.yaml",
+    ),
+    (
+        "token-revocation-disabled/bad-sam-user-pool-client.yaml",
+        "sam/client.yaml",
+    ),
+    // OpenAPI with a suppression comment that suppresses nothing
+    (
+        "unused-suppression/bad-comment-on-protected-route.yaml",
+        "openapi/api.yaml",
+    ),
+    // Terraform
+    (
+        "undeployed-routes/bad-tf-deployment-without-triggers.tf",
+        "tf/deployment/main.tf",
+    ),
+    (
+        "undeployed-routes/bad-tf-triggers-without-create-before-destroy.tf",
+        "tf/lifecycle/main.tf",
+    ),
+    (
+        "long-authorizer-cache/bad-tf-one-hour-cache.tf",
+        "tf/authorizer/main.tf",
+    ),
+    (
+        "token-revocation-disabled/bad-tf-revocation-off.tf",
+        "tf/client/main.tf",
+    ),
+    // Only unsafe fixes: `--fix` leaves these alone.
+    (
+        "public-function-url/bad-auth-type-none.yaml",
+        "unsafe/url.yaml",
+    ),
+    (
+        "long-lived-tokens/bad-tf-access-token-days.tf",
+        "unsafe/tf/main.tf",
+    ),
+];
+
+/// One finding as `--format json` reports it, without its position (fixes move lines) and with
+/// the applicability of its fix.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Reported {
+    path: String,
+    rule: String,
+    subject: String,
+    message: String,
+    fix: Option<String>,
+}
+
+fn reported(repo: &Repo) -> Vec<Reported> {
+    let run = repo.run(&["check", "--format", "json", "."]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        document["errors"].as_array().map(Vec::len),
+        Some(0),
+        "a file does not parse: {}",
+        run.stdout
+    );
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut found: Vec<Reported> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| Reported {
+            path: text(&f["location"]["path"]),
+            rule: text(&f["rule"]),
+            subject: text(&f["subject"]),
+            message: text(&f["message"]),
+            fix: f["fix"]["applicability"].as_str().map(str::to_owned),
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Issue 20's acceptance check: a copy of templates with fixable findings (CloudFormation YAML
+/// and JSON, SAM, OpenAPI, Terraform), fixed with `check --fix`: the fixed findings are gone,
+/// nothing else changed, every file still parses, and a second run changes nothing. Then
+/// `--unsafe-fixes` fixes the rest that has a fix.
+#[test]
+fn check_fix_on_a_copy_of_fixable_templates() {
+    let repo = Repo::new();
+    for (fixture, to) in FIXABLE_TEMPLATES {
+        repo.fixture(fixture, to);
+    }
+    let before = reported(&repo);
+    let routes_before = route_auth(&repo);
+    let safe: Vec<&Reported> = before
+        .iter()
+        .filter(|f| f.fix.as_deref() == Some("safe"))
+        .collect();
+    let fixed_paths: Vec<&str> = safe.iter().map(|f| f.path.as_str()).collect();
+    for (_, to) in FIXABLE_TEMPLATES {
+        assert_eq!(
+            fixed_paths.contains(to),
+            !to.starts_with("unsafe/"),
+            "{to}: expected a safe fix in every file but the unsafe ones"
+        );
+    }
+    let originals: Vec<String> = FIXABLE_TEMPLATES
+        .iter()
+        .map(|(_, to)| repo.read(to))
+        .collect();
+
+    let run = repo.run(&["check", "--fix", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    // `note: <path>: fixed N findings`, once per file, adding up to the safe fixes.
+    let fixed_count: usize = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.split(": fixed ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(fixed_count, safe.len(), "{}", run.transcript());
+    let after = reported(&repo);
+    let mut expected: Vec<Reported> = before
+        .iter()
+        .filter(|f| f.fix.as_deref() != Some("safe"))
+        .cloned()
+        .collect();
+    expected.sort();
+    assert_eq!(
+        after, expected,
+        "the safe fixes' findings are gone, the rest unchanged"
+    );
+    for ((_, to), original) in FIXABLE_TEMPLATES.iter().zip(&originals) {
+        let now = repo.read(to);
+        assert_eq!(
+            now != *original,
+            fixed_paths.contains(to),
+            "{to}: changed exactly when it had a safe fix"
+        );
+    }
+
+    // A second run changes nothing.
+    let fixed: Vec<String> = FIXABLE_TEMPLATES
+        .iter()
+        .map(|(_, to)| repo.read(to))
+        .collect();
+    let again = repo.run(&["check", "--fix", "."]);
+    assert_eq!(again.code, 1, "{}", again.transcript());
+    let diff = repo.run(&["check", "--diff", "."]);
+    assert_eq!(diff.code, 0, "{}", diff.transcript());
+    assert!(diff.stdout.is_empty(), "{}", diff.stdout);
+    for ((_, to), text) in FIXABLE_TEMPLATES.iter().zip(&fixed) {
+        assert_eq!(repo.read(to), *text, "{to}: the second --fix changed it");
+    }
+    assert_eq!(reported(&repo), expected);
+
+    // With --unsafe-fixes, every finding that has a fix is gone, the others stay.
+    let run = repo.run(&["check", "--fix", "--unsafe-fixes", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    expected.retain(|f| f.fix.is_none());
+    assert_eq!(reported(&repo), expected);
+    assert!(repo.read("unsafe/url.yaml").contains("AuthType: AWS_IAM"));
+    // No fix added or removed authentication on an API route (the function URL's unsafe
+    // `AWS_IAM` is the one fix that changes who may call something, and it is not a route of
+    // an API).
+    assert_eq!(route_auth(&repo), routes_before);
+}
+
+/// Every API route of the repository with its authentication, API key and publicity.
+fn route_auth(repo: &Repo) -> Vec<String> {
+    let run = repo.run(&["routes", "--format", "json", "."]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut routes: Vec<String> = document["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] != "function URL")
+        .map(|r| {
+            ["api", "method", "path", "auth", "public", "api_key"]
+                .map(|field| r[field].to_string())
+                .join(" ")
+        })
+        .collect();
+    routes.sort();
+    assert!(routes.len() > 5, "{routes:?}");
+    routes
+}
+
+#[test]
+fn unsafe_fixes_without_fix_or_diff_is_a_usage_error() {
+    let repo = Repo::new();
+    repo.fixture("public-function-url/bad-auth-type-none.yaml", "url.yaml");
+    let original = repo.read("url.yaml");
+    let run = repo.run(&["check", "--unsafe-fixes", "url.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("--fix|--diff"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert_eq!(repo.read("url.yaml"), original);
+}
+
+#[test]
+fn human_output_marks_what_fix_would_fix() {
+    let repo = Repo::new();
+    repo.fixture(
+        "token-revocation-disabled/bad-revocation-off.yaml",
+        "client.yaml",
+    );
+    repo.fixture("public-function-url/bad-auth-type-none.yaml", "url.yaml");
+    let run = repo.run(&["check", "."]);
+    assert!(
+        run.stdout
+            .contains("error[token-revocation-disabled]: [*] the user pool client"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("error[public-function-url]: the Lambda function URL"),
+        "an unsafe fix is not marked without --unsafe-fixes: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("= help: unsafe fix (--unsafe-fixes): require IAM-signed requests"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("[*] 1 fixable with --fix (1 more with --unsafe-fixes)\n"),
+        "{}",
+        run.stdout
+    );
+    let json = repo.run(&["check", "--format", "json", "client.yaml"]);
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let fix = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "token-revocation-disabled")
+        .map(|f| f["fix"].clone())
+        .unwrap();
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(fix["title"], "switch token revocation on");
+    let edit = &fix["edits"][0];
+    assert_eq!(edit["replacement"], "true");
+    assert_eq!(edit["location"]["path"], "client.yaml");
+    assert_eq!(edit["location"]["start"]["line"], 16);
+    assert_eq!(edit["location"]["start"]["column"], 30);
+    let (start, end) = (
+        edit["location"]["start"]["offset"].as_u64().unwrap() as usize,
+        edit["location"]["end"]["offset"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&repo.read("client.yaml")[start..end], "false");
+}
+
+const FIXES_START: &str = "<!-- fixes:start -->";
+const FIXES_END: &str = "<!-- fixes:end -->";
+
+fn fixes_table() -> String {
+    let mut table = String::from("| rule | fix | |\n|---|---|---|\n");
+    for (rule, what, applicability) in FIXES {
+        let kind = match applicability {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        };
+        table.push_str(&format!(
+            "| [`{rule}`](rules/{rule}.md) | {what} | {kind} |\n"
+        ));
+    }
+    table
+}
+
+/// The README's fixes table is [`FIXES`]; `GATELINT_BLESS=1 cargo test --test integration
+/// readme` rewrites it.
+#[test]
+fn readme_fixes_table_is_generated() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = fs::read_to_string(path).unwrap();
+    let start = readme.find(FIXES_START).expect("fixes:start marker") + FIXES_START.len();
+    let end = readme.find(FIXES_END).expect("fixes:end marker");
+    let wanted = format!("\n{}", fixes_table());
+    if readme[start..end] != wanted {
+        if std::env::var_os("GATELINT_BLESS").is_some() {
+            let updated = format!("{}{}{}", &readme[..start], wanted, &readme[end..]);
+            fs::write(path, updated).unwrap();
+        } else {
+            panic!(
+                "the README's fixes table is stale; run `GATELINT_BLESS=1 cargo test --test integration readme`"
+            );
+        }
+    }
+    let mut listed: Vec<&str> = FIXES.iter().map(|(rule, _, _)| *rule).collect();
+    listed.sort_unstable();
+    assert_eq!(listed, FIXABLE);
+}
+
+/// Over every rule's bad fixtures: a fix appears only on a rule the table lists, with the
+/// applicability it says, and every listed rule has one.
+#[test]
+fn fixes_are_the_ones_the_table_lists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut seen: Vec<&str> = Vec::new();
+    for rule in gatelint::rules::RULES {
+        let id = rule.meta().id;
+        if !root.join(id).is_dir() {
+            continue;
+        }
+        for (path, text) in bad_fixtures(id) {
+            let report = lint_bytes(&path, text.as_bytes().to_vec(), &Settings::default());
+            for finding in &report.findings {
+                let Some(fix) = &finding.fix else { continue };
+                let listed = FIXES.iter().find(|(r, _, _)| *r == finding.rule);
+                assert_eq!(
+                    listed.map(|(_, _, a)| *a),
+                    Some(fix.applicability),
+                    "{path}: {} offers a {:?} fix the README does not list",
+                    finding.rule,
+                    fix.applicability
+                );
+                if !seen.contains(&finding.rule) {
+                    seen.push(finding.rule);
+                }
+            }
+        }
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, FIXABLE);
 }

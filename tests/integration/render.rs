@@ -144,7 +144,7 @@ pub(crate) fn rendered(report: &Report, format: Format, color: bool) -> String {
         &rules::metas(),
         RenderOptions {
             color,
-            quiet: false,
+            ..RenderOptions::default()
         },
         &mut out,
     )

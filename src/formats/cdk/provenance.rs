@@ -73,6 +73,9 @@ pub fn annotate(
         let Some(path) = finding.provenance.construct_path.clone() else {
             continue;
         };
+        // The template is generated: an edit to it is lost at the next `cdk synth`, and the
+        // change belongs in the construct's code, so no fix is offered.
+        finding.fix = None;
         let kind = template.assembly.and_then(|a| a.construct_type(&path));
         finding.provenance.construct_type = kind.map(str::to_owned);
         let short_kind = short_kind(kind);
