@@ -2,7 +2,7 @@
 //! fixed in memory; the fixed text still parses, the findings that had a fix are gone, the
 //! other findings are untouched, fixing again changes nothing, and the diffs are snapshotted
 //! (`snapshots/integration__fixes__<rule-id>.snap`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fs;
 use std::path::Path;
