@@ -458,8 +458,13 @@ fn baseline_entries_survive_edits_of_neighbouring_lines() {
                 "b.json",
                 &name,
             ]);
+            // Coverage notes are no findings: a baseline does not hold them.
+            let findings = run
+                .stdout
+                .lines()
+                .filter(|line| !line.contains("note[not-visible]"));
             assert!(
-                !run.stdout.contains('['),
+                !findings.clone().any(|line| line.contains('[')),
                 "{}: a baselined finding came back after an unrelated edit:\n{}",
                 fixture.display(),
                 run.stdout

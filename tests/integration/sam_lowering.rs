@@ -472,3 +472,46 @@ Resources:
         ("OwnUsagePlan".to_owned(), Resolved::Known(false))
     );
 }
+
+/// Plain resources join a SAM API when they name it by its logical id (`!Ref`, in either
+/// spelling); a literal id or an import that spells its name is an API from elsewhere, as
+/// CloudFormation passes either to API Gateway as it is.
+#[test]
+fn plain_resources_join_a_sam_api_they_name_by_logical_id_only() {
+    let template = format!(
+        "{HEADER}{}",
+        r#"
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: prod}
+  Short:
+    Type: AWS::ApiGateway::Authorizer
+    Properties: {RestApiId: !Ref PetsApi, Type: TOKEN, AuthorizerUri: arn:x}
+  Long:
+    Type: AWS::ApiGateway::Authorizer
+    Properties: {RestApiId: {Ref: PetsApi}, Type: TOKEN, AuthorizerUri: arn:y}
+  Literal:
+    Type: AWS::ApiGateway::Authorizer
+    Properties: {RestApiId: PetsApi, Type: TOKEN, AuthorizerUri: arn:z}
+  Imported:
+    Type: AWS::ApiGateway::Authorizer
+    Properties: {RestApiId: !ImportValue PetsApi, Type: TOKEN, AuthorizerUri: arn:z}
+"#
+    );
+    let (workspace, errors) = lower(&template);
+    assert!(errors.is_empty(), "{errors:?}");
+    let names: Vec<(&str, usize)> = workspace
+        .apis
+        .iter()
+        .map(|a| (a.display.as_str(), a.authorizers.len()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("the API PetsApi", 1),
+            ("the API `!ImportValue PetsApi`", 1),
+            ("PetsApi", 2)
+        ]
+    );
+}

@@ -9,16 +9,16 @@ use super::access::template_policy;
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
-    access_log, auth_type_origin, authorization, data_trace, default_endpoint, endpoint_type,
-    external_api, follow_routes, references, routes_not_waited_for, security_policy,
+    ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
+    endpoint_type, follow_routes, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::HashMap;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors};
 use crate::model::{
-    Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, HiddenRoutes, Method,
-    Resolved, Route, RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace,
+    Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
+    RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -29,6 +29,10 @@ const MAX_PATH_DEPTH: usize = 64;
 const UNKNOWN_SEGMENT: &str = "…";
 
 const METHOD: &str = "AWS::ApiGateway::Method";
+
+/// The resource types a `RestApiId` names an API of this template by: a REST API, or a SAM API,
+/// which the SAM lowering defines.
+const API_TYPES: [&str; 2] = ["AWS::ApiGateway::RestApi", "AWS::Serverless::Api"];
 
 /// The authorization types that call the authorizer a method's `AuthorizerId` names.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html>
@@ -42,9 +46,8 @@ const ALL_METHODS: &str = "*";
 struct Lowering<'t, 'a> {
     template: &'t Template<'a>,
     eval: &'t Evaluator<'t, 'a>,
-    /// RestApi logical id, or the spelling of an id from outside the template, → index into
-    /// `workspace.apis`.
-    apis: HashMap<String, usize>,
+    /// The API a `RestApiId` names → its index in `workspace.apis`.
+    apis: HashMap<ApiName<'a>, usize>,
     /// `AWS::ApiGateway::Resource` logical id → its full path, once computed.
     paths: HashMap<&'a str, String>,
 }
@@ -69,7 +72,7 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         let api = lowering.rest_api(resource);
         lowering
             .apis
-            .insert(resource.id.to_owned(), workspace.apis.len());
+            .insert(ApiName::Template(resource.id), workspace.apis.len());
         workspace.apis.push(api);
     }
     for resource in template.resources_of("AWS::ApiGateway::Authorizer") {
@@ -95,9 +98,9 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
 }
 
 impl<'t, 'a> Lowering<'t, 'a> {
-    /// The API a resource belongs to, through its `RestApiId`. An id that names no RestApi of
-    /// this template (a literal id, an import) stands for an API defined elsewhere; what this
-    /// template adds to it is still checked, grouped under that id.
+    /// The API a resource belongs to, through its `RestApiId`. An API this lowering does not
+    /// define (a SAM API, an API from elsewhere) is added the first time it is named, so what
+    /// the template attaches to it is still checked.
     fn api_of<'w>(
         &mut self,
         resource: Resource<'a>,
@@ -108,47 +111,34 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn api_index_or_external(&mut self, node: NodeRef<'a>, workspace: &mut Workspace) -> usize {
-        let key = self.api_key(node);
-        if let Some(&index) = self.apis.get(&key) {
+        let name = self.api_name(node);
+        if let Some(&index) = self.apis.get(&name) {
             return index;
         }
-        let mut api = external_api(&key, node.as_str().is_some(), ApiKind::Rest, node.loc());
-        // Its other routes (and perhaps authorizers) are where the API is defined.
-        api.hidden_routes = Some(HiddenRoutes::elsewhere(node.loc()));
         let index = workspace.apis.len();
-        self.apis.insert(key, index);
+        let api = self
+            .api_names()
+            .api_not_defined_here(name, ApiKind::Rest, node.loc());
         workspace.apis.push(api);
+        self.apis.insert(name, index);
         index
     }
 
-    /// How a `RestApiId`/`ApiId` names its API: the logical id of a RestApi of this template,
-    /// else the value as written.
-    fn api_key(&self, node: NodeRef<'a>) -> String {
-        if let Some(Some(target)) = self.eval.target(Some(node)).known()
-            && self.apis.contains_key(target.resource())
-        {
-            return target.resource().to_owned();
+    fn api_names(&self) -> ApiNames<'t, 'a> {
+        ApiNames {
+            template: self.template,
+            eval: self.eval,
+            types: &API_TYPES,
         }
-        // A `Ref` (in either spelling) to a SAM API, or to an id only the translator defines
-        // (`ServerlessRestApi`): its logical id, which the SAM lowering joins on.
-        if let Some(super::intrinsic::Intrinsic::Ref(id)) = super::intrinsic::intrinsic(node)
-            && self.template.parameter(id).is_none()
-            && !id.starts_with("AWS::")
-            && self
-                .template
-                .resource(id)
-                .is_none_or(|r| r.kind.starts_with("AWS::Serverless::"))
-        {
-            return id.to_owned();
-        }
-        node.as_str()
-            .unwrap_or_else(|| node.doc().file.slice(node.full_span()).trim())
-            .to_owned()
+    }
+
+    fn api_name(&self, node: NodeRef<'a>) -> ApiName<'a> {
+        self.api_names().of(node)
     }
 
     /// The API a resource's `RestApiId` names, if it is known by now.
     fn known_api(&self, node: Option<NodeRef<'a>>) -> Option<usize> {
-        self.apis.get(&self.api_key(node?)).copied()
+        self.apis.get(&self.api_name(node?)).copied()
     }
 
     fn rest_api(&self, resource: Resource<'a>) -> Api {

@@ -5,7 +5,7 @@
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
-    access_log, auth_type_origin, authorization, data_trace, default_endpoint, external_api,
+    ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
     follow_routes, jwt_issuer, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
@@ -24,6 +24,14 @@ const QUICK_CREATE_ROUTE_KEY: &str = "$default";
 
 const ROUTE: &str = "AWS::ApiGatewayV2::Route";
 
+/// The resource types an `ApiId` names an API of this template by: an HTTP or WebSocket API, or
+/// a SAM one, which the SAM lowering defines.
+const API_TYPES: [&str; 3] = [
+    "AWS::ApiGatewayV2::Api",
+    "AWS::Serverless::HttpApi",
+    "AWS::Serverless::WebSocketApi",
+];
+
 /// The authorization types that call the authorizer a route's `AuthorizerId` names.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
 const AUTHORIZER_TYPES: [&str; 2] = ["JWT", "CUSTOM"];
@@ -31,14 +39,13 @@ const AUTHORIZER_TYPES: [&str; 2] = ["JWT", "CUSTOM"];
 struct Lowering<'t, 'a> {
     template: &'t Template<'a>,
     eval: &'t Evaluator<'t, 'a>,
-    /// Api logical id, or the spelling of an id from outside the template, → index into
-    /// `workspace.apis`.
-    apis: HashMap<&'a str, usize>,
+    /// The API an `ApiId` names → its index in `workspace.apis`.
+    apis: HashMap<ApiName<'a>, usize>,
     /// API index → the indexes of the route and the stage its quick create made.
     quick_create: HashMap<usize, (usize, usize)>,
     /// Indexes of the APIs defined in this template (the others stand for APIs from elsewhere).
     defined: Vec<usize>,
-    websocket_route_apis: HashSet<&'a str>,
+    websocket_route_apis: HashSet<ApiName<'a>>,
 }
 
 pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
@@ -102,7 +109,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Some("HTTP") => ApiKind::Http,
             // An imported `Body` and a quick-create `Target` exist only for HTTP APIs.
             _ if body.is_some() || resource.property("Target").is_some() => ApiKind::Http,
-            _ => self.kind_from_routes(resource.id),
+            _ => self.kind_from_routes(ApiName::Template(resource.id)),
         };
         let mut api = Api::new(resource.id, kind, resource.loc());
         api.aws = true;
@@ -127,7 +134,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             api.routes.push(route);
             api.stages.push(stage);
         }
-        self.apis.insert(resource.id, index);
+        self.apis.insert(ApiName::Template(resource.id), index);
         self.defined.push(index);
         workspace.apis.push(api);
     }
@@ -203,74 +210,41 @@ impl<'t, 'a> Lowering<'t, 'a> {
         Some((route, stage))
     }
 
-    /// The logical id an `ApiId` names, when it is a resource of this template.
-    fn api_target(&self, resource: Resource<'a>) -> Option<&'a str> {
-        let target = self.eval.target(resource.property("ApiId"));
-        Some(target.known()?.as_ref()?.resource())
+    fn api_names(&self) -> ApiNames<'t, 'a> {
+        ApiNames {
+            template: self.template,
+            eval: self.eval,
+            types: &API_TYPES,
+        }
     }
 
-    /// The index of the template API a resource belongs to.
+    fn api_name(&self, resource: Resource<'a>) -> Option<ApiName<'a>> {
+        Some(self.api_names().of(resource.property("ApiId")?))
+    }
+
+    /// The API a resource's `ApiId` names, if it is known by now.
     fn known_api(&self, resource: Resource<'a>) -> Option<usize> {
-        if let Some(id) = self.api_target(resource) {
-            return self.apis.get(id).copied();
-        }
-        // An API from outside the template that routes already stand for.
-        self.apis
-            .get(self.spelling(resource.property("ApiId")?))
-            .copied()
+        self.apis.get(&self.api_name(resource)?).copied()
     }
 
-    /// How an `ApiId` that names no resource of this template is written.
-    fn spelling(&self, node: NodeRef<'a>) -> &'a str {
-        match node.as_str() {
-            Some(id) if node.tag().is_none() => id,
-            // A function call, in either spelling.
-            _ => node.doc().file.slice(node.full_span()).trim(),
-        }
-    }
-
-    /// The API a resource belongs to, through its `ApiId`. An id that names no API of this
-    /// template (a literal id, an import) stands for an API defined elsewhere; its routes are
-    /// still routes, grouped under that id.
+    /// The API a resource belongs to, through its `ApiId`. An API this lowering does not define
+    /// (a SAM API, an API from elsewhere) is added the first time it is named, so what the
+    /// template attaches to it is still checked; its kind is told by its routes.
     fn api_index_or_external(
         &mut self,
         resource: Resource<'a>,
         workspace: &mut Workspace,
     ) -> Option<usize> {
-        let node = resource.property("ApiId")?;
-        if let Some(index) = self.known_api(resource) {
+        let name = self.api_name(resource)?;
+        if let Some(&index) = self.apis.get(&name) {
             return Some(index);
         }
-        let spelling = match self.api_target(resource) {
-            // A SAM API (`AWS::Serverless::HttpApi`, or an id only the translator defines,
-            // such as the implicit `ServerlessHttpApi`): named by its logical id, so that the
-            // SAM lowering joins what is attached here to that API.
-            Some(id)
-                if self
-                    .template
-                    .resource(id)
-                    .is_none_or(|r| r.kind.starts_with("AWS::Serverless::")) =>
-            {
-                id
-            }
-            // A resource of this template that is not an API: nothing to attach to.
-            Some(_) => return None,
-            None => match super::intrinsic::intrinsic(node) {
-                // A `Ref` to an id no resource or parameter declares: one the SAM translator
-                // generates (`ServerlessHttpApi`), named by it for the same reason.
-                Some(super::intrinsic::Intrinsic::Ref(id))
-                    if self.template.parameter(id).is_none() && !id.starts_with("AWS::") =>
-                {
-                    id
-                }
-                _ => self.spelling(node),
-            },
-        };
-        let kind = self.kind_from_routes(spelling);
-        let literal = spelling == node.as_str().unwrap_or_default();
-        let mut api = external_api(spelling, literal, kind, node.loc());
+        let at = resource.property("ApiId")?.loc();
+        let mut api = self
+            .api_names()
+            .api_not_defined_here(name, self.kind_from_routes(name), at);
         api.endpoint = Resolved::Known(EndpointType::Regional);
-        self.apis.insert(spelling, workspace.apis.len());
+        self.apis.insert(name, workspace.apis.len());
         workspace.apis.push(api);
         Some(workspace.apis.len() - 1)
     }
@@ -286,17 +260,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// An API whose protocol is not stated is a WebSocket API when one of its routes has a
     /// WebSocket route key (`$connect`, `$disconnect`, or a key that is no `METHOD /path`).
-    fn kind_from_routes(&self, api: &str) -> ApiKind {
-        if self.websocket_route_apis.contains(api) {
+    fn kind_from_routes(&self, api: ApiName<'a>) -> ApiKind {
+        if self.websocket_route_apis.contains(&api) {
             ApiKind::WebSocket
         } else {
             ApiKind::Http
         }
     }
 
-    /// The APIs (by logical id, or by the spelling of an id from elsewhere) that have a route
-    /// with a WebSocket route key; read once, so telling kinds apart stays linear.
-    fn websocket_route_apis(&self) -> HashSet<&'a str> {
+    /// The APIs that have a route with a WebSocket route key; read once, so telling kinds apart
+    /// stays linear.
+    fn websocket_route_apis(&self) -> HashSet<ApiName<'a>> {
         self.template
             .resources_of(ROUTE)
             .filter(|r| {
@@ -304,10 +278,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     .known_string(r.property("RouteKey"))
                     .is_some_and(|key| key != "$default" && !key.contains(' '))
             })
-            .filter_map(|r| {
-                self.api_target(r)
-                    .or_else(|| r.property("ApiId").map(|node| self.spelling(node)))
-            })
+            .filter_map(|r| self.api_name(r))
             .collect()
     }
 

@@ -93,7 +93,8 @@ pub fn lower(
 /// Two of its results concern SAM APIs: an API lowered from a resource that an implicit API
 /// replaces (the translator overwrites a `ServerlessRestApi` resource when events need the
 /// implicit API) is dropped; and an API it could only name (plain `AWS::ApiGateway::Method`s
-/// whose `RestApiId` is a SAM API) is that SAM API, so its routes, authorizers and stages join it.
+/// whose `RestApiId` is a SAM API by its logical id) is that SAM API, so its routes, authorizers
+/// and stages join it.
 fn join_plain_resources(template: &Template<'_>, workspace: &mut Workspace, first_sam_api: usize) {
     let plain: Vec<Api> = workspace.apis.drain(..first_sam_api).collect();
     let mut kept = Vec::new();
@@ -106,6 +107,18 @@ fn join_plain_resources(template: &Template<'_>, workspace: &mut Workspace, firs
             .resource(&api.name)
             .is_some_and(|r| !r.kind.starts_with("AWS::Serverless::"));
         if declared {
+            continue;
+        }
+        // An API from elsewhere is never a SAM API, even when a literal id spells its name:
+        // CloudFormation passes the literal to API Gateway as it is. (Its hidden routes have a
+        // reason, a coverage note; those of an API the plain lowering names by logical id have
+        // none, as the SAM API defines them.)
+        if api
+            .hidden_routes
+            .as_ref()
+            .is_some_and(|h| h.reason.is_some())
+        {
+            kept.push(api);
             continue;
         }
         sam.routes.extend(api.routes);
