@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::Workspace;
+use crate::model::{Api, ApiKind, Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -33,13 +33,28 @@ impl Rule for ExecutionLogDataTrace {
                         .label("full request logging is on")
                         .related(stage.origin.clone(), "the stage")
                         .subject(format!("{} {}", api.name, stage.name))
-                        .help(
-                            "set `DataTraceEnabled: false` (keep `LoggingLevel: ERROR` or `INFO` for \
-                             execution logs without payloads) and use an access log for who called what",
-                        ),
+                        .help(help(api)),
                     );
                 }
             }
+        }
+    }
+}
+
+/// How to switch it off, in the words of the API's notation.
+fn help(api: &Api) -> &'static str {
+    match (api.notation, api.kind) {
+        (Notation::ServerlessFramework, ApiKind::WebSocket) => {
+            "set `fullExecutionData: false` under `provider.logs.websocket` (execution logs keep \
+             their level without payloads) and keep the access log for who called what"
+        }
+        (Notation::ServerlessFramework, _) => {
+            "set `fullExecutionData: false` under `provider.logs.restApi` (execution logs keep \
+             their level without payloads) and keep the access log for who called what"
+        }
+        _ => {
+            "set `DataTraceEnabled: false` (keep `LoggingLevel: ERROR` or `INFO` for execution \
+             logs without payloads) and use an access log for who called what"
         }
     }
 }

@@ -10,12 +10,14 @@
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/http-api.js>
 
 use super::variables::Unknown;
-use super::{Service, reject, string_list};
+use super::{
+    EventAuth, Service, generated_stage, no_authorizer, reject, string_list, uses, v2_api,
+};
 use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, FrameworkEvent,
+    Method, Resolved, Route, RouteSource, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -38,37 +40,22 @@ pub(super) fn lower(
         .map(|(key, value)| (key, vars.node(Some(value))));
     let config = config_entry.and_then(|(_, value)| value);
     let external = vars.get(config, "id");
-    let mut api = match external {
-        Some(id) => {
-            let name = service
-                .text(Some(id))
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| "provider.httpApi.id".to_owned());
-            let mut api = Api::new(name.clone(), ApiKind::Http, id.loc());
-            api.display = format!("the shared HTTP API {name}");
-            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
-            api
-        }
-        None => {
-            let mut api = Api::new(HTTP_API, ApiKind::Http, service.provider_loc.clone());
-            api.display = format!("the HTTP API of service {}", service.name);
-            api.endpoint = Resolved::Known(EndpointType::Regional);
-            api
-        }
-    };
-    api.aws = true;
-    api.notation = Notation::ServerlessFramework;
     let disable = vars
         .get(config, "disableDefaultEndpoint")
         .or_else(|| vars.get(service.extension(HTTP_API), "DisableExecuteApiEndpoint"));
-    api.default_endpoint_origin = disable.map(NodeRef::loc);
-    api.default_endpoint_disabled = match vars.boolean(disable) {
-        // An existing API's endpoint is switched where that API is defined.
-        _ if external.is_some() => Resolved::Unknown,
-        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
-        Err(Unknown) => Resolved::Unknown,
-    };
+    let mut api = v2_api(
+        service,
+        ApiKind::Http,
+        (HTTP_API, "HTTP API"),
+        (external, "provider.httpApi.id"),
+        disable,
+    );
+    if external.is_none()
+        && let Some(cors) = vars.get(config, "cors")
+        && vars.truthy(Some(cors)) != Ok(false)
+    {
+        api.cors.push(cors_configuration(service, cors));
+    }
     api.default_auth_origin = Some(service.provider_loc.clone());
     for (name, settings) in vars.entries(vars.get(config, "authorizers")) {
         if let Some(authorizer) = authorizer(service, name, settings) {
@@ -117,23 +104,18 @@ pub(super) fn lower(
         let logs = vars.get(service.provider("logs"), "httpApi");
         let extension = service.extension("HttpApiStage");
         let extended_log = vars.get(extension, "AccessLogSettings").is_some();
-        api.stages.push(Stage {
-            name: "$default".to_owned(),
-            origin,
-            implicit: None,
+        let access_log = match vars.truthy(logs) {
+            Ok(on) => Resolved::Known(on || extended_log),
+            Err(Unknown) => Resolved::Unknown,
+        };
+        api.stages.push(generated_stage(
+            ("$default".to_owned(), origin),
             // The framework sets no throttling on the stage it creates.
-            throttle: service.throttles(extension),
-            usage_plans: Vec::new(),
-            access_log: match vars.truthy(logs) {
-                Ok(on) => Resolved::Known(on || extended_log),
-                Err(Unknown) => Resolved::Unknown,
-            },
-            auto_deploy: Resolved::Known(true),
-            // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
-            data_trace: Resolved::Unknown,
-            data_trace_origin: None,
-            web_acl: Resolved::Unknown,
-        });
+            service.throttles(extension),
+            access_log,
+            // HTTP APIs have no execution logs.
+            (Resolved::Known(false), None),
+        ));
     }
     service.hide_unseen_routes(&mut api);
     workspace.apis.push(api);
@@ -168,21 +150,11 @@ fn route_key(
     Some((method, path, value.loc()))
 }
 
-type EventAuth = (
-    Resolved<Auth>,
-    Option<crate::syntax::Loc>,
-    Vec<AuthorizerUse>,
-);
-
 /// What an event's `authorizer` makes of its route.
 fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> EventAuth {
     let vars = &service.vars;
     let Some(node) = vars.get(Some(value), "authorizer").filter(|n| !n.is_null()) else {
-        return (
-            Resolved::Known(Auth::Open(OpenBecause::Missing)),
-            None,
-            Vec::new(),
-        );
+        return no_authorizer();
     };
     let at = node.loc();
     let resolved = vars.resolve(node);
@@ -221,19 +193,10 @@ fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> Event
             None => text("name"),
         },
     };
-    let Some(name) = name else {
-        return (Resolved::Unknown, Some(at), Vec::new());
-    };
-    let use_of = AuthorizerUse {
-        name,
-        scopes,
-        origin: at.clone(),
-    };
-    (
-        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
-        Some(at),
-        vec![use_of],
-    )
+    match name {
+        Some(name) => uses(name, scopes, at),
+        None => (Resolved::Unknown, Some(at), Vec::new()),
+    }
 }
 
 /// One entry of `provider.httpApi.authorizers`: JWT unless `type: request`.
@@ -301,4 +264,43 @@ fn authorizer<'a>(
         }
     };
     Some(authorizer)
+}
+
+/// `provider.httpApi.cors`: the API's `CorsConfiguration`; `true` allows every origin
+/// without credentials, a mapping lists `allowedOrigins` (default `*`) and `allowCredentials`.
+/// <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/http-api.js>
+fn cors_configuration(service: &Service<'_>, cors: NodeRef<'_>) -> CorsResponse {
+    let vars = &service.vars;
+    let map = vars.node(Some(cors)).filter(|n| n.is_map());
+    let origins = vars.get(map, "allowedOrigins");
+    let allow_origin = match origins {
+        None if vars.resolve(cors).is_unknown() => Resolved::Unknown,
+        None => Resolved::Known(CorsOrigin::Any),
+        Some(list) => {
+            let texts: Result<Vec<Option<String>>, Unknown> = vars
+                .items(Some(list))
+                .iter()
+                .map(|item| vars.text(Some(*item)))
+                .collect();
+            match texts {
+                Err(Unknown) => Resolved::Unknown,
+                Ok(texts) if texts.iter().flatten().any(|o| o == "*") => {
+                    Resolved::Known(CorsOrigin::Any)
+                }
+                Ok(_) => Resolved::Known(CorsOrigin::Listed),
+            }
+        }
+    };
+    let credentials = vars.get(map, "allowCredentials");
+    CorsResponse {
+        source: "`provider.httpApi.cors`".to_owned(),
+        origin: cors.loc(),
+        allow_origin,
+        allow_origin_at: origins.map(NodeRef::loc),
+        allow_credentials: match vars.truthy(credentials) {
+            Ok(on) => Resolved::Known(on),
+            Err(Unknown) => Resolved::Unknown,
+        },
+        allow_credentials_at: credentials.map(NodeRef::loc),
+    }
 }

@@ -25,7 +25,10 @@ mod websocket;
 
 use super::{FileLoader, LoadError};
 use crate::diagnostic::InputError;
-use crate::model::{FrameworkEvent, NotVisible, Resolved, Workspace};
+use crate::model::{
+    Api, ApiKind, Auth, Authorizer, AuthorizerUse, EndpointType, FrameworkEvent, HiddenRoutes,
+    NotVisible, Notation, OpenBecause, Resolved, Stage, Workspace,
+};
 use crate::syntax::{Document, Loc, NodeRef};
 
 use variables::{LoadedFile, Unknown, Variables};
@@ -136,6 +139,103 @@ fn is_data_file(reference: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// What an event's `authorizer` makes of its route: its auth, where that is decided, and the
+/// authorizers it uses.
+pub(crate) type EventAuth = (Resolved<Auth>, Option<Loc>, Vec<AuthorizerUse>);
+
+/// An event without `authorizer`: the route is open.
+pub(crate) fn no_authorizer() -> EventAuth {
+    (
+        Resolved::Known(Auth::Open(OpenBecause::Missing)),
+        None,
+        Vec::new(),
+    )
+}
+
+/// An event that names the authorizer `name` at `at`.
+pub(crate) fn uses(name: String, scopes: Vec<String>, at: Loc) -> EventAuth {
+    let use_of = AuthorizerUse {
+        name,
+        scopes,
+        origin: at.clone(),
+    };
+    (
+        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
+        Some(at),
+        vec![use_of],
+    )
+}
+
+/// Events compile to one authorizer resource per name: the last one written wins.
+pub(crate) fn define(api: &mut Api, authorizer: Authorizer) {
+    api.authorizers.retain(|a| a.name != authorizer.name);
+    api.authorizers.push(authorizer);
+}
+
+/// The HTTP or WebSocket API the framework generates (`logical_id`, called `what` in
+/// messages), or the existing one `external` names (`setting` says where), whose other routes
+/// are not in this file. `disable` is where `DisableExecuteApiEndpoint` is set, if anywhere.
+pub(crate) fn v2_api(
+    service: &Service<'_>,
+    kind: ApiKind,
+    (logical_id, what): (&str, &str),
+    (external, setting): (Option<NodeRef<'_>>, &str),
+    disable: Option<NodeRef<'_>>,
+) -> Api {
+    let mut api = match external {
+        Some(id) => {
+            let name = service
+                .text(Some(id))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| setting.to_owned());
+            let mut api = Api::new(name.clone(), kind, id.loc());
+            api.display = format!("the shared {what} {name}");
+            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
+            api
+        }
+        None => {
+            let mut api = Api::new(logical_id, kind, service.provider_loc.clone());
+            api.display = format!("the {what} of service {}", service.name);
+            // V2 APIs have regional endpoints only.
+            api.endpoint = Resolved::Known(EndpointType::Regional);
+            api
+        }
+    };
+    api.aws = true;
+    api.notation = Notation::ServerlessFramework;
+    api.default_endpoint_origin = disable.map(NodeRef::loc);
+    api.default_endpoint_disabled = match service.vars.boolean(disable) {
+        // An existing API's endpoint is switched where that API is defined.
+        _ if external.is_some() => Resolved::Unknown,
+        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
+        Err(Unknown) => Resolved::Unknown,
+    };
+    api
+}
+
+/// The stage the framework creates for an API: it deploys itself, and has no WAF in the
+/// service file.
+pub(crate) fn generated_stage(
+    (name, origin): (String, Loc),
+    throttle: Resolved<bool>,
+    access_log: Resolved<bool>,
+    (data_trace, data_trace_origin): (Resolved<bool>, Option<Loc>),
+) -> Stage {
+    Stage {
+        name,
+        origin,
+        implicit: None,
+        throttle,
+        usage_plans: Vec::new(),
+        access_log,
+        auto_deploy: Resolved::Known(true),
+        data_trace,
+        data_trace_origin,
+        web_acl: Resolved::Unknown,
+    }
+}
+
 /// The service file, with its variables.
 pub(crate) struct Service<'a> {
     pub vars: Variables<'a>,
@@ -183,6 +283,7 @@ impl<'a> Service<'a> {
         .unwrap_or_else(|| "service".to_owned());
         let mut unseen = Vec::new();
         let functions = functions(&vars, root.get("functions"), errors, &mut unseen);
+        state_machine_routes(&vars, root, &mut unseen);
         Service {
             vars,
             root,
@@ -391,6 +492,29 @@ pub(super) fn note_unseen<'a>(
              time, or a file gatelint does not read)"
         ),
     });
+}
+
+/// `http` events of state machines (the serverless-step-functions plugin,
+/// `stepFunctions.stateMachines.<name>.events`) add routes to the REST API that gatelint does
+/// not lower: each is a located coverage note.
+/// <https://github.com/serverless-operations/serverless-step-functions#api-gateway>
+fn state_machine_routes<'a>(vars: &Variables<'a>, root: NodeRef<'a>, unseen: &mut Vec<NotVisible>) {
+    let machines = vars.get(root.get("stepFunctions"), "stateMachines");
+    for (name, machine) in vars.entries(machines) {
+        let name = name.as_str().unwrap_or("state machine");
+        for event in vars.items(vars.get(Some(machine), "events")) {
+            let Some((key, _)) = vars.node(Some(event)).and_then(|e| e.entry("http")) else {
+                continue;
+            };
+            unseen.push(NotVisible {
+                loc: key.loc(),
+                message: format!(
+                    "the http route of state machine {name} is not visible: gatelint does not \
+                     lower the serverless-step-functions plugin's events"
+                ),
+            });
+        }
+    }
 }
 
 /// Events one service may have in all; a file that repeats a long list of events through YAML

@@ -48,6 +48,14 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
         workspace.token_issuers.append(&mut declared.token_issuers);
         workspace.function_urls.append(&mut declared.function_urls);
         workspace.domain_names.append(&mut declared.domain_names);
+        workspace.user_pools.append(&mut declared.user_pools);
+        workspace
+            .identity_pools
+            .append(&mut declared.identity_pools);
+        workspace
+            .lambda_permissions
+            .append(&mut declared.lambda_permissions);
+        workspace.not_visible.append(&mut declared.not_visible);
     }
 }
 

@@ -14,13 +14,16 @@
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/method/authorization.js>
 
 use super::variables::Unknown;
-use super::{Service, name_from_arn, reject, string_list};
+use super::{
+    EventAuth, Service, define, generated_stage, name_from_arn, no_authorizer, reject, string_list,
+    uses,
+};
 use crate::diagnostic::InputError;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, policy};
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    HiddenRoutes, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route, RouteSource,
-    Stage, UsagePlanUse, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType,
+    FrameworkEvent, HiddenRoutes, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route,
+    RouteSource, Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -75,6 +78,11 @@ pub(super) fn lower(
             && let Some(cors) = cors
         {
             preflights.push((spec.path.clone(), cors.loc(), source.clone()));
+            api.cors.push(preflight_cors(
+                service,
+                cors,
+                format!("the `cors` of the http event {} {}", spec.method, spec.path),
+            ));
         }
         api.routes.push(Route {
             method: spec.method,
@@ -256,12 +264,6 @@ fn http_spec(
     Some(HttpSpec { method, path })
 }
 
-type EventAuth = (
-    Resolved<Auth>,
-    Option<crate::syntax::Loc>,
-    Vec<AuthorizerUse>,
-);
-
 /// What an event's `authorizer` makes of the route, defining on the API the authorizer the
 /// framework creates for it. `None` when the framework rejects it.
 fn authorizer(
@@ -271,11 +273,7 @@ fn authorizer(
     errors: &mut Vec<InputError>,
 ) -> Option<EventAuth> {
     let Some(node) = node.filter(|n| !n.is_null()) else {
-        return Some((
-            Resolved::Known(Auth::Open(OpenBecause::Missing)),
-            None,
-            Vec::new(),
-        ));
+        return Some(no_authorizer());
     };
     let vars = &service.vars;
     let at = node.loc();
@@ -388,25 +386,6 @@ fn authorizer(
     Some(uses(name, scopes, at))
 }
 
-fn uses(name: String, scopes: Vec<String>, at: crate::syntax::Loc) -> EventAuth {
-    let use_of = AuthorizerUse {
-        name,
-        scopes,
-        origin: at.clone(),
-    };
-    (
-        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
-        Some(at),
-        vec![use_of],
-    )
-}
-
-/// Events compile to one authorizer resource per name: the last one written wins.
-fn define(api: &mut Api, authorizer: Authorizer) {
-    api.authorizers.retain(|a| a.name != authorizer.name);
-    api.authorizers.push(authorizer);
-}
-
 /// The name a shared `authorizerId` is known by: its value, or the logical id it refers to.
 fn shared_name(service: &Service<'_>, id: NodeRef<'_>) -> String {
     if let Some(name) = referenced_name(id) {
@@ -440,26 +419,18 @@ fn kind_of_type(kind: Option<&str>) -> AuthorizerKind {
     }
 }
 
-/// The stage the deployment creates, with its usage plans and access logs.
+/// The stage the deployment creates, with its usage plans and logs.
 fn stage(service: &Service<'_>) -> Stage {
-    let (name, origin) = service.stage();
-    Stage {
-        name,
-        origin,
-        implicit: None,
+    let logs = service.vars.get(service.provider("logs"), "restApi");
+    let mut stage = generated_stage(
+        service.stage(),
         // The framework has no stage-wide throttling setting for REST APIs.
-        throttle: Resolved::Known(false),
-        usage_plans: usage_plans(service),
-        access_log: access_log(
-            service,
-            service.vars.get(service.provider("logs"), "restApi"),
-        ),
-        auto_deploy: Resolved::Known(true),
-        // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
-        data_trace: Resolved::Unknown,
-        data_trace_origin: None,
-        web_acl: Resolved::Unknown,
-    }
+        Resolved::Known(false),
+        access_log(service, logs),
+        data_trace(service, logs),
+    );
+    stage.usage_plans = usage_plans(service);
+    stage
 }
 
 /// `provider.logs.restApi` (or `websocket`): access logs unless `accessLogging: false`.
@@ -479,6 +450,91 @@ pub(super) fn access_log(service: &Service<'_>, logs: Option<NodeRef<'_>>) -> Re
                 },
             }
         }
+    }
+}
+
+/// What the preflight the framework writes for an http event's `cors` answers: `true` is
+/// origin `*` without credentials; a mapping names `origin` (several, comma-separated) or
+/// `origins`, and `allowCredentials`. With several origins the answer sends back the request's
+/// `Origin` when it matches one of them, and `*` among them matches every origin.
+/// <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/cors.js>
+fn preflight_cors(service: &Service<'_>, cors: NodeRef<'_>, source: String) -> CorsResponse {
+    let vars = &service.vars;
+    let map = vars.node(Some(cors)).filter(|n| n.is_map());
+    let origin_node = vars.get(map, "origin");
+    let origins_node = vars.get(map, "origins");
+    // A list (or a comma-separated `origin`) is matched by a response template that echoes
+    // the request's `Origin`; a single `origin` is sent as written.
+    let origins: Result<Vec<String>, Unknown> = match (origin_node, origins_node) {
+        (Some(origin), _) => vars.text(Some(origin)).map(|origin| {
+            origin
+                .map(|o| o.split(',').map(|o| o.trim().to_owned()).collect())
+                .unwrap_or_default()
+        }),
+        (None, Some(list)) => {
+            let items = vars.items(Some(list));
+            let texts: Result<Vec<Option<String>>, Unknown> =
+                items.iter().map(|item| vars.text(Some(*item))).collect();
+            texts.map(|texts| texts.into_iter().flatten().collect())
+        }
+        (None, None) => Ok(vec!["*".to_owned()]),
+    };
+    let allow_origin = match origins {
+        Err(Unknown) => Resolved::Unknown,
+        Ok(origins) if origins.iter().any(|o| o == "*") => {
+            let listed = origin_node.is_none() && origins_node.is_some() || origins.len() > 1;
+            Resolved::Known(if listed {
+                CorsOrigin::Reflected
+            } else {
+                CorsOrigin::Any
+            })
+        }
+        Ok(_) => Resolved::Known(CorsOrigin::Listed),
+    };
+    let credentials = vars.get(map, "allowCredentials");
+    CorsResponse {
+        source,
+        origin: cors.loc(),
+        allow_origin,
+        allow_origin_at: origin_node.or(origins_node).map(NodeRef::loc),
+        allow_credentials: match vars.truthy(credentials) {
+            Ok(on) => Resolved::Known(on),
+            Err(Unknown) => Resolved::Unknown,
+        },
+        allow_credentials_at: credentials.map(NodeRef::loc),
+    }
+}
+
+/// `provider.logs.restApi` (or `websocket`): execution logging with full requests and
+/// responses (`DataTraceEnabled`) unless `executionLogging` or `fullExecutionData` is false:
+/// both default to true once the logs are switched on.
+/// <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/websockets/lib/stage.js>
+pub(super) fn data_trace(
+    service: &Service<'_>,
+    logs: Option<NodeRef<'_>>,
+) -> (Resolved<bool>, Option<crate::syntax::Loc>) {
+    let vars = &service.vars;
+    let at = logs.map(NodeRef::loc);
+    match vars.truthy(logs) {
+        Ok(false) => return (Resolved::Known(false), None),
+        Err(Unknown) => return (Resolved::Unknown, at),
+        Ok(true) => {}
+    }
+    // With execution logging off the level is OFF: nothing is written, traced or not.
+    let execution = vars.get(logs, "executionLogging");
+    if execution.is_some() {
+        match vars.truthy(execution) {
+            Ok(false) => return (Resolved::Known(false), None),
+            Err(Unknown) => return (Resolved::Unknown, execution.map(NodeRef::loc)),
+            Ok(true) => {}
+        }
+    }
+    let Some(full) = vars.get(logs, "fullExecutionData") else {
+        return (Resolved::Known(true), at);
+    };
+    match vars.truthy(Some(full)) {
+        Ok(on) => (Resolved::Known(on), on.then(|| full.loc())),
+        Err(Unknown) => (Resolved::Unknown, Some(full.loc())),
     }
 }
 

@@ -336,3 +336,39 @@ fn default_endpoint_switch_and_domain_manager_domains() {
     ));
     assert!(api(&ws, ApiKind::Rest).custom_domains.is_empty());
 }
+
+#[test]
+fn state_machine_http_events_are_located_coverage_notes() {
+    let (workspace, errors) = lower_service(
+        "service: s\nprovider: aws\nfunctions:\n  f:\n    handler: h\n    events:\n      - http: GET /f\n\
+         stepFunctions:\n  stateMachines:\n    flow:\n      events:\n        - http:\n            path: start\n            method: post\n",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let notes = workspace.coverage_notes();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].message.contains("state machine flow"), "{notes:?}");
+    assert_eq!(notes[0].loc.start().line, 12);
+    // The REST API's other routes are not all seen.
+    assert!(api(&workspace, ApiKind::Rest).hidden_routes.is_some());
+}
+
+#[test]
+fn logs_switch_on_data_trace_unless_full_execution_data_is_off() {
+    let trace = |logs: &str| {
+        let (workspace, _) = lower_service(&format!(
+            "service: s\nprovider:\n  name: aws\n  logs:\n{logs}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http: GET /f\n"
+        ));
+        api(&workspace, ApiKind::Rest).stages[0].data_trace.clone()
+    };
+    assert_eq!(trace("    restApi: true"), Resolved::Known(true));
+    assert_eq!(
+        trace("    restApi:\n      fullExecutionData: false"),
+        Resolved::Known(false)
+    );
+    assert_eq!(
+        trace("    restApi:\n      executionLogging: false"),
+        Resolved::Known(false)
+    );
+    assert_eq!(trace("    httpApi: true"), Resolved::Known(false));
+    assert_eq!(trace("    restApi: ${env:LOGS}"), Resolved::Unknown);
+}

@@ -4,13 +4,16 @@
 //! `provider.stage`, with access logs when `provider.logs.websocket` is set.
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/websockets/lib/validate.js>
 
-use super::rest::access_log;
-use super::{Service, name_from_arn, reject, string_list};
+use super::rest::{access_log, data_trace};
+use super::{
+    Service, define, generated_stage, name_from_arn, no_authorizer, reject, string_list, uses,
+    v2_api,
+};
 use crate::diagnostic::InputError;
 use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, FrameworkEvent,
-    HiddenRoutes, Method, Notation, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    ApiKind, Authorizer, AuthorizerKind, FrameworkEvent, Method, Resolved, Route, RouteSource,
+    Workspace,
 };
 
 /// The logical id of the WebSocket API the framework generates.
@@ -30,42 +33,18 @@ pub(super) fn lower(
     }
     let vars = &service.vars;
     let external = service.api_gateway("websocketApiId");
-    let mut api = match external {
-        Some(id) => {
-            let name = service
-                .text(Some(id))
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| "provider.apiGateway.websocketApiId".to_owned());
-            let mut api = Api::new(name.clone(), ApiKind::WebSocket, id.loc());
-            api.display = format!("the shared WebSocket API {name}");
-            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
-            api
-        }
-        None => {
-            let mut api = Api::new(
-                WEBSOCKET_API,
-                ApiKind::WebSocket,
-                service.provider_loc.clone(),
-            );
-            api.display = format!("the WebSocket API of service {}", service.name);
-            api.endpoint = Resolved::Known(EndpointType::Regional);
-            api
-        }
-    };
-    api.aws = true;
-    api.notation = Notation::ServerlessFramework;
     // The framework has no setting for it: only `resources.extensions` can switch it off.
     let disable = vars.get(
         service.extension(WEBSOCKET_API),
         "DisableExecuteApiEndpoint",
     );
-    api.default_endpoint_origin = disable.map(crate::syntax::NodeRef::loc);
-    api.default_endpoint_disabled = match vars.boolean(disable) {
-        _ if external.is_some() => Resolved::Unknown,
-        Ok(disabled) => Resolved::Known(disabled.unwrap_or(false)),
-        Err(_) => Resolved::Unknown,
-    };
+    let mut api = v2_api(
+        service,
+        ApiKind::WebSocket,
+        (WEBSOCKET_API, "WebSocket API"),
+        (external, "provider.apiGateway.websocketApiId"),
+        disable,
+    );
     for (function, event) in events {
         let map = vars.node(Some(event.value)).filter(|n| n.is_map());
         let route_key = match map {
@@ -95,27 +74,14 @@ pub(super) fn lower(
                 let at = node.loc();
                 match connect_authorizer(service, node) {
                     Some(authorizer) => {
-                        let use_of = AuthorizerUse {
-                            name: authorizer.name.clone(),
-                            scopes: Vec::new(),
-                            origin: at.clone(),
-                        };
-                        api.authorizers.retain(|a| a.name != authorizer.name);
-                        api.authorizers.push(authorizer);
-                        (
-                            Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
-                            Some(at),
-                            vec![use_of],
-                        )
+                        let name = authorizer.name.clone();
+                        define(&mut api, authorizer);
+                        uses(name, Vec::new(), at)
                     }
                     None => (Resolved::Unknown, Some(at), Vec::new()),
                 }
             }
-            _ => (
-                Resolved::Known(Auth::Open(OpenBecause::Missing)),
-                None,
-                Vec::new(),
-            ),
+            _ => no_authorizer(),
         };
         api.routes.push(Route {
             method: Method::Any,
@@ -134,21 +100,14 @@ pub(super) fn lower(
         });
     }
     if external.is_none() {
-        let (name, origin) = service.stage();
-        api.stages.push(Stage {
-            name,
-            origin,
-            implicit: None,
+        let logs = vars.get(service.provider("logs"), "websocket");
+        api.stages.push(generated_stage(
+            service.stage(),
             // The framework sets no throttling on the stage it creates.
-            throttle: service.throttles(service.extension("WebsocketsDeploymentStage")),
-            usage_plans: Vec::new(),
-            access_log: access_log(service, vars.get(service.provider("logs"), "websocket")),
-            auto_deploy: Resolved::Known(true),
-            // Not lowered from serverless.yml yet (`provider.logs.restApi.fullExecutionData`).
-            data_trace: Resolved::Unknown,
-            data_trace_origin: None,
-            web_acl: Resolved::Unknown,
-        });
+            service.throttles(service.extension("WebsocketsDeploymentStage")),
+            access_log(service, logs),
+            data_trace(service, logs),
+        ));
     }
     service.hide_unseen_routes(&mut api);
     workspace.apis.push(api);
