@@ -21,6 +21,7 @@ mod discover;
 mod fixes;
 mod fuzz_regressions;
 mod hostile_inputs;
+mod input_errors;
 mod readme;
 mod real_templates;
 mod render;

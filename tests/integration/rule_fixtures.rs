@@ -14,7 +14,7 @@ use gatelint::rules;
 /// Fixture folders that do not belong to a rule (`templates/` holds whole templates with the
 /// files they include, checked by `tests/real_templates.rs`; `cdk/` a CDK app and its cloud
 /// assembly, checked by `tests/cdk.rs`).
-const NOT_RULES: [&str; 4] = ["cdk", "demo", "templates", "terraform"];
+const NOT_RULES: [&str; 5] = ["cdk", "demo", "input-errors", "templates", "terraform"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {

@@ -11,7 +11,7 @@ use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, auth, literal, reject, sets_throttling, truthy};
+use super::{Context, Text, auth, literal, reject, sets_throttling, text, truthy};
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -70,6 +70,8 @@ struct AuthSettings<'a> {
     authorizers: Vec<&'a str>,
     iam_enabled: bool,
     default: Option<Scheme>,
+    /// A `DefaultAuthorizer` whose name is known only at deployment: where it is written.
+    unknown_default: Option<crate::syntax::Loc>,
 }
 
 impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
@@ -129,6 +131,17 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             errors,
             |name, key, config, errors| self.authorizer(name, key, config, errors),
         );
+        if let Some(at) = &auth.unknown_default {
+            for operation in operations.iter_mut() {
+                let exempt = operation.method == Method::Options || !operation.integrated;
+                let has_security = operation.security.as_ref().is_some_and(|s| !s.is_empty())
+                    || operation.written_security().is_err();
+                if !exempt && !has_security {
+                    operation.unknown = Some(at.clone());
+                    operation.edited = true;
+                }
+            }
+        }
         if let Some(default) = &auth.default {
             for operation in operations.iter_mut() {
                 let exempt = operation.method == Method::Options || !operation.integrated;
@@ -238,6 +251,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             },
             None => match &auth.default {
                 Some(default) => (default.name.clone(), default.origin.clone()),
+                None if auth.unknown_default.is_some() => {
+                    operation.unknown.clone_from(&auth.unknown_default);
+                    operation.edited = true;
+                    return;
+                }
                 None => {
                     reject(
                         errors,
@@ -264,7 +282,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 ),
             );
         }
-        if name == security::NONE && auth.default.is_none() {
+        if name == security::NONE && auth.default.is_none() && auth.unknown_default.is_none() {
             event.reject_needless_none(origin.clone(), &self.describe(), errors);
         }
         let event_scopes = event.scopes(errors);
@@ -307,6 +325,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             authorizers: Vec::new(),
             iam_enabled: false,
             default: None,
+            unknown_default: None,
         };
         settings.iam_enabled = auth
             .get("EnableIamAuthorizer")
@@ -336,8 +355,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         }
         if let Some(node) = default.node().filter(|n| !n.is_null()) {
             let no_value = matches!(intrinsic(node), Some(Intrinsic::Ref("AWS::NoValue")));
-            match literal(self.cx, Some(node)) {
-                Some(name) => {
+            match text(self.cx, node) {
+                Text::Literal(name) => {
                     settings.default = Some(Scheme {
                         name: name.to_owned(),
                         scopes: if name == security::AWS_IAM {
@@ -348,8 +367,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         origin: node.loc(),
                     });
                 }
-                None if no_value => {}
-                None => reject(
+                Text::Deployment => settings.unknown_default = Some(node.loc()),
+                Text::Other if no_value => {}
+                Text::Other => reject(
                     errors,
                     node.loc(),
                     format!(

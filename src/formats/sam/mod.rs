@@ -139,20 +139,46 @@ fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
     }
 }
 
-/// A scalar as the translator reads it: written literally, or a `Ref` to a template parameter,
-/// which the translator replaces by the parameter's default. Other intrinsics are not strings
-/// to it.
-fn literal<'a>(cx: &Context<'_, 'a>, node: Option<NodeRef<'a>>) -> Option<&'a str> {
-    let node = node?;
+/// A scalar as the translator reads it once it has replaced `Ref`s to parameters (and to the
+/// pseudo-parameters it knows) by their values: `Auth`, `Domain` and the like are resolved so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text<'a> {
+    /// Written literally, or a `Ref` to a parameter with a default (the default is taken).
+    Literal(&'a str),
+    /// A `Ref` to a parameter without a default, or to a pseudo-parameter: a string, known only
+    /// at deployment.
+    Deployment,
+    /// Any other intrinsic function (`Fn::If`, `Fn::Sub`, a `Ref` to a resource), a list or a
+    /// map: not a string to the translator, whatever the parameters are.
+    Other,
+}
+
+fn text<'a>(cx: &Context<'_, 'a>, node: NodeRef<'a>) -> Text<'a> {
     match cloudformation::intrinsic::intrinsic(node) {
-        None if node.is_scalar() && !node.is_null() => node.as_str(),
-        Some(cloudformation::intrinsic::Intrinsic::Ref(name)) => {
-            let default = cx.template.parameter(name)?.default?;
-            default
-                .as_str()
-                .filter(|_| default.is_scalar() && !default.is_null())
+        None if node.is_scalar() && !node.is_null() => {
+            node.as_str().map_or(Text::Other, Text::Literal)
         }
-        _ => None,
+        Some(cloudformation::intrinsic::Intrinsic::Ref(name)) => {
+            match cx.template.parameter(name) {
+                Some(parameter) => match parameter.default {
+                    Some(default) if default.is_scalar() && !default.is_null() => {
+                        default.as_str().map_or(Text::Deployment, Text::Literal)
+                    }
+                    _ => Text::Deployment,
+                },
+                None if name.starts_with("AWS::") => Text::Deployment,
+                None => Text::Other,
+            }
+        }
+        _ => Text::Other,
+    }
+}
+
+/// A scalar the translator reads as text, when it is known before deployment (see [`Text`]).
+fn literal<'a>(cx: &Context<'_, 'a>, node: Option<NodeRef<'a>>) -> Option<&'a str> {
+    match text(cx, node?) {
+        Text::Literal(text) => Some(text),
+        Text::Deployment | Text::Other => None,
     }
 }
 

@@ -11,7 +11,7 @@ use super::generated::IMPLICIT_REST_STAGE;
 use super::globals::{Merged, Properties};
 use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
-use super::{Context, auth, literal, reject, sets_throttling, truthy, unknown_settings};
+use super::{Context, Text, auth, reject, sets_throttling, text, truthy, unknown_settings};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -130,6 +130,9 @@ struct AuthSettings<'a> {
     default: Option<Scheme>,
     /// A `DefaultAuthorizer` the translator ignores because no authorizer is defined at all.
     ignored_default: Option<Scheme>,
+    /// A `DefaultAuthorizer` whose name is known only at deployment (a parameter without a
+    /// default): where it is written.
+    unknown_default: Option<Loc>,
     api_key_required: bool,
     default_to_preflight: bool,
     api_key_to_preflight: bool,
@@ -404,7 +407,11 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 }
                 AuthorizerName::Invalid => return,
             };
-            if name == security::NONE && auth.default.is_none() && auth.ignored_default.is_none() {
+            if name == security::NONE
+                && auth.default.is_none()
+                && auth.ignored_default.is_none()
+                && auth.unknown_default.is_none()
+            {
                 event.reject_needless_none(node.loc(), &self.describe(), errors);
             }
             // A list of the event's own, even an empty one, replaces the authorizer's scopes.
@@ -594,6 +601,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             authorizers: auth::authorizer_names(auth, &describe, errors),
             default: None,
             ignored_default: None,
+            unknown_default: None,
             api_key_required: false,
             default_to_preflight: true,
             api_key_to_preflight: true,
@@ -603,8 +611,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .node()
             .filter(|n| !n.is_null())
         {
-            match literal(self.cx, Some(node)) {
-                Some(name) => {
+            match text(self.cx, node) {
+                Text::Literal(name) => {
                     let scheme = Scheme {
                         name: name.to_owned(),
                         scopes: auth::scopes(settings.auth, name),
@@ -619,7 +627,16 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                         settings.default = Some(scheme);
                     }
                 }
-                None => reject(
+                // A name given at deployment: the routes it would protect are Unknown.
+                Text::Deployment => {
+                    if !settings.authorizers.is_empty() {
+                        settings.unknown_default = Some(node.loc());
+                    }
+                }
+                // The translator only reads the default when the API has authorizers, and then
+                // it must be a string ("DefaultAuthorizer is not a string").
+                Text::Other if settings.authorizers.is_empty() => {}
+                Text::Other => reject(
                     errors,
                     node.loc(),
                     format!(
@@ -682,7 +699,16 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             );
         }
         let payload = config.get("FunctionPayloadType");
-        let payload_text = literal(self.cx, payload.node());
+        let payload_text = match payload
+            .node()
+            .filter(|n| !n.is_null())
+            .map(|n| text(self.cx, n))
+        {
+            None | Some(Text::Deployment) => None,
+            Some(Text::Literal(text)) => Some(text),
+            // Not a string: not one of the translator's TOKEN and REQUEST.
+            Some(Text::Other) => Some("an intrinsic function"),
+        };
         let cognito = config
             .get("UserPoolArn")
             .node()
@@ -764,6 +790,19 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 continue;
             }
             let preflight = operation.method == Method::Options;
+            let own = if operation.edited {
+                operation.security.clone()
+            } else {
+                operation.written_security().ok().flatten()
+            };
+            if let Some(at) = &auth.unknown_default
+                && (auth.default_to_preflight || !preflight)
+                && !own.as_deref().is_some_and(security::chooses_authorizer)
+            {
+                operation.unknown = Some(at.clone());
+                operation.edited = true;
+                continue;
+            }
             let editing_default =
                 auth.default.is_some() && (auth.default_to_preflight || !preflight);
             if !editing_default && !auth.api_key_required {
@@ -911,10 +950,16 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             return Vec::new();
         }
         let create = plan.get("CreateUsagePlan");
-        let name = match literal(self.cx, create.node()) {
-            Some("PER_API") => format!("{}UsagePlan", self.id),
-            Some("SHARED") => SHARED_USAGE_PLAN.to_owned(),
-            Some("NONE") => return Vec::new(),
+        let mut known = true;
+        let name = match create.node().map(|n| text(self.cx, n)) {
+            Some(Text::Literal("PER_API")) => format!("{}UsagePlan", self.id),
+            Some(Text::Literal("SHARED")) => SHARED_USAGE_PLAN.to_owned(),
+            Some(Text::Literal("NONE")) => return Vec::new(),
+            // PER_API, SHARED or NONE, chosen at deployment: whether the plan exists is Unknown.
+            Some(Text::Deployment) => {
+                known = false;
+                format!("{}UsagePlan", self.id)
+            }
             _ => {
                 reject(
                     errors,
@@ -931,7 +976,11 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 || intrinsic(throttle.node().unwrap_or(node)).is_some());
         vec![UsagePlanUse {
             name,
-            throttle: Resolved::Known(throttles),
+            throttle: if known || !throttles {
+                Resolved::Known(throttles)
+            } else {
+                Resolved::Unknown
+            },
             origin: plan.loc().unwrap_or_else(|| node.loc()),
         }]
     }
@@ -950,8 +999,13 @@ fn check_resource_policy(cx: &Context<'_, '_>, policy: Merged<'_>, errors: &mut 
         let Some(node) = policy.get(list).node().filter(|n| !n.is_null()) else {
             continue;
         };
-        let literal = node.is_seq() && node.items().all(|item| literal(cx, Some(item)).is_some());
-        if !literal {
+        // The translator checks that each item is a string once parameters are resolved; a
+        // list that is itself an intrinsic function (or a string) passes its check.
+        let strings = !node.is_seq()
+            || node.items().all(|item| {
+                item.is_null() || matches!(text(cx, item), Text::Literal(_) | Text::Deployment)
+            });
+        if !strings {
             let intrinsic_list = list.replace("Source", "Intrinsic");
             reject(
                 errors,

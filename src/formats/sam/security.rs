@@ -54,6 +54,14 @@ impl Requirement {
     }
 }
 
+/// Whether `requirements` name an authorizer (or opt out of the default one with `NONE`), not
+/// only the API key markers: then a default authorizer does not replace them.
+pub(super) fn chooses_authorizer(requirements: &[Requirement]) -> bool {
+    requirements
+        .iter()
+        .any(|r| r.names().any(|n| n != API_KEY && n != API_KEY_FALSE))
+}
+
 /// The requirements written in a `security` list. `Err` carries the node that is not a list, or
 /// the item that is not a map (the translator rejects both when it edits the operation).
 pub(super) fn read(security: NodeRef<'_>) -> Result<Vec<Requirement>, Loc> {

@@ -3,7 +3,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-websocketapi.html>
 
 use super::globals::{Merged, Properties};
-use super::{Context, literal, reject, sets_throttling};
+use super::{Context, Text, literal, reject, sets_throttling, text};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{
@@ -124,6 +124,10 @@ fn connect_auth(
         return None;
     }
     let kind_node = auth.get("AuthType").node();
+    // A type given at deployment: `$connect` is protected by what we cannot see.
+    if kind_node.is_some_and(|k| text(cx, k) == Text::Deployment) {
+        return Some((Auth::Authorizers(Vec::new()), None));
+    }
     let Some(kind) = literal(cx, kind_node).map(str::to_ascii_uppercase) else {
         reject(
             errors,
