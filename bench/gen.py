@@ -23,7 +23,13 @@ For each requested size N it writes, under OUT/<label>/:
 
 Classes: `open` (callable without credentials, possibly only when a condition is false),
 `api-key-only` (an API key and nothing else), `mis-wired` (asks for an authorizer that does not
-resolve), `secure`, `preflight` (an OPTIONS route answered by a MOCK integration).
+resolve), `secure`, `preflight` (an OPTIONS route answered by a MOCK integration); and in
+`cfn.yaml`, resources each named by the rule that must flag it (`open-resource-policy`,
+`private-api-without-vpc-condition`, `default-endpoint-enabled`, `authorizer-cache-key`,
+`execution-log-data-trace`, `weak-cognito-client`, `unauthenticated-identity-pool`,
+`cors-credentials-wildcard`, `lambda-permission-without-source-arn`), with `secure` variants (a
+policy with a source VPC condition, a private API limited to a VPC endpoint, a domain with the
+default endpoint disabled).
 
 The output depends only on N and the seed: the same arguments always write the same bytes.
 
@@ -120,8 +126,184 @@ CFN_CLASS = {
 HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "ANY"]
 
 
-def cfn_template(n, rng, label):
-    """A CloudFormation template with `n` methods; returns (text, items)."""
+# Resources for the rules beyond routes: each `# item <class>` starts an item that runs to the
+# next one; its class is the rule that must flag it, or `secure` (no rule may flag it: the
+# variants a careful reviewer calls safe). Written once, after the methods of `cfn.yaml`.
+CFN_EXTRAS = """
+  # item open-resource-policy
+  PolicyOpenApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: policy-open
+      EndpointConfiguration:
+        Types: [REGIONAL]
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+  # item secure
+  PolicyVpcApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: policy-vpc
+      EndpointConfiguration:
+        Types: [REGIONAL]
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+            Condition:
+              StringEquals:
+                aws:SourceVpc: vpc-0a1b2c3d
+  # item private-api-without-vpc-condition
+  PrivateOpenApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: private-open
+      EndpointConfiguration:
+        Types: [PRIVATE]
+  # item secure
+  PrivateVpceApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: private-vpce
+      EndpointConfiguration:
+        Types: [PRIVATE]
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+            Condition:
+              StringEquals:
+                aws:SourceVpce: vpce-0a1b2c3d4e5f67890
+  # item default-endpoint-enabled
+  DomainApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: domain
+      EndpointConfiguration:
+        Types: [REGIONAL]
+  DomainApiDomain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: api.example.com
+      RegionalCertificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc
+      SecurityPolicy: TLS_1_2
+      EndpointConfiguration:
+        Types: [REGIONAL]
+  DomainApiMapping:
+    Type: AWS::ApiGateway::BasePathMapping
+    Properties:
+      DomainName: !Ref DomainApiDomain
+      RestApiId: !Ref DomainApi
+  # item secure
+  ClosedDomainApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: closed-domain
+      DisableExecuteApiEndpoint: true
+      EndpointConfiguration:
+        Types: [REGIONAL]
+  ClosedDomainApiDomain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: internal.example.com
+      RegionalCertificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc
+      SecurityPolicy: TLS_1_2
+      EndpointConfiguration:
+        Types: [REGIONAL]
+  ClosedDomainApiMapping:
+    Type: AWS::ApiGateway::BasePathMapping
+    Properties:
+      DomainName: !Ref ClosedDomainApiDomain
+      RestApiId: !Ref ClosedDomainApi
+  # item authorizer-cache-key
+  HostKeyedAuth:
+    Type: AWS::ApiGateway::Authorizer
+    Properties:
+      RestApiId: !Ref DomainApi
+      Name: host-keyed
+      Type: REQUEST
+      AuthorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AuthFunctionArn}/invocations"
+      AuthorizerResultTtlInSeconds: 300
+      IdentitySource: method.request.header.Host
+  # item execution-log-data-trace
+  TraceStage:
+    Type: AWS::ApiGateway::Stage
+    Properties:
+      RestApiId: !Ref DomainApi
+      DeploymentId: abc123
+      StageName: trace
+      AccessLogSetting:
+        DestinationArn: arn:aws:logs:eu-west-1:123456789012:log-group:trace
+        Format: $context.requestId $context.identity.sourceIp $context.status
+      MethodSettings:
+        - ResourcePath: /*
+          HttpMethod: "*"
+          LoggingLevel: INFO
+          DataTraceEnabled: true
+          ThrottlingRateLimit: 100
+          ThrottlingBurstLimit: 200
+  # item weak-cognito-client
+  PasswordClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: eu-west-1_abc
+      PreventUserExistenceErrors: ENABLED
+      ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+  # item unauthenticated-identity-pool
+  GuestIdentities:
+    Type: AWS::Cognito::IdentityPool
+    Properties:
+      AllowUnauthenticatedIdentities: true
+  # item cors-credentials-wildcard
+  CorsApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: cors
+      ProtocolType: HTTP
+      CorsConfiguration:
+        AllowOrigins: ["*"]
+        AllowCredentials: true
+  # item lambda-permission-without-source-arn
+  AnyApiPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref AuthFunctionArn
+      Action: lambda:InvokeFunction
+      Principal: apigateway.amazonaws.com
+"""
+
+
+def cfn_extras(out, items):
+    """Append CFN_EXTRAS under `Resources:`, recording its items."""
+    pending, current = None, None
+    for line in CFN_EXTRAS.strip("\n").split("\n"):
+        marker = line.strip()
+        if marker.startswith("# item "):
+            pending, current = marker[len("# item "):], None
+            continue
+        out.add(line)
+        if pending:
+            current = item(pending, (out.last_line(), out.last_line()), id=marker.rstrip(":"))
+            items.append(current)
+            pending = None
+        elif current:
+            current["lines"][1] = out.last_line()
+
+
+def cfn_template(n, rng, label, extras=False):
+    """A CloudFormation template with `n` methods (and, with `extras`, the resources of
+    CFN_EXTRAS); returns (text, items)."""
     out = Lines()
     items = []
     out.add('AWSTemplateFormatVersion: "2010-09-09"')
@@ -146,6 +328,8 @@ def cfn_template(n, rng, label):
         count = min(METHODS_PER_API, n - made)
         made += count
         cfn_api(out, items, rng, a, apis, count)
+    if extras:
+        cfn_extras(out, items)
     return out.text(), items
 
 
@@ -309,7 +493,10 @@ def cfn_method(out, rng, api, a, apis, res, mid, verb, kind):
         out.add("        IntegrationResponses:")
         out.add("          - StatusCode: 200")
         out.add("            ResponseParameters:")
-        out.add("              method.response.header.Access-Control-Allow-Origin: \"'*'\"")
+        # The front end's origin: `*` on an API whose routes need credentials is itself a
+        # finding (`cors-credentials-wildcard`), and a preflight item must draw none.
+        out.add("              method.response.header.Access-Control-Allow-Origin: "
+                "\"'https://app.example.com'\"")
         out.add("      MethodResponses:")
         out.add("        - StatusCode: 200")
         out.add("          ResponseParameters:")
@@ -998,7 +1185,7 @@ def generate(out_dir, label, n, seed):
         key["files"][rel] = {"format": fmt, "bytes": len(text.encode()), "items": items}
 
     # Each input gets its own stream, so adding one never changes another.
-    text, items = cfn_template(n, random.Random(f"{seed}/cfn/{n}"), label)
+    text, items = cfn_template(n, random.Random(f"{seed}/cfn/{n}"), label, extras=True)
     record("cfn.yaml", "cloudformation", text, items)
     text, items = sam_template(n, random.Random(f"{seed}/sam/{n}"), label)
     record("sam.yaml", "sam", text, items)

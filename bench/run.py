@@ -67,6 +67,18 @@ EXPECTED_RULE = {
     "api-key-only": "api-key-only",
     "mis-wired": "missing-authorizer",
 }
+# Items of `cfn.yaml` beyond routes are named by the rule that must flag them.
+EXPECTED_RULE.update({rule: rule for rule in (
+    "open-resource-policy",
+    "private-api-without-vpc-condition",
+    "default-endpoint-enabled",
+    "authorizer-cache-key",
+    "execution-log-data-trace",
+    "weak-cognito-client",
+    "unauthenticated-identity-pool",
+    "cors-credentials-wildcard",
+    "lambda-permission-without-source-arn",
+)})
 
 
 def peer(*parts):
