@@ -1,4 +1,5 @@
-//! The subcommands: `check` (the default), `routes`, `rules`, `explain` and `completions`.
+//! The subcommands: `check` (the default), `routes`, `rules`, `explain`, `server` and
+//! `completions`.
 
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -49,6 +50,9 @@ pub enum Command {
         /// The rule id, e.g. `unauthenticated-route`.
         rule: String,
     },
+    /// Run the language server on standard input and output, for editors: diagnostics for open
+    /// documents as they are typed, fixes, suppressions and rule docs on hover.
+    Server,
     /// Print a shell completion script, e.g. `gatelint completions bash > /etc/bash_completion.d/gatelint`.
     Completions {
         /// The shell.
@@ -294,7 +298,15 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-const SUBCOMMANDS: [&str; 6] = ["check", "routes", "rules", "explain", "completions", "help"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check",
+    "routes",
+    "rules",
+    "explain",
+    "server",
+    "completions",
+    "help",
+];
 
 /// Insert `check` when the first argument is not a subcommand, so `gatelint PATHS` works.
 pub fn with_default_subcommand(mut args: Vec<String>) -> Vec<String> {
@@ -311,6 +323,16 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Err(error) = check_usage(&cli) {
         error.exit();
     }
+    if let Command::Server = cli.command {
+        // Before standard output is locked below: the server's writer thread needs it.
+        return match crate::server::run_stdio() {
+            Ok(()) => ExitCode::from(EXIT_CLEAN),
+            Err(error) => {
+                let _ = writeln!(io::stderr(), "gatelint server: {error}");
+                ExitCode::from(EXIT_FINDINGS)
+            }
+        };
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match cli.command {
@@ -318,6 +340,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Routes(args) => list_routes(&args, &mut out),
         Command::Rules { format } => list_rules(format, &mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
+        Command::Server => Ok(EXIT_CLEAN),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "gatelint", &mut out);
             Ok(EXIT_CLEAN)

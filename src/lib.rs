@@ -13,6 +13,7 @@ pub mod paths;
 pub mod report;
 pub mod routes;
 pub mod rules;
+pub mod server;
 pub mod suppress;
 pub mod syntax;
 pub mod text;

@@ -1,7 +1,7 @@
 //! One file through the whole pipeline: bytes → located tree → views → model → rules.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -521,6 +521,10 @@ const TOO_LARGE_SNIFF_BYTES: u64 = 64 * 1024;
 fn too_large(input: &Input, max_file_size: u64) -> FileReport {
     let looks_like_api = read_input_head(input)
         .is_none_or(|head| formats::looks_like_api_document(&String::from_utf8_lossy(&head)));
+    too_large_report(input, looks_like_api, max_file_size)
+}
+
+fn too_large_report(input: &Input, looks_like_api: bool, max_file_size: u64) -> FileReport {
     if looks_like_api {
         return FileReport {
             errors: vec![InputError::whole_file(
@@ -579,6 +583,71 @@ fn lint_input(input: &Input, options: &LintOptions, assemblies: &Assemblies) -> 
     report
 }
 
+/// Texts that stand in for files on disk, keyed by the file's resolved path: an editor's
+/// unsaved buffers. The language server lints through one; `check` reads the disk.
+pub trait Overlay {
+    fn text(&self, real_path: &Path) -> Option<String>;
+}
+
+/// Lint one file whose text is given (an editor's buffer) instead of read, as `check` lints it:
+/// the files it loads (a `DefinitionUri`, an include) are read from `overlay` first, then from
+/// disk beside it, and the findings of a CDK assembly's template are told at their constructs.
+pub fn lint_buffer(
+    input: &Input,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    max_file_size: u64,
+    overlay: &dyn Overlay,
+) -> FileReport {
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_file_size {
+        let head = bytes
+            .get(..usize::try_from(TOO_LARGE_SNIFF_BYTES).unwrap_or(usize::MAX))
+            .unwrap_or(&bytes);
+        let looks_like_api = formats::looks_like_api_document(&String::from_utf8_lossy(head));
+        return too_large_report(input, looks_like_api, max_file_size);
+    }
+    let files = DirectoryFiles::beside(input, max_file_size).with_overlay(overlay);
+    let mut analysis = analyze_with(&input.display, bytes, &files);
+    if let crate::discover::InputSource::File(path) = &input.source {
+        analysis.real_path = path.canonicalize().ok();
+    }
+    analysis.definitions = files.loaded.into_inner();
+    let mut report = lint_analysis(analysis, settings, true);
+    Assemblies::of(std::slice::from_ref(input), max_file_size).annotate(
+        input,
+        &mut report.findings,
+        max_file_size,
+    );
+    report
+}
+
+/// [`lint_buffer`] for the Terraform files of one directory, analysed as one module (`check`
+/// groups them the same way); files over `max_file_size` are left out.
+pub fn lint_module_buffers(
+    inputs: Vec<(Input, Vec<u8>)>,
+    settings: &Settings,
+    max_file_size: u64,
+    overlay: &dyn Overlay,
+) -> FileReport {
+    let Some((first, _)) = inputs.first() else {
+        return FileReport::default();
+    };
+    let files = DirectoryFiles::beside(first, max_file_size).with_overlay(overlay);
+    let real_path = match &first.source {
+        crate::discover::InputSource::File(path) => path.canonicalize().ok(),
+        crate::discover::InputSource::Stdin => None,
+    };
+    let read = inputs
+        .into_iter()
+        .filter(|(_, bytes)| u64::try_from(bytes.len()).unwrap_or(u64::MAX) <= max_file_size)
+        .map(|(input, bytes)| (input.display, bytes))
+        .collect();
+    let mut analysis = analyze_module(read, &files);
+    analysis.real_path = real_path;
+    analysis.definitions = files.loaded.into_inner();
+    lint_analysis(analysis, settings, true)
+}
+
 /// `12:7: unauthenticated-route suppressed by a comment: <reason>`, for `--verbose`.
 fn suppressed_note(suppressed: &Suppressed) -> Note {
     let at = suppressed.finding.primary.loc.start();
@@ -603,15 +672,17 @@ fn suppressed_note(suppressed: &Suppressed) -> Note {
 /// Reads the files a linted file refers to, from its own directory and below: a relative path
 /// that leaves it (`..`, a symlink) is refused, and so is an absolute one. Files are capped at
 /// `--max-file-size` and parsed like any linted file. Standard input refers to nothing.
-struct DirectoryFiles {
+struct DirectoryFiles<'o> {
     /// The linted file's directory, and how paths under it are displayed.
     dir: Option<(std::path::PathBuf, String)>,
     max_file_size: u64,
     /// What was loaded (one file is analysed on one thread).
     loaded: RefCell<Definitions>,
+    /// Texts that stand in for files on disk (an editor's unsaved buffers).
+    overlay: Option<&'o dyn Overlay>,
 }
 
-impl DirectoryFiles {
+impl<'o> DirectoryFiles<'o> {
     fn beside(input: &Input, max_file_size: u64) -> Self {
         let dir = match &input.source {
             crate::discover::InputSource::File(path) => {
@@ -634,11 +705,17 @@ impl DirectoryFiles {
             dir,
             max_file_size,
             loaded: RefCell::default(),
+            overlay: None,
         }
+    }
+
+    fn with_overlay(mut self, overlay: &'o dyn Overlay) -> Self {
+        self.overlay = Some(overlay);
+        self
     }
 }
 
-impl DirectoryFiles {
+impl DirectoryFiles<'_> {
     /// `reference` resolved inside the linted file's directory (lexically, then once symlinks
     /// are followed), with its display path.
     fn resolve(&self, reference: &str) -> Result<(PathBuf, String), formats::LoadError> {
@@ -682,6 +759,9 @@ impl DirectoryFiles {
         real: &std::path::Path,
         display: &str,
     ) -> Result<Arc<SourceFile>, formats::LoadError> {
+        if let Some(text) = self.overlay.and_then(|overlay| overlay.text(real)) {
+            return Ok(SourceFile::new(display, text));
+        }
         let input = Input {
             source: crate::discover::InputSource::File(real.to_path_buf()),
             display: display.to_owned(),
@@ -705,7 +785,7 @@ impl DirectoryFiles {
     }
 }
 
-impl formats::FileLoader for DirectoryFiles {
+impl formats::FileLoader for DirectoryFiles<'_> {
     /// A file a Terraform module reads (a called module's, a `templatefile` body) is linted
     /// through that module, like a `DefinitionUri` through its template.
     fn read_source(&self, reference: &str) -> Result<Arc<SourceFile>, formats::LoadError> {

@@ -120,6 +120,12 @@ struct Descriptor {
     properties: RuleProperties,
 }
 
+/// The web page of a rule's documentation (SARIF `helpUri`, the language server's
+/// `codeDescription`).
+pub fn rule_help_uri(id: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/rules/{id}.md")
+}
+
 impl Descriptor {
     fn new(meta: &'static RuleMeta) -> Self {
         let body = doc_body(meta.doc);
@@ -137,7 +143,7 @@ impl Descriptor {
                 text: body.to_owned(),
                 markdown: body.to_owned(),
             },
-            help_uri: format!("{INFORMATION_URI}/blob/main/rules/{}.md", meta.id),
+            help_uri: rule_help_uri(meta.id),
             default_configuration: Configuration {
                 // Our severities are SARIF's level names.
                 level: meta.severity.as_str(),

@@ -9,7 +9,7 @@
 pub mod baseline;
 mod sources;
 
-pub use sources::{Suppressions, collect, collect_hcl};
+pub use sources::{EXTENSION, METADATA_KEY, Suppressions, collect, collect_hcl};
 
 use crate::collections::HashMap;
 use crate::diagnostic::{Edit, Finding, Fix, Severity};

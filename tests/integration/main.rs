@@ -30,6 +30,7 @@ mod rule_docs;
 mod rule_fixtures;
 mod sam_differential;
 mod sam_lowering;
+mod server;
 mod serverless;
 mod serverless_differential;
 mod syntax_hostile;
