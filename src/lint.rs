@@ -615,7 +615,7 @@ pub fn lint_buffer(
     let mut report = lint_analysis(analysis, settings, true);
     Assemblies::of(std::slice::from_ref(input), max_file_size).annotate(
         input,
-        &mut report.findings,
+        &mut report,
         max_file_size,
     );
     report
