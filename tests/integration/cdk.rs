@@ -412,3 +412,33 @@ fn a_missing_asset_leaves_a_coverage_note_at_its_construct() {
         "{notes:?}"
     );
 }
+
+/// Every finding and coverage note on the hand-made assemblies names its construct; where the
+/// manifest records a creation stack, the finding is told at the line of code.
+#[test]
+fn every_hand_made_assembly_finding_names_its_construct() {
+    for assembly in [ASSEMBLY, SPEC_ASSEMBLY, "fixtures/cdk/legacy/cdk.out"] {
+        let (_, stdout) = gatelint(&["check", assembly, "--format", "json"]);
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        let findings = report["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{assembly}");
+        for finding in findings {
+            assert!(
+                finding["construct_path"].is_string(),
+                "{assembly}: {finding}"
+            );
+        }
+        for note in report["coverage"].as_array().unwrap() {
+            assert!(
+                note["message"].as_str().unwrap().contains("(CDK "),
+                "{assembly}: {note}"
+            );
+        }
+    }
+    let at_code = json_findings(&["check", SPEC_ASSEMBLY]);
+    assert!(
+        at_code
+            .iter()
+            .all(|f| f["location"]["path"] == "fixtures/cdk/spec/lib/spec-stack.ts")
+    );
+}
