@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The distribution checks of .ci/run: the workflows and the action under actionlint and zizmor, the
 # shell scripts under shellcheck, the Dockerfile under hadolint, the pre-commit hook run for real by
-# `pre-commit try-repo`, the CDK validation plugin in a synthesis, and `cargo package`. The tools are
+# `pre-commit try-repo`, the CDK validation plugin in a synthesis, the VS Code extension packaged
+# with vsce, and `cargo package`. The tools are
 # pinned and installed by .ci/tools.sh into .ci/tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +113,39 @@ if ! GATELINT_BINARY="$target_dir/debug/gatelint" NODE_PATH="$tools/npm/node_mod
     exit 1
 fi
 grep -E '^# (pass|fail) ' "$scratch/cdk.log"
+
+echo "(${SECONDS}s)"
+echo "--- VS Code extension (editors/vscode) with @vscode/vsce $(node -p 'require("./.ci/tools/npm/node_modules/@vscode/vsce/package.json").version')"
+# Its wiring, with fakes for the modules that exist only inside VS Code.
+if ! node --test editors/vscode/test/extension.test.js >"$scratch/vscode.log" 2>&1; then
+    cat "$scratch/vscode.log"
+    echo "VS Code extension: the test failed" >&2
+    exit 1
+fi
+grep -E '^# (pass|fail) ' "$scratch/vscode.log"
+# Packaged as a user would, with its locked dependencies (installed by tools.sh) bundled.
+cp -r editors/vscode "$scratch/vscode"
+cp -r "$tools/vscode/node_modules" "$scratch/vscode/"
+if ! (cd "$scratch/vscode" && "$tools/npm/node_modules/.bin/vsce" package --skip-license \
+    --out "$scratch/gatelint.vsix") >"$scratch/vsce.log" 2>&1; then
+    cat "$scratch/vsce.log"
+    echo "VS Code extension: vsce package failed" >&2
+    exit 1
+fi
+python - "$scratch/gatelint.vsix" <<'PY'
+import sys
+import zipfile
+
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+for wanted in (
+    "extension/package.json",
+    "extension/extension.js",
+    "extension/node_modules/vscode-languageclient/node.js",
+):
+    assert wanted in names, f"{wanted} is not in the package"
+assert not any(name.startswith("extension/test/") for name in names), "tests are packaged"
+print(f"VS Code extension: gatelint.vsix, {len(names)} files, with the language client")
+PY
 
 echo "(${SECONDS}s)"
 echo "--- cargo package"

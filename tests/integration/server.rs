@@ -570,3 +570,69 @@ fn scripted_session_over_stdio() {
     assert_eq!(codes(&edited), Vec::<String>::new());
     session.shutdown();
 }
+
+/// Requests and changes no editor should send are answered or ignored; the session goes on.
+#[test]
+fn odd_messages_never_stop_the_server() {
+    let (_repo, root) = repo();
+    let mut session = Session::in_memory(&root);
+    // A change to a document that is not open, and parameters of the wrong shape.
+    session.change("missing.yaml", 2, json!([{"text": "openapi: 3.0.1"}]));
+    session.notify("textDocument/didOpen", json!({"textDocument": 42}));
+    // Ranges past the end, reversed, in the middle of a surrogate pair.
+    session.open("api.yaml", "yaml", "openapi: 3.0.1\n");
+    assert_eq!(codes(&session.diagnostics("api.yaml")), Vec::<String>::new());
+    session.change(
+        "api.yaml",
+        2,
+        json!([
+            {"range": range(0, 0, 0), "text": "# \u{1f600}\n"},
+            {"range": {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 1}}, "text": "x"},
+            {"range": range(99, 5, 9), "text": "\npaths: {/a: {get: {security: []}}}\n"},
+        ]),
+    );
+    let edited = session.diagnostics("api.yaml");
+    assert_eq!(codes(&edited), ["unauthenticated-route"]);
+    // An unknown request is an error response; a bad one too; neither ends the session.
+    session.next_id += 1;
+    let id = RequestId::from(session.next_id);
+    session.send(Message::Request(Request::new(
+        id.clone(),
+        "gatelint/unknown".to_owned(),
+        Value::Null,
+    )));
+    let Message::Response(response) =
+        session.wait(|m| matches!(m, Message::Response(r) if r.id == id))
+    else {
+        unreachable!()
+    };
+    assert_eq!(response.response_result.unwrap_err().code, -32601);
+    session.next_id += 1;
+    let id = RequestId::from(session.next_id);
+    session.send(Message::Request(Request::new(
+        id.clone(),
+        "textDocument/hover".to_owned(),
+        json!({"nonsense": true}),
+    )));
+    let Message::Response(response) =
+        session.wait(|m| matches!(m, Message::Response(r) if r.id == id))
+    else {
+        unreachable!()
+    };
+    assert_eq!(response.response_result.unwrap_err().code, -32602);
+    // Hover and code actions where there is nothing.
+    let nothing = session.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": session.uri("other.yaml")}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(nothing, Value::Null);
+    assert_eq!(
+        session.code_actions("other.yaml", &range(0, 0, 0), None),
+        json!([])
+    );
+    // Closing clears the document's diagnostics.
+    let uri = session.uri("api.yaml");
+    session.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(codes(&session.diagnostics("api.yaml")), Vec::<String>::new());
+    session.shutdown();
+}
