@@ -293,6 +293,10 @@ pub struct Api {
     pub name: String,
     /// How findings describe it, e.g. "PetApi" or "the implicit API ServerlessRestApi".
     pub display: String,
+    /// For an API SAM creates from events (`ServerlessRestApi`, `ServerlessHttpApi`): the
+    /// section of `Globals` its settings are written in (`Api`, `HttpApi`), as it has no
+    /// resource of its own.
+    pub globals: Option<&'static str>,
     pub kind: ApiKind,
     pub origin: Loc,
     pub notation: Notation,
@@ -390,6 +394,7 @@ impl Api {
         let name = name.into();
         Api {
             display: name.clone(),
+            globals: None,
             name,
             kind,
             origin,
@@ -417,6 +422,19 @@ impl Api {
 
     pub fn authorizer(&self, name: &str) -> Option<&Authorizer> {
         self.authorizers.iter().find(|a| a.name == name)
+    }
+
+    /// A stage setting's fix, `help`, said for where it goes: for an implicit SAM API, under
+    /// its `Globals` section.
+    pub fn stage_fix(&self, help: &str) -> String {
+        match self.globals {
+            Some(section) => format!(
+                "{} is created by SAM from events and has no resource of its own; under \
+                 `Globals: {section}:` (which SAM applies to it), {help}",
+                self.name
+            ),
+            None => help.to_owned(),
+        }
     }
 }
 

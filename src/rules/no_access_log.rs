@@ -65,7 +65,12 @@ impl Rule for NoAccessLog {
                         .label(label.clone())
                         .related(api.origin.clone(), "the API")
                         .subject(format!("{} {}", api.name, stage.name))
-                        .help(stage.implicit.clone().unwrap_or_else(|| help.clone())),
+                        .help(
+                            stage
+                                .implicit
+                                .clone()
+                                .unwrap_or_else(|| api.stage_fix(&help)),
+                        ),
                     );
                 }
             }

@@ -83,7 +83,12 @@ impl NoRateLimit {
         .label(label)
         .related(api.origin.clone(), "the API")
         .subject(format!("{} {}", api.name, stage.name))
-        .help(stage.implicit.as_deref().unwrap_or(help));
+        .help(
+            stage
+                .implicit
+                .clone()
+                .unwrap_or_else(|| api.stage_fix(help)),
+        );
         for plan in &stage.usage_plans {
             if plan.throttle != Resolved::Known(true) {
                 finding = finding.related(plan.origin.clone(), "a usage plan without a `Throttle`");

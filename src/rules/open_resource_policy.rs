@@ -1,7 +1,7 @@
 use crate::diagnostic::Finding;
 use crate::model::{Api, Auth, EndpointType, Resolved, Workspace};
 
-use super::resource_policy::open_statements;
+use super::resource_policy::open_statements_when;
 use super::{Rule, Settings, rule_meta};
 
 pub struct OpenResourcePolicy;
@@ -16,14 +16,14 @@ impl Rule for OpenResourcePolicy {
                 continue;
             }
             for policy in &api.resource_policies {
-                for statement in open_statements(policy) {
+                for (when, statement) in open_statements_when(policy) {
                     let at = statement
                         .principal_origin
                         .clone()
                         .unwrap_or_else(|| statement.origin.clone());
                     let mut message = format!(
                         "the resource policy of {} allows `execute-api:Invoke` to every principal, \
-                         with no condition that narrows who can call",
+                         with no condition that narrows who can call{when}",
                         api.display
                     );
                     let signed = signed_routes(api);

@@ -77,14 +77,30 @@ fn may_restrict(statement: &PolicyStatement) -> bool {
 
 /// The statements that let everyone invoke the API, when the policy can be read and nothing
 /// else in it restricts them; empty otherwise.
-pub(super) fn open_statements(policy: &ResourcePolicy) -> Vec<&PolicyStatement> {
-    let Some(statements) = policy.statements.known() else {
-        return Vec::new();
-    };
-    if statements.iter().any(may_restrict) {
-        return Vec::new();
+#[cfg(test)]
+fn open_statements(policy: &ResourcePolicy) -> Vec<&PolicyStatement> {
+    open_statements_when(policy)
+        .into_iter()
+        .map(|(_, statement)| statement)
+        .collect()
+}
+
+/// The open statements (as `open_statements` finds them) in each branch of a policy chosen by `Fn::If`, with the conditions of
+/// the branch in a message's words (" when IsProd is true"; "" for a policy without one).
+pub(super) fn open_statements_when(policy: &ResourcePolicy) -> Vec<(String, &PolicyStatement)> {
+    let mut open = Vec::new();
+    for (when, statements) in policy.statements.cases() {
+        if statements.iter().any(may_restrict) {
+            continue;
+        }
+        open.extend(
+            statements
+                .iter()
+                .filter(|s| allows_everyone(s))
+                .map(|s| (when.clone(), s)),
+        );
     }
-    statements.iter().filter(|s| allows_everyone(s)).collect()
+    open
 }
 
 #[cfg(test)]

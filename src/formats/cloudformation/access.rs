@@ -252,7 +252,34 @@ pub(crate) fn template_policy<'a>(
     node: NodeRef<'a>,
 ) -> crate::model::ResourcePolicy {
     let string = |node| eval.string(Some(node));
-    policy::read(key.loc(), node, &string)
+    let mut policy = policy::read(key.loc(), node, &string);
+    if matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
+        policy.statements = branch_statements(node, &string, 0);
+    }
+    policy
+}
+
+/// The statements of a policy chosen by `Fn::If` (nested ones too), each branch read as a
+/// policy; `AWS::NoValue` is no policy, no statement.
+fn branch_statements<'a>(
+    node: NodeRef<'a>,
+    string: policy::ReadString<'_, 'a>,
+    depth: usize,
+) -> Resolved<Vec<crate::model::PolicyStatement>> {
+    const MAX_DEPTH: usize = 8;
+    match intrinsic(node) {
+        Some(Intrinsic::If {
+            condition,
+            then,
+            otherwise,
+        }) if depth < MAX_DEPTH => Resolved::either(
+            condition,
+            branch_statements(then, string, depth + 1),
+            branch_statements(otherwise, string, depth + 1),
+        ),
+        Some(Intrinsic::Ref("AWS::NoValue")) => Resolved::Known(Vec::new()),
+        _ => policy::read(node.loc(), node, string).statements,
+    }
 }
 
 #[cfg(test)]

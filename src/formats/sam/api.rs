@@ -43,6 +43,12 @@ impl<'a> ApiSource<'_, '_, 'a> {
     pub fn api(&self, kind: ApiKind) -> Api {
         let mut api = Api::new(self.id, kind, self.origin.clone());
         api.display = self.describe();
+        if self.implicit() {
+            api.globals = match kind {
+                ApiKind::Rest => Some("Api"),
+                ApiKind::Http | ApiKind::WebSocket => Some("HttpApi"),
+            };
+        }
         api.aws = true;
         api
     }
