@@ -29,8 +29,16 @@ impl<'a> Dependencies<'a> {
 
     /// Every resource `id` waits for, directly or through others.
     pub fn waits_for(&self, id: &str) -> HashSet<&'a str> {
+        self.any_waits_for(std::iter::once(id))
+    }
+
+    /// Every resource one of `ids` waits for, directly or through others (one walk for all).
+    pub fn any_waits_for<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> HashSet<&'a str> {
         let mut seen = HashSet::default();
-        let mut stack: Vec<&'a str> = self.edges.get(id).cloned().unwrap_or_default();
+        let mut stack: Vec<&'a str> = ids
+            .into_iter()
+            .flat_map(|id| self.edges.get(id).into_iter().flatten().copied())
+            .collect();
         while let Some(next) = stack.pop() {
             if seen.insert(next) {
                 stack.extend(self.edges.get(next).into_iter().flatten().copied());

@@ -146,7 +146,7 @@ fn extend(
     }
     let text = file.slice(value.span());
     if text.starts_with('[') {
-        let close = value.span().end as usize - 1;
+        let close = (value.span().end as usize).checked_sub(1)?;
         if file.text().get(close..=close) != Some("]") {
             return None;
         }

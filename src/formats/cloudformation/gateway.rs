@@ -357,11 +357,12 @@ pub(super) fn follow_routes(
     }
     let condition = deployment.condition();
     let unambiguous = ids.iter().all(|id| {
-        template.resource(id).is_some_and(|route| {
-            route.condition().is_none_or(|c| Some(c) == condition)
-                && !dependencies.waits_for(id).contains(&deployment.id)
-        })
-    });
+        template
+            .resource(id)
+            .is_some_and(|route| route.condition().is_none_or(|c| Some(c) == condition))
+    }) && !dependencies
+        .any_waits_for(ids.iter().map(String::as_str))
+        .contains(&deployment.id);
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     unambiguous
         .then(|| super::depends_on::add_depends_on(deployment, &ids))
