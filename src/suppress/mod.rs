@@ -7,6 +7,7 @@
 //! [`baseline`] removes the findings accepted earlier.
 
 pub mod baseline;
+mod removal;
 mod sources;
 
 pub use sources::{EXTENSION, METADATA_KEY, Suppressions, collect, collect_hcl};
@@ -76,6 +77,19 @@ pub struct Suppression {
     pub target: String,
     /// The whole comment, for a suppression written as one (what a fix removes).
     pub comment: Option<Loc>,
+    /// For an entry of an `x-gatelint-ignore` or `Metadata` list: how to remove it.
+    pub removal: Option<ListEntry>,
+}
+
+/// An entry of an `x-gatelint-ignore` or `Metadata` ignore list, and the edits that remove it.
+#[derive(Clone, Debug)]
+pub struct ListEntry {
+    /// The list it is in.
+    pub list: Span,
+    /// Removes the entry alone (`None` when it is the only one).
+    pub item: Option<Edit>,
+    /// Removes the whole list with its key (`None` where that is left to the user).
+    pub whole: Option<Edit>,
 }
 
 /// A suppression gatelint could not read; reported as an `unused-suppression` error.
@@ -131,6 +145,18 @@ pub fn apply(
         }
     }
     let mut unused = Vec::new();
+    // Whether each suppression suppresses nothing at all (every rule it names is reported).
+    let all_unused: Vec<bool> = suppressions
+        .iter()
+        .enumerate()
+        .map(|(s, suppression)| {
+            suppression.rules.iter().enumerate().all(|(r, rule)| {
+                !used.contains_key(&(s, r))
+                    && rules::find(&rule.id).is_some()
+                    && settings.is_enabled(&rule.id)
+            })
+        })
+        .collect();
     for (s, suppression) in suppressions.iter().enumerate() {
         if suppression.rules.iter().any(|rule| rule.id == unused_id) {
             continue;
@@ -152,13 +178,27 @@ pub fn apply(
             if rules::find(&rule.id).is_none() {
                 unused.push(unknown_rule(suppression, rule));
             } else if settings.is_enabled(&rule.id) {
-                let fix = suppression.comment.as_ref().and_then(|comment| {
-                    if whole {
-                        remove_comment(comment)
-                    } else {
-                        remove_rule_id(comment, &rule.loc)
-                    }
-                });
+                let fix = match &suppression.comment {
+                    Some(comment) if whole => remove_comment(comment),
+                    Some(comment) => remove_rule_id(comment, &rule.loc),
+                    None => suppression.removal.as_ref().and_then(|entry| {
+                        // When every entry of the list is unused, the list goes as a whole (an
+                        // emptied list would be malformed); else this entry alone.
+                        let whole_list =
+                            suppressions.iter().zip(&all_unused).all(|(other, unused)| {
+                                *unused
+                                    || other.removal.as_ref().is_none_or(|o| o.list != entry.list)
+                            });
+                        let edit = if whole_list {
+                            &entry.whole
+                        } else {
+                            &entry.item
+                        };
+                        edit.clone().map(|edit| {
+                            Fix::safe("remove the unused suppression entry", vec![edit])
+                        })
+                    }),
+                };
                 unused.push(suppresses_nothing(suppression, rule).fix(fix));
             }
         }

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use super::{MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
+use super::removal::{remove_entry, remove_item};
+use super::{ListEntry, MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
+use crate::diagnostic::Edit;
 use crate::formats::DocumentKind;
 use crate::formats::cloudformation::{Resource, Template, language_extensions};
 use crate::formats::openapi::Spec;
@@ -189,6 +191,7 @@ fn comment_in(
             reason: reason.map(str::to_owned),
             scope: Scope::Node(loc(block)),
             target,
+            removal: None,
             comment: Some(loc(span)),
         });
         return;
@@ -201,6 +204,7 @@ fn comment_in(
         scope: Scope::Lines(covered.into_iter().map(loc).collect()),
         target,
         comment: Some(loc(span)),
+        removal: None,
     });
 }
 
@@ -223,11 +227,13 @@ fn template_suppressions(template: &Template<'_>, out: &mut Suppressions) {
             let target = format!("resource {}", resource.id);
             for (key, value) in gatelint.entries() {
                 if key.as_str() == Some("ignore") {
+                    // The last entry stays: an empty `gatelint` metadata is for you to remove.
                     ignore_list(
                         value,
                         SuppressionKind::Metadata,
                         resource.node.doc().loc(scope),
                         &target,
+                        None,
                         out,
                     );
                 } else {
@@ -262,7 +268,15 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
     };
     let doc = root.doc();
     if let Some(value) = root.get(EXTENSION) {
-        ignore_list(value, SuppressionKind::Extension, root.loc(), "root", out);
+        let whole = remove_entry(root, EXTENSION);
+        ignore_list(
+            value,
+            SuppressionKind::Extension,
+            root.loc(),
+            "root",
+            whole,
+            out,
+        );
     }
     let mut path_items_seen = crate::collections::HashSet::default();
     for operation in spec.operations() {
@@ -275,6 +289,7 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
                 SuppressionKind::Extension,
                 doc.loc(scope),
                 operation.path,
+                remove_entry(operation.path_item, EXTENSION),
                 out,
             );
         }
@@ -286,6 +301,7 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
                 SuppressionKind::Extension,
                 doc.loc(scope),
                 &target,
+                remove_entry(operation.node, EXTENSION),
                 out,
             );
         }
@@ -293,11 +309,13 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
 }
 
 /// A list of rule ids, each a string or `{rule: id, reason: text}`; one suppression per item.
+/// `whole` removes the list with its key (the fix when its only entry is unused).
 fn ignore_list(
     list: NodeRef<'_>,
     kind: SuppressionKind,
     scope: Loc,
     target: &str,
+    whole: Option<Edit>,
     out: &mut Suppressions,
 ) {
     if !list.is_seq() {
@@ -307,7 +325,13 @@ fn ignore_list(
         });
         return;
     }
-    for item in list.items() {
+    let count = list.items().len();
+    for (index, item) in list.items().enumerate() {
+        let removal = ListEntry {
+            list: list.span(),
+            item: (count > 1).then(|| remove_item(list, index)).flatten(),
+            whole: whole.clone(),
+        };
         let (rule, reason) = if item.is_map() {
             let mut rule = None;
             let mut reason = None;
@@ -355,6 +379,7 @@ fn ignore_list(
             scope: Scope::Node(scope.clone()),
             target: target.to_owned(),
             comment: None,
+            removal: Some(removal),
         });
     }
 }

@@ -20,7 +20,9 @@ use crate::common::Repo;
 const FIXES: &[(&str, &str, Applicability)] = &[
     (
         "unused-suppression",
-        "remove the suppression comment, or the unused rule id from its list",
+        "remove the suppression comment, or the unused rule id from its list; remove an unused \
+         `x-gatelint-ignore` or `Metadata` entry (the whole `x-gatelint-ignore` when none of it \
+         is used)",
         Applicability::Safe,
     ),
     (
@@ -850,4 +852,104 @@ fn fixes_are_the_ones_the_table_lists() {
     }
     seen.sort_unstable();
     assert_eq!(seen, FIXABLE);
+}
+
+/// An unused entry of an `x-gatelint-ignore` or `Metadata` list is removed as the document
+/// writes it (the whole `x-gatelint-ignore` when it is its only entry; the last `Metadata` entry
+/// stays for you).
+#[test]
+fn unused_suppression_entries_are_removed_in_yaml_and_json() {
+    let json_api = |extension: &str| {
+        format!(
+            "{{\n  \"openapi\": \"3.0.1\",\n  \"info\": {{ \"title\": \"T\", \"version\": \"1\" }},\n  \"paths\": {{\n    \"/items\": {{\n      \"get\": {{\n        {extension}\n        \"security\": [{{ \"key\": [] }}],\n        \"responses\": {{ \"200\": {{ \"description\": \"OK\" }} }}\n      }}\n    }}\n  }},\n  \"components\": {{ \"securitySchemes\": {{ \"key\": {{ \"type\": \"http\", \"scheme\": \"bearer\" }} }} }}\n}}\n"
+        )
+    };
+    let cfn_json = |ignore: &str| {
+        format!(
+            "{{\n  \"Resources\": {{\n    \"Api\": {{ \"Type\": \"AWS::ApiGateway::RestApi\", \"Properties\": {{ \"Name\": \"a\" }} }},\n    \"Get\": {{\n      \"Type\": \"AWS::ApiGateway::Method\",\n      \"Metadata\": {{ \"gatelint\": {{ \"ignore\": {ignore} }} }},\n      \"Properties\": {{\n        \"RestApiId\": {{ \"Ref\": \"Api\" }},\n        \"ResourceId\": {{ \"Fn::GetAtt\": [\"Api\", \"RootResourceId\"] }},\n        \"HttpMethod\": \"GET\",\n        \"AuthorizationType\": \"NONE\"\n      }}\n    }}\n  }}\n}}\n"
+        )
+    };
+    let yaml_api = |extension: &str| {
+        format!(
+            "openapi: 3.0.1\ninfo: {{title: T, version: '1'}}\npaths:\n  /items:\n    get:\n{extension}      security: [{{key: []}}]\n      responses:\n        '200': {{description: OK}}\ncomponents:\n  securitySchemes:\n    key: {{type: http, scheme: bearer}}\n"
+        )
+    };
+    let cases: Vec<(&str, &str, String, bool)> = vec![
+        (
+            "JSON extension, its only entry",
+            "api.json",
+            json_api("\"x-gatelint-ignore\": [\"unauthenticated-route\"],"),
+            true,
+        ),
+        (
+            "YAML block extension, both unused",
+            "api.yaml",
+            yaml_api("      x-gatelint-ignore:\n        - unauthenticated-route\n        - api-key-only\n"),
+            true,
+        ),
+        (
+            "JSON extension, one of two",
+            "api.json",
+            json_api("\"x-gatelint-ignore\": [\"unauthenticated-route\", \"api-key-only\"],")
+                .replace("\"security\": [{ \"key\": [] }]", "\"security\": []"),
+            true,
+        ),
+        (
+            "YAML flow extension, one of two",
+            "api.yaml",
+            yaml_api("      x-gatelint-ignore: [unauthenticated-route, api-key-only]  # public\n")
+                .replace("security: [{key: []}]", "security: []"),
+            true,
+        ),
+        (
+            "YAML block extension, one of two",
+            "api.yaml",
+            yaml_api(
+                "      x-gatelint-ignore:\n        - unauthenticated-route\n        - rule: api-key-only\n          reason: public\n",
+            )
+            .replace("security: [{key: []}]", "security: []"),
+            true,
+        ),
+        (
+            "JSON Metadata, the unused one of two",
+            "t.json",
+            cfn_json(
+                "[\n          { \"rule\": \"unauthenticated-route\", \"reason\": \"health check\" },\n          { \"rule\": \"api-key-only\", \"reason\": \"no longer needed\" }\n        ]",
+            ),
+            true,
+        ),
+        (
+            "JSON Metadata, its only entry: no fix",
+            "t.json",
+            cfn_json("[{ \"rule\": \"api-key-only\", \"reason\": \"no longer needed\" }]")
+                .replace("\"NONE\"", "\"AWS_IAM\""),
+            false,
+        ),
+    ];
+    let rule = "unused-suppression";
+    let mut diffs = String::new();
+    for (name, path, text, fixable) in cases {
+        let before = findings(path, &text);
+        assert!(
+            before.iter().any(|(r, _)| r == rule),
+            "{name}: no finding to fix: {before:?}"
+        );
+        let result = fix_text(path, &text, &Settings::default(), SAFE);
+        assert!(result.dropped.is_empty(), "{name}: {:?}", result.dropped);
+        if !fixable {
+            assert_eq!(result.fixed, text, "{name}: fixed where it should not be");
+            continue;
+        }
+        let analysis = analyze(path, result.fixed.as_bytes().to_vec());
+        assert!(analysis.errors.is_empty(), "{name}: {:?}", analysis.errors);
+        let after = findings(path, &result.fixed);
+        let mut others = before;
+        others.retain(|(r, _)| r != rule);
+        assert_eq!(after, others, "{name}: {}", result.fixed);
+        let again = fix_text(path, &result.fixed, &Settings::default(), ALL);
+        assert_eq!(again.fixed, result.fixed, "{name}: fixing twice changed it");
+        diffs.push_str(&format!("# {name}\n"));
+        diffs.push_str(&unified_diff(path, &text, &result.fixed));
+    }
+    insta::assert_snapshot!(diffs);
 }
