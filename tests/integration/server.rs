@@ -581,7 +581,10 @@ fn odd_messages_never_stop_the_server() {
     session.notify("textDocument/didOpen", json!({"textDocument": 42}));
     // Ranges past the end, reversed, in the middle of a surrogate pair.
     session.open("api.yaml", "yaml", "openapi: 3.0.1\n");
-    assert_eq!(codes(&session.diagnostics("api.yaml")), Vec::<String>::new());
+    assert_eq!(
+        codes(&session.diagnostics("api.yaml")),
+        Vec::<String>::new()
+    );
     session.change(
         "api.yaml",
         2,
@@ -632,7 +635,13 @@ fn odd_messages_never_stop_the_server() {
     );
     // Closing clears the document's diagnostics.
     let uri = session.uri("api.yaml");
-    session.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
-    assert_eq!(codes(&session.diagnostics("api.yaml")), Vec::<String>::new());
+    session.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        codes(&session.diagnostics("api.yaml")),
+        Vec::<String>::new()
+    );
     session.shutdown();
 }
