@@ -177,3 +177,30 @@ fn for_each_loops_that_cannot_be_expanded_are_noted_or_rejected() {
         );
     }
 }
+
+#[test]
+fn includes_deep_inside_values_are_followed_or_noted() {
+    let check = run(&["check", "--format", "concise", "sam-include-deep"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // Authorizers from a file: the DefaultAuthorizer they define protects GET /orders.
+    assert!(!check.contains("GET /orders on"), "{check}");
+    assert!(!check.contains("missing-authorizer"), "{check}");
+    // Globals.Api from a file: its throttling and access log apply.
+    assert!(!check.contains("no-rate-limit"), "{check}");
+    assert!(!check.contains("no-access-log"), "{check}");
+    // An event's properties from a file: its open route is found there.
+    assert!(
+        check.contains(
+            "sam-include-deep/public-event.yaml:7:17: error[unauthenticated-route] GET /orders/public"
+        ),
+        "{check}"
+    );
+    // What comes from S3, and the template-level form, are said where they are.
+    for line in [7, 19, 59] {
+        assert!(
+            check.contains(&format!("sam-include-deep/template.yaml:{line}:")),
+            "{line}: {check}"
+        );
+    }
+    assert_eq!(check.matches("note[not-visible]").count(), 3, "{check}");
+}

@@ -30,6 +30,55 @@ pub struct Includes {
     /// The API definitions in CDK assets, keyed by the address of the `BodyS3Location` that
     /// names each.
     bodies: Vec<(usize, Snippet)>,
+    /// The snippets that cannot be seen where they hold settings gatelint reads (in `Globals`,
+    /// in a resource it checks, or a whole resource), but for bodies, which their API notes:
+    /// where each is, and the reason.
+    unseen: Vec<(Loc, String)>,
+}
+
+/// What a value of the template is, for saying what an include there hides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The template's root.
+    Root,
+    /// The `Resources` section.
+    Resources,
+    /// A resource.
+    Resource,
+    /// Settings gatelint reads: `Globals`, or in a resource of a type it checks.
+    Checked,
+    /// An API's `Body` or `DefinitionBody` (its API says when it cannot be seen).
+    Body,
+    Other,
+}
+
+impl Place {
+    /// The place of the value under `key` of a mapping at `self`, which is `parent`.
+    fn child(self, key: Option<&str>, parent: NodeRef<'_>) -> Place {
+        match self {
+            Place::Root => match key {
+                Some("Globals") => Place::Checked,
+                Some("Resources") => Place::Resources,
+                _ => Place::Other,
+            },
+            Place::Resources => Place::Resource,
+            Place::Resource => {
+                let kind = parent.get("Type").and_then(NodeRef::as_str).unwrap_or("");
+                if super::unexpanded::makes_checked_resources(kind) {
+                    Place::Checked
+                } else {
+                    Place::Other
+                }
+            }
+            Place::Checked if matches!(key, Some("Body" | "DefinitionBody")) => Place::Body,
+            other => other,
+        }
+    }
+
+    /// Whether an include here that cannot be seen hides what gatelint checks.
+    fn noted(self) -> bool {
+        matches!(self, Place::Resources | Place::Resource | Place::Checked)
+    }
 }
 
 #[derive(Debug)]
@@ -89,24 +138,28 @@ impl Includes {
     ) -> Self {
         let mut includes = Includes::default();
         let mut calls = Vec::new();
-        let mut stack = vec![root];
+        let mut stack = vec![(root, Place::Root)];
         let mut visited = 0usize;
-        while let Some(node) = stack.pop() {
+        while let Some((node, place)) = stack.pop() {
             visited += 1;
             if visited > MAX_WALK {
                 break;
             }
             if let Some(location) = include_location(node) {
-                calls.push((node, location));
+                calls.push((node, location, place));
                 continue;
             }
             match node.node().kind {
-                NodeKind::Map(_) => stack.extend(node.entries().map(|(_, value)| value)),
-                NodeKind::Seq(_) => stack.extend(node.items()),
+                NodeKind::Map(_) => stack.extend(
+                    node.entries()
+                        .map(|(key, value)| (value, place.child(key.as_str(), node))),
+                ),
+                NodeKind::Seq(_) => stack.extend(node.items().map(|item| (item, place))),
                 NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
             }
         }
-        for (node, location) in calls {
+        calls.sort_by_key(|(node, _, _)| node.span().start);
+        for (node, location, place) in calls {
             let snippet = match locate(location) {
                 None => Snippet::NotVisible(
                     "from a Location computed by an intrinsic function gatelint cannot resolve"
@@ -114,6 +167,11 @@ impl Includes {
                 ),
                 Some(location) => read(&location, files, errors),
             };
+            if let Snippet::NotVisible(reason) = &snippet
+                && place.noted()
+            {
+                includes.unseen.push((node.loc(), reason.clone()));
+            }
             includes.snippets.push((address(node.node()), snippet));
         }
         includes
@@ -186,6 +244,12 @@ impl Includes {
             Some(Included::Snippet(snippet)) => snippet,
             _ => node,
         }
+    }
+
+    /// The includes that cannot be seen where they hold settings or resources gatelint
+    /// checks (bodies excepted: their API says so), with the reason, in template order.
+    pub fn unseen(&self) -> &[(Loc, String)] {
+        &self.unseen
     }
 
     /// Whether any include was found.

@@ -2,6 +2,7 @@
 //! that are macros of the account. Each is a located coverage note, never silence.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-section-structure.html>
 
+use super::include::Includes;
 use super::template::{SAM_TRANSFORM, Template};
 use crate::model::{NotVisible, Workspace};
 use crate::syntax::NodeRef;
@@ -38,10 +39,24 @@ pub fn mentions_checked_type(text: &str) -> bool {
     CHECKED_TYPES.iter().any(|prefix| text.contains(prefix))
 }
 
-/// Record a coverage note for every template-level transform that is a macro. (A
+/// Record a coverage note for every template-level transform that is a macro, and for every
+/// `AWS::Include` that cannot be seen where it holds what gatelint checks. (A
 /// `Fn::ForEach` loop that cannot be expanded is noted by
 /// [`super::language_extensions::expand`].)
 pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
+    for (loc, reason) in template
+        .includes()
+        .map(Includes::unseen)
+        .unwrap_or_default()
+    {
+        workspace.not_visible.push(NotVisible {
+            loc: loc.clone(),
+            message: format!(
+                "what `AWS::Include` puts here is not visible: it is included {reason}, so the \
+                 settings, resources and routes it holds are not checked"
+            ),
+        });
+    }
     let transforms: Vec<NodeRef<'_>> = match template.root.get("Transform") {
         Some(list) if list.is_seq() => list.items().collect(),
         Some(one) => vec![one],
@@ -54,6 +69,18 @@ pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
         else {
             continue;
         };
+        // The template-level include (`Transform: {Name: AWS::Include, ...}`) merges a file
+        // into the template; gatelint follows includes written as `Fn::Transform` values.
+        if name == "AWS::Include" && transform.is_map() {
+            workspace.not_visible.push(NotVisible {
+                loc: transform.loc(),
+                message: "what the template-level `AWS::Include` adds is not visible: gatelint \
+                          follows includes written as `Fn::Transform` values, not this form, so \
+                          the resources and routes it adds are not checked"
+                    .to_owned(),
+            });
+            continue;
+        }
         if understood(name) {
             continue;
         }

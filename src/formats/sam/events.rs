@@ -3,6 +3,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html>
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html>
 
+use super::globals::follow;
 use super::{Context, literal, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -133,6 +134,7 @@ pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) ->
         };
         for (key, event) in crate::formats::distinct_entries(declared) {
             let Some(id) = key.as_str() else { continue };
+            let event = follow(cx.template.includes(), event);
             let kind = match event.get("Type").and_then(NodeRef::as_str) {
                 Some("Api") => EventKind::Rest,
                 // State machines have no HttpApi events.
@@ -156,7 +158,8 @@ fn read_event<'a>(
     kind: EventKind,
     errors: &mut Vec<InputError>,
 ) -> Option<Event<'a>> {
-    let properties = event.get("Properties");
+    let includes = cx.template.includes();
+    let properties = event.get("Properties").map(|p| follow(includes, p));
     if let Some(props) = properties
         && !props.is_map()
         && !props.is_null()
@@ -168,7 +171,11 @@ fn read_event<'a>(
         );
         return None;
     }
-    let field = |name: &str| properties.and_then(|p| p.get(name));
+    let field = |name: &str| {
+        properties
+            .and_then(|p| p.get(name))
+            .map(|f| follow(includes, f))
+    };
     let (path, method) = match kind {
         EventKind::Rest => {
             let (Some(path), Some(method)) = (field("Path"), field("Method")) else {

@@ -6,25 +6,45 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 
 use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::include::Includes;
 use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
+
+/// `node`, or the snippet it includes when it is an `AWS::Include` that was read.
+/// CloudFormation accepts the transform as any value of the template, so every value SAM reads
+/// (a Globals section, `Auth.Authorizers`, one authorizer, an event's `Properties`) goes
+/// through this.
+pub(super) fn follow<'a>(includes: Option<&'a Includes>, node: NodeRef<'a>) -> NodeRef<'a> {
+    match includes {
+        Some(includes) => includes.follow(node),
+        None => node,
+    }
+}
 
 /// The `Globals` section, by resource kind (`Function`, `Api`, `HttpApi`).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Globals<'a> {
     section: Option<NodeRef<'a>>,
+    includes: Option<&'a Includes>,
 }
 
 impl<'a> Globals<'a> {
-    pub fn new(root: NodeRef<'a>) -> Self {
+    pub fn new(root: NodeRef<'a>, includes: Option<&'a Includes>) -> Self {
         Globals {
-            section: root.get("Globals").filter(|g| g.is_map()),
+            section: root
+                .get("Globals")
+                .map(|g| follow(includes, g))
+                .filter(|g| g.is_map()),
+            includes,
         }
     }
 
     /// `Globals.<kind>`, e.g. `Globals.Api`.
     fn of(self, kind: &str) -> Option<NodeRef<'a>> {
-        self.section?.get(kind).filter(|s| s.is_map())
+        self.section?
+            .get(kind)
+            .map(|s| follow(self.includes, s))
+            .filter(|s| s.is_map())
     }
 
     /// The properties of `resource` (none for an implicit API) with `Globals.<kind>` merged in,
@@ -34,6 +54,7 @@ impl<'a> Globals<'a> {
             resource.and_then(Resource::properties),
             self.of(kind),
             resource.and_then(|r| r.node.get("IgnoreGlobals")),
+            self.includes,
         )
     }
 
@@ -49,6 +70,7 @@ pub(super) struct Properties<'a> {
     local: Option<NodeRef<'a>>,
     global: Option<NodeRef<'a>>,
     ignore: Option<NodeRef<'a>>,
+    includes: Option<&'a Includes>,
 }
 
 impl<'a> Properties<'a> {
@@ -58,11 +80,13 @@ impl<'a> Properties<'a> {
         local: Option<NodeRef<'a>>,
         global: Option<NodeRef<'a>>,
         ignore: Option<NodeRef<'a>>,
+        includes: Option<&'a Includes>,
     ) -> Self {
         Properties {
             local,
             global,
             ignore,
+            includes,
         }
     }
 
@@ -70,13 +94,15 @@ impl<'a> Properties<'a> {
         let ignored = self.ignore.is_some_and(|ignore| {
             ignore.as_str() == Some("*") || ignore.items().any(|i| i.as_str() == Some(key))
         });
+        let follow = |node: NodeRef<'a>| follow(self.includes, node);
         Merged {
-            local: self.local.and_then(|l| l.get(key)),
+            local: self.local.and_then(|l| l.get(key)).map(follow),
             global: if ignored {
                 None
             } else {
-                self.global.and_then(|g| g.get(key))
+                self.global.and_then(|g| g.get(key)).map(follow)
             },
+            includes: self.includes,
         }
     }
 
@@ -99,6 +125,7 @@ impl<'a> Properties<'a> {
 pub(super) struct Merged<'a> {
     local: Option<NodeRef<'a>>,
     global: Option<NodeRef<'a>>,
+    includes: Option<&'a Includes>,
 }
 
 /// How the translator tells values apart when merging.
@@ -128,7 +155,21 @@ impl<'a> Merged<'a> {
         Merged {
             local: node,
             global: None,
+            includes: None,
         }
+    }
+
+    /// A value that is not merged, read through `includes` like a merged one.
+    fn alone(self, node: Option<NodeRef<'a>>) -> Self {
+        Merged {
+            local: node.map(|n| self.follow(n)),
+            global: None,
+            includes: self.includes,
+        }
+    }
+
+    fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
+        follow(self.includes, node)
     }
 
     /// Both values, when both are maps or both lists; otherwise the one that wins.
@@ -163,10 +204,11 @@ impl<'a> Merged<'a> {
     pub fn get(self, key: &str) -> Merged<'a> {
         match self.layered() {
             Some((local, global)) if local.is_map() => Merged {
-                local: local.get(key),
-                global: global.get(key),
+                local: local.get(key).map(|n| self.follow(n)),
+                global: global.get(key).map(|n| self.follow(n)),
+                includes: self.includes,
             },
-            _ => Merged::single(self.node().and_then(|n| n.get(key))),
+            _ => self.alone(self.node().and_then(|n| n.get(key))),
         }
     }
 
@@ -177,7 +219,7 @@ impl<'a> Merged<'a> {
                 .node()
                 .into_iter()
                 .flat_map(crate::formats::distinct_entries)
-                .map(|(k, v)| (k, Merged::single(Some(v))))
+                .map(|(k, v)| (k, self.alone(Some(v))))
                 .collect();
         };
         let mut out: Vec<(NodeRef<'a>, Merged<'a>)> = Vec::new();
@@ -186,8 +228,9 @@ impl<'a> Merged<'a> {
             out.push((
                 key,
                 Merged {
-                    local: local_value,
-                    global: Some(value),
+                    local: local_value.map(|n| self.follow(n)),
+                    global: Some(self.follow(value)),
+                    includes: self.includes,
                 },
             ));
         }
@@ -196,7 +239,7 @@ impl<'a> Merged<'a> {
                 .as_str()
                 .is_some_and(|k| out.iter().any(|(o, _)| o.as_str() == Some(k)));
             if !seen {
-                out.push((key, Merged::single(Some(value))));
+                out.push((key, self.alone(Some(value))));
             }
         }
         out
@@ -205,10 +248,17 @@ impl<'a> Merged<'a> {
     /// The list's items: the global ones, then the resource's.
     pub fn items(self) -> Vec<NodeRef<'a>> {
         match self.layered() {
-            Some((local, global)) if local.is_seq() => {
-                global.items().chain(local.items()).collect()
-            }
-            _ => self.node().into_iter().flat_map(NodeRef::items).collect(),
+            Some((local, global)) if local.is_seq() => global
+                .items()
+                .chain(local.items())
+                .map(|n| self.follow(n))
+                .collect(),
+            _ => self
+                .node()
+                .into_iter()
+                .flat_map(NodeRef::items)
+                .map(|n| self.follow(n))
+                .collect(),
         }
     }
 }
@@ -250,8 +300,9 @@ Resources:
         let ignore = ignore.then(|| resource.get("IgnoreGlobals").unwrap());
         Properties::new(
             resource.get("Properties"),
-            Globals::new(root).of("Api"),
+            Globals::new(root, None).of("Api"),
             ignore,
+            None,
         )
     }
 

@@ -76,7 +76,7 @@ pub fn lower(
     let cx = Context {
         template,
         eval: Evaluator::new(template),
-        globals: Globals::new(template.root),
+        globals: Globals::new(template.root, template.includes()),
         files,
     };
     let events = events::collect(&cx, errors);
