@@ -464,37 +464,7 @@ fn undeployed_routes_fix_keeps_each_notation() {
             true,
         ),
     ];
-    let rule = "undeployed-routes";
-    let mut diffs = String::new();
-    for (name, path, text, fixable) in cases {
-        let before = findings(path, &text);
-        assert!(
-            before.iter().any(|(r, _)| r == rule),
-            "{name}: no finding to fix: {before:?}"
-        );
-        let result = fix_text(path, &text, &Settings::default(), SAFE);
-        assert!(result.dropped.is_empty(), "{name}: {:?}", result.dropped);
-        if !fixable {
-            assert_eq!(result.fixed, text, "{name}: fixed where it should not be");
-            continue;
-        }
-        let analysis = analyze(path, result.fixed.as_bytes().to_vec());
-        assert!(analysis.errors.is_empty(), "{name}: {:?}", analysis.errors);
-        let after = findings(path, &result.fixed);
-        assert!(
-            after.iter().all(|(r, _)| r != rule),
-            "{name}: still {after:?}\n{}",
-            result.fixed
-        );
-        let mut others = before;
-        others.retain(|(r, _)| r != rule);
-        assert_eq!(after, others, "{name}: other findings changed");
-        let again = fix_text(path, &result.fixed, &Settings::default(), ALL);
-        assert_eq!(again.fixed, result.fixed, "{name}: fixing twice changed it");
-        diffs.push_str(&format!("# {name}\n"));
-        diffs.push_str(&unified_diff(path, &text, &result.fixed));
-    }
-    insta::assert_snapshot!(diffs);
+    insta::assert_snapshot!(fix_cases("undeployed-routes", cases));
 }
 
 /// The templates of the `--fix` acceptance test: (fixture, where it goes in the repository).
@@ -926,7 +896,14 @@ fn unused_suppression_entries_are_removed_in_yaml_and_json() {
             false,
         ),
     ];
-    let rule = "unused-suppression";
+    insta::assert_snapshot!(fix_cases("unused-suppression", cases));
+}
+
+/// Fix each of `cases` (name, path, text, whether a fix is expected) with the safe fixes: a
+/// finding of `rule` is there before; where a fix is expected the result parses, has no finding
+/// of `rule` left and every other finding unchanged, and fixing again changes nothing; elsewhere
+/// nothing changes. Returns the diffs, each under its case's name.
+fn fix_cases(rule: &str, cases: Vec<(&str, &str, String, bool)>) -> String {
     let mut diffs = String::new();
     for (name, path, text, fixable) in cases {
         let before = findings(path, &text);
@@ -951,5 +928,5 @@ fn unused_suppression_entries_are_removed_in_yaml_and_json() {
         diffs.push_str(&format!("# {name}\n"));
         diffs.push_str(&unified_diff(path, &text, &result.fixed));
     }
-    insta::assert_snapshot!(diffs);
+    diffs
 }
