@@ -116,3 +116,18 @@ pub fn note(message: &str) -> Diagnostic {
         ..Diagnostic::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_code_units() {
+        // `😀` is two UTF-16 units and four bytes; `é` one unit and two bytes.
+        let file = SourceFile::new("t", "a: \u{1f600}é x\r\nb\n".to_owned());
+        assert_eq!(position(&file, 3), Position::new(0, 3));
+        assert_eq!(position(&file, 7), Position::new(0, 5));
+        assert_eq!(position(&file, 10), Position::new(0, 7));
+        assert_eq!(position(&file, 13), Position::new(1, 0));
+    }
+}

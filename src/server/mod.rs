@@ -695,8 +695,20 @@ impl<'c> Server<'c> {
         let mut notes = Vec::new();
         for report in sources {
             for finding in &report.findings {
-                if is_here(&finding.primary.loc) && !findings.contains(finding) {
-                    findings.push(finding.clone());
+                let shown = if is_here(&finding.primary.loc) {
+                    Some(finding.clone())
+                } else if self.is_open(&finding.primary.loc) {
+                    None
+                } else {
+                    // Told in a file the editor does not show the server (a CDK construct's
+                    // source, a definition that is not open): shown at its place here.
+                    let here = finding.related.iter().position(|label| is_here(&label.loc));
+                    here.map(|at| shown_at(finding, at))
+                };
+                if let Some(shown) = shown
+                    && !findings.contains(&shown)
+                {
+                    findings.push(shown);
                 }
             }
             errors.extend(report.errors.iter().filter(|e| is_here(&e.loc)));
@@ -721,6 +733,15 @@ impl<'c> Server<'c> {
         diagnostics.extend(coverage.into_iter().map(diagnostics::coverage));
         diagnostics.extend(notes.into_iter().map(|n| diagnostics::note(&n.message)));
         (diagnostics, findings)
+    }
+
+    /// Whether the file of `loc` is an open document.
+    fn is_open(&self, loc: &Loc) -> bool {
+        let path = loc.file.path();
+        let real = self.root.join(path).canonicalize().ok();
+        self.docs
+            .values()
+            .any(|doc| doc.display() == path || (real.is_some() && doc.real == real))
     }
 
     /// The URI of the file a location is in: findings show absolute paths for open
@@ -774,6 +795,29 @@ impl<'c> Server<'c> {
             range,
         })
     }
+}
+
+/// `finding` shown at its related label `at`, with its primary location as related
+/// information.
+fn shown_at(finding: &Finding, at: usize) -> Finding {
+    let mut shown = finding.clone();
+    if at < shown.related.len() {
+        let here = shown.related.remove(at);
+        let told = std::mem::replace(&mut shown.primary, here);
+        let text = if told.text.is_empty() {
+            "the finding is told here".to_owned()
+        } else {
+            told.text.clone()
+        };
+        shown.related.insert(
+            0,
+            crate::diagnostic::Label {
+                loc: told.loc,
+                text,
+            },
+        );
+    }
+    shown
 }
 
 /// The open documents' texts, for the files a template loads.

@@ -645,3 +645,46 @@ fn odd_messages_never_stop_the_server() {
     );
     session.shutdown();
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A finding `check` tells at a CDK construct's source line (a file the editor does not give
+/// the server) is shown in the synthesized template, pointing at that line.
+#[test]
+fn a_cdk_template_shows_the_findings_told_at_the_construct_code() {
+    let (_repo, root) = repo();
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cdk/app");
+    copy_dir(&app, &root.join("app"));
+    let template = "app/cdk.out/ApiStack.template.json";
+    let text = std::fs::read_to_string(root.join(template)).unwrap();
+    let mut session = Session::in_memory(&root);
+    session.open(template, "json", &text);
+    let published = session.diagnostics(template);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let told_in_code: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| {
+            d["relatedInformation"][0]["location"]["uri"]
+                .as_str()
+                .is_some_and(|uri| uri.ends_with(".ts"))
+        })
+        .collect();
+    assert!(!told_in_code.is_empty(), "{}", session.redact(&published));
+    assert!(
+        codes(&published).contains(&"unauthenticated-route".to_owned()),
+        "{}",
+        session.redact(&published)
+    );
+    session.shutdown();
+}
