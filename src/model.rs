@@ -220,6 +220,24 @@ impl<T> Resolved<T> {
 }
 
 impl Resolved<bool> {
+    /// Whether any of `tests` holds, each `None` where it cannot be told: true as soon as one
+    /// does (the rest are not made), Unknown when none does and one cannot be told.
+    pub fn any_of(tests: impl IntoIterator<Item = Option<bool>>) -> Resolved<bool> {
+        let mut unknown = false;
+        for test in tests {
+            match test {
+                Some(true) => return Resolved::Known(true),
+                Some(false) => {}
+                None => unknown = true,
+            }
+        }
+        if unknown {
+            Resolved::Unknown
+        } else {
+            Resolved::Known(false)
+        }
+    }
+
     /// True where either is true; Unknown where neither is true and one is Unknown.
     pub fn or(&self, other: &Resolved<bool>) -> Resolved<bool> {
         match self {

@@ -156,19 +156,11 @@ fn any_item<'a>(
     } else {
         vec![node]
     };
-    let mut unknown = false;
-    for item in items {
-        match resource_text(item, string) {
-            Some(text) if test(&text) => return Resolved::Known(true),
-            Some(_) => {}
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        Resolved::Unknown
-    } else {
-        Resolved::Known(false)
-    }
+    Resolved::any_of(
+        items
+            .into_iter()
+            .map(|item| resource_text(item, string).map(|text| test(&text))),
+    )
 }
 
 /// A string item; an `Fn::Sub` that cannot be evaluated is read as its template (the

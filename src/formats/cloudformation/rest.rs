@@ -732,6 +732,24 @@ Resources:
     }
 
     #[test]
+    fn any_of_is_true_first_then_unknown() {
+        assert_eq!(
+            Resolved::any_of([None, Some(false), Some(true)]),
+            Resolved::Known(true)
+        );
+        assert!(Resolved::any_of([Some(false), None]).is_unknown());
+        assert_eq!(Resolved::any_of([Some(false)]), Resolved::Known(false));
+        // The tests after the first that holds are not made.
+        let made = std::cell::Cell::new(0);
+        let tests = (0..3).map(|_| {
+            made.set(made.get() + 1);
+            Some(true)
+        });
+        assert_eq!(Resolved::any_of(tests), Resolved::Known(true));
+        assert_eq!(made.get(), 1);
+    }
+
+    #[test]
     fn or_keeps_unknown_and_prunes_contradictions() {
         let when = |holds| Condition {
             name: "C".into(),

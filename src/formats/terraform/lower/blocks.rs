@@ -32,21 +32,7 @@ impl Nested<'_> {
         if self.unknown {
             return Resolved::Unknown;
         }
-        self.when.iter().rev().fold(value, |value, condition| {
-            Resolved::Conditional(vec![
-                Branch {
-                    when: condition.clone(),
-                    value,
-                },
-                Branch {
-                    when: Condition {
-                        name: condition.name.clone(),
-                        holds: !condition.holds,
-                    },
-                    value: Resolved::Known(false),
-                },
-            ])
-        })
+        false_unless(&self.when, value)
     }
 
     /// A setting read from this block, under the conditions it exists in; Unknown when the
@@ -189,21 +175,24 @@ impl<'e, 'a> Lowering<'e, 'a> {
 
 /// True where every condition of `when` holds, false elsewhere.
 pub(crate) fn only_when(when: &[Condition]) -> Resolved<bool> {
-    when.iter()
-        .rev()
-        .fold(Resolved::Known(true), |value, condition| {
-            Resolved::Conditional(vec![
-                Branch {
-                    when: condition.clone(),
-                    value,
+    false_unless(when, Resolved::Known(true))
+}
+
+/// `value` where every condition of `when` holds, false elsewhere.
+fn false_unless(when: &[Condition], value: Resolved<bool>) -> Resolved<bool> {
+    when.iter().rev().fold(value, |value, condition| {
+        Resolved::Conditional(vec![
+            Branch {
+                when: condition.clone(),
+                value,
+            },
+            Branch {
+                when: Condition {
+                    name: condition.name.clone(),
+                    holds: !condition.holds,
                 },
-                Branch {
-                    when: Condition {
-                        name: condition.name.clone(),
-                        holds: !condition.holds,
-                    },
-                    value: Resolved::Known(false),
-                },
-            ])
-        })
+                value: Resolved::Known(false),
+            },
+        ])
+    })
 }

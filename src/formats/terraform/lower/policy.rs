@@ -289,8 +289,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 );
             }
         };
-        let mut unknown = false;
-        for item in items {
+        Resolved::any_of(items.into_iter().map(|item| {
             let text = self.eval.eval(item, ctx).to_text().or_else(|| {
                 let source = file.slice(item.span).trim_matches('"');
                 let (before, after) = source.split_once("${")?;
@@ -298,17 +297,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 (before.is_empty() && inside.trim().ends_with("execution_arn"))
                     .then(|| format!("arn:aws:execute-api:region:account:api{rest}"))
             });
-            match text {
-                Some(text) if policy::every_method(&text) => return Resolved::Known(true),
-                Some(_) => {}
-                None => unknown = true,
-            }
-        }
-        if unknown {
-            Resolved::Unknown
-        } else {
-            Resolved::Known(false)
-        }
+            text.map(|text| policy::every_method(&text))
+        }))
     }
 }
 
@@ -317,21 +307,11 @@ impl<'e, 'a> Lowering<'e, 'a> {
 fn any_text(value: &Value, test: &dyn Fn(&str) -> bool) -> Resolved<bool> {
     match value {
         Value::Null => Resolved::Known(false),
-        Value::List(items) => {
-            let mut unknown = false;
-            for item in items.iter() {
-                match item.to_text() {
-                    Some(text) if test(&text) => return Resolved::Known(true),
-                    Some(_) => {}
-                    None => unknown = true,
-                }
-            }
-            if unknown {
-                Resolved::Unknown
-            } else {
-                Resolved::Known(false)
-            }
-        }
+        Value::List(items) => Resolved::any_of(
+            items
+                .iter()
+                .map(|item| item.to_text().map(|text| test(&text))),
+        ),
         other => match other.to_text() {
             Some(text) => Resolved::Known(test(&text)),
             None => Resolved::Unknown,
