@@ -45,6 +45,25 @@ pub(super) fn authorization<'a>(
     )
 }
 
+/// The `AuthorizationScopes` of a method's or route's `properties` (a Cognito or JWT
+/// authorizer checks them), as far as they are known before deployment.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-authorizationscopes>
+pub(super) fn authorization_scopes<'a>(
+    eval: &Evaluator<'_, 'a>,
+    properties: Option<NodeRef<'a>>,
+) -> Vec<String> {
+    eval.list(properties.and_then(|p| p.get("AuthorizationScopes")))
+        .known()
+        .map(|scopes| {
+            scopes
+                .iter()
+                .filter_map(super::eval::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Where an `AuthorizationType` switches authentication off: the `NONE` of an `Fn::If` (nested
 /// ones too) when it is written there, so that a finding points at the branch, else the whole
 /// property.

@@ -259,12 +259,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .eval
             .boolean(resource.property("ApiKeyRequired"))
             .map(|k| k.unwrap_or(false));
+        let scopes = super::gateway::authorization_scopes(self.eval, resource.properties());
         let auth = authorization(
             self.eval,
             resource.properties(),
             &api_key,
             &AUTHORIZER_TYPES,
-            &[],
+            &scopes,
             resource.loc(),
         );
         // A preflight is answered by API Gateway itself when the integration is a MOCK (or
@@ -704,6 +705,34 @@ Resources:
         assert_eq!(stage.usage_plans.len(), 1);
         assert_eq!(stage.usage_plans[0].throttle, Resolved::Known(false));
         assert!(api.hidden_routes.is_none());
+    }
+
+    #[test]
+    fn a_cognito_method_keeps_its_authorization_scopes() {
+        let workspace = lower(
+            "
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  Pool:
+    Type: AWS::ApiGateway::Authorizer
+    Properties: {RestApiId: !Ref Api, Type: COGNITO_USER_POOLS, ProviderARNs: [arn]}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: COGNITO_USER_POOLS
+      AuthorizerId: !Ref Pool
+      AuthorizationScopes: [orders/read, orders/write]
+",
+        );
+        let Resolved::Known(Auth::Authorizers(uses)) = &workspace.apis[0].routes[0].auth else {
+            panic!("{:?}", workspace.apis[0].routes[0].auth);
+        };
+        assert_eq!(uses[0].name, "Pool");
+        assert_eq!(uses[0].scopes, ["orders/read", "orders/write"]);
     }
 
     #[test]

@@ -428,17 +428,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         api_key: &Resolved<bool>,
         fallback: Loc,
     ) -> Resolved<Auth> {
-        let scopes: Vec<String> = self
-            .eval
-            .list(properties.and_then(|p| p.get("AuthorizationScopes")))
-            .known()
-            .map(|s| {
-                s.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let scopes = super::gateway::authorization_scopes(self.eval, properties);
         authorization(
             self.eval,
             properties,
