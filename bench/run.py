@@ -42,8 +42,11 @@ TIMEOUT = int(os.environ.get("TIMEOUT", "1800"))
 SLOW = 120  # a peer run slower than this many seconds is repeated only once more
 
 # The inputs of one size, and which tools read which.
-INPUT_KINDS = ["cfn.yaml", "sam.yaml", "openapi.yaml", "openapi.json", "dir"]
+# `terraform` is a folder (a directory of .tf files is one module) holding `main.tf`.
+INPUT_KINDS = ["cfn.yaml", "sam.yaml", "openapi.yaml", "openapi.json", "dir", "terraform"]
 TOOLS = ["gatelint", "parse-only", "checkov", "cfn-lint", "cfn-guard", "spectral", "redocly"]
+# trivy (and tfsec, now part of it) is not published on PyPI, npm, crates.io or Debian: its
+# PyPI wrappers download the binary from GitHub at install time, which this benchmark does not do.
 APPLIES = {
     "gatelint": set(INPUT_KINDS),
     "parse-only": set(INPUT_KINDS),
@@ -106,6 +109,8 @@ def command(tool, root, kind, key):
                 "--skip-download", "--framework"]
         if kind == "dir":
             return base + ["cloudformation", "openapi", "-d", target]
+        if kind == "terraform":
+            return base + ["terraform", "-d", target]
         framework = "openapi" if kind.startswith("openapi") else "cloudformation"
         return base + [framework, "-f", target]
     if tool == "cfn-lint":
@@ -377,9 +382,16 @@ class Matcher:
         return None
 
 
+def in_input(rel, kind):
+    """Whether the key's file `rel` belongs to input `kind` (a folder holds several)."""
+    if kind in ("dir", "terraform"):
+        return rel.startswith(kind + "/")
+    return rel == kind
+
+
 def score(tool, kind, findings, key, matcher):
     """Per class: how many items of the input there are and how many the tool flagged."""
-    rels = [r for r in key["files"] if (r.startswith("dir/") if kind == "dir" else r == kind)]
+    rels = [r for r in key["files"] if in_input(r, kind)]
     flagged = {}  # (rel, item) -> set of rules
     auth = AUTH_RULES.get(tool)
     counted = 0
@@ -458,9 +470,7 @@ def version(tool):
 
 
 def input_bytes(root, kind, key):
-    if kind == "dir":
-        return sum(f["bytes"] for rel, f in key["files"].items() if rel.startswith("dir/"))
-    return key["files"][kind]["bytes"]
+    return sum(f["bytes"] for rel, f in key["files"].items() if in_input(rel, kind))
 
 
 def measure(label, tools, results):
@@ -633,7 +643,7 @@ def rescore():
                 key = json.load(f)
             keys[r["label"]] = (key, Matcher(key))
         key, matcher = keys[r["label"]]
-        raw = os.path.join(RESULTS, r["label"], f"{r['tool']}--{r['input']}.out")
+        raw = os.path.join(RESULTS, r["label"], f"{r['tool']}--{r['input'].replace('/', '_')}.out")
         with open(raw, encoding="utf-8", errors="replace") as f:
             text = f.read()
         try:
