@@ -64,7 +64,7 @@ impl Place {
             Place::Resources => Place::Resource,
             Place::Resource => {
                 let kind = parent.get("Type").and_then(NodeRef::as_str).unwrap_or("");
-                if super::unexpanded::makes_checked_resources(kind) {
+                if super::checked::makes_checked_resources(kind) {
                     Place::Checked
                 } else {
                     Place::Other

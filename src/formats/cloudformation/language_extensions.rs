@@ -15,10 +15,10 @@
 //! functions of the transform (`Fn::Length`, `Fn::ToJsonString`, `Fn::FindInMap` with a
 //! `DefaultValue`) are evaluated where values are read (see [`super::eval`]).
 
+use super::checked::makes_checked_resources;
 use super::eval::{Evaluator, Value};
 use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{FOR_EACH, Template};
-use super::unexpanded::makes_checked_resources;
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::model::{NotVisible, Workspace};
@@ -397,7 +397,7 @@ impl<'a> Expander<'_, 'a> {
         }
         let Some(rows) = self.collection(*collection, identifiers.len()) else {
             let text = key.doc().file.slice(body.full_span());
-            let checked = self.checked || super::unexpanded::mentions_checked_type(text);
+            let checked = self.checked || super::checked::mentions_checked_type(text);
             if checked {
                 self.notes.push(NotVisible {
                     loc: key.loc(),

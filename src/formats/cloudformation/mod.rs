@@ -3,6 +3,7 @@
 
 pub(crate) mod access;
 pub mod body;
+mod checked;
 mod dependencies;
 mod depends_on;
 pub mod eval;

@@ -20,25 +20,6 @@ fn understood(name: &str) -> bool {
         || name.starts_with("AWS::ServiceCatalog")
 }
 
-/// Resource type prefixes of what gatelint checks.
-const CHECKED_TYPES: [&str; 5] = [
-    "AWS::Serverless::",
-    "AWS::ApiGateway",
-    "AWS::Lambda::Url",
-    "AWS::Lambda::Permission",
-    "AWS::Cognito::",
-];
-
-/// Whether resources of type `kind` are ones gatelint checks.
-pub fn makes_checked_resources(kind: &str) -> bool {
-    CHECKED_TYPES.iter().any(|prefix| kind.starts_with(prefix))
-}
-
-/// Whether template text names a type gatelint checks (what a loop it cannot expand makes).
-pub fn mentions_checked_type(text: &str) -> bool {
-    CHECKED_TYPES.iter().any(|prefix| text.contains(prefix))
-}
-
 /// Record a coverage note for every template-level transform that is a macro, and for every
 /// `AWS::Include` that cannot be seen where it holds what gatelint checks. (A
 /// `Fn::ForEach` loop that cannot be expanded is noted by
