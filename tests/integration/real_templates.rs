@@ -204,3 +204,45 @@ fn includes_deep_inside_values_are_followed_or_noted() {
     }
     assert_eq!(check.matches("note[not-visible]").count(), 3, "{check}");
 }
+
+#[test]
+fn auth_includes_that_cannot_be_seen_are_unknown_not_errors_nor_open() {
+    for (folder, notes) in [
+        (
+            "sam-include-auth-unseen",
+            [18, 23, 28, 40, 50, 76].as_slice(),
+        ),
+        ("sam-include-http-auth-unseen", [17, 28, 37, 61].as_slice()),
+    ] {
+        let check = run(&["check", "--format", "concise", folder]);
+        assert!(check.starts_with("exit code: 1\n"), "{check}");
+        assert!(!check.contains("input-error"), "{check}");
+        // A route naming an authorizer that may be in the unseen snippet, the API's default
+        // naming one, an event whose Auth is unseen, an API whose whole Auth is unseen.
+        assert!(!check.contains("missing-authorizer"), "{check}");
+        assert!(!check.contains("unauthenticated-route"), "{check}");
+        // Each unseen include is said where it is.
+        for line in notes {
+            assert!(
+                check.contains(&format!("{folder}/template.yaml:{line}:")),
+                "{line}: {check}"
+            );
+        }
+        assert_eq!(
+            check.matches("note[not-visible]").count(),
+            notes.len(),
+            "{check}"
+        );
+        let routes = run(&["routes", &format!("{folder}/template.yaml")]);
+        assert!(
+            routes.contains("4 routes, 0 callable without credentials"),
+            "{routes}"
+        );
+    }
+    // A usage plan in an unseen include may throttle the stage it is for.
+    let check = run(&["check", "--format", "concise", "sam-include-auth-unseen"]);
+    assert!(
+        !check.contains("no-rate-limit] the stage `prod` of OrdersApi"),
+        "{check}"
+    );
+}

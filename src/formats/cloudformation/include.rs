@@ -121,6 +121,12 @@ fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     )
 }
 
+/// Whether `node` is an `AWS::Include` transform call. Once includes are followed, one that is
+/// still there is one whose snippet cannot be seen.
+pub fn is_include(node: NodeRef<'_>) -> bool {
+    include_location(node).is_some()
+}
+
 fn address(node: &Node) -> usize {
     std::ptr::from_ref(node) as usize
 }

@@ -2,10 +2,11 @@
 //! checks it, the names of its authorizers, and their scopes.
 
 use super::globals::Merged;
+use super::security;
 use super::{reject, unknown_settings};
 use crate::diagnostic::InputError;
-use crate::model::{Api, Authorizer};
-use crate::syntax::NodeRef;
+use crate::model::{Api, ApiKind, Authorizer, Resolved};
+use crate::syntax::{Loc, NodeRef};
 
 /// An API's `Auth` as the translator accepts it: a map of the `keys` it knows, on an API whose
 /// definition SAM edits (`editable`). What it rejects is reported; what is left to read comes
@@ -20,6 +21,10 @@ pub(super) fn read<'a>(
     let Some(node) = auth.node().filter(|n| !n.is_null()) else {
         return Merged::default();
     };
+    // An include that cannot be seen: its settings are Unknown (see `unseen`), not wrong.
+    if auth.is_unseen() {
+        return Merged::default();
+    }
     if !auth.is_map() {
         reject(
             errors,
@@ -57,6 +62,9 @@ pub(super) fn authorizer_names<'a>(
     let Some(node) = authorizers.node().filter(|n| !n.is_null()) else {
         return Vec::new();
     };
+    if authorizers.is_unseen() {
+        return Vec::new();
+    }
     if !authorizers.is_map() {
         reject(
             errors,
@@ -70,6 +78,62 @@ pub(super) fn authorizer_names<'a>(
         .into_iter()
         .filter_map(|(k, _)| k.as_str())
         .collect()
+}
+
+/// Where an API's `Auth` (given as it is written, before `read`), its `Authorizers` or one of
+/// them is an `AWS::Include` that cannot be seen: the authorizers it may define are Unknown.
+pub(super) fn unseen(auth: Merged<'_>) -> Option<Loc> {
+    if auth.is_unseen() {
+        return auth.loc();
+    }
+    let authorizers = auth.get("Authorizers");
+    if authorizers.is_unseen() {
+        return authorizers.loc();
+    }
+    if !authorizers.is_map() {
+        return None;
+    }
+    authorizers
+        .entries()
+        .into_iter()
+        .find(|(_, config)| config.is_unseen())
+        .and_then(|(_, config)| config.loc())
+}
+
+/// With authorizers that cannot be seen (`unseen`), a route that names an authorizer the API
+/// does not define may be protected by one of them: its authentication is Unknown, not open and
+/// not a missing authorizer.
+pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
+    if unseen.is_none() {
+        return;
+    }
+    let defined = |name: &str| {
+        name == security::AWS_IAM
+            || name == security::NONE
+            || (api.kind == ApiKind::Rest && name == security::API_KEY)
+            || api.authorizer(name).is_some()
+    };
+    let mut unknown = Vec::new();
+    for (index, route) in api.routes.iter().enumerate() {
+        let undefined: Vec<String> = route
+            .references
+            .iter()
+            .filter(|r| !defined(&r.name))
+            .map(|r| r.name.clone())
+            .collect();
+        if let Some(reference) = route.references.iter().find(|r| !defined(&r.name)) {
+            unknown.push((index, reference.origin.clone(), undefined));
+        }
+    }
+    for (index, origin, undefined) in unknown {
+        let Some(route) = api.routes.get_mut(index) else {
+            continue;
+        };
+        route.auth = Resolved::Unknown;
+        route.auth_origin = Some(origin);
+        route.api_key_required = Resolved::Unknown;
+        route.references.retain(|r| !undefined.contains(&r.name));
+    }
 }
 
 /// The `AuthorizationScopes` an authorizer gives the routes that use it.
@@ -99,6 +163,9 @@ pub(super) fn define_each<'a>(
     for (key, config) in authorizers.entries() {
         let Some(name) = key.as_str() else { continue };
         if !config.is_map() {
+            if config.is_unseen() {
+                continue;
+            }
             reject(
                 errors,
                 config.loc().unwrap_or_else(|| key.loc()),

@@ -7,6 +7,7 @@ use super::globals::follow;
 use super::{Context, literal, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
+use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Method, RouteSource};
 use crate::syntax::{Loc, NodeRef};
@@ -284,6 +285,8 @@ fn auth_of<'a>(
 ) -> Option<Option<NodeRef<'a>>> {
     match auth {
         Some(auth) if auth.is_null() => Some(None),
+        // An include that cannot be seen: the route's authentication is Unknown.
+        Some(auth) if is_include(auth) => Some(Some(auth)),
         Some(auth) if !auth.is_map() || intrinsic(auth).is_some() => {
             reject(
                 errors,

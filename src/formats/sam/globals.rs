@@ -6,7 +6,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::include::Includes;
+use crate::formats::cloudformation::include::{Includes, is_include};
 use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
 
@@ -199,6 +199,12 @@ impl<'a> Merged<'a> {
 
     pub fn is_map(self) -> bool {
         self.node().is_some_and(|n| shape(n) == Shape::Map)
+    }
+
+    /// Whether the value is an `AWS::Include` whose snippet cannot be seen (from S3, or from a
+    /// Location gatelint cannot resolve): what it holds is Unknown.
+    pub fn is_unseen(self) -> bool {
+        self.node().is_some_and(is_include)
     }
 
     pub fn get(self, key: &str) -> Merged<'a> {

@@ -16,6 +16,7 @@ use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::gateway::jwt_issuer;
+use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors, openapi, strings};
 use crate::model::{
@@ -72,6 +73,8 @@ struct AuthSettings<'a> {
     default: Option<Scheme>,
     /// A `DefaultAuthorizer` whose name is known only at deployment: where it is written.
     unknown_default: Option<crate::syntax::Loc>,
+    /// Where `Auth`, its `Authorizers` or one authorizer is an include that cannot be seen.
+    unseen: Option<crate::syntax::Loc>,
 }
 
 impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
@@ -185,6 +188,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         api.cors.extend(self.cors_configuration());
         let stage = self.stage(&api, events);
         api.stages.push(stage);
+        auth::unseen_references(&mut api, auth.unseen.as_ref());
         self.apply_condition(&mut api);
         api
     }
@@ -239,6 +243,13 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         operation: &mut Operation<'_, 'a>,
         errors: &mut Vec<InputError>,
     ) {
+        // An event `Auth` in an include that cannot be seen: the route's authentication is
+        // Unknown.
+        if is_include(event_auth) {
+            operation.unknown = Some(event_auth.loc());
+            operation.edited = true;
+            return;
+        }
         let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
             Some(node) => match event.authorizer_name(self.cx, node, &self.describe(), errors) {
                 AuthorizerName::Named(name) => (name.to_owned(), node.loc()),
@@ -271,7 +282,10 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 }
             },
         };
-        if name == security::AWS_IAM && !auth.authorizers.contains(&security::AWS_IAM) {
+        if name == security::AWS_IAM
+            && !auth.authorizers.contains(&security::AWS_IAM)
+            && auth.unseen.is_none()
+        {
             reject(
                 errors,
                 origin.clone(),
@@ -313,19 +327,23 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) -> AuthSettings<'a> {
         let describe = self.describe();
+        let written = self.properties.get("Auth");
         let auth = auth::read(
-            self.properties.get("Auth"),
+            written,
             &AUTH_KEYS,
             &describe,
             definition.held_by_sam(),
             errors,
         );
+        let unseen = auth::unseen(written);
         let mut settings = AuthSettings {
             auth,
             authorizers: Vec::new(),
             iam_enabled: false,
             default: None,
-            unknown_default: None,
+            // Auth that cannot be seen may set a default authorizer: every route is Unknown.
+            unknown_default: unseen.clone().filter(|_| written.is_unseen()),
+            unseen,
         };
         settings.iam_enabled = auth
             .get("EnableIamAuthorizer")
@@ -343,6 +361,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if let Some(node) = default.node()
             && literal(self.cx, Some(node)) == Some(security::AWS_IAM)
             && !settings.authorizers.contains(&security::AWS_IAM)
+            && settings.unseen.is_none()
         {
             reject(
                 errors,
@@ -356,6 +375,12 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         if let Some(node) = default.node().filter(|n| !n.is_null()) {
             let no_value = matches!(intrinsic(node), Some(Intrinsic::Ref("AWS::NoValue")));
             match text(self.cx, node) {
+                // It may be one of the authorizers that cannot be seen.
+                Text::Literal(name)
+                    if settings.unseen.is_some() && !settings.authorizers.contains(&name) =>
+                {
+                    settings.unknown_default = Some(node.loc());
+                }
                 Text::Literal(name) => {
                     settings.default = Some(Scheme {
                         name: name.to_owned(),

@@ -17,6 +17,7 @@ use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::access::template_policy;
 use crate::formats::cloudformation::gateway::{data_trace, endpoint_type};
+use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors, openapi, policy, strings};
 use crate::model::{
@@ -133,6 +134,10 @@ struct AuthSettings<'a> {
     /// A `DefaultAuthorizer` whose name is known only at deployment (a parameter without a
     /// default): where it is written.
     unknown_default: Option<Loc>,
+    /// Where `Auth`, its `Authorizers` or one authorizer is an include that cannot be seen.
+    unseen: Option<Loc>,
+    /// Whether the whole `Auth` is such an include.
+    all_unseen: bool,
     api_key_required: bool,
     default_to_preflight: bool,
     api_key_to_preflight: bool,
@@ -232,6 +237,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             api.default_auth_origin = self.default_auth_origin(&auth);
         }
         self.stages(&auth, &mut api, errors);
+        auth::unseen_references(&mut api, auth.unseen.as_ref());
         self.apply_condition(&mut api);
         api
     }
@@ -388,6 +394,13 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) {
         let Some(event_auth) = event.auth else { return };
+        // An event `Auth` in an include that cannot be seen: the route's authentication is
+        // Unknown.
+        if is_include(event_auth) {
+            operation.unknown = Some(event_auth.loc());
+            operation.edited = true;
+            return;
+        }
         let mut security: Vec<Requirement> = Vec::new();
         check_resource_policy(
             self.cx,
@@ -589,19 +602,25 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) -> AuthSettings<'a> {
         let describe = self.describe();
+        let written = self.properties.get("Auth");
         let auth = auth::read(
-            self.properties.get("Auth"),
+            written,
             &AUTH_KEYS,
             &describe,
             definition.held_by_sam(),
             errors,
         );
+        let unseen = auth::unseen(written);
+        let all_unseen = written.is_unseen();
         let mut settings = AuthSettings {
             auth,
             authorizers: auth::authorizer_names(auth, &describe, errors),
             default: None,
             ignored_default: None,
-            unknown_default: None,
+            // Auth that cannot be seen may set a default authorizer: every route is Unknown.
+            unknown_default: unseen.clone().filter(|_| all_unseen),
+            unseen,
+            all_unseen,
             api_key_required: false,
             default_to_preflight: true,
             api_key_to_preflight: true,
@@ -621,7 +640,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                     if name == security::AWS_IAM && !settings.authorizers.contains(&name) {
                         settings.authorizers.push(name);
                     }
-                    if settings.authorizers.is_empty() {
+                    if settings.unseen.is_some() && !settings.authorizers.contains(&name) {
+                        // It may be one of the authorizers that cannot be seen.
+                        settings.unknown_default = Some(node.loc());
+                    } else if settings.authorizers.is_empty() {
                         settings.ignored_default = Some(scheme);
                     } else {
                         settings.default = Some(scheme);
@@ -656,6 +678,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         if let Some(policy) = auth.get("ResourcePolicy").node()
             && !policy.is_null()
             && !auth.get("ResourcePolicy").is_map()
+            && !auth.get("ResourcePolicy").is_unseen()
         {
             reject(
                 errors,
@@ -937,6 +960,19 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) -> Vec<UsagePlanUse> {
         let plan = auth.auth.get("UsagePlan");
+        // A plan in an include that cannot be seen (or in an unseen `Auth`): whether it exists
+        // and throttles is Unknown.
+        if auth.all_unseen || plan.is_unseen() {
+            let origin = plan.loc().or_else(|| auth.unseen.clone());
+            return origin
+                .map(|origin| UsagePlanUse {
+                    name: format!("{}UsagePlan", self.id),
+                    throttle: Resolved::Unknown,
+                    origin,
+                })
+                .into_iter()
+                .collect();
+        }
         let Some(node) = plan.node().filter(|n| !n.is_null()) else {
             return Vec::new();
         };
