@@ -14,7 +14,7 @@ use gatelint::discover::{self, DiscoverOptions, read_input};
 use gatelint::formats::terraform;
 use gatelint::lint::DEFAULT_MAX_FILE_SIZE;
 use gatelint::syntax::hcl::{Body, Expr, ExprKind, Part, Step};
-use gatelint::syntax::{self, Node, SourceFile};
+use gatelint::syntax::{self, SourceFile};
 use rayon::prelude::*;
 
 #[derive(Default)]
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             match parsed {
                 Some(documents) => {
                     counts.documents = documents.len();
-                    counts.nodes = documents.iter().map(|d| count_nodes(&d.root)).sum();
+                    counts.nodes = documents.iter().map(|d| d.node_count()).sum();
                 }
                 None => counts.errors = 1,
             }
@@ -89,16 +89,6 @@ fn main() -> ExitCode {
         total.files, total.documents, total.nodes, total.errors
     );
     ExitCode::SUCCESS
-}
-
-fn count_nodes(root: &Node) -> usize {
-    let mut stack = vec![root];
-    let mut count = 0;
-    while let Some(node) = stack.pop() {
-        count += 1;
-        stack.extend(node.children());
-    }
-    count
 }
 
 /// Blocks, attributes and expressions of an HCL body.

@@ -14,7 +14,7 @@ use crate::diagnostic::InputError;
 use crate::model::{DuplicateKey, Workspace};
 use std::sync::Arc;
 
-use crate::syntax::{Document, NodeKind, NodeRef, SourceFile};
+use crate::syntax::{Document, NodeKind, NodeRef, SourceFile, Span};
 
 /// Seconds a REST API caches a Lambda authorizer's decision when no TTL is given: "If this
 /// field is not set, the default value is 300."
@@ -218,35 +218,37 @@ const SMALL_MAP: usize = 16;
 
 /// Every key that appears twice in one mapping, anywhere in the document.
 fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
-    let mut stack = vec![&doc.root];
+    let mut stack = vec![doc.written_root()];
     // The keys of a small mapping, reused from one mapping to the next.
-    let mut small: Vec<(&str, &crate::syntax::Node)> = Vec::with_capacity(SMALL_MAP);
+    let mut small: Vec<(&str, Span)> = Vec::with_capacity(SMALL_MAP);
     while let Some(node) = stack.pop() {
-        if let NodeKind::Map(entries) = &node.kind {
-            let mut seen: crate::collections::HashMap<&str, &crate::syntax::Node> =
+        if node.is_map() {
+            let entries = node.written_entries();
+            let is_small = entries.len() <= SMALL_MAP;
+            let mut seen: crate::collections::HashMap<&str, Span> =
                 crate::collections::HashMap::default();
             small.clear();
-            for entry in entries.iter() {
-                let key = NodeRef::new(doc, &entry.key);
+            for (written, _) in entries {
+                let key = written.followed();
                 let Some(text) = key.as_str() else {
                     continue;
                 };
                 // The latest earlier entry with the same key, if any.
-                let earlier = if entries.len() <= SMALL_MAP {
+                let earlier = if is_small {
                     let found = small
                         .iter()
                         .rev()
                         .find(|(k, _)| *k == text)
                         .map(|(_, n)| *n);
-                    small.push((text, &entry.key));
+                    small.push((text, written.span()));
                     found
                 } else {
-                    seen.insert(text, &entry.key)
+                    seen.insert(text, written.span())
                 };
                 if let Some(first) = earlier {
                     workspace.duplicate_keys.push(DuplicateKey {
                         key: text.to_owned(),
-                        first: doc.loc(first.span),
+                        first: doc.loc(first),
                         repeated: key.loc(),
                     });
                 }
@@ -254,8 +256,8 @@ fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
         }
         // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.
         stack.extend(
-            node.children()
-                .filter(|child| matches!(child.kind, NodeKind::Map(_) | NodeKind::Seq(_))),
+            node.written_children()
+                .filter(|child| matches!(child.kind(), NodeKind::Map | NodeKind::Seq)),
         );
     }
 }

@@ -604,9 +604,9 @@ fn json_body(node: NodeRef<'_>) -> Body {
 
 fn json_expr(node: NodeRef<'_>) -> Expr {
     let span = node.span();
-    let kind = match &node.node().kind {
-        NodeKind::Seq(_) => ExprKind::Array(node.items().map(json_expr).collect()),
-        NodeKind::Map(_) => ExprKind::Object(
+    let kind = match node.kind() {
+        NodeKind::Seq => ExprKind::Array(node.items().map(json_expr).collect()),
+        NodeKind::Map => ExprKind::Object(
             node.entries()
                 .map(|(k, v)| {
                     let key = Expr {
@@ -617,7 +617,7 @@ fn json_expr(node: NodeRef<'_>) -> Expr {
                 })
                 .collect(),
         ),
-        NodeKind::Scalar(_) | NodeKind::Alias(_) => match node.as_str() {
+        NodeKind::Scalar | NodeKind::Alias => match node.as_str() {
             Some(text) if node.scalar_style() == Some(ScalarStyle::DoubleQuoted) => {
                 if text.contains("${") || text.contains("%{") {
                     match parse_template_at(text, span) {

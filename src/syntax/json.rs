@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
-use super::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+use super::node::{Pending, ScalarStyle, TreeBuilder};
 use super::source::Span;
 use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
@@ -30,13 +30,14 @@ pub(super) fn parse(text: &str, from: usize) -> Result<RawDocument, SyntaxError>
     let mut parser = JsonParser {
         text,
         from,
+        tree: TreeBuilder::new(text, super::yaml::node_estimate(text.len())),
         scanner: Scanner::new(body, &strict),
         open: Vec::new(),
         scratch: Vec::new(),
     };
     let root = parser.run()?;
     Ok(RawDocument {
-        root,
+        tree: parser.tree.finish(root),
         anchors: Vec::new(),
         comments: Vec::new(),
     })
@@ -70,13 +71,15 @@ struct JsonParser<'t> {
     text: &'t str,
     from: usize,
     scanner: Scanner<'t>,
+    /// The arena of the document.
+    tree: TreeBuilder<'t>,
     open: Vec<Open>,
     /// Children of every open collection, in order; object keys and values interleaved.
-    scratch: Vec<Node>,
+    scratch: Vec<Pending>,
 }
 
 impl<'t> JsonParser<'t> {
-    fn run(&mut self) -> Result<Node, SyntaxError> {
+    fn run(&mut self) -> Result<Pending, SyntaxError> {
         let mut expect = Expect::Value;
         loop {
             let token = self.next()?;
@@ -94,26 +97,30 @@ impl<'t> JsonParser<'t> {
                     Expect::KeyOrEnd
                 }
                 (Expect::Value | Expect::ValueOrEnd, Token::String(value)) => {
-                    self.value(string(value, span, self.text))
+                    let node = self.string(value, span);
+                    self.value(node)
                 }
                 (
                     Expect::Value | Expect::ValueOrEnd,
                     Token::Number(_) | Token::Boolean(_) | Token::Null,
-                ) => self.value(verbatim(span)),
+                ) => self.value(TreeBuilder::verbatim(ScalarStyle::Plain, span)),
                 (Expect::ValueOrEnd, Token::CloseBracket)
-                | (Expect::KeyOrEnd, Token::CloseBrace) => self.close(span),
-                (Expect::CommaOrEnd, Token::CloseBracket) if !self.in_object() => self.close(span),
-                (Expect::CommaOrEnd, Token::CloseBrace) if self.in_object() => self.close(span),
+                | (Expect::KeyOrEnd, Token::CloseBrace) => self.close(span)?,
+                (Expect::CommaOrEnd, Token::CloseBracket) if !self.in_object() => {
+                    self.close(span)?
+                }
+                (Expect::CommaOrEnd, Token::CloseBrace) if self.in_object() => self.close(span)?,
                 (Expect::CommaOrEnd, Token::Comma) if self.in_object() => Expect::Key,
                 (Expect::CommaOrEnd, Token::Comma) => Expect::Value,
                 (Expect::KeyOrEnd | Expect::Key, Token::String(value)) => {
-                    self.scratch.push(string(value, span, self.text));
+                    let key = self.string(value, span);
+                    self.scratch.push(key);
                     Expect::Colon
                 }
                 (Expect::Colon, Token::Colon) => Expect::Value,
                 // A trailing comma, as JSON with comments allows.
-                (Expect::Value, Token::CloseBracket) if self.after_comma() => self.close(span),
-                (Expect::Key, Token::CloseBrace) => self.close(span),
+                (Expect::Value, Token::CloseBracket) if self.after_comma() => self.close(span)?,
+                (Expect::Key, Token::CloseBrace) => self.close(span)?,
                 (expect, _) => return Err(self.error(span, expected(expect, self.in_object()))),
             };
             if expect == Expect::CommaOrEnd && self.open.is_empty() {
@@ -123,7 +130,7 @@ impl<'t> JsonParser<'t> {
     }
 
     /// The one value is complete; only blanks may follow.
-    fn finish(&mut self) -> Result<Node, SyntaxError> {
+    fn finish(&mut self) -> Result<Pending, SyntaxError> {
         if self.next()?.is_some() {
             let span = self.token_span();
             return Err(self.error(span, "more than one value in the file"));
@@ -194,32 +201,39 @@ impl<'t> JsonParser<'t> {
     }
 
     /// A scalar value is complete.
-    fn value(&mut self, node: Node) -> Expect {
+    fn value(&mut self, node: Pending) -> Expect {
         self.scratch.push(node);
         Expect::CommaOrEnd
     }
 
     /// The innermost collection ends with the bracket at `end`.
-    fn close(&mut self, end: Span) -> Expect {
+    fn close(&mut self, end: Span) -> Result<Expect, SyntaxError> {
         let Some(open) = self.open.pop() else {
-            return Expect::CommaOrEnd;
+            return Ok(Expect::CommaOrEnd);
         };
         let first = open.first.min(self.scratch.len());
-        let kind = if open.is_object {
-            let mut children = self.scratch.drain(first..);
-            let mut entries = Vec::with_capacity(children.len() / 2);
-            while let (Some(key), Some(value)) = (children.next(), children.next()) {
-                entries.push(Entry { key, value });
-            }
-            NodeKind::Map(entries.into_boxed_slice())
-        } else {
-            NodeKind::Seq(self.scratch.drain(first..).collect())
-        };
-        self.value(Node {
-            span: Span::new(open.start, end.end as usize),
-            tag: None,
-            kind,
-        })
+        // An object closes only after a value, so its keys and values pair up.
+        let span = Span::new(open.start, end.end as usize);
+        let node = self
+            .tree
+            .collection(open.is_object, self.scratch.drain(first..), span, None)
+            .map_err(|_| {
+                SyntaxError::new(
+                    Span::new(open.start, open.start + 1),
+                    "the document has too many nodes to be read",
+                )
+            })?;
+        Ok(self.value(node))
+    }
+
+    fn string(&mut self, value: Cow<'_, str>, span: Span) -> Pending {
+        match value {
+            // No escapes: the value is the text between the quotes.
+            Cow::Borrowed(_) => TreeBuilder::unquoted(ScalarStyle::DoubleQuoted, span),
+            Cow::Owned(value) => self
+                .tree
+                .scalar(ScalarStyle::DoubleQuoted, &value, span, None),
+        }
     }
 }
 
@@ -232,33 +246,5 @@ fn expected(expect: Expect, in_object: bool) -> &'static str {
         Expect::Colon => "expected ':' after the key",
         Expect::CommaOrEnd if in_object => "expected ',' or '}'",
         Expect::CommaOrEnd => "expected ',' or ']'",
-    }
-}
-
-/// A number, `true`, `false` or `null`: the value is the source text.
-fn verbatim(span: Span) -> Node {
-    Node {
-        span,
-        tag: None,
-        kind: NodeKind::Scalar(Scalar::verbatim(ScalarStyle::Plain, span)),
-    }
-}
-
-fn string(value: Cow<'_, str>, span: Span, text: &str) -> Node {
-    let scalar = match value {
-        // No escapes: the value is the text between the quotes.
-        Cow::Borrowed(_) => Scalar::verbatim(
-            ScalarStyle::DoubleQuoted,
-            Span::new(
-                span.start as usize + 1,
-                (span.end as usize).saturating_sub(1),
-            ),
-        ),
-        Cow::Owned(value) => Scalar::new(ScalarStyle::DoubleQuoted, &value, span, text),
-    };
-    Node {
-        span,
-        tag: None,
-        kind: NodeKind::Scalar(scalar),
     }
 }

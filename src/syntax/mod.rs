@@ -14,7 +14,9 @@ mod yaml;
 
 use std::sync::Arc;
 
-pub use node::{Comment, Document, Entry, Node, NodeKind, NodeRef, Scalar, ScalarStyle, Tag};
+pub use node::{
+    Comment, Document, Entry, MAX_NODES, Node, NodeIdentity, NodeKind, NodeRef, ScalarStyle,
+};
 pub use path::{PathSegment, json_pointer};
 pub use source::{LineCol, Loc, SourceFile, Span};
 
@@ -146,10 +148,9 @@ pub fn read(
 
 /// A document as a parser hands it over, before it is tied to its file.
 pub(crate) struct RawDocument {
-    pub root: Node,
-    /// For each document-local anchor id, the path of child indices from the root to the
-    /// anchored node (map entries count as two children: key, then value).
-    pub anchors: Vec<Option<Box<[u32]>>>,
+    pub tree: node::Tree,
+    /// For each document-local anchor id, the node it anchors.
+    pub anchors: Vec<Option<u32>>,
     pub comments: Vec<Comment>,
 }
 

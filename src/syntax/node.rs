@@ -1,4 +1,12 @@
 //! The located tree and the borrowed cursor views walk it with.
+//!
+//! A document's nodes live in one arena ([`Tree`]): 16 bytes a node (span, kind and a 4-byte
+//! payload pair), a collection's children side by side so that it names them by the index of
+//! the first and their count, and a scalar's text a slice of the source wherever the value is
+//! spelled verbatim there. Tags are kept aside (most nodes have none), as is the decoded text
+//! of the few scalars that need unescaping. [`NodeRef`] is the cursor everything above reads
+//! the tree through; [`Node`] is a tree written in code (an OpenAPI body given as HCL), which
+//! [`Document::built`] lays out in an arena like a parsed one.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -6,28 +14,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::source::{Loc, SourceFile, Span};
 use super::{ALIAS_BUDGET, RawDocument};
 
-/// One YAML or JSON node. `span` covers the node's own text (not its tag or anchor).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub span: Span,
-    pub tag: Option<Box<Tag>>,
-    pub kind: NodeKind,
-}
-
-#[derive(Clone, Debug, PartialEq)]
+/// What a node is. A view sees `Alias` only where the document's alias budget ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeKind {
-    Scalar(Scalar),
-    Seq(Box<[Node]>),
+    Scalar,
+    Seq,
     /// Entries in source order; duplicate keys are kept.
-    Map(Box<[Entry]>),
-    /// A YAML alias; the number is the anchor id, resolved lazily through the [`Document`].
-    Alias(u32),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub key: Node,
-    pub value: Node,
+    Map,
+    Alias,
 }
 
 /// A scalar's notation. JSON strings are `DoubleQuoted`; JSON numbers, booleans and null are
@@ -41,54 +35,31 @@ pub enum ScalarStyle {
     Folded,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scalar {
-    pub style: ScalarStyle,
-    pub(crate) text: ScalarText,
-}
+impl ScalarStyle {
+    const ALL: [ScalarStyle; 5] = [
+        ScalarStyle::Plain,
+        ScalarStyle::SingleQuoted,
+        ScalarStyle::DoubleQuoted,
+        ScalarStyle::Literal,
+        ScalarStyle::Folded,
+    ];
 
-/// A scalar's value: a slice of the source when the value is spelled verbatim there (the
-/// common case, which costs no allocation), else the decoded text.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum ScalarText {
-    Source(Span),
-    Owned(Box<str>),
-}
-
-impl Scalar {
-    /// Build a scalar for `value` found at `span` of `source`, borrowing where possible.
-    pub(crate) fn new(style: ScalarStyle, value: &str, span: Span, source: &str) -> Self {
-        let raw = source.get(span.range()).unwrap_or("");
-        let text = if raw == value {
-            ScalarText::Source(span)
-        } else if value == "~" && raw.is_empty() {
-            // An empty value (`key:`) is null; keep it as empty source text.
-            ScalarText::Source(span)
-        } else if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
-            && raw.len() >= 2
-            && raw.get(1..raw.len() - 1) == Some(value)
-        {
-            ScalarText::Source(Span::new(span.start as usize + 1, span.end as usize - 1))
-        } else {
-            ScalarText::Owned(value.into())
-        };
-        Scalar { style, text }
-    }
-
-    /// A scalar whose value is exactly the source text at `span`.
-    pub(crate) fn verbatim(style: ScalarStyle, span: Span) -> Self {
-        Scalar {
-            style,
-            text: ScalarText::Source(span),
+    fn code(self) -> u32 {
+        match self {
+            ScalarStyle::Plain => 0,
+            ScalarStyle::SingleQuoted => 1,
+            ScalarStyle::DoubleQuoted => 2,
+            ScalarStyle::Literal => 3,
+            ScalarStyle::Folded => 4,
         }
     }
-}
 
-/// A tag as written, e.g. `!Ref` or `!!str`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tag {
-    pub name: Box<str>,
-    pub span: Span,
+    fn from_code(code: u32) -> ScalarStyle {
+        Self::ALL
+            .get(code as usize)
+            .copied()
+            .unwrap_or(ScalarStyle::Plain)
+    }
 }
 
 /// A comment: its span covers `#` to the end of the line; `text` is what follows `#`.
@@ -98,13 +69,319 @@ pub struct Comment {
     pub text: Box<str>,
 }
 
+// One node in the arena. `head` holds the kind (2 bits), whether a tag is kept aside for the
+// node (1 bit) and a 29-bit payload; `tail` a second payload:
+// - scalar: payload = style | where its text is (`TEXT_*`) << 3; tail = the index of its
+//   decoded text when it is owned;
+// - sequence or mapping: payload = the index of the first child; tail = the number of children
+//   (a mapping's keys and values alternate);
+// - alias: tail = the document-local anchor id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    start: u32,
+    end: u32,
+    head: u32,
+    tail: u32,
+}
+
+const KIND_SHIFT: u32 = 30;
+const TAGGED: u32 = 1 << 29;
+const PAYLOAD: u32 = TAGGED - 1;
+const KIND_SCALAR: u32 = 0;
+const KIND_SEQ: u32 = 1;
+const KIND_MAP: u32 = 2;
+const KIND_ALIAS: u32 = 3;
+/// The value is the node's source text.
+const TEXT_WHOLE: u32 = 0;
+/// The value is the source text inside the quotes.
+const TEXT_INNER: u32 = 1;
+/// The value is decoded text kept in [`Tree::owned`].
+const TEXT_OWNED: u32 = 2;
+
+/// The most nodes one document may have: indexes are 29 bits. A document needs at least two
+/// bytes of text for most nodes, so only a file of hundreds of megabytes can reach it.
+pub const MAX_NODES: usize = PAYLOAD as usize;
+
+impl Slot {
+    fn kind(self) -> NodeKind {
+        match self.head >> KIND_SHIFT {
+            KIND_SCALAR => NodeKind::Scalar,
+            KIND_SEQ => NodeKind::Seq,
+            KIND_MAP => NodeKind::Map,
+            _ => NodeKind::Alias,
+        }
+    }
+
+    fn span(self) -> Span {
+        Span {
+            start: self.start,
+            end: self.end,
+        }
+    }
+
+    fn payload(self) -> u32 {
+        self.head & PAYLOAD
+    }
+
+    fn tagged(self) -> bool {
+        self.head & TAGGED != 0
+    }
+
+    /// The index range of a collection's children (empty for anything else).
+    fn children(self) -> std::ops::Range<u32> {
+        match self.kind() {
+            NodeKind::Seq | NodeKind::Map => {
+                let first = self.payload();
+                first..first.saturating_add(self.tail)
+            }
+            NodeKind::Scalar | NodeKind::Alias => 0..0,
+        }
+    }
+}
+
+/// A node being built: complete, but not yet placed in the arena (its parent is still open).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pending {
+    slot: Slot,
+    tag: Option<Span>,
+}
+
+impl Pending {
+    pub(crate) fn span(&self) -> Span {
+        self.slot.span()
+    }
+
+    fn set_tag(&mut self, tag: Option<Span>) {
+        self.tag = tag;
+        if tag.is_some() {
+            self.slot.head |= TAGGED;
+        } else {
+            self.slot.head &= !TAGGED;
+        }
+    }
+}
+
+/// The nodes of one document.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    slots: Vec<Slot>,
+    /// The tag span of every tagged node, by node index (ascending).
+    tags: Vec<(u32, Span)>,
+    /// Decoded scalar text, one string after the other; `owned_ends[i]` ends scalar `i`'s.
+    owned: String,
+    owned_ends: Vec<u32>,
+    root: u32,
+}
+
+impl Tree {
+    fn slot(&self, id: u32) -> Slot {
+        self.slots.get(id as usize).copied().unwrap_or(Slot {
+            start: 0,
+            end: 0,
+            head: KIND_SCALAR << KIND_SHIFT,
+            tail: 0,
+        })
+    }
+
+    fn tag(&self, id: u32) -> Option<Span> {
+        if !self.slot(id).tagged() {
+            return None;
+        }
+        let at = self
+            .tags
+            .binary_search_by_key(&id, |&(node, _)| node)
+            .ok()?;
+        self.tags.get(at).map(|&(_, span)| span)
+    }
+
+    fn owned(&self, index: u32) -> &str {
+        let end = self.owned_ends.get(index as usize).copied().unwrap_or(0);
+        let start = match index.checked_sub(1) {
+            Some(before) => self.owned_ends.get(before as usize).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.owned.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The node reached from the root by `path`: at each step the index of a child (a
+    /// mapping's keys and values count as children in turn).
+    pub(crate) fn at_path(&self, path: &[u32]) -> Option<u32> {
+        let mut node = self.root;
+        for &step in path {
+            let children = self.slot(node).children();
+            node = children
+                .start
+                .checked_add(step)
+                .filter(|c| children.contains(c))?;
+        }
+        Some(node)
+    }
+
+    /// The number of nodes.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// Builds a [`Tree`] bottom-up: a parser makes [`Pending`] nodes, keeps the children of its
+/// open collections in order on its own stack, and hands them over when the collection ends;
+/// they are then laid out side by side in the arena.
+pub(crate) struct TreeBuilder<'t> {
+    source: &'t str,
+    tree: Tree,
+}
+
+impl<'t> TreeBuilder<'t> {
+    /// A builder for a document of `source`; `capacity` is a guess at its number of nodes.
+    pub(crate) fn new(source: &'t str, capacity: usize) -> Self {
+        TreeBuilder {
+            source,
+            tree: Tree {
+                slots: Vec::with_capacity(capacity),
+                ..Tree::default()
+            },
+        }
+    }
+
+    /// A scalar with `value`, written at `span` in `style`: borrowed from the source where the
+    /// value is spelled there verbatim, else kept decoded.
+    pub(crate) fn scalar(
+        &mut self,
+        style: ScalarStyle,
+        value: &str,
+        span: Span,
+        tag: Option<Span>,
+    ) -> Pending {
+        let raw = self.source.get(span.range()).unwrap_or("");
+        let text = if raw == value || (value == "~" && raw.is_empty()) {
+            // An empty value (`key:`) is null; it keeps its empty source text.
+            TEXT_WHOLE
+        } else if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+            && raw.len() >= 2
+            && raw.get(1..raw.len() - 1) == Some(value)
+        {
+            TEXT_INNER
+        } else {
+            TEXT_OWNED
+        };
+        let mut tail = 0;
+        if text == TEXT_OWNED {
+            tail = u32::try_from(self.tree.owned_ends.len()).unwrap_or(u32::MAX);
+            self.tree.owned.push_str(value);
+            let end = u32::try_from(self.tree.owned.len()).unwrap_or(u32::MAX);
+            self.tree.owned_ends.push(end);
+        }
+        Self::leaf(KIND_SCALAR, style.code() | text << 3, tail, span, tag)
+    }
+
+    /// A scalar whose value is exactly the source text at `span`.
+    pub(crate) fn verbatim(style: ScalarStyle, span: Span) -> Pending {
+        Self::leaf(KIND_SCALAR, style.code() | TEXT_WHOLE << 3, 0, span, None)
+    }
+
+    /// A quoted scalar whose value is the source text at `span` without its quotes.
+    pub(crate) fn unquoted(style: ScalarStyle, span: Span) -> Pending {
+        Self::leaf(KIND_SCALAR, style.code() | TEXT_INNER << 3, 0, span, None)
+    }
+
+    /// An alias of document-local anchor `anchor`.
+    pub(crate) fn alias(anchor: u32, span: Span) -> Pending {
+        Self::leaf(KIND_ALIAS, 0, anchor, span, None)
+    }
+
+    fn leaf(kind: u32, payload: u32, tail: u32, span: Span, tag: Option<Span>) -> Pending {
+        let tagged = if tag.is_some() { TAGGED } else { 0 };
+        Pending {
+            slot: Slot {
+                start: span.start,
+                end: span.end,
+                head: kind << KIND_SHIFT | tagged | payload,
+                tail,
+            },
+            tag,
+        }
+    }
+
+    /// A collection of `children` (a mapping's keys and values alternating), which move into
+    /// the arena. Fails when the document has more nodes than indexes can name.
+    pub(crate) fn collection(
+        &mut self,
+        is_map: bool,
+        children: impl ExactSizeIterator<Item = Pending>,
+        span: Span,
+        tag: Option<Span>,
+    ) -> Result<Pending, TooManyNodes> {
+        let first = self.tree.slots.len();
+        let count = children.len();
+        if first.saturating_add(count) >= MAX_NODES {
+            return Err(TooManyNodes);
+        }
+        self.tree.slots.reserve(count);
+        for (index, child) in (first..).zip(children) {
+            self.place(index, child);
+        }
+        let kind = if is_map { KIND_MAP } else { KIND_SEQ };
+        let count = u32::try_from(self.tree.slots.len() - first).unwrap_or(u32::MAX);
+        let first = u32::try_from(first).unwrap_or(u32::MAX);
+        Ok(Self::leaf(kind, first, count, span, tag))
+    }
+
+    fn place(&mut self, index: usize, node: Pending) {
+        if let Some(tag) = node.tag {
+            self.tree
+                .tags
+                .push((u32::try_from(index).unwrap_or(u32::MAX), tag));
+        }
+        self.tree.slots.push(node.slot);
+    }
+
+    /// The finished tree, with `root` placed last.
+    pub(crate) fn finish(mut self, root: Pending) -> Tree {
+        let index = self.tree.slots.len();
+        self.place(index, root);
+        self.tree.root = u32::try_from(index).unwrap_or(u32::MAX);
+        self.tree
+    }
+}
+
+/// A document with more nodes than [`MAX_NODES`].
+#[derive(Debug)]
+pub(crate) struct TooManyNodes;
+
+/// A tree written in code rather than parsed from a file (an OpenAPI body given as HCL in a
+/// Terraform file). Its spans point into the file it was written in; [`Document::built`]
+/// makes it a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    span: Span,
+    tag: Option<Span>,
+    kind: BuiltKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum BuiltKind {
+    Scalar(ScalarStyle, Box<str>),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+    /// An alias copied as written; in a built document it stands for nothing.
+    Alias,
+}
+
+/// One entry of a built mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
 impl Node {
-    /// A scalar with `value`, written at `span` of `source` in `style`.
-    pub fn scalar(style: ScalarStyle, value: &str, span: Span, source: &str) -> Node {
+    /// A scalar with `value`, placed at `span` in `style`. (`source` is the text the span
+    /// points into; the value is taken from it when it is spelled there verbatim.)
+    pub fn scalar(style: ScalarStyle, value: &str, span: Span, _source: &str) -> Node {
         Node {
             span,
             tag: None,
-            kind: NodeKind::Scalar(Scalar::new(style, value, span, source)),
+            kind: BuiltKind::Scalar(style, value.into()),
         }
     }
 
@@ -112,7 +389,7 @@ impl Node {
         Node {
             span,
             tag: None,
-            kind: NodeKind::Seq(items.into_boxed_slice()),
+            kind: BuiltKind::Seq(items),
         }
     }
 
@@ -120,29 +397,82 @@ impl Node {
         Node {
             span,
             tag: None,
-            kind: NodeKind::Map(entries.into_boxed_slice()),
+            kind: BuiltKind::Map(entries),
         }
     }
 
-    /// Direct children in source order (map keys and values interleaved).
-    pub fn children(&self) -> impl Iterator<Item = &Node> + '_ {
-        let (items, entries): (&[Node], &[Entry]) = match &self.kind {
-            NodeKind::Seq(items) => (items, &[]),
-            NodeKind::Map(entries) => (&[], entries),
-            NodeKind::Scalar(_) | NodeKind::Alias(_) => (&[], &[]),
+    /// A copy of `node` and everything under it as written (aliases are not followed), tags
+    /// and spans included. The tree is at most [`super::MAX_DEPTH`] deep.
+    pub fn copy_of(node: NodeRef<'_>) -> Node {
+        let kind = match node.kind() {
+            NodeKind::Scalar => BuiltKind::Scalar(
+                node.scalar_style().unwrap_or(ScalarStyle::Plain),
+                node.as_str().unwrap_or("").into(),
+            ),
+            NodeKind::Seq => BuiltKind::Seq(node.written_items().map(Node::copy_of).collect()),
+            NodeKind::Map => BuiltKind::Map(
+                node.written_entries()
+                    .map(|(key, value)| Entry {
+                        key: Node::copy_of(key),
+                        value: Node::copy_of(value),
+                    })
+                    .collect(),
+            ),
+            NodeKind::Alias => BuiltKind::Alias,
         };
-        items
-            .iter()
-            .chain(entries.iter().flat_map(|e| [&e.key, &e.value]))
+        Node {
+            span: node.span(),
+            tag: node.tag_span(),
+            kind,
+        }
+    }
+
+    /// Give the node the tag `like` has (or none).
+    pub fn set_tag_like(&mut self, like: NodeRef<'_>) {
+        self.tag = like.tag_span();
+    }
+
+    /// Lay out the tree in `builder`'s arena (built trees are small and shallow: Terraform
+    /// caps their size).
+    fn place(self, builder: &mut TreeBuilder<'_>) -> Option<Pending> {
+        let tag = self.tag;
+        Some(match self.kind {
+            BuiltKind::Scalar(style, value) => builder.scalar(style, &value, self.span, tag),
+            BuiltKind::Alias => {
+                let mut alias = TreeBuilder::alias(u32::MAX, self.span);
+                alias.set_tag(tag);
+                alias
+            }
+            BuiltKind::Seq(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|item| item.place(builder))
+                    .collect::<Option<Vec<_>>>()?;
+                builder
+                    .collection(false, items.into_iter(), self.span, tag)
+                    .ok()?
+            }
+            BuiltKind::Map(entries) => {
+                let mut children = Vec::with_capacity(entries.len() * 2);
+                for entry in entries {
+                    children.push(entry.key.place(builder)?);
+                    children.push(entry.value.place(builder)?);
+                }
+                builder
+                    .collection(true, children.into_iter(), self.span, tag)
+                    .ok()?
+            }
+        })
     }
 }
 
 /// One parsed document of a file.
 pub struct Document {
     pub file: Arc<SourceFile>,
-    pub root: Node,
+    tree: Tree,
     pub comments: Vec<Comment>,
-    anchors: Vec<Option<Box<[u32]>>>,
+    /// For each document-local anchor id, the node it anchors.
+    anchors: Vec<Option<u32>>,
     alias_budget: AtomicU32,
     budget_exhausted_at: AtomicU32,
 }
@@ -151,7 +481,7 @@ impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Document")
             .field("file", &self.file.path())
-            .field("root", &self.root)
+            .field("nodes", &self.tree.len())
             .finish()
     }
 }
@@ -160,10 +490,15 @@ impl Document {
     /// A document built from a tree that was not parsed from `file` (an OpenAPI body written
     /// as HCL in a Terraform file): its spans still point into `file`.
     pub fn built(file: Arc<SourceFile>, root: Node) -> Self {
+        let mut builder = TreeBuilder::new(file.text(), 0);
+        let root = root
+            .place(&mut builder)
+            .unwrap_or_else(|| TreeBuilder::verbatim(ScalarStyle::Plain, Span::empty(0)));
+        let tree = builder.finish(root);
         Document::new(
             file,
             RawDocument {
-                root,
+                tree,
                 anchors: Vec::new(),
                 comments: Vec::new(),
             },
@@ -173,7 +508,7 @@ impl Document {
     pub(crate) fn new(file: Arc<SourceFile>, raw: RawDocument) -> Self {
         Document {
             file,
-            root: raw.root,
+            tree: raw.tree,
             comments: raw.comments,
             anchors: raw.anchors,
             alias_budget: AtomicU32::new(ALIAS_BUDGET),
@@ -182,7 +517,20 @@ impl Document {
     }
 
     pub fn root(&self) -> NodeRef<'_> {
-        NodeRef::new(self, &self.root)
+        NodeRef::new(self, self.tree.root)
+    }
+
+    /// The root as written (an alias is not followed).
+    pub fn written_root(&self) -> NodeRef<'_> {
+        NodeRef {
+            doc: self,
+            id: self.tree.root,
+        }
+    }
+
+    /// The number of nodes in the document.
+    pub fn node_count(&self) -> usize {
+        self.tree.len()
     }
 
     pub fn loc(&self, span: Span) -> Loc {
@@ -198,7 +546,7 @@ impl Document {
         }
     }
 
-    fn anchored(&self, id: u32, alias: Span) -> Option<&Node> {
+    fn anchored(&self, id: u32, alias: Span) -> Option<u32> {
         let spent = self
             .alias_budget
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -213,23 +561,7 @@ impl Document {
             );
             return None;
         }
-        let path = self.anchors.get(id as usize)?.as_ref()?;
-        let mut node = &self.root;
-        for &step in path.iter() {
-            node = match &node.kind {
-                NodeKind::Seq(items) => items.get(step as usize)?,
-                NodeKind::Map(entries) => {
-                    let entry = entries.get(step as usize / 2)?;
-                    if step % 2 == 0 {
-                        &entry.key
-                    } else {
-                        &entry.value
-                    }
-                }
-                NodeKind::Scalar(_) | NodeKind::Alias(_) => return None,
-            };
-        }
-        Some(node)
+        self.anchors.get(id as usize).copied().flatten()
     }
 }
 
@@ -237,55 +569,79 @@ impl Document {
 #[derive(Clone, Copy)]
 pub struct NodeRef<'a> {
     doc: &'a Document,
-    node: &'a Node,
+    id: u32,
+}
+
+/// Which node a cursor is on, comparable across documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodeIdentity {
+    document: usize,
+    node: u32,
 }
 
 impl std::fmt::Debug for NodeRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NodeRef({:?} {:?})", self.loc(), self.node.kind)
+        write!(f, "NodeRef({:?} {:?})", self.loc(), self.kind())
     }
 }
 
 impl<'a> NodeRef<'a> {
-    /// A cursor on `node`, following it if it is an alias.
-    pub fn new(doc: &'a Document, node: &'a Node) -> Self {
-        NodeRef { doc, node }.resolved()
+    /// A cursor on node `id` of `doc`, following it if it is an alias.
+    fn new(doc: &'a Document, id: u32) -> Self {
+        NodeRef { doc, id }.followed()
     }
 
-    fn resolved(self) -> Self {
+    /// The node an alias stands for (any other node itself). An alias whose anchor the
+    /// document's budget no longer allows following stays an alias.
+    pub fn followed(self) -> Self {
         let mut current = self;
         // Alias chains are short; the budget bounds pathological ones and cycles.
-        while let NodeKind::Alias(id) = current.node.kind {
-            match self.doc.anchored(id, current.node.span) {
-                Some(target) => current.node = target,
+        while current.slot().kind() == NodeKind::Alias {
+            let slot = current.slot();
+            match self.doc.anchored(slot.tail, slot.span()) {
+                Some(target) => current.id = target,
                 None => return current,
             }
         }
         current
     }
 
+    fn slot(self) -> Slot {
+        self.doc.tree.slot(self.id)
+    }
+
     pub fn doc(self) -> &'a Document {
         self.doc
     }
 
-    pub fn node(self) -> &'a Node {
-        self.node
+    /// Which node this is: two cursors on the same node have the same identity.
+    pub fn identity(self) -> NodeIdentity {
+        NodeIdentity {
+            document: std::ptr::from_ref(self.doc) as usize,
+            node: self.id,
+        }
+    }
+
+    pub fn kind(self) -> NodeKind {
+        self.slot().kind()
     }
 
     pub fn span(self) -> Span {
-        self.node.span
+        self.slot().span()
     }
 
     pub fn loc(self) -> Loc {
-        self.doc.loc(self.node.span)
+        self.doc.loc(self.span())
     }
 
+    /// The tag as written, e.g. `!Ref` or `!!str`.
     pub fn tag(self) -> Option<&'a str> {
-        self.node.tag.as_deref().map(|t| &*t.name)
+        let span = self.tag_span()?;
+        Some(self.doc.file.text().get(span.range()).unwrap_or("!"))
     }
 
     pub fn tag_span(self) -> Option<Span> {
-        self.node.tag.as_deref().map(|t| t.span)
+        self.doc.tree.tag(self.id)
     }
 
     /// The span of the tag and the value together.
@@ -294,31 +650,44 @@ impl<'a> NodeRef<'a> {
     }
 
     pub fn is_map(self) -> bool {
-        matches!(self.node.kind, NodeKind::Map(_))
+        self.kind() == NodeKind::Map
     }
 
     pub fn is_seq(self) -> bool {
-        matches!(self.node.kind, NodeKind::Seq(_))
+        self.kind() == NodeKind::Seq
     }
 
     pub fn is_scalar(self) -> bool {
-        matches!(self.node.kind, NodeKind::Scalar(_))
+        self.kind() == NodeKind::Scalar
     }
 
     pub fn scalar_style(self) -> Option<ScalarStyle> {
-        match &self.node.kind {
-            NodeKind::Scalar(s) => Some(s.style),
-            _ => None,
-        }
+        let slot = self.slot();
+        (slot.kind() == NodeKind::Scalar).then(|| ScalarStyle::from_code(slot.payload() & 7))
     }
 
     /// The scalar's value as text (decoded), whatever its style.
     pub fn as_str(self) -> Option<&'a str> {
-        match &self.node.kind {
-            NodeKind::Scalar(scalar) => Some(match &scalar.text {
-                ScalarText::Source(span) => self.doc.file.slice(*span),
-                ScalarText::Owned(text) => text,
-            }),
+        let slot = self.slot();
+        if slot.kind() != NodeKind::Scalar {
+            return None;
+        }
+        Some(match slot.payload() >> 3 {
+            TEXT_WHOLE => self.doc.file.slice(slot.span()),
+            TEXT_INNER => self.doc.file.slice(inner(slot.span())),
+            _ => self.doc.tree.owned(slot.tail),
+        })
+    }
+
+    /// The length of the scalar's value, when it is known without reading the text.
+    fn text_len(self) -> Option<usize> {
+        let slot = self.slot();
+        if slot.kind() != NodeKind::Scalar {
+            return None;
+        }
+        match slot.payload() >> 3 {
+            TEXT_WHOLE => Some(slot.span().range().len()),
+            TEXT_INNER => Some(inner(slot.span()).range().len()),
             _ => None,
         }
     }
@@ -360,57 +729,93 @@ impl<'a> NodeRef<'a> {
     /// The key and value of the last entry whose key is `key`. Only the matching value is
     /// resolved, so a lookup spends alias budget on nothing else.
     pub fn entry(self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        let NodeKind::Map(entries) = &self.node.kind else {
+        if !self.is_map() {
             return None;
-        };
-        entries.iter().rev().find_map(|e| {
+        }
+        self.written_entries().rev().find_map(|(k, v)| {
             // Most keys are spelled verbatim in the source: a length that differs rules them
             // out without slicing the text (views look keys up all the time).
-            if let NodeKind::Scalar(Scalar {
-                text: ScalarText::Source(span),
-                ..
-            }) = &e.key.kind
-                && span.end.saturating_sub(span.start) as usize != key.len()
-            {
+            if k.text_len().is_some_and(|len| len != key.len()) {
                 return None;
             }
-            let k = NodeRef::new(self.doc, &e.key);
-            (k.as_str() == Some(key)).then(|| (k, NodeRef::new(self.doc, &e.value)))
+            let k = k.followed();
+            (k.as_str() == Some(key)).then(|| (k, v.followed()))
         })
     }
 
     /// Mapping entries in source order (empty for anything but a mapping).
     pub fn entries(self) -> impl DoubleEndedIterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        self.written_entries()
+            .map(|(key, value)| (key.followed(), value.followed()))
+    }
+
+    /// Mapping entries as written: an alias is not followed.
+    pub fn written_entries(
+        self,
+    ) -> impl DoubleEndedIterator<Item = (NodeRef<'a>, NodeRef<'a>)> + ExactSizeIterator + 'a {
         let doc = self.doc;
-        let entries: &'a [Entry] = match &self.node.kind {
-            NodeKind::Map(entries) => entries,
-            _ => &[],
+        let slot = self.slot();
+        let children = if slot.kind() == NodeKind::Map {
+            slot.children()
+        } else {
+            0..0
         };
-        entries
-            .iter()
-            .map(move |e| (NodeRef::new(doc, &e.key), NodeRef::new(doc, &e.value)))
+        let first = children.start;
+        (0..children.len() as u32 / 2).map(move |i| {
+            let key = first + 2 * i;
+            (NodeRef { doc, id: key }, NodeRef { doc, id: key + 1 })
+        })
     }
 
     /// Sequence items in order (empty for anything but a sequence).
     pub fn items(self) -> impl DoubleEndedIterator<Item = NodeRef<'a>> + ExactSizeIterator + 'a {
+        self.written_items().map(NodeRef::followed)
+    }
+
+    /// Sequence items as written: an alias is not followed.
+    pub fn written_items(
+        self,
+    ) -> impl DoubleEndedIterator<Item = NodeRef<'a>> + ExactSizeIterator + 'a {
         let doc = self.doc;
-        let items: &'a [Node] = match &self.node.kind {
-            NodeKind::Seq(items) => items,
-            _ => &[],
+        let slot = self.slot();
+        let items = if slot.kind() == NodeKind::Seq {
+            slot.children()
+        } else {
+            0..0
         };
-        items.iter().map(move |n| NodeRef::new(doc, n))
+        items.map(move |id| NodeRef { doc, id })
+    }
+
+    /// Direct children as written, in source order (a mapping's keys and values alternate).
+    pub fn written_children(
+        self,
+    ) -> impl DoubleEndedIterator<Item = NodeRef<'a>> + ExactSizeIterator + 'a {
+        let doc = self.doc;
+        self.slot().children().map(move |id| NodeRef { doc, id })
     }
 
     /// The number of entries or items.
     pub fn len(self) -> usize {
-        match &self.node.kind {
-            NodeKind::Seq(items) => items.len(),
-            NodeKind::Map(entries) => entries.len(),
-            _ => 0,
+        let slot = self.slot();
+        match slot.kind() {
+            NodeKind::Seq => slot.tail as usize,
+            NodeKind::Map => slot.tail as usize / 2,
+            NodeKind::Scalar | NodeKind::Alias => 0,
         }
     }
 
     pub fn is_empty(self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A quoted scalar's span without its quotes.
+fn inner(span: Span) -> Span {
+    Span {
+        start: span.start.saturating_add(1).min(span.end),
+        end: span
+            .end
+            .saturating_sub(1)
+            .max(span.start.saturating_add(1).min(span.end)),
     }
 }

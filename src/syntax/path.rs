@@ -1,6 +1,6 @@
 //! Where a span sits in its document: the keys and indices from the root down to it.
 
-use super::node::{Document, Node, NodeKind, NodeRef};
+use super::node::{Document, NodeKind};
 use super::source::Span;
 
 /// One step from a collection to one of its children.
@@ -16,35 +16,35 @@ impl Document {
     /// when `span` is the whole document or outside it.
     pub fn path_to(&self, span: Span) -> Vec<PathSegment> {
         let mut path = Vec::new();
-        let mut node: &Node = &self.root;
+        let mut node = self.written_root();
         // Each step goes one level down, and the tree is at most `MAX_DEPTH` deep.
         loop {
-            let next = match &node.kind {
-                NodeKind::Map(entries) => entries.iter().find_map(|entry| {
-                    let key = match entry.key.kind {
-                        NodeKind::Scalar(_) => NodeRef::new(self, &entry.key).as_str(),
+            let next = match node.kind() {
+                NodeKind::Map => node.written_entries().find_map(|(key, value)| {
+                    let text = match key.kind() {
+                        NodeKind::Scalar => key.as_str(),
                         _ => None,
                     };
-                    let key = key.unwrap_or_default();
-                    if entry.key.span.contains(span) {
-                        path.push(PathSegment::Key(key.to_owned()));
+                    let text = text.unwrap_or_default();
+                    if key.span().contains(span) {
+                        path.push(PathSegment::Key(text.to_owned()));
                         None
-                    } else if full_span(&entry.value).contains(span) {
-                        path.push(PathSegment::Key(key.to_owned()));
-                        Some(&entry.value)
+                    } else if value.full_span().contains(span) {
+                        path.push(PathSegment::Key(text.to_owned()));
+                        Some(value)
                     } else {
                         None
                     }
                 }),
-                NodeKind::Seq(items) => items
-                    .iter()
+                NodeKind::Seq => node
+                    .written_items()
                     .enumerate()
-                    .find(|(_, item)| full_span(item).contains(span))
+                    .find(|(_, item)| item.full_span().contains(span))
                     .map(|(index, item)| {
                         path.push(PathSegment::Index(index));
                         item
                     }),
-                NodeKind::Scalar(_) | NodeKind::Alias(_) => None,
+                NodeKind::Scalar | NodeKind::Alias => None,
             };
             match next {
                 Some(child) => node = child,
@@ -52,13 +52,6 @@ impl Document {
             }
         }
     }
-}
-
-/// A node's span with its tag, read without following an alias.
-fn full_span(node: &Node) -> Span {
-    node.tag
-        .as_deref()
-        .map_or(node.span, |tag| tag.span.to(node.span))
 }
 
 /// `path` as a JSON Pointer (RFC 6901): `/Resources/Api/Properties/Name`, `~` and `/` in keys

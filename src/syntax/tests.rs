@@ -209,10 +209,7 @@ fn tags_keep_their_name_and_span() {
         ["Res", "Arn"]
     );
     assert!(at(root, &["F"]).is_map());
-    assert_eq!(
-        at(root, &["A"]).node().tag.as_ref().unwrap().name.as_ref(),
-        "!Ref"
-    );
+    assert_eq!(at(root, &["A"]).tag(), Some("!Ref"));
 }
 
 #[test]

@@ -6,9 +6,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use gatelint::syntax::{
-    self, Document, LineCol, Node, NodeKind, NodeRef, ScalarStyle, SourceFile, Span,
-};
+use gatelint::syntax::{self, Document, LineCol, NodeKind, NodeRef, ScalarStyle, SourceFile, Span};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -215,29 +213,26 @@ fn assert_span(file: &SourceFile, span: Span, what: &str) {
 }
 
 /// Every node's span (and tag span) is well formed, and every child lies inside its parent.
-fn assert_spans(file: &SourceFile, node: &Node) {
-    assert_span(file, node.span, "node");
-    if let Some(tag) = &node.tag {
-        assert_span(file, tag.span, "tag");
-        assert_eq!(file.slice(tag.span), &*tag.name);
+fn assert_spans(file: &SourceFile, node: NodeRef<'_>) {
+    assert_span(file, node.span(), "node");
+    if let Some(tag) = node.tag_span() {
+        assert_span(file, tag, "tag");
+        assert_eq!(Some(file.slice(tag)), node.tag());
         assert!(
-            tag.span.end <= node.span.start,
+            tag.end <= node.span().start,
             "tag after its node in {:?}",
             file.text()
         );
     }
-    for child in node.children() {
-        let full = child
-            .tag
-            .as_ref()
-            .map_or(child.span, |t| t.span.to(child.span));
+    for child in node.written_children() {
+        let full = child.full_span();
         assert!(
-            node.span.contains(full),
+            node.span().contains(full),
             "child {:?} ({:?}) outside parent {:?} ({:?}) in {:?}",
-            child.span,
-            file.slice(child.span),
-            node.span,
-            file.slice(node.span),
+            child.span(),
+            file.slice(child.span()),
+            node.span(),
+            file.slice(node.span()),
             file.text()
         );
         assert_spans(file, child);
@@ -246,7 +241,7 @@ fn assert_spans(file: &SourceFile, node: &Node) {
 
 fn assert_document_spans(file: &SourceFile, docs: &[Document]) {
     for doc in docs {
-        assert_spans(file, &doc.root);
+        assert_spans(file, doc.written_root());
         for comment in &doc.comments {
             assert_span(file, comment.span, "comment");
             let text = file.slice(comment.span);
@@ -273,10 +268,10 @@ fn check_scalars(node: NodeRef<'_>, file: &SourceFile) {
         }
         assert!(node.as_str().is_some());
     }
-    for child in node.node().children() {
+    for child in node.written_children() {
         // Raw children only: a walk through aliases is the hostile tests' business.
-        if !matches!(child.kind, NodeKind::Alias(_)) {
-            check_scalars(NodeRef::new(node.doc(), child), file);
+        if child.kind() != NodeKind::Alias {
+            check_scalars(child, file);
         }
     }
 }

@@ -356,7 +356,7 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         }
         match self.eval_at(node, depth + 1).known()? {
             Value::Str(text) => Some(serde_json::Value::String(text.to_string())),
-            Value::Node(inner) if inner.node() != node.node() => {
+            Value::Node(inner) if inner.identity() != node.identity() => {
                 self.json(*inner, depth + 1, false)
             }
             Value::List(items) => items

@@ -12,7 +12,7 @@
 use super::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
 use crate::formats::{FileLoader, LoadError, cdk};
-use crate::syntax::{Document, Loc, Node, NodeKind, NodeRef};
+use crate::syntax::{Document, Loc, NodeIdentity, NodeKind, NodeRef};
 
 /// The name of the include transform.
 pub const INCLUDE: &str = "AWS::Include";
@@ -24,12 +24,10 @@ const MAX_WALK: usize = 1_000_000;
 /// The snippets of one template's `AWS::Include` transforms.
 #[derive(Debug, Default)]
 pub struct Includes {
-    /// Keyed by the address of the transform's node in the template (stable: the template is
-    /// borrowed while these live).
-    snippets: Vec<(usize, Snippet)>,
-    /// The API definitions in CDK assets, keyed by the address of the `BodyS3Location` that
-    /// names each.
-    bodies: Vec<(usize, Snippet)>,
+    /// Keyed by the transform's node in the template.
+    snippets: Vec<(NodeIdentity, Snippet)>,
+    /// The API definitions in CDK assets, keyed by the `BodyS3Location` node that names each.
+    bodies: Vec<(NodeIdentity, Snippet)>,
     /// The snippets that cannot be seen where they hold settings gatelint reads (in `Globals`,
     /// in a resource it checks, or a whole resource), but for bodies, which their API notes:
     /// where each is, and the reason.
@@ -127,10 +125,6 @@ pub fn is_include(node: NodeRef<'_>) -> bool {
     include_location(node).is_some()
 }
 
-fn address(node: &Node) -> usize {
-    std::ptr::from_ref(node) as usize
-}
-
 impl Includes {
     /// Read the snippet of every `AWS::Include` in `root` through `files`; `locate` gives the
     /// value of a call's `Location` node, when it can be known (see
@@ -155,13 +149,13 @@ impl Includes {
                 calls.push((node, location, place));
                 continue;
             }
-            match node.node().kind {
-                NodeKind::Map(_) => stack.extend(
+            match node.kind() {
+                NodeKind::Map => stack.extend(
                     node.entries()
                         .map(|(key, value)| (value, place.child(key.as_str(), node))),
                 ),
-                NodeKind::Seq(_) => stack.extend(node.items().map(|item| (item, place))),
-                NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
+                NodeKind::Seq => stack.extend(node.items().map(|item| (item, place))),
+                NodeKind::Scalar | NodeKind::Alias => {}
             }
         }
         calls.sort_by_key(|(node, _, _)| node.span().start);
@@ -178,7 +172,7 @@ impl Includes {
             {
                 includes.unseen.push((node.loc(), reason.clone()));
             }
-            includes.snippets.push((address(node.node()), snippet));
+            includes.snippets.push((node.identity(), snippet));
         }
         includes
     }
@@ -210,14 +204,14 @@ impl Includes {
             };
             if let Some(file) = assets.body_file(resource, key.as_deref(), bucket_parameter) {
                 let body = read(&file, files, errors);
-                self.bodies.push((address(location.node()), body));
+                self.bodies.push((location.identity(), body));
             }
         }
     }
 
     /// The definition a `BodyS3Location` names, if it is a CDK asset.
     pub fn asset_body<'a>(&'a self, location: NodeRef<'a>) -> Option<Included<'a>> {
-        let wanted = address(location.node());
+        let wanted = location.identity();
         let (_, body) = self.bodies.iter().find(|(at, _)| *at == wanted)?;
         Some(match body {
             Snippet::Loaded(document) => Included::Snippet(document.root()),
@@ -230,7 +224,7 @@ impl Includes {
 
     /// What `node` stands for, if it is an `AWS::Include` transform.
     pub fn get<'a>(&'a self, node: NodeRef<'a>) -> Option<Included<'a>> {
-        let wanted = address(node.node());
+        let wanted = node.identity();
         let (_, snippet) = self.snippets.iter().find(|(at, _)| *at == wanted)?;
         Some(match snippet {
             Snippet::Loaded(document) => Included::Snippet(document.root()),

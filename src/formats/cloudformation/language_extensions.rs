@@ -88,7 +88,7 @@ pub fn expand(
     errors.append(&mut expander.errors);
     workspace.not_visible.append(&mut expander.notes);
     let mut expanded = Node::map(entries, root.span());
-    expanded.tag = root.node().tag.clone();
+    expanded.set_tag_like(root);
     Some(Document::built(std::sync::Arc::clone(&doc.file), expanded))
 }
 
@@ -214,16 +214,16 @@ impl<'a> Expander<'_, 'a> {
         if !self.spend() || depth > MAX_COPY_DEPTH {
             return self.null(node.span());
         }
-        let mut copied = match &node.node().kind {
-            NodeKind::Scalar(_) => node.node().clone(),
-            NodeKind::Seq(_) => {
+        let mut copied = match node.kind() {
+            NodeKind::Scalar => Node::copy_of(node),
+            NodeKind::Seq => {
                 let items = node
                     .items()
                     .map(|item| self.copy(item, depth + 1))
                     .collect();
                 Node::seq(items, node.span())
             }
-            NodeKind::Map(_) => {
+            NodeKind::Map => {
                 let mut entries = Vec::with_capacity(node.len());
                 for (key, value) in node.entries() {
                     entries.push(Entry {
@@ -234,9 +234,9 @@ impl<'a> Expander<'_, 'a> {
                 Node::map(entries, node.span())
             }
             // An alias the document's budget no longer resolves: nothing.
-            NodeKind::Alias(_) => return self.null(node.span()),
+            NodeKind::Alias => return self.null(node.span()),
         };
-        copied.tag = node.node().tag.clone();
+        copied.set_tag_like(node);
         copied
     }
 
@@ -256,31 +256,31 @@ impl<'a> Expander<'_, 'a> {
         if let Some(text) = self.folded_sub(node) {
             let mut folded = self.string(&text, node);
             if node.tag() != Some("!Sub") {
-                folded.tag = node.node().tag.clone();
+                folded.set_tag_like(node);
             }
             return folded;
         }
-        let mut copied = match &node.node().kind {
-            NodeKind::Scalar(_) => match node.as_str().and_then(|text| self.substitute(text)) {
+        let mut copied = match node.kind() {
+            NodeKind::Scalar => match node.as_str().and_then(|text| self.substitute(text)) {
                 Some(text) => Node::scalar(
                     node.scalar_style().unwrap_or(ScalarStyle::Plain),
                     &text,
                     node.span(),
                     self.source,
                 ),
-                None => node.node().clone(),
+                None => Node::copy_of(node),
             },
-            NodeKind::Seq(_) => {
+            NodeKind::Seq => {
                 let items = node
                     .items()
                     .map(|item| self.value(item, depth + 1))
                     .collect();
                 Node::seq(items, node.span())
             }
-            NodeKind::Map(_) => self.map(node, depth),
-            NodeKind::Alias(_) => return self.null(node.span()),
+            NodeKind::Map => self.map(node, depth),
+            NodeKind::Alias => return self.null(node.span()),
         };
-        copied.tag = node.node().tag.clone();
+        copied.set_tag_like(node);
         copied
     }
 
@@ -353,7 +353,7 @@ impl<'a> Expander<'_, 'a> {
             ),
             _ => {
                 self.spend();
-                key.node().clone()
+                Node::copy_of(key)
             }
         };
         (node, text)

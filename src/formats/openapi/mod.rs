@@ -114,21 +114,21 @@ impl<'a> Spec<'a> {
 
     /// Whether the document uses any `x-amazon-apigateway-*` extension.
     pub fn is_aws(self) -> bool {
-        let mut stack = vec![self.root.node()];
+        let mut stack = vec![self.root];
         while let Some(node) = stack.pop() {
-            if let crate::syntax::NodeKind::Map(entries) = &node.kind {
-                for entry in entries.iter() {
-                    let key = NodeRef::new(self.root.doc(), &entry.key);
+            if node.is_map() {
+                for (key, value) in node.written_entries() {
                     if key
+                        .followed()
                         .as_str()
                         .is_some_and(|k| k.starts_with(AWS_EXTENSION_PREFIX))
                     {
                         return true;
                     }
-                    stack.push(&entry.value);
+                    stack.push(value);
                 }
             } else {
-                stack.extend(node.children());
+                stack.extend(node.written_children());
             }
         }
         false

@@ -335,15 +335,13 @@ pub(crate) fn normalize_reference(path: &str) -> String {
 /// known so far (a path built from variables may need a file read in an earlier round).
 pub(crate) fn file_references(variables: &Variables<'_>, node: NodeRef<'_>) -> Vec<String> {
     let mut found = Vec::new();
-    let doc = node.doc();
     // The tree as written: an alias repeats text that is read where its anchor is, and
     // following aliases here would let a small file make a walk of billions of nodes.
-    let mut stack = vec![node.node()];
-    while let Some(raw) = stack.pop() {
-        if matches!(raw.kind, NodeKind::Alias(_)) {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind() == NodeKind::Alias {
             continue;
         }
-        let node = NodeRef::new(doc, raw);
         if let Some(text) = node.as_str() {
             let mut rest = text;
             while let Some(at) = rest.find("file(") {
@@ -358,7 +356,7 @@ pub(crate) fn file_references(variables: &Variables<'_>, node: NodeRef<'_>) -> V
                 rest = after.get(close..).unwrap_or("");
             }
         }
-        stack.extend(raw.children());
+        stack.extend(node.written_children());
     }
     found.sort();
     found.dedup();
