@@ -33,6 +33,10 @@ default endpoint disabled).
 
 The output depends only on N and the seed: the same arguments always write the same bytes.
 
+Two sizes write only part of this, for the memory check on scale: `xl` (N = 85,000) only the
+OpenAPI spec (about 50 MB in YAML), and `many` only dir/, 20,000 small templates of about ten
+kilobytes each (about 200 MB in all).
+
 Usage: gen.py OUT [--sizes small,medium,large,scale] [--seed 7]
 """
 
@@ -50,7 +54,14 @@ SIZES = {
     # The linearity check: 1x, 4x and 16x (16x is `large`).
     "x1": 1_250,
     "x4": 5_000,
+    # The memory check on scale: one ~50 MB OpenAPI spec, and a ~200 MB directory.
+    "xl": 85_000,
+    "many": 200_000,
 }
+# What a size writes, when not everything.
+ONLY = {"xl": {"openapi"}, "many": {"dir"}}
+# How many items each small file of dir/ holds (cfn, sam, openapi), when not 10, 5 and 10.
+DIR_ITEMS = {"many": (14, 7, 14)}
 SIZE_GROUPS = {"scale": ["x1", "x4", "large"]}
 
 METHODS_PER_API = 500
@@ -1184,31 +1195,37 @@ def generate(out_dir, label, n, seed):
         write(os.path.join(target, rel), text)
         key["files"][rel] = {"format": fmt, "bytes": len(text.encode()), "items": items}
 
+    only = ONLY.get(label, {"cfn", "sam", "openapi", "terraform", "dir"})
     # Each input gets its own stream, so adding one never changes another.
-    text, items = cfn_template(n, random.Random(f"{seed}/cfn/{n}"), label, extras=True)
-    record("cfn.yaml", "cloudformation", text, items)
-    text, items = sam_template(n, random.Random(f"{seed}/sam/{n}"), label)
-    record("sam.yaml", "sam", text, items)
-    ytext, yitems, jtext, jitems = oas_spec(n, random.Random(f"{seed}/oas/{n}"), label)
-    record("openapi.yaml", "openapi", ytext, yitems)
-    record("openapi.json", "openapi", jtext, jitems)
-    # A directory of .tf files is one module: the Terraform input has a folder of its own.
-    os.makedirs(os.path.join(target, "terraform"))
-    text, items = tf_module(n, random.Random(f"{seed}/tf/{n}"), label)
-    record("terraform/main.tf", "terraform", text, items)
-    files = max(1, n // 10)
+    if "cfn" in only:
+        text, items = cfn_template(n, random.Random(f"{seed}/cfn/{n}"), label, extras=True)
+        record("cfn.yaml", "cloudformation", text, items)
+    if "sam" in only:
+        text, items = sam_template(n, random.Random(f"{seed}/sam/{n}"), label)
+        record("sam.yaml", "sam", text, items)
+    if "openapi" in only:
+        ytext, yitems, jtext, jitems = oas_spec(n, random.Random(f"{seed}/oas/{n}"), label)
+        record("openapi.yaml", "openapi", ytext, yitems)
+        record("openapi.json", "openapi", jtext, jitems)
+    if "terraform" in only:
+        # A directory of .tf files is one module: the Terraform input has a folder of its own.
+        os.makedirs(os.path.join(target, "terraform"))
+        text, items = tf_module(n, random.Random(f"{seed}/tf/{n}"), label)
+        record("terraform/main.tf", "terraform", text, items)
+    files = max(1, n // 10) if "dir" in only else 0
+    n_cfn, n_sam, n_oas = DIR_ITEMS.get(label, (10, 5, 10))
     for f in range(files):
         rng = random.Random(f"{seed}/dir/{n}/{f}")
         which = f % 3
         name = f"dir/t{f:05d}"
         if which == 0:
-            text, items = cfn_template(10, rng, f"{label} dir {f}")
+            text, items = cfn_template(n_cfn, rng, f"{label} dir {f}")
             record(name + ".yaml", "cloudformation", text, items)
         elif which == 1:
-            text, items = sam_template(5, rng, f"{label} dir {f}")
+            text, items = sam_template(n_sam, rng, f"{label} dir {f}")
             record(name + ".yaml", "sam", text, items)
         else:
-            ytext, yitems, jtext, jitems = oas_spec(10, rng, f"{label} dir {f}")
+            ytext, yitems, jtext, jitems = oas_spec(n_oas, rng, f"{label} dir {f}")
             if f % 2 == 0:
                 record(name + ".yaml", "openapi", ytext, yitems)
             else:

@@ -5,7 +5,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::Report;
+use super::{Report, Streamed};
 use crate::diagnostic::{Applicability, Coverage, Finding, Fix, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
@@ -20,10 +20,10 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             name: "gatelint",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings: report.findings.iter().map(JsonFinding::new).collect(),
-        errors: report.errors.iter().map(JsonInputError::new).collect(),
-        coverage: report.coverage.iter().map(JsonCoverage::new).collect(),
-        notes: report.notes.iter().map(JsonNote::new).collect(),
+        findings: Streamed(|| report.findings.iter().map(JsonFinding::new)),
+        errors: Streamed(|| report.errors.iter().map(JsonInputError::new)),
+        coverage: Streamed(|| report.coverage.iter().map(JsonCoverage::new)),
+        notes: Streamed(|| report.notes.iter().map(JsonNote::new)),
         summary: JsonSummary {
             files_checked: summary.files_checked,
             findings: summary.findings(),
@@ -41,13 +41,17 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 #[derive(Serialize)]
-struct Document<'a> {
+#[serde(bound(
+    serialize = "Streamed<F>: Serialize, Streamed<E>: Serialize, Streamed<C>: Serialize, \
+                 Streamed<N>: Serialize"
+))]
+struct Document<F, E, C, N> {
     version: u32,
     tool: Tool,
-    findings: Vec<JsonFinding<'a>>,
-    errors: Vec<JsonInputError<'a>>,
-    coverage: Vec<JsonCoverage<'a>>,
-    notes: Vec<JsonNote<'a>>,
+    findings: Streamed<F>,
+    errors: Streamed<E>,
+    coverage: Streamed<C>,
+    notes: Streamed<N>,
     summary: JsonSummary,
 }
 

@@ -8,7 +8,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Streamed};
 use crate::diagnostic::{
     Applicability, Coverage, Finding, Fix, InputError, Label, Note, RuleMeta, Severity,
 };
@@ -56,17 +56,18 @@ pub fn render(
                 execution_successful: report.errors.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            results: report
-                .findings
-                .iter()
-                .map(|finding| SarifResult::new(finding, rules))
-                .chain(
-                    report
-                        .coverage
-                        .iter()
-                        .map(|c| SarifResult::coverage(c, rules)),
-                )
-                .collect(),
+            results: Streamed(|| {
+                report
+                    .findings
+                    .iter()
+                    .map(|finding| SarifResult::new(finding, rules))
+                    .chain(
+                        report
+                            .coverage
+                            .iter()
+                            .map(|c| SarifResult::coverage(c, rules)),
+                    )
+            }),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -75,19 +76,21 @@ pub fn render(
 }
 
 #[derive(Serialize)]
-struct Log<'a> {
+#[serde(bound(serialize = "Streamed<R>: Serialize"))]
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
+#[serde(rename_all = "camelCase", bound(serialize = "Streamed<R>: Serialize"))]
+struct Run<R> {
     tool: Tool,
     invocations: [Invocation; 1],
-    results: Vec<SarifResult<'a>>,
+    /// Made one at a time as they are written.
+    results: Streamed<R>,
     column_kind: &'static str,
 }
 
