@@ -258,6 +258,49 @@ pub struct FileReport {
     pub definitions: Vec<PathBuf>,
 }
 
+impl FileReport {
+    /// Every location the report renders.
+    fn locations(&mut self) -> impl Iterator<Item = &mut Loc> {
+        let findings = self.findings.iter_mut().flat_map(|finding| {
+            std::iter::once(&mut finding.primary.loc)
+                .chain(finding.related.iter_mut().map(|label| &mut label.loc))
+                .chain(
+                    finding
+                        .fix
+                        .iter_mut()
+                        .flat_map(|fix| fix.edits.iter_mut().map(|edit| &mut edit.range)),
+                )
+        });
+        findings
+            .chain(self.errors.iter_mut().map(|error| &mut error.loc))
+            .chain(self.coverage.iter_mut().map(|coverage| &mut coverage.loc))
+    }
+
+    /// Let go of the files' text but for the lines the report shows (see
+    /// [`SourceFile::excerpt`]), so that a run over many files holds their findings, not
+    /// their text, until the report is written.
+    fn keep_only_excerpts(&mut self) {
+        let mut spans: HashMap<*const SourceFile, (Arc<SourceFile>, Vec<Span>)> =
+            HashMap::default();
+        for loc in self.locations() {
+            spans
+                .entry(Arc::as_ptr(&loc.file))
+                .or_insert_with(|| (Arc::clone(&loc.file), Vec::new()))
+                .1
+                .push(loc.span);
+        }
+        let excerpts: HashMap<*const SourceFile, Arc<SourceFile>> = spans
+            .into_iter()
+            .map(|(key, (file, spans))| (key, file.excerpt(spans)))
+            .collect();
+        for loc in self.locations() {
+            if let Some(excerpt) = excerpts.get(&Arc::as_ptr(&loc.file)) {
+                loc.file = Arc::clone(excerpt);
+            }
+        }
+    }
+}
+
 /// Lint one file's bytes with every enabled rule, then apply its suppressions.
 pub fn lint_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
     lint_analysis(analyze(path, bytes), settings, true)
@@ -388,7 +431,13 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
     let units = units(inputs);
     let reports: Vec<FileReport> = units
         .par_iter()
-        .map(|unit| lint_unit(unit, options, &assemblies))
+        .map(|unit| {
+            let mut report = lint_unit(unit, options, &assemblies);
+            // Only notes are made of what suppressions removed (`lint_unit` made them).
+            report.suppressed = Vec::new();
+            report.keep_only_excerpts();
+            report
+        })
         .collect();
     let definitions = definitions_of(reports.iter().map(|r| r.definitions.as_slice()));
     let mut report = Report::default();

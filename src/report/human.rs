@@ -225,9 +225,8 @@ impl<'a> Mark<'a> {
     }
 
     fn at(file: &'a SourceFile, span: Span, text: &'a str, primary: bool) -> Self {
-        let source = file.text();
-        let start = floor_char_boundary(source, span.start as usize);
-        let mut end = floor_char_boundary(source, span.end as usize).max(start);
+        let start = file.floor_char_boundary(span.start as usize);
+        let mut end = file.floor_char_boundary(span.end as usize).max(start);
         let first_line = file.line_index(start);
         let mut last_line = file.line_index(end);
         // A span that ends just after a line break ends on the line before, not at column 1
@@ -281,13 +280,6 @@ fn window_len(file: &SourceFile, first: usize, last: usize) -> usize {
     end.saturating_sub(start)
 }
 
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
 
 /// The snippets of one diagnostic: the primary's file first (the snippet holding the primary
 /// first of all, so its location heads the diagnostic), then the related labels' files in the
@@ -350,7 +342,7 @@ fn cluster_elements<'a>(file: &'a SourceFile, cluster: &[&Mark<'a>]) -> Vec<Elem
     }
     let start = file.line_span(first).start as usize;
     let end = file.line_span(last).end as usize;
-    let window = file.text().get(start..end).unwrap_or("");
+    let window = file.slice(Span::new(start, end));
     let annotations: Vec<Annotation<'a>> = cluster
         .iter()
         .map(|m| m.annotation(start, window.len()))

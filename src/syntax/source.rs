@@ -50,10 +50,31 @@ pub struct LineCol {
 }
 
 /// One input file: its display path, its text and a table of line starts.
+///
+/// Once a file is linted, the findings that point into it need only a few of its lines (to say
+/// where, and to show a snippet): [`SourceFile::excerpt`] keeps just those, so a directory run
+/// does not hold every file's text until the report is written.
 pub struct SourceFile {
     path: String,
+    /// The text; for an excerpt, its kept lines one after the other.
     text: String,
+    /// Where each line starts (offsets into the file); for an excerpt, each kept line.
     line_starts: Vec<u32>,
+    excerpt: Option<Box<Excerpt>>,
+}
+
+/// What an excerpt keeps of its file.
+struct Excerpt {
+    /// The file's length in bytes and number of lines.
+    len: usize,
+    line_count: usize,
+    /// Whether the file starts with a byte-order mark.
+    bom: bool,
+    /// The 0-based number of each kept line (`line_starts` holds where it starts).
+    numbers: Vec<u32>,
+    /// Each run of consecutive kept lines: its byte range in the file and where it starts in
+    /// the excerpt's text.
+    runs: Vec<(u32, u32, u32)>,
 }
 
 impl fmt::Debug for SourceFile {
@@ -64,6 +85,16 @@ impl fmt::Debug for SourceFile {
     }
 }
 
+/// A span of this many bytes or fewer keeps all of its lines in an excerpt (SARIF quotes a
+/// region's text up to 4 KiB).
+const EXCERPT_SPAN_BYTES: usize = 4096;
+/// A span whose lines take this many bytes or fewer keeps them all (the human renderer shows a
+/// window of up to 16 KiB).
+const EXCERPT_WINDOW_BYTES: usize = 16 * 1024;
+/// Kept lines this close are kept with the lines between them (the human renderer shows
+/// labels up to 8 lines apart in one snippet).
+const EXCERPT_GAP_LINES: usize = 8;
+
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Arc<Self> {
         let line_starts = line_starts(&text);
@@ -71,6 +102,72 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            excerpt: None,
+        })
+    }
+
+    /// The file as far as diagnostics at `spans` need it: the lines each span is on (all of
+    /// them for a short span, else its first and last), with the lines between any two kept
+    /// lines a few lines apart. Every method answers for offsets on the kept lines as it does
+    /// for the whole file; `text` is then only the kept lines. The file itself when an
+    /// excerpt would not be much smaller.
+    pub fn excerpt(self: &Arc<Self>, spans: impl IntoIterator<Item = Span>) -> Arc<SourceFile> {
+        if self.excerpt.is_some() {
+            return Arc::clone(self);
+        }
+        let mut lines: Vec<(usize, usize)> = Vec::new();
+        for span in spans {
+            let first = self.line_index(span.start as usize);
+            let last = self.line_index(span.end as usize);
+            let window = self.line_next(last).saturating_sub(self.line_start(first));
+            if span.range().len() <= EXCERPT_SPAN_BYTES || window <= EXCERPT_WINDOW_BYTES {
+                lines.push((first, last));
+            } else {
+                lines.push((first, first));
+                lines.push((last, last));
+            }
+        }
+        lines.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (first, last) in lines {
+            match merged.last_mut() {
+                Some((_, end)) if first <= end.saturating_add(EXCERPT_GAP_LINES + 1) => {
+                    *end = (*end).max(last);
+                }
+                _ => merged.push((first, last)),
+            }
+        }
+        let kept: usize = merged
+            .iter()
+            .map(|&(first, last)| self.line_next(last).saturating_sub(self.line_start(first)))
+            .sum();
+        if kept.saturating_mul(2) > self.text.len() {
+            return Arc::clone(self);
+        }
+        let mut text = String::with_capacity(kept);
+        let mut line_starts = Vec::new();
+        let mut numbers = Vec::new();
+        let mut runs = Vec::with_capacity(merged.len());
+        for (first, last) in merged {
+            let (start, end) = (self.line_start(first), self.line_next(last));
+            runs.push((to_u32(start), to_u32(end), to_u32(text.len())));
+            text.push_str(self.text.get(start..end).unwrap_or(""));
+            for line in first..=last {
+                line_starts.push(to_u32(self.line_start(line)));
+                numbers.push(to_u32(line));
+            }
+        }
+        Arc::new(SourceFile {
+            path: self.path.clone(),
+            text,
+            line_starts,
+            excerpt: Some(Box::new(Excerpt {
+                len: self.text.len(),
+                line_count: self.line_starts.len(),
+                bom: self.text.starts_with('\u{feff}'),
+                numbers,
+                runs,
+            })),
         })
     }
 
@@ -79,40 +176,98 @@ impl SourceFile {
         &self.path
     }
 
+    /// The whole text (for an excerpt, only its kept lines: read it through [`Self::slice`]).
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// The text at `span` (empty when the span is not in the file, or not kept in an excerpt).
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.range()).unwrap_or("")
+        self.get(span.start as usize, span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The file's length in bytes.
+    fn len(&self) -> usize {
+        self.excerpt.as_ref().map_or(self.text.len(), |e| e.len)
+    }
+
+    fn get(&self, start: usize, end: usize) -> Option<&str> {
+        let Some(excerpt) = &self.excerpt else {
+            return self.text.get(start..end);
+        };
+        let (run_start, run_end, at) = excerpt.run_of(start)?;
+        if end > run_end || end < start {
+            return None;
+        }
+        self.text.get(at + (start - run_start)..at + (end - run_start))
     }
 
     /// The 0-based index of the line holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        self.line_starts
+        let kept = self
+            .line_starts
             .partition_point(|&start| start <= offset)
-            .saturating_sub(1)
+            .saturating_sub(1);
+        match &self.excerpt {
+            None => kept,
+            Some(excerpt) => excerpt.numbers.get(kept).map_or(0, |&n| n as usize),
+        }
+    }
+
+    /// Where 0-based line `index` starts (its BOM included), or the end of the file.
+    fn line_start(&self, index: usize) -> usize {
+        let kept = match &self.excerpt {
+            None => Some(index),
+            Some(excerpt) => excerpt.numbers.binary_search(&to_u32(index)).ok(),
+        };
+        kept.and_then(|k| self.line_starts.get(k))
+            .map_or(self.len(), |&s| s as usize)
+    }
+
+    /// Where the line after 0-based line `index` starts, or the end of the file.
+    fn line_next(&self, index: usize) -> usize {
+        match &self.excerpt {
+            None => self
+                .line_starts
+                .get(index + 1)
+                .map_or(self.text.len(), |&s| s as usize),
+            Some(excerpt) => {
+                let start = self.line_start(index);
+                // Runs hold whole lines: the next line starts where the run goes on, or ends.
+                match excerpt.numbers.binary_search(&to_u32(index + 1)) {
+                    Ok(next) => self.line_starts.get(next).map_or(excerpt.len, |&s| s as usize),
+                    Err(_) => excerpt.run_of(start).map_or(excerpt.len, |(_, end, _)| end),
+                }
+            }
+        }
+    }
+
+    fn starts_with_bom(&self) -> bool {
+        match &self.excerpt {
+            None => self.text.starts_with('\u{feff}'),
+            Some(excerpt) => excerpt.bom,
+        }
     }
 
     /// The byte range of 0-based line `index`, without its line break (nor a leading BOM);
     /// an empty span at the end of the file past the last line.
     pub fn line_span(&self, index: usize) -> Span {
-        if index >= self.line_starts.len() {
-            return Span::empty(self.text.len());
+        if index >= self.line_count() {
+            return Span::empty(self.len());
         }
         let start = self.line_content_start(index);
-        let next = self
-            .line_starts
-            .get(index + 1)
-            .map_or(self.text.len(), |&s| s as usize);
-        let line = self.text.get(start..next).unwrap_or("");
+        let next = self.line_next(index);
+        let line = self.get(start, next).unwrap_or("");
         let trimmed = line.trim_end_matches(['\n', '\r']);
         Span::new(start, start + trimmed.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.excerpt
+            .as_ref()
+            .map_or(self.line_starts.len(), |e| e.line_count)
     }
 
     /// The 1-based line and column of `offset` (rounded down to a char boundary). A leading
@@ -130,16 +285,13 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset);
         let index = self.line_index(offset);
         let start = self.line_content_start(index);
-        (
-            index,
-            self.text.get(start.min(offset)..offset).unwrap_or(""),
-        )
+        (index, self.get(start.min(offset), offset).unwrap_or(""))
     }
 
     /// Where 0-based line `index` starts, past the BOM on the first line.
     fn line_content_start(&self, index: usize) -> usize {
-        let start = self.line_starts.get(index).copied().unwrap_or(0) as usize;
-        if index == 0 && self.text.starts_with('\u{feff}') {
+        let start = self.line_start(index);
+        if index == 0 && self.starts_with_bom() {
             start + '\u{feff}'.len_utf8()
         } else {
             start
@@ -152,18 +304,17 @@ impl SourceFile {
     /// the column after a line's last char is the end of the file only on the last line.
     pub fn offset(&self, at: LineCol) -> Option<usize> {
         let index = at.line.checked_sub(1)?;
-        self.line_starts.get(index)?;
+        if index >= self.line_count() {
+            return None;
+        }
         let start = self.line_content_start(index);
-        let next = self
-            .line_starts
-            .get(index + 1)
-            .map_or(self.text.len(), |&s| s as usize);
-        let line = self.text.get(start..next)?;
+        let next = self.line_next(index);
+        let line = self.get(start, next)?;
         let skip = at.column.checked_sub(1)?;
         let mut chars = line.char_indices();
         match chars.nth(skip) {
             Some((i, _)) => Some(start + i),
-            None if next == self.text.len() && skip == line.chars().count() => Some(next),
+            None if next == self.len() && skip == line.chars().count() => Some(next),
             None => None,
         }
     }
@@ -174,13 +325,38 @@ impl SourceFile {
         prefix.chars().map(char::len_utf16).sum::<usize>() + 1
     }
 
-    fn floor_char_boundary(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+    /// `offset`, moved back to the start of the char it falls in.
+    pub fn floor_char_boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.len());
+        let (text, base, from) = match &self.excerpt {
+            None => (self.text.as_str(), 0, 0),
+            Some(excerpt) => match excerpt.run_of(offset) {
+                Some((start, _, at)) => (self.text.as_str(), start, at),
+                None => return offset,
+            },
+        };
+        while offset > base && !text.is_char_boundary(from + (offset - base)) {
             offset -= 1;
         }
         offset
     }
+}
+
+impl Excerpt {
+    /// The run holding `offset` (its end included): its file range and its start in the text.
+    fn run_of(&self, offset: usize) -> Option<(usize, usize, usize)> {
+        let offset = to_u32(offset);
+        let index = self
+            .runs
+            .partition_point(|&(start, _, _)| start <= offset)
+            .checked_sub(1)?;
+        let &(start, end, at) = self.runs.get(index)?;
+        (offset <= end).then_some((start as usize, end as usize, at as usize))
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
@@ -281,6 +457,42 @@ mod tests {
         assert_eq!(file.offset(LineCol { line: 1, column: 1 }), Some(3));
         assert_eq!(file.utf16_column(4), 2);
         assert_eq!(file.line_col(6), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn an_excerpt_answers_like_its_file_on_the_kept_lines() {
+        let mut text = "\u{feff}first: é\r\n".to_owned();
+        for i in 0..200 {
+            text.push_str(&format!("line{i}: \u{1f600} value\n"));
+        }
+        text.push_str("last: x");
+        let file = SourceFile::new("t", text.clone());
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(start, start + needle.len())
+        };
+        let spans = [at("first"), at("line50: \u{1f600}"), at("line58"), at("last: x")];
+        let excerpt = file.excerpt(spans);
+        assert!(excerpt.text().len() < text.len() / 4, "{}", excerpt.text().len());
+        assert_eq!(excerpt.line_count(), file.line_count());
+        // Lines 50 to 58 are close enough to be kept with the lines between them.
+        for span in spans.into_iter().chain([at("line54")]) {
+            assert_eq!(excerpt.slice(span), file.slice(span));
+            for offset in span.start as usize..=span.end as usize {
+                assert_eq!(excerpt.line_col(offset), file.line_col(offset), "{offset}");
+                assert_eq!(excerpt.utf16_column(offset), file.utf16_column(offset));
+                assert_eq!(
+                    excerpt.floor_char_boundary(offset),
+                    file.floor_char_boundary(offset)
+                );
+                let line = file.line_index(offset);
+                assert_eq!(excerpt.line_index(offset), line);
+                assert_eq!(excerpt.line_span(line), file.line_span(line));
+                let at = file.line_col(offset);
+                assert_eq!(excerpt.offset(at), file.offset(at));
+            }
+        }
+        assert_eq!(excerpt.slice(at("line20")), "");
     }
 
     #[test]
