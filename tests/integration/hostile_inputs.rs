@@ -91,6 +91,8 @@ fn hostile_files_fail_alone_and_located() {
         .unwrap()
         .current_dir(root)
         .args(["check", ".", "--format", "concise", "--color", "never"])
+        // The old default limit: the 20 MB file is over it, and stays quick to skip.
+        .args(["--max-file-size", "10485760"])
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -135,6 +137,7 @@ fn hostile_files_fail_alone_and_located() {
         .unwrap()
         .current_dir(root)
         .args(["check", "g-huge.yaml", "--color", "never"])
+        .args(["--max-file-size", "10485760"])
         .output()
         .unwrap();
     let text = String::from_utf8(human.stdout).unwrap();
@@ -155,6 +158,7 @@ fn hostile_files_fail_alone_and_located() {
         .unwrap()
         .current_dir(root)
         .args(["check", "h-huge-data.json", "--color", "never"])
+        .args(["--max-file-size", "10485760"])
         .output()
         .unwrap();
     let text = String::from_utf8(data.stdout).unwrap();
