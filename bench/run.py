@@ -481,6 +481,9 @@ def measure(label, tools, results):
     out_dir = os.path.join(RESULTS, label)
     os.makedirs(out_dir, exist_ok=True)
     for kind in INPUT_KINDS:
+        # The scale sizes (xl, many) write only some of the inputs.
+        if not os.path.exists(os.path.join(root, kind)):
+            continue
         for tool in tools:
             if kind not in APPLIES[tool]:
                 continue

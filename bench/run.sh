@@ -4,7 +4,8 @@
 # and score every tool (bench/run.py; results in bench/out/results/results.md).
 #
 #   bench/run.sh                      everything (the large peer runs take a long time)
-#   SIZES=small,medium bench/run.sh   only some sizes (labels: small medium x1 x4 large)
+#   SIZES=small,medium bench/run.sh   only some sizes (labels: small medium x1 x4 large, and
+#                                     the scale check: xl, a 50 MB spec, and many, a 200 MB dir)
 #   TOOLS=gatelint,parse-only bench/run.sh
 #   RUNS=10 PEER_RUNS=3 TIMEOUT=1800  timing runs and the per-run limit for peers (seconds)
 #
