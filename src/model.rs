@@ -915,6 +915,8 @@ pub enum CorsOrigin {
 pub struct UserPool {
     pub name: String,
     pub origin: Loc,
+    /// How the source writes the pool's settings, for the words of a fix.
+    pub notation: Notation,
     /// `MfaConfiguration` upper-cased: `OFF` (the default), `ON` or `OPTIONAL`.
     pub mfa: Resolved<String>,
     pub mfa_origin: Option<Loc>,
@@ -925,6 +927,8 @@ pub struct UserPool {
 pub struct IdentityPool {
     pub name: String,
     pub origin: Loc,
+    /// How the source writes the pool's settings, for the words of a fix.
+    pub notation: Notation,
     pub allow_unauthenticated: Resolved<bool>,
     pub allow_unauthenticated_origin: Option<Loc>,
     /// The role unauthenticated identities assume, where the template attaches it.
@@ -955,6 +959,8 @@ pub struct Setting {
 pub struct TokenIssuer {
     pub name: String,
     pub origin: Loc,
+    /// How the source writes the client's settings, for the words of a fix.
+    pub notation: Notation,
     pub revocation: Resolved<bool>,
     pub revocation_origin: Option<Loc>,
     /// Token lifetimes as they were written (value, unit and where each is set), so a finding

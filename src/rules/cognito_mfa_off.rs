@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::Workspace;
+use crate::model::{Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -35,7 +35,14 @@ impl Rule for CognitoMfaOff {
                     .label(label)
                     .related(pool.origin.clone(), "the user pool")
                     .subject(pool.name.clone())
-                    .help("set `MfaConfiguration: ON` with `EnabledMfas` (TOTP, or SMS/email)"),
+                    .help(match pool.notation {
+                        Notation::Terraform => {
+                            "set `mfa_configuration = \"ON\"` with a `software_token_mfa_configuration` (TOTP) or SMS/email configuration"
+                        }
+                        Notation::Gateway | Notation::ServerlessFramework => {
+                            "set `MfaConfiguration: ON` with `EnabledMfas` (TOTP, or SMS/email)"
+                        }
+                    }),
                 );
             }
         }

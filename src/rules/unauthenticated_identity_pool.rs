@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::Workspace;
+use crate::model::{Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -30,10 +30,16 @@ impl Rule for UnauthenticatedIdentityPool {
                 .label("unauthenticated identities allowed")
                 .related(pool.origin.clone(), "the identity pool")
                 .subject(pool.name.clone())
-                .help(
-                    "set `AllowUnauthenticatedIdentities: false`, or give the unauthenticated role only \
-                     what a stranger may do (and nothing that invokes IAM-authorized routes)",
-                );
+                .help(format!(
+                    "set `{}`, or give the unauthenticated role only what a stranger may do (and \
+                     nothing that invokes IAM-authorized routes)",
+                    match pool.notation {
+                        Notation::Terraform => "allow_unauthenticated_identities = false",
+                        Notation::Gateway | Notation::ServerlessFramework => {
+                            "AllowUnauthenticatedIdentities: false"
+                        }
+                    }
+                ));
                 if let Some(role) = &pool.unauthenticated_role {
                     finding = finding.related(role.clone(), "the role those credentials are for");
                 }

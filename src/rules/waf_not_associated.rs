@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{ApiKind, Workspace};
+use crate::model::{ApiKind, Notation, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -24,13 +24,22 @@ impl Rule for WafNotAssociated {
                                 stage.name, api.display
                             ),
                         )
-                        .label("no `AWS::WAFv2::WebACLAssociation` for this stage")
+                        .label(match api.notation {
+                            Notation::Terraform => "no `aws_wafv2_web_acl_association` for this stage",
+                            _ => "no `AWS::WAFv2::WebACLAssociation` for this stage",
+                        })
                         .related(api.origin.clone(), "the API")
                         .subject(format!("{} {}", api.name, stage.name))
-                        .help(
-                            "associate a WAFv2 web ACL with the stage (`AWS::WAFv2::WebACLAssociation` whose \
-                             `ResourceArn` is the stage ARN) with rate-based and managed rules",
-                        ),
+                        .help(match api.notation {
+                            Notation::Terraform => {
+                                "associate a WAFv2 web ACL with the stage (an `aws_wafv2_web_acl_association` \
+                                 whose `resource_arn` is the stage's `arn`) with rate-based and managed rules"
+                            }
+                            _ => {
+                                "associate a WAFv2 web ACL with the stage (`AWS::WAFv2::WebACLAssociation` whose \
+                                 `ResourceArn` is the stage ARN) with rate-based and managed rules"
+                            }
+                        }),
                     );
                 }
             }

@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{TokenIssuer, Workspace};
+use crate::model::{Notation, TokenIssuer, Workspace};
 
 use super::{Rule, Settings, rule_meta};
 
@@ -10,6 +10,7 @@ impl Rule for WeakCognitoClient {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for client in &workspace.token_issuers {
+            let words = Words::of(client.notation);
             for (when, flows) in client.oauth_flows.cases() {
                 for flow in flows.iter().filter(|f| f.value == "implicit") {
                     findings.push(
@@ -24,7 +25,7 @@ impl Rule for WeakCognitoClient {
                             ),
                             "implicit grant",
                         )
-                        .help("use the authorization code grant with PKCE (`AllowedOAuthFlows: [code]`)"),
+                        .help(format!("use the authorization code grant with PKCE (`{}`)", words.code_flow)),
                     );
                 }
                 let confidential = flows.iter().find(|f| f.value == "client_credentials");
@@ -50,7 +51,7 @@ impl Rule for WeakCognitoClient {
                                 ),
                                 "confidential flow, no secret",
                             )
-                            .help("set `GenerateSecret: true` (Cognito requires a secret for client credentials)");
+                            .help(format!("set `{}` (Cognito requires a secret for client credentials)", words.secret));
                         if let Some(at) = &client.generate_secret_origin {
                             finding = finding.related(at.clone(), "no secret");
                         }
@@ -89,21 +90,21 @@ impl Rule for WeakCognitoClient {
                 let label = if client.prevent_user_existence_errors_origin.is_some() {
                     "user existence errors on"
                 } else {
-                    "`PreventUserExistenceErrors` defaults to LEGACY"
+                    words.existence_default
                 };
                 findings.push(
                     self.finding(
                         client,
                         at,
                         format!(
-                            "the user pool client `{}` does not set `PreventUserExistenceErrors: \
-                             ENABLED`{when}: sign-in and password reset answer differently for \
-                             unknown users, so anyone can find out which accounts exist",
-                            client.name
+                            "the user pool client `{}` does not set `{}`{when}: sign-in and password \
+                             reset answer differently for unknown users, so anyone can find out \
+                             which accounts exist",
+                            client.name, words.existence
                         ),
                         label,
                     )
-                    .help("set `PreventUserExistenceErrors: ENABLED`"),
+                    .help(format!("set `{}`", words.existence)),
                 );
             }
         }
@@ -122,5 +123,32 @@ impl WeakCognitoClient {
             .label(label)
             .related(client.origin.clone(), "the app client")
             .subject(format!("{} {label}", client.name))
+    }
+}
+
+/// The settings this rule names, as the client's source writes them.
+struct Words {
+    code_flow: &'static str,
+    secret: &'static str,
+    existence: &'static str,
+    existence_default: &'static str,
+}
+
+impl Words {
+    fn of(notation: Notation) -> Self {
+        match notation {
+            Notation::Terraform => Words {
+                code_flow: "allowed_oauth_flows = [\"code\"]",
+                secret: "generate_secret = true",
+                existence: "prevent_user_existence_errors = \"ENABLED\"",
+                existence_default: "`prevent_user_existence_errors` defaults to LEGACY",
+            },
+            Notation::Gateway | Notation::ServerlessFramework => Words {
+                code_flow: "AllowedOAuthFlows: [code]",
+                secret: "GenerateSecret: true",
+                existence: "PreventUserExistenceErrors: ENABLED",
+                existence_default: "`PreventUserExistenceErrors` defaults to LEGACY",
+            },
+        }
     }
 }

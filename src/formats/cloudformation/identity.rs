@@ -8,8 +8,8 @@ use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::model::{
-    Auth, FunctionUrl, IdentityPool, LambdaPermission, OpenBecause, Resolved, Setting, TimeUnit,
-    TokenIssuer, TokenLifetime, UserPool, Workspace,
+    Auth, FunctionUrl, IdentityPool, LambdaPermission, Notation, OpenBecause, Resolved, Setting,
+    TimeUnit, TokenIssuer, TokenLifetime, UserPool, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -61,6 +61,7 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         workspace.user_pools.push(UserPool {
             name: resource.id.to_owned(),
             origin: resource.loc(),
+            notation: Notation::Gateway,
             // "OFF: MFA won't be used for any users" is the default.
             mfa: under_resource_condition(
                 resource,
@@ -121,6 +122,7 @@ fn identity_pool<'a>(
     IdentityPool {
         name: resource.id.to_owned(),
         origin: resource.loc(),
+        notation: Notation::Gateway,
         allow_unauthenticated: under_resource_condition(
             resource,
             eval.boolean(allow).map(|a| a.unwrap_or(false)),
@@ -167,6 +169,7 @@ fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> Tok
     TokenIssuer {
         name: resource.id.to_owned(),
         origin: resource.loc(),
+        notation: Notation::Gateway,
         revocation: under_resource_condition(resource, revocation),
         revocation_origin: revocation_node.map(NodeRef::loc),
         access_token,

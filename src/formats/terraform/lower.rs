@@ -1659,6 +1659,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
         TokenIssuer {
             name: instance.address(),
             origin: instance.origin(),
+            notation: Notation::Terraform,
             revocation: revocation.under(&instance.when),
             revocation_origin: instance.attribute_loc("enable_token_revocation"),
             access_token,

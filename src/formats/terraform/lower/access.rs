@@ -12,7 +12,7 @@ use crate::formats::policy;
 use crate::formats::terraform::eval::{Ctx, Value};
 use crate::model::{
     ApiKind, CorsOrigin, CorsResponse, DomainMapping, DomainName, IdentityPool, LambdaPermission,
-    Resolved, Setting, UserPool, Workspace,
+    Notation, Resolved, Setting, UserPool, Workspace,
 };
 use crate::syntax::hcl::{Attribute, Expr, ExprKind};
 use crate::syntax::{Document, Loc};
@@ -387,6 +387,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             workspace.user_pools.push(UserPool {
                 name: instance.address(),
                 origin: instance.origin(),
+                notation: Notation::Terraform,
                 // "OFF: MFA won't be used for any users" is the default.
                 mfa: self
                     .value(instance, "mfa_configuration")
@@ -415,6 +416,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             workspace.identity_pools.push(IdentityPool {
                 name: instance.address(),
                 origin: instance.origin(),
+                notation: Notation::Terraform,
                 allow_unauthenticated: bool_setting(
                     &self.value(instance, "allow_unauthenticated_identities"),
                     false,
