@@ -968,6 +968,13 @@ pub struct TokenIssuer {
     pub access_token: Resolved<TokenLifetime>,
     pub id_token: Resolved<TokenLifetime>,
     pub refresh_token: Resolved<TokenLifetime>,
+    /// How the client lets users sign in.
+    pub flows: ClientFlows,
+}
+
+/// How an app client lets users sign in, and whether it has a secret.
+#[derive(Debug)]
+pub struct ClientFlows {
     /// `AllowedOAuthFlows` (`implicit`, `code`, `client_credentials`); Unknown when computed.
     pub oauth_flows: Resolved<Vec<Setting>>,
     /// `ExplicitAuthFlows` (`ALLOW_USER_PASSWORD_AUTH`, ...), upper-cased; empty when not

@@ -11,7 +11,7 @@ impl Rule for WeakCognitoClient {
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for client in &workspace.token_issuers {
             let words = Words::of(client.notation);
-            for (when, flows) in client.oauth_flows.cases() {
+            for (when, flows) in client.flows.oauth_flows.cases() {
                 for flow in flows.iter().filter(|f| f.value == "implicit") {
                     findings.push(
                         self.finding(
@@ -30,7 +30,7 @@ impl Rule for WeakCognitoClient {
                 }
                 let confidential = flows.iter().find(|f| f.value == "client_credentials");
                 if let Some(flow) = confidential {
-                    for (secret_when, secret) in client.generate_secret.cases() {
+                    for (secret_when, secret) in client.flows.generate_secret.cases() {
                         if *secret {
                             continue;
                         }
@@ -52,14 +52,14 @@ impl Rule for WeakCognitoClient {
                                 "confidential flow, no secret",
                             )
                             .help(format!("set `{}` (Cognito requires a secret for client credentials)", words.secret));
-                        if let Some(at) = &client.generate_secret_origin {
+                        if let Some(at) = &client.flows.generate_secret_origin {
                             finding = finding.related(at.clone(), "no secret");
                         }
                         findings.push(finding);
                     }
                 }
             }
-            for (when, flows) in client.auth_flows.cases() {
+            for (when, flows) in client.flows.auth_flows.cases() {
                 for flow in flows.iter().filter(|f| {
                     f.value == "ALLOW_USER_PASSWORD_AUTH" || f.value == "USER_PASSWORD_AUTH"
                 }) {
@@ -79,15 +79,16 @@ impl Rule for WeakCognitoClient {
                     );
                 }
             }
-            for (when, setting) in client.prevent_user_existence_errors.cases() {
+            for (when, setting) in client.flows.prevent_user_existence_errors.cases() {
                 if setting == "ENABLED" {
                     continue;
                 }
                 let at = client
+                    .flows
                     .prevent_user_existence_errors_origin
                     .clone()
                     .unwrap_or_else(|| client.origin.clone());
-                let label = if client.prevent_user_existence_errors_origin.is_some() {
+                let label = if client.flows.prevent_user_existence_errors_origin.is_some() {
                     "user existence errors on"
                 } else {
                     words.existence_default

@@ -8,8 +8,8 @@ use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::model::{
-    Auth, FunctionUrl, IdentityPool, LambdaPermission, Notation, OpenBecause, Resolved, Setting,
-    TimeUnit, TokenIssuer, TokenLifetime, UserPool, Workspace,
+    Auth, ClientFlows, FunctionUrl, IdentityPool, LambdaPermission, Notation, OpenBecause,
+    Resolved, Setting, TimeUnit, TokenIssuer, TokenLifetime, UserPool, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -175,34 +175,36 @@ fn user_pool_client<'a>(eval: &Evaluator<'_, 'a>, resource: Resource<'a>) -> Tok
         access_token,
         id_token,
         refresh_token,
-        oauth_flows: under_resource_condition(
-            resource,
-            settings(
-                eval,
-                resource.property("AllowedOAuthFlows"),
-                str::to_ascii_lowercase,
+        flows: ClientFlows {
+            oauth_flows: under_resource_condition(
+                resource,
+                settings(
+                    eval,
+                    resource.property("AllowedOAuthFlows"),
+                    str::to_ascii_lowercase,
+                ),
             ),
-        ),
-        auth_flows: under_resource_condition(
-            resource,
-            settings(
-                eval,
-                resource.property("ExplicitAuthFlows"),
-                str::to_ascii_uppercase,
+            auth_flows: under_resource_condition(
+                resource,
+                settings(
+                    eval,
+                    resource.property("ExplicitAuthFlows"),
+                    str::to_ascii_uppercase,
+                ),
             ),
-        ),
-        // "Defaults to LEGACY when you don't provide a value."
-        prevent_user_existence_errors: under_resource_condition(
-            resource,
-            eval.string(existence_errors)
-                .map(|v| v.as_deref().unwrap_or("LEGACY").to_ascii_uppercase()),
-        ),
-        prevent_user_existence_errors_origin: existence_errors.map(NodeRef::loc),
-        generate_secret: under_resource_condition(
-            resource,
-            eval.boolean(secret).map(|s| s.unwrap_or(false)),
-        ),
-        generate_secret_origin: secret.map(NodeRef::loc),
+            // "Defaults to LEGACY when you don't provide a value."
+            prevent_user_existence_errors: under_resource_condition(
+                resource,
+                eval.string(existence_errors)
+                    .map(|v| v.as_deref().unwrap_or("LEGACY").to_ascii_uppercase()),
+            ),
+            prevent_user_existence_errors_origin: existence_errors.map(NodeRef::loc),
+            generate_secret: under_resource_condition(
+                resource,
+                eval.boolean(secret).map(|s| s.unwrap_or(false)),
+            ),
+            generate_secret_origin: secret.map(NodeRef::loc),
+        },
     }
 }
 

@@ -36,6 +36,9 @@ const MAX_PATH_DEPTH: usize = 64;
 
 /// Nodes an HCL-written OpenAPI body may have.
 const MAX_BODY_NODES: usize = 200_000;
+/// How many locals (or a variable's default) a body or policy may be passed through before
+/// it is not followed.
+const MAX_INDIRECTION: usize = 8;
 
 /// The resources that make up an API's routes, which a deployment's `triggers` hash.
 struct RouteResources {
@@ -554,7 +557,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
         ctx: &Ctx<'a>,
         depth: usize,
     ) -> Option<Document> {
-        if depth > 8 {
+        if depth > MAX_INDIRECTION {
             return None;
         }
         match &expr.kind {
@@ -1655,7 +1658,6 @@ impl<'e, 'a> Lowering<'e, 'a> {
             30,
             TimeUnit::Days,
         );
-        let flows = self.client_flows(instance);
         TokenIssuer {
             name: instance.address(),
             origin: instance.origin(),
@@ -1665,12 +1667,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             access_token,
             id_token,
             refresh_token,
-            oauth_flows: flows.oauth_flows,
-            auth_flows: flows.auth_flows,
-            prevent_user_existence_errors: flows.prevent_user_existence_errors,
-            prevent_user_existence_errors_origin: flows.prevent_user_existence_errors_origin,
-            generate_secret: flows.generate_secret,
-            generate_secret_origin: flows.generate_secret_origin,
+            flows: self.client_flows(instance),
         }
     }
 }

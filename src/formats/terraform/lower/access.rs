@@ -11,8 +11,8 @@ use crate::formats::cors;
 use crate::formats::policy;
 use crate::formats::terraform::eval::{Ctx, Value};
 use crate::model::{
-    ApiKind, CorsOrigin, CorsResponse, DomainMapping, DomainName, IdentityPool, LambdaPermission,
-    Notation, Resolved, Setting, UserPool, Workspace,
+    ApiKind, ClientFlows, CorsOrigin, CorsResponse, DomainMapping, DomainName, IdentityPool,
+    LambdaPermission, Notation, Resolved, Setting, UserPool, Workspace,
 };
 use crate::syntax::hcl::{Attribute, Expr, ExprKind};
 use crate::syntax::{Document, Loc};
@@ -465,16 +465,6 @@ impl<'e, 'a> Lowering<'e, 'a> {
         }
         Some(attachment.loc(role.span))
     }
-}
-
-/// An app client's flows and secret, for its [`crate::model::TokenIssuer`].
-pub(crate) struct ClientFlows {
-    pub oauth_flows: Resolved<Vec<Setting>>,
-    pub auth_flows: Resolved<Vec<Setting>>,
-    pub prevent_user_existence_errors: Resolved<String>,
-    pub prevent_user_existence_errors_origin: Option<Loc>,
-    pub generate_secret: Resolved<bool>,
-    pub generate_secret_origin: Option<Loc>,
 }
 
 /// How an attribute is written, for a name when its value is not known.

@@ -13,9 +13,6 @@ use crate::model::{Effect, PolicyStatement, Resolved, ResourcePolicy};
 use crate::syntax::hcl::{Attribute, Body, Expr, ExprKind, Step};
 use crate::syntax::{Loc, SourceFile, Span};
 
-/// How many locals a policy may be passed through before it is not followed.
-const MAX_INDIRECTION: usize = 8;
-
 impl<'e, 'a> Lowering<'e, 'a> {
     /// The policy an attribute sets, located at the attribute; statements Unknown where the
     /// document cannot be read.
@@ -41,7 +38,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
         ctx: &Ctx<'a>,
         depth: usize,
     ) -> Option<Resolved<Vec<PolicyStatement>>> {
-        if depth > MAX_INDIRECTION {
+        if depth > super::MAX_INDIRECTION {
             return None;
         }
         match &expr.kind {
