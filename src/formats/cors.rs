@@ -3,7 +3,6 @@
 //! responses, in OpenAPI, CloudFormation and SAM alike.
 //! <https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html>
 
-use super::cloudformation::eval::{Evaluator, Value};
 use super::policy::ReadString;
 use crate::model::{CorsOrigin, CorsResponse, Resolved};
 use crate::syntax::{Loc, NodeRef};
@@ -39,23 +38,6 @@ pub(crate) fn mapped_true(expression: &str) -> Resolved<bool> {
         Some(literal) => Resolved::Known(literal.trim().eq_ignore_ascii_case("true")),
         None => Resolved::Unknown,
     }
-}
-
-/// A template's list of allowed origins (`AllowOrigins` of an HTTP API's CORS configuration).
-pub(crate) fn allowed_origins<'a>(
-    eval: &Evaluator<'_, 'a>,
-    list: Option<NodeRef<'a>>,
-) -> Resolved<CorsOrigin> {
-    eval.list(list).and_then(&|items| {
-        let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
-        match texts {
-            Some(texts) if texts.iter().any(|o| origin_literal(o) == CorsOrigin::Any) => {
-                Resolved::Known(CorsOrigin::Any)
-            }
-            Some(_) => Resolved::Known(CorsOrigin::Listed),
-            None => Resolved::Unknown,
-        }
-    })
 }
 
 fn quoted(expression: &str) -> Option<&str> {

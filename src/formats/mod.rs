@@ -1,8 +1,17 @@
-//! Format views and their lowering into the gateway model.
+//! Format views and their lowering into the gateway model. This file is the dispatcher: which
+//! format a document is, and which front end lowers it. What the front ends share lies below
+//! them, each in a file of its own: `files` (the files a document refers to), `nodes` (mappings
+//! and lists as every format reads them), `defaults` (what API Gateway assumes), `intrinsic`
+//! (CloudFormation's functions, which appear wherever a template can embed a document),
+//! `policy` (resource policies) and `cors` (CORS header mappings).
 
 pub mod cdk;
 pub mod cloudformation;
 pub(crate) mod cors;
+pub(crate) mod defaults;
+pub mod files;
+pub mod intrinsic;
+pub mod nodes;
 pub mod openapi;
 pub(crate) mod policy;
 pub mod provenance;
@@ -10,30 +19,11 @@ pub mod sam;
 pub mod serverless;
 pub mod terraform;
 
+pub use files::{FileLoader, LoadError, NoFiles};
+
 use crate::diagnostic::InputError;
-use crate::model::{DuplicateKey, Workspace};
-use std::sync::Arc;
-
-use crate::syntax::{Document, NodeKind, NodeRef, SourceFile, Span};
-
-/// Seconds a REST API caches a Lambda authorizer's decision when no TTL is given: "If this
-/// field is not set, the default value is 300."
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html>
-/// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html>
-pub(crate) const DEFAULT_REST_AUTHORIZER_TTL: u64 = 300;
-
-/// HTTP and WebSocket API Lambda authorizers cache nothing unless given a TTL: "If it equals 0,
-/// authorization caching is disabled", and no other default is documented for them.
-/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html>
-pub(crate) const DEFAULT_V2_AUTHORIZER_TTL: u64 = 0;
-
-/// The strings of a list (scopes, say); items that are not strings are left out.
-pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
-    list.items()
-        .filter_map(NodeRef::as_str)
-        .map(str::to_owned)
-        .collect()
-}
+use crate::model::Workspace;
+use crate::syntax::Document;
 
 /// What a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,53 +87,6 @@ pub fn lower(
     lower_with_files(doc, kind, &NoFiles, workspace, errors);
 }
 
-/// Reads the local files a document refers to (a SAM `DefinitionUri`), so they are linted as
-/// part of it. The lowering never touches the file system itself: the caller decides what may
-/// be read, how much of it, and from where.
-pub trait FileLoader {
-    /// Read and parse `reference`, a path as the document writes it (relative to the
-    /// document's directory).
-    fn load(&self, reference: &str) -> Result<Vec<Document>, LoadError>;
-
-    /// Read `reference` as text (a Terraform `file()`, a module's `.tf` file).
-    fn read_source(&self, _reference: &str) -> Result<Arc<SourceFile>, LoadError> {
-        Err(LoadError::NotAvailable)
-    }
-
-    /// The names of the files in directory `reference` (a Terraform module's), sorted.
-    fn list_dir(&self, _reference: &str) -> Result<Vec<String>, LoadError> {
-        Err(LoadError::NotAvailable)
-    }
-
-    /// Read and parse `reference` to learn about the document (a CDK asset manifest), not as
-    /// part of it: unlike [`FileLoader::load`], the file is still linted on its own.
-    fn peek(&self, _reference: &str) -> Result<Vec<Document>, LoadError> {
-        Err(LoadError::NotAvailable)
-    }
-}
-
-/// Why a referenced file was not loaded.
-#[derive(Debug)]
-pub enum LoadError {
-    /// Reading files is off (standard input, or a caller that gives no directory).
-    NotAvailable,
-    /// The path leaves the directory that may be read (`..`, an absolute path, a symlink).
-    Outside,
-    /// The file cannot be read; the message says why.
-    Unreadable(String),
-    /// The file is not YAML or JSON; the error is located in that file.
-    Syntax(InputError),
-}
-
-/// Loads nothing: for input that has no directory, and for callers that lint bytes alone.
-pub struct NoFiles;
-
-impl FileLoader for NoFiles {
-    fn load(&self, _reference: &str) -> Result<Vec<Document>, LoadError> {
-        Err(LoadError::NotAvailable)
-    }
-}
-
 /// [`lower`], reading the files the document refers to through `files`. A loaded document is
 /// dropped once lowered: the model keeps only locations, which hold their file.
 pub fn lower_with_files(
@@ -180,84 +123,5 @@ pub fn lower_with_files(
         }
         DocumentKind::Serverless => serverless::lower(doc, files, workspace, errors),
     }
-    collect_duplicate_keys(doc, workspace);
-}
-
-/// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
-/// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
-pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
-    let entries: Vec<_> = map.entries().collect();
-    if entries.len() <= SMALL_MAP {
-        // Compared pairwise: cheaper than hashing, and most mappings have no duplicate.
-        let repeated_later = |i: usize, key: &str| {
-            entries
-                .iter()
-                .skip(i + 1)
-                .any(|(later, _)| later.as_str() == Some(key))
-        };
-        return entries
-            .iter()
-            .enumerate()
-            .filter(|(i, (key, _))| key.as_str().is_none_or(|k| !repeated_later(*i, k)))
-            .map(|(_, entry)| *entry)
-            .collect();
-    }
-    let mut seen = crate::collections::HashSet::default();
-    let mut distinct: Vec<_> = entries
-        .into_iter()
-        .rev()
-        .filter(|(key, _)| key.as_str().is_none_or(|k| seen.insert(k)))
-        .collect();
-    distinct.reverse();
-    distinct
-}
-
-/// Mappings with at most this many entries are checked for repeated keys pairwise, without
-/// hashing: most mappings are small, and a template has hundreds of thousands of them.
-const SMALL_MAP: usize = 16;
-
-/// Every key that appears twice in one mapping, anywhere in the document.
-fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
-    let mut stack = vec![doc.written_root()];
-    // The keys of a small mapping, reused from one mapping to the next.
-    let mut small: Vec<(&str, Span)> = Vec::with_capacity(SMALL_MAP);
-    while let Some(node) = stack.pop() {
-        if node.is_map() {
-            let entries = node.written_entries();
-            let is_small = entries.len() <= SMALL_MAP;
-            let mut seen: crate::collections::HashMap<&str, Span> =
-                crate::collections::HashMap::default();
-            small.clear();
-            for (written, _) in entries {
-                let key = written.followed();
-                let Some(text) = key.as_str() else {
-                    continue;
-                };
-                // The latest earlier entry with the same key, if any.
-                let earlier = if is_small {
-                    let found = small
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| *k == text)
-                        .map(|(_, n)| *n);
-                    small.push((text, written.span()));
-                    found
-                } else {
-                    seen.insert(text, written.span())
-                };
-                if let Some(first) = earlier {
-                    workspace.duplicate_keys.push(DuplicateKey {
-                        key: text.to_owned(),
-                        first: doc.loc(first),
-                        repeated: key.loc(),
-                    });
-                }
-            }
-        }
-        // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.
-        stack.extend(
-            node.written_children()
-                .filter(|child| matches!(child.kind(), NodeKind::Map | NodeKind::Seq)),
-        );
-    }
+    nodes::collect_duplicate_keys(doc, workspace);
 }

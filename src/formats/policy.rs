@@ -4,7 +4,7 @@
 //! `Policy`, an OpenAPI `x-amazon-apigateway-policy`, SAM's `Auth.ResourcePolicy`).
 //! <https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html>
 
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Effect, PolicyStatement, Resolved, ResourcePolicy};
 use crate::syntax::{Loc, NodeRef};
 

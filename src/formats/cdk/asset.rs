@@ -12,7 +12,7 @@
 //! <https://github.com/aws/aws-cdk/tree/main/packages/%40aws-cdk/cloud-assembly-schema>
 
 use crate::collections::HashMap;
-use crate::formats::FileLoader;
+use crate::formats::files::FileLoader;
 use crate::syntax::NodeRef;
 
 /// The property of an API resource that names its definition's S3 object.

@@ -4,8 +4,8 @@
 //! (SAM's too), so a plain resource that names a SAM API is joined to it.
 
 use super::eval::{Evaluator, Value};
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{cors, policy};
 use crate::model::{Api, ApiKind, Condition, Conditions, DomainMapping, Resolved, Workspace};
 use crate::syntax::NodeRef;

@@ -4,9 +4,9 @@
 //! gatelint cannot see it (S3, an intrinsic it does not evaluate), which is said with a reason.
 
 use super::include::Included;
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::{FnIf, fn_if_leaves};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{cdk, openapi};
 use crate::model::{Api, Conditions, HiddenRoutes};
 use crate::syntax::NodeRef;

@@ -1,9 +1,9 @@
 //! The order CloudFormation creates resources in: `DependsOn`, plus the implicit dependencies
 //! of `Ref`, `Fn::GetAtt` and `Fn::Sub` references.
 
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::Template;
 use crate::collections::{HashMap, HashSet};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::syntax::NodeRef;
 
 pub struct Dependencies<'a> {

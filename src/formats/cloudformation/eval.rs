@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Parameter, Template};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::Resolved;
 use crate::syntax::NodeRef;
 

@@ -6,14 +6,15 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html>
 
 use super::dependencies::Dependencies;
-use super::eval::{Evaluator, Target};
-use super::intrinsic::{Intrinsic, intrinsic};
+use super::eval::{Evaluator, Target, Value};
 use super::template::{Resource, Template};
 use crate::collections::HashSet;
 use crate::diagnostic::Edit;
+use crate::formats::cors;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{
-    Api, ApiKind, Auth, AuthorizerUse, EndpointType, HiddenRoutes, OpenBecause, Resolved,
-    RouteSource,
+    Api, ApiKind, Auth, AuthorizerUse, CorsOrigin, EndpointType, HiddenRoutes, OpenBecause,
+    Resolved, RouteSource,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -234,6 +235,27 @@ pub(crate) fn jwt_issuer<'a>(eval: &Evaluator<'_, 'a>, node: NodeRef<'a>) -> Res
         },
         known => known.and_then(&|s| s.clone().into()),
     }
+}
+
+/// A template's list of allowed origins (`AllowOrigins` of an HTTP API's CORS configuration).
+pub(crate) fn allowed_origins<'a>(
+    eval: &Evaluator<'_, 'a>,
+    list: Option<NodeRef<'a>>,
+) -> Resolved<CorsOrigin> {
+    eval.list(list).and_then(&|items| {
+        let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+        match texts {
+            Some(texts)
+                if texts
+                    .iter()
+                    .any(|o| cors::origin_literal(o) == CorsOrigin::Any) =>
+            {
+                Resolved::Known(CorsOrigin::Any)
+            }
+            Some(_) => Resolved::Known(CorsOrigin::Listed),
+            None => Resolved::Unknown,
+        }
+    })
 }
 
 /// The API a resource's `RestApiId` (REST) or `ApiId` (HTTP, WebSocket) names, as CloudFormation

@@ -4,9 +4,9 @@
 //! permissions that let a service invoke a function.
 
 use super::eval::Evaluator;
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{Resource, Template};
 use super::under_resource_condition;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{
     Auth, ClientFlows, FunctionUrl, IdentityPool, LambdaPermission, Notation, OpenBecause,
     Resolved, Setting, TimeUnit, TokenIssuer, TokenLifetime, UserPool, Workspace,

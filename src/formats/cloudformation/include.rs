@@ -9,9 +9,10 @@
 //! resolved, and a file that may not or cannot be read leave the snippet not visible, with the
 //! reason (a coverage note where it matters), never an input error: the template may deploy.
 
-use super::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
-use crate::formats::{FileLoader, LoadError, cdk};
+use crate::formats::cdk;
+use crate::formats::files::{FileLoader, LoadError};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::syntax::{Document, Loc, NodeIdentity, NodeKind, NodeRef};
 
 /// The name of the include transform.

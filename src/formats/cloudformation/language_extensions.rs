@@ -17,10 +17,10 @@
 
 use super::checked::makes_checked_resources;
 use super::eval::{Evaluator, Value};
-use super::intrinsic::{Intrinsic, intrinsic};
 use super::template::{FOR_EACH, Template};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{NotVisible, Workspace};
 use crate::syntax::{Document, Entry, Loc, Node, NodeKind, NodeRef, ScalarStyle};
 

@@ -1,4 +1,4 @@
-//! CloudFormation templates: the template view, intrinsic functions, static evaluation, and the
+//! CloudFormation templates: the template view, static evaluation of its intrinsic functions, and the
 //! lowering of API Gateway, Cognito and Lambda URL resources into the gateway model.
 
 pub(crate) mod access;
@@ -11,7 +11,6 @@ pub(crate) mod gateway;
 pub mod generated;
 mod identity;
 pub mod include;
-pub mod intrinsic;
 pub mod language_extensions;
 mod rest;
 pub mod template;
@@ -22,7 +21,8 @@ pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
 use crate::diagnostic::InputError;
-use crate::formats::FileLoader;
+use crate::formats::files::FileLoader;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Condition, Conditions, Resolved, Workspace};
 use crate::syntax::NodeRef;
 
@@ -40,7 +40,7 @@ pub fn load_includes(
         Some(template) => Evaluator::new(template).known_string(Some(location)),
         None => location
             .as_str()
-            .filter(|_| intrinsic::intrinsic(location).is_none())
+            .filter(|_| intrinsic(location).is_none())
             .map(str::to_owned),
     };
     let mut includes = include::Includes::load(root, &locate, files, errors);
@@ -94,10 +94,7 @@ pub struct FnIf;
 
 impl crate::formats::openapi::Conditionals for FnIf {
     fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
-        if !matches!(
-            intrinsic::intrinsic(node),
-            Some(intrinsic::Intrinsic::If { .. })
-        ) {
+        if !matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
             return None;
         }
         let mut leaves = Vec::new();
@@ -114,8 +111,8 @@ pub(crate) fn fn_if_leaves<'a>(
     path: &mut Conditions,
     leaves: &mut Vec<(Conditions, Option<NodeRef<'a>>)>,
 ) {
-    match intrinsic::intrinsic(node) {
-        Some(intrinsic::Intrinsic::If {
+    match intrinsic(node) {
+        Some(Intrinsic::If {
             condition,
             then,
             otherwise,
@@ -129,7 +126,7 @@ pub(crate) fn fn_if_leaves<'a>(
                 path.pop();
             }
         }
-        Some(intrinsic::Intrinsic::Ref("AWS::NoValue")) => leaves.push((path.clone(), None)),
+        Some(Intrinsic::Ref("AWS::NoValue")) => leaves.push((path.clone(), None)),
         _ => leaves.push((path.clone(), Some(node))),
     }
 }

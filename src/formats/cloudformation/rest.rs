@@ -15,7 +15,8 @@ use super::gateway::{
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::HashMap;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors};
+use crate::formats::cors;
+use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
     RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace,

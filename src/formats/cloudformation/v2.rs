@@ -5,13 +5,14 @@
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
-    ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
-    follow_routes, jwt_issuer, references, routes_not_waited_for, security_policy,
+    ApiName, ApiNames, access_log, allowed_origins, auth_type_origin, authorization, data_trace,
+    default_endpoint, follow_routes, jwt_issuer, references, routes_not_waited_for,
+    security_policy,
 };
 use super::template::{Resource, Template};
 use super::under_resource_condition;
 use crate::collections::{HashMap, HashSet};
-use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors};
+use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsResponse, Deployment, DomainName,
     EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
@@ -148,7 +149,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         Some(CorsResponse {
             source: "the `CorsConfiguration`".to_owned(),
             origin: key.loc(),
-            allow_origin: cors::allowed_origins(self.eval, origins),
+            allow_origin: allowed_origins(self.eval, origins),
             allow_origin_at: origins.map(NodeRef::loc),
             allow_credentials: under_resource_condition(
                 resource,
@@ -548,7 +549,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let Some(api) = api.filter(|a| !a.routes.is_empty()) else {
             return Resolved::Known(false);
         };
-        let by_key: HashMap<&str, NodeRef<'a>> = crate::formats::distinct_entries(settings)
+        let by_key: HashMap<&str, NodeRef<'a>> = crate::formats::nodes::distinct_entries(settings)
             .into_iter()
             .filter_map(|(key, value)| Some((key.as_str()?, value)))
             .collect();

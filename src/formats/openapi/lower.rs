@@ -3,9 +3,9 @@
 use super::{Spec, Version, validate};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
-use crate::formats::{
-    DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, cors, policy, strings,
-};
+use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL};
+use crate::formats::nodes::strings;
+use crate::formats::{cors, policy};
 use crate::model::{
     Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, CorsOrigin,
     CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource,
@@ -87,7 +87,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
             .root
             .get("securityDefinitions")
             .into_iter()
-            .flat_map(crate::formats::distinct_entries)
+            .flat_map(crate::formats::nodes::distinct_entries)
         {
             if let Some(text) = name.as_str() {
                 api.ignored_schemes.push((text.to_owned(), name.loc()));

@@ -198,7 +198,7 @@ impl<'a> Spec<'a> {
         };
         container
             .into_iter()
-            .flat_map(crate::formats::distinct_entries)
+            .flat_map(crate::formats::nodes::distinct_entries)
             .filter_map(|(name, scheme)| Some((name, self.resolve_or_none(scheme)?)))
             .collect()
     }
@@ -209,7 +209,7 @@ impl<'a> Spec<'a> {
         let Some(paths) = self.root.get("paths") else {
             return operations;
         };
-        for (path_key, item) in crate::formats::distinct_entries(paths) {
+        for (path_key, item) in crate::formats::nodes::distinct_entries(paths) {
             let Some(path) = path_key.as_str() else {
                 continue;
             };
@@ -221,7 +221,7 @@ impl<'a> Spec<'a> {
                 let Some(item) = self.resolve_or_none(item) else {
                     continue;
                 };
-                for (method_key, operation) in crate::formats::distinct_entries(item) {
+                for (method_key, operation) in crate::formats::nodes::distinct_entries(item) {
                     let Some(method) = method_key.as_str().and_then(operation_method) else {
                         continue;
                     };

@@ -142,7 +142,7 @@ pub(super) fn scopes(auth: Merged<'_>, name: &str) -> Vec<String> {
         .get(name)
         .get("AuthorizationScopes")
         .node()
-        .map(crate::formats::strings)
+        .map(crate::formats::nodes::strings)
         .unwrap_or_default()
 }
 

@@ -1,6 +1,6 @@
 //! Where a SAM API's OpenAPI definition comes from: an inline `DefinitionBody` (read through the
 //! OpenAPI view, with spans in the template), a local `DefinitionUri` file (loaded through the
-//! caller's [`FileLoader`](crate::formats::FileLoader) and linted as part of the template), an
+//! caller's [`FileLoader`](crate::formats::files::FileLoader) and linted as part of the template), an
 //! S3 location (not visible here), or nothing — then SAM writes the definition itself from the
 //! events.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html#sam-api-definitionuri>
@@ -11,8 +11,10 @@ use super::{Context, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::body;
 use crate::formats::cloudformation::include::Included;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::formats::{LoadError, collect_duplicate_keys, openapi};
+use crate::formats::files::LoadError;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::nodes::collect_duplicate_keys;
+use crate::formats::openapi;
 use crate::model::{Api, HiddenRoutes, Method, Workspace};
 use crate::syntax::{Loc, NodeRef};
 
@@ -264,7 +266,7 @@ pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputErr
     let Some(paths) = spec.root.get("paths").filter(|p| p.is_map()) else {
         return;
     };
-    for (path, item) in crate::formats::distinct_entries(paths) {
+    for (path, item) in crate::formats::nodes::distinct_entries(paths) {
         let name = path.as_str().unwrap_or("");
         if !item.is_map() {
             reject(
@@ -283,7 +285,7 @@ pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputErr
         {
             reject(errors, key.loc(), "the value of Fn::If must be a list");
         }
-        for (method, operation) in crate::formats::distinct_entries(item) {
+        for (method, operation) in crate::formats::nodes::distinct_entries(item) {
             let Some(method_name) = method.as_str() else {
                 continue;
             };

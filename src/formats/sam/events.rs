@@ -8,7 +8,7 @@ use super::{Context, literal, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::include::is_include;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Method, RouteSource};
 use crate::syntax::{Loc, NodeRef};
 
@@ -133,7 +133,7 @@ pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) ->
         let Some(declared) = owner.property("Events").filter(|e| e.is_map()) else {
             continue;
         };
-        for (key, event) in crate::formats::distinct_entries(declared) {
+        for (key, event) in crate::formats::nodes::distinct_entries(declared) {
             let Some(id) = key.as_str() else { continue };
             let event = follow(cx.template.includes(), event);
             let kind = match event.get("Type").and_then(NodeRef::as_str) {

@@ -9,8 +9,8 @@
 use super::events::{IMPLICIT_HTTP_API, IMPLICIT_REST_API};
 use super::globals::Globals;
 use crate::formats::cloudformation::generated::{Generated, GeneratedIds};
-use crate::formats::cloudformation::intrinsic::intrinsic;
 use crate::formats::cloudformation::{Evaluator, Template};
+use crate::formats::intrinsic::intrinsic;
 use crate::syntax::NodeRef;
 
 /// The stage name of an HTTP API without `StageName`, and the id suffix of its stage.

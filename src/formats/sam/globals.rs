@@ -7,7 +7,7 @@
 
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::include::{Includes, is_include};
-use crate::formats::cloudformation::intrinsic::intrinsic;
+use crate::formats::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
 
 /// `node`, or the snippet it includes when it is an `AWS::Include` that was read.
@@ -224,12 +224,12 @@ impl<'a> Merged<'a> {
             return self
                 .node()
                 .into_iter()
-                .flat_map(crate::formats::distinct_entries)
+                .flat_map(crate::formats::nodes::distinct_entries)
                 .map(|(k, v)| (k, self.alone(Some(v))))
                 .collect();
         };
         let mut out: Vec<(NodeRef<'a>, Merged<'a>)> = Vec::new();
-        for (key, value) in crate::formats::distinct_entries(global) {
+        for (key, value) in crate::formats::nodes::distinct_entries(global) {
             let local_value = key.as_str().and_then(|k| local.get(k));
             out.push((
                 key,
@@ -240,7 +240,7 @@ impl<'a> Merged<'a> {
                 },
             ));
         }
-        for (key, value) in crate::formats::distinct_entries(local) {
+        for (key, value) in crate::formats::nodes::distinct_entries(local) {
             let seen = key
                 .as_str()
                 .is_some_and(|k| out.iter().any(|(o, _)| o.as_str() == Some(k)));

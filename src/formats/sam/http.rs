@@ -15,10 +15,12 @@ use super::{Context, Text, auth, literal, reject, sets_throttling, text, truthy}
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::gateway::jwt_issuer;
+use crate::formats::cloudformation::gateway::{allowed_origins, jwt_issuer};
 use crate::formats::cloudformation::include::is_include;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
-use crate::formats::{DEFAULT_V2_AUTHORIZER_TTL, cors, openapi, strings};
+use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::nodes::strings;
+use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType, Method,
     Resolved, Stage, Workspace,
@@ -576,7 +578,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         Some(CorsResponse {
             source: "the `CorsConfiguration`".to_owned(),
             origin: at,
-            allow_origin: cors::allowed_origins(&self.cx.eval, origins.node()),
+            allow_origin: allowed_origins(&self.cx.eval, origins.node()),
             allow_origin_at: origins.loc(),
             allow_credentials: self
                 .cx

@@ -31,8 +31,9 @@ mod security;
 mod usage_plans;
 mod websocket;
 
-use super::FileLoader;
 use super::cloudformation::{self, Evaluator, Template};
+use super::files::FileLoader;
+use super::intrinsic;
 use crate::diagnostic::InputError;
 use crate::model::{Api, Workspace};
 use crate::syntax::{Loc, NodeRef};
@@ -154,22 +155,20 @@ enum Text<'a> {
 }
 
 fn text<'a>(cx: &Context<'_, 'a>, node: NodeRef<'a>) -> Text<'a> {
-    match cloudformation::intrinsic::intrinsic(node) {
+    match intrinsic::intrinsic(node) {
         None if node.is_scalar() && !node.is_null() => {
             node.as_str().map_or(Text::Other, Text::Literal)
         }
-        Some(cloudformation::intrinsic::Intrinsic::Ref(name)) => {
-            match cx.template.parameter(name) {
-                Some(parameter) => match parameter.default {
-                    Some(default) if default.is_scalar() && !default.is_null() => {
-                        default.as_str().map_or(Text::Deployment, Text::Literal)
-                    }
-                    _ => Text::Deployment,
-                },
-                None if name.starts_with("AWS::") => Text::Deployment,
-                None => Text::Other,
-            }
-        }
+        Some(intrinsic::Intrinsic::Ref(name)) => match cx.template.parameter(name) {
+            Some(parameter) => match parameter.default {
+                Some(default) if default.is_scalar() && !default.is_null() => {
+                    default.as_str().map_or(Text::Deployment, Text::Literal)
+                }
+                _ => Text::Deployment,
+            },
+            None if name.starts_with("AWS::") => Text::Deployment,
+            None => Text::Other,
+        },
         _ => Text::Other,
     }
 }
@@ -185,7 +184,7 @@ fn literal<'a>(cx: &Context<'_, 'a>, node: Option<NodeRef<'a>>) -> Option<&'a st
 /// A boolean as the translator tests it: Python truthiness, so any intrinsic call is true.
 fn truthy(node: Option<NodeRef<'_>>) -> bool {
     let Some(node) = node else { return false };
-    if cloudformation::intrinsic::intrinsic(node).is_some() {
+    if intrinsic::intrinsic(node).is_some() {
         return true;
     }
     match node.as_bool() {

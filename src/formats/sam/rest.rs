@@ -18,8 +18,10 @@ use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::access::template_policy;
 use crate::formats::cloudformation::gateway::{data_trace, endpoint_type};
 use crate::formats::cloudformation::include::is_include;
-use crate::formats::cloudformation::intrinsic::intrinsic;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, cors, openapi, policy, strings};
+use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::formats::intrinsic::intrinsic;
+use crate::formats::nodes::strings;
+use crate::formats::{cors, openapi, policy};
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, AuthorizerUse, CorsOrigin, CorsResponse, Effect,
     EndpointType, Method, PolicyStatement, Resolved, ResourcePolicy, Stage, UsagePlanUse,

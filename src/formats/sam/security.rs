@@ -7,7 +7,7 @@
 //! requirement next to an authorizer asks for both, and a name that is no security scheme (the
 //! translator leaves its `NONE` marker in place when nothing replaces it) asks for nothing.
 
-use crate::formats::strings;
+use crate::formats::nodes::strings;
 use crate::model::{Auth, AuthorizerUse, OpenBecause};
 use crate::syntax::{Loc, NodeRef};
 

@@ -7,8 +7,8 @@
 
 use super::Context;
 use crate::formats::cloudformation::gateway::limit_set;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::cloudformation::under_resource_condition;
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Api, Resolved, Stage, UsagePlanUse};
 use crate::syntax::NodeRef;
 

@@ -14,7 +14,7 @@ use super::{
     EventAuth, Service, generated_stage, no_authorizer, reject, string_list, uses, v2_api,
 };
 use crate::diagnostic::InputError;
-use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, FrameworkEvent,
     Method, Resolved, Route, RouteSource, Workspace,

@@ -23,7 +23,7 @@ mod rest;
 pub(crate) mod variables;
 mod websocket;
 
-use super::{FileLoader, LoadError};
+use super::files::{FileLoader, LoadError};
 use crate::diagnostic::InputError;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerUse, EndpointType, FrameworkEvent, HiddenRoutes,
@@ -62,7 +62,7 @@ pub fn lower(
     let loaded = load_files(doc, files, errors);
     for file in &loaded {
         for document in file.documents.iter().flatten() {
-            super::collect_duplicate_keys(document, workspace);
+            super::nodes::collect_duplicate_keys(document, workspace);
         }
     }
     let service = Service::new(doc.root(), &loaded, errors);
@@ -410,7 +410,7 @@ fn functions<'a>(
     };
     let mut out = Vec::new();
     for map in maps {
-        for (key, value) in crate::formats::distinct_entries(map) {
+        for (key, value) in crate::formats::nodes::distinct_entries(map) {
             let Some(name) = key.as_str() else { continue };
             note_unseen(
                 vars,

@@ -19,7 +19,8 @@ use super::{
     uses,
 };
 use crate::diagnostic::InputError;
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, policy};
+use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::formats::policy;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType,
     FrameworkEvent, HiddenRoutes, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route,
@@ -578,7 +579,7 @@ fn usage_plans(service: &Service<'_>) -> Vec<UsagePlanUse> {
 /// The logical id a `Ref` names, or the export an `Fn::ImportValue` reads: how a shared API or
 /// authorizer is known in the template.
 pub(super) fn referenced_name(node: NodeRef<'_>) -> Option<String> {
-    use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+    use crate::formats::intrinsic::{Intrinsic, intrinsic};
     match intrinsic(node)? {
         Intrinsic::Ref(name) => Some(name.to_owned()),
         Intrinsic::ImportValue(export) => export.as_str().map(str::to_owned),

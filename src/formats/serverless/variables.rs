@@ -104,7 +104,7 @@ impl<'a> Variables<'a> {
     /// The entries of the mapping `node` stands for (none for anything else).
     pub fn entries(&self, node: Option<NodeRef<'a>>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
         self.node(node)
-            .map(crate::formats::distinct_entries)
+            .map(crate::formats::nodes::distinct_entries)
             .unwrap_or_default()
     }
 
@@ -171,7 +171,7 @@ impl<'a> Variables<'a> {
 
     fn resolve_at(&self, node: NodeRef<'a>, depth: u32) -> Value<'a> {
         // `!Ref`, `Fn::GetAtt`, `!ImportValue` ...: CloudFormation computes them at deploy time.
-        if crate::formats::cloudformation::intrinsic::intrinsic(node).is_some() {
+        if crate::formats::intrinsic::intrinsic(node).is_some() {
             return Value::Unknown;
         }
         let Some(text) = node.as_str().filter(|text| text.contains("${")) else {

@@ -10,7 +10,7 @@ use super::{
     v2_api,
 };
 use crate::diagnostic::InputError;
-use crate::formats::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     ApiKind, Authorizer, AuthorizerKind, FrameworkEvent, Method, Resolved, Route, RouteSource,
     Workspace,

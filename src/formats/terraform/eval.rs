@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::modules::Scope;
 use crate::collections::HashMap;
-use crate::formats::FileLoader;
+use crate::formats::files::FileLoader;
 use crate::model::{Condition, Conditions, Resolved};
 use crate::syntax::hcl::{BinaryOp, Expr, ExprKind, ForExpr, Part, Step, UnaryOp};
 use crate::syntax::{SourceFile, Span};

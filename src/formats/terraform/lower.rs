@@ -18,7 +18,8 @@ use super::modules::located_note;
 use crate::collections::HashMap;
 use crate::formats::cloudformation::gateway::references;
 use crate::formats::cloudformation::v2::{parse_route_key, route_key};
-use crate::formats::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL, openapi};
+use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL};
+use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Conditions, Deployment,
     EndpointType, FunctionUrl, HiddenRoutes, Method, NotVisible, Notation, OpenBecause, PassedIn,

@@ -13,7 +13,7 @@ mod triggers;
 pub use modules::{ModuleFile, is_terraform_path, is_vars_path, parse_file};
 
 use crate::diagnostic::InputError;
-use crate::formats::FileLoader;
+use crate::formats::files::FileLoader;
 use crate::model::Workspace;
 use crate::model::{NotVisible, PassedIn};
 
@@ -73,7 +73,7 @@ pub fn lower_text(path: &str, text: &str) -> (Workspace, Vec<InputError>) {
         Some(Ok(parsed)) => {
             lower_module(
                 vec![parsed],
-                &crate::formats::NoFiles,
+                &crate::formats::files::NoFiles,
                 &mut workspace,
                 &mut errors,
             );

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
-use crate::formats::{FileLoader, LoadError};
+use crate::formats::files::{FileLoader, LoadError};
 use crate::model::NotVisible;
 use crate::syntax::hcl::{self, Attribute, Block, ExprKind, HclFile};
 use crate::syntax::{self, Loc, SourceFile};

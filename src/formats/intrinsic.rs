@@ -1,6 +1,8 @@
 //! CloudFormation intrinsic functions, normalised once: `!Ref X` and `{"Ref": "X"}` are the same
 //! [`Intrinsic::Ref`], `!GetAtt A.B`, `!GetAtt [A, B]` and `{"Fn::GetAtt": ...}` the same
-//! [`Intrinsic::GetAtt`].
+//! [`Intrinsic::GetAtt`]. They lie below every front end, not inside the CloudFormation one:
+//! they appear wherever a document can sit inside a template or beside one (an OpenAPI body,
+//! a resource policy, SAM properties, a Serverless service's `resources`).
 
 use crate::syntax::NodeRef;
 

@@ -1,0 +1,92 @@
+//! A parsed document's mappings and lists read the same way by every format: the last of
+//! repeated keys wins, every repeated key is recorded for `duplicate-key`, the strings of a list.
+
+use crate::model::{DuplicateKey, Workspace};
+use crate::syntax::{Document, NodeKind, NodeRef, Span};
+
+/// The strings of a list (scopes, say); items that are not strings are left out.
+pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
+    list.items()
+        .filter_map(NodeRef::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
+/// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
+pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+    let entries: Vec<_> = map.entries().collect();
+    if entries.len() <= SMALL_MAP {
+        // Compared pairwise: cheaper than hashing, and most mappings have no duplicate.
+        let repeated_later = |i: usize, key: &str| {
+            entries
+                .iter()
+                .skip(i + 1)
+                .any(|(later, _)| later.as_str() == Some(key))
+        };
+        return entries
+            .iter()
+            .enumerate()
+            .filter(|(i, (key, _))| key.as_str().is_none_or(|k| !repeated_later(*i, k)))
+            .map(|(_, entry)| *entry)
+            .collect();
+    }
+    let mut seen = crate::collections::HashSet::default();
+    let mut distinct: Vec<_> = entries
+        .into_iter()
+        .rev()
+        .filter(|(key, _)| key.as_str().is_none_or(|k| seen.insert(k)))
+        .collect();
+    distinct.reverse();
+    distinct
+}
+
+/// Mappings with at most this many entries are checked for repeated keys pairwise, without
+/// hashing: most mappings are small, and a template has hundreds of thousands of them.
+const SMALL_MAP: usize = 16;
+
+/// Every key that appears twice in one mapping, anywhere in the document.
+pub(crate) fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
+    let mut stack = vec![doc.written_root()];
+    // The keys of a small mapping, reused from one mapping to the next.
+    let mut small: Vec<(&str, Span)> = Vec::with_capacity(SMALL_MAP);
+    while let Some(node) = stack.pop() {
+        if node.is_map() {
+            let entries = node.written_entries();
+            let is_small = entries.len() <= SMALL_MAP;
+            let mut seen: crate::collections::HashMap<&str, Span> =
+                crate::collections::HashMap::default();
+            small.clear();
+            for (written, _) in entries {
+                let key = written.followed();
+                let Some(text) = key.as_str() else {
+                    continue;
+                };
+                // The latest earlier entry with the same key, if any.
+                let earlier = if is_small {
+                    let found = small
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| *k == text)
+                        .map(|(_, n)| *n);
+                    small.push((text, written.span()));
+                    found
+                } else {
+                    seen.insert(text, written.span())
+                };
+                if let Some(first) = earlier {
+                    workspace.duplicate_keys.push(DuplicateKey {
+                        key: text.to_owned(),
+                        first: doc.loc(first),
+                        repeated: key.loc(),
+                    });
+                }
+            }
+        }
+        // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.
+        stack.extend(
+            node.written_children()
+                .filter(|child| matches!(child.kind(), NodeKind::Map | NodeKind::Seq)),
+        );
+    }
+}
