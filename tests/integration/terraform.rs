@@ -320,6 +320,79 @@ resource "aws_apigatewayv2_stage" "prod" {
     );
 }
 
+/// An `api_id`/`rest_api_id` that names no API resource of the configuration (a literal, a
+/// variable, a data source, a module's output) stands for an API created elsewhere: a located
+/// note says so, once per API, and rules that need the whole API (unused-authorizer) leave it.
+#[test]
+fn apis_from_elsewhere_are_located_coverage_notes() {
+    let text = r#"
+variable "api_id" {}
+
+resource "aws_api_gateway_authorizer" "token" {
+  name           = "token"
+  rest_api_id    = var.api_id
+  authorizer_uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
+}
+
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = var.api_id
+  parent_id   = "root"
+  path_part   = "items"
+}
+
+resource "aws_apigatewayv2_route" "literal" {
+  api_id             = "a1b2c3"
+  route_key          = "GET /x"
+  authorization_type = "AWS_IAM"
+}
+
+resource "aws_apigatewayv2_authorizer" "from_module" {
+  api_id           = module.gateway.api_id
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+  name             = "jwt"
+  jwt_configuration {
+    audience = ["a"]
+    issuer   = "https://issuer.example.com/"
+  }
+}
+
+resource "aws_apigatewayv2_api" "own" {
+  name          = "own"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_route" "own" {
+  api_id             = aws_apigatewayv2_api.own.id
+  route_key          = "GET /own"
+  authorization_type = "AWS_IAM"
+}
+"#;
+    let report = lint_tf(text, &["unused-authorizer"]);
+    assert_eq!(
+        rule_ids(&report),
+        Vec::<String>::new(),
+        "{:#?}",
+        report.findings
+    );
+    let notes: Vec<String> = report
+        .coverage
+        .iter()
+        .map(|c| format!("{}: {}", c.loc.start().line, c.message))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "6: routes of the API `var.api_id` not visible: the API is not defined in this \
+             configuration",
+            "17: routes of the API `\"a1b2c3\"` not visible: the API is not defined in this \
+             configuration",
+            "23: routes of the API `module.gateway.api_id` not visible: the id is an output of \
+             `module.gateway`, which gatelint does not follow",
+        ]
+    );
+}
+
 /// A finding whose value a module's caller passes in also points at the caller's argument.
 #[test]
 fn a_value_passed_into_a_module_points_at_the_caller() {

@@ -24,6 +24,7 @@ pub(crate) mod variables;
 mod websocket;
 
 use super::files::{FileLoader, LoadError};
+use super::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerUse, EndpointType, FrameworkEvent, HiddenRoutes,
@@ -172,6 +173,18 @@ pub(crate) fn define(api: &mut Api, authorizer: Authorizer) {
     api.authorizers.push(authorizer);
 }
 
+/// Why the routes of an existing API that `id` (`provider.apiGateway.restApiId`,
+/// `provider.httpApi.id`, `provider.websocketApiId`) names are not all visible. The API, with
+/// its authorizers, stages, throttling and policy, is created elsewhere, so a coverage note says
+/// so; only a `Ref` names a logical id of this service's own stack (a resource of `resources`),
+/// whose template is this file.
+pub(crate) fn shared_api_routes(id: NodeRef<'_>) -> HiddenRoutes {
+    match intrinsic(id) {
+        Some(Intrinsic::Ref(_)) => HiddenRoutes::elsewhere(id.loc()),
+        _ => HiddenRoutes::because(id.loc(), "the API is not defined in this service"),
+    }
+}
+
 /// The HTTP or WebSocket API the framework generates (`logical_id`, called `what` in
 /// messages), or the existing one `external` names (`setting` says where), whose other routes
 /// are not in this file. `disable` is where `DisableExecuteApiEndpoint` is set, if anywhere.
@@ -191,7 +204,7 @@ pub(crate) fn v2_api(
                 .unwrap_or_else(|| setting.to_owned());
             let mut api = Api::new(name.clone(), kind, id.loc());
             api.display = format!("the shared {what} {name}");
-            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
+            api.hidden_routes = Some(shared_api_routes(id));
             api
         }
         None => {

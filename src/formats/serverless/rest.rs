@@ -23,8 +23,8 @@ use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::formats::policy;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType,
-    FrameworkEvent, HiddenRoutes, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route,
-    RouteSource, Stage, UsagePlanUse, Workspace,
+    FrameworkEvent, Method, Notation, OpenBecause, Resolved, ResourcePolicy, Route, RouteSource,
+    Stage, UsagePlanUse, Workspace,
 };
 use crate::syntax::NodeRef;
 
@@ -138,7 +138,7 @@ fn new_api(service: &Service<'_>) -> Api {
                 .unwrap_or_else(|| "provider.apiGateway.restApiId".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::Rest, id.loc());
             api.display = format!("the shared REST API {name}");
-            api.hidden_routes = Some(HiddenRoutes::elsewhere(id.loc()));
+            api.hidden_routes = Some(super::shared_api_routes(id));
             api
         }
         None => {

@@ -227,6 +227,51 @@ fn an_existing_rest_api_hides_its_other_routes_and_has_no_stage_here() {
 }
 
 #[test]
+fn an_api_from_elsewhere_is_a_located_coverage_note_unless_a_ref_names_one_of_the_stack() {
+    let notes = |provider: &str, event: &str| {
+        let (ws, errors) = lower_service(&format!(
+            "{HEAD}{provider}functions:\n  f:\n    handler: h\n    events:\n      - {event}\n"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        ws.coverage_notes()
+            .into_iter()
+            .map(|n| (n.loc.start().line, n.message))
+            .collect::<Vec<_>>()
+    };
+    let not_here = |what: &str| {
+        format!("routes of {what} not visible: the API is not defined in this service")
+    };
+    assert_eq!(
+        notes(
+            "  apiGateway:\n    restApiId: abc123\n    restApiRootResourceId: r\n",
+            "http: GET /x"
+        ),
+        [(5, not_here("the shared REST API abc123"))]
+    );
+    assert_eq!(
+        notes("  httpApi:\n    id: ${param:apiId}\n", "httpApi: GET /x"),
+        [(5, not_here("the shared HTTP API provider.httpApi.id"))]
+    );
+    assert_eq!(
+        notes(
+            "  websocketApiId:\n    Fn::ImportValue: ws-id\n",
+            "websocket: $connect"
+        ),
+        [(
+            5,
+            not_here("the shared WebSocket API provider.apiGateway.websocketApiId")
+        )]
+    );
+    // A `Ref` names a logical id of the service's own stack: no note, the routes still hidden.
+    let (ws, _) = lower_service(&format!(
+        "{HEAD}  apiGateway:\n    restApiId: {{Ref: SharedApi}}\n    restApiRootResourceId: r\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - http: GET /x\n"
+    ));
+    assert!(ws.coverage_notes().is_empty(), "{:?}", ws.coverage_notes());
+    assert!(api(&ws, ApiKind::Rest).hidden_routes.is_some());
+}
+
+#[test]
 fn usage_plans_one_or_several() {
     let (ws, _) = lower_service(&format!(
         "{HEAD}  apiGateway:\n    apiKeys: [a]\n    usagePlan:\n      - free:\n          quota: {{limit: 10, period: DAY}}\n\

@@ -379,7 +379,17 @@ impl<'e, 'a> Lowering<'e, 'a> {
         api.display = format!("the API `{spelling}`");
         api.aws = true;
         api.notation = Notation::Terraform;
-        api.hidden_routes = Some(HiddenRoutes { at, reason: None });
+        // A literal id, a `var.`, a `data.` source: the API, with its authorizers, stages,
+        // throttling and policy, is created elsewhere. A module's output may name one of the
+        // configuration's own APIs, which gatelint does not trace through it.
+        let reason = match spelling.strip_prefix("module.") {
+            Some(output) => {
+                let module = output.split('.').next().unwrap_or(output);
+                format!("the id is an output of `module.{module}`, which gatelint does not follow")
+            }
+            None => "the API is not defined in this configuration".to_owned(),
+        };
+        api.hidden_routes = Some(HiddenRoutes::because(at, reason));
         workspace.apis.push(api);
         Some(workspace.apis.len() - 1)
     }
