@@ -1,8 +1,9 @@
 //! `resources`: CloudFormation the framework merges into the template it generates (a mapping
 //! with `Resources`, or a list of them, often read with `${file(...)}`). It is lowered as
 //! CloudFormation; what it declares for the generated APIs, by their logical ids
-//! (`ApiGatewayRestApi`, `HttpApi`, `WebsocketsApi`: an authorizer, a stage, a method), joins
-//! those APIs, and Cognito app clients are token issuers as in any template.
+//! (`ApiGatewayRestApi`, `HttpApi`, `WebsocketsApi`: an authorizer, a stage, a method) with
+//! `Ref`, joins those APIs (an id written as a plain string is an API from elsewhere, as in any
+//! template), and Cognito app clients are token issuers as in any template.
 
 use super::Service;
 use super::http_api::HTTP_API;
@@ -61,7 +62,7 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
 
 /// An API the CloudFormation lowering found: when it is one of the generated APIs (named by its
 /// logical id), what it has joins that API; otherwise it is an API of its own.
-fn join(workspace: &mut Workspace, first: usize, api: Api) {
+fn join(workspace: &mut Workspace, first: usize, mut api: Api) {
     let generated = [REST_API, HTTP_API, WEBSOCKET_API].contains(&api.name.as_str());
     let target = workspace
         .apis
@@ -72,6 +73,21 @@ fn join(workspace: &mut Workspace, first: usize, api: Api) {
         workspace.apis.push(api);
         return;
     };
+    // A `RestApiId`/`ApiId` that spells the generated API's logical id literally names an API
+    // from elsewhere: CloudFormation passes the literal to API Gateway as it is. The lowering made
+    // that API where the id is written, with a reason; one named by `Ref` has none.
+    if let Some(hidden) = api.hidden_routes.as_mut()
+        && hidden.reason.is_some()
+        && hidden.at == api.origin
+    {
+        let id = &api.name;
+        hidden.reason = Some(format!(
+            "the id `{id}` is written literally, and CloudFormation passes it to API Gateway as \
+             it is (`Ref: {id}` names the framework's API)"
+        ));
+        workspace.apis.push(api);
+        return;
+    }
     for authorizer in api.authorizers {
         // A shared authorizer an event named by `authorizerId: !Ref X` is this one.
         own.authorizers.retain(|a| a.name != authorizer.name);
