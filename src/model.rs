@@ -54,7 +54,31 @@ impl Workspace {
                 message: format!("routes of {} not visible: {reason}", api.display),
             })
         });
-        let mut notes: Vec<NotVisible> = apis.chain(self.not_visible.iter().cloned()).collect();
+        let parameters = self.apis.iter().flat_map(|api| {
+            api.auth_parameters.iter().filter_map(move |parameter| {
+                let routes = api
+                    .routes
+                    .iter()
+                    .filter(|r| api.auth_parameter(r) == Some(parameter))
+                    .count();
+                (routes > 0).then(|| NotVisible {
+                    loc: parameter.at.clone(),
+                    message: format!(
+                        "whether {routes} {} of {} {} credentials is decided at deployment: {} is \
+                         the parameter `{}`, which has no default",
+                        if routes == 1 { "route" } else { "routes" },
+                        api.display,
+                        if routes == 1 { "needs" } else { "need" },
+                        parameter.setting,
+                        parameter.parameter
+                    ),
+                })
+            })
+        });
+        let mut notes: Vec<NotVisible> = apis
+            .chain(parameters)
+            .chain(self.not_visible.iter().cloned())
+            .collect();
         notes.sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));
         notes.dedup();
         notes
@@ -154,6 +178,15 @@ impl<T> Resolved<T> {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, Resolved::Unknown)
+    }
+
+    /// Whether some leaf (the whole value, or a branch) is Unknown.
+    pub fn has_unknown(&self) -> bool {
+        match self {
+            Resolved::Known(_) => false,
+            Resolved::Unknown => true,
+            Resolved::Conditional(branches) => branches.iter().any(|b| b.value.has_unknown()),
+        }
     }
 
     /// Whether some known leaf satisfies `f`.
@@ -315,6 +348,9 @@ pub struct Api {
     /// section of `Globals` its settings are written in (`Api`, `HttpApi`), as it has no
     /// resource of its own.
     pub globals: Option<&'static str>,
+    /// Whether SAM makes the API (an `AWS::Serverless::*Api`, or an implicit API): its settings
+    /// are the SAM resource's properties, not those of the resources SAM generates.
+    pub sam: bool,
     pub kind: ApiKind,
     pub origin: Loc,
     pub notation: Notation,
@@ -345,6 +381,10 @@ pub struct Api {
     pub servers: Vec<ServerUrl>,
     /// Where the default authorization for routes was (or could have been) set.
     pub default_auth_origin: Option<Loc>,
+    /// Authentication settings a parameter without a default gives at deployment (SAM's
+    /// `DefaultAuthorizer: !Ref AuthName`): a route whose `auth` is Unknown because of one
+    /// (its `auth_origin` is the setting) depends on that parameter.
+    pub auth_parameters: Vec<ParameterSetting>,
     /// Set when the API has routes gatelint cannot read: where they are kept instead (a
     /// `BodyS3Location`, a `Body` computed by an intrinsic, the `RestApiId` of an API defined
     /// outside the file). Routes that are not seen are never findings, and checks that need
@@ -407,12 +447,24 @@ pub struct NotVisible {
     pub message: String,
 }
 
+/// A setting written as a `Ref` to a parameter without a default: its value is given at
+/// deployment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterSetting {
+    /// The `Ref`.
+    pub at: Loc,
+    /// The setting, as messages name it ("its DefaultAuthorizer").
+    pub setting: String,
+    pub parameter: String,
+}
+
 impl Api {
     pub fn new(name: impl Into<String>, kind: ApiKind, origin: Loc) -> Self {
         let name = name.into();
         Api {
             display: name.clone(),
             globals: None,
+            sam: false,
             name,
             kind,
             origin,
@@ -431,6 +483,7 @@ impl Api {
             deployments: Vec::new(),
             servers: Vec::new(),
             default_auth_origin: None,
+            auth_parameters: Vec::new(),
             hidden_routes: None,
             ignored_schemes: Vec::new(),
             typed_uses: Vec::new(),
@@ -440,6 +493,16 @@ impl Api {
 
     pub fn authorizer(&self, name: &str) -> Option<&Authorizer> {
         self.authorizers.iter().find(|a| a.name == name)
+    }
+
+    /// The parameter that decides `route`'s authentication at deployment, when that is why it
+    /// is Unknown (in some branch).
+    pub fn auth_parameter(&self, route: &Route) -> Option<&ParameterSetting> {
+        let at = route.auth_origin.as_ref()?;
+        if !route.auth.has_unknown() {
+            return None;
+        }
+        self.auth_parameters.iter().find(|p| p.at == *at)
     }
 
     /// A stage setting's fix, `help`, said for where it goes: for an implicit SAM API, under
@@ -634,6 +697,9 @@ pub enum OpenBecause {
     /// Authentication is switched off explicitly (`security: []`, `AuthorizationType: NONE`,
     /// `Authorizer: NONE`).
     Disabled,
+    /// A type SAM accepts but does not recognise when it writes the route, so it writes `NONE`
+    /// (a WebSocket `AuthType: custom`: checked case-insensitively, applied only in capitals).
+    Miscased,
 }
 
 /// A reference from a route to an authorizer or security scheme, by name.

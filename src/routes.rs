@@ -125,8 +125,13 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         };
         (auth, false)
     } else {
+        // Decided by a parameter: name it, so the reader knows what to look at.
+        let unknown = api.auth_parameter(route).map_or_else(
+            || UNKNOWN.to_owned(),
+            |p| format!("unknown (the parameter `{}`, given at deployment)", p.parameter),
+        );
         (
-            describe_resolved(&route.auth, &|auth| describe_auth(api, auth)),
+            describe_resolved_or(&route.auth, &unknown, &|auth| describe_auth(api, auth)),
             route.auth.any(Auth::is_open),
         )
     };
@@ -187,9 +192,20 @@ fn function_url_row(url: &FunctionUrl) -> RouteRow {
 
 /// A value, or one part per branch: `IAM when IsProd is true; NONE when IsProd is false`.
 fn describe_resolved<T>(value: &Resolved<T>, describe: &dyn Fn(&T) -> String) -> String {
+    describe_resolved_or(value, UNKNOWN, describe)
+}
+
+const UNKNOWN: &str = "unknown (decided at deploy time)";
+
+/// As [`describe_resolved`], with `unknown` for what cannot be known before deployment.
+fn describe_resolved_or<T>(
+    value: &Resolved<T>,
+    unknown: &str,
+    describe: &dyn Fn(&T) -> String,
+) -> String {
     match value {
         Resolved::Known(value) => describe(value),
-        Resolved::Unknown => "unknown (decided at deploy time)".into(),
+        Resolved::Unknown => unknown.to_owned(),
         Resolved::Conditional(_) => {
             let mut parts: Vec<String> = value
                 .cases()
@@ -197,7 +213,11 @@ fn describe_resolved<T>(value: &Resolved<T>, describe: &dyn Fn(&T) -> String) ->
                 .map(|(when, value)| format!("{}{when}", describe(value)))
                 .collect();
             if parts.len() < value.leaf_count() {
-                parts.push("unknown otherwise".into());
+                parts.push(if unknown == UNKNOWN {
+                    "unknown otherwise".to_owned()
+                } else {
+                    format!("{unknown} otherwise")
+                });
             }
             parts.join("; ")
         }
@@ -207,6 +227,7 @@ fn describe_resolved<T>(value: &Resolved<T>, describe: &dyn Fn(&T) -> String) ->
 fn describe_auth(api: &Api, auth: &Auth) -> String {
     match auth {
         Auth::Open(OpenBecause::Disabled) => "NONE".into(),
+        Auth::Open(OpenBecause::Miscased) => "NONE (the type is not in capitals)".into(),
         Auth::Open(OpenBecause::Missing) => "NONE (none declared)".into(),
         Auth::ApiKeyOnly => "API key only".into(),
         Auth::Iam => "IAM (SigV4)".into(),

@@ -60,11 +60,28 @@ impl NoRateLimit {
                 "set `throttling_rate_limit` and `throttling_burst_limit` in the stage's \
                  `default_route_settings` block",
             ),
+            // SAM's `AWS::Serverless::Api` (and `Globals: Api:`) takes `MethodSettings` and a
+            // usage plan under `Auth`; it has no Deployment whose `StageDescription` could be set.
+            // <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
+            (Notation::Gateway, ApiKind::Rest) if api.sam => (
+                "no `/*` `*` method throttling and no throttling usage plan",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \
+                 with `ResourcePath: /*` and `HttpMethod: '*'`, or give it a usage plan with a \
+                 `Throttle` (`Auth: UsagePlan: CreateUsagePlan: PER_API`)",
+            ),
             (Notation::Gateway, ApiKind::Rest) => (
                 "no `/*` `*` method throttling and no throttling usage plan",
                 "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \
                  with `ResourcePath: /*` and `HttpMethod: '*'` (or in the Deployment's \
                  `StageDescription`), or attach a usage plan with a `Throttle`",
+            ),
+            // `AWS::Serverless::HttpApi` (and `Globals: HttpApi:`) passes `DefaultRouteSettings`
+            // and `RouteSettings` on to the stage it creates.
+            // <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
+            (Notation::Gateway, ApiKind::Http | ApiKind::WebSocket) if api.sam => (
+                "no `DefaultRouteSettings` throttling",
+                "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in `DefaultRouteSettings` \
+                 (or for each route, in `RouteSettings`)",
             ),
             (Notation::Gateway, ApiKind::Http | ApiKind::WebSocket) => (
                 "no `DefaultRouteSettings` throttling",

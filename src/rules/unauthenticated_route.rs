@@ -51,6 +51,10 @@ impl UnauthenticatedRoute {
             (Some(origin), OpenBecause::Missing) => {
                 (origin.clone(), "no authentication is required here")
             }
+            (Some(origin), OpenBecause::Miscased) => (
+                origin.clone(),
+                "SAM recognises this type only in capitals: it makes the route `NONE`",
+            ),
             (None, _) => (
                 route.origin.clone(),
                 "no authentication is declared for this route",

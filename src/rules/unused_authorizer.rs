@@ -15,6 +15,15 @@ impl Rule for UnusedAuthorizer {
             if api.hidden_routes.is_some() {
                 continue;
             }
+            // A route whose authentication is decided at deployment (a `DefaultAuthorizer`
+            // given by a parameter) and names no authorizer may use any of them.
+            if api
+                .routes
+                .iter()
+                .any(|r| r.auth.has_unknown() && r.references.is_empty())
+            {
+                continue;
+            }
             let used: HashSet<&str> = api
                 .routes
                 .iter()

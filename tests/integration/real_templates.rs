@@ -246,3 +246,32 @@ fn auth_includes_that_cannot_be_seen_are_unknown_not_errors_nor_open() {
         "{check}"
     );
 }
+
+#[test]
+fn a_default_authorizer_given_by_a_parameter_is_named_not_judged() {
+    let check = run(&[
+        "check",
+        "--format",
+        "concise",
+        "sam-default-authorizer-parameter",
+    ]);
+    assert!(
+        check.contains(
+            "template.yaml:22:33: note[not-visible] whether 2 routes of OrdersApi need credentials \
+             is decided at deployment: its DefaultAuthorizer is the parameter `AuthorizerName`"
+        ),
+        "{check}"
+    );
+    assert!(
+        check.contains("the Authorizer of event Status of OrdersFunction is the parameter `HttpAuthorizerName`"),
+        "{check}"
+    );
+    // Not open, and the authorizers it may choose are not unused.
+    assert!(!check.contains("unauthenticated-route"), "{check}");
+    assert!(!check.contains("unused-authorizer"), "{check}");
+    let routes = run(&["routes", "sam-default-authorizer-parameter/template.yaml"]);
+    assert!(
+        routes.contains("unknown (the parameter `AuthorizerName`, given at deployment)"),
+        "{routes}"
+    );
+}

@@ -50,6 +50,7 @@ impl<'a> ApiSource<'_, '_, 'a> {
             };
         }
         api.aws = true;
+        api.sam = true;
         api
     }
 

@@ -1,11 +1,13 @@
 //! What the `Auth` of a REST and of an HTTP API have in common: its shape as the translator
 //! checks it, the names of its authorizers, and their scopes.
 
+use super::events::Event;
 use super::globals::Merged;
 use super::security;
-use super::{reject, unknown_settings};
+use super::{Context, Text, reject, text, unknown_settings};
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
-use crate::model::{Api, ApiKind, Authorizer, Resolved};
+use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved};
 use crate::syntax::{Loc, NodeRef};
 
 /// An API's `Auth` as the translator accepts it: a map of the `keys` it knows, on an API whose
@@ -133,6 +135,36 @@ pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
         route.auth_origin = Some(origin);
         route.api_key_required = Resolved::Unknown;
         route.references.retain(|r| !undefined.contains(&r.name));
+    }
+}
+
+/// The authentication settings of an API (its `DefaultAuthorizer`) and of its events (their
+/// `Authorizer`) that a parameter without a default gives at deployment: a route they leave
+/// Unknown names that parameter (`gatelint routes`, the coverage note).
+pub(super) fn parameters(cx: &Context<'_, '_>, auth: Merged<'_>, events: &[&Event<'_>], api: &mut Api) {
+    let written = auth
+        .get("DefaultAuthorizer")
+        .node()
+        .map(|node| (node, "its DefaultAuthorizer".to_owned()))
+        .into_iter()
+        .chain(events.iter().filter_map(|event| {
+            let node = event.auth?.get("Authorizer")?;
+            Some((
+                node,
+                format!("the Authorizer of event {} of {}", event.id, event.owner.id),
+            ))
+        }));
+    for (node, setting) in written {
+        if let Some(Intrinsic::Ref(name)) = intrinsic(node)
+            && text(cx, node) == Text::Deployment
+            && cx.template.parameter(name).is_some()
+        {
+            api.auth_parameters.push(ParameterSetting {
+                at: node.loc(),
+                setting,
+                parameter: name.to_owned(),
+            });
+        }
     }
 }
 

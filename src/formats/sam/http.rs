@@ -191,6 +191,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let stage = self.stage(&api, events);
         api.stages.push(stage);
         auth::unseen_references(&mut api, auth.unseen.as_ref());
+        auth::parameters(self.cx, auth.auth, events, &mut api);
         self.apply_condition(&mut api);
         api
     }

@@ -23,6 +23,7 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
         let properties = cx.globals.merged_into(Some(resource), "WebSocketApi");
         let mut api = Api::new(resource.id, ApiKind::WebSocket, resource.loc());
         api.aws = true;
+        api.sam = true;
         api.endpoint = Resolved::Known(EndpointType::Regional);
         let routes = properties.get("Routes");
         if routes.entries().is_empty() {
@@ -128,7 +129,7 @@ fn connect_auth(
     if kind_node.is_some_and(|k| text(cx, k) == Text::Deployment) {
         return Some((Auth::Authorizers(Vec::new()), None));
     }
-    let Some(kind) = literal(cx, kind_node).map(str::to_ascii_uppercase) else {
+    let Some(written) = literal(cx, kind_node) else {
         reject(
             errors,
             kind_node.map_or_else(|| node.loc(), NodeRef::loc),
@@ -140,6 +141,10 @@ fn connect_auth(
     };
     let at = kind_node.map_or_else(|| node.loc(), NodeRef::loc);
     let alone = auth.entries().len() == 1;
+    // The translator checks the type in capitals, but writes the route from the type as it is
+    // written: only `CUSTOM` and `AWS_IAM` are recognised there, anything else becomes `NONE`.
+    // <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/websocket_api_generator.py>
+    let kind = written.to_ascii_uppercase();
     match kind.as_str() {
         "NONE" | "AWS_IAM" if !alone => {
             reject(
@@ -149,17 +154,18 @@ fn connect_auth(
             );
             None
         }
+        "CUSTOM" if auth.get("AuthArn").node().is_none() => {
+            reject(
+                errors,
+                at,
+                "AuthType CUSTOM needs an AuthArn (the authorizer function)",
+            );
+            None
+        }
         "NONE" => Some((Auth::Open(OpenBecause::Disabled), None)),
+        "AWS_IAM" | "CUSTOM" if written != kind => Some((Auth::Open(OpenBecause::Miscased), None)),
         "AWS_IAM" => Some((Auth::Iam, None)),
         "CUSTOM" => {
-            if auth.get("AuthArn").node().is_none() {
-                reject(
-                    errors,
-                    at,
-                    "AuthType CUSTOM needs an AuthArn (the authorizer function)",
-                );
-                return None;
-            }
             let name = format!("{id}ConnectAuthorizer");
             let use_of = AuthorizerUse {
                 name,
