@@ -128,7 +128,12 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         // Decided by a parameter: name it, so the reader knows what to look at.
         let unknown = api.auth_parameter(route).map_or_else(
             || UNKNOWN.to_owned(),
-            |p| format!("unknown (the parameter `{}`, given at deployment)", p.parameter),
+            |p| {
+                format!(
+                    "unknown (the parameter `{}`, given at deployment)",
+                    p.parameter
+                )
+            },
         );
         (
             describe_resolved_or(&route.auth, &unknown, &|auth| describe_auth(api, auth)),

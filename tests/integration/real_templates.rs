@@ -263,7 +263,9 @@ fn a_default_authorizer_given_by_a_parameter_is_named_not_judged() {
         "{check}"
     );
     assert!(
-        check.contains("the Authorizer of event Status of OrdersFunction is the parameter `HttpAuthorizerName`"),
+        check.contains(
+            "the Authorizer of event Status of OrdersFunction is the parameter `HttpAuthorizerName`"
+        ),
         "{check}"
     );
     // Not open, and the authorizers it may choose are not unused.

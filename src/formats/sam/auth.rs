@@ -5,8 +5,8 @@ use super::events::Event;
 use super::globals::Merged;
 use super::security;
 use super::{Context, Text, reject, text, unknown_settings};
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::diagnostic::InputError;
+use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved};
 use crate::syntax::{Loc, NodeRef};
 
@@ -141,7 +141,12 @@ pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
 /// The authentication settings of an API (its `DefaultAuthorizer`) and of its events (their
 /// `Authorizer`) that a parameter without a default gives at deployment: a route they leave
 /// Unknown names that parameter (`gatelint routes`, the coverage note).
-pub(super) fn parameters(cx: &Context<'_, '_>, auth: Merged<'_>, events: &[&Event<'_>], api: &mut Api) {
+pub(super) fn parameters(
+    cx: &Context<'_, '_>,
+    auth: Merged<'_>,
+    events: &[&Event<'_>],
+    api: &mut Api,
+) {
     let written = auth
         .get("DefaultAuthorizer")
         .node()

@@ -33,7 +33,14 @@ pub(super) fn ids(template: &Template<'_>) -> GeneratedIds {
             let stage = properties.get("StageName").node();
             let name = eval.known_string(stage);
             let literal = stage.is_none_or(|s| intrinsic(s).is_none());
-            api_ids(&mut ids, resource.id, rest, name, literal);
+            api_ids(
+                &mut ids,
+                resource.id,
+                rest,
+                name,
+                literal,
+                &base_paths(&properties),
+            );
             let authorizers = properties.get("Auth").get("Authorizers");
             for (key, _) in authorizers.entries() {
                 if let Some(authorizer) = key.as_str() {
@@ -52,7 +59,11 @@ pub(super) fn ids(template: &Template<'_>) -> GeneratedIds {
         } else {
             None
         };
-        api_ids(&mut ids, implicit, rest, implicit_stage, true);
+        api_ids(&mut ids, implicit, rest, implicit_stage, true, &[]);
+    }
+    for resource in template.resources_of("AWS::Serverless::WebSocketApi") {
+        let properties = globals.merged_into(Some(resource), "WebSocketApi");
+        websocket_ids(&mut ids, &eval, resource.id, &properties);
     }
     for function in template.resources_of("AWS::Serverless::Function") {
         function_ids(&mut ids, &globals, function);
@@ -81,7 +92,14 @@ fn owned(kind: &'static str, owner: &str) -> Generated {
 /// The ids of what an API generates. `stage` is the stage's name when known before deployment
 /// (an HTTP API without one has `$default`); `literal` says whether it is written as text: an
 /// intrinsic `StageName` gives the stage the id `<Api>Stage`.
-fn api_ids(ids: &mut GeneratedIds, api: &str, rest: bool, stage: Option<String>, literal: bool) {
+fn api_ids(
+    ids: &mut GeneratedIds,
+    api: &str,
+    rest: bool,
+    stage: Option<String>,
+    literal: bool,
+    base_paths: &[&str],
+) {
     let stage_kind = if rest {
         "AWS::ApiGateway::Stage"
     } else {
@@ -140,19 +158,124 @@ fn api_ids(ids: &mut GeneratedIds, api: &str, rest: bool, stage: Option<String>,
             owned("AWS::ApiGateway::DomainName", api),
         );
     } else {
+        v2_domain_ids(ids, api, base_paths);
+    }
+}
+
+/// The stage name of a WebSocket API without `StageName`.
+const WEBSOCKET_DEFAULT_STAGE: &str = "default";
+
+/// What a WebSocket API generates: its stage (`<Api><StageName>Stage`, `<Api>DefaultStage` for
+/// the stage named `default`, `<Api>Stage` for an intrinsic name), a route, integration and
+/// permission per route key, the `$connect` authorizer and its permission, and the custom
+/// domain and its mappings.
+/// <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/websocket_api_generator.py>
+fn websocket_ids(
+    ids: &mut GeneratedIds,
+    eval: &Evaluator<'_, '_>,
+    api: &str,
+    properties: &super::globals::Properties<'_>,
+) {
+    let stage = properties.get("StageName").node().filter(|n| !n.is_null());
+    let literal = stage.is_none_or(|s| intrinsic(s).is_none());
+    let name = match stage {
+        None => Some(WEBSOCKET_DEFAULT_STAGE.to_owned()),
+        Some(node) => eval.known_string(Some(node)),
+    };
+    let generated_stage = Generated {
+        kind: "AWS::ApiGatewayV2::Stage",
+        owner: api.to_owned(),
+        stage_name: name.clone(),
+    };
+    ids.insert(format!("{api}.Stage"), generated_stage.clone());
+    let stage_id = match name.as_deref() {
+        _ if !literal => format!("{api}Stage"),
+        Some(WEBSOCKET_DEFAULT_STAGE) => format!("{api}DefaultStage"),
+        Some(name) => format!("{api}{name}Stage"),
+        None => format!("{api}Stage"),
+    };
+    ids.insert(stage_id, generated_stage);
+    for (key, _) in properties.get("Routes").entries() {
+        let Some(route_key) = key.as_str() else {
+            continue;
+        };
+        // `$connect` gives `Connect`; any other key must be alphanumeric and is capitalised
+        // as Python does (`sendMessage` gives `Sendmessage`).
+        let key = match route_key {
+            "$connect" | "$disconnect" | "$default" => {
+                capitalized(route_key.trim_start_matches('$'))
+            }
+            key if !key.is_empty() && key.chars().all(char::is_alphanumeric) => capitalized(key),
+            _ => continue,
+        };
+        for (suffix, kind) in [
+            ("Route", "AWS::ApiGatewayV2::Route"),
+            ("Integration", "AWS::ApiGatewayV2::Integration"),
+            ("Permission", PERMISSION),
+        ] {
+            ids.insert(format!("{api}{key}{suffix}"), owned(kind, api));
+        }
+    }
+    // The authorizer exists only for `AuthType: CUSTOM` written in capitals.
+    let auth = properties.get("Auth");
+    if auth.get("AuthType").as_str() == Some("CUSTOM") {
         ids.insert(
-            format!("{api}.DomainName"),
-            owned("AWS::ApiGatewayV2::DomainName", api),
+            format!("{api}ConnectAuthorizer"),
+            owned("AWS::ApiGatewayV2::Authorizer", api),
         );
-        ids.insert_hashed(
-            "ApiGatewayDomainNameV2".to_owned(),
-            owned("AWS::ApiGatewayV2::DomainName", api),
-        );
+        if !auth.get("InvokeRole").is_present() {
+            ids.insert(format!("{api}AuthorizerPermission"), owned(PERMISSION, api));
+        }
+    }
+    v2_domain_ids(ids, api, &base_paths(properties));
+}
+
+/// The custom domain of an HTTP or WebSocket API and its mappings: `<Api>ApiMapping`, or one
+/// `<Api><BasePath>ApiMapping` per base path (without `-`, `_` and `/`).
+/// <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/apiv2_generator.py>
+fn v2_domain_ids(ids: &mut GeneratedIds, api: &str, base_paths: &[&str]) {
+    ids.insert(
+        format!("{api}.DomainName"),
+        owned("AWS::ApiGatewayV2::DomainName", api),
+    );
+    ids.insert_hashed(
+        "ApiGatewayDomainNameV2".to_owned(),
+        owned("AWS::ApiGatewayV2::DomainName", api),
+    );
+    ids.insert(
+        format!("{api}ApiMapping"),
+        owned("AWS::ApiGatewayV2::ApiMapping", api),
+    );
+    for path in base_paths {
+        let path: String = path
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | '/'))
+            .collect();
         ids.insert(
-            format!("{api}ApiMapping"),
+            format!("{api}{path}ApiMapping"),
             owned("AWS::ApiGatewayV2::ApiMapping", api),
         );
     }
+}
+
+/// The `Domain.BasePath` of an API: one path, or a list.
+fn base_paths<'a>(properties: &super::globals::Properties<'a>) -> Vec<&'a str> {
+    let written = properties.get("Domain").get("BasePath");
+    match written.as_str() {
+        Some(path) => vec![path],
+        None => written.items().iter().filter_map(|p| p.as_str()).collect(),
+    }
+}
+
+/// Python's `str.capitalize`: the first character in upper case, the rest in lower case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    })
 }
 
 /// What a function generates: its role (unless it names one), its URL and the URL's public
@@ -235,6 +358,18 @@ Resources:
     Properties: {StageName: !Ref Named}
   Orders:
     Type: AWS::Serverless::HttpApi
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      Auth: {AuthType: CUSTOM, AuthArn: arn}
+      Domain: {DomainName: chat.example.com, CertificateArn: arn, BasePath: [get, /v1_]}
+      Routes: {$connect: {FunctionArn: a}, sendMessage: {FunctionArn: b}}
+  Rooms:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: Prod
+      Auth: {AuthType: custom, AuthArn: arn}
+      Routes: {$connect: {FunctionArn: a}, $disconnect: {FunctionArn: b}, a-b: {FunctionArn: c}}
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -287,6 +422,30 @@ Resources:
             assert_eq!(ids.get(id).map(|g| g.kind), Some(kind), "{id}");
         }
         assert!(ids.get("PetsStage").is_none());
+        // WebSocket APIs, as in the translator's websocket_api_* outputs.
+        for (id, kind) in [
+            ("ChatDefaultStage", "AWS::ApiGatewayV2::Stage"),
+            ("ChatConnectRoute", "AWS::ApiGatewayV2::Route"),
+            ("ChatConnectIntegration", "AWS::ApiGatewayV2::Integration"),
+            ("ChatConnectPermission", PERMISSION),
+            ("ChatSendmessageRoute", "AWS::ApiGatewayV2::Route"),
+            ("ChatConnectAuthorizer", "AWS::ApiGatewayV2::Authorizer"),
+            ("ChatAuthorizerPermission", PERMISSION),
+            ("ChatgetApiMapping", "AWS::ApiGatewayV2::ApiMapping"),
+            ("Chatv1ApiMapping", "AWS::ApiGatewayV2::ApiMapping"),
+            ("RoomsProdStage", "AWS::ApiGatewayV2::Stage"),
+            ("RoomsDisconnectRoute", "AWS::ApiGatewayV2::Route"),
+        ] {
+            assert_eq!(ids.get(id).map(|g| g.kind), Some(kind), "{id}");
+        }
+        assert_eq!(stage("Chat.Stage"), ("Chat".into(), Some("default".into())));
+        assert_eq!(
+            stage("RoomsProdStage"),
+            ("Rooms".into(), Some("Prod".into()))
+        );
+        // `auth` in lower case makes no authorizer; a key that is not alphanumeric no route.
+        assert!(ids.get("RoomsConnectAuthorizer").is_none());
+        assert!(ids.get("ChatsendMessageRoute").is_none());
         assert!(ids.get("FnUrlX").is_none());
     }
 }
