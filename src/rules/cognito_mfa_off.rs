@@ -18,17 +18,23 @@ impl Rule for CognitoMfaOff {
                     Some(at) => (at.clone(), format!("MFA is {mfa}")),
                     None => (pool.origin.clone(), "MFA is OFF by default".to_owned()),
                 };
-                let what = if mfa == "OPTIONAL" {
-                    "is optional: users who never set up a second factor sign in with a password alone"
+                let (what, why) = if mfa == "OPTIONAL" {
+                    (
+                        "is optional",
+                        "users who never set up a second factor sign in with a password alone",
+                    )
                 } else {
-                    "is off: a stolen or guessed password is all it takes to sign in"
+                    (
+                        "is off",
+                        "a stolen or guessed password is all it takes to sign in",
+                    )
                 };
                 findings.push(
                     Finding::new(
                         self.meta(),
                         at,
                         format!(
-                            "multi-factor authentication in the user pool {} {what}{when}",
+                            "multi-factor authentication in the user pool {} {what}{when}: {why}",
                             pool.name
                         ),
                     )

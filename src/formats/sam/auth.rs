@@ -6,7 +6,7 @@ use super::globals::Merged;
 use super::security;
 use super::{Context, Text, reject, text, unknown_settings};
 use crate::diagnostic::InputError;
-use crate::formats::cloudformation::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved};
 use crate::syntax::{Loc, NodeRef};
 
