@@ -66,8 +66,8 @@ impl NoRateLimit {
             (Notation::Gateway, ApiKind::Rest) if api.sam => (
                 "no `/*` `*` method throttling and no throttling usage plan",
                 "set `ThrottlingRateLimit` and `ThrottlingBurstLimit` in a `MethodSettings` entry \
-                 with `ResourcePath: /*` and `HttpMethod: '*'`, or give it a usage plan with a \
-                 `Throttle` (`Auth: UsagePlan: CreateUsagePlan: PER_API`)",
+                 with `ResourcePath: /*` and `HttpMethod: '*'`, or a usage plan that throttles \
+                 (`Auth: UsagePlan:` with `CreateUsagePlan: PER_API` and a `Throttle`)",
             ),
             (Notation::Gateway, ApiKind::Rest) => (
                 "no `/*` `*` method throttling and no throttling usage plan",

@@ -15,7 +15,8 @@ use gatelint::model::{Api, Auth, OpenBecause, Resolved, Route};
 fn auth(api: &Api, auth: &Auth) -> String {
     match auth {
         Auth::Open(OpenBecause::Missing) => "NONE (nothing declared)".into(),
-        Auth::Open(OpenBecause::Disabled) => "NONE".into(),
+        // The translator writes a miscased type as `NONE`.
+        Auth::Open(OpenBecause::Disabled | OpenBecause::Miscased) => "NONE".into(),
         Auth::ApiKeyOnly => "API key only".into(),
         Auth::Iam => "IAM".into(),
         Auth::Authorizers(uses) if uses.is_empty() => "authorizer (not in the template)".into(),
