@@ -15,11 +15,53 @@ use super::{
 };
 use crate::diagnostic::InputError;
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
+use crate::formats::intrinsic::intrinsic;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, FrameworkEvent,
     Method, Resolved, Route, RouteSource, Workspace,
 };
 use crate::syntax::NodeRef;
+
+/// The framework sets up no authorizers, CORS or access logs for an HTTP API created elsewhere
+/// (`provider.httpApi.id`): it stops with `EXTERNAL_HTTP_API_AUTHORIZERS_CONFIG`,
+/// `EXTERNAL_HTTP_API_CORS_CONFIG` or `EXTERNAL_HTTP_API_LOGS_CONFIG`. It tests the settings as
+/// JavaScript does (any mapping is set, `false` is not); an id or setting that is a variable
+/// without a static value may be empty, so it decides nothing.
+fn reject_settings_of_an_external_api(
+    service: &Service<'_>,
+    config: Option<NodeRef<'_>>,
+    external: Option<NodeRef<'_>>,
+    errors: &mut Vec<InputError>,
+) {
+    let vars = &service.vars;
+    let Some(id) = external else {
+        return;
+    };
+    if intrinsic(id).is_none() && vars.truthy(Some(id)) != Ok(true) {
+        return;
+    }
+    let logs = service
+        .provider("logs")
+        .and_then(|logs| vars.node(Some(logs)));
+    for (holder, key, what) in [
+        (config, "authorizers", "authorizers"),
+        (config, "cors", "CORS rules"),
+        (logs, "httpApi", "access logs"),
+    ] {
+        if let Some((written, value)) = holder.and_then(|h| h.entry(key))
+            && vars.truthy(Some(value)) == Ok(true)
+        {
+            reject(
+                errors,
+                written.loc(),
+                format!(
+                    "the framework cannot set up {what} for an HTTP API created elsewhere \
+                     (`provider.httpApi.id`); they belong with that API"
+                ),
+            );
+        }
+    }
+}
 
 /// The logical id of the HTTP API the framework generates.
 pub(super) const HTTP_API: &str = "HttpApi";
@@ -43,6 +85,7 @@ pub(super) fn lower(
     let disable = vars
         .get(config, "disableDefaultEndpoint")
         .or_else(|| vars.get(service.extension(HTTP_API), "DisableExecuteApiEndpoint"));
+    reject_settings_of_an_external_api(service, config, external, errors);
     let mut api = v2_api(
         service,
         ApiKind::Http,

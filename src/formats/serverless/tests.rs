@@ -272,6 +272,40 @@ fn an_api_from_elsewhere_is_a_located_coverage_note_unless_a_ref_names_one_of_th
 }
 
 #[test]
+fn authorizers_cors_and_logs_of_an_external_http_api_are_rejected_where_the_id_is_known() {
+    let errors = |id: &str, settings: &str| {
+        let (_, errors) = lower_service(&format!(
+            "{HEAD}  logs:\n    httpApi: {{format: x}}\n  httpApi:\n    id: {id}\n{settings}\
+             functions:\n  f:\n    handler: h\n    events:\n      - httpApi: GET /x\n"
+        ));
+        errors
+    };
+    let all = "    cors: true\n    authorizers:\n      jwt: {issuerUrl: i, audience: a}\n";
+    let rejected = errors("abc123", all);
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    for (error, what) in rejected
+        .iter()
+        .zip(["authorizers", "CORS rules", "access logs"])
+    {
+        assert!(
+            error.starts_with(&format!(
+                "the framework cannot set up {what} for an HTTP API"
+            )),
+            "{error}"
+        );
+    }
+    assert_eq!(errors("{Fn::ImportValue: api}", all).len(), 3);
+    // A variable without a static value may be empty: then the framework makes its own API.
+    assert_eq!(errors("${param:api}", all), Vec::<String>::new());
+    // `cors: false` sets nothing up.
+    let (_, none) = lower_service(&format!(
+        "{HEAD}  httpApi:\n    id: abc123\n    cors: false\n\
+         functions:\n  f:\n    handler: h\n    events:\n      - httpApi: GET /x\n"
+    ));
+    assert_eq!(none, Vec::<String>::new());
+}
+
+#[test]
 fn usage_plans_one_or_several() {
     let (ws, _) = lower_service(&format!(
         "{HEAD}  apiGateway:\n    apiKeys: [a]\n    usagePlan:\n      - free:\n          quota: {{limit: 10, period: DAY}}\n\
