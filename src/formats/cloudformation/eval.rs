@@ -353,6 +353,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                     .collect::<Option<Vec<_>>>()
                     .map(serde_json::Value::Array);
             }
+            if let Some(typed) = typed_scalar(node) {
+                return Some(typed);
+            }
         }
         match self.eval_at(node, depth + 1).known()? {
             Value::Str(text) => Some(serde_json::Value::String(text.to_string())),
@@ -494,6 +497,33 @@ impl<'t, 'a> Evaluator<'t, 'a> {
     }
 }
 
+/// A number, boolean or null written as such (a plain YAML scalar, a JSON literal): what
+/// `Fn::ToJsonString` writes without quotes, as the template's JSON form holds it. A quoted
+/// `"1"` stays a string.
+fn typed_scalar(node: NodeRef<'_>) -> Option<serde_json::Value> {
+    if node.scalar_style() != Some(crate::syntax::ScalarStyle::Plain) || node.tag().is_some() {
+        return None;
+    }
+    if node.is_null() {
+        return Some(serde_json::Value::Null);
+    }
+    if let Some(flag) = node.as_bool() {
+        return Some(serde_json::Value::Bool(flag));
+    }
+    let text = node.as_str()?;
+    // JSON's number grammar only: YAML's `0x1F`, `1_000` or `.inf` are left as strings.
+    let json_number = text
+        .strip_prefix('-')
+        .unwrap_or(text)
+        .starts_with(|c: char| c.is_ascii_digit());
+    if !json_number {
+        return None;
+    }
+    serde_json::from_str::<serde_json::Number>(text)
+        .ok()
+        .map(serde_json::Value::Number)
+}
+
 /// All combinations of the parts' branches, as one conditional list.
 fn combine<T: Clone>(parts: Vec<Resolved<T>>) -> Resolved<Vec<T>> {
     parts
@@ -539,7 +569,7 @@ mod tests {
             Length: !Length [x, y, z]\n  \
             ParameterLength: {Fn::Length: !Ref Names}\n  \
             Second: !Select [1, !Ref Names]\n  \
-            Json: !ToJsonString {a: [1, !Ref Names], b: !FindInMap [Auth, prod, Type]}\n  \
+            Json: !ToJsonString {a: [1, !Ref Names], b: !FindInMap [Auth, prod, Type], c: [true, '2', -1.5, null, 0x1F]}\n  \
             Found: !FindInMap [Auth, prod, Type, {DefaultValue: NONE}]\n  \
             Missing: !FindInMap [Auth, dev, Type, {DefaultValue: NONE}]\n  \
             NoDefault: !FindInMap [Auth, dev, Type]\n  \
@@ -561,7 +591,7 @@ mod tests {
             Some("3"),
             Some("3"),
             Some("b"),
-            Some(r#"{"a":["1",["a","b","c"]],"b":"AWS_IAM"}"#),
+            Some(r#"{"a":[1,["a","b","c"]],"b":"AWS_IAM","c":[true,"2",-1.5,null,"0x1F"]}"#),
             Some("AWS_IAM"),
             Some("NONE"),
             None,
