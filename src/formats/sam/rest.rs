@@ -220,12 +220,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             api.resource_policies
                 .push(template_policy(&self.cx.eval, key, node));
         }
-        // SAM adds its statements to the definition's policy.
-        if let Some(policy) =
-            resource_policy(self.cx, auth.auth.get("ResourcePolicy"), &self.properties)
-        {
-            api.resource_policies.push(policy);
-        }
+        self.sam_resource_policy(&definition, &auth, &rest_events, merges, &mut api);
         workspace.domain_names.extend(self.domain_name());
         api.custom_domains.extend(self.domain_mapping());
         self.default_endpoint(&mut api);
@@ -243,6 +238,113 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         auth::parameters(self.cx, auth.auth, events, &mut api);
         self.apply_condition(&mut api);
         api
+    }
+
+    /// The definition's policy: its own `x-amazon-apigateway-policy`, with the statements SAM
+    /// adds from the API's `Auth.ResourcePolicy` and from the `Auth.ResourcePolicy` of each
+    /// event it applies (each on its own route). Where part
+    /// of it cannot be seen (an include from S3 in `Auth`, an event's `Auth` or the policy
+    /// itself, or a body gatelint cannot see that SAM adds the statements to), the API's
+    /// policy is Unknown: the policy rules judge none of it.
+    fn sam_resource_policy(
+        &self,
+        definition: &Definition<'a>,
+        auth: &AuthSettings<'a>,
+        events: &[&Event<'a>],
+        merges: bool,
+        api: &mut Api,
+    ) {
+        let follow = |node: NodeRef<'a>| match self.cx.template.includes() {
+            Some(includes) => includes.follow(node),
+            None => node,
+        };
+        let written = auth.auth.get("ResourcePolicy");
+        let mut unseen = if auth.all_unseen {
+            auth.unseen.clone()
+        } else {
+            written.is_unseen().then(|| written.loc()).flatten()
+        };
+        let mut origin = None;
+        let mut statements = Vec::new();
+        if written.is_map() {
+            // Point at the `ResourcePolicy` key where the API's own `Auth` writes it.
+            origin = self
+                .properties
+                .local_key("Auth")
+                .and_then(|_| self.properties.get("Auth").node())
+                .and_then(|auth| auth.entry("ResourcePolicy"))
+                .map(|(key, _)| key.loc())
+                .or_else(|| written.loc());
+            statements.extend(sam_statements(self.cx, written, true));
+        }
+        // Events add theirs to a definition SAM writes or merges into, or with
+        // `OverrideApiAuth` to an inline one.
+        let all_events = matches!(definition, Definition::Generated) || merges;
+        for event in events {
+            let Some(event_auth) = event.auth else {
+                continue;
+            };
+            if is_include(event_auth) {
+                if all_events || matches!(definition, Definition::Inline(_)) {
+                    unseen = unseen.or_else(|| Some(event_auth.loc()));
+                }
+                continue;
+            }
+            let overrides = event_auth
+                .get("OverrideApiAuth")
+                .is_some_and(|flag| truthy(Some(flag)));
+            let applied = all_events || (overrides && matches!(definition, Definition::Inline(_)));
+            if !applied {
+                continue;
+            }
+            let Some((key, policy)) = event_auth.entry("ResourcePolicy") else {
+                continue;
+            };
+            let policy = follow(policy);
+            if is_include(policy) {
+                unseen = unseen.or_else(|| Some(policy.loc()));
+            } else if policy.is_map() {
+                origin.get_or_insert_with(|| key.loc());
+                statements.extend(sam_statements(self.cx, Merged::single(Some(policy)), false));
+            }
+        }
+        // SAM adds the statements to a body gatelint cannot see, which may have its own.
+        if origin.is_some()
+            && let Definition::Unseen(hidden) = definition
+        {
+            unseen = unseen.or_else(|| Some(hidden.at.clone()));
+        }
+        // The inline definition's own policy is the one SAM adds the statements to.
+        let string = |node| self.cx.eval.string(Some(node));
+        let body_policy = match definition {
+            Definition::Inline(spec) => spec
+                .root
+                .entry("x-amazon-apigateway-policy")
+                .map(|(key, node)| policy::read(key.loc(), node, &string)),
+            _ => None,
+        };
+        match (body_policy, origin) {
+            (Some(mut body), _) => {
+                body.statements = body
+                    .statements
+                    .map(|written| written.iter().cloned().chain(statements.clone()).collect());
+                api.resource_policies.push(body);
+            }
+            (None, Some(at)) => api.resource_policies.push(ResourcePolicy {
+                origin: at,
+                statements: Resolved::Known(statements),
+            }),
+            (None, None) => {}
+        }
+        if let Some(at) = unseen {
+            for policy in &mut api.resource_policies {
+                policy.statements = Resolved::Unknown;
+            }
+            api.resource_policies.push(ResourcePolicy {
+                origin: at,
+                statements: Resolved::Unknown,
+            });
+        }
     }
 
     /// `EndpointConfiguration`: a type name, or a map with `Type`; EDGE when absent.
@@ -1055,29 +1157,23 @@ fn check_resource_policy(cx: &Context<'_, '_>, policy: Merged<'_>, errors: &mut 
     }
 }
 
-/// The resource policy SAM writes from `Auth.ResourcePolicy`: for each allow or block list, an
-/// `Allow` to everyone on the routes and a `Deny` conditioned on the listed IPs or VPCs (the
-/// account lists name their accounts as principals), then the `CustomStatements` as written.
+/// The statements SAM writes from a `ResourcePolicy` (the API's, or an event's, on its route
+/// alone): for each allow or block list, an `Allow` to everyone and a `Deny` conditioned on the
+/// listed IPs or VPCs (the account lists name their accounts as principals), then the
+/// `CustomStatements` as written.
 /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-resourcepolicystatement.html>
-fn resource_policy(
+fn sam_statements(
     cx: &Context<'_, '_>,
     policy: Merged<'_>,
-    properties: &Properties<'_>,
-) -> Option<ResourcePolicy> {
-    let node = policy.node().filter(|p| p.is_map())?;
-    // Point at the `ResourcePolicy` key where the API's own `Auth` writes it.
-    let at = properties
-        .local_key("Auth")
-        .and_then(|_| properties.get("Auth").node())
-        .and_then(|auth| auth.entry("ResourcePolicy"))
-        .map_or_else(|| node.loc(), |(key, _)| key.loc());
+    every_resource: bool,
+) -> Vec<PolicyStatement> {
     let mut statements = Vec::new();
     let generated = |effect, anyone, keys: &[&str], at: Loc| PolicyStatement {
         effect: Resolved::Known(effect),
         anyone: Resolved::Known(anyone),
         invokes: Resolved::Known(true),
         condition_keys: Resolved::Known(keys.iter().map(|k| (*k).to_owned()).collect()),
-        every_resource: Resolved::Known(true),
+        every_resource: Resolved::Known(every_resource),
         origin: at.clone(),
         principal_origin: Some(at),
     };
@@ -1125,10 +1221,7 @@ fn resource_policy(
         ),
         Some(single) => statements.push(policy::statement(single, &string)),
     }
-    Some(ResourcePolicy {
-        origin: at,
-        statements: Resolved::Known(statements),
-    })
+    statements
 }
 
 /// Whether `MethodSettings` throttle every method of the stage (`/*` and `*`).
