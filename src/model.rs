@@ -1009,8 +1009,9 @@ pub struct LambdaPermission {
     /// The principal, lower-cased (`apigateway.amazonaws.com`).
     pub principal: Resolved<String>,
     pub principal_origin: Option<Loc>,
-    /// Whether `SourceArn` or `SourceAccount` limits which caller's resources may invoke.
-    pub scoped: bool,
+    /// Whether `SourceArn` or `SourceAccount` limits which caller's resources may invoke (in
+    /// each branch of an `Fn::If` that may leave them out).
+    pub scoped: Resolved<bool>,
 }
 
 /// A setting written as one item of a list, with where it is written.

@@ -10,11 +10,12 @@ impl Rule for LambdaPermissionWithoutSourceArn {
 
     fn check(&self, workspace: &Workspace, _settings: &Settings, findings: &mut Vec<Finding>) {
         for permission in &workspace.lambda_permissions {
-            if permission.scoped {
-                continue;
-            }
-            for (when, principal) in permission.principal.cases() {
-                if principal != "apigateway.amazonaws.com" {
+            // The principal with whether the grant is scoped, in each branch of both.
+            let grants = permission.principal.and_then(&|principal| {
+                permission.scoped.map(|scoped| (principal.clone(), *scoped))
+            });
+            for (when, (principal, scoped)) in grants.cases() {
+                if *scoped || principal != "apigateway.amazonaws.com" {
                     continue;
                 }
                 let at = permission

@@ -143,7 +143,9 @@ fn gateway_responses(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspac
 /// `ResourceArn` cannot be read could protect any stage, so every REST stage is then Unknown.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webaclassociation.html>
 fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut Workspace) {
-    let mut associated: Vec<(String, Option<String>)> = Vec::new();
+    // Each association's API and stage, and whether it exists: always, or under its
+    // resource's `Condition`.
+    let mut associated: Vec<(String, Option<String>, Resolved<bool>)> = Vec::new();
     let mut unreadable = false;
     for association in template.resources_of("AWS::WAFv2::WebACLAssociation") {
         match association
@@ -151,7 +153,15 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
             .and_then(|arn| arn_text(eval, arn))
             .and_then(|arn| stage_of_arn(&arn))
         {
-            Some((api, stage)) => associated.push((api, stage)),
+            Some((api, stage)) => {
+                let exists = match association.condition() {
+                    Some(condition) => {
+                        Resolved::either(condition, Resolved::Known(true), Resolved::Known(false))
+                    }
+                    None => Resolved::Known(true),
+                };
+                associated.push((api, stage, exists));
+            }
             None => unreadable = true,
         }
     }
@@ -161,7 +171,7 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
         .filter(|a| a.kind == ApiKind::Rest)
     {
         for stage in &mut api.stages {
-            let protected = associated.iter().any(|(arn_api, arn_stage)| {
+            let protected = associated.iter().filter(|(arn_api, arn_stage, _)| {
                 *arn_api == api.name
                     && arn_stage.as_ref().is_none_or(|s| {
                         *s == stage.name
@@ -177,13 +187,16 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
                             })
                     })
             });
-            stage.web_acl = if protected {
-                Resolved::Known(true)
-            } else if unreadable {
+            let otherwise = if unreadable {
                 Resolved::Unknown
             } else {
                 Resolved::Known(false)
             };
+            stage.web_acl = protected
+                .fold(Resolved::Known(false), |protected, (_, _, exists)| {
+                    protected.or(exists)
+                })
+                .or(&otherwise);
         }
     }
 }

@@ -146,7 +146,7 @@ pub(crate) fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
 
 /// Whether a stage's access log setting (REST `AccessLogSetting`, V2 `AccessLogSettings`) names
 /// a destination.
-pub(super) fn access_log<'a>(
+pub(crate) fn access_log<'a>(
     eval: &Evaluator<'_, 'a>,
     setting: Option<NodeRef<'a>>,
 ) -> Resolved<bool> {
@@ -452,6 +452,28 @@ pub(crate) fn stage_name<'a>(eval: &Evaluator<'_, 'a>, name: NodeRef<'a>) -> Str
             .collect::<Vec<_>>()
             .join(" "),
     }
+}
+
+/// A JWT authorizer's `Audience`: the strings as written; a reference to a resource (an app
+/// client) counts as one audience, named after the resource. Each branch of an `Fn::If` on its
+/// own.
+pub(crate) fn audience<'a>(
+    eval: &Evaluator<'_, 'a>,
+    node: Option<NodeRef<'a>>,
+) -> Resolved<Vec<String>> {
+    eval.list(node).and_then(&|items| {
+        let mut audience = Vec::new();
+        for item in items {
+            audience.push(match item {
+                Value::Str(s) => s.to_string(),
+                Value::Ref(id) => format!("Ref {id}"),
+                Value::GetAtt(id, attribute) => format!("{id}.{attribute}"),
+                Value::Absent => continue,
+                Value::List(_) | Value::Node(_) => return Resolved::Unknown,
+            });
+        }
+        Resolved::Known(audience)
+    })
 }
 
 #[cfg(test)]

@@ -78,9 +78,14 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
     }
     for resource in template.resources_of("AWS::Lambda::Permission") {
         let principal = resource.property("Principal");
+        // `Fn::If` may leave either out (`AWS::NoValue`) in a branch.
         let scoped = ["SourceArn", "SourceAccount"]
             .iter()
-            .any(|key| resource.property(key).is_some_and(|v| !v.is_null()));
+            .map(|key| {
+                eval.eval_opt(resource.property(key).filter(|v| !v.is_null()))
+                    .map(Option::is_some)
+            })
+            .fold(Resolved::Known(false), |scoped, set| scoped.or(&set));
         workspace.lambda_permissions.push(LambdaPermission {
             name: resource.id.to_owned(),
             origin: resource.loc(),

@@ -348,7 +348,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 let issuer = config.and_then(|c| c.get("Issuer"));
                 authorizer.audience = evaluated.and_then(&|c| match c {
                     None => Resolved::Known(Vec::new()),
-                    Some(Value::Node(map)) => self.audience(map.get("Audience")),
+                    Some(Value::Node(map)) => {
+                        super::gateway::audience(self.eval, map.get("Audience"))
+                    }
                     Some(_) => Resolved::Unknown,
                 });
                 authorizer.issuer = evaluated.and_then(&|c| match c {
@@ -374,24 +376,6 @@ impl<'t, 'a> Lowering<'t, 'a> {
             _ => {}
         }
         authorizer
-    }
-
-    /// `Audience`: the strings as written; a reference to a resource (an app client) counts as
-    /// one audience, named after the resource.
-    fn audience(&self, node: Option<NodeRef<'a>>) -> Resolved<Vec<String>> {
-        self.eval.list(node).and_then(&|items| {
-            let mut audience = Vec::new();
-            for item in items {
-                audience.push(match item {
-                    Value::Str(s) => s.to_string(),
-                    Value::Ref(id) => format!("Ref {id}"),
-                    Value::GetAtt(id, attribute) => format!("{id}.{attribute}"),
-                    Value::Absent => continue,
-                    Value::List(_) | Value::Node(_) => return Resolved::Unknown,
-                });
-            }
-            Resolved::Known(audience)
-        })
     }
 
     fn route(&self, resource: Resource<'a>, kind: ApiKind) -> Route {

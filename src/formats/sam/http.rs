@@ -11,7 +11,7 @@ use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, Text, auth, literal, reject, sets_throttling, text, truthy};
+use super::{Context, Text, auth, literal, may_throttle, reject, sets_throttling, text, truthy};
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -483,19 +483,13 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .map(str::to_owned);
             let audience = jwt.get("audience");
             let issuer = jwt.get("issuer");
+            // The translator writes `jwtConfiguration` into the definition as it is: CloudFormation
+            // evaluates it.
             authorizer.audience = match audience.node() {
                 None => Resolved::Known(Vec::new()),
-                Some(node) if node.is_seq() => {
-                    let items: Option<Vec<String>> = node
-                        .items()
-                        .map(|item| self.cx.eval.known_string(Some(item)))
-                        .collect();
-                    items.map_or(Resolved::Unknown, Resolved::Known)
+                Some(node) => {
+                    crate::formats::cloudformation::gateway::audience(&self.cx.eval, Some(node))
                 }
-                Some(node) => self.cx.eval.string(Some(node)).and_then(&|s| {
-                    s.clone()
-                        .map_or(Resolved::Unknown, |s| Resolved::Known(vec![s]))
-                }),
             };
             authorizer.audience_origin = audience.loc();
             authorizer.issuer = match issuer.node() {
@@ -607,7 +601,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             .filter(|e| {
                 e.properties
                     .and_then(|p| p.get("RouteSettings"))
-                    .is_some_and(|s| sets_throttling(Merged::single(Some(s))))
+                    .is_some_and(|s| {
+                        may_throttle(&sets_throttling(self.cx, Merged::single(Some(s))))
+                    })
             })
             .map(|e| (e.path.as_str(), e.method))
             .collect();
@@ -618,7 +614,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 } else {
                     format!("{} {}", route.method, route.path)
                 };
-                sets_throttling(route_settings.get(&key))
+                may_throttle(&sets_throttling(self.cx, route_settings.get(&key)))
                     || event_throttled.contains(&(route.path.as_str(), route.method))
             });
         let access_log = self.properties.get("AccessLogSettings");
@@ -631,7 +627,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .map(NodeRef::loc)
                 .or_else(|| self.resource.map(Resource::loc))
                 .unwrap_or_else(|| api.origin.clone()),
-            throttle: Resolved::Known(sets_throttling(default_settings) || every_route),
+            throttle: sets_throttling(self.cx, default_settings).or(&Resolved::Known(every_route)),
             usage_plans: Vec::new(),
             access_log: super::access_log(self.cx, access_log),
             auto_deploy: Resolved::Known(true),

@@ -214,9 +214,34 @@ fn unknown_settings<'a>(
 
 /// Whether route or stage settings set a throttling limit (`ThrottlingBurstLimit` or
 /// `ThrottlingRateLimit`).
-fn sets_throttling(settings: globals::Merged<'_>) -> bool {
-    settings.get("ThrottlingBurstLimit").is_present()
-        || settings.get("ThrottlingRateLimit").is_present()
+fn sets_throttling(
+    cx: &Context<'_, '_>,
+    settings: globals::Merged<'_>,
+) -> crate::model::Resolved<bool> {
+    use crate::formats::cloudformation::gateway::limit_set;
+    let limits = |settings: globals::Merged<'_>| {
+        limit_set(&cx.eval, settings.get("ThrottlingBurstLimit").node()).or(&limit_set(
+            &cx.eval,
+            settings.get("ThrottlingRateLimit").node(),
+        ))
+    };
+    match settings.node() {
+        // Settings chosen by `Fn::If`: each branch on its own.
+        Some(node) if crate::formats::intrinsic::intrinsic(node).is_some() => cx
+            .eval
+            .mapping(Some(node))
+            .and_then(&|branch| match branch {
+                None => crate::model::Resolved::Known(false),
+                Some(map) => limits(globals::Merged::single(Some(*map))),
+            }),
+        _ => limits(settings),
+    }
+}
+
+/// Whether settings may throttle: in some branch, or in a way that cannot be read (which is
+/// never taken for the lack of a limit).
+fn may_throttle(throttle: &crate::model::Resolved<bool>) -> bool {
+    throttle.any(|t| *t) || throttle.has_unknown()
 }
 
 /// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
@@ -224,6 +249,10 @@ fn sets_throttling(settings: globals::Merged<'_>) -> bool {
 fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {
     match setting.node() {
         None => crate::model::Resolved::Known(false),
+        // A setting chosen by `Fn::If`: each branch on its own.
+        Some(node) if crate::formats::intrinsic::intrinsic(node).is_some() => {
+            crate::formats::cloudformation::gateway::access_log(&cx.eval, Some(node))
+        }
         Some(_) => cx
             .eval
             .eval_opt(setting.get("DestinationArn").node())

@@ -1226,13 +1226,16 @@ fn sam_statements(
 
 /// Whether `MethodSettings` throttle every method of the stage (`/*` and `*`).
 fn method_settings_throttle(cx: &Context<'_, '_>, settings: &[NodeRef<'_>]) -> Resolved<bool> {
-    let throttled = settings.iter().any(|setting| {
-        let field = |name: &str| cx.eval.known_string(setting.get(name));
-        let all = field("ResourcePath").as_deref() == Some("/*")
-            && field("HttpMethod").as_deref() == Some("*");
-        all && sets_throttling(Merged::single(Some(*setting)))
-    });
-    Resolved::Known(throttled)
+    settings
+        .iter()
+        .filter(|setting| {
+            let field = |name: &str| cx.eval.known_string(setting.get(name));
+            field("ResourcePath").as_deref() == Some("/*")
+                && field("HttpMethod").as_deref() == Some("*")
+        })
+        .fold(Resolved::Known(false), |throttled, setting| {
+            throttled.or(&sets_throttling(cx, Merged::single(Some(*setting))))
+        })
 }
 
 /// A Lambda REQUEST authorizer's identity sources, as the translator writes them.

@@ -206,14 +206,14 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         || DEFAULT_STAGE.to_owned(),
         |node| super::api::stage_name(cx, node),
     );
-    let throttle = sets_throttling(properties.get("DefaultRouteSettings"));
+    let throttle = sets_throttling(cx, properties.get("DefaultRouteSettings"));
     let access_log = properties.get("AccessLogSettings");
     let (data_trace, data_trace_origin) = route_settings_data_trace(cx, properties);
     Stage {
         implicit: None,
         name,
         origin: name_node.map_or(fallback, NodeRef::loc),
-        throttle: Resolved::Known(throttle),
+        throttle,
         usage_plans: Vec::new(),
         access_log: super::access_log(cx, access_log),
         auto_deploy: Resolved::Known(true),

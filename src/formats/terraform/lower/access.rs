@@ -439,7 +439,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     .resolve(&|p| p.to_text().map(|p| p.to_ascii_lowercase()).into())
                     .under(&instance.when),
                 principal_origin: instance.attribute_loc("principal"),
-                scoped,
+                scoped: Resolved::Known(scoped),
             });
         }
     }
