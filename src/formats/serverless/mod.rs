@@ -197,11 +197,12 @@ pub(crate) fn v2_api(
 ) -> Api {
     let mut api = match external {
         Some(id) => {
-            let name = service
-                .text(Some(id))
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| setting.to_owned());
+            let name = match intrinsic(id) {
+                // A logical id of the service's own stack: `resources` may declare the API.
+                Some(Intrinsic::Ref(name)) => Some(name.to_owned()),
+                _ => service.text(Some(id)).ok().flatten(),
+            }
+            .unwrap_or_else(|| setting.to_owned());
             let mut api = Api::new(name.clone(), kind, id.loc());
             api.display = format!("the shared {what} {name}");
             api.hidden_routes = Some(shared_api_routes(id));

@@ -44,7 +44,7 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
         let mut declared = Workspace::default();
         cloudformation::lower(&template, &mut declared);
         for api in declared.apis {
-            join(workspace, first, api);
+            join(service, workspace, first, api);
         }
         workspace.token_issuers.append(&mut declared.token_issuers);
         workspace.function_urls.append(&mut declared.function_urls);
@@ -61,18 +61,42 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
 }
 
 /// An API the CloudFormation lowering found: when it is one of the generated APIs (named by its
-/// logical id), what it has joins that API; otherwise it is an API of its own.
-fn join(workspace: &mut Workspace, first: usize, mut api: Api) {
+/// logical id), what it has joins that API; when it is the API the service's events are added to
+/// by `Ref` (`restApiId: {Ref: MyApi}`), the events join it; otherwise it is an API of its own.
+fn join(service: &Service<'_>, workspace: &mut Workspace, first: usize, mut api: Api) {
     let generated = [REST_API, HTTP_API, WEBSOCKET_API].contains(&api.name.as_str());
-    let target = workspace
-        .apis
-        .iter_mut()
-        .skip(first)
-        .find(|own| generated && own.name == api.name && own.kind == api.kind);
+    // The lowering makes an API it does not declare where the id is written.
+    let declared = api
+        .hidden_routes
+        .as_ref()
+        .is_none_or(|h| h.at != api.origin);
+    let target = workspace.apis.iter_mut().skip(first).find(|own| {
+        own.name == api.name
+            && own.kind == api.kind
+            && (generated || (declared && named_by_ref(own)))
+    });
     let Some(own) = target else {
         workspace.apis.push(api);
         return;
     };
+    if !generated {
+        // The API the events are added to is declared here after all: it is the whole API.
+        let events = std::mem::replace(own, api);
+        for authorizer in events.authorizers {
+            // The declared authorizer an event names by `authorizerId: {Ref: X}` is X itself.
+            if !own.authorizers.iter().any(|a| a.name == authorizer.name) {
+                own.authorizers.push(authorizer);
+            }
+        }
+        own.routes.extend(events.routes);
+        own.stages.extend(events.stages);
+        own.deployments.extend(events.deployments);
+        own.custom_domains.extend(events.custom_domains);
+        own.cors.extend(events.cors);
+        own.resource_policies.extend(events.resource_policies);
+        service.hide_unseen_routes(own);
+        return;
+    }
     // A `RestApiId`/`ApiId` that spells the generated API's logical id literally names an API
     // from elsewhere: CloudFormation passes the literal to API Gateway as it is. The lowering made
     // that API where the id is written, with a reason; one named by `Ref` has none.
@@ -99,4 +123,12 @@ fn join(workspace: &mut Workspace, first: usize, mut api: Api) {
     own.custom_domains.extend(api.custom_domains);
     own.cors.extend(api.cors);
     own.resource_policies.extend(api.resource_policies);
+}
+
+/// Whether the service's events are added to `api` through a `Ref` (`restApiId: {Ref: MyApi}`):
+/// an API the service does not create, whose other routes it does not say are elsewhere.
+fn named_by_ref(api: &Api) -> bool {
+    api.hidden_routes
+        .as_ref()
+        .is_some_and(|h| h.reason.is_none() && h.at == api.origin)
 }

@@ -272,6 +272,37 @@ fn an_api_from_elsewhere_is_a_located_coverage_note_unless_a_ref_names_one_of_th
 }
 
 #[test]
+fn events_added_by_ref_to_an_api_of_resources_join_it() {
+    for (setting, event, declared, kind) in [
+        (
+            "  apiGateway:\n    restApiId: {Ref: MyApi}\n    restApiRootResourceId: r\n",
+            "http: GET /x",
+            "AWS::ApiGateway::RestApi",
+            ApiKind::Rest,
+        ),
+        (
+            "  httpApi:\n    id: {Ref: MyApi}\n",
+            "httpApi: GET /x",
+            "AWS::ApiGatewayV2::Api",
+            ApiKind::Http,
+        ),
+    ] {
+        let (ws, errors) = lower_service(&format!(
+            "{HEAD}{setting}functions:\n  f:\n    handler: h\n    events:\n      - {event}\n\
+             resources:\n  Resources:\n    MyApi:\n      Type: {declared}\n      Properties: {{Name: my}}\n"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        let apis: Vec<&Api> = ws.apis.iter().filter(|a| a.kind == kind).collect();
+        assert_eq!(apis.len(), 1, "{setting}: {apis:#?}");
+        assert_eq!(apis[0].name, "MyApi");
+        assert_eq!(apis[0].routes.len(), 1, "{setting}");
+        // Declared here: the API is whole, and nothing says it is elsewhere.
+        assert!(apis[0].hidden_routes.is_none(), "{setting}");
+        assert!(ws.coverage_notes().is_empty(), "{setting}");
+    }
+}
+
+#[test]
 fn authorizers_cors_and_logs_of_an_external_http_api_are_rejected_where_the_id_is_known() {
     let errors = |id: &str, settings: &str| {
         let (_, errors) = lower_service(&format!(
