@@ -515,3 +515,54 @@ Resources:
         ]
     );
 }
+
+#[test]
+fn a_websocket_apis_generated_resources_can_be_referred_to() {
+    // The ids the translator gives a WebSocket API's authorizer and stage, as its
+    // websocket_api_* outputs show them: a route written beside the SAM API names the
+    // generated authorizer, and a stage's `Ref` is its name.
+    let (workspace, errors) = lower(&format!(
+        "{HEADER}{}",
+        r#"
+Resources:
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      StageName: live
+      Auth: {AuthType: CUSTOM, AuthArn: arn:aws:lambda:eu-west-1:123456789012:function:auth}
+      Routes: {$connect: {FunctionArn: arn:aws:lambda:eu-west-1:123456789012:function:connect}}
+  Ping:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: ping
+      AuthorizationType: CUSTOM
+      AuthorizerId: !Ref ChatConnectAuthorizer
+  Mapping:
+    Type: AWS::ApiGatewayV2::ApiMapping
+    Properties:
+      ApiId: !Ref Chat
+      DomainName: chat.example.com
+      Stage: !Ref ChatliveStage
+"#
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let chat = api(&workspace, "Chat");
+    let ping = chat.routes.iter().find(|r| r.path == "ping").unwrap();
+    assert_eq!(
+        ping.references
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["ChatConnectAuthorizer"]
+    );
+    assert!(chat.authorizer("ChatConnectAuthorizer").is_some());
+    assert_eq!(
+        chat.custom_domains
+            .iter()
+            .map(|d| d.domain.as_str())
+            .collect::<Vec<_>>(),
+        ["chat.example.com"]
+    );
+}
