@@ -253,6 +253,30 @@ impl<T> Resolved<T> {
 }
 
 impl Resolved<bool> {
+    /// True where every condition of `when` holds (outermost first), false elsewhere: whether
+    /// something that exists only under those conditions (a resource's `Condition`, a Terraform
+    /// `count` of `var.x ? 1 : 0`) is there.
+    pub fn only_when(when: &[Condition]) -> Resolved<bool> {
+        when.iter()
+            .rev()
+            .fold(Resolved::Known(true), |value, condition| {
+                let otherwise = Condition {
+                    name: condition.name.clone(),
+                    holds: !condition.holds,
+                };
+                Resolved::Conditional(vec![
+                    Branch {
+                        when: condition.clone(),
+                        value,
+                    },
+                    Branch {
+                        when: otherwise,
+                        value: Resolved::Known(false),
+                    },
+                ])
+            })
+    }
+
     /// Whether any of `tests` holds, each `None` where it cannot be told: true as soon as one
     /// does (the rest are not made), Unknown when none does and one cannot be told.
     pub fn any_of(tests: impl IntoIterator<Item = Option<bool>>) -> Resolved<bool> {

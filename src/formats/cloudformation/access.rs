@@ -154,12 +154,7 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
             .and_then(|arn| stage_of_arn(&arn))
         {
             Some((api, stage)) => {
-                let exists = match association.condition() {
-                    Some(condition) => {
-                        Resolved::either(condition, Resolved::Known(true), Resolved::Known(false))
-                    }
-                    None => Resolved::Known(true),
-                };
+                let exists = Resolved::only_when(&resource_conditions(association));
                 associated.push((api, stage, exists));
             }
             None => unreadable = true,

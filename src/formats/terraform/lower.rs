@@ -1218,13 +1218,18 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     }
                     so_far.or(on)
                 });
-            let web_acl = if protected.contains(&stage_index) {
-                Resolved::Known(true)
-            } else if unreadable {
+            let otherwise = if unreadable {
                 Resolved::Unknown
             } else {
                 Resolved::Known(false)
             };
+            let web_acl = protected
+                .iter()
+                .filter(|(stage, _)| *stage == stage_index)
+                .fold(Resolved::Known(false), |so_far, (_, exists)| {
+                    so_far.or(exists)
+                })
+                .or(&otherwise);
             let usage_plans = plans
                 .iter()
                 .filter(|(_, _, _, stages)| {

@@ -289,15 +289,16 @@ impl<'e, 'a> Lowering<'e, 'a> {
     }
 
     /// WAFv2 associations with REST stages: the stage instances an association's
-    /// `resource_arn` names, and whether some association's target cannot be read (then any
-    /// stage may be the one protected).
-    pub(crate) fn web_acl_targets(&self) -> (Vec<usize>, bool) {
+    /// `resource_arn` names, each with whether the association exists (always, or under the
+    /// conditions of its `count`), and whether some association's target cannot be read (then
+    /// any stage may be the one protected).
+    pub(crate) fn web_acl_targets(&self) -> (Vec<(usize, Resolved<bool>)>, bool) {
         let mut stages = Vec::new();
         let mut unreadable = false;
         for association in self.instances_of("aws_wafv2_web_acl_association") {
             let arn = self.value(association, "resource_arn");
             match self.target(&arn, "aws_api_gateway_stage") {
-                Some(stage) => stages.push(stage),
+                Some(stage) => stages.push((stage, Resolved::only_when(&association.when))),
                 None => {
                     // A literal ARN of something else (a load balancer) protects no stage.
                     let other = arn.as_str().is_some_and(|a| !a.contains(":apigateway:"));
@@ -428,9 +429,14 @@ impl<'e, 'a> Lowering<'e, 'a> {
             });
         }
         for instance in self.instances_of("aws_lambda_permission") {
+            // A conditional may leave either out (`null`) in a branch.
             let scoped = ["source_arn", "source_account"]
                 .iter()
-                .any(|key| !self.value(instance, key).is_null());
+                .map(|key| {
+                    self.value(instance, key)
+                        .resolve(&|v| Resolved::Known(!matches!(v, Value::Null)))
+                })
+                .fold(Resolved::Known(false), |scoped, set| scoped.or(&set));
             workspace.lambda_permissions.push(LambdaPermission {
                 name: instance.address(),
                 origin: instance.origin(),
@@ -439,7 +445,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     .resolve(&|p| p.to_text().map(|p| p.to_ascii_lowercase()).into())
                     .under(&instance.when),
                 principal_origin: instance.attribute_loc("principal"),
-                scoped: Resolved::Known(scoped),
+                scoped: scoped.under(&instance.when),
             });
         }
     }
