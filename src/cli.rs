@@ -798,13 +798,14 @@ fn analyse_for_routes(
     for analysis in analysed {
         match analysis {
             Ok(mut analysis) => {
-                report.errors.append(&mut analysis.errors);
                 report.notes.append(&mut analysis.notes);
                 let definition = analysis
                     .real_path
                     .as_ref()
                     .is_some_and(|p| definitions.contains(p));
+                // A loaded file's problems are reported through its template.
                 if !definition {
+                    report.errors.append(&mut analysis.errors);
                     kept.push(analysis);
                 }
             }

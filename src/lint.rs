@@ -443,8 +443,9 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
     let mut report = Report::default();
     for (unit, file) in units.iter().zip(reports) {
         report.files_checked += usize::from(file.recognized);
-        report.errors.extend(file.errors);
         report.notes.extend(file.notes);
+        // A loaded file's problems are reported through its template, which reads it in
+        // context (a template-level `AWS::Include` snippet is no template on its own).
         if file.real_path.is_some_and(|p| definitions.contains(&p)) {
             if options.verbose
                 && let Some(input) = unit.first()
@@ -457,6 +458,7 @@ pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
             }
             continue;
         }
+        report.errors.extend(file.errors);
         report.findings.extend(file.findings);
         report.coverage.extend(file.coverage);
     }

@@ -195,7 +195,7 @@ fn includes_deep_inside_values_are_followed_or_noted() {
         ),
         "{check}"
     );
-    // What comes from S3, and the template-level form, are said where they are.
+    // What comes from S3 (the template-level include too) is said where it is.
     for line in [7, 19, 59] {
         assert!(
             check.contains(&format!("sam-include-deep/template.yaml:{line}:")),
@@ -274,6 +274,47 @@ fn a_default_authorizer_given_by_a_parameter_is_named_not_judged() {
     let routes = run(&["routes", "sam-default-authorizer-parameter/template.yaml"]);
     assert!(
         routes.contains("unknown (the parameter `AuthorizerName`, given at deployment)"),
+        "{routes}"
+    );
+}
+
+#[test]
+fn a_template_level_include_merges_its_sections_into_the_template() {
+    let check = run(&["check", "--format", "concise", "sam-include-template-level"]);
+    assert!(check.starts_with("exit code: 1\n"), "{check}");
+    // Not an input error: the snippet is read with the template, not on its own.
+    assert!(!check.contains("input-error"), "{check}");
+    // The snippet's API, with its inline definition's open route found in the snippet...
+    assert!(
+        check.contains(
+            "sam-include-template-level/apis.yaml:36:13: error[unauthenticated-route] GET /status on StatusApi"
+        ),
+        "{check}"
+    );
+    // ...where its suppression comment applies.
+    assert!(!check.contains("/health"), "{check}");
+    // The template's events join the snippet's API, whose DefaultAuthorizer protects them.
+    assert!(!check.contains("GET /orders"), "{check}");
+    assert!(
+        check.contains(
+            "template.yaml:38:27: error[unauthenticated-route] GET /catalog on OrdersApi"
+        ),
+        "{check}"
+    );
+    // The snippet's Globals apply: no extra `Stage` stage, throttling and access logs.
+    for rule in ["no-rate-limit", "no-access-log"] {
+        assert!(!check.contains(rule), "{rule}: {check}");
+    }
+    // The template-level include from S3 is said where it is.
+    assert!(
+        check.contains("sam-include-template-level/template.yaml:11:5: note[not-visible]"),
+        "{check}"
+    );
+    let routes = run(&["routes", "sam-include-template-level/template.yaml"]);
+    // The stage is named from the snippet's Mappings.
+    assert!(routes.contains("live: yes"), "{routes}");
+    assert!(
+        routes.contains("4 routes, 3 callable without credentials"),
         "{routes}"
     );
 }

@@ -257,8 +257,8 @@ impl<'t, 'a> Evaluator<'t, 'a> {
                     let found = match names.as_slice() {
                         [map, top, second] => self
                             .template
-                            .mappings()
-                            .and_then(|m| m.get(map)?.get(top)?.get(second)),
+                            .mapping(map)
+                            .and_then(|m| m.get(top)?.get(second)),
                         _ => None,
                     };
                     // Keys that are not in the map take the `DefaultValue`, if there is one.

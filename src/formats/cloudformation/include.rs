@@ -33,6 +33,9 @@ pub struct Includes {
     /// in a resource it checks, or a whole resource), but for bodies, which their API notes:
     /// where each is, and the reason.
     unseen: Vec<(Loc, String)>,
+    /// The template-level includes (`Transform: {Name: AWS::Include, ...}`), in the order the
+    /// `Transform` section lists them: each merges its sections into the template's.
+    template_level: Vec<NodeIdentity>,
 }
 
 /// What a value of the template is, for saying what an include there hides.
@@ -120,6 +123,24 @@ fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     )
 }
 
+/// The template-level `AWS::Include` transforms of `root`: its `Transform` section, or an item
+/// of it, written as `{Name: AWS::Include, Parameters: {Location: ...}}`.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html>
+pub fn template_level(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
+    let Some(section) = root.get("Transform") else {
+        return Vec::new();
+    };
+    let transforms: Vec<NodeRef<'_>> = if section.is_seq() {
+        section.items().collect()
+    } else {
+        vec![section]
+    };
+    transforms
+        .into_iter()
+        .filter(|t| t.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE))
+        .collect()
+}
+
 /// Whether `node` is an `AWS::Include` transform call. Once includes are followed, one that is
 /// still there is one whose snippet cannot be seen.
 pub fn is_include(node: NodeRef<'_>) -> bool {
@@ -158,6 +179,15 @@ impl Includes {
                 NodeKind::Seq => stack.extend(node.items().map(|item| (item, place))),
                 NodeKind::Scalar | NodeKind::Alias => {}
             }
+        }
+        // The template-level ones merge whole sections: what they hide is always noted.
+        for transform in template_level(root) {
+            let location = transform
+                .get("Parameters")
+                .and_then(|p| p.get("Location"))
+                .unwrap_or(transform);
+            includes.template_level.push(transform.identity());
+            calls.push((transform, location, Place::Resources));
         }
         calls.sort_by_key(|(node, _, _)| node.span().start);
         for (node, location, place) in calls {
@@ -234,6 +264,20 @@ impl Includes {
                 reason,
             },
         })
+    }
+
+    /// The snippets of the template-level includes that were read, in the order they are
+    /// listed: mappings of sections (`Resources`, `Parameters`, `Mappings`, `Globals`) that
+    /// CloudFormation merges into the template's.
+    pub fn template_level(&self) -> Vec<NodeRef<'_>> {
+        self.template_level
+            .iter()
+            .filter_map(|wanted| self.snippets.iter().find(|(at, _)| at == wanted))
+            .filter_map(|(_, snippet)| match snippet {
+                Snippet::Loaded(document) => Some(document.root()).filter(|r| r.is_map()),
+                Snippet::NotVisible(_) => None,
+            })
+            .collect()
     }
 
     /// `node`, or the snippet it includes when that was read.

@@ -16,7 +16,10 @@ pub const FOR_EACH: &str = "Fn::ForEach::";
 pub struct Template<'a> {
     pub root: NodeRef<'a>,
     parameters: HashMap<&'a str, Parameter<'a>>,
-    mappings: Option<NodeRef<'a>>,
+    /// The `Mappings` sections: the template's, then those of its template-level includes.
+    mappings: Vec<NodeRef<'a>>,
+    /// The SAM `Globals` section (a template-level include's replaces the template's).
+    globals: Option<NodeRef<'a>>,
     resources: Vec<Resource<'a>>,
     index: HashMap<&'a str, usize>,
     includes: Option<&'a Includes>,
@@ -125,9 +128,21 @@ impl<'a> Template<'a> {
             Some(includes) => includes.follow(node),
             None => node,
         };
-        let resources_node = root.get("Resources").map(follow).filter(|r| r.is_map());
+        // The template, then the snippets its template-level includes merge into it.
+        let roots: Vec<NodeRef<'a>> = std::iter::once(root)
+            .chain(includes.into_iter().flat_map(Includes::template_level))
+            .collect();
+        let sections = |name: &str| -> Vec<NodeRef<'a>> {
+            roots
+                .iter()
+                .filter_map(|r| r.get(name))
+                .map(follow)
+                .filter(|s| s.is_map())
+                .collect()
+        };
+        let resource_sections = sections("Resources");
         // A `Fn::ForEach` loop makes typed resources too (`AWS::LanguageExtensions`).
-        let typed = resources_node.is_some_and(|r| {
+        let typed = resource_sections.iter().any(|r| {
             r.entries().any(|(key, res)| {
                 key.as_str().is_some_and(|k| k.starts_with(FOR_EACH))
                     || res
@@ -136,12 +151,15 @@ impl<'a> Template<'a> {
                         .is_some_and(|t| t.contains("::"))
             })
         });
-        if !typed && root.get("AWSTemplateFormatVersion").is_none() {
+        if !typed
+            && root.get("AWSTemplateFormatVersion").is_none()
+            && super::include::template_level(root).is_empty()
+        {
             return None;
         }
         let mut resources = Vec::new();
         let mut index = HashMap::default();
-        for (key, node) in resources_node.into_iter().flat_map(NodeRef::entries) {
+        for (key, node) in resource_sections.iter().flat_map(|r| r.entries()) {
             let Some(id) = key.as_str() else { continue };
             let node = follow(node);
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
@@ -160,8 +178,7 @@ impl<'a> Template<'a> {
             index.insert(id, resources.len());
             resources.push(resource);
         }
-        let parameters = root
-            .get("Parameters")
+        let parameters = sections("Parameters")
             .into_iter()
             .flat_map(NodeRef::entries)
             .filter_map(|(name, param)| {
@@ -173,7 +190,8 @@ impl<'a> Template<'a> {
         Some(Template {
             root,
             parameters,
-            mappings: root.get("Mappings"),
+            mappings: sections("Mappings"),
+            globals: sections("Globals").last().copied(),
             resources,
             index,
             includes,
@@ -231,8 +249,23 @@ impl<'a> Template<'a> {
         self.parameters.get(name).copied()
     }
 
-    pub fn mappings(&self) -> Option<NodeRef<'a>> {
+    /// The mapping `name` of the `Mappings` section (read through an `AWS::Include` of it); a
+    /// template-level include's comes before the template's own.
+    pub fn mapping(&self, name: &str) -> Option<NodeRef<'a>> {
+        let follow = |node: NodeRef<'a>| match self.includes {
+            Some(includes) => includes.follow(node),
+            None => node,
+        };
         self.mappings
+            .iter()
+            .rev()
+            .find_map(|section| section.get(name))
+            .map(follow)
+    }
+
+    /// The SAM `Globals` section, if any.
+    pub fn globals(&self) -> Option<NodeRef<'a>> {
+        self.globals
     }
 
     /// What a logical id that no resource declares stands for, when a transform generates it.

@@ -50,18 +50,7 @@ pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
         else {
             continue;
         };
-        // The template-level include (`Transform: {Name: AWS::Include, ...}`) merges a file
-        // into the template; gatelint follows includes written as `Fn::Transform` values.
-        if name == "AWS::Include" && transform.is_map() {
-            workspace.not_visible.push(NotVisible {
-                loc: transform.loc(),
-                message: "what the template-level `AWS::Include` adds is not visible: gatelint \
-                          follows includes written as `Fn::Transform` values, not this form, so \
-                          the resources and routes it adds are not checked"
-                    .to_owned(),
-            });
-            continue;
-        }
+        // A template-level `AWS::Include` is followed like the others (see `include`).
         if understood(name) {
             continue;
         }

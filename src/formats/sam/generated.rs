@@ -21,7 +21,7 @@ pub(super) const IMPLICIT_REST_STAGE: &str = "Prod";
 
 pub(super) fn ids(template: &Template<'_>) -> GeneratedIds {
     let eval = Evaluator::new(template);
-    let globals = Globals::new(template.root, template.includes());
+    let globals = Globals::new(template.globals(), template.includes());
     let mut ids = GeneratedIds::default();
     for (kind, section, implicit) in [
         ("AWS::Serverless::Api", "Api", IMPLICIT_REST_API),

@@ -29,12 +29,11 @@ pub(super) struct Globals<'a> {
 }
 
 impl<'a> Globals<'a> {
-    pub fn new(root: NodeRef<'a>, includes: Option<&'a Includes>) -> Self {
+    /// The template's `Globals` section (see `Template::globals`), whose values are read
+    /// through `includes`.
+    pub fn new(section: Option<NodeRef<'a>>, includes: Option<&'a Includes>) -> Self {
         Globals {
-            section: root
-                .get("Globals")
-                .map(|g| follow(includes, g))
-                .filter(|g| g.is_map()),
+            section: section.map(|g| follow(includes, g)).filter(|g| g.is_map()),
             includes,
         }
     }
@@ -306,7 +305,7 @@ Resources:
         let ignore = ignore.then(|| resource.get("IgnoreGlobals").unwrap());
         Properties::new(
             resource.get("Properties"),
-            Globals::new(root, None).of("Api"),
+            Globals::new(root.get("Globals"), None).of("Api"),
             ignore,
             None,
         )

@@ -77,7 +77,7 @@ pub fn lower(
     let cx = Context {
         template,
         eval: Evaluator::new(template),
-        globals: Globals::new(template.root, template.includes()),
+        globals: Globals::new(template.globals(), template.includes()),
         files,
     };
     let events = events::collect(&cx, errors);
