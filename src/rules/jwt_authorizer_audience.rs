@@ -69,7 +69,7 @@ impl JwtAuthorizerAudience {
             self.meta(),
             at,
             format!(
-                "the JWT authorizer `{}` on {} trusts the issuer `{issuer}`, which is not an https URL{when}",
+                "the JWT authorizer `{}` on {} trusts the issuer `{issuer}`{when}, which is not an https URL",
                 authorizer.name, api.display
             ),
         )

@@ -187,11 +187,18 @@ fn web_acls(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace: &mut W
             } else {
                 Resolved::Known(false)
             };
+            // A stage that exists only under a `Condition` is judged only then.
+            let stage_conditions = template
+                .resources_of("AWS::ApiGateway::Stage")
+                .find(|r| r.loc() == stage.origin)
+                .map(resource_conditions)
+                .unwrap_or_default();
             stage.web_acl = protected
                 .fold(Resolved::Known(false), |protected, (_, _, exists)| {
                     protected.or(exists)
                 })
-                .or(&otherwise);
+                .or(&otherwise)
+                .under(&stage_conditions);
         }
     }
 }

@@ -191,9 +191,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
         authorizer.kind_origin = resource.property("Type").map(NodeRef::loc);
         let ttl = resource.property("AuthorizerResultTtlInSeconds");
         authorizer.cache_ttl = if lambda {
-            self.eval
-                .number(ttl)
-                .map(|t| t.unwrap_or(DEFAULT_REST_AUTHORIZER_TTL))
+            under_resource_condition(
+                resource,
+                self.eval
+                    .number(ttl)
+                    .map(|t| t.unwrap_or(DEFAULT_REST_AUTHORIZER_TTL)),
+            )
         } else {
             Resolved::Known(0)
         };

@@ -318,10 +318,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
         match authorizer.kind {
             AuthorizerKind::LambdaRequest => {
                 let ttl = resource.property("AuthorizerResultTtlInSeconds");
-                authorizer.cache_ttl = self
-                    .eval
-                    .number(ttl)
-                    .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL));
+                authorizer.cache_ttl = under_resource_condition(
+                    resource,
+                    self.eval
+                        .number(ttl)
+                        .map(|t| t.unwrap_or(DEFAULT_V2_AUTHORIZER_TTL)),
+                );
                 authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
                 authorizer.identity_source_origin =
                     resource.property("IdentitySource").map(NodeRef::loc);
@@ -346,19 +348,25 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 let evaluated = self.eval.eval_opt(config);
                 let audience = config.and_then(|c| c.get("Audience"));
                 let issuer = config.and_then(|c| c.get("Issuer"));
-                authorizer.audience = evaluated.and_then(&|c| match c {
-                    None => Resolved::Known(Vec::new()),
-                    Some(Value::Node(map)) => {
-                        super::gateway::audience(self.eval, map.get("Audience"))
-                    }
-                    Some(_) => Resolved::Unknown,
-                });
-                authorizer.issuer = evaluated.and_then(&|c| match c {
-                    Some(Value::Node(map)) => map
-                        .get("Issuer")
-                        .map_or(Resolved::Unknown, |node| jwt_issuer(self.eval, node)),
-                    _ => Resolved::Unknown,
-                });
+                authorizer.audience = under_resource_condition(
+                    resource,
+                    evaluated.and_then(&|c| match c {
+                        None => Resolved::Known(Vec::new()),
+                        Some(Value::Node(map)) => {
+                            super::gateway::audience(self.eval, map.get("Audience"))
+                        }
+                        Some(_) => Resolved::Unknown,
+                    }),
+                );
+                authorizer.issuer = under_resource_condition(
+                    resource,
+                    evaluated.and_then(&|c| match c {
+                        Some(Value::Node(map)) => map
+                            .get("Issuer")
+                            .map_or(Resolved::Unknown, |node| jwt_issuer(self.eval, node)),
+                        _ => Resolved::Unknown,
+                    }),
+                );
                 // Where the audience is, or where it should have been.
                 authorizer.audience_origin = audience
                     .or_else(|| resource.property_key("JwtConfiguration"))
@@ -489,9 +497,12 @@ impl<'t, 'a> Lowering<'t, 'a> {
             implicit: None,
             name: name.unwrap_or_else(|| resource.id.to_owned()),
             origin: resource.loc(),
-            throttle: default_throttle.or(&every_route),
+            throttle: under_resource_condition(resource, default_throttle.or(&every_route)),
             usage_plans: Vec::new(),
-            access_log: access_log(self.eval, resource.property("AccessLogSettings")),
+            access_log: under_resource_condition(
+                resource,
+                access_log(self.eval, resource.property("AccessLogSettings")),
+            ),
             auto_deploy: self
                 .eval
                 .boolean(resource.property("AutoDeploy"))
