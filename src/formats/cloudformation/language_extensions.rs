@@ -60,6 +60,8 @@ pub fn expand(
         exhausted: false,
         checked: false,
         first_loop: None,
+        loop_names: HashMap::default(),
+        checked_loops: HashMap::default(),
         errors: Vec::new(),
         notes: Vec::new(),
     };
@@ -140,6 +142,10 @@ struct Expander<'t, 'a> {
     /// Inside a resource of a type gatelint checks.
     checked: bool,
     first_loop: Option<Loc>,
+    /// The loop names met so far: each must be unique in the template.
+    loop_names: HashMap<&'a str, Loc>,
+    /// Whether each loop (by where its key starts) is well formed, once checked.
+    checked_loops: HashMap<u32, bool>,
     errors: Vec<InputError>,
     notes: Vec<NotVisible>,
 }
@@ -395,6 +401,18 @@ impl<'a> Expander<'_, 'a> {
             ));
             return;
         }
+        // Checked once, though an enclosing loop expands it once per item.
+        let well_formed = match self.checked_loops.get(&key.span().start) {
+            Some(&checked) => checked,
+            None => {
+                let checked = self.well_formed(name, key, &identifiers, *collection, *body);
+                self.checked_loops.insert(key.span().start, checked);
+                checked
+            }
+        };
+        if !well_formed {
+            return;
+        }
         let Some(rows) = self.collection(*collection, identifiers.len()) else {
             let text = key.doc().file.slice(body.full_span());
             let checked = self.checked || super::checked::mentions_checked_type(text);
@@ -440,6 +458,100 @@ impl<'a> Expander<'_, 'a> {
         if self.exhausted && self.loops.is_empty() {
             entries.truncate(first_entry);
             origins.truncate(first_origin);
+        }
+    }
+
+    /// The rules CloudFormation checks before it expands a loop, whatever the parameters: the
+    /// loop's name is a logical id of its own (alphanumeric, unique in the template, no
+    /// resource's), its collection is a list (a literal one, or a list parameter), and every
+    /// key it repeats names the item (`${Identifier}` or `&{Identifier}`), so that each copy
+    /// has a key of its own. Each broken rule is an input error; the loop then makes nothing.
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html>
+    fn well_formed(
+        &mut self,
+        name: &'a str,
+        key: NodeRef<'a>,
+        identifiers: &[String],
+        collection: NodeRef<'a>,
+        body: NodeRef<'a>,
+    ) -> bool {
+        let before = self.errors.len();
+        let loop_name = name.strip_prefix(FOR_EACH).unwrap_or(name);
+        if loop_name.is_empty() || !loop_name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            self.errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "the loop name `{loop_name}` is not a logical id (letters and digits only): \
+                     CloudFormation rejects this loop"
+                ),
+            ));
+        } else if self.template.resource(loop_name).is_some() {
+            self.errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "the loop name `{loop_name}` is also the logical id of a resource: \
+                     CloudFormation rejects the template"
+                ),
+            ));
+        } else if let Some(first) = self.loop_names.get(loop_name) {
+            let line = first.start().line;
+            self.errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "the loop name `{loop_name}` is used a second time (first on line {line}): \
+                     loop names must be unique in the template, so CloudFormation rejects it"
+                ),
+            ));
+        } else {
+            self.loop_names.insert(loop_name, key.loc());
+        }
+        // The collection is a list, or names one; a literal string or number never is.
+        let not_a_list = match intrinsic(collection) {
+            None => collection.is_scalar(),
+            Some(Intrinsic::Ref(parameter)) => self
+                .template
+                .parameter(parameter)
+                .is_some_and(|p| !is_list_type(p.kind)),
+            Some(_) => false,
+        };
+        if not_a_list && self.bound_name(collection).is_none() {
+            self.errors.push(InputError::new(
+                collection.loc(),
+                "the collection of a `Fn::ForEach` loop must be a list (or a `Ref` to a \
+                 `CommaDelimitedList` or `List<...>` parameter); CloudFormation rejects this \
+                 loop",
+            ));
+        }
+        for (output_key, _) in body.entries() {
+            let Some(text) = output_key.as_str() else {
+                continue;
+            };
+            if text.starts_with(FOR_EACH) {
+                continue;
+            }
+            let names_item = identifiers.iter().any(|id| {
+                text.contains(&format!("${{{id}}}")) || text.contains(&format!("&{{{id}}}"))
+            });
+            if !names_item {
+                let written = identifiers.join("}` or `${");
+                self.errors.push(InputError::new(
+                    output_key.loc(),
+                    format!(
+                        "the key `{text}` does not contain `${{{written}}}`: every key a \
+                         `Fn::ForEach` loop repeats must name the item, so CloudFormation \
+                         rejects this loop"
+                    ),
+                ));
+            }
+        }
+        self.errors.len() == before
+    }
+
+    /// The item an enclosing loop binds to `node`, when it is a `Ref` to its identifier.
+    fn bound_name(&self, node: NodeRef<'a>) -> Option<&str> {
+        match intrinsic(node) {
+            Some(Intrinsic::Ref(name)) => self.bound(name),
+            _ => None,
         }
     }
 
@@ -521,6 +633,13 @@ impl<'a> Expander<'_, 'a> {
             ));
         }
     }
+}
+
+/// Whether a parameter of type `kind` holds a list: `CommaDelimitedList`, `List<...>`, or an
+/// SSM parameter of either.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+fn is_list_type(kind: &str) -> bool {
+    kind.contains("CommaDelimitedList") || kind.contains("List<")
 }
 
 #[cfg(test)]
