@@ -212,8 +212,15 @@ fn describe_resolved_or<T>(
         Resolved::Known(value) => describe(value),
         Resolved::Unknown => unknown.to_owned(),
         Resolved::Conditional(_) => {
-            let mut parts: Vec<String> = value
-                .cases()
+            let cases = value.cases();
+            // The same in every branch: no condition to name.
+            if let Some((_, first)) = cases.first()
+                && cases.len() == value.leaf_count()
+                && cases.iter().all(|(_, v)| describe(v) == describe(first))
+            {
+                return describe(first);
+            }
+            let mut parts: Vec<String> = cases
                 .into_iter()
                 .map(|(when, value)| format!("{}{when}", describe(value)))
                 .collect();

@@ -7,9 +7,9 @@ use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZE
 use crate::formats::nodes::strings;
 use crate::formats::{cors, policy};
 use crate::model::{
-    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, CorsOrigin,
-    CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause, Resolved, Route, RouteSource,
-    ServerUrl, Workspace,
+    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Branch,
+    Condition, CorsOrigin, CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause, Resolved,
+    Route, RouteSource, ServerUrl, Workspace,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -261,10 +261,54 @@ fn operation_auth(
             _ => {}
         }
     }
-    let Some(security) = operation
-        .get("security")
-        .or_else(|| spec.root.get("security"))
-    else {
+    let own = operation.get("security");
+    let security = own.or_else(|| spec.root.get("security"));
+    // A `security` a template chooses with `Fn::If`: each branch on its own (one that removes
+    // the operation's own falls back to the root's), and the route names the condition.
+    if let Some(branches) = security
+        .and_then(|node| spec.conditionals.and_then(|c| c.branches(node)))
+        .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
+    {
+        let mut auth = Vec::new();
+        let mut api_key = Vec::new();
+        let mut open_at = None;
+        let mut first_at = None;
+        for (when, leaf) in branches {
+            let leaf = leaf.or_else(|| own.and(spec.root.get("security")));
+            let (branch_auth, at, branch_key) = security_auth(leaf, identifies_only, aws);
+            if open_at.is_none() && branch_auth.any(Auth::is_open) {
+                open_at.clone_from(&at);
+            }
+            first_at = first_at.or(at);
+            auth.extend(branches_under(branch_auth, &when));
+            api_key.extend(branches_under(branch_key, &when));
+        }
+        return (
+            Resolved::Conditional(auth),
+            open_at.or(first_at),
+            Resolved::Conditional(api_key),
+        );
+    }
+    security_auth(security, identifies_only, aws)
+}
+
+/// The branches that make `value` apply under the conditions `when` (not empty, outermost
+/// first).
+fn branches_under<T>(value: Resolved<T>, when: &[Condition]) -> Vec<Branch<T>> {
+    match value.under(when) {
+        Resolved::Conditional(branches) => branches,
+        // Unreachable with conditions; kept total.
+        Resolved::Known(_) | Resolved::Unknown => Vec::new(),
+    }
+}
+
+/// The authentication a `security` list gives (`None`: there is none).
+fn security_auth(
+    security: Option<NodeRef<'_>>,
+    identifies_only: &HashMap<String, bool>,
+    aws: bool,
+) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+    let Some(security) = security else {
         return (
             Resolved::Known(Auth::Open(OpenBecause::Missing)),
             None,
@@ -379,9 +423,11 @@ fn security_references(
         .get("security")
         .or_else(|| spec.root.get("security"));
     let mut references = Vec::new();
+    // Every branch of a `security` chosen by `Fn::If`.
     for (name, scopes) in security
         .into_iter()
-        .flat_map(NodeRef::items)
+        .flat_map(|node| spec.expand(node))
+        .flat_map(|(_, node)| node.items())
         .flat_map(NodeRef::entries)
     {
         let Some(mut text) = name.as_str() else {
