@@ -211,10 +211,13 @@ fn describe_resolved_or<T>(
     match value {
         Resolved::Known(value) => describe(value),
         Resolved::Unknown => unknown.to_owned(),
-        Resolved::Conditional(_) => {
+        Resolved::Conditional(branches) => {
             let cases = value.cases();
-            // The same in every branch: no condition to name.
+            // Both sides of one condition, the same in every branch: no condition to name.
+            let both_sides = matches!(branches.as_slice(), [a, b]
+                if a.when.name == b.when.name && a.when.holds != b.when.holds);
             if let Some((_, first)) = cases.first()
+                && both_sides
                 && cases.len() == value.leaf_count()
                 && cases.iter().all(|(_, v)| describe(v) == describe(first))
             {
