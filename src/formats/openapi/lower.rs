@@ -237,30 +237,80 @@ fn operation_auth(
     identifies_only: &HashMap<String, bool>,
     aws: bool,
 ) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
-    if let Some(kind) = operation
+    let kind = operation
         .get("x-amazon-apigateway-auth")
-        .and_then(|a| a.get("type"))
+        .and_then(|a| a.get("type"));
+    // A type a template chooses with `Fn::If`: each branch on its own.
+    if let Some(branches) = kind
+        .and_then(|node| spec.conditionals.and_then(|c| c.branches(node)))
+        .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
     {
-        // "Values are case insensitive."
-        // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html>
-        match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
-            Some("NONE") => {
-                return (
-                    Resolved::Known(Auth::Open(OpenBecause::Disabled)),
-                    Some(kind.loc()),
-                    Resolved::Known(false),
-                );
-            }
-            Some("AWS_IAM") => {
-                return (
-                    Resolved::Known(Auth::Iam),
-                    Some(kind.loc()),
-                    Resolved::Known(false),
-                );
-            }
-            _ => {}
-        }
+        let results = branches.into_iter().map(|(when, leaf)| {
+            let result = leaf
+                .and_then(typed_auth)
+                .unwrap_or_else(|| security_of(spec, operation, identifies_only, aws));
+            (when, result)
+        });
+        return conditional(results);
     }
+    if let Some(result) = kind.and_then(typed_auth) {
+        return result;
+    }
+    security_of(spec, operation, identifies_only, aws)
+}
+
+/// What an `x-amazon-apigateway-auth` `type` decides by itself (`NONE`, `AWS_IAM`).
+fn typed_auth(kind: NodeRef<'_>) -> Option<(Resolved<Auth>, Option<Loc>, Resolved<bool>)> {
+    // "Values are case insensitive."
+    // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html>
+    let auth = match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
+        Some("NONE") => Auth::Open(OpenBecause::Disabled),
+        Some("AWS_IAM") => Auth::Iam,
+        _ => return None,
+    };
+    Some((
+        Resolved::Known(auth),
+        Some(kind.loc()),
+        Resolved::Known(false),
+    ))
+}
+
+/// The branches' results as one conditional result, pointing at a branch that lets callers
+/// in, if one does.
+fn conditional(
+    results: impl Iterator<
+        Item = (
+            Vec<Condition>,
+            (Resolved<Auth>, Option<Loc>, Resolved<bool>),
+        ),
+    >,
+) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+    let mut auth = Vec::new();
+    let mut api_key = Vec::new();
+    let mut open_at = None;
+    let mut first_at = None;
+    for (when, (branch_auth, at, branch_key)) in results {
+        if open_at.is_none() && branch_auth.any(Auth::is_open) {
+            open_at.clone_from(&at);
+        }
+        first_at = first_at.or(at);
+        auth.extend(branches_under(branch_auth, &when));
+        api_key.extend(branches_under(branch_key, &when));
+    }
+    (
+        Resolved::Conditional(auth),
+        open_at.or(first_at),
+        Resolved::Conditional(api_key),
+    )
+}
+
+/// The authentication an operation's own `security` (or the root's) gives.
+fn security_of(
+    spec: Spec<'_>,
+    operation: NodeRef<'_>,
+    identifies_only: &HashMap<String, bool>,
+    aws: bool,
+) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
     let own = operation.get("security");
     let security = own.or_else(|| spec.root.get("security"));
     // A `security` a template chooses with `Fn::If`: each branch on its own (one that removes
@@ -269,25 +319,11 @@ fn operation_auth(
         .and_then(|node| spec.conditionals.and_then(|c| c.branches(node)))
         .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
     {
-        let mut auth = Vec::new();
-        let mut api_key = Vec::new();
-        let mut open_at = None;
-        let mut first_at = None;
-        for (when, leaf) in branches {
+        let results = branches.into_iter().map(|(when, leaf)| {
             let leaf = leaf.or_else(|| own.and(spec.root.get("security")));
-            let (branch_auth, at, branch_key) = security_auth(leaf, identifies_only, aws);
-            if open_at.is_none() && branch_auth.any(Auth::is_open) {
-                open_at.clone_from(&at);
-            }
-            first_at = first_at.or(at);
-            auth.extend(branches_under(branch_auth, &when));
-            api_key.extend(branches_under(branch_key, &when));
-        }
-        return (
-            Resolved::Conditional(auth),
-            open_at.or(first_at),
-            Resolved::Conditional(api_key),
-        );
+            (when, security_auth(leaf, identifies_only, aws))
+        });
+        return conditional(results);
     }
     security_auth(security, identifies_only, aws)
 }
