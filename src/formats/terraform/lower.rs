@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 mod access;
 mod blocks;
+mod nested;
 mod policy;
 
-use blocks::Nested;
+use nested::Nested;
 
 use super::eval::{Ctx, Evaluator, InstanceKey, MAX_INSTANCES, Reference, Value};
 use super::modules::located_note;

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use super::{Instance, Lowering, Nested, bool_setting};
+use super::nested::Nested;
+use super::{Instance, Lowering, bool_setting};
 use crate::formats::cors;
 use crate::formats::policy;
 use crate::formats::terraform::eval::{Ctx, Value};
