@@ -1,6 +1,7 @@
 //! Lowering an OpenAPI document into the gateway model.
 
-use super::{Spec, Version, validate};
+use super::spec::{Operation, Spec, Version};
+use super::validate;
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL};
@@ -204,7 +205,7 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
 }
 
 /// The CORS headers an operation's integration responses send (a MOCK preflight's, typically).
-fn lower_integration_cors(api: &mut Api, operation: &super::Operation<'_>) {
+fn lower_integration_cors(api: &mut Api, operation: &Operation<'_>) {
     let responses = operation
         .node
         .get("x-amazon-apigateway-integration")

@@ -1,7 +1,7 @@
 //! Structural checks that make an OpenAPI document invalid: API Gateway's import refuses such a
 //! document, so it is reported as an input error (exit code 2), located, and linting goes on.
 
-use super::{Spec, Version};
+use super::spec::{Spec, Version, operation_method};
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::syntax::NodeRef;
@@ -33,7 +33,7 @@ pub(super) fn check(spec: Spec<'_>, errors: &mut Vec<InputError>) {
         };
         check_parameters(spec, item.get("parameters"), &mut report);
         for (key, operation) in item.entries() {
-            if super::operation_method(key.as_str().unwrap_or("")).is_none() {
+            if operation_method(key.as_str().unwrap_or("")).is_none() {
                 continue;
             }
             if !operation.is_map() {

@@ -1,0 +1,306 @@
+//! The OpenAPI document view: which version a document is, its operations (one per branch of a
+//! template's `Fn::If`) and local `$ref`s followed with a hop limit.
+
+use crate::model::{Conditions, Method};
+use crate::syntax::{Loc, NodeRef};
+
+/// How many `$ref` hops a chain may take before it counts as a cycle.
+const MAX_REF_HOPS: usize = 32;
+
+const AWS_EXTENSION_PREFIX: &str = "x-amazon-apigateway-";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// An OpenAPI document, or the OpenAPI subtree of a template.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec<'a> {
+    pub root: NodeRef<'a>,
+    pub version: Version,
+    /// How the enclosing template makes a value conditional; `None` for a standalone document.
+    pub conditionals: Option<&'a dyn Conditionals>,
+}
+
+/// How a template makes a value depend on a condition (CloudFormation's `Fn::If`). The view
+/// asks it to expand path items and operations into one per branch, so a route that exists
+/// only under a condition is still seen, and its findings name the condition.
+pub trait Conditionals: std::fmt::Debug + Sync {
+    /// `None` when `node` is not conditional; otherwise every leaf with the conditions that lead
+    /// to it, and `None` for a leaf that removes the value (`AWS::NoValue`).
+    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>>;
+}
+
+/// Why a `$ref` could not be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefError {
+    /// Points into another file; we never fetch those.
+    External(String),
+    /// Names nothing in this document.
+    Dangling(String),
+    /// Leads back to itself.
+    Cycle(String),
+}
+
+impl<'a> Spec<'a> {
+    /// Recognise an OpenAPI document. `None`: it is not one. `Err`: it says it is, but in a
+    /// version we do not read (the location is the version value).
+    pub fn detect(root: NodeRef<'a>) -> Option<Result<Spec<'a>, (Loc, String)>> {
+        if let Some(version) = root.get("swagger") {
+            let text = version.as_str().unwrap_or("");
+            return Some(if text == "2.0" || text == "2" {
+                Ok(Spec {
+                    root,
+                    version: Version::Swagger2,
+                    conditionals: None,
+                })
+            } else {
+                Err((
+                    version.loc(),
+                    format!("unsupported Swagger version `{text}`; gatelint reads 2.0"),
+                ))
+            });
+        }
+        let version = root.get("openapi")?;
+        let text = version.as_str().unwrap_or("");
+        let parsed = if text.starts_with("3.0") {
+            Some(Version::OpenApi30)
+        } else if text.starts_with("3.1") {
+            Some(Version::OpenApi31)
+        } else {
+            None
+        };
+        Some(match parsed {
+            Some(version) => Ok(Spec {
+                root,
+                version,
+                conditionals: None,
+            }),
+            None => Err((
+                version.loc(),
+                format!("unsupported OpenAPI version `{text}`; gatelint reads 2.0, 3.0 and 3.1"),
+            )),
+        })
+    }
+
+    /// The same document, read inside a template that makes values conditional.
+    pub fn with_conditionals(self, conditionals: &'a dyn Conditionals) -> Self {
+        Spec {
+            conditionals: Some(conditionals),
+            ..self
+        }
+    }
+
+    /// `node`'s branches (one unconditional branch when it is not conditional); branches that
+    /// remove the value are left out.
+    pub(super) fn expand(self, node: NodeRef<'a>) -> Vec<(Conditions, NodeRef<'a>)> {
+        match self.conditionals.and_then(|c| c.branches(node)) {
+            Some(branches) => branches
+                .into_iter()
+                .filter_map(|(when, node)| Some((when, node?)))
+                .collect(),
+            None => vec![(Vec::new(), node)],
+        }
+    }
+
+    /// Whether the document uses any `x-amazon-apigateway-*` extension.
+    pub fn is_aws(self) -> bool {
+        let mut stack = vec![self.root];
+        while let Some(node) = stack.pop() {
+            if node.is_map() {
+                for (key, value) in node.written_entries() {
+                    if key
+                        .followed()
+                        .as_str()
+                        .is_some_and(|k| k.starts_with(AWS_EXTENSION_PREFIX))
+                    {
+                        return true;
+                    }
+                    stack.push(value);
+                }
+            } else {
+                stack.extend(node.written_children());
+            }
+        }
+        false
+    }
+
+    /// Follow `node`'s `$ref` chain (local references only) to the node it stands for.
+    pub fn resolve(self, node: NodeRef<'a>) -> Result<NodeRef<'a>, RefError> {
+        let mut current = node;
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = current.get("$ref").and_then(NodeRef::as_str) else {
+                return Ok(current);
+            };
+            current = self.pointer(reference)?;
+        }
+        Err(RefError::Cycle(
+            node.get("$ref")
+                .and_then(NodeRef::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        ))
+    }
+
+    /// Like [`Spec::resolve`], for callers that treat an unresolvable node as absent.
+    pub fn resolve_or_none(self, node: NodeRef<'a>) -> Option<NodeRef<'a>> {
+        self.resolve(node).ok()
+    }
+
+    fn pointer(self, reference: &str) -> Result<NodeRef<'a>, RefError> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(RefError::External(reference.to_owned()));
+        };
+        let mut node = self.root;
+        for token in pointer.split('/').skip(1) {
+            let token = percent_decode(token).replace("~1", "/").replace("~0", "~");
+            let next = if node.is_seq() {
+                token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| node.items().nth(i))
+            } else {
+                node.get(&token)
+            };
+            node = next.ok_or_else(|| RefError::Dangling(reference.to_owned()))?;
+        }
+        Ok(node)
+    }
+
+    /// The scheme name a security scheme definition aliases through a local `$ref`
+    /// (`legacy: {$ref: '#/components/securitySchemes/sso'}` → `sso`).
+    pub fn scheme_alias(self, scheme: NodeRef<'a>) -> Option<&'a str> {
+        let reference = scheme.get("$ref")?.as_str()?;
+        let prefix = match self.version {
+            Version::Swagger2 => "#/securityDefinitions/",
+            Version::OpenApi30 | Version::OpenApi31 => "#/components/securitySchemes/",
+        };
+        reference.strip_prefix(prefix)
+    }
+
+    /// The security scheme definitions: (name key, resolved scheme).
+    pub fn security_schemes(self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        let container = match self.version {
+            Version::Swagger2 => self.root.get("securityDefinitions"),
+            Version::OpenApi30 | Version::OpenApi31 => self
+                .root
+                .get("components")
+                .and_then(|c| c.get("securitySchemes")),
+        };
+        container
+            .into_iter()
+            .flat_map(crate::formats::nodes::distinct_entries)
+            .filter_map(|(name, scheme)| Some((name, self.resolve_or_none(scheme)?)))
+            .collect()
+    }
+
+    /// Every operation, in document order.
+    pub fn operations(self) -> Vec<Operation<'a>> {
+        let mut operations = Vec::new();
+        let Some(paths) = self.root.get("paths") else {
+            return operations;
+        };
+        for (path_key, item) in crate::formats::nodes::distinct_entries(paths) {
+            let Some(path) = path_key.as_str() else {
+                continue;
+            };
+            // `x-` extensions sit among the paths; `$default` is an HTTP API's catch-all route.
+            if !path.starts_with('/') && path != "$default" {
+                continue;
+            }
+            for (item_when, item) in self.expand(item) {
+                let Some(item) = self.resolve_or_none(item) else {
+                    continue;
+                };
+                for (method_key, operation) in crate::formats::nodes::distinct_entries(item) {
+                    let Some(method) = method_key.as_str().and_then(operation_method) else {
+                        continue;
+                    };
+                    for (operation_when, node) in self.expand(operation) {
+                        let Some(when) = combine_conditions(&item_when, operation_when) else {
+                            continue; // a condition that would have to be true and false
+                        };
+                        operations.push(Operation {
+                            path,
+                            path_key,
+                            path_item: item,
+                            method,
+                            method_key,
+                            node,
+                            when,
+                        });
+                    }
+                }
+            }
+        }
+        operations
+    }
+}
+
+/// `outer` and then `inner`, each condition once; `None` when they contradict each other.
+fn combine_conditions(outer: &Conditions, inner: Conditions) -> Option<Conditions> {
+    let mut when = outer.clone();
+    for condition in inner {
+        match when.iter().find(|c| c.name == condition.name) {
+            Some(existing) if existing.holds != condition.holds => return None,
+            Some(_) => {}
+            None => when.push(condition),
+        }
+    }
+    Some(when)
+}
+
+/// The method an operation key names, or `None` for other path item keys (`parameters`,
+/// `servers`, `summary`, extensions).
+pub(super) fn operation_method(key: &str) -> Option<Method> {
+    match key {
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+            Method::parse(key)
+        }
+        "x-amazon-apigateway-any-method" => Some(Method::Any),
+        _ => None,
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let decoded = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One operation: a method under a path.
+#[derive(Clone, Debug)]
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub path_key: NodeRef<'a>,
+    pub path_item: NodeRef<'a>,
+    pub method: Method,
+    pub method_key: NodeRef<'a>,
+    pub node: NodeRef<'a>,
+    /// The conditions under which the template includes this operation; empty for always.
+    pub when: Conditions,
+}
