@@ -57,9 +57,9 @@ impl AssetFiles {
                 }
             }
         }
-        if names.iter().any(|n| n == super::MANIFEST)
+        if names.iter().any(|n| n == super::assembly::MANIFEST)
             && let Some(doc) = files
-                .peek(super::MANIFEST)
+                .peek(super::assembly::MANIFEST)
                 .ok()
                 .and_then(|d| d.into_iter().next())
         {

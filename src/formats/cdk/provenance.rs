@@ -3,9 +3,9 @@
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use super::assembly::{Assembly, AssemblyFiles};
 use super::source_map;
 use super::trace::{self, Frame};
-use super::{Assembly, AssemblyFiles};
 use crate::collections::HashMap;
 use crate::diagnostic::{Coverage, Finding, Label};
 use crate::syntax::{LineCol, Loc, SourceFile, Span};

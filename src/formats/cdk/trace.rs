@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::AssemblyFiles;
+use super::assembly::AssemblyFiles;
 
 /// One stack frame's location: `new ApiStack (/home/ci/app/lib/api-stack.ts:42:5)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
