@@ -5,7 +5,7 @@
 //! set. Read only when the service lists the plugin.
 //! <https://github.com/amplify-education/serverless-domain-manager#readme>
 
-use super::Service;
+use super::service::Service;
 use super::variables::Unknown;
 use crate::model::{ApiKind, DomainMapping, DomainName, Resolved, Workspace};
 use crate::syntax::NodeRef;

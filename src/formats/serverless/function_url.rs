@@ -2,7 +2,7 @@
 //! `url: {authorizer: aws_iam}`.
 //! <https://www.serverless.com/framework/docs/providers/aws/guide/functions#lambda-function-urls>
 
-use super::Service;
+use super::service::Service;
 use super::variables::Unknown;
 use crate::model::{Auth, FunctionUrl, Notation, OpenBecause, Resolved, Workspace};
 use crate::syntax::NodeRef;

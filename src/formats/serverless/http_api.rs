@@ -9,10 +9,9 @@
 //!
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/http-api.js>
 
+use super::generated::{EventAuth, generated_stage, no_authorizer, uses, v2_api};
+use super::service::{Service, reject, string_list};
 use super::variables::Unknown;
-use super::{
-    EventAuth, Service, generated_stage, no_authorizer, reject, string_list, uses, v2_api,
-};
 use crate::diagnostic::InputError;
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::formats::intrinsic::intrinsic;

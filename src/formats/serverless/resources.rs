@@ -5,9 +5,9 @@
 //! `Ref`, joins those APIs (an id written as a plain string is an API from elsewhere, as in any
 //! template), and Cognito app clients are token issuers as in any template.
 
-use super::Service;
 use super::http_api::HTTP_API;
 use super::rest::REST_API;
+use super::service::Service;
 use super::websocket::WEBSOCKET_API;
 use crate::formats::cloudformation::{self, Template};
 use crate::model::{Api, Workspace};
@@ -17,7 +17,7 @@ use crate::syntax::NodeRef;
 pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usize) {
     let vars = &service.vars;
     let written = service.root.get("resources");
-    super::note_unseen(vars, written, "resources are", &mut workspace.not_visible);
+    super::service::note_unseen(vars, written, "resources are", &mut workspace.not_visible);
     let Some(resources) = vars.node(written) else {
         return;
     };
@@ -25,7 +25,7 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
         resources
             .items()
             .filter_map(|item| {
-                super::note_unseen(
+                super::service::note_unseen(
                     vars,
                     Some(item),
                     "resources are",

@@ -13,11 +13,9 @@
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/validate.js>
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/api-gateway/lib/method/authorization.js>
 
+use super::generated::{EventAuth, define, generated_stage, name_from_arn, no_authorizer, uses};
+use super::service::{Service, reject, string_list};
 use super::variables::Unknown;
-use super::{
-    EventAuth, Service, define, generated_stage, name_from_arn, no_authorizer, reject, string_list,
-    uses,
-};
 use crate::diagnostic::InputError;
 use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::formats::policy;
@@ -138,7 +136,7 @@ fn new_api(service: &Service<'_>) -> Api {
                 .unwrap_or_else(|| "provider.apiGateway.restApiId".to_owned());
             let mut api = Api::new(name.clone(), ApiKind::Rest, id.loc());
             api.display = format!("the shared REST API {name}");
-            api.hidden_routes = Some(super::shared_api_routes(id));
+            api.hidden_routes = Some(super::generated::shared_api_routes(id));
             api
         }
         None => {

@@ -4,11 +4,9 @@
 //! `provider.stage`, with access logs when `provider.logs.websocket` is set.
 //! <https://github.com/oss-serverless/serverless/blob/main/lib/plugins/aws/package/compile/events/websockets/lib/validate.js>
 
+use super::generated::{define, generated_stage, name_from_arn, no_authorizer, uses, v2_api};
 use super::rest::{access_log, data_trace};
-use super::{
-    Service, define, generated_stage, name_from_arn, no_authorizer, reject, string_list, uses,
-    v2_api,
-};
+use super::service::{Service, reject, string_list};
 use crate::diagnostic::InputError;
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
