@@ -1,7 +1,8 @@
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Api, Auth, CorsOrigin, CorsResponse, Workspace};
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct CorsCredentialsWildcard;
 

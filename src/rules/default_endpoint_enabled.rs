@@ -3,7 +3,8 @@ use crate::model::{
     Api, ApiKind, Conditions, DomainMapping, EndpointType, Notation, Resolved, Workspace,
 };
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct DefaultEndpointEnabled;
 

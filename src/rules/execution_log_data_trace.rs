@@ -1,7 +1,8 @@
 use crate::diagnostic::Finding;
 use crate::model::{Api, ApiKind, Notation, Workspace};
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct ExecutionLogDataTrace;
 

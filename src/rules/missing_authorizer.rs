@@ -2,7 +2,8 @@ use crate::collections::HashSet;
 use crate::diagnostic::Finding;
 use crate::model::{AuthorizerKind, Workspace};
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct MissingAuthorizer;
 

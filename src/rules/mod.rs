@@ -22,6 +22,8 @@ mod private_api_without_vpc_condition;
 mod public_function_url;
 pub mod public_routes;
 mod resource_policy;
+mod rule;
+mod settings;
 mod token_revocation_disabled;
 mod unauthenticated_identity_pool;
 mod unauthenticated_route;
@@ -32,83 +34,13 @@ mod waf_not_associated;
 mod weak_auth_scheme;
 mod weak_cognito_client;
 
-use std::collections::BTreeMap;
-
-use crate::diagnostic::{Finding, RuleMeta, Severity};
+use crate::diagnostic::{Finding, RuleMeta};
 use crate::model::Workspace;
 
 pub use public_routes::PublicRoute;
+pub use rule::Rule;
+pub use settings::{Level, Settings};
 pub use unused_suppression::UnusedSuppression;
-
-/// Declares a rule's unit struct metadata; the doc is compiled in from `rules/<id>.md`, so a
-/// rule without a doc does not build.
-macro_rules! rule_meta {
-    ($id:literal, $severity:ident) => {
-        $crate::rules::rule_meta!($id, $severity, false);
-    };
-    ($id:literal, $severity:ident, opt_in) => {
-        $crate::rules::rule_meta!($id, $severity, true);
-    };
-    ($id:literal, $severity:ident, $opt_in:literal) => {
-        fn meta(&self) -> &'static $crate::diagnostic::RuleMeta {
-            static META: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
-                id: $id,
-                severity: $crate::diagnostic::Severity::$severity,
-                doc: include_str!(concat!("../../rules/", $id, ".md")),
-                opt_in: $opt_in,
-            };
-            &META
-        }
-    };
-}
-pub(crate) use rule_meta;
-
-/// Rule options a configuration can change.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// `long-authorizer-cache`: the longest acceptable authorizer result TTL, in seconds.
-    pub max_authorizer_cache_seconds: u64,
-    /// `long-lived-tokens`: the longest acceptable access and ID token lifetime, in minutes.
-    pub max_access_token_minutes: u64,
-    /// `long-lived-tokens`: the longest acceptable refresh token lifetime, in minutes.
-    pub max_refresh_token_minutes: u64,
-    /// `authorizer-cache-key`: report a cached TOKEN authorizer without an
-    /// `IdentityValidationExpression` when its TTL is longer than this many seconds; `None` (the
-    /// default) does not ask for one.
-    pub token_validation_above_seconds: Option<u64>,
-    /// Rules the configuration switches off or gives another severity, by id. Opt-in rules
-    /// start `off`.
-    pub levels: BTreeMap<String, Level>,
-    /// `unauthenticated-route`: routes that are meant to be callable without credentials.
-    pub public_routes: Vec<PublicRoute>,
-}
-
-/// What the configuration says of one rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    Off,
-    /// On, every finding with this severity.
-    On(Severity),
-}
-
-impl Settings {
-    /// Whether the rule `id` runs (every rule does unless configured `off`).
-    pub fn is_enabled(&self, id: &str) -> bool {
-        self.levels.get(id) != Some(&Level::Off)
-    }
-
-    /// `finding` as configured: `None` when its rule is off, else with the configured severity.
-    pub fn configure(&self, mut finding: Finding) -> Option<Finding> {
-        match self.levels.get(finding.rule) {
-            Some(Level::Off) => None,
-            Some(Level::On(severity)) => {
-                finding.severity = *severity;
-                Some(finding)
-            }
-            None => Some(finding),
-        }
-    }
-}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -126,11 +58,6 @@ impl Default for Settings {
             public_routes: Vec::new(),
         }
     }
-}
-
-pub trait Rule: Sync {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, workspace: &Workspace, settings: &Settings, findings: &mut Vec<Finding>);
 }
 
 /// Every rule, in the order `gatelint rules` lists them.

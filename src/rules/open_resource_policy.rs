@@ -2,7 +2,8 @@ use crate::diagnostic::Finding;
 use crate::model::{Api, Auth, EndpointType, Resolved, Workspace};
 
 use super::resource_policy::open_statements_when;
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct OpenResourcePolicy;
 

@@ -2,7 +2,8 @@ use crate::diagnostic::Finding;
 use crate::model::{Api, EndpointType, Resolved, Workspace};
 
 use super::resource_policy::{VPC_KEYS, allows_everyone_but};
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct PrivateApiWithoutVpcCondition;
 

@@ -1,7 +1,9 @@
 use crate::diagnostic::{Finding, Fix};
 use crate::model::Workspace;
 
-use super::{Rule, Settings, fixes, rule_meta};
+use super::fixes;
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct TokenRevocationDisabled;
 

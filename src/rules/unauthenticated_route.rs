@@ -4,7 +4,8 @@ use crate::model::{
     Workspace,
 };
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 pub struct UnauthenticatedRoute;
 

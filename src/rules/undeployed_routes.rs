@@ -3,7 +3,8 @@ use crate::diagnostic::{Finding, Fix};
 use crate::model::{Api, Deployment, Notation, Route, RouteSource, Workspace};
 use crate::syntax::Loc;
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 /// How many routes a message names before it says "and N more".
 const NAMED_ROUTES: usize = 3;

@@ -1,7 +1,8 @@
 use crate::diagnostic::Finding;
 use crate::model::Workspace;
 
-use super::{Rule, Settings, rule_meta};
+use super::rule::{Rule, rule_meta};
+use super::settings::Settings;
 
 /// Registered so it has an id, a doc, a severity and a place in the configuration; its findings
 /// come from the suppression filter (`suppress::apply`), which alone knows what each
