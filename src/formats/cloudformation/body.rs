@@ -3,9 +3,9 @@
 //! `Fn::If` (each branch lowered, its routes under the branch's conditions), or kept where
 //! gatelint cannot see it (S3, an intrinsic it does not evaluate), which is said with a reason.
 
+use super::conditions::{FnIf, fn_if_leaves};
 use super::include::Included;
 use super::template::{Resource, Template};
-use super::{FnIf, fn_if_leaves};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{cdk, openapi};
 use crate::model::{Api, Conditions, HiddenRoutes};

@@ -187,7 +187,7 @@ pub(super) fn default_endpoint<'a>(
     api: &mut Api,
 ) {
     if let Some(flag) = resource.property("DisableExecuteApiEndpoint") {
-        api.default_endpoint_disabled = super::under_resource_condition(
+        api.default_endpoint_disabled = super::conditions::under_resource_condition(
             resource,
             eval.boolean(Some(flag)).map(|d| d.unwrap_or(false)),
         );

@@ -3,9 +3,9 @@
 //! identity pools (credentials for unauthenticated identities), Lambda function URLs and the
 //! permissions that let a service invoke a function.
 
+use super::conditions::under_resource_condition;
 use super::eval::Evaluator;
 use super::template::{Resource, Template};
-use super::under_resource_condition;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{
     Auth, ClientFlows, FunctionUrl, IdentityPool, LambdaPermission, Notation, OpenBecause,

@@ -4,6 +4,7 @@
 pub(crate) mod access;
 pub mod body;
 mod checked;
+mod conditions;
 mod dependencies;
 mod depends_on;
 pub mod eval;
@@ -17,13 +18,14 @@ pub mod template;
 pub mod unexpanded;
 pub(crate) mod v2;
 
+pub use conditions::{FnIf, under_resource_condition};
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 
 use crate::diagnostic::InputError;
 use crate::formats::files::FileLoader;
-use crate::formats::intrinsic::{Intrinsic, intrinsic};
-use crate::model::{Condition, Conditions, Resolved, Workspace};
+use crate::formats::intrinsic::intrinsic;
+use crate::model::Workspace;
 use crate::syntax::NodeRef;
 
 /// The snippets of the `AWS::Include` transforms in the template `root`, and the API
@@ -64,17 +66,6 @@ pub(crate) fn lower_resources(template: &Template<'_>, workspace: &mut Workspace
     identity::lower(template, &evaluator, workspace);
 }
 
-/// A value that only exists when the resource's `Condition` holds.
-pub fn under_resource_condition<T>(resource: Resource<'_>, value: Resolved<T>) -> Resolved<T> {
-    match resource.condition() {
-        Some(name) => value.under(&[Condition {
-            name: name.to_owned(),
-            holds: true,
-        }]),
-        None => value,
-    }
-}
-
 /// Lower a template given as text, for tests.
 #[cfg(test)]
 pub(crate) fn lower_text(text: &str) -> Workspace {
@@ -85,48 +76,4 @@ pub(crate) fn lower_text(text: &str) -> Workspace {
     let mut workspace = Workspace::default();
     lower(&template, &mut workspace);
     workspace
-}
-
-/// `Fn::If` inside an inline OpenAPI body (SAM wraps the path items and operations of a
-/// function with a `Condition` in it): both branches, `AWS::NoValue` removing the value.
-#[derive(Debug)]
-pub struct FnIf;
-
-impl crate::formats::openapi::Conditionals for FnIf {
-    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
-        if !matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
-            return None;
-        }
-        let mut leaves = Vec::new();
-        fn_if_leaves(node, &mut Vec::new(), &mut leaves);
-        Some(leaves)
-    }
-}
-
-/// Nested `Fn::If` deeper than this is left as one opaque leaf.
-const MAX_FN_IF_NESTING: usize = 8;
-
-pub(crate) fn fn_if_leaves<'a>(
-    node: NodeRef<'a>,
-    path: &mut Conditions,
-    leaves: &mut Vec<(Conditions, Option<NodeRef<'a>>)>,
-) {
-    match intrinsic(node) {
-        Some(Intrinsic::If {
-            condition,
-            then,
-            otherwise,
-        }) if path.len() < MAX_FN_IF_NESTING => {
-            for (holds, branch) in [(true, then), (false, otherwise)] {
-                path.push(Condition {
-                    name: condition.to_owned(),
-                    holds,
-                });
-                fn_if_leaves(branch, path, leaves);
-                path.pop();
-            }
-        }
-        Some(Intrinsic::Ref("AWS::NoValue")) => leaves.push((path.clone(), None)),
-        _ => leaves.push((path.clone(), Some(node))),
-    }
 }

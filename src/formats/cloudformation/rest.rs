@@ -6,6 +6,7 @@
 //! counts, not whether a route authenticates or a stage is throttled.
 
 use super::access::template_policy;
+use super::conditions::under_resource_condition;
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
@@ -13,7 +14,6 @@ use super::gateway::{
     endpoint_type, follow_routes, references, routes_not_waited_for, security_policy,
 };
 use super::template::{Resource, Template};
-use super::under_resource_condition;
 use crate::collections::HashMap;
 use crate::formats::cors;
 use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;

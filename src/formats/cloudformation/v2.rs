@@ -2,6 +2,7 @@
 //! deployments, quick-create overrides and custom domain names.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGatewayV2.html>
 
+use super::conditions::under_resource_condition;
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
@@ -10,7 +11,6 @@ use super::gateway::{
     security_policy,
 };
 use super::template::{Resource, Template};
-use super::under_resource_condition;
 use crate::collections::{HashMap, HashSet};
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
