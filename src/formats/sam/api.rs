@@ -4,7 +4,7 @@
 //! what the translator does alike for REST and HTTP APIs: where the definition comes from, the
 //! custom domain, the stage name, and the API's `Condition` on all it generates.
 
-use super::Context;
+use super::context::Context;
 use super::definition::{self, Definition};
 use super::events::Event;
 use super::globals::Properties;

@@ -1,10 +1,11 @@
 //! What the `Auth` of a REST and of an HTTP API have in common: its shape as the translator
 //! checks it, the names of its authorizers, and their scopes.
 
+use super::context::{Context, Text, reject, text};
 use super::events::Event;
 use super::globals::Merged;
 use super::security;
-use super::{Context, Text, reject, text, unknown_settings};
+use super::settings::unknown_settings;
 use crate::diagnostic::InputError;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved};

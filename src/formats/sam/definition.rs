@@ -5,9 +5,9 @@
 //! events.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html#sam-api-definitionuri>
 
+use super::context::{Context, reject};
 use super::globals::Merged;
 use super::security::{self, Requirement};
-use super::{Context, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::body;
 use crate::formats::cloudformation::include::Included;

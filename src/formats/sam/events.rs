@@ -3,8 +3,8 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html>
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html>
 
+use super::context::{Context, literal, reject};
 use super::globals::follow;
-use super::{Context, literal, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::include::is_include;

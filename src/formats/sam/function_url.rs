@@ -2,7 +2,7 @@
 //! function URL the translator creates as `<Function>Url`, open with `AuthType: NONE`.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionurlconfig.html>
 
-use super::{Context, reject};
+use super::context::{Context, reject};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{Auth, FunctionUrl, OpenBecause, Resolved, Workspace};

@@ -6,12 +6,14 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
 use super::api::{self, ApiSource};
+use super::auth;
+use super::context::{Context, Text, literal, reject, text, truthy};
 use super::definition::{Definition, check_structure};
 use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
-use super::{Context, Text, auth, literal, may_throttle, reject, sets_throttling, text, truthy};
+use super::settings::{may_throttle, sets_throttling};
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -629,7 +631,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 .unwrap_or_else(|| api.origin.clone()),
             throttle: sets_throttling(self.cx, default_settings).or(&Resolved::Known(every_route)),
             usage_plans: Vec::new(),
-            access_log: super::access_log(self.cx, access_log),
+            access_log: super::settings::access_log(self.cx, access_log),
             auto_deploy: Resolved::Known(true),
             data_trace,
             data_trace_origin,

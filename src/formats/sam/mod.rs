@@ -19,6 +19,7 @@
 
 mod api;
 mod auth;
+mod context;
 mod definition;
 mod events;
 mod function_url;
@@ -28,25 +29,17 @@ mod http;
 mod operation;
 mod rest;
 mod security;
+mod settings;
 mod usage_plans;
 mod websocket;
 
 use super::cloudformation::{self, Evaluator, Template};
 use super::files::FileLoader;
-use super::intrinsic;
 use crate::diagnostic::InputError;
 use crate::model::{Api, Workspace};
-use crate::syntax::{Loc, NodeRef};
 
+use context::{Context, reject};
 use globals::Globals;
-
-/// What every part of the SAM lowering reads.
-struct Context<'t, 'a> {
-    template: &'t Template<'a>,
-    eval: Evaluator<'t, 'a>,
-    globals: Globals<'a>,
-    files: &'t dyn FileLoader,
-}
 
 /// Lower a SAM template: its plain CloudFormation resources, then what its serverless
 /// resources expand to.
@@ -129,133 +122,4 @@ fn join_plain_resources(template: &Template<'_>, workspace: &mut Workspace, firs
     }
     kept.append(&mut workspace.apis);
     workspace.apis = kept;
-}
-
-/// A template the translator rejects, at the node that makes it do so. A `Globals` value that is
-/// wrong for every API it reaches is reported once.
-fn reject(errors: &mut Vec<InputError>, loc: Loc, message: impl Into<String>) {
-    let message = message.into();
-    if !errors.iter().any(|e| e.loc == loc && e.message == message) {
-        errors.push(InputError::new(loc, message));
-    }
-}
-
-/// A scalar as the translator reads it once it has replaced `Ref`s to parameters (and to the
-/// pseudo-parameters it knows) by their values: `Auth`, `Domain` and the like are resolved so.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Text<'a> {
-    /// Written literally, or a `Ref` to a parameter with a default (the default is taken).
-    Literal(&'a str),
-    /// A `Ref` to a parameter without a default, or to a pseudo-parameter: a string, known only
-    /// at deployment.
-    Deployment,
-    /// Any other intrinsic function (`Fn::If`, `Fn::Sub`, a `Ref` to a resource), a list or a
-    /// map: not a string to the translator, whatever the parameters are.
-    Other,
-}
-
-fn text<'a>(cx: &Context<'_, 'a>, node: NodeRef<'a>) -> Text<'a> {
-    match intrinsic::intrinsic(node) {
-        None if node.is_scalar() && !node.is_null() => {
-            node.as_str().map_or(Text::Other, Text::Literal)
-        }
-        Some(intrinsic::Intrinsic::Ref(name)) => match cx.template.parameter(name) {
-            Some(parameter) => match parameter.default {
-                Some(default) if default.is_scalar() && !default.is_null() => {
-                    default.as_str().map_or(Text::Deployment, Text::Literal)
-                }
-                _ => Text::Deployment,
-            },
-            None if name.starts_with("AWS::") => Text::Deployment,
-            None => Text::Other,
-        },
-        _ => Text::Other,
-    }
-}
-
-/// A scalar the translator reads as text, when it is known before deployment (see [`Text`]).
-fn literal<'a>(cx: &Context<'_, 'a>, node: Option<NodeRef<'a>>) -> Option<&'a str> {
-    match text(cx, node?) {
-        Text::Literal(text) => Some(text),
-        Text::Deployment | Text::Other => None,
-    }
-}
-
-/// A boolean as the translator tests it: Python truthiness, so any intrinsic call is true.
-fn truthy(node: Option<NodeRef<'_>>) -> bool {
-    let Some(node) = node else { return false };
-    if intrinsic::intrinsic(node).is_some() {
-        return true;
-    }
-    match node.as_bool() {
-        Some(value) => value,
-        None if node.is_null() => false,
-        None if node.is_scalar() => !node.as_str().unwrap_or("").is_empty(),
-        None => !node.is_empty(),
-    }
-}
-
-/// The keys of the settings map `settings` that are not among the `known` ones, each with the
-/// message the translator rejects it with ("`X` is not `what` setting (those are ...)").
-fn unknown_settings<'a>(
-    settings: globals::Merged<'a>,
-    known: &'a [&'a str],
-    what: &'a str,
-) -> impl Iterator<Item = (Loc, String)> + 'a {
-    settings.entries().into_iter().filter_map(move |(key, _)| {
-        let name = key.as_str().filter(|name| !known.contains(name))?;
-        let message = format!(
-            "`{name}` is not {what} setting (those are {})",
-            known.join(", ")
-        );
-        Some((key.loc(), message))
-    })
-}
-
-/// Whether route or stage settings set a throttling limit (`ThrottlingBurstLimit` or
-/// `ThrottlingRateLimit`).
-fn sets_throttling(
-    cx: &Context<'_, '_>,
-    settings: globals::Merged<'_>,
-) -> crate::model::Resolved<bool> {
-    use crate::formats::cloudformation::gateway::limit_set;
-    let limits = |settings: globals::Merged<'_>| {
-        limit_set(&cx.eval, settings.get("ThrottlingBurstLimit").node()).or(&limit_set(
-            &cx.eval,
-            settings.get("ThrottlingRateLimit").node(),
-        ))
-    };
-    match settings.node() {
-        // Settings chosen by `Fn::If`: each branch on its own.
-        Some(node) if crate::formats::intrinsic::intrinsic(node).is_some() => cx
-            .eval
-            .mapping(Some(node))
-            .and_then(&|branch| match branch {
-                None => crate::model::Resolved::Known(false),
-                Some(map) => limits(globals::Merged::single(Some(*map))),
-            }),
-        _ => limits(settings),
-    }
-}
-
-/// Whether settings may throttle: in some branch, or in a way that cannot be read (which is
-/// never taken for the lack of a limit).
-fn may_throttle(throttle: &crate::model::Resolved<bool>) -> bool {
-    throttle.any(|t| *t) || throttle.has_unknown()
-}
-
-/// Whether a stage's access log setting (`AccessLogSetting` or `AccessLogSettings`) names a
-/// destination.
-fn access_log(cx: &Context<'_, '_>, setting: globals::Merged<'_>) -> crate::model::Resolved<bool> {
-    match setting.node() {
-        None => crate::model::Resolved::Known(false),
-        // A setting chosen by `Fn::If`: each branch on its own.
-        Some(node) if crate::formats::intrinsic::intrinsic(node).is_some() => {
-            crate::formats::cloudformation::gateway::access_log(&cx.eval, Some(node))
-        }
-        Some(_) => cx
-            .eval
-            .eval_opt(setting.get("DestinationArn").node())
-            .map(Option::is_some),
-    }
 }

@@ -5,13 +5,15 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
 use super::api::{self, ApiSource};
+use super::auth;
+use super::context::{Context, Text, reject, text, truthy};
 use super::definition::{Definition, check_structure};
 use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_REST_API};
 use super::generated::IMPLICIT_REST_STAGE;
 use super::globals::{Merged, Properties};
 use super::operation::{Operation, Operations};
 use super::security::{self, Outcome, Requirement, Scheme};
-use super::{Context, Text, auth, reject, sets_throttling, text, truthy, unknown_settings};
+use super::settings::{sets_throttling, unknown_settings};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -1025,7 +1027,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 origin,
                 throttle,
                 usage_plans,
-                access_log: super::access_log(self.cx, access_log),
+                access_log: super::settings::access_log(self.cx, access_log),
                 auto_deploy: Resolved::Known(false),
                 data_trace,
                 data_trace_origin,

@@ -5,7 +5,7 @@
 //! translator resolves to that id.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-api.html>
 
-use super::Context;
+use super::context::Context;
 use crate::formats::cloudformation::gateway::limit_set;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};

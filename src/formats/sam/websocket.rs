@@ -2,8 +2,9 @@
 //! only (every other message inherits the connection's), and one automatically deployed stage.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-websocketapi.html>
 
+use super::context::{Context, Text, literal, reject, text};
 use super::globals::{Merged, Properties};
-use super::{Context, Text, literal, reject, sets_throttling, text};
+use super::settings::sets_throttling;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{
@@ -215,7 +216,7 @@ fn stage(cx: &Context<'_, '_>, fallback: crate::syntax::Loc, properties: &Proper
         origin: name_node.map_or(fallback, NodeRef::loc),
         throttle,
         usage_plans: Vec::new(),
-        access_log: super::access_log(cx, access_log),
+        access_log: super::settings::access_log(cx, access_log),
         auto_deploy: Resolved::Known(true),
         data_trace,
         data_trace_origin,
