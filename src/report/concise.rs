@@ -6,7 +6,7 @@ use annotate_snippets::renderer::{
     DEFAULT_ERROR_STYLE, DEFAULT_NOTE_STYLE, DEFAULT_WARNING_STYLE, Style,
 };
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::diagnostic::Severity;
 use crate::syntax::Loc;
 use crate::text::terminal_safe;

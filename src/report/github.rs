@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::diagnostic::{NoteKind, Severity};
 use crate::syntax::Loc;
 

@@ -10,8 +10,8 @@ use std::io;
 
 use serde::Serialize;
 
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use super::sarif::hash_parts;
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::diagnostic::Severity;
 use crate::syntax::Loc;
 

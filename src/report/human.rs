@@ -10,7 +10,8 @@ use std::io;
 use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, RenderOptions, Report, Summary};
+use super::options::RenderOptions;
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary};
 use crate::diagnostic::{Applicability, Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
 use crate::text::{plural, terminal_safe};

@@ -5,7 +5,8 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Report, Streamed};
+use super::run::Report;
+use super::streamed::Streamed;
 use crate::diagnostic::{Applicability, Coverage, Finding, Fix, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
@@ -190,7 +191,7 @@ struct JsonInputError<'a> {
 impl<'a> JsonInputError<'a> {
     fn new(error: &'a InputError) -> Self {
         JsonInputError {
-            rule: super::INPUT_ERROR_ID,
+            rule: super::run::INPUT_ERROR_ID,
             message: &error.message,
             location: Location::new(&error.loc),
         }
@@ -209,7 +210,7 @@ struct JsonCoverage<'a> {
 impl<'a> JsonCoverage<'a> {
     fn new(coverage: &'a Coverage) -> Self {
         JsonCoverage {
-            rule: super::COVERAGE_ID,
+            rule: super::run::COVERAGE_ID,
             severity: Severity::Note,
             message: &coverage.message,
             location: Location::new(&coverage.loc),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use crate::syntax::Loc;
 use crate::text::plural;
 

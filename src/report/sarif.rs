@@ -8,7 +8,8 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Streamed};
+use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
+use super::streamed::Streamed;
 use crate::diagnostic::{
     Applicability, Coverage, Finding, Fix, InputError, Label, Note, RuleMeta, Severity,
 };

@@ -5,7 +5,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{INPUT_ERROR_ID, Report};
+use super::run::{INPUT_ERROR_ID, Report};
 use crate::diagnostic::Severity;
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
