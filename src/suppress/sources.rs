@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use super::removal::{remove_entry, remove_item};
-use super::{ListEntry, MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind};
+use super::suppression::{
+    ListEntry, MalformedSuppression, Scope, SuppressedRule, Suppression, SuppressionKind,
+};
 use crate::diagnostic::Edit;
 use crate::formats::DocumentKind;
 use crate::formats::cloudformation::{Resource, Template, language_extensions};
