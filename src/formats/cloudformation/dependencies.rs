@@ -2,29 +2,52 @@
 //! of `Ref`, `Fn::GetAtt` and `Fn::Sub` references.
 
 use super::template::Template;
-use crate::collections::{HashMap, HashSet};
+use crate::collections::HashSet;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::syntax::NodeRef;
 
-pub struct Dependencies<'a> {
-    edges: HashMap<&'a str, Vec<&'a str>>,
+/// Each resource's direct dependencies, by its position in the template: one list of
+/// positions for all (a template can have tens of thousands of resources).
+pub struct Dependencies<'t, 'a> {
+    template: &'t Template<'a>,
+    /// Where each resource's dependencies start in `targets`; one more entry ends the last.
+    starts: Vec<u32>,
+    targets: Vec<u32>,
 }
 
-impl<'a> Dependencies<'a> {
+impl<'t, 'a> Dependencies<'t, 'a> {
     /// Scan every resource once.
-    pub fn new(template: &Template<'a>) -> Self {
-        let mut edges = HashMap::default();
-        for resource in template.resources() {
-            let mut targets = resource.depends_on();
+    pub fn new(template: &'t Template<'a>) -> Self {
+        let resources = template.resources();
+        let mut starts = Vec::with_capacity(resources.len() + 1);
+        let mut targets = Vec::new();
+        let mut named = Vec::new();
+        for (position, resource) in resources.iter().enumerate() {
+            starts.push(to_u32(targets.len()));
+            named.clear();
+            named.extend(resource.depends_on());
             if let Some(properties) = resource.properties() {
-                collect_references(properties, &mut targets);
+                collect_references(properties, &mut named);
             }
-            targets.retain(|t| template.resource(t).is_some() && *t != resource.id);
-            targets.sort_unstable();
-            targets.dedup();
-            edges.insert(resource.id, targets);
+            let first = targets.len();
+            targets.extend(
+                named
+                    .iter()
+                    .filter_map(|id| template.resource_position(id))
+                    .filter(|&target| target != position)
+                    .map(to_u32),
+            );
+            if let Some(own) = targets.get_mut(first..) {
+                own.sort_unstable();
+            }
+            dedup_from(&mut targets, first);
         }
-        Dependencies { edges }
+        starts.push(to_u32(targets.len()));
+        Dependencies {
+            template,
+            starts,
+            targets,
+        }
     }
 
     /// Every resource `id` waits for, directly or through others.
@@ -35,17 +58,52 @@ impl<'a> Dependencies<'a> {
     /// Every resource one of `ids` waits for, directly or through others (one walk for all).
     pub fn any_waits_for<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> HashSet<&'a str> {
         let mut seen = HashSet::default();
-        let mut stack: Vec<&'a str> = ids
+        let mut stack: Vec<u32> = ids
             .into_iter()
-            .flat_map(|id| self.edges.get(id).into_iter().flatten().copied())
+            .filter_map(|id| self.template.resource_position(id))
+            .flat_map(|position| self.of(to_u32(position)))
+            .copied()
             .collect();
         while let Some(next) = stack.pop() {
-            if seen.insert(next) {
-                stack.extend(self.edges.get(next).into_iter().flatten().copied());
+            let Some(resource) = self.template.resources().get(next as usize) else {
+                continue;
+            };
+            if seen.insert(resource.id) {
+                stack.extend(self.of(next));
             }
         }
         seen
     }
+
+    /// The direct dependencies of the resource at `position`.
+    fn of(&self, position: u32) -> &[u32] {
+        let at = position as usize;
+        match (self.starts.get(at), self.starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => self.targets.get(start as usize..end as usize),
+            _ => None,
+        }
+        .unwrap_or(&[])
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// Remove repeats from the sorted `targets[first..]`.
+fn dedup_from(targets: &mut Vec<u32>, first: usize) {
+    let mut kept = first;
+    for at in first..targets.len() {
+        let Some(&value) = targets.get(at) else { break };
+        let repeat = kept > first && targets.get(kept - 1) == Some(&value);
+        if !repeat {
+            if let Some(slot) = targets.get_mut(kept) {
+                *slot = value;
+            }
+            kept += 1;
+        }
+    }
+    targets.truncate(kept);
 }
 
 /// The logical ids a value refers to.

@@ -389,7 +389,7 @@ pub(super) fn routes_not_waited_for(
 /// a resource it does not create) or already waits for the deployment (a cycle).
 pub(super) fn follow_routes(
     template: &Template<'_>,
-    dependencies: &Dependencies<'_>,
+    dependencies: &Dependencies<'_, '_>,
     deployment: Resource<'_>,
     ids: &[String],
 ) -> Vec<Edit> {

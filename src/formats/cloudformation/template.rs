@@ -24,7 +24,7 @@ pub struct Template<'a> {
     index: HashMap<&'a str, usize>,
     includes: Option<&'a Includes>,
     /// The logical ids a transform generates, which the template may refer to.
-    generated: GeneratedIds,
+    generated: GeneratedIds<'a>,
 }
 
 /// One entry under `Parameters`: what a `Ref` to it evaluates to statically.
@@ -238,6 +238,11 @@ impl<'a> Template<'a> {
             .filter(move |r| r.kind == kind)
     }
 
+    /// Where the resource `id` is in [`Template::resources`].
+    pub fn resource_position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     pub fn resource(&self, id: &str) -> Option<Resource<'a>> {
         self.index
             .get(id)
@@ -269,7 +274,7 @@ impl<'a> Template<'a> {
     }
 
     /// What a logical id that no resource declares stands for, when a transform generates it.
-    pub fn generated(&self, id: &str) -> Option<&Generated> {
+    pub fn generated(&self, id: &str) -> Option<Generated<'a>> {
         if self.generated.is_empty() {
             return None;
         }
@@ -277,7 +282,7 @@ impl<'a> Template<'a> {
     }
 
     /// The logical ids the template's transform generates (see [`Template::generated`]).
-    pub fn set_generated(&mut self, ids: GeneratedIds) {
+    pub fn set_generated(&mut self, ids: GeneratedIds<'a>) {
         self.generated = ids;
     }
 

@@ -8,7 +8,7 @@
 
 use super::events::{IMPLICIT_HTTP_API, IMPLICIT_REST_API};
 use super::globals::Globals;
-use crate::formats::cloudformation::generated::{Generated, GeneratedIds};
+use crate::formats::cloudformation::generated::{FunctionIds, Generated, GeneratedIds};
 use crate::formats::cloudformation::{Evaluator, Template};
 use crate::formats::intrinsic::intrinsic;
 use crate::syntax::NodeRef;
@@ -19,7 +19,7 @@ const HTTP_DEFAULT_STAGE: &str = "$default";
 /// The stage of the implicit REST API.
 pub(super) const IMPLICIT_REST_STAGE: &str = "Prod";
 
-pub(super) fn ids(template: &Template<'_>) -> GeneratedIds {
+pub(super) fn ids<'a>(template: &Template<'a>) -> GeneratedIds<'a> {
     let eval = Evaluator::new(template);
     let globals = Globals::new(template.globals(), template.includes());
     let mut ids = GeneratedIds::default();
@@ -81,10 +81,10 @@ fn api_type(rest: bool) -> &'static str {
     }
 }
 
-fn owned(kind: &'static str, owner: &str) -> Generated {
+fn owned<'a>(kind: &'static str, owner: &'a str) -> Generated<'a> {
     Generated {
         kind,
-        owner: owner.to_owned(),
+        owner,
         stage_name: None,
     }
 }
@@ -92,9 +92,9 @@ fn owned(kind: &'static str, owner: &str) -> Generated {
 /// The ids of what an API generates. `stage` is the stage's name when known before deployment
 /// (an HTTP API without one has `$default`); `literal` says whether it is written as text: an
 /// intrinsic `StageName` gives the stage the id `<Api>Stage`.
-fn api_ids(
-    ids: &mut GeneratedIds,
-    api: &str,
+fn api_ids<'a>(
+    ids: &mut GeneratedIds<'a>,
+    api: &'a str,
     rest: bool,
     stage: Option<String>,
     literal: bool,
@@ -111,7 +111,7 @@ fn api_ids(
     };
     let generated_stage = Generated {
         kind: stage_kind,
-        owner: api.to_owned(),
+        owner: api,
         stage_name: stage_name.clone(),
     };
     ids.insert(format!("{api}.Stage"), generated_stage.clone());
@@ -170,10 +170,10 @@ const WEBSOCKET_DEFAULT_STAGE: &str = "default";
 /// permission per route key, the `$connect` authorizer and its permission, and the custom
 /// domain and its mappings.
 /// <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/websocket_api_generator.py>
-fn websocket_ids(
-    ids: &mut GeneratedIds,
+fn websocket_ids<'a>(
+    ids: &mut GeneratedIds<'a>,
     eval: &Evaluator<'_, '_>,
-    api: &str,
+    api: &'a str,
     properties: &super::globals::Properties<'_>,
 ) {
     let stage = properties.get("StageName").node().filter(|n| !n.is_null());
@@ -184,7 +184,7 @@ fn websocket_ids(
     };
     let generated_stage = Generated {
         kind: "AWS::ApiGatewayV2::Stage",
-        owner: api.to_owned(),
+        owner: api,
         stage_name: name.clone(),
     };
     ids.insert(format!("{api}.Stage"), generated_stage.clone());
@@ -233,7 +233,7 @@ fn websocket_ids(
 /// The custom domain of an HTTP or WebSocket API and its mappings: `<Api>ApiMapping`, or one
 /// `<Api><BasePath>ApiMapping` per base path (without `-`, `_` and `/`).
 /// <https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/api/apiv2_generator.py>
-fn v2_domain_ids(ids: &mut GeneratedIds, api: &str, base_paths: &[&str]) {
+fn v2_domain_ids<'a>(ids: &mut GeneratedIds<'a>, api: &'a str, base_paths: &[&str]) {
     ids.insert(
         format!("{api}.DomainName"),
         owned("AWS::ApiGatewayV2::DomainName", api),
@@ -279,51 +279,31 @@ fn capitalized(text: &str) -> String {
 }
 
 /// What a function generates: its role (unless it names one), its URL and the URL's public
-/// permission, its alias and version, and a permission for each event.
-fn function_ids(
-    ids: &mut GeneratedIds,
-    globals: &Globals<'_>,
-    function: crate::formats::cloudformation::Resource<'_>,
+/// permissions, its alias and version, and a permission for each event (`<Function><Event>Permission`,
+/// with the stage, `Prod`, or a hash of it appended for REST events).
+fn function_ids<'a>(
+    ids: &mut GeneratedIds<'a>,
+    globals: &Globals<'a>,
+    function: crate::formats::cloudformation::Resource<'a>,
 ) {
-    let id = function.id;
     let properties = globals.merged_into(Some(function), "Function");
-    if !properties.get("Role").is_present() {
-        ids.insert(format!("{id}Role"), owned("AWS::IAM::Role", id));
-    }
-    if properties.get("FunctionUrlConfig").is_present() {
-        ids.insert(format!("{id}Url"), owned("AWS::Lambda::Url", id));
-        ids.insert(format!("{id}UrlPublicPermissions"), owned(PERMISSION, id));
-        ids.insert(
-            format!("{id}URLInvokeAllowPublicAccess"),
-            owned(PERMISSION, id),
-        );
-    }
-    if let Some(alias) = properties.get("AutoPublishAlias").as_str() {
-        let alphanumeric: String = alias.chars().filter(char::is_ascii_alphanumeric).collect();
-        ids.insert(
-            format!("{id}Alias{alphanumeric}"),
-            owned("AWS::Lambda::Alias", id),
-        );
-        ids.insert(format!("{id}.Alias"), owned("AWS::Lambda::Alias", id));
-        ids.insert(format!("{id}.Version"), owned("AWS::Lambda::Version", id));
-        ids.insert_hashed(format!("{id}Version"), owned("AWS::Lambda::Version", id));
-    }
-    for (key, _) in function
+    let alias = properties
+        .get("AutoPublishAlias")
+        .as_str()
+        .map(|alias| alias.chars().filter(char::is_ascii_alphanumeric).collect());
+    let events = function
         .property("Events")
         .into_iter()
         .flat_map(NodeRef::entries)
-    {
-        let Some(event) = key.as_str() else { continue };
-        // `<Function><Event>Permission`, with the stage (`Prod`) or a hash of it appended for
-        // REST events.
-        let prefix = format!("{id}{event}Permission");
-        ids.insert(
-            format!("{prefix}{IMPLICIT_REST_STAGE}"),
-            owned(PERMISSION, id),
-        );
-        ids.insert_hashed(prefix.clone(), owned(PERMISSION, id));
-        ids.insert(prefix, owned(PERMISSION, id));
-    }
+        .filter_map(|(key, _)| key.as_str())
+        .collect();
+    ids.insert_function(FunctionIds {
+        id: function.id,
+        role: !properties.get("Role").is_present(),
+        url: properties.get("FunctionUrlConfig").is_present(),
+        alias,
+        events,
+    });
 }
 
 #[cfg(test)]
@@ -332,9 +312,10 @@ mod tests {
 
     use super::*;
 
-    fn generated(text: &str) -> GeneratedIds {
+    fn generated(text: &str) -> GeneratedIds<'static> {
         let file = crate::syntax::SourceFile::new("t.yaml", text.to_owned());
-        let documents = crate::syntax::parse(&file).unwrap();
+        // The ids borrow the tree: it lives as long as the test.
+        let documents = Box::leak(Box::new(crate::syntax::parse(&file).unwrap()));
         let template = Template::new(documents[0].root()).unwrap();
         ids(&template)
     }
@@ -384,7 +365,7 @@ Resources:
         let ids = generated(TEMPLATE);
         let stage = |id: &str| {
             let g = ids.get(id).unwrap_or_else(|| panic!("{id}"));
-            (g.owner.clone(), g.stage_name.clone())
+            (g.owner.to_owned(), g.stage_name.clone())
         };
         assert_eq!(stage("PetsprodStage"), ("Pets".into(), Some("prod".into())));
         assert_eq!(stage("Pets.Stage"), ("Pets".into(), Some("prod".into())));
@@ -418,6 +399,10 @@ Resources:
             ("FnUrl", "AWS::Lambda::Url"),
             ("FnAliaslive", "AWS::Lambda::Alias"),
             ("FnGetPermissionProd", PERMISSION),
+            ("FnGetPermission", PERMISSION),
+            ("FnGetPermissiona1b2c3d4e5", PERMISSION),
+            ("Fn.Alias", "AWS::Lambda::Alias"),
+            ("FnVersion0123456789", "AWS::Lambda::Version"),
         ] {
             assert_eq!(ids.get(id).map(|g| g.kind), Some(kind), "{id}");
         }
@@ -447,5 +432,27 @@ Resources:
         assert!(ids.get("RoomsConnectAuthorizer").is_none());
         assert!(ids.get("ChatsendMessageRoute").is_none());
         assert!(ids.get("FnUrlX").is_none());
+    }
+
+    #[test]
+    fn the_first_function_to_make_an_id_owns_it() {
+        let ids = generated(
+            "Transform: AWS::Serverless-2016-10-31
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: arn
+      Events: {BC: {Type: Api}}
+  AB:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events: {C: {Type: Api}}
+",
+        );
+        assert_eq!(ids.get("ABCPermission").unwrap().owner, "A");
+        assert_eq!(ids.get("ABRole").unwrap().owner, "AB");
+        assert!(ids.get("ARole").is_none());
+        assert!(ids.get("ABCPermissionXYZ").is_none());
     }
 }
