@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
-use super::node::{Pending, ScalarStyle, TreeBuilder};
+use super::node::{Pending, ScalarStyle, TreeBuilder, Untagged};
 use super::source::Span;
 use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
@@ -75,7 +75,7 @@ struct JsonParser<'t> {
     tree: TreeBuilder<'t>,
     open: Vec<Open>,
     /// Children of every open collection, in order; object keys and values interleaved.
-    scratch: Vec<Pending>,
+    scratch: Vec<Untagged>,
 }
 
 impl<'t> JsonParser<'t> {
@@ -98,12 +98,12 @@ impl<'t> JsonParser<'t> {
                 }
                 (Expect::Value | Expect::ValueOrEnd, Token::String(value)) => {
                     let node = self.string(value, span);
-                    self.value(node)
+                    self.value(node)?
                 }
                 (
                     Expect::Value | Expect::ValueOrEnd,
                     Token::Number(_) | Token::Boolean(_) | Token::Null,
-                ) => self.value(TreeBuilder::verbatim(ScalarStyle::Plain, span)),
+                ) => self.value(TreeBuilder::verbatim(ScalarStyle::Plain, span))?,
                 (Expect::ValueOrEnd, Token::CloseBracket)
                 | (Expect::KeyOrEnd, Token::CloseBrace) => self.close(span)?,
                 (Expect::CommaOrEnd, Token::CloseBracket) if !self.in_object() => {
@@ -114,7 +114,7 @@ impl<'t> JsonParser<'t> {
                 (Expect::CommaOrEnd, Token::Comma) => Expect::Value,
                 (Expect::KeyOrEnd | Expect::Key, Token::String(value)) => {
                     let key = self.string(value, span);
-                    self.scratch.push(key);
+                    self.keep(key)?;
                     Expect::Colon
                 }
                 (Expect::Colon, Token::Colon) => Expect::Value,
@@ -137,6 +137,7 @@ impl<'t> JsonParser<'t> {
         }
         self.scratch
             .pop()
+            .map(Pending::from)
             .ok_or_else(|| self.error(Span::empty(self.from), "the file holds no value"))
     }
 
@@ -200,10 +201,19 @@ impl<'t> JsonParser<'t> {
         Ok(())
     }
 
-    /// A scalar value is complete.
-    fn value(&mut self, node: Pending) -> Expect {
-        self.scratch.push(node);
-        Expect::CommaOrEnd
+    /// A value is complete.
+    fn value(&mut self, node: Pending) -> Result<Expect, SyntaxError> {
+        self.keep(node)?;
+        Ok(Expect::CommaOrEnd)
+    }
+
+    /// Keep a complete node until its collection closes, if the document's node budget allows.
+    fn keep(&mut self, node: Pending) -> Result<(), SyntaxError> {
+        if !self.tree.has_room(self.scratch.len() + 1) {
+            return Err(self.tree.over_budget(node.span()));
+        }
+        self.scratch.push(node.untagged());
+        Ok(())
     }
 
     /// The innermost collection ends with the bracket at `end`.
@@ -216,14 +226,19 @@ impl<'t> JsonParser<'t> {
         let span = Span::new(open.start, end.end as usize);
         let node = self
             .tree
-            .collection(open.is_object, self.scratch.drain(first..), span, None)
+            .collection(
+                open.is_object,
+                self.scratch.drain(first..).map(Pending::from),
+                span,
+                None,
+            )
             .map_err(|_| {
                 SyntaxError::new(
                     Span::new(open.start, open.start + 1),
                     "the document has too many nodes to be read",
                 )
             })?;
-        Ok(self.value(node))
+        self.value(node)
     }
 
     fn string(&mut self, value: Cow<'_, str>, span: Span) -> Pending {

@@ -104,6 +104,20 @@ const TEXT_OWNED: u32 = 2;
 /// bytes of text for most nodes, so only a file of hundreds of megabytes can reach it.
 pub const MAX_NODES: usize = PAYLOAD as usize;
 
+/// A document may have one node (a key, a value) for every this many bytes of its file: API
+/// definitions take 11 bytes a node or more (the densest file of the corpus; most take 12 to
+/// 20), while a degenerate document (a JSON array of millions of one-digit numbers) takes 2,
+/// and would need 8 times its size for its tree alone.
+pub const BYTES_PER_NODE: usize = 4;
+
+/// Every file may have this many nodes, however small (a 16 MiB tree at most).
+const MIN_NODE_BUDGET: usize = 1 << 20;
+
+/// The most nodes a file of `len` bytes may have (see [`BYTES_PER_NODE`]).
+pub fn node_budget(len: usize) -> usize {
+    (len / BYTES_PER_NODE).clamp(MIN_NODE_BUDGET, MAX_NODES)
+}
+
 impl Slot {
     fn kind(self) -> NodeKind {
         match self.head >> KIND_SHIFT {
@@ -148,12 +162,44 @@ pub(crate) struct Pending {
     tag: Option<Span>,
 }
 
+/// A [`Pending`] node without its tag, in 16 bytes instead of 28: what the parsers keep of the
+/// children of their open collections (tags are rare, and kept aside), so that a flat array of
+/// millions of values does not take more room while it is read than once read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Untagged(Slot);
+
+impl From<Untagged> for Pending {
+    fn from(node: Untagged) -> Pending {
+        let mut pending = Pending {
+            slot: node.0,
+            tag: None,
+        };
+        pending.set_tag(None);
+        pending
+    }
+}
+
+impl Untagged {
+    pub(crate) fn span(&self) -> Span {
+        self.0.span()
+    }
+}
+
 impl Pending {
     pub(crate) fn span(&self) -> Span {
         self.slot.span()
     }
 
-    fn set_tag(&mut self, tag: Option<Span>) {
+    /// The node without its tag (see [`Pending::tag`]).
+    pub(crate) fn untagged(self) -> Untagged {
+        Untagged(self.slot)
+    }
+
+    pub(crate) fn tag(&self) -> Option<Span> {
+        self.tag
+    }
+
+    pub(crate) fn set_tag(&mut self, tag: Option<Span>) {
         self.tag = tag;
         if tag.is_some() {
             self.slot.head |= TAGGED;
@@ -231,6 +277,8 @@ impl Tree {
 pub(crate) struct TreeBuilder<'t> {
     source: &'t str,
     tree: Tree,
+    /// The most nodes the tree may have ([`node_budget`] of the source).
+    budget: usize,
 }
 
 impl<'t> TreeBuilder<'t> {
@@ -242,7 +290,38 @@ impl<'t> TreeBuilder<'t> {
                 slots: Vec::with_capacity(capacity),
                 ..Tree::default()
             },
+            budget: node_budget(source.len()),
         }
+    }
+
+    /// A builder for the next document of the same stream, with what is left of the budget
+    /// (the documents of a file share it).
+    pub(crate) fn next_document(&self) -> TreeBuilder<'t> {
+        TreeBuilder {
+            source: self.source,
+            tree: Tree::default(),
+            budget: self.budget.saturating_sub(self.tree.slots.len()),
+        }
+    }
+
+    /// Whether `pending` more nodes fit in the tree's budget (the parser asks before it keeps
+    /// another node, so that a document over it is refused before it takes the memory).
+    pub(crate) fn has_room(&self, pending: usize) -> bool {
+        self.tree.slots.len().saturating_add(pending) < self.budget
+    }
+
+    /// The error for a document over its node budget, at the node that went over.
+    pub(crate) fn over_budget(&self, at: Span) -> super::SyntaxError {
+        super::SyntaxError::new(
+            at,
+            format!(
+                "the document has more keys and values than a file of {} bytes may have \
+                 ({}, one for every {BYTES_PER_NODE} bytes; API definitions take 11 bytes or \
+                 more for each): gatelint does not read such a document",
+                self.source.len(),
+                node_budget(self.source.len())
+            ),
+        )
     }
 
     /// A scalar with `value`, written at `span` in `style`: borrowed from the source where the
@@ -315,7 +394,7 @@ impl<'t> TreeBuilder<'t> {
     ) -> Result<Pending, TooManyNodes> {
         let first = self.tree.slots.len();
         let count = children.len();
-        if first.saturating_add(count) >= MAX_NODES {
+        if !self.has_room(count) {
             return Err(TooManyNodes);
         }
         self.tree.slots.reserve(count);

@@ -58,10 +58,18 @@ pub struct SourceFile {
     path: String,
     /// The text; for an excerpt, its kept lines one after the other.
     text: String,
-    /// Where each line starts (offsets into the file); for an excerpt, each kept line.
+    /// Where every [`LINE_STRIDE`]th line starts (offsets into the file); for an excerpt,
+    /// where each kept line starts.
     line_starts: Vec<u32>,
+    /// The number of lines (of an excerpt, the number of kept lines).
+    line_count: usize,
     excerpt: Option<Box<Excerpt>>,
 }
+
+/// The line table of a file keeps the start of one line in this many: the lines between are
+/// found by scanning at most this many lines of text, and the table of a file of a million
+/// lines takes 256 KiB instead of 4 MiB.
+const LINE_STRIDE: usize = 16;
 
 /// What an excerpt keeps of its file.
 struct Excerpt {
@@ -97,11 +105,12 @@ const EXCERPT_GAP_LINES: usize = 8;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Arc<Self> {
-        let line_starts = line_starts(&text);
+        let (line_starts, line_count) = line_starts(&text);
         Arc::new(SourceFile {
             path: path.into(),
             text,
             line_starts,
+            line_count,
             excerpt: None,
         })
     }
@@ -160,10 +169,11 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: self.path.clone(),
             text,
+            line_count: line_starts.len(),
             line_starts,
             excerpt: Some(Box::new(Excerpt {
                 len: self.text.len(),
-                line_count: self.line_starts.len(),
+                line_count: self.line_count(),
                 bom: self.text.starts_with('\u{feff}'),
                 numbers,
                 runs,
@@ -206,34 +216,49 @@ impl SourceFile {
 
     /// The 0-based index of the line holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         let kept = self
             .line_starts
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .saturating_sub(1);
         match &self.excerpt {
-            None => kept,
+            None => {
+                let from = self.line_starts.get(kept).map_or(0, |&s| s as usize);
+                let until = offset.min(self.text.len());
+                kept * LINE_STRIDE + line_ends(&self.text, from, until).count()
+            }
             Some(excerpt) => excerpt.numbers.get(kept).map_or(0, |&n| n as usize),
         }
     }
 
     /// Where 0-based line `index` starts (its BOM included), or the end of the file.
     fn line_start(&self, index: usize) -> usize {
-        let kept = match &self.excerpt {
-            None => Some(index),
-            Some(excerpt) => excerpt.numbers.binary_search(&to_u32(index)).ok(),
+        let Some(excerpt) = &self.excerpt else {
+            if index >= self.line_count {
+                return self.text.len();
+            }
+            let from = self
+                .line_starts
+                .get(index / LINE_STRIDE)
+                .map_or(0, |&s| s as usize);
+            return match (index % LINE_STRIDE).checked_sub(1) {
+                None => from,
+                Some(skip) => line_ends(&self.text, from, self.text.len())
+                    .nth(skip)
+                    .map_or(self.text.len(), |end| end + 1),
+            };
         };
-        kept.and_then(|k| self.line_starts.get(k))
+        excerpt
+            .numbers
+            .binary_search(&to_u32(index))
+            .ok()
+            .and_then(|k| self.line_starts.get(k))
             .map_or(self.len(), |&s| s as usize)
     }
 
     /// Where the line after 0-based line `index` starts, or the end of the file.
     fn line_next(&self, index: usize) -> usize {
         match &self.excerpt {
-            None => self
-                .line_starts
-                .get(index + 1)
-                .map_or(self.text.len(), |&s| s as usize),
+            None => self.line_start(index + 1),
             Some(excerpt) => {
                 let start = self.line_start(index);
                 // Runs hold whole lines: the next line starts where the run goes on, or ends.
@@ -271,7 +296,7 @@ impl SourceFile {
     pub fn line_count(&self) -> usize {
         self.excerpt
             .as_ref()
-            .map_or(self.line_starts.len(), |e| e.line_count)
+            .map_or(self.line_count, |e| e.line_count)
     }
 
     /// The 1-based line and column of `offset` (rounded down to a char boundary). A leading
@@ -363,17 +388,27 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
-    let bytes = text.as_bytes();
+/// Where every [`LINE_STRIDE`]th line of `text` starts, and the number of lines.
+fn line_starts(text: &str) -> (Vec<u32>, usize) {
     let mut starts = vec![0];
-    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-        // LF, CRLF and a lone CR all end a line, as YAML says.
-        let ends_line = bytes.get(at) == Some(&b'\n') || bytes.get(at + 1) != Some(&b'\n');
-        if ends_line {
-            starts.push(u32::try_from(at + 1).unwrap_or(u32::MAX));
+    let mut count = 1;
+    for end in line_ends(text, 0, text.len()) {
+        if count % LINE_STRIDE == 0 {
+            starts.push(to_u32(end + 1));
         }
+        count += 1;
     }
-    starts
+    (starts, count)
+}
+
+/// The offset of the last byte of each line break in `text[from..until]`: LF, CRLF (its LF)
+/// and a lone CR all end a line, as YAML says.
+fn line_ends(text: &str, from: usize, until: usize) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let window = bytes.get(from..until).unwrap_or(&[]);
+    memchr::memchr2_iter(b'\n', b'\r', window)
+        .map(move |at| from + at)
+        .filter(move |&at| bytes.get(at) == Some(&b'\n') || bytes.get(at + 1) != Some(&b'\n'))
 }
 
 /// A span in a particular file: what diagnostics and the model point at.
@@ -434,6 +469,37 @@ impl std::hash::Hash for Loc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::indexing_slicing)]
+    fn the_sparse_line_table_answers_like_a_full_one() {
+        // Lines of every length and break (LF, CRLF, lone CR), across many table strides.
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&"x".repeat(i % 7));
+            text.push_str(["\n", "\r\n", "\r"][i % 3]);
+        }
+        text.push_str("last");
+        let file = SourceFile::new("t", text.clone());
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (at, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+                starts.push(at + 1);
+            }
+        }
+        assert_eq!(file.line_count(), starts.len());
+        for offset in 0..=text.len() + 2 {
+            let line = starts.partition_point(|&s| s <= offset) - 1;
+            assert_eq!(file.line_index(offset), line, "offset {offset}");
+        }
+        for (line, &start) in starts.iter().enumerate() {
+            assert_eq!(file.line_start(line), start, "line {line}");
+            let next = starts.get(line + 1).copied().unwrap_or(text.len());
+            assert_eq!(file.line_next(line), next, "line {line}");
+        }
+        assert_eq!(file.line_start(starts.len()), text.len());
+    }
 
     #[test]
     fn line_col_counts_chars_and_all_line_breaks() {

@@ -463,3 +463,24 @@ fn a_document_can_be_shared_across_threads() {
     let d = Arc::new(doc("a: 1"));
     assert_eq!(d.root().len(), 1);
 }
+
+#[test]
+fn a_degenerate_document_is_refused_at_the_node_over_its_budget() {
+    // A JSON array of one-digit numbers: two bytes a node, over the budget of one per 4 bytes
+    // (and over the budget every file has, 2^20 nodes).
+    let count = (1 << 20) + 10;
+    let json = format!("[{}1]", "1,".repeat(count));
+    let err = error(&json);
+    assert!(
+        err.message.contains("more keys and values than a file of"),
+        "{err:?}"
+    );
+    // The node that went over: the 2^20th value, after the `[` and 2^20 - 1 values before it.
+    assert_eq!(err.span, Span::new(1 + 2 * ((1 << 20) - 1), 2 * (1 << 20)));
+    // The same in YAML, four bytes a node: a block sequence of numbers.
+    let yaml = "- 1\n".repeat(count);
+    assert!(error(&yaml).message.contains("more keys and values"));
+    // Under the budget: a file this size with a node for every 5 bytes is read.
+    let wide = format!("[{}1]", "1,   ".repeat(count));
+    assert_eq!(doc(&wide).root().len(), count + 1);
+}

@@ -8,7 +8,7 @@ use granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle as YamlStyle, ScanError, StructureStyle,
 };
 
-use super::node::{Comment, Pending, ScalarStyle, TreeBuilder};
+use super::node::{Comment, Pending, ScalarStyle, TreeBuilder, Untagged};
 use super::source::Span;
 use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
@@ -72,7 +72,9 @@ struct Builder<'t> {
     /// The arena of the document being read.
     tree: TreeBuilder<'t>,
     /// Children of all open collections, in order; map keys and values interleaved.
-    scratch: Vec<Pending>,
+    scratch: Vec<Untagged>,
+    /// The tags of the children in `scratch` that have one, by position there (ascending).
+    scratch_tags: Vec<(usize, Span)>,
     root: Option<Pending>,
     /// granit-parser numbers anchors across the whole stream; the first id of this document.
     anchor_base: Option<usize>,
@@ -93,6 +95,7 @@ impl<'t> Builder<'t> {
             frames: Vec::new(),
             tree: TreeBuilder::new(text, node_estimate(text.len())),
             scratch: Vec::new(),
+            scratch_tags: Vec::new(),
             root: None,
             anchor_base: None,
             anchor_paths: Vec::new(),
@@ -130,6 +133,7 @@ impl<'t> Builder<'t> {
             Event::DocumentStart(..) => {
                 self.frames.clear();
                 self.scratch.clear();
+                self.scratch_tags.clear();
                 self.root = None;
                 self.anchor_base = None;
                 self.anchor_paths.clear();
@@ -139,7 +143,8 @@ impl<'t> Builder<'t> {
                 if let Some(root) = self.root.take() {
                     let mut comments = std::mem::take(&mut self.comments);
                     sort_comments(&mut comments);
-                    let tree = std::mem::replace(&mut self.tree, TreeBuilder::new(text, 0));
+                    let next = self.tree.next_document();
+                    let tree = std::mem::replace(&mut self.tree, next);
                     let tree = tree.finish(root);
                     let anchors = std::mem::take(&mut self.anchor_paths)
                         .iter()
@@ -162,7 +167,7 @@ impl<'t> Builder<'t> {
                 let span = self.scalar_span(style, span, tag, previous_end);
                 self.record_anchor(anchor, Some(0));
                 let scalar = self.tree.scalar(style, &value, span, tag);
-                self.push(scalar, 0);
+                self.push(scalar, 0)?;
             }
             Event::Alias(id) => self.alias(id, span)?,
             Event::SequenceStart(style, anchor, yaml_tag) => {
@@ -235,8 +240,7 @@ impl<'t> Builder<'t> {
             ));
         }
         let local = u32::try_from(local).unwrap_or(u32::MAX);
-        self.push(TreeBuilder::alias(local, span), height);
-        Ok(())
+        self.push(TreeBuilder::alias(local, span), height)
     }
 
     fn open(
@@ -284,15 +288,32 @@ impl<'t> Builder<'t> {
         {
             let value =
                 TreeBuilder::verbatim(ScalarStyle::Plain, Span::empty(key.span().end as usize));
-            self.scratch.push(value);
+            self.scratch.push(value.untagged());
         }
         let span = Span {
             start: frame.start,
             end: end.max(frame.start),
         };
+        // The children's tags go back on them as they move into the arena.
+        let tagged_from = self.scratch_tags.partition_point(|&(at, _)| at < first);
+        let mut tags = self
+            .scratch_tags
+            .split_off(tagged_from)
+            .into_iter()
+            .peekable();
         let node = self
             .tree
-            .collection(frame.is_map, self.scratch.drain(first..), span, frame.tag)
+            .collection(
+                frame.is_map,
+                self.scratch.drain(first..).enumerate().map(|(k, child)| {
+                    let mut child = Pending::from(child);
+                    let at = first + k;
+                    child.set_tag(tags.next_if(|&(i, _)| i == at).map(|(_, tag)| tag));
+                    child
+                }),
+                span,
+                frame.tag,
+            )
             .map_err(|_| {
                 SyntaxError::at(
                     self.text,
@@ -304,8 +325,7 @@ impl<'t> Builder<'t> {
         if let Some(slot) = frame.anchor.and_then(|a| self.anchor_heights.get_mut(a)) {
             *slot = Some(height);
         }
-        self.push(node, height);
-        Ok(())
+        self.push(node, height)
     }
 
     /// Remember where an anchored node sits, as child indices from the root. Returns the
@@ -336,14 +356,23 @@ impl<'t> Builder<'t> {
         Some(local)
     }
 
-    fn push(&mut self, node: Pending, height: u32) {
+    /// A node is complete: it is kept until its collection closes, if the document's node
+    /// budget allows.
+    fn push(&mut self, node: Pending, height: u32) -> Result<(), SyntaxError> {
         match self.frames.last_mut() {
             None => self.root = Some(node),
             Some(frame) => {
+                if !self.tree.has_room(self.scratch.len() + 1) {
+                    return Err(self.tree.over_budget(node.span()));
+                }
                 frame.height = frame.height.max(height);
-                self.scratch.push(node);
+                if let Some(tag) = node.tag() {
+                    self.scratch_tags.push((self.scratch.len(), tag));
+                }
+                self.scratch.push(node.untagged());
             }
         }
+        Ok(())
     }
 }
 

@@ -251,3 +251,57 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
         "{stdout}"
     );
 }
+
+/// A document with more keys and values than its size allows (one for every 4 bytes) is
+/// refused while it is read, at the first value over the budget: an input error when the file
+/// is an API document, a skipped file otherwise. A file as dense but under the budget's floor
+/// (2^20 keys and values) is read.
+#[test]
+fn a_degenerate_document_is_refused_by_its_node_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let ones = |count: usize| format!("{}1", "1,".repeat(count - 1));
+    let count = (1 << 20) + 100;
+    write(
+        root,
+        "dense-api.json",
+        format!(
+            "{{\"openapi\": \"3.0.1\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}},\n\"paths\": {{}}, \"x-data\": [{}]}}\n",
+            ones(count)
+        ),
+    );
+    write(root, "dense-data.json", format!("[{}]", ones(count)));
+    write(
+        root,
+        "small-dense-api.json",
+        format!(
+            "{{\"openapi\": \"3.0.1\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x-data\": [{}]}}\n",
+            ones(1000)
+        ),
+    );
+    let run = |file: &str| {
+        let output = Command::cargo_bin("gatelint")
+            .unwrap()
+            .current_dir(root)
+            .args(["check", file, "--format", "concise", "--color", "never"])
+            .output()
+            .unwrap();
+        let text =
+            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+        (output.status.code(), text)
+    };
+    let (code, text) = run("dense-api.json");
+    assert_eq!(code, Some(2), "{text}");
+    // The first value over the budget of 2^20 nodes (the floor): `info`'s four keys and values
+    // and the root's seven before the array take 11, so it is the 1,048,565th one, at column
+    // 25 + 2 × 1,048,564 of line 2.
+    assert!(
+        text.contains("dense-api.json:2:2097153:")
+            && text.contains("more keys and values than a file of"),
+        "{text}"
+    );
+    let (code, text) = run("dense-data.json");
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run("small-dense-api.json");
+    assert_eq!(code, Some(0), "{text}");
+}
