@@ -76,7 +76,8 @@ pub struct InputArgs {
     /// there.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
-    /// Skip files larger than this many bytes, with a note.
+    /// Skip files larger than this many bytes (64 MiB by default): with a note, or an input
+    /// error when the file looks like an API document.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Globs of files and directories to skip, relative to the working directory; replaces the
