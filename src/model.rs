@@ -908,6 +908,8 @@ pub struct ServerUrl {
 pub struct DomainName {
     pub name: String,
     pub origin: Loc,
+    /// How the source writes the domain's settings, for the words of a fix.
+    pub notation: Notation,
     pub security_policy: Resolved<String>,
     pub security_policy_origin: Option<Loc>,
 }
@@ -1030,6 +1032,8 @@ pub struct IdentityPool {
 pub struct LambdaPermission {
     pub name: String,
     pub origin: Loc,
+    /// How the source writes the permission, for the words of a finding.
+    pub notation: Notation,
     /// The principal, lower-cased (`apigateway.amazonaws.com`).
     pub principal: Resolved<String>,
     pub principal_origin: Option<Loc>,

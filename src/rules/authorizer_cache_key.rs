@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::{Api, Authorizer, AuthorizerKind, Workspace};
+use crate::model::{Api, Authorizer, AuthorizerKind, Notation, Workspace};
 
 use super::rule::{Rule, rule_meta};
 use super::settings::Settings;
@@ -169,20 +169,35 @@ impl AuthorizerCacheKey {
             at,
             format!(
                 "the {} `{}` on {} caches its decision for {ttl} seconds{when} without an \
-                 `IdentityValidationExpression`: every malformed token costs an authorizer call and \
-                 takes a cache entry",
+                 `{}`: every malformed token costs an authorizer call and takes a cache entry",
                 authorizer.kind.describe(),
                 authorizer.name,
-                api.display
+                api.display,
+                match api.notation {
+                    Notation::Terraform => "identity_validation_expression",
+                    Notation::ServerlessFramework => "identityValidationExpression",
+                    Notation::Gateway => "IdentityValidationExpression",
+                }
             ),
         )
         .label("cached, no validation expression")
         .related(authorizer.origin.clone(), "the authorizer")
         .subject(format!("{} {} validation", api.name, authorizer.name))
-        .help(
-            "set `IdentityValidationExpression` (OpenAPI: `identityValidationExpression`, SAM: \
-             `Identity.ValidationExpression`) to the token's shape, e.g. `^Bearer [-0-9A-Za-z._~+/]+=*$`",
-        )
+        .help(match api.notation {
+            Notation::Terraform => {
+                "set `identity_validation_expression` on the `aws_api_gateway_authorizer` to the \
+                 token's shape, e.g. `^Bearer [-0-9A-Za-z._~+/]+=*$`"
+            }
+            Notation::ServerlessFramework => {
+                "set `identityValidationExpression` on the http event's `authorizer` to the \
+                 token's shape, e.g. `^Bearer [-0-9A-Za-z._~+/]+=*$`"
+            }
+            Notation::Gateway => {
+                "set `IdentityValidationExpression` (OpenAPI: `identityValidationExpression`, SAM: \
+                 `Identity.ValidationExpression`) to the token's shape, e.g. \
+                 `^Bearer [-0-9A-Za-z._~+/]+=*$`"
+            }
+        })
     }
 }
 

@@ -26,9 +26,15 @@ impl Rule for ExecutionLogDataTrace {
                             at,
                             format!(
                                 "the stage `{}` of {} logs full requests and responses \
-                                 (`DataTraceEnabled`){when}: `Authorization` headers, tokens and \
-                                 bodies are written to CloudWatch Logs",
-                                stage.name, api.display
+                                 (`{}`){when}: `Authorization` headers, tokens and bodies are \
+                                 written to CloudWatch Logs",
+                                stage.name,
+                                api.display,
+                                match api.notation {
+                                    Notation::Terraform => "data_trace_enabled",
+                                    Notation::ServerlessFramework => "fullExecutionData",
+                                    Notation::Gateway => "DataTraceEnabled",
+                                }
                             ),
                         )
                         .label("full request logging is on")
@@ -53,7 +59,17 @@ fn help(api: &Api) -> &'static str {
             "set `fullExecutionData: false` under `provider.logs.restApi` (execution logs keep \
              their level without payloads) and keep the access log for who called what"
         }
-        _ => {
+        (Notation::Terraform, ApiKind::Rest) => {
+            "set `data_trace_enabled = false` in the `aws_api_gateway_method_settings` `settings` \
+             (keep `logging_level = \"ERROR\"` or `\"INFO\"` for execution logs without payloads) \
+             and use an access log for who called what"
+        }
+        (Notation::Terraform, _) => {
+            "set `data_trace_enabled = false` in the stage's `default_route_settings` and \
+             `route_settings` (keep `logging_level = \"ERROR\"` or `\"INFO\"` for execution logs \
+             without payloads) and use an access log for who called what"
+        }
+        (Notation::Gateway, _) => {
             "set `DataTraceEnabled: false` (keep `LoggingLevel: ERROR` or `INFO` for execution \
              logs without payloads) and use an access log for who called what"
         }

@@ -1,5 +1,5 @@
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::model::Workspace;
+use crate::model::{Notation, Workspace};
 
 use super::fixes;
 use super::rule::{Rule, rule_meta};
@@ -50,7 +50,11 @@ impl Rule for InsecureTransport {
                     .label("TLS 1.0 and 1.1 are deprecated (RFC 8996)")
                     .related(domain.origin.clone(), "the domain name")
                     .subject(domain.name.clone())
-                    .help("set `SecurityPolicy: TLS_1_2`"),
+                    .help(match domain.notation {
+                        Notation::Terraform => "set `security_policy = \"TLS_1_2\"`",
+                        Notation::ServerlessFramework => "set `securityPolicy: tls_1_2`",
+                        Notation::Gateway => "set `SecurityPolicy: TLS_1_2`",
+                    }),
                 );
             }
         }

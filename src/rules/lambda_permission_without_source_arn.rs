@@ -1,5 +1,5 @@
 use crate::diagnostic::Finding;
-use crate::model::Workspace;
+use crate::model::{LambdaPermission, Notation, Workspace};
 
 use super::rule::{Rule, rule_meta};
 use super::settings::Settings;
@@ -29,21 +29,39 @@ impl Rule for LambdaPermissionWithoutSourceArn {
                         at,
                         format!(
                             "the Lambda permission {} lets API Gateway invoke the function with no \
-                             `SourceArn` or `SourceAccount`{when}: any API, in any AWS account, can \
-                             call it",
-                            permission.name
+                             {}{when}: any API, in any AWS account, can call it",
+                            permission.name,
+                            match permission.notation {
+                                Notation::Terraform => "`source_arn` or `source_account`",
+                                Notation::Gateway | Notation::ServerlessFramework => {
+                                    "`SourceArn` or `SourceAccount`"
+                                }
+                            }
                         ),
                     )
                     .label("`apigateway.amazonaws.com`, from any API")
                     .related(permission.origin.clone(), "the permission")
                     .subject(permission.name.clone())
-                    .help(
-                        "set `SourceArn` to the API's execute-api ARN (`!Sub \
-                         arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`, \
-                         or `.../authorizers/*` for an authorizer function)",
-                    ),
+                    .help(help(permission)),
                 );
             }
+        }
+    }
+}
+
+/// How to scope the grant, in the words of the permission's source.
+fn help(permission: &LambdaPermission) -> &'static str {
+    match permission.notation {
+        Notation::Terraform => {
+            "set `source_arn` on the `aws_lambda_permission` to the API's execute-api ARN \
+             (`\"${aws_api_gateway_rest_api.<name>.execution_arn}/*\"`, or \
+             `aws_apigatewayv2_api.<name>.execution_arn`; `.../authorizers/*` for an authorizer \
+             function)"
+        }
+        Notation::Gateway | Notation::ServerlessFramework => {
+            "set `SourceArn` to the API's execute-api ARN (`!Sub \
+             arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*`, \
+             or `.../authorizers/*` for an authorizer function)"
         }
     }
 }

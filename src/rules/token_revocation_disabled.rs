@@ -1,5 +1,5 @@
 use crate::diagnostic::{Finding, Fix};
-use crate::model::Workspace;
+use crate::model::{Notation, Workspace};
 
 use super::fixes;
 use super::rule::{Rule, rule_meta};
@@ -33,11 +33,17 @@ impl Rule for TokenRevocationDisabled {
                     .related(issuer.origin.clone(), "the app client")
                     .subject(issuer.name.clone())
                     .fix(switch_on(&at))
-                    .help(
-                        "set `EnableTokenRevocation` to true, or leave it out (revocation is on by \
-                         default): without it a stolen refresh token keeps minting access tokens \
-                         until it expires, and signing out cannot end a session",
-                    ),
+                    .help(format!(
+                        "set `{}` to true, or leave it out (revocation is on by default): without \
+                         it a stolen refresh token keeps minting access tokens until it expires, \
+                         and signing out cannot end a session",
+                        match issuer.notation {
+                            Notation::Terraform => "enable_token_revocation",
+                            Notation::Gateway | Notation::ServerlessFramework => {
+                                "EnableTokenRevocation"
+                            }
+                        }
+                    )),
                 );
             }
         }

@@ -143,3 +143,32 @@ fn what_variables_hide_is_a_coverage_note() {
     let run = repo.run(&["check", "--format", "concise", "svc"]);
     insta::assert_snapshot!(run.transcript());
 }
+
+/// An http event authorizer's `identityValidationExpression` is the authorizer's
+/// `IdentityValidationExpression` (the framework passes it on): with the opt-in setting, only the
+/// authorizer without one is reported, in the framework's words.
+#[test]
+fn identity_validation_expression_is_read() {
+    let repo = Repo::new();
+    repo.write(
+        ".gatelint.yaml",
+        "rules:\n  authorizer-cache-key:\n    token-validation-above-seconds: 60\n",
+    )
+    .write(
+        "serverless.yml",
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  checked:\n    handler: a\n  \
+         unchecked:\n    handler: b\n  orders:\n    handler: h\n    events:\n      - http:\n          \
+         path: orders\n          method: get\n          authorizer:\n            name: checked\n            \
+         identityValidationExpression: '^Bearer [-0-9A-Za-z._~+/]+=*$'\n      - http:\n          \
+         path: items\n          method: get\n          authorizer:\n            name: unchecked\n",
+    );
+    let run = repo.run(&[
+        "check",
+        "--format",
+        "concise",
+        "--select",
+        "authorizer-cache-key",
+        "serverless.yml",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}

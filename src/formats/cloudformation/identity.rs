@@ -89,6 +89,7 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         workspace.lambda_permissions.push(LambdaPermission {
             name: resource.id.to_owned(),
             origin: resource.loc(),
+            notation: Notation::Gateway,
             principal: under_resource_condition(
                 resource,
                 eval.string(principal).and_then(&|p| match p {

@@ -560,6 +560,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 .known_string(resource.property("DomainName"))
                 .unwrap_or_else(|| resource.id.to_owned()),
             origin: resource.loc(),
+            notation: crate::model::Notation::Gateway,
             security_policy: match policy {
                 Some(_) => under_resource_condition(resource, security_policy(self.eval, policy)),
                 None => Resolved::Unknown,

@@ -617,6 +617,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             workspace.domain_names.push(DomainName {
                 name,
                 origin: resource.loc(),
+                notation: crate::model::Notation::Gateway,
                 security_policy: Resolved::Unknown,
                 security_policy_origin: None,
             });
@@ -627,6 +628,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             workspace.domain_names.push(DomainName {
                 name: name.clone(),
                 origin: resource.loc(),
+                notation: crate::model::Notation::Gateway,
                 security_policy: security_policy(self.eval, policy),
                 security_policy_origin: policy.map(NodeRef::loc),
             });

@@ -93,6 +93,7 @@ impl<'a> ApiSource<'_, '_, 'a> {
                 .known_string(name.node())
                 .unwrap_or_else(|| format!("the domain of {}", self.id)),
             origin: name.loc().unwrap_or_else(|| node.loc()),
+            notation: crate::model::Notation::Gateway,
             security_policy: security_policy(&self.cx.eval, policy),
             security_policy_origin: policy.map(NodeRef::loc),
         })

@@ -72,6 +72,7 @@ pub(super) fn lower(service: &Service<'_>, workspace: &mut Workspace, first: usi
         workspace.domain_names.push(DomainName {
             name: domain,
             origin: key.loc(),
+            notation: crate::model::Notation::ServerlessFramework,
             security_policy: policy,
             security_policy_origin: policy_node.map(NodeRef::loc),
         });

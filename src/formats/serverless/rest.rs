@@ -381,6 +381,8 @@ fn authorizer(
         authorizer.cache_ttl = Resolved::Known(0);
     }
     authorizer.identity_source = identity_source;
+    // The framework passes it on as the authorizer's `IdentityValidationExpression`.
+    authorizer.validation_expression = map.get("identityValidationExpression").map(NodeRef::loc);
     define(api, authorizer);
     Some(uses(name, scopes, at))
 }

@@ -40,6 +40,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             workspace.domain_names.push(DomainName {
                 name: self.domain_text(instance),
                 origin: instance.origin(),
+                notation: Notation::Terraform,
                 security_policy: policy,
                 security_policy_origin: policy_origin,
             });
@@ -62,6 +63,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 workspace.domain_names.push(DomainName {
                     name: self.domain_text(instance),
                     origin: instance.origin(),
+                    notation: Notation::Terraform,
                     security_policy: configuration.settle(policy),
                     security_policy_origin: policy_origin,
                 });
@@ -441,6 +443,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             workspace.lambda_permissions.push(LambdaPermission {
                 name: instance.address(),
                 origin: instance.origin(),
+                notation: Notation::Terraform,
                 principal: self
                     .value(instance, "principal")
                     .resolve(&|p| p.to_text().map(|p| p.to_ascii_lowercase()).into())
