@@ -161,9 +161,14 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         },
         public,
         accepted_public,
-        api_key: describe_resolved(&route.api_key_required, &|required| {
-            if *required { "required" } else { "no" }.to_owned()
-        }),
+        // HTTP APIs have no API keys, whatever else about the route is unknown.
+        api_key: if api.kind == ApiKind::Http {
+            "no".to_owned()
+        } else {
+            describe_resolved(&route.api_key_required, &|required| {
+                if *required { "required" } else { "no" }.to_owned()
+            })
+        },
         throttling: throttling.to_owned(),
         location: Location::new(&route.origin),
         not_visible: false,

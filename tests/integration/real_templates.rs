@@ -276,6 +276,9 @@ fn a_default_authorizer_given_by_a_parameter_is_named_not_judged() {
         routes.contains("unknown (the parameter `AuthorizerName`, given at deployment)"),
         "{routes}"
     );
+    // The API key requirement is independent of the authorizer (required by the API, opted out
+    // of by one event), and an HTTP API has no API keys at all.
+    insta::assert_snapshot!(routes);
 }
 
 #[test]

@@ -34,6 +34,10 @@ pub(super) struct Operation<'e, 'a> {
     /// Set when the event's authorizer is an intrinsic gatelint cannot resolve: the route's
     /// authentication is Unknown, decided there.
     pub unknown: Option<Loc>,
+    /// Set when what decides the API key requirement cannot be seen either (an include): an
+    /// authorizer that is Unknown alone leaves the requirement readable, as the two are
+    /// independent.
+    pub api_key_unseen: bool,
     pub origin: Loc,
     pub source: RouteSource,
     pub cors_preflight: bool,
@@ -55,6 +59,7 @@ impl<'e, 'a> Operation<'e, 'a> {
             by_default: None,
             opted_out: None,
             unknown: None,
+            api_key_unseen: false,
             origin,
             source,
             cors_preflight: false,
@@ -97,13 +102,29 @@ impl<'e, 'a> Operation<'e, 'a> {
         {
             return route;
         }
+        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
+        // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).
+        let sam_key = |name: &str| api.kind == ApiKind::Rest && name == security::API_KEY;
+        let is_api_key = |name: &str| {
+            sam_key(name) || matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. }))
+        };
         if let Some(at) = self.unknown {
+            let requirements = self.security.as_deref().or(root_security);
+            let api_key_required = if self.api_key_unseen {
+                Resolved::Unknown
+            } else {
+                // Whatever the authorizer turns out to be, an API key is asked for exactly when
+                // an API key scheme is among the requirements.
+                Resolved::Known(requirements.is_some_and(|requirements| {
+                    requirements.iter().any(|r| r.names().any(&is_api_key))
+                }))
+            };
             return Route {
                 method: self.method,
                 path: self.path,
                 auth: Resolved::Unknown,
                 auth_origin: Some(at),
-                api_key_required: Resolved::Unknown,
+                api_key_required,
                 references: Vec::new(),
                 cors_preflight: self.cors_preflight,
                 origin: self.origin,
@@ -111,9 +132,6 @@ impl<'e, 'a> Operation<'e, 'a> {
                 inherits_connection_auth: false,
             };
         }
-        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
-        // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).
-        let sam_key = |name: &str| api.kind == ApiKind::Rest && name == security::API_KEY;
         let decision = self
             .security
             .as_deref()
@@ -121,10 +139,7 @@ impl<'e, 'a> Operation<'e, 'a> {
             .map(|requirements| {
                 security::decide(
                     requirements,
-                    &|name| {
-                        sam_key(name)
-                            || matches!(kind_of(name), Some(AuthorizerKind::ApiKey { .. }))
-                    },
+                    &is_api_key,
                     &|name| match kind_of(name) {
                         Some(kind) => kind == AuthorizerKind::Iam,
                         None => name == security::AWS_IAM,

@@ -505,6 +505,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         // Unknown.
         if is_include(event_auth) {
             operation.unknown = Some(event_auth.loc());
+            operation.api_key_unseen = true;
             operation.edited = true;
             return;
         }
@@ -517,16 +518,21 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let scopes_node = event.scopes(errors);
         let authorizer = event_auth.get("Authorizer").filter(|a| !a.is_null());
         let mut touched = false;
-        if let Some(node) = authorizer {
-            let name = match event.authorizer_name(self.cx, node, &self.describe(), errors) {
-                AuthorizerName::Named(name) => name,
+        let named = match authorizer {
+            Some(node) => match event.authorizer_name(self.cx, node, &self.describe(), errors) {
+                AuthorizerName::Named(name) => Some((node, name)),
+                // Unknown authentication; the event's `ApiKeyRequired` is still read below, as
+                // the API key requirement does not hang on the authorizer.
                 AuthorizerName::Unknown => {
                     operation.unknown = Some(node.loc());
                     operation.edited = true;
-                    return;
+                    None
                 }
                 AuthorizerName::Invalid => return,
-            };
+            },
+            None => None,
+        };
+        if let Some((node, name)) = named {
             if name == security::NONE
                 && auth.default.is_none()
                 && auth.ignored_default.is_none()
@@ -930,7 +936,22 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                 && !own.as_deref().is_some_and(security::chooses_authorizer)
             {
                 operation.unknown = Some(at.clone());
-                operation.edited = true;
+                if auth.all_unseen {
+                    // The hidden `Auth` may require an API key too.
+                    operation.api_key_unseen = true;
+                    operation.edited = true;
+                    continue;
+                }
+                // The authorizer is given at deployment; the API key requirement is not.
+                if !operation.edited {
+                    let Ok(requirements) = operation.written_security() else {
+                        operation.edited = true;
+                        continue;
+                    };
+                    operation.security = requirements;
+                    operation.edited = true;
+                }
+                api_key_default(auth, operation, preflight);
                 continue;
             }
             let editing_default =
@@ -971,18 +992,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                     Outcome::Own => {}
                 }
             }
-            if auth.api_key_required {
-                let at = auth
-                    .auth
-                    .get("ApiKeyRequired")
-                    .loc()
-                    .unwrap_or_else(|| operation.origin.clone());
-                security::apply_rest_default_api_key(
-                    &mut operation.security,
-                    &at,
-                    preflight && !auth.api_key_to_preflight,
-                );
-            }
+            api_key_default(auth, operation, preflight);
         }
     }
 
@@ -1257,4 +1267,22 @@ fn identity_sources(identity: Merged<'_>) -> Vec<String> {
         }
     }
     sources
+}
+
+/// The API's `ApiKeyRequired`, applied to one operation's requirements (the translator's
+/// `add_apikey_security`; a preflight only with `AddApiKeyRequiredToCorsPreflight`).
+fn api_key_default(auth: &AuthSettings<'_>, operation: &mut Operation<'_, '_>, preflight: bool) {
+    if !auth.api_key_required {
+        return;
+    }
+    let at = auth
+        .auth
+        .get("ApiKeyRequired")
+        .loc()
+        .unwrap_or_else(|| operation.origin.clone());
+    security::apply_rest_default_api_key(
+        &mut operation.security,
+        &at,
+        preflight && !auth.api_key_to_preflight,
+    );
 }

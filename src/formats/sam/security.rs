@@ -45,7 +45,7 @@ impl Requirement {
         }
     }
 
-    fn names(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
         self.schemes.iter().map(|s| s.name.as_str())
     }
 
