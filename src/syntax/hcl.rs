@@ -10,7 +10,9 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::{BlockLabel, Structure};
 use hcl_edit::template::{Element, Template};
 
-use super::{NodeKind, NodeRef, ScalarStyle, Span, SyntaxError};
+use super::error::SyntaxError;
+use super::node::{NodeKind, NodeRef, ScalarStyle};
+use super::source::Span;
 
 /// A parsed `.tf` or `.tfvars` file.
 #[derive(Debug, Default)]

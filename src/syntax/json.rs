@@ -11,9 +11,11 @@ use std::borrow::Cow;
 use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
+use super::error::SyntaxError;
+use super::limits::MAX_DEPTH;
+use super::node::RawDocument;
 use super::node::{Pending, ScalarStyle, TreeBuilder, Untagged};
 use super::source::Span;
-use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
 /// Parse the JSON value that starts at byte `from` of `text` (after a BOM, if any). Spans are
 /// offsets into the whole of `text`.

@@ -5,8 +5,10 @@
 //! [`NodeRef`], and every document has a budget for that, so an alias bomb costs nothing.
 //! `yaml.rs` and `json.rs` are the only files that know a parser crate.
 
+mod error;
 pub mod hcl;
 mod json;
+mod limits;
 mod node;
 mod path;
 pub mod source;
@@ -14,57 +16,13 @@ mod yaml;
 
 use std::sync::Arc;
 
+pub use error::SyntaxError;
+pub use limits::{ALIAS_BUDGET, MAX_DEPTH};
 pub use node::{
     Comment, Document, Entry, MAX_NODES, Node, NodeIdentity, NodeKind, NodeRef, ScalarStyle,
 };
 pub use path::{PathSegment, json_pointer};
 pub use source::{LineCol, Loc, SourceFile, Span};
-
-/// Collections nested deeper than this are refused with a located error, counting the levels an
-/// alias brings in as well (and an alias inside its own anchor is an error). Real gateway
-/// definitions stay far below it; the cap keeps recursion in the views bounded.
-pub const MAX_DEPTH: usize = 200;
-
-/// How many alias dereferences one document may make before aliases resolve to nothing.
-pub const ALIAS_BUDGET: u32 = 100_000;
-
-/// Why a file could not become a tree. The span points at the offending character (or is
-/// empty at the end of the file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub span: Span,
-    pub message: String,
-}
-
-impl SyntaxError {
-    pub fn new(span: Span, message: impl Into<String>) -> Self {
-        SyntaxError {
-            span,
-            message: message.into(),
-        }
-    }
-
-    /// An error on the character at byte `offset` of `text` (empty at the end of the text).
-    pub fn at(text: &str, offset: usize, message: impl Into<String>) -> Self {
-        let mut start = offset.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let width = text
-            .get(start..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(0, char::len_utf8);
-        SyntaxError::new(Span::new(start, start + width), message)
-    }
-}
-
-impl std::fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SyntaxError {}
 
 /// Which parser reads a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,14 +102,6 @@ pub fn read(
         }
         Err((lossy, error)) => (SourceFile::new(path, lossy), Err(error)),
     }
-}
-
-/// A document as a parser hands it over, before it is tied to its file.
-pub(crate) struct RawDocument {
-    pub tree: node::Tree,
-    /// For each document-local anchor id, the node it anchors.
-    pub anchors: Vec<Option<u32>>,
-    pub comments: Vec<Comment>,
 }
 
 #[cfg(test)]

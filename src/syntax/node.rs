@@ -13,8 +13,8 @@ use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
+use super::limits::ALIAS_BUDGET;
 use super::source::{Loc, SourceFile, Span};
-use super::{ALIAS_BUDGET, RawDocument};
 
 /// What a node is. A view sees `Alias` only where the document's alias budget ran out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -483,7 +483,7 @@ impl Node {
     }
 
     /// A copy of `node` and everything under it as written (aliases are not followed), tags
-    /// and spans included. The tree is at most [`super::MAX_DEPTH`] deep.
+    /// and spans included. The tree is at most [`super::limits::MAX_DEPTH`] deep.
     pub fn copy_of(node: NodeRef<'_>) -> Node {
         let kind = match node.kind() {
             NodeKind::Scalar => BuiltKind::Scalar(
@@ -968,4 +968,12 @@ fn inner(span: Span) -> Span {
             .saturating_sub(1)
             .max(span.start.saturating_add(1).min(span.end)),
     }
+}
+
+/// A document as a parser hands it over, before it is tied to its file.
+pub(crate) struct RawDocument {
+    pub tree: Tree,
+    /// For each document-local anchor id, the node it anchors.
+    pub anchors: Vec<Option<u32>>,
+    pub comments: Vec<Comment>,
 }

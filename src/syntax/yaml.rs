@@ -8,9 +8,11 @@ use granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle as YamlStyle, ScanError, StructureStyle,
 };
 
+use super::error::SyntaxError;
+use super::limits::MAX_DEPTH;
+use super::node::RawDocument;
 use super::node::{Comment, Pending, ScalarStyle, TreeBuilder, Untagged};
 use super::source::Span;
-use super::{MAX_DEPTH, RawDocument, SyntaxError};
 
 pub(super) fn parse(text: &str) -> Result<Vec<RawDocument>, SyntaxError> {
     let options = granit_parser::options! {
