@@ -726,6 +726,9 @@ fn suppressed_note(suppressed: &Suppressed) -> Note {
 struct DirectoryFiles<'o> {
     /// The linted file's directory, and how paths under it are displayed.
     dir: Option<(std::path::PathBuf, String)>,
+    /// How far above `dir` files may be read: a CDK Stage's nested assembly reads the assets
+    /// staged in the top assembly (`../asset.<hash>`), and nothing outside that.
+    up: usize,
     max_file_size: u64,
     /// What was loaded (one file is analysed on one thread).
     loaded: RefCell<Definitions>,
@@ -752,8 +755,14 @@ impl<'o> DirectoryFiles<'o> {
             }
             crate::discover::InputSource::Stdin => None,
         };
+        let up = dir
+            .as_ref()
+            .filter(|(dir, _)| dir.join(cdk::MANIFEST).is_file())
+            .and_then(|(dir, _)| dir.canonicalize().ok())
+            .map_or(0, |real| cdk::nesting_depth(&real, &Disk { max_file_size }));
         DirectoryFiles {
             dir,
+            up,
             max_file_size,
             loaded: RefCell::default(),
             overlay: None,
@@ -774,8 +783,24 @@ impl DirectoryFiles<'_> {
         let Some((dir, display_dir)) = &self.dir else {
             return Err(formats::LoadError::NotAvailable);
         };
-        // Lexically inside the directory: no root, no prefix, never above it.
-        let mut relative = std::path::PathBuf::new();
+        let unreadable = |e: std::io::Error| formats::LoadError::Unreadable(e.to_string());
+        let real_dir = dir.canonicalize().map_err(unreadable)?;
+        // The directory files may be read from: the linted file's, or the top assembly's.
+        let root = real_dir.ancestors().nth(self.up).unwrap_or(&real_dir);
+        let mut relative = real_dir
+            .strip_prefix(root)
+            .map_or_else(|_| std::path::PathBuf::new(), std::path::Path::to_path_buf);
+        let mut display_dir = display_dir.clone();
+        for _ in 0..self.up {
+            display_dir = match display_dir.trim_end_matches('/').rsplit_once('/') {
+                Some((parent, _)) => format!("{parent}/"),
+                None if display_dir.is_empty() || display_dir.ends_with("../") => {
+                    format!("{display_dir}../")
+                }
+                None => String::new(),
+            };
+        }
+        // Lexically inside the root: no root, no prefix, never above it.
         for component in std::path::Path::new(reference).components() {
             match component {
                 Component::Normal(part) => relative.push(part),
@@ -790,11 +815,9 @@ impl DirectoryFiles<'_> {
                 }
             }
         }
-        let unreadable = |e: std::io::Error| formats::LoadError::Unreadable(e.to_string());
         // And really inside it, once symlinks are followed.
-        let root = dir.canonicalize().map_err(unreadable)?;
-        let real = dir.join(&relative).canonicalize().map_err(unreadable)?;
-        if !real.starts_with(&root) {
+        let real = root.join(&relative).canonicalize().map_err(unreadable)?;
+        if !real.starts_with(root) {
             return Err(formats::LoadError::Outside);
         }
         let display = format!(

@@ -442,3 +442,24 @@ fn every_hand_made_assembly_finding_names_its_construct() {
             .all(|f| f["location"]["path"] == "fixtures/cdk/spec/lib/spec-stack.ts")
     );
 }
+
+/// A stack inside a CDK Stage: its template is in the nested assembly `assembly-Prod/`, which
+/// the top `manifest.json` names, and CDK stages its asset in the top assembly and names it
+/// `../asset.<hash>` (relative to the nested one). The asset is read as the API's body, not
+/// refused as outside the template's directory.
+#[test]
+fn an_asset_of_a_stack_in_a_stage_is_read_from_the_top_assembly() {
+    let (code, stdout) = gatelint(&["check", "--format", "concise", "fixtures/cdk/stage/cdk.out"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "fixtures/cdk/stage/cdk.out/asset.5b1c9a0e7d2f4c6b8a3e1d0f9c8b7a6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a.yaml:5:5: \
+             error[unauthenticated-route] GET /orders on OrdersA1B2C3D4 can be called without \
+             credentials (CDK construct `Prod/OrdersStack/Orders`)"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("not-visible"), "{stdout}");
+    // Linted once, through its API.
+    assert_eq!(stdout.matches("GET /orders").count(), 1, "{stdout}");
+}

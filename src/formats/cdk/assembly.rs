@@ -23,6 +23,8 @@ const CREATION_STACK_ENTRY: &str = "aws:cdk:creationStack";
 const ASSET_PATH_METADATA: &str = "aws:asset:path";
 /// How many levels above the assembly to look for the app's `cdk.json`.
 const APP_SEARCH_DEPTH: usize = 8;
+/// The manifest artifact type of a Stage's nested cloud assembly.
+const NESTED_ASSEMBLY_ARTIFACT: &str = "cdk:cloud-assembly";
 
 /// How the assembly reader reaches the file system: the caller decides what may be read and
 /// how much of it.
@@ -329,6 +331,43 @@ fn parse(files: &dyn AssemblyFiles, path: &Path) -> Option<Document> {
     let text = files.read(path)?;
     let file = SourceFile::new(path.to_string_lossy(), text);
     syntax::parse(&file).ok()?.into_iter().next()
+}
+
+/// How many directories above `dir` (absolute) the outermost cloud assembly that nests it is: 0
+/// unless `dir` is a Stage's nested assembly that its parent's manifest names (a
+/// `cdk:cloud-assembly` artifact with this `directoryName`). CDK stages the assets of a nested
+/// assembly in the top one and names them relative to the nested one (`../asset.<hash>`).
+/// <https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/core/lib/asset-staging.ts>
+pub fn nesting_depth(dir: &Path, files: &dyn AssemblyFiles) -> usize {
+    let mut depth = 0;
+    let mut current = dir;
+    while depth < APP_SEARCH_DEPTH && files.is_file(&current.join(MANIFEST)) {
+        let (Some(parent), Some(name)) = (current.parent(), current.file_name()) else {
+            break;
+        };
+        let Some(manifest) = parse(files, &parent.join(MANIFEST)) else {
+            break;
+        };
+        let names_it = manifest
+            .root()
+            .get("artifacts")
+            .into_iter()
+            .flat_map(NodeRef::entries)
+            .any(|(_, artifact)| {
+                artifact.get("type").and_then(NodeRef::as_str) == Some(NESTED_ASSEMBLY_ARTIFACT)
+                    && artifact
+                        .get("properties")
+                        .and_then(|p| p.get("directoryName"))
+                        .and_then(NodeRef::as_str)
+                        .is_some_and(|d| name.to_str() == Some(d))
+            });
+        if !names_it {
+            break;
+        }
+        depth += 1;
+        current = parent;
+    }
+    depth
 }
 
 /// The app the assembly was synthesized from: the nearest directory above it with a

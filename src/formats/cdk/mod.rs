@@ -16,6 +16,6 @@ mod provenance;
 mod source_map;
 mod trace;
 
-pub use assembly::{Assembly, AssemblyFiles, MANIFEST};
+pub use assembly::{Assembly, AssemblyFiles, MANIFEST, nesting_depth};
 pub use asset::{AssetFiles, BODY_LOCATION};
 pub use provenance::{TRACE_HELP, Template, annotate, display_construct_path};
