@@ -311,8 +311,8 @@ impl<'t> TreeBuilder<'t> {
     }
 
     /// The error for a document over its node budget, at the node that went over.
-    pub(crate) fn over_budget(&self, at: Span) -> super::SyntaxError {
-        super::SyntaxError::new(
+    pub(crate) fn over_budget(&self, at: Span) -> super::error::SyntaxError {
+        super::error::SyntaxError::new(
             at,
             format!(
                 "the document has more keys and values than a file of {} bytes may have \
