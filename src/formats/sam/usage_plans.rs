@@ -7,12 +7,16 @@
 
 use super::context::Context;
 use crate::formats::cloudformation::gateway::limit_set;
+use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
-use crate::model::{Api, Resolved, Stage, UsagePlanUse};
+use crate::model::{Api, ApiKind, Resolved, Stage, UsagePlanUse};
 use crate::syntax::NodeRef;
 
-/// Attach the template's usage plans to the stages of the SAM APIs in `apis` they name.
+/// Attach the template's usage plans to the stages of the SAM APIs in `apis` they name. A plan
+/// whose stages cannot be read (its `ApiStages`, or one of them, from an include gatelint
+/// cannot see; a `Stage` known only at deployment) may throttle the stages it might name, the
+/// extra `Stage` stage among them: their throttling is Unknown there, not missing.
 pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
     for plan in cx.template.resources_of("AWS::ApiGateway::UsagePlan") {
         let throttle = cx
@@ -24,11 +28,37 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
                     .or(&limit_set(&cx.eval, t.get("BurstLimit"))),
             });
         let throttle = under_resource_condition(plan, throttle);
-        for api_stage in plan
-            .property("ApiStages")
-            .into_iter()
-            .flat_map(NodeRef::items)
-        {
+        // What a plan that may name a stage does to it: nothing when it surely throttles
+        // nothing, Unknown otherwise.
+        let maybe = (throttle != Resolved::Known(false)).then_some(Resolved::Unknown);
+        let use_of = |throttle: Resolved<bool>| UsagePlanUse {
+            name: plan.id.to_owned(),
+            throttle,
+            origin: plan.loc(),
+        };
+        let stages_node = plan.properties().and_then(|p| p.get("ApiStages"));
+        if plan.properties().is_some_and(is_include) || stages_node.is_some_and(is_include) {
+            // Every stage of every SAM REST API may be one it names.
+            if let Some(maybe) = &maybe {
+                for api in apis.iter_mut().filter(|a| a.kind == ApiKind::Rest) {
+                    for stage in &mut api.stages {
+                        add(stage, use_of(maybe.clone()));
+                    }
+                }
+            }
+            continue;
+        }
+        for api_stage in stages_node.into_iter().flat_map(NodeRef::items) {
+            if is_include(api_stage) {
+                if let Some(maybe) = &maybe {
+                    for api in apis.iter_mut().filter(|a| a.kind == ApiKind::Rest) {
+                        for stage in &mut api.stages {
+                            add(stage, use_of(maybe.clone()));
+                        }
+                    }
+                }
+                continue;
+            }
             let Some(api_id) = api_stage.get("ApiId").and_then(sam_api_id) else {
                 continue;
             };
@@ -39,19 +69,24 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
                 continue;
             };
             for stage in &mut api.stages {
-                if !names_stage(cx, named, api_id, stage) {
-                    continue;
+                match names_stage(cx, named, api_id, stage) {
+                    Resolved::Known(true) => add(stage, use_of(throttle.clone())),
+                    Resolved::Known(false) => {}
+                    _ => {
+                        if let Some(maybe) = &maybe {
+                            add(stage, use_of(maybe.clone()));
+                        }
+                    }
                 }
-                if stage.usage_plans.iter().any(|u| u.name == plan.id) {
-                    continue;
-                }
-                stage.usage_plans.push(UsagePlanUse {
-                    name: plan.id.to_owned(),
-                    throttle: throttle.clone(),
-                    origin: plan.loc(),
-                });
             }
         }
+    }
+}
+
+/// Attach `plan` to `stage`, once.
+fn add(stage: &mut Stage, plan: UsagePlanUse) {
+    if !stage.usage_plans.iter().any(|u| u.name == plan.name) {
+        stage.usage_plans.push(plan);
     }
 }
 
@@ -66,17 +101,34 @@ fn sam_api_id(node: NodeRef<'_>) -> Option<&str> {
 /// Whether `named` (an `ApiStages[].Stage`) names the stage `stage` of the SAM API `api`: by
 /// its name, or by a `Ref` to the stage resource the translator generates for the API's
 /// `StageName` (not the extra stage named `Stage`).
-fn names_stage<'a>(cx: &Context<'_, 'a>, named: NodeRef<'a>, api: &str, stage: &Stage) -> bool {
+/// Unknown when the name is only known at deployment.
+fn names_stage<'a>(
+    cx: &Context<'_, 'a>,
+    named: NodeRef<'a>,
+    api: &str,
+    stage: &Stage,
+) -> Resolved<bool> {
     if let Some(Intrinsic::Ref(id)) = intrinsic(named)
         && let Some(generated) = cx.template.generated(id)
     {
-        return generated.owner == api
-            && generated.kind.ends_with("::Stage")
-            && stage.implicit.is_none();
+        return Resolved::Known(
+            generated.owner == api
+                && generated.kind.ends_with("::Stage")
+                && stage.implicit.is_none(),
+        );
     }
-    match cx.eval.string(Some(named)).known() {
-        Some(Some(name)) => *name == stage.name,
-        _ => false,
+    if is_include(named) {
+        return Resolved::Unknown;
+    }
+    match cx.eval.string(Some(named)) {
+        Resolved::Known(Some(name)) => Resolved::Known(*name == stage.name),
+        Resolved::Known(None) => Resolved::Known(false),
+        // A `Ref` to a resource (a stage gatelint models under another name) is not a name
+        // known only at deployment.
+        _ if matches!(intrinsic(named), Some(Intrinsic::Ref(id)) if cx.template.resource(id).is_some()) => {
+            Resolved::Known(false)
+        }
+        _ => Resolved::Unknown,
     }
 }
 
