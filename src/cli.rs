@@ -507,19 +507,43 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
         apply_suppressions: !args.ignore_suppressions,
         ..LintOptions::default()
     };
+    // Findings are written as they come, unless something needs all of them first.
+    let streamed = !args.statistics
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && args.max_findings.is_none();
+    let fail_on = |finding: &Finding| {
+        args.fail_on
+            .or_else(|| {
+                configs
+                    .for_path(finding.primary.loc.file.path())
+                    .fail_on
+                    .or(configs.for_cwd().fail_on)
+            })
+            .unwrap_or(FailOn::Warning)
+    };
+    if streamed
+        && let Some(writer) = report::writer(args.format.into(), &rules::metas(), render_options)
+    {
+        let add_notes = |report: &mut Report| {
+            report.errors.append(&mut errors);
+            report.notes.append(&mut fix_notes);
+            configured_by_notes(args, &configs, &discovery.inputs, report);
+        };
+        return check_streamed(
+            args,
+            &discovery.inputs,
+            &options,
+            writer,
+            fail_on,
+            add_notes,
+            out,
+        );
+    }
     let mut report = lint::lint_inputs(&discovery.inputs, &options);
     report.errors.extend(errors);
     report.notes.extend(fix_notes);
-    if args.verbose {
-        for input in &discovery.inputs {
-            if let Some(config) = &configs.for_path(&input.display).path {
-                let message = format!("configured by {config}");
-                report
-                    .notes
-                    .push(Note::info(input.display.clone(), message));
-            }
-        }
-    }
+    configured_by_notes(args, &configs, &discovery.inputs, &mut report);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&report.findings, &Paths::new(&current_dir(), path));
         let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -547,15 +571,7 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
         apply_baseline(path, &mut report);
     }
     // Decided on every finding, before `--max-findings` leaves some out of the output.
-    let code = exit_code(&report, |finding| {
-        let fail_on = args.fail_on.or_else(|| {
-            configs
-                .for_path(finding.primary.loc.file.path())
-                .fail_on
-                .or(configs.for_cwd().fail_on)
-        });
-        fail_on.unwrap_or(FailOn::Warning)
-    });
+    let code = exit_code(&report, fail_on);
     if let Some(limit) = args.max_findings {
         keep_most_severe(&mut report, limit);
     }
@@ -569,6 +585,77 @@ fn check_to(args: &CheckArgs, color: bool, out: &mut dyn Write) -> io::Result<u8
         render(&report, args.format.into(), render_options, out)?;
     }
     nothing_linted_warning(&args.input, &report)?;
+    Ok(if args.exit_zero && code == EXIT_FINDINGS {
+        EXIT_CLEAN
+    } else {
+        code
+    })
+}
+
+/// `--verbose`: which configuration applies to each input.
+fn configured_by_notes(args: &CheckArgs, configs: &Configs, inputs: &[Input], report: &mut Report) {
+    if !args.verbose {
+        return;
+    }
+    for input in inputs {
+        if let Some(config) = &configs.for_path(&input.display).path {
+            let message = format!("configured by {config}");
+            report
+                .notes
+                .push(Note::info(input.display.clone(), message));
+        }
+    }
+}
+
+/// `check` writing each finding as soon as it is known in output order: the run holds a few
+/// files' findings, not all of them. A format that writes input errors or notes before the
+/// findings (all but JSON) has them wait in a temporary file until the run is over; the output
+/// is the same as [`render`]'s of the whole report.
+fn check_streamed(
+    args: &CheckArgs,
+    inputs: &[Input],
+    options: &LintOptions,
+    mut writer: Box<dyn report::Writer>,
+    fail_on: impl Fn(&Finding) -> FailOn,
+    add_notes: impl FnOnce(&mut Report),
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut spool = if writer.head_reads_report() {
+        Some(report::Spool::new())
+    } else {
+        writer.head(&Report::default(), out)?;
+        None
+    };
+    let mut tally = report::Tally::default();
+    let mut failing = false;
+    let mut report = lint::lint_inputs_streaming(inputs, options, &mut |finding| {
+        tally.add(&finding);
+        failing |= fail_on(&finding)
+            .threshold()
+            .is_some_and(|threshold| finding.severity >= threshold);
+        match &mut spool {
+            Some(spool) => writer.finding(&finding, spool),
+            None => writer.finding(&finding, out),
+        }
+    })?;
+    add_notes(&mut report);
+    report.sort();
+    if args.quiet {
+        report.notes.retain(|note| note.kind == NoteKind::Warning);
+    }
+    if let Some(spool) = spool {
+        writer.head(&report, out)?;
+        writer.splice(spool, out)?;
+    }
+    writer.tail(&report, &tally, out)?;
+    nothing_linted_warning(&args.input, &report)?;
+    let code = if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
     Ok(if args.exit_zero && code == EXIT_FINDINGS {
         EXIT_CLEAN
     } else {

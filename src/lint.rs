@@ -4,8 +4,6 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::collections::{HashMap, HashSet};
 use crate::config::Configs;
 use crate::diagnostic::Coverage;
@@ -20,6 +18,8 @@ use crate::suppress::{self, Suppressed, SuppressionKind, Suppressions};
 use crate::syntax::{self, Document, Loc, SourceFile, Span};
 
 pub use crate::discover::DEFAULT_MAX_FILE_SIZE;
+
+mod stream;
 
 /// How far into a file to look for a NUL byte before calling it binary.
 const BINARY_SNIFF_BYTES: usize = 8192;
@@ -427,43 +427,71 @@ pub fn units(inputs: &[Input]) -> Vec<Unit<'_>> {
 
 /// Lint every input in parallel; the report comes back sorted into its one stable order.
 pub fn lint_inputs(inputs: &[Input], options: &LintOptions) -> Report {
-    let assemblies = Assemblies::of(inputs, options.max_file_size);
-    let units = units(inputs);
-    let reports: Vec<FileReport> = units
-        .par_iter()
-        .map(|unit| {
-            let mut report = lint_unit(unit, options, &assemblies);
-            // Only notes are made of what suppressions removed (`lint_unit` made them).
-            report.suppressed = Vec::new();
-            report.keep_only_excerpts();
-            report
-        })
-        .collect();
-    let definitions = definitions_of(reports.iter().map(|r| r.definitions.as_slice()));
-    let mut report = Report::default();
-    for (unit, file) in units.iter().zip(reports) {
-        report.files_checked += usize::from(file.recognized);
-        report.notes.extend(file.notes);
-        // A loaded file's problems are reported through its template, which reads it in
-        // context (a template-level `AWS::Include` snippet is no template on its own).
-        if file.real_path.is_some_and(|p| definitions.contains(&p)) {
-            if options.verbose
-                && let Some(input) = unit.first()
-            {
-                report.notes.push(Note::info(
-                    input.display.clone(),
-                    "linted through the template or module that loads it: its findings are \
-                     reported there",
-                ));
-            }
-            continue;
-        }
-        report.errors.extend(file.errors);
-        report.findings.extend(file.findings);
-        report.coverage.extend(file.coverage);
-    }
+    let mut findings = Vec::new();
+    let Ok(mut report) =
+        lint_inputs_streaming::<std::convert::Infallible>(inputs, options, &mut |finding| {
+            findings.push(finding);
+            Ok(())
+        });
+    report.findings = findings;
     report.sort();
     report
+}
+
+/// Lint every input in parallel, handing each finding to `emit` in the report's one stable
+/// order as soon as no input still being linted can come before it (see [`stream`]); the
+/// report that comes back holds everything else (input errors, coverage notes, notes), not
+/// yet sorted. At most a few units are linted or waiting at any time, so a run over many
+/// files holds a few files' findings, not all of them.
+pub fn lint_inputs_streaming<E>(
+    inputs: &[Input],
+    options: &LintOptions,
+    emit: &mut dyn FnMut(Finding) -> Result<(), E>,
+) -> Result<Report, E> {
+    let assemblies = Assemblies::of(inputs, options.max_file_size);
+    let units = units(inputs);
+    let plan = stream::Plan::of(
+        &units,
+        &|input| assemblies.holds(input),
+        options.max_file_size,
+    );
+    let mut merge = stream::Merge::new(&plan);
+    // Units linted or waiting for their turn at once.
+    let window = 4 * rayon::current_num_threads().max(1);
+    rayon::in_place_scope(|scope| {
+        let (sender, results) = std::sync::mpsc::channel();
+        let mut started = 0;
+        while !merge.all_done() {
+            while started < plan.len() && started < merge.first_undone() + window {
+                let Some(unit) = plan.unit_at(started).and_then(|unit| units.get(unit)) else {
+                    break;
+                };
+                let (sender, position, assemblies) = (sender.clone(), started, &assemblies);
+                scope.spawn(move |_| {
+                    let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut report = lint_unit(unit, options, assemblies);
+                        // Only notes are made of what suppressions removed (`lint_unit` made them).
+                        report.suppressed = Vec::new();
+                        report.keep_only_excerpts();
+                        report
+                    }));
+                    // The receiver waits for every unit it started.
+                    let _ = sender.send((position, report));
+                });
+                started += 1;
+            }
+            let Some((position, report)) = stream::receive(&results) else {
+                break;
+            };
+            match report {
+                Ok(report) => merge.finish(position, report),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            merge.flush(emit)?;
+        }
+        merge.flush(emit)?;
+        Ok(merge.into_report(&units, options.verbose))
+    })
 }
 
 /// Read and analyze one unit (see [`analyze_input`]).
@@ -931,6 +959,11 @@ impl Assemblies {
             by_dir.insert(dir, assembly);
         }
         Assemblies { by_dir }
+    }
+
+    /// Whether `input` is in the directory of a cloud assembly.
+    fn holds(&self, input: &Input) -> bool {
+        input_dir(input).is_some_and(|dir| matches!(self.by_dir.get(&dir), Some(Some(_))))
     }
 
     /// Name the constructs of findings and coverage notes on a template of an assembly, or on

@@ -6,52 +6,74 @@ use annotate_snippets::renderer::{
     DEFAULT_ERROR_STYLE, DEFAULT_NOTE_STYLE, DEFAULT_WARNING_STYLE, Style,
 };
 
-use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
-use crate::diagnostic::Severity;
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Tally, Writer};
+use crate::diagnostic::{Finding, Severity};
 use crate::syntax::Loc;
 use crate::text::terminal_safe;
 
-pub fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
-    for error in &report.errors {
-        write_line(
-            out,
-            color,
-            &error.loc,
-            Severity::Error,
-            INPUT_ERROR_ID,
-            &error.message,
-        )?;
+/// Input errors, findings, coverage notes and notes, a line each.
+pub struct Concise {
+    color: bool,
+}
+
+impl Concise {
+    pub fn new(color: bool) -> Self {
+        Concise { color }
     }
-    for finding in &report.findings {
+}
+
+impl Writer for Concise {
+    fn head_reads_report(&self) -> bool {
+        true
+    }
+
+    fn head(&mut self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        for error in &report.errors {
+            write_line(
+                out,
+                self.color,
+                &error.loc,
+                Severity::Error,
+                INPUT_ERROR_ID,
+                &error.message,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
         write_line(
             out,
-            color,
+            self.color,
             &finding.primary.loc,
             finding.severity,
             finding.rule,
             &finding.message,
-        )?;
+        )
     }
-    for coverage in &report.coverage {
-        write_line(
-            out,
-            color,
-            &coverage.loc,
-            Severity::Note,
-            COVERAGE_ID,
-            &coverage.message,
-        )?;
+
+    fn tail(&mut self, report: &Report, _: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        for coverage in &report.coverage {
+            write_line(
+                out,
+                self.color,
+                &coverage.loc,
+                Severity::Note,
+                COVERAGE_ID,
+                &coverage.message,
+            )?;
+        }
+        for note in &report.notes {
+            let style = severity_style(self.color, Severity::Note);
+            writeln!(
+                out,
+                "{}: {style}note{style:#}: {}",
+                one_line(&note.path),
+                one_line(&note.message)
+            )?;
+        }
+        Ok(())
     }
-    for note in &report.notes {
-        let style = severity_style(color, Severity::Note);
-        writeln!(
-            out,
-            "{}: {style}note{style:#}: {}",
-            one_line(&note.path),
-            one_line(&note.message)
-        )?;
-    }
-    Ok(())
 }
 
 fn write_line(

@@ -3,15 +3,26 @@
 
 use std::io;
 
-use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
-use crate::diagnostic::{NoteKind, Severity};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Tally, Writer};
+use crate::diagnostic::{Finding, NoteKind, Severity};
 use crate::syntax::Loc;
 
-pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    for error in &report.errors {
-        write_command(out, "error", &error.loc, INPUT_ERROR_ID, &error.message)?;
+/// Input errors, findings, coverage notes and files not linted, a workflow command each.
+pub struct Github;
+
+impl Writer for Github {
+    fn head_reads_report(&self) -> bool {
+        true
     }
-    for finding in &report.findings {
+
+    fn head(&mut self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        for error in &report.errors {
+            write_command(out, "error", &error.loc, INPUT_ERROR_ID, &error.message)?;
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -21,22 +32,25 @@ pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             Some(help) => format!("{}\nhelp: {help}", finding.message),
             None => finding.message.clone(),
         };
-        write_command(out, command, &finding.primary.loc, finding.rule, &message)?;
+        write_command(out, command, &finding.primary.loc, finding.rule, &message)
     }
-    for coverage in &report.coverage {
-        write_command(out, "notice", &coverage.loc, COVERAGE_ID, &coverage.message)?;
+
+    fn tail(&mut self, report: &Report, _: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        for coverage in &report.coverage {
+            write_command(out, "notice", &coverage.loc, COVERAGE_ID, &coverage.message)?;
+        }
+        // Input that was not linted is a warning on the file: a green check must not hide it.
+        for note in report.notes.iter().filter(|n| n.kind == NoteKind::Warning) {
+            writeln!(
+                out,
+                "::warning file={},title={}::{}",
+                escape_property(&note.path),
+                escape_property("gatelint (not linted)"),
+                escape_data(&note.message)
+            )?;
+        }
+        Ok(())
     }
-    // Input that was not linted is a warning on the file: a green check must not hide it.
-    for note in report.notes.iter().filter(|n| n.kind == NoteKind::Warning) {
-        writeln!(
-            out,
-            "::warning file={},title={}::{}",
-            escape_property(&note.path),
-            escape_property("gatelint (not linted)"),
-            escape_data(&note.message)
-        )?;
-    }
-    Ok(())
 }
 
 fn write_command(

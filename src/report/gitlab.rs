@@ -10,9 +10,9 @@ use std::io;
 
 use serde::Serialize;
 
-use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
 use super::sarif::hash_parts;
-use crate::diagnostic::Severity;
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Spool, Tally, Writer, pretty};
+use crate::diagnostic::{Finding, Severity};
 use crate::syntax::Loc;
 
 #[derive(Serialize)]
@@ -60,54 +60,140 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut issues = Vec::new();
-    // How often each identity was seen so far, so equal ones get distinct fingerprints.
-    let mut seen: BTreeMap<[String; 3], usize> = BTreeMap::new();
-    let mut fingerprint = |id: &str, path: &str, what: &str| {
-        let occurrence = seen
-            .entry([id.to_owned(), path.to_owned(), what.to_owned()])
-            .or_default();
-        *occurrence += 1;
-        hash_parts(&[id, path, what, &occurrence.to_string()])
-    };
-    for error in &report.errors {
-        issues.push(Issue {
-            kind: "issue",
-            check_name: INPUT_ERROR_ID,
-            description: error.message.clone(),
-            categories: ["Bug Risk"],
-            severity: "blocker",
-            fingerprint: fingerprint(INPUT_ERROR_ID, error.loc.file.path(), &error.message),
-            location: Location::new(&error.loc),
-        });
+/// The array of issues: input errors, findings, then coverage notes.
+pub struct Gitlab {
+    issues: pretty::Array,
+    /// Whether the head (the input errors) is written; findings written before it wait in a
+    /// spool, each after a separator, to follow the input errors.
+    head_written: bool,
+    spooled: usize,
+    /// How often each identity was seen so far, so equal ones get distinct fingerprints. Input
+    /// errors and coverage notes have ids no rule has, so findings are counted apart, and only
+    /// in the file they are in (findings come sorted by file).
+    seen: BTreeMap<[String; 3], usize>,
+    seen_findings: BTreeMap<[String; 3], usize>,
+}
+
+impl Default for Gitlab {
+    fn default() -> Self {
+        Gitlab {
+            issues: pretty::Array::new(0),
+            head_written: false,
+            spooled: 0,
+            seen: BTreeMap::new(),
+            seen_findings: BTreeMap::new(),
+        }
     }
-    for finding in &report.findings {
-        issues.push(Issue {
+}
+
+fn fingerprint(
+    seen: &mut BTreeMap<[String; 3], usize>,
+    id: &str,
+    path: &str,
+    what: &str,
+) -> String {
+    let occurrence = seen
+        .entry([id.to_owned(), path.to_owned(), what.to_owned()])
+        .or_default();
+    *occurrence += 1;
+    hash_parts(&[id, path, what, &occurrence.to_string()])
+}
+
+impl Writer for Gitlab {
+    fn head_reads_report(&self) -> bool {
+        true
+    }
+
+    fn head(&mut self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        for error in &report.errors {
+            self.issues.item(
+                out,
+                &Issue {
+                    kind: "issue",
+                    check_name: INPUT_ERROR_ID,
+                    description: error.message.clone(),
+                    categories: ["Bug Risk"],
+                    severity: "blocker",
+                    fingerprint: fingerprint(
+                        &mut self.seen,
+                        INPUT_ERROR_ID,
+                        error.loc.file.path(),
+                        &error.message,
+                    ),
+                    location: Location::new(&error.loc),
+                },
+            )?;
+        }
+        self.head_written = true;
+        Ok(())
+    }
+
+    fn splice(&mut self, spool: Spool, out: &mut dyn io::Write) -> io::Result<()> {
+        if self.spooled == 0 {
+            return Ok(());
+        }
+        // Spooled findings each start with a separator; the first issue opens the array.
+        let skip = if self.issues.is_empty() {
+            out.write_all(b"[")?;
+            1
+        } else {
+            0
+        };
+        self.issues.add(std::mem::take(&mut self.spooled));
+        spool.copy_to(out, skip)
+    }
+
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
+        let path = finding.primary.loc.file.path();
+        if self
+            .seen_findings
+            .keys()
+            .next()
+            .is_some_and(|[_, seen, _]| seen != path)
+        {
+            self.seen_findings.clear();
+        }
+        let issue = Issue {
             kind: "issue",
             check_name: finding.rule,
             description: finding.message.clone(),
             categories: ["Security"],
             severity: severity(finding.severity),
             fingerprint: fingerprint(
+                &mut self.seen_findings,
                 finding.rule,
-                finding.primary.loc.file.path(),
+                path,
                 finding.identity(),
             ),
             location: Location::new(&finding.primary.loc),
-        });
+        };
+        if self.head_written {
+            return self.issues.item(out, &issue);
+        }
+        self.spooled += 1;
+        self.issues.separated_item(out, &issue)
     }
-    for coverage in &report.coverage {
-        issues.push(Issue {
-            kind: "issue",
-            check_name: COVERAGE_ID,
-            description: coverage.message.clone(),
-            categories: ["Bug Risk"],
-            severity: "info",
-            fingerprint: fingerprint(COVERAGE_ID, coverage.loc.file.path(), &coverage.message),
-            location: Location::new(&coverage.loc),
-        });
+
+    fn tail(&mut self, report: &Report, _: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut issues = std::mem::replace(&mut self.issues, pretty::Array::new(0));
+        for coverage in &report.coverage {
+            let issue = Issue {
+                kind: "issue",
+                check_name: COVERAGE_ID,
+                description: coverage.message.clone(),
+                categories: ["Bug Risk"],
+                severity: "info",
+                fingerprint: fingerprint(
+                    &mut self.seen,
+                    COVERAGE_ID,
+                    coverage.loc.file.path(),
+                    &coverage.message,
+                ),
+                location: Location::new(&coverage.loc),
+            };
+            issues.item(out, &issue)?;
+        }
+        issues.end(out)?;
+        writeln!(out)
     }
-    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::other)?;
-    writeln!(out)
 }

@@ -10,8 +10,7 @@ use std::io;
 use annotate_snippets::renderer::Style;
 use annotate_snippets::{Annotation, AnnotationKind, Element, Group, Level, Origin, Renderer};
 
-use super::options::RenderOptions;
-use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary};
+use super::{COVERAGE_ID, INPUT_ERROR_ID, RenderOptions, Report, Summary, Tally, Writer};
 use crate::diagnostic::{Applicability, Coverage, Finding, InputError, Label, Severity};
 use crate::syntax::{SourceFile, Span};
 use crate::text::{plural, terminal_safe};
@@ -24,68 +23,84 @@ const MAX_SNIPPET_BYTES: usize = 16 * 1024;
 /// never spans the unannotated middle of a large file.
 const MAX_GAP_LINES: usize = 8;
 
-pub fn render(report: &Report, options: RenderOptions, out: &mut dyn io::Write) -> io::Result<()> {
-    let color = options.color;
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    for error in &report.errors {
-        write_diagnostic(&renderer, input_error_diagnostic(error), out)?;
+/// Input errors, findings, coverage notes, notes and the summary line, in that order.
+pub struct Human {
+    options: RenderOptions,
+    renderer: Renderer,
+}
+
+impl Human {
+    pub fn new(options: RenderOptions) -> Self {
+        let renderer = if options.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        Human { options, renderer }
     }
-    for finding in &report.findings {
+}
+
+impl Writer for Human {
+    fn head_reads_report(&self) -> bool {
+        true
+    }
+
+    fn head(&mut self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        for error in &report.errors {
+            write_diagnostic(&self.renderer, input_error_diagnostic(error), out)?;
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
         write_diagnostic(
-            &renderer,
-            finding_diagnostic(finding, options.unsafe_fixes),
+            &self.renderer,
+            finding_diagnostic(finding, self.options.unsafe_fixes),
             out,
+        )
+    }
+
+    fn tail(&mut self, report: &Report, tally: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        let renderer = &self.renderer;
+        for coverage in &report.coverage {
+            write_diagnostic(renderer, coverage_diagnostic(coverage), out)?;
+        }
+        for note in &report.notes {
+            let text = format!(
+                "{}: {}",
+                terminal_safe(&note.path),
+                terminal_safe(&note.message)
+            );
+            let group = Group::with_title(Level::NOTE.primary_title(text));
+            writeln!(out, "{}", renderer.render(&[group]))?;
+        }
+        if self.options.quiet {
+            return Ok(());
+        }
+        if !report.notes.is_empty() {
+            writeln!(out)?;
+        }
+        let bold = if self.options.color {
+            Style::new().bold()
+        } else {
+            Style::new()
+        };
+        writeln!(
+            out,
+            "{bold}{}{bold:#}",
+            summary_line(&report.summary_with(tally))
         )?;
+        if let Some(line) = fixable_line(tally, self.options.unsafe_fixes) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
     }
-    for coverage in &report.coverage {
-        write_diagnostic(&renderer, coverage_diagnostic(coverage), out)?;
-    }
-    for note in &report.notes {
-        let text = format!(
-            "{}: {}",
-            terminal_safe(&note.path),
-            terminal_safe(&note.message)
-        );
-        let group = Group::with_title(Level::NOTE.primary_title(text));
-        writeln!(out, "{}", renderer.render(&[group]))?;
-    }
-    if options.quiet {
-        return Ok(());
-    }
-    if !report.notes.is_empty() {
-        writeln!(out)?;
-    }
-    let bold = if color {
-        Style::new().bold()
-    } else {
-        Style::new()
-    };
-    writeln!(out, "{bold}{}{bold:#}", summary_line(&report.summary()))?;
-    if let Some(line) = fixable_line(&report.findings, options.unsafe_fixes) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
 }
 
 /// `[*] 2 fixable with --fix (1 more with --unsafe-fixes)`, as ruff says it; `None` when no
 /// finding has a fix.
-fn fixable_line(findings: &[Finding], unsafe_fixes: bool) -> Option<String> {
-    let count = |applicability| {
-        findings
-            .iter()
-            .filter(|f| {
-                f.fix
-                    .as_ref()
-                    .is_some_and(|fix| fix.applicability == applicability)
-            })
-            .count()
-    };
-    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
-    Some(match (safe, unsafe_) {
+fn fixable_line(tally: &Tally, unsafe_fixes: bool) -> Option<String> {
+    Some(match (tally.safe_fixes, tally.unsafe_fixes) {
         (0, 0) => return None,
         (safe, unsafe_) if unsafe_fixes => format!("[*] {} fixable with --fix", safe + unsafe_),
         (0, unsafe_) => format!("{unsafe_} fixable with --fix --unsafe-fixes"),

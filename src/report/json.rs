@@ -5,55 +5,92 @@ use std::io;
 
 use serde::Serialize;
 
-use super::run::Report;
-use super::streamed::Streamed;
+use super::{Report, Tally, Writer, pretty};
 use crate::diagnostic::{Applicability, Coverage, Finding, Fix, InputError, Label, Note, Severity};
 use crate::syntax::{LineCol, Loc};
 
 /// The schema version of this document.
 pub const VERSION: u32 = 1;
 
-pub fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let summary = report.summary();
-    let document = Document {
-        version: VERSION,
-        tool: Tool {
-            name: "gatelint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        findings: Streamed(|| report.findings.iter().map(JsonFinding::new)),
-        errors: Streamed(|| report.errors.iter().map(JsonInputError::new)),
-        coverage: Streamed(|| report.coverage.iter().map(JsonCoverage::new)),
-        notes: Streamed(|| report.notes.iter().map(JsonNote::new)),
-        summary: JsonSummary {
-            files_checked: summary.files_checked,
-            findings: summary.findings(),
-            by_severity: BySeverity {
-                error: summary.errors,
-                warning: summary.warnings,
-                note: summary.notes,
-            },
-            input_errors: summary.input_errors,
-            not_visible: summary.not_visible,
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
-    writeln!(out)
+/// The document, written a finding at a time: its findings come first, so they are written as
+/// they come.
+#[derive(Default)]
+pub struct Json {
+    document: Option<(pretty::Object, pretty::Array)>,
 }
 
-#[derive(Serialize)]
-#[serde(bound(
-    serialize = "Streamed<F>: Serialize, Streamed<E>: Serialize, Streamed<C>: Serialize, \
-                 Streamed<N>: Serialize"
-))]
-struct Document<F, E, C, N> {
-    version: u32,
-    tool: Tool,
-    findings: Streamed<F>,
-    errors: Streamed<E>,
-    coverage: Streamed<C>,
-    notes: Streamed<N>,
-    summary: JsonSummary,
+impl Writer for Json {
+    fn head_reads_report(&self) -> bool {
+        false
+    }
+
+    fn head(&mut self, _report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut document = pretty::Object::new(0);
+        document.field(out, "version", &VERSION)?;
+        document.field(
+            out,
+            "tool",
+            &Tool {
+                name: "gatelint",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        )?;
+        document.key(out, "findings")?;
+        self.document = Some((document, pretty::Array::new(1)));
+        Ok(())
+    }
+
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
+        match &mut self.document {
+            Some((_, findings)) => findings.item(out, &JsonFinding::new(finding)),
+            None => Err(io::Error::other(
+                "a finding before the head of the document",
+            )),
+        }
+    }
+
+    fn tail(&mut self, report: &Report, tally: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        let Some((mut document, findings)) = self.document.take() else {
+            return Err(io::Error::other("the tail of a document without its head"));
+        };
+        findings.end(out)?;
+        document.key(out, "errors")?;
+        let mut errors = pretty::Array::new(1);
+        for error in &report.errors {
+            errors.item(out, &JsonInputError::new(error))?;
+        }
+        errors.end(out)?;
+        document.key(out, "coverage")?;
+        let mut coverage = pretty::Array::new(1);
+        for hidden in &report.coverage {
+            coverage.item(out, &JsonCoverage::new(hidden))?;
+        }
+        coverage.end(out)?;
+        document.key(out, "notes")?;
+        let mut notes = pretty::Array::new(1);
+        for note in &report.notes {
+            notes.item(out, &JsonNote::new(note))?;
+        }
+        notes.end(out)?;
+        let summary = report.summary_with(tally);
+        document.field(
+            out,
+            "summary",
+            &JsonSummary {
+                files_checked: summary.files_checked,
+                findings: summary.findings(),
+                by_severity: BySeverity {
+                    error: summary.errors,
+                    warning: summary.warnings,
+                    note: summary.notes,
+                },
+                input_errors: summary.input_errors,
+                not_visible: summary.not_visible,
+            },
+        )?;
+        document.end(out)?;
+        writeln!(out)
+    }
 }
 
 #[derive(Serialize)]
@@ -191,7 +228,7 @@ struct JsonInputError<'a> {
 impl<'a> JsonInputError<'a> {
     fn new(error: &'a InputError) -> Self {
         JsonInputError {
-            rule: super::run::INPUT_ERROR_ID,
+            rule: super::INPUT_ERROR_ID,
             message: &error.message,
             location: Location::new(&error.loc),
         }
@@ -210,7 +247,7 @@ struct JsonCoverage<'a> {
 impl<'a> JsonCoverage<'a> {
     fn new(coverage: &'a Coverage) -> Self {
         JsonCoverage {
-            rule: super::run::COVERAGE_ID,
+            rule: super::COVERAGE_ID,
             severity: Severity::Note,
             message: &coverage.message,
             location: Location::new(&coverage.loc),

@@ -1,7 +1,7 @@
 //! What one run produced, as every renderer receives it: the [`Report`] in its one output order,
 //! the counts of its summary line, and the ids renderers show for what is not a finding.
 
-use crate::diagnostic::{Coverage, Finding, InputError, Note, Severity};
+use crate::diagnostic::{Applicability, Coverage, Finding, InputError, Note, Severity};
 
 /// Everything one run produced, in output order.
 #[derive(Debug, Default)]
@@ -56,62 +56,55 @@ impl Summary {
     }
 }
 
-impl Report {
-    pub fn summary(&self) -> Summary {
-        let count = |severity| {
-            self.findings
-                .iter()
-                .filter(|f| f.severity == severity)
-                .count()
-        };
-        Summary {
-            files_checked: self.files_checked,
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            notes: count(Severity::Note),
-            input_errors: self.errors.len(),
-            not_visible: self.coverage.len(),
+/// What the summary lines count of the findings, kept as they are written: a run that writes
+/// its findings as they come never holds them all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Findings with a fix `--fix` applies, and with one only `--unsafe-fixes` applies.
+    pub safe_fixes: usize,
+    pub unsafe_fixes: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut tally = Tally::default();
+        for finding in findings {
+            tally.add(finding);
+        }
+        tally
+    }
+
+    pub fn add(&mut self, finding: &Finding) {
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Note => self.notes += 1,
+        }
+        match finding.fix.as_ref().map(|fix| fix.applicability) {
+            Some(Applicability::Safe) => self.safe_fixes += 1,
+            Some(Applicability::Unsafe) => self.unsafe_fixes += 1,
+            None => {}
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Report {
+    pub fn summary(&self) -> Summary {
+        self.summary_with(&Tally::of(&self.findings))
+    }
 
-    #[test]
-    fn notes_sort_by_path_then_numeric_position_then_text() {
-        let note = |path: &str, message: &str| Note::info(path, message);
-        let mut report = Report {
-            notes: vec![
-                note(
-                    "b.yaml",
-                    "skipped: not an OpenAPI, CloudFormation or SAM document",
-                ),
-                note("a.yaml", "14:17: api-key-only suppressed by a comment"),
-                note(
-                    "a.yaml",
-                    "9:17: unauthenticated-route suppressed by a comment",
-                ),
-                note(
-                    "a.yaml",
-                    "9:3: unauthenticated-route suppressed by a comment",
-                ),
-                note("a.yaml", "skipped: larger than --max-file-size (10 bytes)"),
-            ],
-            ..Report::default()
-        };
-        report.sort();
-        let order: Vec<&str> = report.notes.iter().map(|n| n.message.as_str()).collect();
-        assert_eq!(
-            order,
-            [
-                "skipped: larger than --max-file-size (10 bytes)",
-                "9:3: unauthenticated-route suppressed by a comment",
-                "9:17: unauthenticated-route suppressed by a comment",
-                "14:17: api-key-only suppressed by a comment",
-                "skipped: not an OpenAPI, CloudFormation or SAM document",
-            ]
-        );
+    /// The summary of this report's errors and coverage notes with findings counted by `tally`.
+    pub fn summary_with(&self, tally: &Tally) -> Summary {
+        Summary {
+            files_checked: self.files_checked,
+            errors: tally.errors,
+            warnings: tally.warnings,
+            notes: tally.notes,
+            input_errors: self.errors.len(),
+            not_visible: self.coverage.len(),
+        }
     }
 }

@@ -8,8 +8,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::run::{COVERAGE_ID, INPUT_ERROR_ID, Report};
-use super::streamed::Streamed;
+use super::{COVERAGE_ID, INPUT_ERROR_ID, Report, Tally, Writer, pretty};
 use crate::diagnostic::{
     Applicability, Coverage, Finding, Fix, InputError, Label, Note, RuleMeta, Severity,
 };
@@ -23,76 +22,92 @@ const FINGERPRINT_KEY: &str = "gatelint/v1";
 /// the log without helping anyone).
 const MAX_SNIPPET_BYTES: usize = 4096;
 
-/// `report` as a SARIF log whose tool describes `rules` (the rules of the run, in their order).
-pub fn render(
-    report: &Report,
-    rules: &[&'static RuleMeta],
-    out: &mut dyn io::Write,
-) -> io::Result<()> {
-    let notifications: Vec<Notification> = report
-        .errors
-        .iter()
-        .map(Notification::input_error)
-        .chain(report.notes.iter().map(Notification::note))
-        .collect();
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "gatelint",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
-                    rules: rules
-                        .iter()
-                        .copied()
-                        .map(Descriptor::new)
-                        .chain([Descriptor::coverage()])
-                        .collect(),
-                },
-            },
-            invocations: [Invocation {
-                execution_successful: report.errors.is_empty(),
-                tool_execution_notifications: notifications,
-            }],
-            results: Streamed(|| {
-                report
-                    .findings
+/// A SARIF log whose tool describes `rules` (the rules of the run, in their order). Its
+/// invocation, which lists input errors and notes, comes before the results.
+pub struct Sarif {
+    rules: Vec<&'static RuleMeta>,
+    /// The log's object, its run's, and the array of runs, once the head is written.
+    document: Option<(pretty::Object, pretty::Object, pretty::Array)>,
+    /// Findings come first among the results, so they may be written (spooled) before the
+    /// head.
+    results: pretty::Array,
+}
+
+impl Sarif {
+    pub fn new(rules: Vec<&'static RuleMeta>) -> Self {
+        Sarif {
+            rules,
+            document: None,
+            results: pretty::Array::new(3),
+        }
+    }
+}
+
+impl Writer for Sarif {
+    fn head_reads_report(&self) -> bool {
+        true
+    }
+
+    fn head(&mut self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut log = pretty::Object::new(0);
+        log.field(out, "$schema", &SCHEMA)?;
+        log.field(out, "version", &"2.1.0")?;
+        log.key(out, "runs")?;
+        let mut runs = pretty::Array::new(1);
+        runs.next(out)?;
+        let mut run = pretty::Object::new(2);
+        let tool = Tool {
+            driver: Driver {
+                name: "gatelint",
+                version: env!("CARGO_PKG_VERSION"),
+                semantic_version: env!("CARGO_PKG_VERSION"),
+                information_uri: INFORMATION_URI,
+                rules: self
+                    .rules
                     .iter()
-                    .map(|finding| SarifResult::new(finding, rules))
-                    .chain(
-                        report
-                            .coverage
-                            .iter()
-                            .map(|c| SarifResult::coverage(c, rules)),
-                    )
-            }),
-            column_kind: "unicodeCodePoints",
-        }],
-    };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
-}
+                    .copied()
+                    .map(Descriptor::new)
+                    .chain([Descriptor::coverage()])
+                    .collect(),
+            },
+        };
+        run.field(out, "tool", &tool)?;
+        let notifications: Vec<Notification> = report
+            .errors
+            .iter()
+            .map(Notification::input_error)
+            .chain(report.notes.iter().map(Notification::note))
+            .collect();
+        let invocations = [Invocation {
+            execution_successful: report.errors.is_empty(),
+            tool_execution_notifications: notifications,
+        }];
+        run.field(out, "invocations", &invocations)?;
+        run.key(out, "results")?;
+        self.document = Some((log, run, runs));
+        Ok(())
+    }
 
-#[derive(Serialize)]
-#[serde(bound(serialize = "Streamed<R>: Serialize"))]
-struct Log<R> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<R>; 1],
-}
+    fn finding(&mut self, finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
+        self.results
+            .item(out, &SarifResult::new(finding, &self.rules))
+    }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase", bound(serialize = "Streamed<R>: Serialize"))]
-struct Run<R> {
-    tool: Tool,
-    invocations: [Invocation; 1],
-    /// Made one at a time as they are written.
-    results: Streamed<R>,
-    column_kind: &'static str,
+    fn tail(&mut self, report: &Report, _: &Tally, out: &mut dyn io::Write) -> io::Result<()> {
+        let Some((log, mut run, runs)) = self.document.take() else {
+            return Err(io::Error::other("the tail of a log without its head"));
+        };
+        let mut results = std::mem::replace(&mut self.results, pretty::Array::new(3));
+        for coverage in &report.coverage {
+            results.item(out, &SarifResult::coverage(coverage, &self.rules))?;
+        }
+        results.end(out)?;
+        run.field(out, "columnKind", &"unicodeCodePoints")?;
+        run.end(out)?;
+        runs.end(out)?;
+        log.end(out)?;
+        writeln!(out)
+    }
 }
 
 #[derive(Serialize)]

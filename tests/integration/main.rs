@@ -33,6 +33,7 @@ mod sam_lowering;
 mod server;
 mod serverless;
 mod serverless_differential;
+mod streaming;
 mod syntax_hostile;
 mod syntax_properties;
 mod terraform;
