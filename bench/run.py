@@ -56,6 +56,18 @@ APPLIES = {
     "spectral": {"openapi.yaml", "openapi.json", "dir"},
     "redocly": {"openapi.yaml", "openapi.json", "dir"},
 }
+# The fastest peer on each input kind in the full run (bench/README.md, large inputs): the scale
+# table compares gatelint with it. `TOOLS=gatelint,fastest-peer` runs only these.
+FASTEST_PEER = {
+    "cfn.yaml": "cfn-guard",
+    "sam.yaml": "cfn-guard",
+    "openapi.yaml": "redocly",
+    "openapi.json": "redocly",
+    "dir": "cfn-guard",
+    "terraform": "checkov",
+}
+# The sizes of the scale table: 1x, 4x and 16x the input, and the 200 MB directory.
+SCALE = [("x1", "1×"), ("x4", "4×"), ("large", "16×"), ("many", "200 MB dir")]
 # The rules of each peer that are about authentication: only these count when scoring.
 AUTH_RULES = {
     "checkov": re.compile(r"^(CKV_AWS_59|CKV_OPENAPI_(1|4|5|6|9|19))$"),
@@ -351,11 +363,16 @@ class Matcher:
             by_pointer = {i["pointer"]: n for n, i in enumerate(items) if "pointer" in i}
             starts = sorted((i["lines"][0], i["lines"][1], n) for n, i in enumerate(items))
             self.by_file[rel] = (items, by_id, by_pointer, starts)
+        self.by_name = {}
+        for rel in self.by_file:
+            self.by_name.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
 
     def file(self, path):
         path = path.replace("\\", "/")
         best = None
-        for rel in self.by_file:
+        # Only files of the same name can match: a scan of every file for every finding is
+        # quadratic on the 20,000-file directory.
+        for rel in self.by_name.get(path.rsplit("/", 1)[-1], ()):
             if path.endswith("/" + rel) or path == rel or rel.endswith("/" + path.lstrip("/")):
                 if best is None or len(rel) > len(best):
                     best = rel
@@ -391,7 +408,7 @@ def in_input(rel, kind):
 
 def score(tool, kind, findings, key, matcher):
     """Per class: how many items of the input there are and how many the tool flagged."""
-    rels = [r for r in key["files"] if in_input(r, kind)]
+    rels = {r for r in key["files"] if in_input(r, kind)}
     flagged = {}  # (rel, item) -> set of rules
     auth = AUTH_RULES.get(tool)
     counted = 0
@@ -484,7 +501,7 @@ def measure(label, tools, results):
         # The scale sizes (xl, many) write only some of the inputs.
         if not os.path.exists(os.path.join(root, kind)):
             continue
-        for tool in tools:
+        for tool in tools_for(kind, tools):
             if kind not in APPLIES[tool]:
                 continue
             cmd = command(tool, root, kind, key)
@@ -522,6 +539,47 @@ def measure(label, tools, results):
                 except (ValueError, KeyError, TypeError) as e:
                     entry["parse_error"] = f"{type(e).__name__}: {e}"
             results.append(entry)
+
+
+def tools_for(kind, tools):
+    """`tools`, with `fastest-peer` standing for the fastest peer on `kind`."""
+    named = [FASTEST_PEER[kind] if t == "fastest-peer" else t for t in tools]
+    return [t for i, t in enumerate(named) if t in APPLIES and t not in named[:i]]
+
+
+def scale_table(results):
+    """gatelint and the fastest peer measured on each kind at 1x, 4x, 16x and on the 200 MB
+    directory: median time and peak memory (the largest resident set of the first run)."""
+    labels = {r["label"] for r in results}
+    if not any(label in labels for label, _ in SCALE[1:]):
+        return []
+    lines = ["### Scale", "",
+             "| input | scale | size | gatelint time | gatelint peak | peak / size | fastest peer | peer time | peer peak | peer / gatelint time |",
+             "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    for kind in INPUT_KINDS:
+        for label, name in SCALE:
+            ours = entry_of(results, label, kind, "gatelint")
+            if ours is None:
+                continue
+            mine = median_of(results, label, kind, "gatelint")
+            peers = [r for r in results if r["label"] == label and r["input"] == kind
+                     and r["tool"] not in ("gatelint", "parse-only")]
+            timed = [(statistics.median(r["times"]), r) for r in peers if r.get("times")]
+            cells = [kind, name, fmt_bytes(ours["bytes"]), fmt_time(mine), fmt_bytes(ours["rss"]),
+                     f"{ours['rss'] / ours['bytes']:.1f}×" if ours["rss"] else "–"]
+            if timed:
+                theirs, peer_entry = min(timed, key=lambda t: t[0])
+                cells += [peer_entry["tool"], fmt_time(theirs), fmt_bytes(peer_entry["rss"]),
+                          f"{theirs / mine:.0f}×" if mine else "–"]
+            elif peers and all(r["exit"] == "timeout" for r in peers):
+                limit = max(r.get("timeout", TIMEOUT) for r in peers)
+                cells += ["/".join(r["tool"] for r in peers), f"> {limit} s (timed out)", "–",
+                          f"> {limit / mine:.0f}×" if mine else "–"]
+            else:
+                cells += ["–", "–", "–", "–"]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
 
 
 def fmt_time(seconds):
@@ -574,6 +632,7 @@ def summarize(results, startup, meta):
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines.extend(targets(results, startup))
+    lines.extend(scale_table(results))
     return "\n".join(lines) + "\n"
 
 
@@ -671,7 +730,9 @@ def main():
     os.makedirs(RESULTS, exist_ok=True)
     tools = [t for t in os.environ.get("TOOLS", ",".join(TOOLS)).split(",") if t]
     labels = [s for s in os.environ.get("SIZES", "small,medium,x1,x4,large").split(",") if s]
-    meta = {"machine": machine(), "versions": {t: version(t) for t in tools if t != "parse-only"}}
+    named = [t for kind in INPUT_KINDS for t in tools_for(kind, tools)]
+    meta = {"machine": machine(),
+            "versions": {t: version(t) for t in dict.fromkeys(named) if t != "parse-only"}}
     results = []
     previous = os.path.join(RESULTS, "results.json")
     if os.environ.get("MERGE") == "1" and os.path.exists(previous):
