@@ -321,3 +321,15 @@ fn a_template_level_include_merges_its_sections_into_the_template() {
         "{routes}"
     );
 }
+
+#[test]
+fn an_include_beside_other_keys_is_said_not_visible_not_passed_silently() {
+    let check = run(&["check", "--format", "concise", "sam-include-beside-keys"]);
+    assert!(!check.contains("input-error"), "{check}");
+    assert!(
+        check.contains(
+            "sam-include-beside-keys/template.yaml:7:3: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of its mapping"
+        ),
+        "{check}"
+    );
+}

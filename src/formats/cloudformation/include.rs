@@ -123,6 +123,20 @@ fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     )
 }
 
+/// Where `map` holds an `AWS::Include` under a `Fn::Transform` key beside other keys (CloudFormation
+/// merges the snippet's entries into the mapping); gatelint reads the other keys only.
+fn transform_beside_keys(map: NodeRef<'_>) -> Option<Loc> {
+    if !map.is_map() || map.entries().nth(1).is_none() {
+        return None;
+    }
+    map.entries()
+        .find(|(key, value)| {
+            key.as_str() == Some("Fn::Transform")
+                && value.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
+        })
+        .map(|(key, _)| key.loc())
+}
+
 /// The template-level `AWS::Include` transforms of `root`: its `Transform` section, or an item
 /// of it, written as `{Name: AWS::Include, Parameters: {Location: ...}}`.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html>
@@ -170,6 +184,14 @@ impl Includes {
             if let Some(location) = include_location(node) {
                 calls.push((node, location, place));
                 continue;
+            }
+            if let Some(at) = transform_beside_keys(node)
+                && (place.noted() || place == Place::Root)
+            {
+                includes.unseen.push((
+                    at,
+                    "beside other keys of its mapping, which gatelint does not merge".to_owned(),
+                ));
             }
             match node.kind() {
                 NodeKind::Map => stack.extend(
