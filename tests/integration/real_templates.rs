@@ -323,13 +323,23 @@ fn a_template_level_include_merges_its_sections_into_the_template() {
 }
 
 #[test]
-fn an_include_beside_other_keys_is_said_not_visible_not_passed_silently() {
+fn an_include_beside_other_keys_merges_in_resources_and_is_noted_elsewhere() {
     let check = run(&["check", "--format", "concise", "sam-include-beside-keys"]);
     assert!(!check.contains("input-error"), "{check}");
+    // Merged into `Resources`: the snippet's API is linted, located in the snippet.
     assert!(
         check.contains(
-            "sam-include-beside-keys/template.yaml:7:3: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of its mapping"
+            "sam-include-beside-keys/apis.yaml:10:11: error[unauthenticated-route] GET /orders on OrdersApi"
         ),
         "{check}"
     );
+    // Beside an API's other properties it is not merged: said, not passed silently.
+    assert!(
+        check.contains(
+            "sam-include-beside-keys/template.yaml:21:7: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of its mapping"
+        ),
+        "{check}"
+    );
+    // The included files are read through the template, not linted on their own.
+    assert!(!check.contains("status-settings.yaml"), "{check}");
 }

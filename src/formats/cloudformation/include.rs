@@ -123,18 +123,32 @@ fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     )
 }
 
-/// Where `map` holds an `AWS::Include` under a `Fn::Transform` key beside other keys (CloudFormation
-/// merges the snippet's entries into the mapping); gatelint reads the other keys only.
-fn transform_beside_keys(map: NodeRef<'_>) -> Option<Loc> {
+/// The `Fn::Transform` key and its `AWS::Include` call, where `map` holds one beside other keys
+/// (CloudFormation merges the snippet's entries into the mapping).
+fn transform_beside_keys(map: NodeRef<'_>) -> Option<(NodeRef<'_>, NodeRef<'_>)> {
     if !map.is_map() || map.entries().nth(1).is_none() {
         return None;
     }
-    map.entries()
-        .find(|(key, value)| {
-            key.as_str() == Some("Fn::Transform")
-                && value.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
-        })
-        .map(|(key, _)| key.loc())
+    map.entries().find(|(key, value)| {
+        key.as_str() == Some("Fn::Transform")
+            && value.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
+    })
+}
+
+/// The resources an `AWS::Include` beside other resources of `Resources` merges into the
+/// section, when `key` is its `Fn::Transform` key and the snippet was read.
+pub fn merged_resources<'a>(
+    includes: Option<&'a Includes>,
+    key: NodeRef<'a>,
+    call: NodeRef<'a>,
+) -> Option<NodeRef<'a>> {
+    if key.as_str() != Some("Fn::Transform") {
+        return None;
+    }
+    match includes?.get(call)? {
+        Included::Snippet(snippet) if snippet.is_map() => Some(snippet),
+        _ => None,
+    }
 }
 
 /// The template-level `AWS::Include` transforms of `root`: its `Transform` section, or an item
@@ -185,13 +199,22 @@ impl Includes {
                 calls.push((node, location, place));
                 continue;
             }
-            if let Some(at) = transform_beside_keys(node)
-                && (place.noted() || place == Place::Root)
-            {
-                includes.unseen.push((
-                    at,
-                    "beside other keys of its mapping, which gatelint does not merge".to_owned(),
-                ));
+            if let Some((key, call)) = transform_beside_keys(node) {
+                if place == Place::Resources {
+                    // Merged into the section: the template lists the snippet's resources.
+                    let location = call
+                        .get("Parameters")
+                        .and_then(|p| p.get("Location"))
+                        .unwrap_or(call);
+                    calls.push((call, location, Place::Resources));
+                } else if place.noted() || place == Place::Root {
+                    includes.unseen.push((
+                        key.loc(),
+                        "beside other keys of its mapping, which gatelint merges only in \
+                         `Resources`"
+                            .to_owned(),
+                    ));
+                }
             }
             match node.kind() {
                 NodeKind::Map => stack.extend(

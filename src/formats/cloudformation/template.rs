@@ -159,7 +159,17 @@ impl<'a> Template<'a> {
         }
         let mut resources = Vec::new();
         let mut index = HashMap::default();
-        for (key, node) in resource_sections.iter().flat_map(|r| r.entries()) {
+        // An `AWS::Include` beside the resources merges the snippet's resources in its place.
+        let entries = resource_sections
+            .iter()
+            .flat_map(|r| r.entries())
+            .flat_map(
+                |(key, node)| match super::include::merged_resources(includes, key, node) {
+                    Some(snippet) => snippet.entries().collect::<Vec<_>>(),
+                    None => vec![(key, node)],
+                },
+            );
+        for (key, node) in entries {
             let Some(id) = key.as_str() else { continue };
             let node = follow(node);
             let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
