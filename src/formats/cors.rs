@@ -32,6 +32,18 @@ pub(crate) fn origin_literal(origin: &str) -> CorsOrigin {
     }
 }
 
+/// What a list of origins written literally allows: every origin when one of them is `*`.
+pub(crate) fn listed_origins<S: AsRef<str>>(origins: impl IntoIterator<Item = S>) -> CorsOrigin {
+    if origins
+        .into_iter()
+        .any(|o| origin_literal(o.as_ref()) == CorsOrigin::Any)
+    {
+        CorsOrigin::Any
+    } else {
+        CorsOrigin::Listed
+    }
+}
+
 /// Whether a mapping expression for `Access-Control-Allow-Credentials` sends `true`.
 pub(crate) fn mapped_true(expression: &str) -> Resolved<bool> {
     match quoted(expression.trim()) {

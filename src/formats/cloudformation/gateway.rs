@@ -245,14 +245,7 @@ pub(crate) fn allowed_origins<'a>(
     eval.list(list).and_then(&|items| {
         let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
         match texts {
-            Some(texts)
-                if texts
-                    .iter()
-                    .any(|o| cors::origin_literal(o) == CorsOrigin::Any) =>
-            {
-                Resolved::Known(CorsOrigin::Any)
-            }
-            Some(_) => Resolved::Known(CorsOrigin::Listed),
+            Some(texts) => Resolved::Known(cors::listed_origins(texts)),
             None => Resolved::Unknown,
         }
     })

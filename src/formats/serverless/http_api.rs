@@ -13,6 +13,7 @@ use super::generated::{EventAuth, generated_stage, no_authorizer, uses, v2_api};
 use super::service::{Service, reject, string_list};
 use super::variables::Unknown;
 use crate::diagnostic::InputError;
+use crate::formats::cors;
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::formats::intrinsic::intrinsic;
 use crate::model::{
@@ -326,10 +327,7 @@ fn cors_configuration(service: &Service<'_>, cors: NodeRef<'_>) -> CorsResponse 
                 .collect();
             match texts {
                 Err(Unknown) => Resolved::Unknown,
-                Ok(texts) if texts.iter().flatten().any(|o| o == "*") => {
-                    Resolved::Known(CorsOrigin::Any)
-                }
-                Ok(_) => Resolved::Known(CorsOrigin::Listed),
+                Ok(texts) => Resolved::Known(cors::listed_origins(texts.iter().flatten())),
             }
         }
     };

@@ -81,19 +81,14 @@ fn join(service: &Service<'_>, workspace: &mut Workspace, first: usize, mut api:
     };
     if !generated {
         // The API the events are added to is declared here after all: it is the whole API.
-        let events = std::mem::replace(own, api);
-        for authorizer in events.authorizers {
+        let mut events = std::mem::replace(own, api);
+        for authorizer in std::mem::take(&mut events.authorizers) {
             // The declared authorizer an event names by `authorizerId: {Ref: X}` is X itself.
             if !own.authorizers.iter().any(|a| a.name == authorizer.name) {
                 own.authorizers.push(authorizer);
             }
         }
-        own.routes.extend(events.routes);
-        own.stages.extend(events.stages);
-        own.deployments.extend(events.deployments);
-        own.custom_domains.extend(events.custom_domains);
-        own.cors.extend(events.cors);
-        own.resource_policies.extend(events.resource_policies);
+        move_parts(own, events);
         service.hide_unseen_routes(own);
         return;
     }
@@ -112,17 +107,23 @@ fn join(service: &Service<'_>, workspace: &mut Workspace, first: usize, mut api:
         workspace.apis.push(api);
         return;
     }
-    for authorizer in api.authorizers {
+    for authorizer in std::mem::take(&mut api.authorizers) {
         // A shared authorizer an event named by `authorizerId: !Ref X` is this one.
         own.authorizers.retain(|a| a.name != authorizer.name);
         own.authorizers.push(authorizer);
     }
-    own.routes.extend(api.routes);
-    own.stages.extend(api.stages);
-    own.deployments.extend(api.deployments);
-    own.custom_domains.extend(api.custom_domains);
-    own.cors.extend(api.cors);
-    own.resource_policies.extend(api.resource_policies);
+    move_parts(own, api);
+}
+
+/// Move what `from` holds besides its authorizers (routes, stages, deployments, domains, CORS
+/// rules and policies) into `into`: the same API, lowered in two places.
+fn move_parts(into: &mut Api, from: Api) {
+    into.routes.extend(from.routes);
+    into.stages.extend(from.stages);
+    into.deployments.extend(from.deployments);
+    into.custom_domains.extend(from.custom_domains);
+    into.cors.extend(from.cors);
+    into.resource_policies.extend(from.resource_policies);
 }
 
 /// Whether the service's events are added to `api` through a `Ref` (`restApiId: {Ref: MyApi}`):

@@ -187,14 +187,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 Value::List(items) => {
                     let texts: Option<Vec<String>> = items.iter().map(Value::to_text).collect();
                     match texts {
-                        Some(texts)
-                            if texts
-                                .iter()
-                                .any(|o| cors::origin_literal(o) == CorsOrigin::Any) =>
-                        {
-                            Resolved::Known(CorsOrigin::Any)
-                        }
-                        Some(_) => Resolved::Known(CorsOrigin::Listed),
+                        Some(texts) => Resolved::Known(cors::listed_origins(texts)),
                         None if items.iter().any(|i| i.as_str() == Some("*")) => {
                             Resolved::Known(CorsOrigin::Any)
                         }
