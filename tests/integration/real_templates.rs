@@ -179,6 +179,36 @@ fn for_each_loops_that_cannot_be_expanded_are_noted_or_rejected() {
 }
 
 #[test]
+fn for_each_logical_ids_that_are_not_alphanumeric_are_rejected_or_noted() {
+    let check = run(&["check", "--format", "concise", "foreach-logical-ids"]);
+    assert!(check.starts_with("exit code: 2\n"), "{check}");
+    // Literal items: rejected whatever the parameters, in `Resources` and `Outputs`.
+    for (line, id) in [(20, "orders-v1Topic"), (47, "Outa_b")] {
+        assert!(
+            check.contains(&format!(
+                "foreach-logical-ids/template.yaml:{line}:7: error[input-error] the loop"
+            )) && check.contains(&format!("makes the logical id `{id}`")),
+            "{id}: {check}"
+        );
+    }
+    // `&{Name}` keeps letters and digits only: no error for `ordersv1Queue`.
+    assert!(!check.contains("ordersv1"), "{check}");
+    assert!(!check.contains("invoicesTopic"), "{check}");
+    // From a parameter's default: a deployment may give other items, so a note, and the
+    // copy is linted as the default makes it.
+    assert!(
+        check.contains(
+            "foreach-logical-ids/template.yaml:25:7: note[not-visible] the loop `Fn::ForEach::FromDefault` makes `Apiv1.0` from the default of the parameter `Versions`"
+        ),
+        "{check}"
+    );
+    assert!(
+        check.contains("error[unauthenticated-route] GET /v1.0/status"),
+        "{check}"
+    );
+}
+
+#[test]
 fn includes_deep_inside_values_are_followed_or_noted() {
     let check = run(&["check", "--format", "concise", "sam-include-deep"]);
     assert!(!check.contains("input-error"), "{check}");

@@ -30,9 +30,16 @@ pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 /// The sections a loop may be written in (at their top or anywhere below).
 const SECTIONS: [&str; 3] = ["Resources", "Outputs", "Conditions"];
 
+/// The sections whose keys are logical ids, which CloudFormation requires to be alphanumeric.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html>
+const LOGICAL_ID_SECTIONS: [&str; 2] = ["Resources", "Outputs"];
+
 /// An expansion that makes more nodes than this stops with an error. CloudFormation's quota on
 /// the size of a processed template (1 MB) allows far fewer, so such a template is rejected.
 pub const MAX_EXPANDED_NODES: usize = 500_000;
+
+/// A collection is searched for a parameter this far (collections are short).
+const MAX_PARAMETER_SEARCH: usize = 10_000;
 
 /// Copies nest at most this deep (the parsed tree is capped far below).
 const MAX_COPY_DEPTH: usize = 512;
@@ -57,6 +64,7 @@ pub fn expand(
         bindings: Vec::new(),
         created: 0,
         loops: Vec::new(),
+        logical_ids: false,
         exhausted: false,
         checked: false,
         first_loop: None,
@@ -67,7 +75,8 @@ pub fn expand(
     };
     let mut entries = Vec::new();
     for (key, value) in root.entries() {
-        let value = if key.as_str().is_some_and(|k| SECTIONS.contains(&k)) {
+        let value = if let Some(section) = key.as_str().filter(|k| SECTIONS.contains(k)) {
+            expander.logical_ids = LOGICAL_ID_SECTIONS.contains(&section);
             expander.value(value, 0)
         } else {
             expander.copy(value, 0)
@@ -136,8 +145,10 @@ struct Expander<'t, 'a> {
     bindings: Vec<(String, String)>,
     /// Nodes made so far, against [`MAX_EXPANDED_NODES`].
     created: usize,
-    /// The keys of the loops being expanded, outermost first.
-    loops: Vec<Loc>,
+    /// The loops being expanded, outermost first.
+    loops: Vec<ActiveLoop<'a>>,
+    /// Expanding the top of a section whose keys are logical ids (`Resources`, `Outputs`).
+    logical_ids: bool,
     exhausted: bool,
     /// Inside a resource of a type gatelint checks.
     checked: bool,
@@ -148,6 +159,13 @@ struct Expander<'t, 'a> {
     checked_loops: HashMap<u32, bool>,
     errors: Vec<InputError>,
     notes: Vec<NotVisible>,
+}
+
+/// A loop being expanded: where its key is, and the parameter its collection (or an enclosing
+/// loop's) is read from, if any.
+struct ActiveLoop<'a> {
+    at: Loc,
+    parameter: Option<&'a str>,
 }
 
 /// Where a key of an expanded mapping came from, to report one a loop repeats.
@@ -168,9 +186,9 @@ impl<'a> Expander<'_, 'a> {
             return true;
         }
         self.exhausted = true;
-        if let Some(at) = self.loops.first() {
+        if let Some(outermost) = self.loops.first() {
             self.errors.push(InputError::new(
-                at.clone(),
+                outermost.at.clone(),
                 format!(
                     "expanding this `Fn::ForEach` makes more than {MAX_EXPANDED_NODES} nodes: \
                      CloudFormation's template size quota rejects the result, and gatelint \
@@ -428,7 +446,13 @@ impl<'a> Expander<'_, 'a> {
             }
             return;
         };
-        self.loops.push(key.loc());
+        let parameter = self
+            .parameter_in(*collection)
+            .or_else(|| self.loops.iter().find_map(|l| l.parameter));
+        self.loops.push(ActiveLoop {
+            at: key.loc(),
+            parameter,
+        });
         let (first_entry, first_origin) = (entries.len(), origins.len());
         let scope = self.bindings.len();
         for row in rows {
@@ -444,6 +468,13 @@ impl<'a> Expander<'_, 'a> {
                 }
                 let value = self.value(value, depth + 1);
                 let (made, text) = self.key(key);
+                if depth == 0
+                    && self.logical_ids
+                    && let Some(made_id) = text.as_deref()
+                    && !is_logical_id(made_id)
+                {
+                    self.not_a_logical_id(name, key, made_id, &item, &identifiers);
+                }
                 origins.push(KeyOrigin {
                     text,
                     made_by: Some((name.to_owned(), key.loc(), item.clone())),
@@ -477,7 +508,7 @@ impl<'a> Expander<'_, 'a> {
     ) -> bool {
         let before = self.errors.len();
         let loop_name = name.strip_prefix(FOR_EACH).unwrap_or(name);
-        if loop_name.is_empty() || !loop_name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !is_logical_id(loop_name) {
             self.errors.push(InputError::new(
                 key.loc(),
                 format!(
@@ -545,6 +576,76 @@ impl<'a> Expander<'_, 'a> {
             }
         }
         self.errors.len() == before
+    }
+
+    /// A key that a loop at the top of `Resources` or `Outputs` makes and that is not a logical
+    /// id. CloudFormation rejects it: an input error when that is so whatever the parameters
+    /// (the key as written has other characters, or the item comes from a literal collection).
+    /// When the item comes from a parameter's default, a deployment that gives the parameter
+    /// may be valid: a note says the default is rejected, and the copy is linted as made.
+    fn not_a_logical_id(
+        &mut self,
+        name: &str,
+        key: NodeRef<'a>,
+        made: &str,
+        item: &str,
+        identifiers: &[String],
+    ) {
+        let written = key.as_str().unwrap_or("");
+        let fixed = identifiers.iter().fold(written.to_owned(), |text, id| {
+            text.replace(&format!("${{{id}}}"), "")
+                .replace(&format!("&{{{id}}}"), "")
+        });
+        // The identifier whose item brought the other characters in, for the fix.
+        let kept = identifiers
+            .iter()
+            .find(|id| written.contains(&format!("${{{id}}}")))
+            .map_or_else(|| "&{...}".to_owned(), |id| format!("&{{{id}}}"));
+        let parameter = self.loops.iter().find_map(|l| l.parameter);
+        match parameter {
+            Some(parameter) if is_logical_id(&fixed) || fixed.is_empty() => {
+                self.notes.push(NotVisible {
+                    loc: key.loc(),
+                    message: format!(
+                        "the loop `{name}` makes `{made}` from the default of the parameter \
+                         `{parameter}` (the item `{item}`): not a logical id (letters and digits \
+                         only), so CloudFormation rejects the template unless `{parameter}` is \
+                         given at deployment; gatelint lints the copy as the default makes it \
+                         (write `{kept}` to keep only letters and digits)"
+                    ),
+                });
+            }
+            _ => self.errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "the loop `{name}` makes the logical id `{made}` (for the item `{item}`), \
+                     which is not alphanumeric: CloudFormation rejects the template (write \
+                     `{kept}` to keep only the item's letters and digits)"
+                ),
+            )),
+        }
+    }
+
+    /// The first template parameter `node` refers to (a collection read from a parameter's
+    /// default may differ at deployment). Identifiers of enclosing loops are not parameters.
+    fn parameter_in(&self, node: NodeRef<'a>) -> Option<&'a str> {
+        let mut pending = vec![node];
+        let mut visited = 0usize;
+        while let Some(node) = pending.pop() {
+            visited += 1;
+            if visited > MAX_PARAMETER_SEARCH {
+                return None;
+            }
+            if let Some(Intrinsic::Ref(name)) = intrinsic(node)
+                && self.bound(name).is_none()
+                && self.template.parameter(name).is_some()
+            {
+                return Some(name);
+            }
+            pending.extend(node.items());
+            pending.extend(node.entries().map(|(_, value)| value));
+        }
+        None
     }
 
     /// The item an enclosing loop binds to `node`, when it is a `Ref` to its identifier.
@@ -633,6 +734,11 @@ impl<'a> Expander<'_, 'a> {
             ));
         }
     }
+}
+
+/// Whether `text` is a logical id: letters and digits only.
+fn is_logical_id(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Whether a parameter of type `kind` holds a list: `CommaDelimitedList`, `List<...>`, or an
