@@ -498,6 +498,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
                     .or(&self.limit_set(t.get("BurstLimit"))),
             });
         let throttle = under_resource_condition(plan, throttle);
+        let use_of = |throttle: &Resolved<bool>| UsagePlanUse {
+            name: plan.id.to_owned(),
+            throttle: throttle.clone(),
+            origin: plan.loc(),
+        };
         for api_stage in plan
             .property("ApiStages")
             .into_iter()
@@ -515,14 +520,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
                             Some(Value::Ref(id)) => pending.resource == Some(*id),
                             _ => false,
                         };
-                    let listed = pending.stage.usage_plans.iter().any(|u| u.name == plan.id);
-                    if matches && !listed {
-                        pending.stage.usage_plans.push(UsagePlanUse {
-                            name: plan.id.to_owned(),
-                            throttle: throttle.clone(),
-                            origin: plan.loc(),
-                        });
+                    if matches {
+                        add_plan(&mut pending.stage, use_of(&throttle));
                     }
+                }
+            }
+            // A `Stage` known only at deployment (a parameter without a default, an
+            // `Fn::ImportValue`) may name any stage of the API: a plan that may throttle makes
+            // their throttling Unknown, not missing (as on the SAM path).
+            if stage.has_unknown() && throttle != Resolved::Known(false) {
+                for pending in stages.iter_mut().filter(|p| p.api == api) {
+                    add_plan(&mut pending.stage, use_of(&Resolved::Unknown));
                 }
             }
         }
@@ -617,6 +625,12 @@ enum ResourceTarget<'a> {
     Unknown,
 }
 
+/// Attach `plan` to `stage`, once.
+fn add_plan(stage: &mut Stage, plan: UsagePlanUse) {
+    if !stage.usage_plans.iter().any(|u| u.name == plan.name) {
+        stage.usage_plans.push(plan);
+    }
+}
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
