@@ -152,9 +152,20 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
         api.resource_policies
             .push(policy::read(key.loc(), policy, &policy::literal));
     }
-    if let Some(disable) = root
-        .get("x-amazon-apigateway-endpoint-configuration")
-        .and_then(|c| c.get("disableExecuteApiEndpoint"))
+    // OpenAPI 3 writes the endpoint configuration on a Server object (where SAM writes its
+    // `DisableExecuteApiEndpoint` too), Swagger 2 at the root.
+    let servers = match spec.version {
+        Version::Swagger2 => None,
+        Version::OpenApi30 | Version::OpenApi31 => root.get("servers"),
+    };
+    if let Some(disable) = servers
+        .into_iter()
+        .flat_map(NodeRef::items)
+        .chain(Some(root))
+        .find_map(|at| {
+            at.get("x-amazon-apigateway-endpoint-configuration")
+                .and_then(|c| c.get("disableExecuteApiEndpoint"))
+        })
     {
         api.default_endpoint_disabled = disable.as_bool().into();
         api.default_endpoint_origin = Some(disable.loc());

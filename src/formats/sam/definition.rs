@@ -62,6 +62,32 @@ impl Definition<'_> {
         }
     }
 
+    /// Where an inline definition's `x-amazon-apigateway-cors` (the CORS of an HTTP API) is:
+    /// the origin of the CORS answer its lowering gives.
+    pub fn cors_extension_at(&self) -> Option<Loc> {
+        match self {
+            Definition::Inline(spec) => spec
+                .root
+                .get("x-amazon-apigateway-cors")
+                .filter(|c| c.is_map())
+                .map(NodeRef::loc),
+            _ => None,
+        }
+    }
+
+    /// Where an inline definition declares its gateway response of type `kind`: the origin of
+    /// the CORS answer its lowering gives.
+    pub fn gateway_response_at(&self, kind: &str) -> Option<Loc> {
+        match self {
+            Definition::Inline(spec) => spec
+                .root
+                .get("x-amazon-apigateway-gateway-responses")?
+                .entry(kind)
+                .map(|(key, _)| key.loc()),
+            _ => None,
+        }
+    }
+
     /// The root `security` of an inline definition: the default of the operations that have
     /// none, as the translator leaves them.
     pub fn root_security(&self) -> Option<Vec<Requirement>> {

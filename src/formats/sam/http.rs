@@ -27,7 +27,7 @@ use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType, Method,
     Resolved, Stage, Workspace,
 };
-use crate::syntax::NodeRef;
+use crate::syntax::{NodeRef, ScalarStyle};
 
 /// The stage an HTTP API gets when `StageName` is not set.
 const DEFAULT_STAGE: &str = "$default";
@@ -189,7 +189,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         workspace.domain_names.extend(self.domain_name());
         api.custom_domains.extend(self.domain_mapping());
         self.default_endpoint(&mut api);
-        api.cors.extend(self.cors_configuration());
+        self.cors(&definition, &mut api);
         let stage = self.stage(&api, events);
         api.stages.push(stage);
         auth::unseen_references(&mut api, auth.unseen.as_ref());
@@ -553,6 +553,40 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
 
     /// `CorsConfiguration`: `true` allows every origin; a map lists them.
     /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-httpapi-httpapicorsconfiguration.html>
+    /// The API's CORS: `CorsConfiguration` merged into the definition's
+    /// `x-amazon-apigateway-cors` as the translator's `OpenApiEditor.add_cors` merges it. Origins
+    /// SAM sets replace the definition's; SAM sets `allowCredentials` only when it is literally
+    /// `true`, and otherwise the definition's stays.
+    fn cors(&self, definition: &Definition<'a>, api: &mut Api) {
+        let written = definition.cors_extension_at().and_then(|at| {
+            let index = api.cors.iter().position(|c| c.origin == at)?;
+            Some(api.cors.remove(index))
+        });
+        let Some(mut merged) = self.cors_configuration() else {
+            api.cors.extend(written);
+            return;
+        };
+        if let Some(written) = written {
+            merged.source = "the `CorsConfiguration`, merged into the definition's \
+                             `x-amazon-apigateway-cors`,"
+                .to_owned();
+            let config = self.properties.get("CorsConfiguration");
+            let sets_origins = !config.is_map() || truthy(config.get("AllowOrigins").node());
+            if !sets_origins {
+                merged.allow_origin = written.allow_origin;
+                merged.allow_origin_at = written.allow_origin_at;
+            }
+            if merged.allow_credentials != Resolved::Known(true) {
+                merged.allow_credentials = written.allow_credentials;
+                merged.allow_credentials_at = written.allow_credentials_at;
+            }
+        }
+        api.cors.push(merged);
+    }
+
+    /// `CorsConfiguration` as the translator reads it: `true` (or an intrinsic) allows every
+    /// origin; `AllowCredentials` counts only when it is the boolean `true` (the translator tests
+    /// `is True`, so a string or a function is dropped).
     fn cors_configuration(&self) -> Option<CorsResponse> {
         let config = self.properties.get("CorsConfiguration");
         let node = config.node().filter(|n| truthy(Some(*n)))?;
@@ -577,11 +611,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             origin: at,
             allow_origin: allowed_origins(&self.cx.eval, origins.node()),
             allow_origin_at: origins.loc(),
-            allow_credentials: self
-                .cx
-                .eval
-                .boolean(credentials.node())
-                .map(|c| c.unwrap_or(false)),
+            allow_credentials: Resolved::Known(credentials.node().is_some_and(|c| {
+                c.scalar_style() == Some(ScalarStyle::Plain) && c.as_bool() == Some(true)
+            })),
             allow_credentials_at: credentials.loc(),
         })
     }

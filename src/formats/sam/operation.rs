@@ -222,6 +222,14 @@ impl<'e, 'a> Operations<'e, 'a> {
         openapi::lower_into(&mut body, spec);
         api.authorizers.append(&mut body.authorizers);
         api.servers.append(&mut body.servers);
+        // The definition's own access settings, which SAM's properties may then override or
+        // merge into (its `DisableExecuteApiEndpoint`, `Cors`, `GatewayResponses`); its policy is
+        // read with SAM's statements (`sam_resource_policy`).
+        if body.default_endpoint_origin.is_some() {
+            api.default_endpoint_disabled = body.default_endpoint_disabled;
+            api.default_endpoint_origin = body.default_endpoint_origin.take();
+        }
+        api.cors.append(&mut body.cors);
         if api.default_auth_origin.is_none() {
             api.default_auth_origin = body.default_auth_origin.take();
         }

@@ -230,7 +230,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .properties
             .key("EndpointConfiguration")
             .map(NodeRef::loc);
-        self.cors_responses(&mut api);
+        self.cors_responses(&definition, &mut api);
         // A DefinitionUri file sets its own default (its root `security`), if any.
         if !matches!(definition, Definition::File) {
             api.default_auth_origin = self.default_auth_origin(&auth);
@@ -654,9 +654,15 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         }
     }
 
-    /// The CORS answers SAM writes: the preflights `Cors` adds, and `GatewayResponses` headers.
+    /// The CORS answers SAM writes: the preflights `Cors` adds, and `GatewayResponses` headers,
+    /// over those of an inline definition.
     /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html>
-    fn cors_responses(&self, api: &mut Api) {
+    fn cors_responses(&self, definition: &Definition<'a>, api: &mut Api) {
+        // A REST API ignores `x-amazon-apigateway-cors` (HTTP APIs only).
+        // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-cors-configuration.html>
+        if let Some(at) = definition.cors_extension_at() {
+            api.cors.retain(|c| c.origin != at);
+        }
         let cors = self.properties.get("Cors");
         if let Some(node) = cors.node().filter(|n| truthy(Some(*n))) {
             let origin_node = if cors.is_map() {
@@ -695,6 +701,13 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         }
         let string = |node| self.cx.eval.string(Some(node));
         for (kind, response) in self.properties.get("GatewayResponses").entries() {
+            // The translator writes each response over the definition's of the same type.
+            if let Some(at) = kind
+                .as_str()
+                .and_then(|k| definition.gateway_response_at(k))
+            {
+                api.cors.retain(|c| c.origin != at);
+            }
             let Some(headers) = response.get("ResponseParameters").get("Headers").node() else {
                 continue;
             };
