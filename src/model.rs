@@ -743,8 +743,10 @@ pub struct Authorizer {
     pub cache_ttl: Resolved<u64>,
     pub cache_ttl_origin: Option<Loc>,
     /// The identity sources as API Gateway spells them, comma-separated
-    /// (`method.request.header.Authorization, context.path`, `$request.header.Authorization`).
-    pub identity_source: Option<String>,
+    /// (`method.request.header.Authorization, context.path`, `$request.header.Authorization`):
+    /// `Known(None)` when none are set, one value per branch when an `Fn::If` (or a Terraform
+    /// conditional) chooses them, Unknown when they are computed at deployment.
+    pub identity_source: Resolved<Option<String>>,
     /// Where the identity sources (or a TOKEN authorizer's header) are set, when they are.
     pub identity_source_origin: Option<Loc>,
     /// A TOKEN authorizer's `IdentityValidationExpression`, where it is set.
@@ -769,7 +771,7 @@ impl Authorizer {
             kind,
             cache_ttl: Resolved::Known(0),
             cache_ttl_origin: None,
-            identity_source: None,
+            identity_source: Resolved::Known(None),
             identity_source_origin: None,
             validation_expression: None,
             audience: Resolved::Unknown,

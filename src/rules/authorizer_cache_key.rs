@@ -73,16 +73,31 @@ impl Rule for AuthorizerCacheKey {
     fn check(&self, workspace: &Workspace, settings: &Settings, findings: &mut Vec<Finding>) {
         for api in &workspace.apis {
             for authorizer in &api.authorizers {
+                if authorizer.kind == AuthorizerKind::LambdaRequest {
+                    // The TTL and the identity sources may each be chosen by a condition: every
+                    // reachable pair is judged, under the conditions of both.
+                    let keyed = authorizer.cache_ttl.and_then(&|ttl| {
+                        let ttl = *ttl;
+                        authorizer.identity_source.map(move |s| (ttl, s.clone()))
+                    });
+                    for (when, (ttl, written)) in keyed.cases() {
+                        if *ttl == 0 {
+                            continue;
+                        }
+                        let Some(written) = written.as_deref() else {
+                            continue;
+                        };
+                        if let Some(finding) = self.request(api, authorizer, written, *ttl, &when) {
+                            findings.push(finding);
+                        }
+                    }
+                    continue;
+                }
                 for (when, ttl) in authorizer.cache_ttl.cases() {
                     if *ttl == 0 {
                         continue;
                     }
                     match authorizer.kind {
-                        AuthorizerKind::LambdaRequest => {
-                            if let Some(finding) = self.request(api, authorizer, *ttl, &when) {
-                                findings.push(finding);
-                            }
-                        }
                         AuthorizerKind::LambdaToken
                             if authorizer.validation_expression.is_none()
                                 && settings
@@ -101,8 +116,14 @@ impl Rule for AuthorizerCacheKey {
 
 impl AuthorizerCacheKey {
     /// A cached REQUEST authorizer keyed on nothing that tells callers apart.
-    fn request(&self, api: &Api, authorizer: &Authorizer, ttl: u64, when: &str) -> Option<Finding> {
-        let written = authorizer.identity_source.as_deref()?;
+    fn request(
+        &self,
+        api: &Api,
+        authorizer: &Authorizer,
+        written: &str,
+        ttl: u64,
+        when: &str,
+    ) -> Option<Finding> {
         let sources: Vec<(&str, Source)> = written
             .split(',')
             .map(str::trim)

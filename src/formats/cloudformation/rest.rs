@@ -202,7 +202,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         };
         authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
         let identity = resource.property("IdentitySource");
-        authorizer.identity_source = self.eval.known_string(identity);
+        authorizer.identity_source = self.eval.string(identity);
         authorizer.identity_source_origin = identity.map(NodeRef::loc);
         authorizer.validation_expression = resource
             .property("IdentityValidationExpression")

@@ -330,15 +330,16 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 authorizer.identity_source = self
                     .eval
                     .list(resource.property("IdentitySource"))
-                    .known()
                     .map(|sources| {
-                        sources
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .filter(|s| !s.is_empty());
+                        Some(
+                            sources
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                        .filter(|s| !s.is_empty())
+                    });
                 if resource.property("AuthorizerUri").is_none() {
                     authorizer.missing.push(("AuthorizerUri".into(), type_key));
                 }
@@ -903,8 +904,8 @@ Resources:
         let api = &workspace.apis[0];
         assert_eq!(api.authorizers[0].cache_ttl, Resolved::Known(0));
         assert_eq!(
-            api.authorizers[0].identity_source.as_deref(),
-            Some("$request.header.A, $request.querystring.b")
+            api.authorizers[0].identity_source,
+            Resolved::Known(Some("$request.header.A, $request.querystring.b".to_owned()))
         );
         assert_eq!(api.authorizers[0].missing[0].0, "AuthorizerUri");
         assert_eq!(api.authorizers[1].cache_ttl, Resolved::Known(600));

@@ -537,14 +537,20 @@ fn lower_scheme(
         None => {}
     }
     let identity = config.get("identitySource");
-    authorizer.identity_source = identity.and_then(NodeRef::as_str).map(str::to_owned);
+    // A template body's identity source may be computed (an intrinsic): Unknown.
+    authorizer.identity_source = match identity {
+        None => Resolved::Known(None),
+        Some(node) => node.as_str().map(|s| Some(s.to_owned())).into(),
+    };
     authorizer.identity_source_origin = identity.map(NodeRef::loc);
     // A TOKEN authorizer without `identitySource` reads the header its scheme names.
     if identity.is_none() && authorizer.kind == AuthorizerKind::LambdaToken {
-        authorizer.identity_source = scheme
-            .get("name")
-            .and_then(NodeRef::as_str)
-            .map(|header| format!("method.request.header.{header}"));
+        authorizer.identity_source = Resolved::Known(
+            scheme
+                .get("name")
+                .and_then(NodeRef::as_str)
+                .map(|header| format!("method.request.header.{header}")),
+        );
     }
     authorizer.validation_expression = config.get("identityValidationExpression").map(NodeRef::loc);
     let jwt = config.get("jwtConfiguration");

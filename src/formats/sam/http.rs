@@ -480,9 +480,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                     format!("the JWT authorizer {name} needs an IdentitySource"),
                 );
             }
-            authorizer.identity_source = field("IdentitySource")
-                .and_then(NodeRef::as_str)
-                .map(str::to_owned);
+            authorizer.identity_source = Resolved::Known(
+                field("IdentitySource")
+                    .and_then(NodeRef::as_str)
+                    .map(str::to_owned),
+            );
             let audience = jwt.get("audience");
             let issuer = jwt.get("issuer");
             // The translator writes `jwtConfiguration` into the definition as it is: CloudFormation
@@ -545,7 +547,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         .map(move |item| format!("{prefix}{item}"))
                 })
                 .collect();
-            authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
+            authorizer.identity_source =
+                Resolved::Known((!sources.is_empty()).then(|| sources.join(", ")));
             authorizer.identity_source_origin = identity.loc();
         }
         Some(authorizer)

@@ -916,10 +916,12 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                     ),
                 );
             }
-            authorizer.identity_source = (!sources.is_empty()).then(|| sources.join(", "));
+            authorizer.identity_source =
+                Resolved::Known((!sources.is_empty()).then(|| sources.join(", ")));
         } else {
             let header = identity.get("Header").as_str().unwrap_or("Authorization");
-            authorizer.identity_source = Some(format!("method.request.header.{header}"));
+            authorizer.identity_source =
+                Resolved::Known(Some(format!("method.request.header.{header}")));
             authorizer.validation_expression = identity.get("ValidationExpression").loc();
         }
         Some(authorizer)

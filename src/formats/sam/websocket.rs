@@ -42,13 +42,14 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
         let connect_auth = connect_auth(cx, resource.id, auth, has_connect, errors);
         if let Some((_, Some(authorizer))) = &connect_auth {
             api.authorizers.push(Authorizer {
-                identity_source: auth
-                    .get("IdentitySource")
-                    .items()
-                    .iter()
-                    .filter_map(|i| i.as_str())
-                    .map(str::to_owned)
-                    .reduce(|a, b| format!("{a}, {b}")),
+                identity_source: Resolved::Known(
+                    auth.get("IdentitySource")
+                        .items()
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .map(str::to_owned)
+                        .reduce(|a, b| format!("{a}, {b}")),
+                ),
                 ..Authorizer::new(
                     authorizer.name.clone(),
                     AuthorizerKind::LambdaRequest,

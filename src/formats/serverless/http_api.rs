@@ -265,7 +265,7 @@ fn authorizer<'a>(
             Err(Unknown) => Resolved::Unknown,
         };
         authorizer.cache_ttl_origin = ttl.map(NodeRef::loc);
-        authorizer.identity_source = identity_source;
+        authorizer.identity_source = Resolved::Known(identity_source);
         if get("functionName").is_none() && get("functionArn").is_none() {
             authorizer
                 .missing
@@ -274,7 +274,7 @@ fn authorizer<'a>(
         return Some(authorizer);
     }
     let mut authorizer = Authorizer::new(key, AuthorizerKind::Jwt, name.loc());
-    authorizer.identity_source = identity_source;
+    authorizer.identity_source = Resolved::Known(identity_source);
     let issuer = get("issuerUrl");
     authorizer.issuer_origin = issuer.map(NodeRef::loc);
     authorizer.issuer = match vars.text(issuer) {

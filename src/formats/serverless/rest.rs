@@ -302,7 +302,7 @@ fn authorizer(
         };
         let mut authorizer = Authorizer::new(name.clone(), kind, at.clone());
         authorizer.cache_ttl = Resolved::Known(ttl);
-        authorizer.identity_source = Some(DEFAULT_IDENTITY_SOURCE.to_owned());
+        authorizer.identity_source = Resolved::Known(Some(DEFAULT_IDENTITY_SOURCE.to_owned()));
         define(api, authorizer);
         return Some(uses(name, Vec::new(), at));
     };
@@ -380,7 +380,7 @@ fn authorizer(
     } else {
         authorizer.cache_ttl = Resolved::Known(0);
     }
-    authorizer.identity_source = identity_source;
+    authorizer.identity_source = Resolved::Known(identity_source);
     // The framework passes it on as the authorizer's `IdentityValidationExpression`.
     authorizer.validation_expression = map.get("identityValidationExpression").map(NodeRef::loc);
     define(api, authorizer);

@@ -83,8 +83,8 @@ fn http_events_in_every_form() {
     assert_eq!(checker.kind, AuthorizerKind::LambdaToken);
     assert_eq!(checker.cache_ttl, Resolved::Known(300));
     assert_eq!(
-        checker.identity_source.as_deref(),
-        Some("method.request.header.Authorization")
+        checker.identity_source,
+        Resolved::Known(Some("method.request.header.Authorization".to_owned()))
     );
     assert_eq!(rest.stages.len(), 1);
     assert_eq!(rest.stages[0].name, "dev");
@@ -118,7 +118,7 @@ fn http_authorizers_by_arn_cognito_and_shared_id() {
     assert_eq!(request.kind, AuthorizerKind::LambdaRequest);
     assert_eq!(request.cache_ttl, Resolved::Known(0));
     // A REQUEST authorizer that caches nothing needs no identity source.
-    assert_eq!(request.identity_source, None);
+    assert_eq!(request.identity_source, Resolved::Known(None));
     let shared = rest.authorizer("abc123").unwrap();
     assert_eq!(shared.kind, AuthorizerKind::Cognito);
     assert!(shared.cache_ttl.is_unknown());
@@ -193,12 +193,8 @@ fn websocket_connect_authorizer_and_function_urls() {
     );
     assert!(route(socket, Method::Any, "$default").inherits_connection_auth);
     assert_eq!(
-        socket
-            .authorizer("auth")
-            .unwrap()
-            .identity_source
-            .as_deref(),
-        Some("route.request.querystring.token")
+        socket.authorizer("auth").unwrap().identity_source,
+        Resolved::Known(Some("route.request.querystring.token".to_owned()))
     );
     let urls: Vec<(&str, &Resolved<Auth>)> = ws
         .function_urls

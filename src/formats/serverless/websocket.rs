@@ -135,10 +135,10 @@ fn connect_authorizer(
     let identity_source = string_list(vars, map.and_then(|m| m.get("identitySource")));
     let mut authorizer = Authorizer::new(name, AuthorizerKind::LambdaRequest, node.loc());
     authorizer.cache_ttl = Resolved::Known(DEFAULT_V2_AUTHORIZER_TTL);
-    authorizer.identity_source = Some(if identity_source.is_empty() {
+    authorizer.identity_source = Resolved::Known(Some(if identity_source.is_empty() {
         DEFAULT_IDENTITY_SOURCE.to_owned()
     } else {
         identity_source.join(", ")
-    });
+    }));
     Some(authorizer)
 }

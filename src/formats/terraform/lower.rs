@@ -691,7 +691,12 @@ impl<'e, 'a> Lowering<'e, 'a> {
             authorizer.cache_ttl_origin =
                 instance.attribute_loc("authorizer_result_ttl_in_seconds");
         }
-        authorizer.identity_source = self.value(instance, "identity_source").to_text();
+        authorizer.identity_source =
+            self.value(instance, "identity_source")
+                .resolve(&|v| match v {
+                    Value::Null => Resolved::Known(None),
+                    v => v.to_text().map(Some).into(),
+                });
         authorizer.identity_source_origin = instance.attribute_loc("identity_source");
         authorizer.validation_expression = instance.attribute_loc("identity_validation_expression");
         let missing = match authorizer.kind {
@@ -975,10 +980,17 @@ impl<'e, 'a> Lowering<'e, 'a> {
                     .under(&instance.when);
                 authorizer.cache_ttl_origin =
                     instance.attribute_loc("authorizer_result_ttl_in_seconds");
-                if let Value::List(sources) = self.value(instance, "identity_sources") {
-                    let joined: Vec<String> = sources.iter().filter_map(Value::to_text).collect();
-                    authorizer.identity_source = Some(joined.join(", ")).filter(|s| !s.is_empty());
-                }
+                authorizer.identity_source =
+                    self.value(instance, "identity_sources")
+                        .resolve(&|v| match v {
+                            Value::List(sources) => {
+                                let joined: Vec<String> =
+                                    sources.iter().filter_map(Value::to_text).collect();
+                                Resolved::Known(Some(joined.join(", ")).filter(|s| !s.is_empty()))
+                            }
+                            Value::Null => Resolved::Known(None),
+                            _ => Resolved::Unknown,
+                        });
                 authorizer.identity_source_origin = instance.attribute_loc("identity_sources");
                 if instance.attribute("authorizer_uri").is_none() {
                     authorizer.missing.push(("authorizer_uri".into(), type_at));
