@@ -77,8 +77,15 @@ pub fn intrinsic(node: NodeRef<'_>) -> Option<Intrinsic<'_>> {
     }
     let mut entries = node.entries();
     let (key, argument) = entries.next()?;
-    if entries.next().is_some() {
-        return None;
+    if let Some((other, value)) = entries.next() {
+        // An `AWS::Include` call (`{Name: AWS::Include, Parameters: ...}`) stands for what a
+        // snippet that cannot be seen may set beside other keys: not known statically.
+        let include = |(key, value): (NodeRef<'_>, NodeRef<'_>)| {
+            key.as_str() == Some("Name") && value.as_str() == Some("AWS::Include")
+        };
+        let call =
+            entries.next().is_none() && (include((key, argument)) || include((other, value)));
+        return call.then_some(Intrinsic::Opaque("Fn::Transform"));
     }
     let name = key.as_str()?;
     if name != "Ref" && name != "Condition" && !name.starts_with("Fn::") {

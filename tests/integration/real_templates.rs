@@ -353,23 +353,51 @@ fn a_template_level_include_merges_its_sections_into_the_template() {
 }
 
 #[test]
-fn an_include_beside_other_keys_merges_in_resources_and_is_noted_elsewhere() {
+fn an_include_beside_other_keys_is_merged_or_makes_the_mapping_unknown() {
     let check = run(&["check", "--format", "concise", "sam-include-beside-keys"]);
     assert!(!check.contains("input-error"), "{check}");
-    // Merged into `Resources`: the snippet's API is linted, located in the snippet.
+    // Merged into `Resources`, and as a resource's `Properties` (beside its `Type`): the
+    // snippets' APIs are linted, located in the snippets.
+    for found in [
+        "sam-include-beside-keys/apis.yaml:10:11: error[unauthenticated-route] GET /orders on OrdersApi",
+        "sam-include-beside-keys/ping-api.yaml:8:9: error[unauthenticated-route] GET /ping on PingApi",
+    ] {
+        assert!(check.contains(found), "{found}: {check}");
+    }
+    // Beside an API's properties: the snippet's Auth, MethodSettings and AccessLogSetting
+    // apply; the list form in Globals sets OpenApiVersion (no extra `Stage` stage anywhere).
+    assert!(!check.contains("StatusApi"), "{check}");
+    assert!(!check.contains("`Stage`"), "{check}");
+    // A snippet in S3 beside the properties: what it may set is Unknown, not a finding, and
+    // it is said where it is.
+    assert!(
+        !check.contains("warning[no-access-log] the stage `live` of HealthApi"),
+        "{check}"
+    );
+    assert!(
+        !check.contains("warning[no-rate-limit] the stage `live` of HealthApi"),
+        "{check}"
+    );
     assert!(
         check.contains(
-            "sam-include-beside-keys/apis.yaml:10:11: error[unauthenticated-route] GET /orders on OrdersApi"
+            "sam-include-beside-keys/template.yaml:54:9: note[not-visible] what `AWS::Include` puts here is not visible: it is included from S3"
         ),
         "{check}"
     );
-    // Beside an API's other properties it is not merged: said, not passed silently.
+    // Beside the keys of a definition: not merged into the OpenAPI document, so its routes
+    // are not visible (never a partial definition read as complete).
     assert!(
         check.contains(
-            "sam-include-beside-keys/template.yaml:21:7: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of its mapping"
+            "sam-include-beside-keys/template.yaml:73:11: note[not-visible] routes of DocsApi not visible: the definition has an `AWS::Include` beside other keys"
         ),
         "{check}"
     );
     // The included files are read through the template, not linted on their own.
     assert!(!check.contains("status-settings.yaml"), "{check}");
+    assert!(!check.contains("docs-paths.yaml"), "{check}");
+    let routes = run(&["routes", "sam-include-beside-keys/template.yaml"]);
+    assert!(
+        routes.contains("StatusApi  REST  GET     /status  IAM (SigV4)"),
+        "{routes}"
+    );
 }

@@ -11,6 +11,12 @@ use crate::formats::{cdk, openapi};
 use crate::model::{Api, Conditions, HiddenRoutes};
 use crate::syntax::NodeRef;
 
+/// Why a definition with an `AWS::Include` beside other keys of one of its mappings has no
+/// visible routes: CloudFormation merges the snippet there, and gatelint does not merge a
+/// snippet into an OpenAPI document (the routes it would read could be missing or wrong).
+pub const MERGED_IN_BODY: &str = "the definition has an `AWS::Include` beside other keys of one \
+     of its mappings, which gatelint does not merge into an OpenAPI document";
+
 /// What a body is, once `AWS::Include` and `Fn::If` are seen through.
 #[derive(Default)]
 pub struct Body<'a> {
@@ -48,6 +54,10 @@ pub fn read<'a>(template: &Template<'a>, body: NodeRef<'a>) -> Body<'a> {
             }
             None => leaf,
         };
+        if let Some(at) = template.includes().and_then(|i| i.merged_in_body(leaf)) {
+            hide(HiddenRoutes::because(at.clone(), MERGED_IN_BODY));
+            continue;
+        }
         if let Some(call) = intrinsic(leaf) {
             hide(HiddenRoutes::because(
                 leaf.loc(),

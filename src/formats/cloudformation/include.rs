@@ -18,6 +18,9 @@ use crate::syntax::{Document, Loc, NodeIdentity, NodeKind, NodeRef};
 /// The name of the include transform.
 pub const INCLUDE: &str = "AWS::Include";
 
+/// The key of a transform call written in a mapping.
+const TRANSFORM: &str = "Fn::Transform";
+
 /// Includes deeper in the template than this are not looked for (the tree depth is capped far
 /// below anyway).
 const MAX_WALK: usize = 1_000_000;
@@ -33,9 +36,13 @@ pub struct Includes {
     /// in a resource it checks, or a whole resource), but for bodies, which their API notes:
     /// where each is, and the reason.
     unseen: Vec<(Loc, String)>,
-    /// The template-level includes (`Transform: {Name: AWS::Include, ...}`), in the order the
-    /// `Transform` section lists them: each merges its sections into the template's.
+    /// The template-level includes (`Transform: {Name: AWS::Include, ...}`, or a `Fn::Transform`
+    /// beside the template's sections), in the order they run: each merges its sections into
+    /// the template's.
     template_level: Vec<NodeIdentity>,
+    /// Where an include beside other keys of an API definition is: gatelint does not merge a
+    /// snippet into an OpenAPI document, so that definition's routes are not visible.
+    merged_in_bodies: Vec<Loc>,
 }
 
 /// What a value of the template is, for saying what an include there hides.
@@ -99,56 +106,64 @@ pub enum Included<'a> {
     NotVisible { at: Loc, reason: &'a str },
 }
 
-/// The `Location` of an `AWS::Include` transform call, if `node` is one.
+/// The `AWS::Include` calls of the value of a `Fn::Transform`: the call itself
+/// (`{Name: AWS::Include, Parameters: ...}`), or those of its list form, which CloudFormation
+/// runs in the order listed.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html>
+fn include_calls(transform: NodeRef<'_>) -> Vec<NodeRef<'_>> {
+    if transform.is_seq() {
+        transform.items().filter(|item| is_call(*item)).collect()
+    } else {
+        std::iter::once(transform).filter(|t| is_call(*t)).collect()
+    }
+}
+
+/// Whether `node` is an `AWS::Include` call (the value of a `Fn::Transform`).
+fn is_call(node: NodeRef<'_>) -> bool {
+    node.is_map() && node.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
+}
+
+/// The `Location` of an include call. A missing one is CloudFormation's error; to us the
+/// snippet is not visible.
+fn call_location(call: NodeRef<'_>) -> NodeRef<'_> {
+    call.get("Parameters")
+        .and_then(|p| p.get("Location"))
+        .unwrap_or(call)
+}
+
+/// The `Location` of an `AWS::Include` transform call, if `node` is one standing for a whole
+/// value (`Fn::Transform` alone in its mapping, or `!Transform`; in the list form, one include
+/// and nothing else).
 fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     let transform = if node.tag() == Some("!Transform") {
         node
     } else {
         let mut entries = node.entries();
         let (key, value) = entries.next()?;
-        if entries.next().is_some() || key.as_str() != Some("Fn::Transform") {
+        if entries.next().is_some() || key.as_str() != Some(TRANSFORM) {
             return None;
         }
         value
     };
-    if transform.get("Name").and_then(NodeRef::as_str) != Some(INCLUDE) {
+    if transform.is_seq() && transform.len() != 1 {
         return None;
     }
-    // A missing Location is CloudFormation's error; to us the snippet is not visible.
-    Some(
-        transform
-            .get("Parameters")
-            .and_then(|p| p.get("Location"))
-            .unwrap_or(transform),
-    )
+    let calls = include_calls(transform);
+    let [call] = calls.as_slice() else {
+        return None;
+    };
+    Some(call_location(*call))
 }
 
-/// The `Fn::Transform` key and its `AWS::Include` call, where `map` holds one beside other keys
-/// (CloudFormation merges the snippet's entries into the mapping).
-fn transform_beside_keys(map: NodeRef<'_>) -> Option<(NodeRef<'_>, NodeRef<'_>)> {
-    if !map.is_map() || map.entries().nth(1).is_none() {
+/// The `Fn::Transform` key and its `AWS::Include` calls, where `map` holds one beside other keys
+/// (CloudFormation merges each snippet's entries into the mapping).
+fn transform_beside_keys(map: NodeRef<'_>) -> Option<(NodeRef<'_>, Vec<NodeRef<'_>>)> {
+    if !map.is_map() || map.len() < 2 {
         return None;
     }
-    map.entries().find(|(key, value)| {
-        key.as_str() == Some("Fn::Transform")
-            && value.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
-    })
-}
-
-/// The resources an `AWS::Include` beside other resources of `Resources` merges into the
-/// section, when `key` is its `Fn::Transform` key and the snippet was read.
-pub fn merged_resources<'a>(
-    includes: Option<&'a Includes>,
-    key: NodeRef<'a>,
-    call: NodeRef<'a>,
-) -> Option<NodeRef<'a>> {
-    if key.as_str() != Some("Fn::Transform") {
-        return None;
-    }
-    match includes?.get(call)? {
-        Included::Snippet(snippet) if snippet.is_map() => Some(snippet),
-        _ => None,
-    }
+    let (key, value) = map.entry(TRANSFORM)?;
+    let calls = include_calls(value);
+    (!calls.is_empty()).then_some((key, calls))
 }
 
 /// The template-level `AWS::Include` transforms of `root`: its `Transform` section, or an item
@@ -169,10 +184,46 @@ pub fn template_level(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
         .collect()
 }
 
-/// Whether `node` is an `AWS::Include` transform call. Once includes are followed, one that is
-/// still there is one whose snippet cannot be seen.
+/// `map.get(key)`, with what the includes beside its keys merge in (see [`Includes::get_in`]).
+pub fn get_in<'a>(
+    includes: Option<&'a Includes>,
+    map: NodeRef<'a>,
+    key: &str,
+) -> Option<NodeRef<'a>> {
+    match includes {
+        Some(includes) => includes.get_in(map, key),
+        None => map.get(key),
+    }
+}
+
+/// `map.entry(key)`, with what the includes beside its keys merge in.
+pub fn entry_in<'a>(
+    includes: Option<&'a Includes>,
+    map: NodeRef<'a>,
+    key: &str,
+) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+    match includes {
+        Some(includes) => includes.entry_in(map, key),
+        None => map.entry(key),
+    }
+}
+
+/// `map.entries()`, with what the includes beside its keys merge in (see
+/// [`Includes::merged_entries`]).
+pub fn entries_in<'a>(
+    includes: Option<&'a Includes>,
+    map: NodeRef<'a>,
+) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+    includes
+        .and_then(|includes| includes.merged_entries(map))
+        .unwrap_or_else(|| map.entries().collect())
+}
+
+/// Whether `node` is an `AWS::Include` transform call, or the call itself (what
+/// [`Includes::get_in`] gives for a key a snippet beside other keys may set). Once includes are
+/// followed, one that is still there is one whose snippet cannot be seen: its value is Unknown.
 pub fn is_include(node: NodeRef<'_>) -> bool {
-    include_location(node).is_some()
+    include_location(node).is_some() || is_call(node)
 }
 
 impl Includes {
@@ -199,21 +250,22 @@ impl Includes {
                 calls.push((node, location, place));
                 continue;
             }
-            if let Some((key, call)) = transform_beside_keys(node) {
-                if place == Place::Resources {
-                    // Merged into the section: the template lists the snippet's resources.
-                    let location = call
-                        .get("Parameters")
-                        .and_then(|p| p.get("Location"))
-                        .unwrap_or(call);
-                    calls.push((call, location, Place::Resources));
-                } else if place.noted() || place == Place::Root {
-                    includes.unseen.push((
-                        key.loc(),
-                        "beside other keys of its mapping, which gatelint merges only in \
-                         `Resources`"
-                            .to_owned(),
-                    ));
+            // Beside other keys, each snippet merges into the mapping (see `Includes::get_in`);
+            // at the root, its sections merge into the template's like a template-level one.
+            if let Some((_, beside)) = transform_beside_keys(node) {
+                for call in beside {
+                    if place == Place::Root {
+                        includes.template_level.push(call.identity());
+                    }
+                    let place = match place {
+                        Place::Root => Place::Resources,
+                        Place::Body => {
+                            includes.merged_in_bodies.push(call.loc());
+                            Place::Body
+                        }
+                        other => other,
+                    };
+                    calls.push((call, call_location(call), place));
                 }
             }
             match node.kind() {
@@ -227,12 +279,8 @@ impl Includes {
         }
         // The template-level ones merge whole sections: what they hide is always noted.
         for transform in template_level(root) {
-            let location = transform
-                .get("Parameters")
-                .and_then(|p| p.get("Location"))
-                .unwrap_or(transform);
             includes.template_level.push(transform.identity());
-            calls.push((transform, location, Place::Resources));
+            calls.push((transform, call_location(transform), Place::Resources));
         }
         calls.sort_by_key(|(node, _, _)| node.span().start);
         for (node, location, place) in calls {
@@ -325,6 +373,96 @@ impl Includes {
             .collect()
     }
 
+    /// The entry of `key` in `map` as CloudFormation sees it once the `AWS::Include`s written as
+    /// a `Fn::Transform` key beside the others merge their snippets in: the mapping's own entry,
+    /// else the snippet's (a later include's before an earlier one's). Where a snippet that
+    /// cannot be seen may set it, the entry is the `Fn::Transform` key and the include call,
+    /// which readers take as Unknown (see [`is_include`]). Which of the mapping and a snippet
+    /// wins when both set a key is gatelint's choice (the mapping).
+    pub fn entry_in<'a>(
+        &'a self,
+        map: NodeRef<'a>,
+        key: &str,
+    ) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        if let Some(own) = map.entry(key) {
+            return Some(own);
+        }
+        if self.snippets.is_empty() {
+            return None;
+        }
+        let (transform, calls) = transform_beside_keys(map)?;
+        for call in calls.into_iter().rev() {
+            match self.get(call) {
+                Some(Included::Snippet(snippet)) if snippet.is_map() => {
+                    if let Some(found) = snippet.entry(key) {
+                        return Some(found);
+                    }
+                }
+                Some(Included::Snippet(_)) => {}
+                Some(Included::NotVisible { .. }) | None => return Some((transform, call)),
+            }
+        }
+        None
+    }
+
+    /// The value of `key` in `map`, merged as [`Includes::entry_in`] says.
+    pub fn get_in<'a>(&'a self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+        self.entry_in(map, key).map(|(_, value)| value)
+    }
+
+    /// The entries of `map` once the includes beside its keys merge their snippets in: its own,
+    /// with each readable snippet's entries in place of the `Fn::Transform` key (those the
+    /// mapping does not set itself). A snippet that cannot be seen stays as the key and its
+    /// call, which readers take as Unknown; a key set twice, once (the later). `None` when no
+    /// include sits beside its keys.
+    pub fn merged_entries<'a>(
+        &'a self,
+        map: NodeRef<'a>,
+    ) -> Option<Vec<(NodeRef<'a>, NodeRef<'a>)>> {
+        if self.snippets.is_empty() {
+            return None;
+        }
+        let (transform, calls) = transform_beside_keys(map)?;
+        let mut entries = Vec::with_capacity(map.len());
+        for (key, value) in map.entries() {
+            if key.identity() != transform.identity() {
+                entries.push((key, value));
+                continue;
+            }
+            for call in &calls {
+                match self.get(*call) {
+                    Some(Included::Snippet(snippet)) if snippet.is_map() => entries.extend(
+                        snippet
+                            .entries()
+                            .filter(|(k, _)| k.as_str().is_none_or(|k| map.get(k).is_none())),
+                    ),
+                    Some(Included::Snippet(_)) => {}
+                    Some(Included::NotVisible { .. }) | None => entries.push((key, *call)),
+                }
+            }
+        }
+        // A key set twice (by two snippets, say) once: the later one.
+        let mut seen = crate::collections::HashSet::default();
+        let mut distinct: Vec<_> = entries
+            .into_iter()
+            .rev()
+            .filter(|(key, _)| key.as_str().is_none_or(|k| seen.insert(k)))
+            .collect();
+        distinct.reverse();
+        Some(distinct)
+    }
+
+    /// Where `body` (an API definition) has an include beside other keys of one of its
+    /// mappings, which gatelint does not merge into an OpenAPI document.
+    pub fn merged_in_body(&self, body: NodeRef<'_>) -> Option<&Loc> {
+        let span = body.full_span();
+        self.merged_in_bodies.iter().find(|at| {
+            std::sync::Arc::ptr_eq(&at.file, &body.doc().file)
+                && span.start <= at.span.start
+                && at.span.end <= span.end
+        })
+    }
+
     /// `node`, or the snippet it includes when that was read.
     pub fn follow<'a>(&'a self, node: NodeRef<'a>) -> NodeRef<'a> {
         if self.snippets.is_empty() {
@@ -375,5 +513,70 @@ fn read(location: &str, files: &dyn FileLoader, errors: &mut Vec<InputError>) ->
                 "from `{location}`, which is not valid YAML or JSON"
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::syntax::SourceFile;
+
+    /// Snippets served by name, parsed on each load.
+    struct Snippets(&'static [(&'static str, &'static str)]);
+
+    impl FileLoader for Snippets {
+        fn load(&self, reference: &str) -> Result<Vec<Document>, LoadError> {
+            let (_, text) = self
+                .0
+                .iter()
+                .find(|(name, _)| *name == reference)
+                .ok_or(LoadError::NotAvailable)?;
+            let file = SourceFile::new(reference, (*text).to_owned());
+            Ok(crate::syntax::parse(&file).unwrap())
+        }
+    }
+
+    fn load(root: NodeRef<'_>, files: &Snippets) -> Includes {
+        let locate = |location: NodeRef<'_>| location.as_str().map(str::to_owned);
+        Includes::load(root, &locate, files, &mut Vec::new())
+    }
+
+    #[test]
+    fn beside_other_keys_the_mapping_wins_then_the_later_snippet_and_unseen_is_the_call() {
+        let file = SourceFile::new(
+            "t.yaml",
+            "Props:\n  A: own\n  Fn::Transform:\n    - {Name: AWS::Include, Parameters: {Location: one}}\n    - {Name: AWS::Include, Parameters: {Location: two}}\n\
+             Hidden:\n  A: own\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: 's3://b/k'}}\n\
+             Value: {Fn::Transform: [{Name: AWS::Include, Parameters: {Location: one}}]}\n"
+                .to_owned(),
+        );
+        let documents = crate::syntax::parse(&file).unwrap();
+        let root = documents[0].root();
+        let files = Snippets(&[("one", "A: one\nB: one\nC: one\n"), ("two", "B: two\n")]);
+        let includes = load(root, &files);
+        let props = root.get("Props").unwrap();
+        let text = |key: &str| includes.get_in(props, key).and_then(NodeRef::as_str);
+        assert_eq!(text("A"), Some("own"));
+        assert_eq!(text("B"), Some("two"));
+        assert_eq!(text("C"), Some("one"));
+        assert_eq!(text("D"), None);
+        let keys: Vec<_> = includes
+            .merged_entries(props)
+            .unwrap()
+            .into_iter()
+            .filter_map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["A", "C", "B"]);
+        // A snippet that cannot be seen: the mapping's own keys, else the call (Unknown).
+        let hidden = root.get("Hidden").unwrap();
+        assert_eq!(includes.get_in(hidden, "A").unwrap().as_str(), Some("own"));
+        let unknown = includes.get_in(hidden, "B").unwrap();
+        assert!(is_include(unknown));
+        assert!(crate::formats::intrinsic::intrinsic(unknown).is_some());
+        // The list form with one include stands for the snippet.
+        let value = includes.follow(root.get("Value").unwrap());
+        assert_eq!(value.get("C").unwrap().as_str(), Some("one"));
     }
 }

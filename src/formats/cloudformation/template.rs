@@ -2,7 +2,7 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
 use super::generated::{Generated, GeneratedIds};
-use super::include::Includes;
+use super::include::{Includes, entries_in, entry_in, get_in};
 use crate::collections::HashMap;
 use crate::syntax::{Loc, NodeRef};
 
@@ -68,21 +68,28 @@ impl<'a> Resource<'a> {
 
     /// `Properties`, read through an `AWS::Include` of it (as of any property value).
     pub fn properties(self) -> Option<NodeRef<'a>> {
-        self.node.get("Properties").map(|p| self.follow(p))
+        self.get("Properties").map(|p| self.follow(p))
     }
 
     pub fn property(self, name: &str) -> Option<NodeRef<'a>> {
-        self.properties()?.get(name).map(|p| self.follow(p))
+        self.property_as_written(name).map(|p| self.follow(p))
     }
 
     /// The property's key node, for pointing at `Name:` rather than its value.
     pub fn property_key(self, name: &str) -> Option<NodeRef<'a>> {
-        self.properties()?.entry(name).map(|(key, _)| key)
+        entry_in(self.includes, self.properties()?, name).map(|(key, _)| key)
     }
 
     /// The property as written, an `AWS::Include` transform not followed.
     pub fn property_as_written(self, name: &str) -> Option<NodeRef<'a>> {
-        self.properties()?.get(name)
+        self.properties()
+            .and_then(|p| get_in(self.includes, p, name))
+    }
+
+    /// An attribute of the resource (`Properties`, `Condition`...), with what an include beside
+    /// them merges in.
+    fn get(self, name: &str) -> Option<NodeRef<'a>> {
+        get_in(self.includes, self.node, name)
     }
 
     fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
@@ -94,7 +101,7 @@ impl<'a> Resource<'a> {
 
     /// `DependsOn` as a list of logical ids (it may be a string or a list).
     pub fn depends_on(self) -> Vec<&'a str> {
-        match self.node.get("DependsOn") {
+        match self.get("DependsOn") {
             Some(node) if node.is_seq() => node.items().filter_map(NodeRef::as_str).collect(),
             Some(node) => node.as_str().into_iter().collect(),
             None => Vec::new(),
@@ -103,11 +110,11 @@ impl<'a> Resource<'a> {
 
     /// The resource-level `Condition`, if any.
     pub fn condition(self) -> Option<&'a str> {
-        self.node.get("Condition").and_then(NodeRef::as_str)
+        self.get("Condition").and_then(NodeRef::as_str)
     }
 
     pub fn metadata(self) -> Option<NodeRef<'a>> {
-        self.node.get("Metadata")
+        self.get("Metadata")
     }
 }
 
@@ -162,17 +169,13 @@ impl<'a> Template<'a> {
         // An `AWS::Include` beside the resources merges the snippet's resources in its place.
         let entries = resource_sections
             .iter()
-            .flat_map(|r| r.entries())
-            .flat_map(
-                |(key, node)| match super::include::merged_resources(includes, key, node) {
-                    Some(snippet) => snippet.entries().collect::<Vec<_>>(),
-                    None => vec![(key, node)],
-                },
-            );
+            .flat_map(|section| entries_in(includes, *section));
         for (key, node) in entries {
             let Some(id) = key.as_str() else { continue };
             let node = follow(node);
-            let kind = node.get("Type").and_then(NodeRef::as_str).unwrap_or("");
+            let kind = get_in(includes, node, "Type")
+                .and_then(NodeRef::as_str)
+                .unwrap_or("");
             let resource = Resource {
                 id,
                 key,

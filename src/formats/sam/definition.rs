@@ -113,6 +113,20 @@ pub(super) fn resolve<'a>(
     errors: &mut Vec<InputError>,
 ) -> Definition<'a> {
     match (body, uri.node()) {
+        // What an `AWS::Include` beside the API's properties that cannot be seen may set.
+        (Some(body), Some(uri)) if body.identity() == uri.identity() => {
+            let reason = match cx.template.includes().and_then(|i| i.get(body)) {
+                Some(Included::NotVisible { reason, .. }) => reason,
+                _ => "from where gatelint does not read",
+            };
+            Definition::Unseen(HiddenRoutes::because(
+                body.loc(),
+                format!(
+                    "the definition may be set by an `AWS::Include` beside the API's \
+                     properties, included {reason}"
+                ),
+            ))
+        }
         (Some(body), Some(uri)) => {
             reject(
                 errors,
@@ -142,6 +156,9 @@ fn inline<'a>(
             at,
             format!("the DefinitionBody is included {reason}"),
         ));
+    }
+    if let Some(at) = cx.template.includes().and_then(|i| i.merged_in_body(body)) {
+        return Definition::Unseen(HiddenRoutes::because(at.clone(), body::MERGED_IN_BODY));
     }
     if let Some(call) = intrinsic(body) {
         if let Intrinsic::If { .. } = call {

@@ -6,7 +6,7 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::include::{Includes, is_include};
+use crate::formats::cloudformation::include::{Includes, entry_in, get_in, is_include};
 use crate::formats::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
 
@@ -40,8 +40,7 @@ impl<'a> Globals<'a> {
 
     /// `Globals.<kind>`, e.g. `Globals.Api`.
     fn of(self, kind: &str) -> Option<NodeRef<'a>> {
-        self.section?
-            .get(kind)
+        get_in(self.includes, self.section?, kind)
             .map(|s| follow(self.includes, s))
             .filter(|s| s.is_map())
     }
@@ -59,7 +58,7 @@ impl<'a> Globals<'a> {
 
     /// The key of `Globals.<kind>`, for pointing at where a default could be set.
     pub fn key_of(self, kind: &str) -> Option<Loc> {
-        self.section?.entry(kind).map(|(key, _)| key.loc())
+        entry_in(self.includes, self.section?, kind).map(|(key, _)| key.loc())
     }
 }
 
@@ -94,12 +93,13 @@ impl<'a> Properties<'a> {
             ignore.as_str() == Some("*") || ignore.items().any(|i| i.as_str() == Some(key))
         });
         let follow = |node: NodeRef<'a>| follow(self.includes, node);
+        let get = |map: NodeRef<'a>| get_in(self.includes, map, key).map(follow);
         Merged {
-            local: self.local.and_then(|l| l.get(key)).map(follow),
+            local: self.local.and_then(get),
             global: if ignored {
                 None
             } else {
-                self.global.and_then(|g| g.get(key)).map(follow)
+                self.global.and_then(get)
             },
             includes: self.includes,
         }
@@ -107,14 +107,14 @@ impl<'a> Properties<'a> {
 
     /// The key node of a property the resource itself sets.
     pub fn local_key(self, key: &str) -> Option<NodeRef<'a>> {
-        self.local?.entry(key).map(|(k, _)| k)
+        entry_in(self.includes, self.local?, key).map(|(k, _)| k)
     }
 
     /// The key node of a property, on the resource or else in Globals.
     pub fn key(self, key: &str) -> Option<NodeRef<'a>> {
         self.local_key(key).or_else(|| {
             self.get(key).node()?;
-            self.global?.entry(key).map(|(k, _)| k)
+            entry_in(self.includes, self.global?, key).map(|(k, _)| k)
         })
     }
 }
@@ -207,13 +207,14 @@ impl<'a> Merged<'a> {
     }
 
     pub fn get(self, key: &str) -> Merged<'a> {
+        let get = |map: NodeRef<'a>| get_in(self.includes, map, key);
         match self.layered() {
             Some((local, global)) if local.is_map() => Merged {
-                local: local.get(key).map(|n| self.follow(n)),
-                global: global.get(key).map(|n| self.follow(n)),
+                local: get(local).map(|n| self.follow(n)),
+                global: get(global).map(|n| self.follow(n)),
                 includes: self.includes,
             },
-            _ => self.alone(self.node().and_then(|n| n.get(key))),
+            _ => self.alone(self.node().and_then(get)),
         }
     }
 
@@ -223,13 +224,13 @@ impl<'a> Merged<'a> {
             return self
                 .node()
                 .into_iter()
-                .flat_map(crate::formats::nodes::distinct_entries)
+                .flat_map(|map| self.distinct_entries(map))
                 .map(|(k, v)| (k, self.alone(Some(v))))
                 .collect();
         };
         let mut out: Vec<(NodeRef<'a>, Merged<'a>)> = Vec::new();
-        for (key, value) in crate::formats::nodes::distinct_entries(global) {
-            let local_value = key.as_str().and_then(|k| local.get(k));
+        for (key, value) in self.distinct_entries(global) {
+            let local_value = key.as_str().and_then(|k| get_in(self.includes, local, k));
             out.push((
                 key,
                 Merged {
@@ -239,7 +240,7 @@ impl<'a> Merged<'a> {
                 },
             ));
         }
-        for (key, value) in crate::formats::nodes::distinct_entries(local) {
+        for (key, value) in self.distinct_entries(local) {
             let seen = key
                 .as_str()
                 .is_some_and(|k| out.iter().any(|(o, _)| o.as_str() == Some(k)));
@@ -248,6 +249,14 @@ impl<'a> Merged<'a> {
             }
         }
         out
+    }
+
+    /// The entries of `map`, a repeated key once (the last), with what an include beside its
+    /// keys merges in.
+    fn distinct_entries(self, map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        self.includes
+            .and_then(|includes| includes.merged_entries(map))
+            .unwrap_or_else(|| crate::formats::nodes::distinct_entries(map))
     }
 
     /// The list's items: the global ones, then the resource's.

@@ -1032,8 +1032,16 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
     /// The stage `StageName` names, the extra `Stage` stage, and their usage plans.
     fn stages(&self, auth: &AuthSettings<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
         let access_log = self.properties.get("AccessLogSetting");
-        let throttle =
-            method_settings_throttle(self.cx, &self.properties.get("MethodSettings").items());
+        let method_settings = self.properties.get("MethodSettings");
+        // Settings given by an intrinsic (or hidden in an include) may throttle.
+        let throttle = if method_settings
+            .node()
+            .is_some_and(|n| intrinsic(n).is_some())
+        {
+            Resolved::Unknown
+        } else {
+            method_settings_throttle(self.cx, &method_settings.items())
+        };
         let usage_plans = self.usage_plans(auth, errors);
         let (data_trace, data_trace_origin) =
             data_trace(&self.cx.eval, self.properties.get("MethodSettings").items());
