@@ -157,21 +157,25 @@ ENV = dict(
 
 
 def run_once(cmd, stdout, timeout):
-    """Run `cmd` under /usr/bin/time -v; returns (seconds, peak RSS in bytes, exit code)."""
+    """Run `cmd` under /usr/bin/time -v; returns (seconds, peak RSS in bytes, exit code, CPU
+    seconds: user and system, which a loaded machine inflates far less than wall time)."""
     time_file = stdout + ".time"
     full = ["/usr/bin/time", "-v", "-o", time_file] + cmd if os.path.exists("/usr/bin/time") else cmd
     start = time.perf_counter()
     with open(stdout, "wb") as out, open(stdout + ".err", "wb") as err:
         code = run_bounded(full, out, err, timeout)
         if code is None:
-            return None, None, "timeout"
+            return None, None, "timeout", None
     seconds = time.perf_counter() - start
-    rss = None
+    rss = cpu = None
     if os.path.exists(time_file):
         with open(time_file) as f:
-            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
-            rss = int(m.group(1)) * 1024 if m else None
-    return seconds, rss, code
+            text = f.read()
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        rss = int(m.group(1)) * 1024 if m else None
+        spent = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)
+        cpu = sum(float(s) for s in spent) if len(spent) == 2 else None
+    return seconds, rss, code, cpu
 
 
 def run_bounded(cmd, out, err, timeout):
@@ -510,9 +514,9 @@ def measure(label, tools, results):
             ours = tool in ("gatelint", "parse-only")
             raw = os.path.join(out_dir, f"{tool}--{kind.replace('/', '_')}.out")
             print(f"[bench] {label} {kind} {tool}", file=sys.stderr, flush=True)
-            first, rss, code = run_once(cmd, raw, 600 if ours else TIMEOUT)
+            first, rss, code, cpu = run_once(cmd, raw, 600 if ours else TIMEOUT)
             entry = {"label": label, "input": kind, "tool": tool, "bytes": input_bytes(root, kind, key),
-                     "exit": code, "rss": rss, "cmd": subprocess.list2cmdline(cmd)}
+                     "exit": code, "rss": rss, "cpu": cpu, "cmd": subprocess.list2cmdline(cmd)}
             if code == "timeout":
                 entry["times"] = []
                 entry["timeout"] = TIMEOUT
@@ -549,12 +553,14 @@ def tools_for(kind, tools):
 
 def scale_table(results):
     """gatelint and the fastest peer measured on each kind at 1x, 4x, 16x and on the 200 MB
-    directory: median time and peak memory (the largest resident set of the first run)."""
+    directory: median wall time, the CPU seconds and peak memory (the largest resident set) of
+    the first run. The ratio is taken on CPU seconds when both have them: on a shared machine
+    wall time grows with the load, CPU time far less."""
     labels = {r["label"] for r in results}
     if not any(label in labels for label, _ in SCALE[1:]):
         return []
     lines = ["### Scale", "",
-             "| input | scale | size | gatelint time | gatelint peak | peak / size | fastest peer | peer time | peer peak | peer / gatelint time |",
+             "| input | scale | size | gatelint wall / CPU | gatelint peak | peak / size | fastest peer | peer wall / CPU | peer peak | peer / gatelint |",
              "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for kind in INPUT_KINDS:
         for label, name in SCALE:
@@ -565,21 +571,30 @@ def scale_table(results):
             peers = [r for r in results if r["label"] == label and r["input"] == kind
                      and r["tool"] not in ("gatelint", "parse-only")]
             timed = [(statistics.median(r["times"]), r) for r in peers if r.get("times")]
-            cells = [kind, name, fmt_bytes(ours["bytes"]), fmt_time(mine), fmt_bytes(ours["rss"]),
+            cells = [kind, name, fmt_bytes(ours["bytes"]), wall_cpu(mine, ours.get("cpu")),
+                     fmt_bytes(ours["rss"]),
                      f"{ours['rss'] / ours['bytes']:.1f}×" if ours["rss"] else "–"]
             if timed:
                 theirs, peer_entry = min(timed, key=lambda t: t[0])
-                cells += [peer_entry["tool"], fmt_time(theirs), fmt_bytes(peer_entry["rss"]),
-                          f"{theirs / mine:.0f}×" if mine else "–"]
+                if ours.get("cpu") and peer_entry.get("cpu"):
+                    ratio = f"{peer_entry['cpu'] / ours['cpu']:.0f}× (CPU)"
+                else:
+                    ratio = f"{theirs / mine:.0f}× (wall)" if mine else "–"
+                cells += [peer_entry["tool"], wall_cpu(theirs, peer_entry.get("cpu")),
+                          fmt_bytes(peer_entry["rss"]), ratio]
             elif peers and all(r["exit"] == "timeout" for r in peers):
                 limit = max(r.get("timeout", TIMEOUT) for r in peers)
                 cells += ["/".join(r["tool"] for r in peers), f"> {limit} s (timed out)", "–",
-                          f"> {limit / mine:.0f}×" if mine else "–"]
+                          f"> {limit / mine:.0f}× (wall)" if mine else "–"]
             else:
                 cells += ["–", "–", "–", "–"]
             lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     return lines
+
+
+def wall_cpu(wall, cpu):
+    return fmt_time(wall) if cpu is None else f"{fmt_time(wall)} / {fmt_time(cpu)}"
 
 
 def fmt_time(seconds):
