@@ -2,7 +2,6 @@
 //! checks it, the names of its authorizers, and their scopes.
 
 use super::context::{Context, Text, reject, text};
-use super::events::Event;
 use super::globals::Merged;
 use super::security;
 use super::settings::unknown_settings;
@@ -139,38 +138,23 @@ pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
     }
 }
 
-/// The authentication settings of an API (its `DefaultAuthorizer`) and of its events (their
-/// `Authorizer`) that a parameter without a default gives at deployment: a route they leave
-/// Unknown names that parameter (`gatelint routes`, the coverage note).
-pub(super) fn parameters(
-    cx: &Context<'_, '_>,
-    auth: Merged<'_>,
-    events: &[&Event<'_>],
-    api: &mut Api,
-) {
-    let written = auth
-        .get("DefaultAuthorizer")
-        .node()
-        .map(|node| (node, "its DefaultAuthorizer".to_owned()))
-        .into_iter()
-        .chain(events.iter().filter_map(|event| {
-            let node = event.auth?.get("Authorizer")?;
-            Some((
-                node,
-                format!("the Authorizer of event {} of {}", event.id, event.owner.id),
-            ))
-        }));
-    for (node, setting) in written {
-        if let Some(Intrinsic::Ref(name)) = intrinsic(node)
-            && text(cx, node) == Text::Deployment
-            && cx.template.parameter(name).is_some()
-        {
-            api.auth_parameters.push(ParameterSetting {
-                at: node.loc(),
-                setting,
-                parameter: name.to_owned(),
-            });
-        }
+/// The `DefaultAuthorizer` of a REST API that a parameter without a default gives at
+/// deployment (the translator resolves a REST API's `Auth`; an HTTP API's, or an event's
+/// `Authorizer`, given so is rejected): the routes it leaves Unknown name that parameter
+/// (`gatelint routes`, the coverage note).
+pub(super) fn parameters(cx: &Context<'_, '_>, auth: Merged<'_>, api: &mut Api) {
+    let Some(node) = auth.get("DefaultAuthorizer").node() else {
+        return;
+    };
+    if let Some(Intrinsic::Ref(name)) = intrinsic(node)
+        && text(cx, node) == Text::Deployment
+        && cx.template.parameter(name).is_some()
+    {
+        api.auth_parameters.push(ParameterSetting {
+            at: node.loc(),
+            setting: "its DefaultAuthorizer".to_owned(),
+            parameter: name.to_owned(),
+        });
     }
 }
 

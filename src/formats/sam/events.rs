@@ -70,7 +70,9 @@ impl<'a> Event<'a> {
     }
 
     /// The name an `Auth.Authorizer` gives, which must be written out: the translator looks it
-    /// up among the authorizers of `api` before any intrinsic is resolved.
+    /// up among the authorizers of `api` without resolving any intrinsic in the event (not even
+    /// a `Ref` to a parameter), and rejects one that is not a string
+    /// (`push.py` `_check_valid_authorizer_types`), whatever the parameters are.
     pub fn authorizer_name(
         &self,
         cx: &Context<'_, 'a>,
@@ -78,13 +80,26 @@ impl<'a> Event<'a> {
         api: &str,
         errors: &mut Vec<InputError>,
     ) -> AuthorizerName<'a> {
+        // CloudFormation expands an include before SAM reads the event: a name, unseen here.
+        if is_include(node) {
+            return AuthorizerName::Unknown;
+        }
+        if intrinsic(node).is_some() {
+            reject(
+                errors,
+                node.loc(),
+                format!(
+                    "the Authorizer of event {} must be written out as the name of an authorizer \
+                     of {api}: SAM does not resolve intrinsics in an event's Auth, so it rejects \
+                     this one whatever the parameters are",
+                    self.id
+                ),
+            );
+            // Reported; the route's authentication is not judged on a name never given.
+            return AuthorizerName::Unknown;
+        }
         if let Some(name) = literal(cx, Some(node)) {
             return AuthorizerName::Named(name);
-        }
-        // A value known only at deployment (a parameter without default, `Fn::If`, `Fn::Sub`):
-        // the route's authentication is Unknown, not an error.
-        if intrinsic(node).is_some() {
-            return AuthorizerName::Unknown;
         }
         reject(
             errors,
@@ -114,7 +129,8 @@ impl<'a> Event<'a> {
 /// What an event's `Authorizer` names.
 pub(super) enum AuthorizerName<'a> {
     Named(&'a str),
-    /// An intrinsic that cannot be resolved before deployment.
+    /// Not known here: an `AWS::Include` gatelint cannot see (CloudFormation expands it before
+    /// SAM reads it), or an intrinsic the translator rejects (reported).
     Unknown,
     /// Not a name at all: the translator rejects the template (reported).
     Invalid,

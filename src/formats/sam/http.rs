@@ -193,7 +193,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let stage = self.stage(&api, events);
         api.stages.push(stage);
         auth::unseen_references(&mut api, auth.unseen.as_ref());
-        auth::parameters(self.cx, auth.auth, events, &mut api);
         self.apply_condition(&mut api);
         api
     }
@@ -377,36 +376,53 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 ),
             );
         }
-        if let Some(node) = default.node().filter(|n| !n.is_null()) {
-            let no_value = matches!(intrinsic(node), Some(Intrinsic::Ref("AWS::NoValue")));
-            match text(self.cx, node) {
-                // It may be one of the authorizers that cannot be seen.
-                Text::Literal(name)
-                    if settings.unseen.is_some() && !settings.authorizers.contains(&name) =>
-                {
-                    settings.unknown_default = Some(node.loc());
+        // `!Ref AWS::NoValue` sets no default (`is_intrinsic_no_value`).
+        let no_value =
+            |n: NodeRef<'_>| matches!(intrinsic(n), Some(Intrinsic::Ref("AWS::NoValue")));
+        if let Some(node) = default.node().filter(|n| !n.is_null() && !no_value(*n)) {
+            // Unlike a REST API's, an HTTP API's `Auth` is not resolved before the translator
+            // checks that `DefaultAuthorizer` is a string (`_set_default_authorizer`): a `Ref` to
+            // a parameter is rejected as any other intrinsic is, whatever the parameters are.
+            let rejected = if !is_include(node) && intrinsic(node).is_some() {
+                Some(
+                    "must be written out as the name of one of its authorizers: SAM does not \
+                     resolve intrinsics in an HttpApi's Auth, so it rejects this one whatever the \
+                     parameters are",
+                )
+            } else {
+                match text(self.cx, node) {
+                    // It may be one of the authorizers that cannot be seen.
+                    Text::Literal(name)
+                        if settings.unseen.is_some() && !settings.authorizers.contains(&name) =>
+                    {
+                        settings.unknown_default = Some(node.loc());
+                        None
+                    }
+                    Text::Literal(name) => {
+                        settings.default = Some(Scheme {
+                            name: name.to_owned(),
+                            scopes: if name == security::AWS_IAM {
+                                Vec::new()
+                            } else {
+                                auth::scopes(settings.auth, name)
+                            },
+                            origin: node.loc(),
+                        });
+                        None
+                    }
+                    Text::Deployment | Text::Other => {
+                        Some("must be the name of one of its authorizers")
+                    }
                 }
-                Text::Literal(name) => {
-                    settings.default = Some(Scheme {
-                        name: name.to_owned(),
-                        scopes: if name == security::AWS_IAM {
-                            Vec::new()
-                        } else {
-                            auth::scopes(settings.auth, name)
-                        },
-                        origin: node.loc(),
-                    });
-                }
-                Text::Deployment => settings.unknown_default = Some(node.loc()),
-                Text::Other if no_value => {}
-                Text::Other => reject(
+            };
+            if let Some(why) = rejected {
+                // Reported; the routes are not judged on a default never given.
+                settings.unknown_default = Some(node.loc());
+                reject(
                     errors,
                     node.loc(),
-                    format!(
-                        "the DefaultAuthorizer of {} must be the name of one of its authorizers",
-                        self.describe()
-                    ),
-                ),
+                    format!("the DefaultAuthorizer of {} {why}", self.describe()),
+                );
             }
         }
         settings

@@ -237,7 +237,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         }
         self.stages(&auth, &mut api, errors);
         auth::unseen_references(&mut api, auth.unseen.as_ref());
-        auth::parameters(self.cx, auth.auth, events, &mut api);
+        auth::parameters(self.cx, auth.auth, &mut api);
         self.apply_condition(&mut api);
         api
     }
