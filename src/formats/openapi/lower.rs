@@ -52,11 +52,13 @@ fn file_stem(path: &str) -> String {
     file.split('.').next().unwrap_or(file).to_owned()
 }
 
-/// HTTP APIs are the ones with a JWT authorizer or a 2.0 payload format in an integration.
+/// HTTP APIs are the ones with a JWT authorizer or a 2.0 payload format in an integration, or
+/// with `x-amazon-apigateway-cors`, which only HTTP APIs read.
 fn looks_like_http_api(spec: Spec<'_>) -> bool {
     spec.root
         .get("x-amazon-apigateway-importexport-version")
         .is_some()
+        || spec.root.get("x-amazon-apigateway-cors").is_some()
         || spec.operations().iter().any(|op| {
             op.node
                 .get("x-amazon-apigateway-integration")
@@ -170,7 +172,12 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
         api.default_endpoint_disabled = disable.as_bool().into();
         api.default_endpoint_origin = Some(disable.loc());
     }
-    if let Some(cors) = root.get("x-amazon-apigateway-cors").filter(|c| c.is_map()) {
+    // Only HTTP APIs read `x-amazon-apigateway-cors`; a REST API imports the body without it.
+    // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-cors-configuration.html>
+    if let Some(cors) = root
+        .get("x-amazon-apigateway-cors")
+        .filter(|c| c.is_map() && api.kind != ApiKind::Rest)
+    {
         let origins = cors.get("allowOrigins");
         let credentials = cors.get("allowCredentials");
         api.cors.push(CorsResponse {

@@ -658,11 +658,6 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
     /// over those of an inline definition.
     /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html>
     fn cors_responses(&self, definition: &Definition<'a>, api: &mut Api) {
-        // A REST API ignores `x-amazon-apigateway-cors` (HTTP APIs only).
-        // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-cors-configuration.html>
-        if let Some(at) = definition.cors_extension_at() {
-            api.cors.retain(|c| c.origin != at);
-        }
         let cors = self.properties.get("Cors");
         if let Some(node) = cors.node().filter(|n| truthy(Some(*n))) {
             let origin_node = if cors.is_map() {
