@@ -103,11 +103,18 @@ pub fn lower_with_files(
             None => {}
         },
         DocumentKind::CloudFormation | DocumentKind::Sam => {
-            // CloudFormation runs `AWS::LanguageExtensions` (listed before the SAM transform)
-            // and expands `AWS::Include` before anything else reads the template.
+            // CloudFormation merges `AWS::Include` snippets, then runs the transforms of the
+            // `Transform` section in order (`AWS::LanguageExtensions` before the SAM one). The
+            // template's own loops are expanded first here so that includes inside them are
+            // found in every copy; a snippet's loops are expanded as it is read.
             let expanded = cloudformation::language_extensions::expand(doc, workspace, errors);
             let source = expanded.as_ref().unwrap_or(doc);
-            let includes = cloudformation::load_includes(source.root(), files, errors);
+            let includes = cloudformation::load_includes(
+                source.root(),
+                files,
+                &mut workspace.not_visible,
+                errors,
+            );
             let template = cloudformation::Template::with_includes(source.root(), Some(&includes));
             if let Some(template) = &template {
                 cloudformation::unexpanded::note(template, workspace);

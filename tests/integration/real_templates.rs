@@ -209,6 +209,89 @@ fn for_each_logical_ids_that_are_not_alphanumeric_are_rejected_or_noted() {
 }
 
 #[test]
+fn loops_in_included_snippets_are_expanded_as_if_inline() {
+    let check = run(&["check", "--format", "concise", "sam-include-foreach"]);
+    assert!(check.starts_with("exit code: 1\n"), "{check}");
+    assert!(!check.contains("input-error"), "{check}");
+    // One open route per item of the parameter's default, located in the snippet's loop.
+    for route in ["GET /orders", "GET /invoices"] {
+        assert!(
+            check.contains(&format!(
+                "sam-include-foreach/functions.yaml:11:11: error[unauthenticated-route] {route} on"
+            )),
+            "{route}: {check}"
+        );
+    }
+    // A collection only known at deployment is noted where the loop is, in the snippet.
+    assert!(
+        check.contains(
+            "sam-include-foreach/functions.yaml:16:1: note[not-visible] what the loop `Fn::ForEach::Tenants` makes"
+        ),
+        "{check}"
+    );
+    let routes = run(&["routes", "sam-include-foreach/template.yaml"]);
+    // The events snippet's loop: one IAM route per item.
+    for path in ["/admin/users", "/admin/audit"] {
+        assert!(
+            routes.contains(&format!(
+                "GET     {path}  IAM (SigV4)           no       Prod: no    sam-include-foreach/admin-events.yaml:4:5"
+            )),
+            "{path}: {routes}"
+        );
+    }
+}
+
+#[test]
+fn template_level_includes_run_in_the_order_transform_lists_them() {
+    let check = run(&[
+        "check",
+        "--format",
+        "concise",
+        "sam-include-transform-order",
+    ]);
+    assert!(check.starts_with("exit code: 2\n"), "{check}");
+    // Listed first: its loop is expanded and its SAM APIs lowered, with its Globals.
+    for api in ["OrdersApi", "BillingApi"] {
+        assert!(
+            check.contains(&format!(
+                "sam-include-transform-order/first.yaml:11:22: warning[no-rate-limit] the stage `prod` of {api}"
+            )),
+            "{api}: {check}"
+        );
+    }
+    assert!(!check.contains("`Stage`"), "{check}");
+    // Listed last: what only SAM and the language extensions understand is rejected.
+    for (at, text) in [
+        (
+            "late.yaml:1:1",
+            "`Globals` comes from an `AWS::Include` listed after",
+        ),
+        (
+            "late.yaml:7:11",
+            "`AWS::Serverless::Api` comes from an `AWS::Include` listed after",
+        ),
+        (
+            "late.yaml:10:3",
+            "this snippet's `AWS::Include` is listed after `AWS::LanguageExtensions`",
+        ),
+    ] {
+        assert!(
+            check.contains(&format!(
+                "sam-include-transform-order/{at}: error[input-error] {text}"
+            )),
+            "{at}: {check}"
+        );
+    }
+    // The late Globals is not applied: LateApi has no DefaultAuthorizer from it (and no
+    // route), and the template's event on OrdersApi is protected by the first snippet's.
+    let routes = run(&["routes", "sam-include-transform-order/template.yaml"]);
+    assert!(
+        routes.contains("OrdersApi  REST  GET     /orders  IAM (SigV4)"),
+        "{routes}"
+    );
+}
+
+#[test]
 fn includes_deep_inside_values_are_followed_or_noted() {
     let check = run(&["check", "--format", "concise", "sam-include-deep"]);
     assert!(!check.contains("input-error"), "{check}");

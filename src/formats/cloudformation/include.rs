@@ -28,8 +28,8 @@ const MAX_WALK: usize = 1_000_000;
 /// The snippets of one template's `AWS::Include` transforms.
 #[derive(Debug, Default)]
 pub struct Includes {
-    /// Keyed by the transform's node in the template.
-    snippets: Vec<(NodeIdentity, Snippet)>,
+    /// Keyed by the transform's node in the template, with what the snippet stands for there.
+    snippets: Vec<(NodeIdentity, SnippetKind, Snippet)>,
     /// The API definitions in CDK assets, keyed by the `BodyS3Location` node that names each.
     bodies: Vec<(NodeIdentity, Snippet)>,
     /// The snippets that cannot be seen where they hold settings gatelint reads (in `Globals`,
@@ -39,7 +39,7 @@ pub struct Includes {
     /// The template-level includes (`Transform: {Name: AWS::Include, ...}`, or a `Fn::Transform`
     /// beside the template's sections), in the order they run: each merges its sections into
     /// the template's.
-    template_level: Vec<NodeIdentity>,
+    template_level: Vec<(NodeIdentity, Option<usize>)>,
     /// Where an include beside other keys of an API definition is: gatelint does not merge a
     /// snippet into an OpenAPI document, so that definition's routes are not visible.
     merged_in_bodies: Vec<Loc>,
@@ -88,6 +88,19 @@ impl Place {
     fn noted(self) -> bool {
         matches!(self, Place::Resources | Place::Resource | Place::Checked)
     }
+}
+
+/// What a snippet stands for where it is included, for expanding its `Fn::ForEach` loops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnippetKind {
+    /// Sections of the template (a template-level include, or one beside the template's
+    /// sections); `listed` is its place in the `Transform` list, `None` for the latter, which
+    /// runs before every listed transform.
+    Sections { listed: Option<usize> },
+    /// Resources of the `Resources` section (the whole section, or beside its resources).
+    Resources,
+    /// Any other value: a resource, properties, a definition.
+    Value,
 }
 
 #[derive(Debug)]
@@ -170,17 +183,9 @@ fn transform_beside_keys(map: NodeRef<'_>) -> Option<(NodeRef<'_>, Vec<NodeRef<'
 /// of it, written as `{Name: AWS::Include, Parameters: {Location: ...}}`.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html>
 pub fn template_level(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
-    let Some(section) = root.get("Transform") else {
-        return Vec::new();
-    };
-    let transforms: Vec<NodeRef<'_>> = if section.is_seq() {
-        section.items().collect()
-    } else {
-        vec![section]
-    };
-    transforms
+    super::transforms::listed(root)
         .into_iter()
-        .filter(|t| t.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE))
+        .filter(|t| is_call(*t))
         .collect()
 }
 
@@ -255,7 +260,7 @@ impl Includes {
             if let Some((_, beside)) = transform_beside_keys(node) {
                 for call in beside {
                     if place == Place::Root {
-                        includes.template_level.push(call.identity());
+                        includes.template_level.push((call.identity(), None));
                     }
                     let place = match place {
                         Place::Root => Place::Resources,
@@ -278,9 +283,13 @@ impl Includes {
             }
         }
         // The template-level ones merge whole sections: what they hide is always noted.
-        for transform in template_level(root) {
-            includes.template_level.push(transform.identity());
-            calls.push((transform, call_location(transform), Place::Resources));
+        for (listed, transform) in super::transforms::listed(root).into_iter().enumerate() {
+            if is_call(transform) {
+                includes
+                    .template_level
+                    .push((transform.identity(), Some(listed)));
+                calls.push((transform, call_location(transform), Place::Resources));
+            }
         }
         calls.sort_by_key(|(node, _, _)| node.span().start);
         for (node, location, place) in calls {
@@ -296,9 +305,34 @@ impl Includes {
             {
                 includes.unseen.push((node.loc(), reason.clone()));
             }
-            includes.snippets.push((node.identity(), snippet));
+            let identity = node.identity();
+            let kind = match includes
+                .template_level
+                .iter()
+                .find(|(at, _)| *at == identity)
+            {
+                Some(&(_, listed)) => SnippetKind::Sections { listed },
+                None if place == Place::Resources => SnippetKind::Resources,
+                None => SnippetKind::Value,
+            };
+            includes.snippets.push((identity, kind, snippet));
         }
         includes
+    }
+
+    /// Replace each snippet read with what `expand` makes of it (its `Fn::ForEach` loops
+    /// expanded, say), where it makes something.
+    pub fn expand_snippets(
+        &mut self,
+        expand: &mut dyn FnMut(&Document, SnippetKind) -> Option<Document>,
+    ) {
+        for (_, kind, snippet) in &mut self.snippets {
+            if let Snippet::Loaded(document) = snippet
+                && let Some(expanded) = expand(document, *kind)
+            {
+                **document = expanded;
+            }
+        }
     }
 
     /// Read the definition each API's `BodyS3Location` names, where it is a file asset of the
@@ -349,7 +383,7 @@ impl Includes {
     /// What `node` stands for, if it is an `AWS::Include` transform.
     pub fn get<'a>(&'a self, node: NodeRef<'a>) -> Option<Included<'a>> {
         let wanted = node.identity();
-        let (_, snippet) = self.snippets.iter().find(|(at, _)| *at == wanted)?;
+        let (_, _, snippet) = self.snippets.iter().find(|(at, _, _)| *at == wanted)?;
         Some(match snippet {
             Snippet::Loaded(document) => Included::Snippet(document.root()),
             Snippet::NotVisible(reason) => Included::NotVisible {
@@ -359,18 +393,27 @@ impl Includes {
         })
     }
 
-    /// The snippets of the template-level includes that were read, in the order they are
-    /// listed: mappings of sections (`Resources`, `Parameters`, `Mappings`, `Globals`) that
+    /// The snippets of the template-level includes that were read, in the order they run,
+    /// each with its place in the `Transform` list (`None`: beside the template's sections):
+    /// mappings of sections (`Resources`, `Parameters`, `Mappings`, `Globals`) that
     /// CloudFormation merges into the template's.
-    pub fn template_level(&self) -> Vec<NodeRef<'_>> {
-        self.template_level
+    pub fn template_level(&self) -> Vec<(NodeRef<'_>, Option<usize>)> {
+        let mut found: Vec<(NodeRef<'_>, Option<usize>)> = self
+            .template_level
             .iter()
-            .filter_map(|wanted| self.snippets.iter().find(|(at, _)| at == wanted))
-            .filter_map(|(_, snippet)| match snippet {
-                Snippet::Loaded(document) => Some(document.root()).filter(|r| r.is_map()),
-                Snippet::NotVisible(_) => None,
+            .filter_map(|(wanted, listed)| {
+                let (_, _, snippet) = self.snippets.iter().find(|(at, _, _)| at == wanted)?;
+                match snippet {
+                    Snippet::Loaded(document) => {
+                        Some((document.root(), *listed)).filter(|(r, _)| r.is_map())
+                    }
+                    Snippet::NotVisible(_) => None,
+                }
             })
-            .collect()
+            .collect();
+        // Those beside the sections run first, then the listed ones in order.
+        found.sort_by_key(|(_, listed)| listed.map_or(0, |at| at + 1));
+        found
     }
 
     /// The entry of `key` in `map` as CloudFormation sees it once the `AWS::Include`s written as

@@ -17,15 +17,15 @@
 
 use super::checked::makes_checked_resources;
 use super::eval::{Evaluator, Value};
-use super::template::{FOR_EACH, Template};
+use super::include::SnippetKind;
+use super::template::{FOR_EACH, SAM_TRANSFORM, Template};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{NotVisible, Workspace};
 use crate::syntax::{Document, Entry, Loc, Node, NodeKind, NodeRef, ScalarStyle};
 
-/// The transform that defines `Fn::ForEach`.
-pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
+pub use super::transforms::LANGUAGE_EXTENSIONS;
 
 /// The sections a loop may be written in (at their top or anywhere below).
 const SECTIONS: [&str; 3] = ["Resources", "Outputs", "Conditions"];
@@ -58,60 +58,129 @@ pub fn expand(
     }
     let root = doc.root();
     let template = Template::new(root)?;
-    let mut expander = Expander {
-        template: &template,
-        source: doc.file.text(),
-        bindings: Vec::new(),
-        created: 0,
-        loops: Vec::new(),
-        logical_ids: false,
-        exhausted: false,
-        checked: false,
-        first_loop: None,
-        loop_names: HashMap::default(),
-        checked_loops: HashMap::default(),
-        errors: Vec::new(),
-        notes: Vec::new(),
-    };
-    let mut entries = Vec::new();
-    for (key, value) in root.entries() {
-        let value = if let Some(section) = key.as_str().filter(|k| SECTIONS.contains(k)) {
-            expander.logical_ids = LOGICAL_ID_SECTIONS.contains(&section);
-            expander.value(value, 0)
-        } else {
-            expander.copy(value, 0)
-        };
-        entries.push(Entry {
-            key: expander.copy(key, 0),
-            value,
-        });
-    }
+    let mut expander = Expander::new(&template, doc.file.text());
+    let expanded = expander.sections(root);
     let first_loop = expander.first_loop.take()?;
     if !declares(root) {
-        errors.push(InputError::new(
-            first_loop,
-            format!(
-                "`Fn::ForEach` needs `Transform: {LANGUAGE_EXTENSIONS}`: CloudFormation rejects \
-                 the template until it declares it (gatelint expands the loop all the same)"
-            ),
-        ));
+        errors.push(needs_transform(first_loop));
+    } else if let (Some(sam), Some(extensions)) = (
+        super::transforms::position(root, SAM_TRANSFORM),
+        super::transforms::position(root, LANGUAGE_EXTENSIONS),
+    ) && sam < extensions
+    {
+        // The SAM transform runs first and refuses a resource that is not a mapping.
+        let resources = root.get("Resources").into_iter().flat_map(NodeRef::entries);
+        for (key, _) in
+            resources.filter(|(k, _)| k.as_str().is_some_and(|k| k.starts_with(FOR_EACH)))
+        {
+            errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "`{SAM_TRANSFORM}` is listed before `{LANGUAGE_EXTENSIONS}` in `Transform`, so \
+                     it runs first and sees this loop unexpanded: SAM rejects it (\"All \
+                     'Resources' must be Objects\"); list `{LANGUAGE_EXTENSIONS}` first (gatelint \
+                     expands the loop all the same)"
+                ),
+            ));
+        }
     }
     errors.append(&mut expander.errors);
     workspace.not_visible.append(&mut expander.notes);
-    let mut expanded = Node::map(entries, root.span());
-    expanded.set_tag_like(root);
     Some(Document::built(std::sync::Arc::clone(&doc.file), expanded))
+}
+
+/// The `AWS::Include` snippet `snippet` of `template` with its `Fn::ForEach` loops expanded,
+/// or `None` when it has none. CloudFormation merges a snippet before the transforms of the
+/// `Transform` section run, so its loops are expanded as if written inline; a template-level
+/// include listed after `AWS::LanguageExtensions` merges once that has run, and its loops
+/// are never expanded (an input error).
+pub fn expand_snippet(
+    snippet: &Document,
+    kind: SnippetKind,
+    template: &Template<'_>,
+    notes: &mut Vec<NotVisible>,
+    errors: &mut Vec<InputError>,
+) -> Option<Document> {
+    if !snippet.file.text().contains(FOR_EACH) {
+        return None;
+    }
+    let root = snippet.root();
+    let extensions = super::transforms::position(template.root, LANGUAGE_EXTENSIONS);
+    if let (
+        SnippetKind::Sections {
+            listed: Some(listed),
+        },
+        Some(extensions),
+    ) = (kind, extensions)
+        && listed > extensions
+    {
+        if let Some(key) = first_loop_key(root) {
+            errors.push(InputError::new(
+                key.loc(),
+                format!(
+                    "this snippet's `AWS::Include` is listed after `{LANGUAGE_EXTENSIONS}` in \
+                     `Transform`, so it is merged once the loops are expanded and this loop never \
+                     is: CloudFormation rejects the template (list the include first)"
+                ),
+            ));
+        }
+        return None;
+    }
+    let mut expander = Expander::new(template, snippet.file.text());
+    let expanded = match kind {
+        SnippetKind::Sections { .. } => expander.sections(root),
+        SnippetKind::Resources => {
+            expander.logical_ids = true;
+            expander.value(root, 0)
+        }
+        SnippetKind::Value => expander.value(root, 0),
+    };
+    let first_loop = expander.first_loop.take()?;
+    if extensions.is_none() {
+        errors.push(needs_transform(first_loop));
+    }
+    errors.append(&mut expander.errors);
+    notes.append(&mut expander.notes);
+    Some(Document::built(
+        std::sync::Arc::clone(&snippet.file),
+        expanded,
+    ))
+}
+
+/// The error for a loop in a template that does not declare the transform.
+fn needs_transform(first_loop: Loc) -> InputError {
+    InputError::new(
+        first_loop,
+        format!(
+            "`Fn::ForEach` needs `Transform: {LANGUAGE_EXTENSIONS}`: CloudFormation rejects \
+             the template until it declares it (gatelint expands the loop all the same)"
+        ),
+    )
+}
+
+/// The first `Fn::ForEach` key in `root`, if any (looked for within a bound).
+fn first_loop_key(root: NodeRef<'_>) -> Option<NodeRef<'_>> {
+    let mut pending = vec![root];
+    let mut visited = 0usize;
+    while let Some(node) = pending.pop() {
+        visited += 1;
+        if visited > MAX_EXPANDED_NODES {
+            return None;
+        }
+        for (key, value) in node.entries() {
+            if key.as_str().is_some_and(|k| k.starts_with(FOR_EACH)) {
+                return Some(key);
+            }
+            pending.push(value);
+        }
+        pending.extend(node.items());
+    }
+    None
 }
 
 /// Whether the template lists the transform (as a string or in a list).
 fn declares(root: NodeRef<'_>) -> bool {
-    match root.get("Transform") {
-        Some(list) if list.is_seq() => list
-            .items()
-            .any(|t| t.as_str() == Some(LANGUAGE_EXTENSIONS)),
-        Some(one) => one.as_str() == Some(LANGUAGE_EXTENSIONS),
-        None => false,
-    }
+    super::transforms::position(root, LANGUAGE_EXTENSIONS).is_some()
 }
 
 /// The entries each loop in `map` (a `Resources` section, say) repeats, loops inside loops
@@ -174,7 +243,45 @@ struct KeyOrigin {
     made_by: Option<(String, Loc, String)>,
 }
 
-impl<'a> Expander<'_, 'a> {
+impl<'t, 'a> Expander<'t, 'a> {
+    fn new(template: &'t Template<'a>, source: &'a str) -> Self {
+        Expander {
+            template,
+            source,
+            bindings: Vec::new(),
+            created: 0,
+            loops: Vec::new(),
+            logical_ids: false,
+            exhausted: false,
+            checked: false,
+            first_loop: None,
+            loop_names: HashMap::default(),
+            checked_loops: HashMap::default(),
+            errors: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The template (or template fragment) `root` with the loops of its sections expanded.
+    fn sections(&mut self, root: NodeRef<'a>) -> Node {
+        let mut entries = Vec::new();
+        for (key, value) in root.entries() {
+            let value = if let Some(section) = key.as_str().filter(|k| SECTIONS.contains(k)) {
+                self.logical_ids = LOGICAL_ID_SECTIONS.contains(&section);
+                self.value(value, 0)
+            } else {
+                self.copy(value, 0)
+            };
+            entries.push(Entry {
+                key: self.copy(key, 0),
+                value,
+            });
+        }
+        let mut expanded = Node::map(entries, root.span());
+        expanded.set_tag_like(root);
+        expanded
+    }
+
     /// Count one more node; false once the budget is spent (the first time, with an error at
     /// the outermost loop being expanded).
     fn spend(&mut self) -> bool {

@@ -15,6 +15,7 @@ pub mod include;
 pub mod language_extensions;
 mod rest;
 pub mod template;
+pub mod transforms;
 pub mod unexpanded;
 pub(crate) mod v2;
 
@@ -25,16 +26,19 @@ pub use template::{Resource, Template};
 use crate::diagnostic::InputError;
 use crate::formats::files::FileLoader;
 use crate::formats::intrinsic::intrinsic;
-use crate::model::Workspace;
+use crate::model::{NotVisible, Workspace};
 use crate::syntax::NodeRef;
 
 /// The snippets of the `AWS::Include` transforms in the template `root`, and the API
 /// definitions its `BodyS3Location`s name in a CDK cloud assembly, read through `files`.
 /// Each `Location` is evaluated like any value of the template (a parameter's default, `!Sub`);
-/// the template view is built only when there is an include.
+/// the template view is built only when there is an include. The `Fn::ForEach` loops of a
+/// snippet are expanded as if written inline (CloudFormation merges it before
+/// `AWS::LanguageExtensions` runs); what cannot be expanded is noted in `notes`.
 pub fn load_includes(
     root: NodeRef<'_>,
     files: &dyn FileLoader,
+    notes: &mut Vec<NotVisible>,
     errors: &mut Vec<InputError>,
 ) -> include::Includes {
     let template = std::cell::LazyCell::new(|| Template::new(root));
@@ -46,6 +50,11 @@ pub fn load_includes(
             .map(str::to_owned),
     };
     let mut includes = include::Includes::load(root, &locate, files, errors);
+    if let Some(template) = &*template {
+        includes.expand_snippets(&mut |snippet, kind| {
+            language_extensions::expand_snippet(snippet, kind, template, notes, errors)
+        });
+    }
     includes.load_asset_bodies(root, &locate, files, errors);
     includes
 }

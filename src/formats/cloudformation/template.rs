@@ -7,7 +7,7 @@ use crate::collections::HashMap;
 use crate::syntax::{Loc, NodeRef};
 
 /// The transform that makes a template SAM.
-pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+pub const SAM_TRANSFORM: &str = super::transforms::SAM;
 
 /// The prefix of a `Fn::ForEach::Name` key (`AWS::LanguageExtensions`).
 pub const FOR_EACH: &str = "Fn::ForEach::";
@@ -20,6 +20,9 @@ pub struct Template<'a> {
     mappings: Vec<NodeRef<'a>>,
     /// The SAM `Globals` section (a template-level include's replaces the template's).
     globals: Option<NodeRef<'a>>,
+    /// The snippets of template-level includes listed after the SAM transform, which merge
+    /// into the template once SAM has run.
+    after_sam: Vec<NodeRef<'a>>,
     resources: Vec<Resource<'a>>,
     index: HashMap<&'a str, usize>,
     includes: Option<&'a Includes>,
@@ -135,18 +138,27 @@ impl<'a> Template<'a> {
             Some(includes) => includes.follow(node),
             None => node,
         };
-        // The template, then the snippets its template-level includes merge into it.
-        let roots: Vec<NodeRef<'a>> = std::iter::once(root)
-            .chain(includes.into_iter().flat_map(Includes::template_level))
+        // The template, then the snippets its template-level includes merge into it, each
+        // with whether it is merged once the SAM transform has run (listed after it).
+        let sam_at = super::transforms::position(root, SAM_TRANSFORM);
+        let roots: Vec<(NodeRef<'a>, bool)> = std::iter::once((root, false))
+            .chain(includes.into_iter().flat_map(Includes::template_level).map(
+                |(snippet, listed)| {
+                    let after_sam = matches!((listed, sam_at), (Some(i), Some(s)) if i > s);
+                    (snippet, after_sam)
+                },
+            ))
             .collect();
-        let sections = |name: &str| -> Vec<NodeRef<'a>> {
+        let sections_of = |name: &str, before_sam: bool| -> Vec<NodeRef<'a>> {
             roots
                 .iter()
-                .filter_map(|r| r.get(name))
+                .filter(|(_, after_sam)| !(before_sam && *after_sam))
+                .filter_map(|(r, _)| r.get(name))
                 .map(follow)
                 .filter(|s| s.is_map())
                 .collect()
         };
+        let sections = |name: &str| sections_of(name, false);
         let resource_sections = sections("Resources");
         // A `Fn::ForEach` loop makes typed resources too (`AWS::LanguageExtensions`).
         let typed = resource_sections.iter().any(|r| {
@@ -204,7 +216,13 @@ impl<'a> Template<'a> {
             root,
             parameters,
             mappings: sections("Mappings"),
-            globals: sections("Globals").last().copied(),
+            // Only SAM reads `Globals`: a section merged after it ran is never applied.
+            globals: sections_of("Globals", true).last().copied(),
+            after_sam: roots
+                .iter()
+                .filter(|(_, after_sam)| *after_sam)
+                .map(|(snippet, _)| *snippet)
+                .collect(),
             resources,
             index,
             includes,
@@ -231,13 +249,27 @@ impl<'a> Template<'a> {
             .find_map(|r| r.node.get("Type"))
     }
 
+    /// What only the SAM transform understands (an `AWS::Serverless::*` type, a `Globals`
+    /// section) in the snippet of an include listed after it in `Transform`: SAM has run before
+    /// the snippet is merged, so CloudFormation rejects the template.
+    pub fn added_after_sam(&self) -> Vec<NodeRef<'a>> {
+        let mut found = Vec::new();
+        for snippet in &self.after_sam {
+            found.extend(snippet.entry("Globals").map(|(key, _)| key));
+            found.extend(
+                self.resources
+                    .iter()
+                    .filter(|r| std::ptr::eq(r.key.doc(), snippet.doc()))
+                    .filter(|r| r.kind.starts_with("AWS::Serverless::"))
+                    .filter_map(|r| r.node.get("Type")),
+            );
+        }
+        found
+    }
+
     /// Whether the template declares the SAM transform (as a string or in a list).
     pub fn declares_sam_transform(&self) -> bool {
-        match self.root.get("Transform") {
-            Some(t) if t.is_seq() => t.items().any(|i| i.as_str() == Some(SAM_TRANSFORM)),
-            Some(t) => t.as_str() == Some(SAM_TRANSFORM),
-            None => false,
-        }
+        super::transforms::position(self.root, SAM_TRANSFORM).is_some()
     }
 
     pub fn resources(&self) -> &[Resource<'a>] {

@@ -5,7 +5,6 @@
 use super::include::Includes;
 use super::template::{SAM_TRANSFORM, Template};
 use crate::model::{NotVisible, Workspace};
-use crate::syntax::NodeRef;
 
 /// Transforms gatelint applies itself (SAM, `AWS::Include`, `AWS::LanguageExtensions`) or whose
 /// effect on APIs it does not need (`AWS::CodeDeployBlueGreen` and `AWS::SecretsManager-*`
@@ -38,16 +37,8 @@ pub fn note(template: &Template<'_>, workspace: &mut Workspace) {
             ),
         });
     }
-    let transforms: Vec<NodeRef<'_>> = match template.root.get("Transform") {
-        Some(list) if list.is_seq() => list.items().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
-    };
-    for transform in transforms.into_iter().filter(|t| !t.is_null()) {
-        let Some(name) = transform
-            .as_str()
-            .or_else(|| transform.get("Name").and_then(NodeRef::as_str))
-        else {
+    for transform in super::transforms::listed(template.root) {
+        let Some(name) = super::transforms::name(transform) else {
             continue;
         };
         // A template-level `AWS::Include` is followed like the others (see `include`).

@@ -65,6 +65,22 @@ pub fn lower(
             ),
         );
     }
+    for added in template.added_after_sam() {
+        let (what, read) = match added.as_str() {
+            Some("Globals") | None => ("`Globals`".to_owned(), "does not apply it"),
+            Some(kind) => (format!("`{kind}`"), "reads it as SAM"),
+        };
+        reject(
+            errors,
+            added.loc(),
+            format!(
+                "{what} comes from an `AWS::Include` listed after `{}` in `Transform`: \
+                 CloudFormation runs the transforms in that order, so SAM never sees it and the \
+                 template is rejected (list the include first; gatelint {read})",
+                cloudformation::template::SAM_TRANSFORM
+            ),
+        );
+    }
     cloudformation::lower_resources(template, workspace);
     let first_sam_api = workspace.apis.len();
     let cx = Context {
