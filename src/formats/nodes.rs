@@ -15,7 +15,11 @@ pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
 /// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
 /// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
 pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
-    let entries: Vec<_> = map.entries().collect();
+    distinct(map.entries().collect())
+}
+
+/// `entries` with a key repeated later skipped (the last one wins), in their order.
+pub fn distinct<'a>(entries: Vec<(NodeRef<'a>, NodeRef<'a>)>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
     if entries.len() <= SMALL_MAP {
         // Compared pairwise: cheaper than hashing, and most mappings have no duplicate.
         let repeated_later = |i: usize, key: &str| {

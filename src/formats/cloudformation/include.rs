@@ -189,16 +189,22 @@ pub fn template_level(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
         .collect()
 }
 
-/// `map.get(key)`, with what the includes beside its keys merge in (see [`Includes::get_in`]).
+/// `node`, or the snippet it includes when that was read (see [`Includes::follow`]).
+pub fn follow<'a>(includes: Option<&'a Includes>, node: NodeRef<'a>) -> NodeRef<'a> {
+    match includes {
+        Some(includes) => includes.follow(node),
+        None => node,
+    }
+}
+
+/// `map.get(key)`, with what the includes beside its keys merge in (see
+/// [`Includes::entry_in`]).
 pub fn get_in<'a>(
     includes: Option<&'a Includes>,
     map: NodeRef<'a>,
     key: &str,
 ) -> Option<NodeRef<'a>> {
-    match includes {
-        Some(includes) => includes.get_in(map, key),
-        None => map.get(key),
-    }
+    entry_in(includes, map, key).map(|(_, value)| value)
 }
 
 /// `map.entry(key)`, with what the includes beside its keys merge in.
@@ -225,7 +231,7 @@ pub fn entries_in<'a>(
 }
 
 /// Whether `node` is an `AWS::Include` transform call, or the call itself (what
-/// [`Includes::get_in`] gives for a key a snippet beside other keys may set). Once includes are
+/// [`Includes::entry_in`] gives for a key a snippet beside other keys may set). Once includes are
 /// followed, one that is still there is one whose snippet cannot be seen: its value is Unknown.
 pub fn is_include(node: NodeRef<'_>) -> bool {
     include_location(node).is_some() || is_call(node)
@@ -255,7 +261,7 @@ impl Includes {
                 calls.push((node, location, place));
                 continue;
             }
-            // Beside other keys, each snippet merges into the mapping (see `Includes::get_in`);
+            // Beside other keys, each snippet merges into the mapping (see `Includes::entry_in`);
             // at the root, its sections merge into the template's like a template-level one.
             if let Some((_, beside)) = transform_beside_keys(node) {
                 for call in beside {
@@ -448,11 +454,6 @@ impl Includes {
         None
     }
 
-    /// The value of `key` in `map`, merged as [`Includes::entry_in`] says.
-    pub fn get_in<'a>(&'a self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
-        self.entry_in(map, key).map(|(_, value)| value)
-    }
-
     /// The entries of `map` once the includes beside its keys merge their snippets in: its own,
     /// with each readable snippet's entries in place of the `Fn::Transform` key (those the
     /// mapping does not set itself). A snippet that cannot be seen stays as the key and its
@@ -485,14 +486,7 @@ impl Includes {
             }
         }
         // A key set twice (by two snippets, say) once: the later one.
-        let mut seen = crate::collections::HashSet::default();
-        let mut distinct: Vec<_> = entries
-            .into_iter()
-            .rev()
-            .filter(|(key, _)| key.as_str().is_none_or(|k| seen.insert(k)))
-            .collect();
-        distinct.reverse();
-        Some(distinct)
+        Some(crate::formats::nodes::distinct(entries))
     }
 
     /// Where `body` (an API definition) has an include beside other keys of one of its
@@ -600,7 +594,7 @@ mod tests {
         let files = Snippets(&[("one", "A: one\nB: one\nC: one\n"), ("two", "B: two\n")]);
         let includes = load(root, &files);
         let props = root.get("Props").unwrap();
-        let text = |key: &str| includes.get_in(props, key).and_then(NodeRef::as_str);
+        let text = |key: &str| get_in(Some(&includes), props, key).and_then(NodeRef::as_str);
         assert_eq!(text("A"), Some("own"));
         assert_eq!(text("B"), Some("two"));
         assert_eq!(text("C"), Some("one"));
@@ -614,8 +608,11 @@ mod tests {
         assert_eq!(keys, ["A", "C", "B"]);
         // A snippet that cannot be seen: the mapping's own keys, else the call (Unknown).
         let hidden = root.get("Hidden").unwrap();
-        assert_eq!(includes.get_in(hidden, "A").unwrap().as_str(), Some("own"));
-        let unknown = includes.get_in(hidden, "B").unwrap();
+        assert_eq!(
+            get_in(Some(&includes), hidden, "A").unwrap().as_str(),
+            Some("own")
+        );
+        let unknown = get_in(Some(&includes), hidden, "B").unwrap();
         assert!(is_include(unknown));
         assert!(crate::formats::intrinsic::intrinsic(unknown).is_some());
         // The list form with one include stands for the snippet.

@@ -160,20 +160,28 @@ fn needs_transform(first_loop: Loc) -> InputError {
 
 /// The first `Fn::ForEach` key in `root`, if any (looked for within a bound).
 fn first_loop_key(root: NodeRef<'_>) -> Option<NodeRef<'_>> {
+    find_within(root, MAX_EXPANDED_NODES, &mut |node| {
+        node.entries()
+            .map(|(key, _)| key)
+            .find(|key| key.as_str().is_some_and(|k| k.starts_with(FOR_EACH)))
+    })
+}
+
+/// The first of `root` and the values under it for which `found` gives something, looking at
+/// `limit` nodes at most.
+fn find_within<'n, T>(
+    root: NodeRef<'n>,
+    limit: usize,
+    found: &mut dyn FnMut(NodeRef<'n>) -> Option<T>,
+) -> Option<T> {
     let mut pending = vec![root];
-    let mut visited = 0usize;
-    while let Some(node) = pending.pop() {
-        visited += 1;
-        if visited > MAX_EXPANDED_NODES {
-            return None;
-        }
-        for (key, value) in node.entries() {
-            if key.as_str().is_some_and(|k| k.starts_with(FOR_EACH)) {
-                return Some(key);
-            }
-            pending.push(value);
+    for _ in 0..limit {
+        let node = pending.pop()?;
+        if let Some(found) = found(node) {
+            return Some(found);
         }
         pending.extend(node.items());
+        pending.extend(node.entries().map(|(_, value)| value));
     }
     None
 }
@@ -736,23 +744,18 @@ impl<'t, 'a> Expander<'t, 'a> {
     /// The first template parameter `node` refers to (a collection read from a parameter's
     /// default may differ at deployment). Identifiers of enclosing loops are not parameters.
     fn parameter_in(&self, node: NodeRef<'a>) -> Option<&'a str> {
-        let mut pending = vec![node];
-        let mut visited = 0usize;
-        while let Some(node) = pending.pop() {
-            visited += 1;
-            if visited > MAX_PARAMETER_SEARCH {
-                return None;
-            }
-            if let Some(Intrinsic::Ref(name)) = intrinsic(node)
-                && self.bound(name).is_none()
-                && self.template.parameter(name).is_some()
-            {
-                return Some(name);
-            }
-            pending.extend(node.items());
-            pending.extend(node.entries().map(|(_, value)| value));
-        }
-        None
+        find_within(
+            node,
+            MAX_PARAMETER_SEARCH,
+            &mut |node| match intrinsic(node) {
+                Some(Intrinsic::Ref(name))
+                    if self.bound(name).is_none() && self.template.parameter(name).is_some() =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            },
+        )
     }
 
     /// The item an enclosing loop binds to `node`, when it is a `Ref` to its identifier.

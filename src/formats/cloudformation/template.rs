@@ -2,7 +2,7 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
 use super::generated::{Generated, GeneratedIds};
-use super::include::{Includes, entries_in, entry_in, get_in};
+use super::include::{Includes, entries_in, entry_in, follow, get_in};
 use crate::collections::HashMap;
 use crate::syntax::{Loc, NodeRef};
 
@@ -96,10 +96,7 @@ impl<'a> Resource<'a> {
     }
 
     fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
-        match self.includes {
-            Some(includes) => includes.follow(node),
-            None => node,
-        }
+        follow(self.includes, node)
     }
 
     /// `DependsOn` as a list of logical ids (it may be a string or a list).
@@ -134,10 +131,6 @@ impl<'a> Template<'a> {
         root: NodeRef<'a>,
         includes: Option<&'a Includes>,
     ) -> Option<Template<'a>> {
-        let follow = |node: NodeRef<'a>| match includes {
-            Some(includes) => includes.follow(node),
-            None => node,
-        };
         // The template, then the snippets its template-level includes merge into it, each
         // with whether it is merged once the SAM transform has run (listed after it).
         let sam_at = super::transforms::position(root, SAM_TRANSFORM);
@@ -154,7 +147,7 @@ impl<'a> Template<'a> {
                 .iter()
                 .filter(|(_, after_sam)| !(before_sam && *after_sam))
                 .filter_map(|(r, _)| r.get(name))
-                .map(follow)
+                .map(|section| follow(includes, section))
                 .filter(|s| s.is_map())
                 .collect()
         };
@@ -184,7 +177,7 @@ impl<'a> Template<'a> {
             .flat_map(|section| entries_in(includes, *section));
         for (key, node) in entries {
             let Some(id) = key.as_str() else { continue };
-            let node = follow(node);
+            let node = follow(includes, node);
             let kind = get_in(includes, node, "Type")
                 .and_then(NodeRef::as_str)
                 .unwrap_or("");
@@ -302,15 +295,11 @@ impl<'a> Template<'a> {
     /// The mapping `name` of the `Mappings` section (read through an `AWS::Include` of it); a
     /// template-level include's comes before the template's own.
     pub fn mapping(&self, name: &str) -> Option<NodeRef<'a>> {
-        let follow = |node: NodeRef<'a>| match self.includes {
-            Some(includes) => includes.follow(node),
-            None => node,
-        };
         self.mappings
             .iter()
             .rev()
             .find_map(|section| section.get(name))
-            .map(follow)
+            .map(|mapping| follow(self.includes, mapping))
     }
 
     /// The SAM `Globals` section, if any.

@@ -14,12 +14,7 @@ use crate::syntax::{Loc, NodeRef};
 /// CloudFormation accepts the transform as any value of the template, so every value SAM reads
 /// (a Globals section, `Auth.Authorizers`, one authorizer, an event's `Properties`) goes
 /// through this.
-pub(super) fn follow<'a>(includes: Option<&'a Includes>, node: NodeRef<'a>) -> NodeRef<'a> {
-    match includes {
-        Some(includes) => includes.follow(node),
-        None => node,
-    }
-}
+pub(super) use crate::formats::cloudformation::include::follow;
 
 /// The `Globals` section, by resource kind (`Function`, `Api`, `HttpApi`).
 #[derive(Clone, Copy, Default)]
