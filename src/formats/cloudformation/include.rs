@@ -230,6 +230,16 @@ pub fn entries_in<'a>(
         .unwrap_or_else(|| map.entries().collect())
 }
 
+/// [`crate::formats::nodes::distinct_entries`], with what the includes beside its keys merge in.
+pub fn distinct_entries_in<'a>(
+    includes: Option<&'a Includes>,
+    map: NodeRef<'a>,
+) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+    includes
+        .and_then(|includes| includes.merged_entries(map))
+        .unwrap_or_else(|| crate::formats::nodes::distinct_entries(map))
+}
+
 /// Whether `node` is an `AWS::Include` transform call, or the call itself (what
 /// [`Includes::entry_in`] gives for a key a snippet beside other keys may set). Once includes are
 /// followed, one that is still there is one whose snippet cannot be seen: its value is Unknown.

@@ -7,7 +7,7 @@ use super::context::{Context, literal, reject};
 use super::globals::follow;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::include::is_include;
+use crate::formats::cloudformation::include::{distinct_entries_in, get_in, is_include};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Method, RouteSource};
 use crate::syntax::{Loc, NodeRef};
@@ -149,10 +149,11 @@ pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) ->
         let Some(declared) = owner.property("Events").filter(|e| e.is_map()) else {
             continue;
         };
-        for (key, event) in crate::formats::nodes::distinct_entries(declared) {
+        let includes = cx.template.includes();
+        for (key, event) in distinct_entries_in(includes, declared) {
             let Some(id) = key.as_str() else { continue };
-            let event = follow(cx.template.includes(), event);
-            let kind = match event.get("Type").and_then(NodeRef::as_str) {
+            let event = follow(includes, event);
+            let kind = match get_in(includes, event, "Type").and_then(NodeRef::as_str) {
                 Some("Api") => EventKind::Rest,
                 // State machines have no HttpApi events.
                 Some("HttpApi") if !state_machine => EventKind::Http,
@@ -176,7 +177,7 @@ fn read_event<'a>(
     errors: &mut Vec<InputError>,
 ) -> Option<Event<'a>> {
     let includes = cx.template.includes();
-    let properties = event.get("Properties").map(|p| follow(includes, p));
+    let properties = get_in(includes, event, "Properties").map(|p| follow(includes, p));
     if let Some(props) = properties
         && !props.is_map()
         && !props.is_null()
@@ -190,7 +191,7 @@ fn read_event<'a>(
     }
     let field = |name: &str| {
         properties
-            .and_then(|p| p.get(name))
+            .and_then(|p| get_in(includes, p, name))
             .map(|f| follow(includes, f))
     };
     let (path, method) = match kind {

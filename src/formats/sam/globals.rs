@@ -6,7 +6,9 @@
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
 
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::include::{Includes, entry_in, get_in, is_include};
+use crate::formats::cloudformation::include::{
+    Includes, distinct_entries_in, entry_in, get_in, is_include,
+};
 use crate::formats::intrinsic::intrinsic;
 use crate::syntax::{Loc, NodeRef};
 
@@ -249,9 +251,7 @@ impl<'a> Merged<'a> {
     /// The entries of `map`, a repeated key once (the last), with what an include beside its
     /// keys merges in.
     fn distinct_entries(self, map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
-        self.includes
-            .and_then(|includes| includes.merged_entries(map))
-            .unwrap_or_else(|| crate::formats::nodes::distinct_entries(map))
+        distinct_entries_in(self.includes, map)
     }
 
     /// The list's items: the global ones, then the resource's.
