@@ -8,7 +8,7 @@ use super::include::Included;
 use super::template::{Resource, Template};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{cdk, openapi};
-use crate::model::{Api, Conditions, HiddenRoutes};
+use crate::model::{Api, Conditions, HiddenRoutes, Resolved};
 use crate::syntax::NodeRef;
 
 /// Why a definition with an `AWS::Include` beside other keys of one of its mappings has no
@@ -111,18 +111,65 @@ pub fn lower_s3_location(template: &Template<'_>, resource: Resource<'_>, api: &
     }
 }
 
-/// Lower every branch of `specs` into `api`, each route under its branch's conditions.
+/// Lower every branch of `specs` into `api`, each route, CORS answer and default-endpoint
+/// setting under its branch's conditions.
 pub fn lower_into(api: &mut Api, specs: Vec<(Conditions, openapi::Spec<'_>)>) {
+    let branched = specs.iter().any(|(when, _)| !when.is_empty());
+    // What each branch says of the default endpoint (`Known(false)` when it says nothing).
+    let mut endpoint: Vec<Resolved<bool>> = Vec::new();
+    let mut sets_endpoint = false;
+    // Where a finding points: the first branch that may leave the endpoint on (its setting, or
+    // the branch's definition when it says nothing).
+    let mut endpoint_origin = None;
     for (when, spec) in specs {
         let first = api.routes.len();
+        let first_cors = api.cors.len();
+        let root_loc = spec.root.loc();
+        let earlier_origin = api.default_endpoint_origin.take();
         openapi::lower_into(api, spec);
-        if when.is_empty() {
+        let origin = std::mem::replace(&mut api.default_endpoint_origin, earlier_origin);
+        if !branched {
+            if origin.is_some() {
+                api.default_endpoint_origin = origin;
+            }
             continue;
         }
+        sets_endpoint |= origin.is_some();
+        let (disabled, at) = match origin {
+            Some(at) => (
+                std::mem::replace(&mut api.default_endpoint_disabled, Resolved::Known(false)),
+                at,
+            ),
+            None => (Resolved::Known(false), root_loc),
+        };
+        if disabled != Resolved::Known(true) {
+            endpoint_origin.get_or_insert(at);
+        }
+        endpoint.push(disabled.under(&when));
         for route in api.routes.iter_mut().skip(first) {
-            let auth = std::mem::replace(&mut route.auth, crate::model::Resolved::Unknown);
+            let auth = std::mem::replace(&mut route.auth, Resolved::Unknown);
             route.auth = auth.under(&when);
         }
+        for cors in api.cors.iter_mut().skip(first_cors) {
+            let origin = std::mem::replace(&mut cors.allow_origin, Resolved::Unknown);
+            cors.allow_origin = origin.under(&when);
+            let credentials = std::mem::replace(&mut cors.allow_credentials, Resolved::Unknown);
+            cors.allow_credentials = credentials.under(&when);
+        }
+    }
+    // Some branch sets it: each branch's value, under its conditions.
+    if sets_endpoint {
+        api.default_endpoint_origin = endpoint_origin;
+        api.default_endpoint_disabled = Resolved::Conditional(
+            endpoint
+                .into_iter()
+                .flat_map(|value| match value {
+                    Resolved::Conditional(branches) => branches,
+                    // A branch without conditions (not reached: `branched` means each has one).
+                    _ => Vec::new(),
+                })
+                .collect(),
+        );
     }
 }
 
