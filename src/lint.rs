@@ -126,6 +126,7 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
         }
         documents.push((doc, kind));
     }
+    workspace.shrink_to_fit();
     Analysis {
         file,
         documents,
@@ -199,6 +200,7 @@ pub fn analyze_module(inputs: Vec<(String, Vec<u8>)>, files: &dyn formats::FileL
     } else {
         Vec::new()
     };
+    workspace.shrink_to_fit();
     Analysis {
         file,
         documents: Vec::new(),

@@ -44,6 +44,22 @@ pub struct PassedIn {
 }
 
 impl Workspace {
+    /// Give back the room vectors grew into while the model was built: it stays until the
+    /// file's findings are written, and a large file has tens of thousands of routes, each with
+    /// its own small vectors.
+    pub fn shrink_to_fit(&mut self) {
+        self.apis.shrink_to_fit();
+        for api in &mut self.apis {
+            api.routes.shrink_to_fit();
+            for route in &mut api.routes {
+                route.references.shrink_to_fit();
+                route.auth.shrink_to_fit();
+            }
+            api.typed_uses.shrink_to_fit();
+            api.cors.shrink_to_fit();
+        }
+    }
+
     /// Every coverage note: each API whose routes are not visible, then the others.
     pub fn coverage_notes(&self) -> Vec<NotVisible> {
         let apis = self.apis.iter().filter_map(|api| {
@@ -711,6 +727,22 @@ pub enum Auth {
 impl Auth {
     pub fn is_open(&self) -> bool {
         matches!(self, Auth::Open(_))
+    }
+}
+
+impl Resolved<Auth> {
+    /// [`Workspace::shrink_to_fit`] for one route's authentication.
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Resolved::Known(Auth::Authorizers(uses)) => uses.shrink_to_fit(),
+            Resolved::Known(_) | Resolved::Unknown => {}
+            Resolved::Conditional(branches) => {
+                branches.shrink_to_fit();
+                for branch in branches {
+                    branch.value.shrink_to_fit();
+                }
+            }
+        }
     }
 }
 

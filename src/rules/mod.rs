@@ -119,10 +119,13 @@ pub fn check_all(workspace: &Workspace, settings: &Settings) -> Vec<Finding> {
             rule.check(workspace, settings, &mut findings);
         }
     }
-    findings
+    let mut findings: Vec<Finding> = findings
         .into_iter()
         .filter_map(|finding| settings.configure(finding))
-        .collect()
+        .collect();
+    // They are kept until the file's findings are written.
+    findings.shrink_to_fit();
+    findings
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::suppression::{
 };
 use crate::diagnostic::Edit;
 use crate::formats::DocumentKind;
-use crate::formats::cloudformation::{Resource, Template, language_extensions};
+use crate::formats::cloudformation::{Resource, language_extensions};
 use crate::formats::openapi::Spec;
 use crate::syntax::hcl::{Body, HclFile};
 use crate::syntax::{Comment, Document, Loc, NodeRef, SourceFile, Span};
@@ -44,11 +44,7 @@ pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
                 function_suppressions(doc.root(), found);
             }
         }
-        DocumentKind::CloudFormation | DocumentKind::Sam => {
-            if let Some(template) = Template::new(doc.root()) {
-                template_suppressions(&template, out);
-            }
-        }
+        DocumentKind::CloudFormation | DocumentKind::Sam => template_suppressions(doc.root(), out),
     }
 }
 
@@ -212,18 +208,31 @@ fn comment_in(
 
 /// `Metadata: {gatelint: {ignore: [{rule: id, reason: text}]}}` on each resource, and the
 /// `x-gatelint-ignore` of inline OpenAPI definitions.
-fn template_suppressions(template: &Template<'_>, out: &mut Suppressions) {
+fn template_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
+    let section = root.get("Resources");
+    // The resources as the template reads them (of a logical id written twice, the later one),
+    // without indexing the whole template: only their metadata is read here.
+    let resources = section
+        .filter(|s| s.is_map())
+        .into_iter()
+        .flat_map(NodeRef::entries)
+        .filter(move |(key, _)| {
+            key.as_str().is_some_and(|id| {
+                section
+                    .and_then(|s| s.entry(id))
+                    .is_some_and(|(last, _)| last.identity() == key.identity())
+            })
+        })
+        .map(|(key, node)| Resource::from_entry(key, node));
     // A resource a `Fn::ForEach` loop makes is read once, as its body is written: its
     // suppressions cover every copy, whose spans all point there.
-    let loop_bodies = template
-        .root
-        .get("Resources")
+    let loop_bodies = section
         .map(language_extensions::loop_bodies)
         .unwrap_or_default()
         .into_iter()
         .map(|(key, node)| Resource::from_entry(key, node))
         .filter(|resource| resource.node.is_map());
-    for resource in template.resources().iter().copied().chain(loop_bodies) {
+    for resource in resources.chain(loop_bodies) {
         let scope = resource.key.span().to(resource.node.span());
         if let Some(gatelint) = resource.metadata().and_then(|m| m.get(METADATA_KEY)) {
             let target = format!("resource {}", resource.id);
@@ -280,10 +289,11 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
             out,
         );
     }
+    // Only path items that carry the extension are remembered: few do.
     let mut path_items_seen = crate::collections::HashSet::default();
-    for operation in spec.operations() {
-        if path_items_seen.insert(operation.path_item.span())
-            && let Some(value) = operation.path_item.get(EXTENSION)
+    spec.each_operation(|operation| {
+        if let Some(value) = operation.path_item.get(EXTENSION)
+            && path_items_seen.insert(operation.path_item.span())
         {
             let scope = operation.path_key.span().to(operation.path_item.span());
             ignore_list(
@@ -307,7 +317,7 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
                 out,
             );
         }
-    }
+    });
 }
 
 /// A list of rule ids, each a string or `{rule: id, reason: text}`; one suppression per item.

@@ -112,11 +112,11 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         .collect();
     lower_servers(api, spec, spec.root, None);
     lower_access(api, spec);
-    for operation in spec.operations() {
+    spec.each_operation(|operation| {
         // `$default` is the catch-all route of an HTTP API; a REST API has resources only
         // under `/`, so API Gateway imports no route from it.
         if api.kind == ApiKind::Rest && operation.path == "$default" {
-            continue;
+            return;
         }
         let (auth, auth_origin, api_key_required) =
             operation_auth(spec, operation.node, &identifies_only, api.aws);
@@ -141,7 +141,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         });
         lower_servers(api, spec, operation.path_item, Some(operation.node));
         lower_integration_cors(api, &operation);
-    }
+    });
 }
 
 /// Who may reach the API besides its routes' authentication: the resource policy, whether the
@@ -396,10 +396,7 @@ fn security_auth(
         aws_requirements(&requirements)
     } else {
         // Requirements are alternatives: a caller may pick the weakest one.
-        let uses: Vec<AuthorizerUse> = requirements
-            .iter()
-            .flat_map(|r| r.authenticates.clone())
-            .collect();
+        let uses = all_uses(&requirements);
         if requirements.iter().any(|r| r.authenticates.is_empty()) {
             (Auth::ApiKeyOnly, false)
         } else {
@@ -447,14 +444,21 @@ impl Requirement {
     }
 }
 
+/// The authorizer uses of every requirement, in order, in a vector of exactly their number
+/// (every route keeps one).
+fn all_uses(requirements: &[Requirement]) -> Vec<AuthorizerUse> {
+    let mut uses = Vec::with_capacity(requirements.iter().map(|r| r.authenticates.len()).sum());
+    for requirement in requirements {
+        uses.extend(requirement.authenticates.iter().cloned());
+    }
+    uses
+}
+
 /// API Gateway does not choose between requirement objects: its import applies the authorizer
 /// any of them names and requires an API key when any of them names an API key scheme (SAM
 /// writes an authorizer and a required key as `[{Auth: []}, {api_key: []}]`).
 fn aws_requirements(requirements: &[Requirement]) -> (Auth, bool) {
-    let uses: Vec<AuthorizerUse> = requirements
-        .iter()
-        .flat_map(|r| r.authenticates.clone())
-        .collect();
+    let uses = all_uses(requirements);
     let api_key = requirements.iter().any(|r| r.api_key);
     if !uses.is_empty() {
         (Auth::Authorizers(uses), api_key)

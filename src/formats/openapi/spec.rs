@@ -200,8 +200,15 @@ impl<'a> Spec<'a> {
     /// Every operation, in document order.
     pub fn operations(self) -> Vec<Operation<'a>> {
         let mut operations = Vec::new();
+        self.each_operation(|operation| operations.push(operation));
+        operations
+    }
+
+    /// Hand every operation to `visit`, in document order, without collecting them (a large
+    /// document has tens of thousands).
+    pub fn each_operation(self, mut visit: impl FnMut(Operation<'a>)) {
         let Some(paths) = self.root.get("paths") else {
-            return operations;
+            return;
         };
         for (path_key, item) in crate::formats::nodes::distinct_entries(paths) {
             let Some(path) = path_key.as_str() else {
@@ -223,7 +230,7 @@ impl<'a> Spec<'a> {
                         let Some(when) = combine_conditions(&item_when, operation_when) else {
                             continue; // a condition that would have to be true and false
                         };
-                        operations.push(Operation {
+                        visit(Operation {
                             path,
                             path_key,
                             path_item: item,
@@ -236,7 +243,6 @@ impl<'a> Spec<'a> {
                 }
             }
         }
-        operations
     }
 }
 
