@@ -189,7 +189,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         workspace.domain_names.extend(self.domain_name());
         api.custom_domains.extend(self.domain_mapping());
         self.default_endpoint(&mut api);
-        self.cors(&definition, &mut api);
+        self.cors(&definition, &mut api, errors);
         let stage = self.stage(&api, events);
         api.stages.push(stage);
         auth::unseen_references(&mut api, auth.unseen.as_ref());
@@ -576,7 +576,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
     /// `x-amazon-apigateway-cors` as the translator's `OpenApiEditor.add_cors` merges it. Origins
     /// SAM sets replace the definition's; SAM sets `allowCredentials` only when it is literally
     /// `true`, and otherwise the definition's stays.
-    fn cors(&self, definition: &Definition<'a>, api: &mut Api) {
+    fn cors(&self, definition: &Definition<'a>, api: &mut Api, errors: &mut Vec<InputError>) {
         let written = definition.cors_extension_at().and_then(|at| {
             let index = api.cors.iter().position(|c| c.origin == at)?;
             Some(api.cors.remove(index))
@@ -585,6 +585,30 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             api.cors.extend(written);
             return;
         };
+        // The translator refuses credentials with the origin list `["*"]` written out (`_add_cors`;
+        // a parameter there is resolved first, so only a literal list is refused whatever the
+        // parameters are).
+        let origins = self.properties.get("CorsConfiguration").get("AllowOrigins");
+        let wildcard_only = origins.node().is_some_and(|list| {
+            list.is_seq()
+                && list.len() == 1
+                && list
+                    .items()
+                    .all(|o| intrinsic(o).is_none() && o.as_str() == Some("*"))
+        });
+        if wildcard_only && merged.allow_credentials == Resolved::Known(true) {
+            let at = merged
+                .allow_credentials_at
+                .clone()
+                .unwrap_or_else(|| merged.origin.clone());
+            reject(
+                errors,
+                at,
+                "AllowCredentials cannot be true while AllowOrigins is [\"*\"]: browsers refuse \
+                 credentials for a wildcard origin",
+            );
+            return;
+        }
         if let Some(written) = written {
             merged.source = "the `CorsConfiguration`, merged into the definition's \
                              `x-amazon-apigateway-cors`,"
