@@ -8,7 +8,12 @@ use crate::syntax::NodeRef;
 
 /// A value that only exists when the resource's `Condition` holds.
 pub fn under_resource_condition<T>(resource: Resource<'_>, value: Resolved<T>) -> Resolved<T> {
-    match resource.condition() {
+    under_condition(resource.condition(), value)
+}
+
+/// `value` under the condition of that name, if any (a resource's `Condition`, read earlier).
+pub fn under_condition<T>(condition: Option<&str>, value: Resolved<T>) -> Resolved<T> {
+    match condition {
         Some(name) => value.under(&[Condition {
             name: name.to_owned(),
             holds: true,

@@ -19,7 +19,7 @@ pub mod transforms;
 pub mod unexpanded;
 pub(crate) mod v2;
 
-pub use conditions::{FnIf, under_resource_condition};
+pub use conditions::{FnIf, under_condition, under_resource_condition};
 pub use eval::{Evaluator, Target, Value};
 pub use template::{Resource, Template};
 

@@ -8,8 +8,9 @@ use super::globals::follow;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
 use crate::formats::cloudformation::include::{distinct_entries_in, get_in, is_include};
+use crate::formats::cloudformation::under_condition;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
-use crate::model::{Method, RouteSource};
+use crate::model::{Method, Resolved, RouteSource};
 use crate::syntax::{Loc, NodeRef};
 
 /// The implicit APIs' logical ids.
@@ -24,19 +25,22 @@ pub(super) enum EventKind {
     Http,
 }
 
-/// One API event.
+/// One API event. A template may have tens of thousands, all held while its APIs are lowered:
+/// the event keeps only what the lowering reads, borrowed from the tree.
 #[derive(Clone, Debug)]
 pub(super) struct Event<'a> {
     pub kind: EventKind,
-    /// The function or state machine that declares it.
-    pub owner: Resource<'a>,
+    pub method: Method,
+    /// The logical id of the function or state machine that declares it.
+    pub owner: &'a str,
+    /// The owner's `Condition`: the event's routes exist only when it holds.
+    pub owner_condition: Option<&'a str>,
     /// The event's logical id, and its key.
     pub id: &'a str,
     pub key: NodeRef<'a>,
     /// The logical id of the API (`RestApiId` / `ApiId`, or the implicit API).
     pub api: &'a str,
-    pub path: String,
-    pub method: Method,
+    pub path: &'a str,
     pub auth: Option<NodeRef<'a>>,
     pub properties: Option<NodeRef<'a>>,
 }
@@ -44,9 +48,14 @@ pub(super) struct Event<'a> {
 impl<'a> Event<'a> {
     pub fn source(&self) -> RouteSource {
         RouteSource::Event {
-            function: self.owner.id.to_owned(),
+            function: self.owner.to_owned(),
             event: self.id.to_owned(),
         }
+    }
+
+    /// `value` under the owner's `Condition`, if it has one.
+    pub fn under_condition<T>(&self, value: Resolved<T>) -> Resolved<T> {
+        under_condition(self.owner_condition, value)
     }
 
     pub fn loc(&self) -> Loc {
@@ -164,6 +173,8 @@ pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) ->
             }
         }
     }
+    // Held until every API is lowered: give back what doubling left over.
+    events.shrink_to_fit();
     events
 }
 
@@ -218,12 +229,13 @@ fn read_event<'a>(
             (None, None) => {
                 return Some(Event {
                     kind,
-                    owner,
+                    method: Method::Any,
+                    owner: owner.id,
+                    owner_condition: owner.condition(),
                     id,
                     key,
                     api: api_target(cx, id, field("ApiId"), kind, errors)?,
-                    path: "$default".to_owned(),
-                    method: Method::Any,
+                    path: "$default",
                     auth: auth_of(id, field("Auth"), errors)?,
                     properties,
                 });
@@ -266,12 +278,13 @@ fn read_event<'a>(
     };
     Some(Event {
         kind,
-        owner,
+        method: parsed,
+        owner: owner.id,
+        owner_condition: owner.condition(),
         id,
         key,
         api: api_target(cx, id, api_field, kind, errors)?,
-        path: path_text.to_owned(),
-        method: parsed,
+        path: path_text,
         auth: auth_of(id, field("Auth"), errors)?,
         properties,
     })

@@ -167,6 +167,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         // With FailOnWarnings the translator renames `$default` to `/$default`, a plain path.
         let fail_on_warnings = truthy(self.properties.get("FailOnWarnings").node());
         let root_security = definition.root_security();
+        api.routes.reserve_exact(operations.count());
         for operation in operations {
             let mut route = operation.into_route(&api, root_security.as_deref());
             if fail_on_warnings && route.path == DEFAULT_ROUTE {
@@ -208,6 +209,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         errors: &mut Vec<InputError>,
     ) {
         let generated = matches!(definition, Definition::Generated);
+        operations.reserve(events.len());
         for event in events.iter().copied() {
             match operations.of_event(event) {
                 Some(existing) if existing.integrated => {
@@ -221,7 +223,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                                 event.path,
                                 self.describe(),
                                 event.id,
-                                event.owner.id
+                                event.owner
                             ),
                         );
                         continue;
@@ -682,7 +684,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                         may_throttle(&sets_throttling(self.cx, Merged::single(Some(s))))
                     })
             })
-            .map(|e| (e.path.as_str(), e.method))
+            .map(|e| (e.path, e.method))
             .collect();
         let every_route = !api.routes.is_empty()
             && api.routes.iter().all(|route| {

@@ -6,27 +6,35 @@ use super::definition::Definition;
 use super::events::Event;
 use super::security::{self, Requirement};
 use crate::collections::{HashMap, HashSet};
-use crate::formats::cloudformation::under_resource_condition;
 use crate::formats::openapi;
 use crate::model::{
     Api, ApiKind, Auth, AuthorizerKind, Method, OpenBecause, Resolved, Route, RouteSource,
 };
-use crate::syntax::Loc;
+use crate::syntax::{Loc, NodeRef};
 
+///
+/// An API with an operation for each of thousands of events holds them all until its routes are
+/// made, so the operation borrows its path from the tree, keeps a `DefinitionBody` route boxed
+/// and says where it came from through its event.
 pub(super) struct Operation<'e, 'a> {
-    pub path: String,
+    pub path: &'a str,
     pub method: Method,
     /// The translator edits only operations with an `x-amazon-apigateway-integration`.
     pub integrated: bool,
+    /// Whether the translator changed the operation (then `lowered` no longer says it).
+    pub edited: bool,
+    /// Set when what decides the API key requirement cannot be seen either (an include): an
+    /// authorizer that is Unknown alone leaves the requirement readable, as the two are
+    /// independent.
+    pub api_key_unseen: bool,
+    pub cors_preflight: bool,
     /// The method-level `security` as the translator leaves it.
     pub security: Option<Vec<Requirement>>,
     /// What the OpenAPI view made of a `DefinitionBody` operation, kept when SAM leaves the
     /// operation alone.
-    pub lowered: Option<Route>,
-    /// The `DefinitionBody` operation, for its raw `security`.
-    pub body: Option<openapi::Operation<'a>>,
-    /// Whether the translator changed the operation (then `lowered` no longer says it).
-    pub edited: bool,
+    pub lowered: Option<Box<Route>>,
+    /// The `DefinitionBody` operation's node, for its raw `security`.
+    pub body: Option<NodeRef<'a>>,
     /// Set when the API's default authorizer was applied.
     pub by_default: Option<Loc>,
     /// Set when an event opted out of the default authorizer with `NONE`.
@@ -34,35 +42,30 @@ pub(super) struct Operation<'e, 'a> {
     /// Set when the event's authorizer is an intrinsic gatelint cannot resolve: the route's
     /// authentication is Unknown, decided there.
     pub unknown: Option<Loc>,
-    /// Set when what decides the API key requirement cannot be seen either (an include): an
-    /// authorizer that is Unknown alone leaves the requirement readable, as the two are
-    /// independent.
-    pub api_key_unseen: bool,
     pub origin: Loc,
-    pub source: RouteSource,
-    pub cors_preflight: bool,
+    /// The event that declares the route (and so its [`RouteSource`]); `None` for a body
+    /// operation or a preflight.
     pub event: Option<&'e Event<'a>>,
 }
 
 impl<'e, 'a> Operation<'e, 'a> {
     /// An operation the translator writes (integrated, and edited by it), with no `security`
     /// yet.
-    fn new(path: String, method: Method, origin: Loc, source: RouteSource) -> Self {
+    fn new(path: &'a str, method: Method, origin: Loc) -> Self {
         Operation {
             path,
             method,
             integrated: true,
+            edited: true,
+            api_key_unseen: false,
+            cors_preflight: false,
             security: None,
             lowered: None,
             body: None,
-            edited: true,
             by_default: None,
             opted_out: None,
             unknown: None,
-            api_key_unseen: false,
             origin,
-            source,
-            cors_preflight: false,
             event: None,
         }
     }
@@ -71,27 +74,21 @@ impl<'e, 'a> Operation<'e, 'a> {
     pub fn from_event(event: &'e Event<'a>) -> Self {
         Operation {
             event: Some(event),
-            ..Operation::new(
-                event.path.clone(),
-                event.method,
-                event.loc(),
-                event.source(),
-            )
+            ..Operation::new(event.path, event.method, event.loc())
         }
     }
 
     /// The OPTIONS operation `Cors` adds to a path, answered by a mock integration.
-    pub fn preflight(path: String, at: Loc) -> Self {
+    pub fn preflight(path: &'a str, at: Loc) -> Self {
         Operation {
             cors_preflight: true,
-            ..Operation::new(path, Method::Options, at, RouteSource::Operation)
+            ..Operation::new(path, Method::Options, at)
         }
     }
 
     /// A body operation without an integration gets `event`'s: the route is the event's now.
     pub fn integrate(&mut self, event: &'e Event<'a>) {
         self.integrated = true;
-        self.source = event.source();
         self.event = Some(event);
     }
 
@@ -100,8 +97,9 @@ impl<'e, 'a> Operation<'e, 'a> {
         if !self.edited
             && let Some(route) = self.lowered
         {
-            return route;
+            return *route;
         }
+        let source = self.event.map_or(RouteSource::Operation, Event::source);
         let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
         // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).
         let sam_key = |name: &str| api.kind == ApiKind::Rest && name == security::API_KEY;
@@ -121,14 +119,14 @@ impl<'e, 'a> Operation<'e, 'a> {
             };
             return Route {
                 method: self.method,
-                path: self.path,
+                path: self.path.to_owned(),
                 auth: Resolved::Unknown,
                 auth_origin: Some(at),
                 api_key_required,
                 references: Vec::new(),
                 cors_preflight: self.cors_preflight,
                 origin: self.origin,
-                source: self.source,
+                source,
                 inherits_connection_auth: false,
             };
         }
@@ -170,19 +168,19 @@ impl<'e, 'a> Operation<'e, 'a> {
         };
         // A route an event declares exists only when the event's function does.
         let auth = match self.event {
-            Some(event) => under_resource_condition(event.owner, Resolved::Known(auth)),
+            Some(event) => event.under_condition(Resolved::Known(auth)),
             None => Resolved::Known(auth),
         };
         Route {
             method: self.method,
-            path: self.path,
+            path: self.path.to_owned(),
             auth,
             auth_origin: origin,
             api_key_required: Resolved::Known(api_key_required),
             references,
             cors_preflight: self.cors_preflight,
             origin: self.origin,
-            source: self.source,
+            source,
             inherits_connection_auth: false,
         }
     }
@@ -195,7 +193,7 @@ pub(super) struct Operations<'e, 'a> {
     /// `None` where an operation was taken out.
     slots: Vec<Option<Operation<'e, 'a>>>,
     /// The slot of each path and method (the first, if a body repeats one).
-    index: HashMap<(String, Method), usize>,
+    index: HashMap<(&'a str, Method), usize>,
 }
 
 impl<'e, 'a> Operations<'e, 'a> {
@@ -239,54 +237,66 @@ impl<'e, 'a> Operations<'e, 'a> {
             lowered.entry(route.origin.clone()).or_insert(route);
         }
         let mut operations = Operations::new();
+        operations.reserve(lowered.len());
         for op in spec.operations() {
             let at = op.method_key.loc();
             let integrated = op
                 .node
                 .get("x-amazon-apigateway-integration")
                 .is_some_and(|i| !i.is_empty());
-            let (path, method) = (op.path.to_owned(), op.method);
             operations.push(Operation {
                 integrated,
-                lowered: lowered.remove(&at),
-                body: Some(op),
+                lowered: lowered.remove(&at).map(Box::new),
+                body: Some(op.node),
                 edited: false,
-                ..Operation::new(path, method, at, RouteSource::Operation)
+                ..Operation::new(op.path, op.method, at)
             });
         }
         operations
     }
 
+    /// Room for `additional` more operations, so that a vector of thousands is not grown by
+    /// doubling.
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots.reserve_exact(additional);
+        self.index.reserve(additional);
+    }
+
+    /// How many operations there are.
+    pub fn count(&self) -> usize {
+        self.iter().count()
+    }
+
     /// Adds `operation` after the others.
     pub fn push(&mut self, operation: Operation<'e, 'a>) {
-        let key = (operation.path.clone(), operation.method);
+        let key = (operation.path, operation.method);
         self.index.entry(key).or_insert(self.slots.len());
         self.slots.push(Some(operation));
     }
 
     /// The operation of `path` and `method`.
-    pub fn get_mut(&mut self, path: &str, method: Method) -> Option<&mut Operation<'e, 'a>> {
-        let slot = *self.index.get(&(path.to_owned(), method))?;
+    pub fn get_mut(&mut self, path: &'a str, method: Method) -> Option<&mut Operation<'e, 'a>> {
+        let slot = *self.index.get(&(path, method))?;
         self.slots.get_mut(slot)?.as_mut()
     }
 
     /// The operation of `event`'s path and method.
-    pub fn of_event(&mut self, event: &Event<'_>) -> Option<&mut Operation<'e, 'a>> {
-        self.get_mut(&event.path, event.method)
+    pub fn of_event(&mut self, event: &Event<'a>) -> Option<&mut Operation<'e, 'a>> {
+        self.get_mut(event.path, event.method)
     }
 
     /// Takes the operation of `event`'s path and method out.
-    pub fn take(&mut self, event: &Event<'_>) -> Option<Operation<'e, 'a>> {
-        let slot = self.index.remove(&(event.path.clone(), event.method))?;
+    pub fn take(&mut self, event: &Event<'a>) -> Option<Operation<'e, 'a>> {
+        let slot = self.index.remove(&(event.path, event.method))?;
         self.slots.get_mut(slot)?.take()
     }
 
     /// The paths that have operations, each once, in order.
-    pub fn paths(&self) -> Vec<String> {
+    pub fn paths(&self) -> Vec<&'a str> {
         let mut seen = HashSet::default();
         self.iter()
-            .filter(|o| seen.insert(o.path.as_str()))
-            .map(|o| o.path.clone())
+            .map(|o| o.path)
+            .filter(|path| seen.insert(*path))
             .collect()
     }
 
@@ -313,8 +323,7 @@ impl Operation<'_, '_> {
     /// edits the operation. `Err` is where it is not a list of maps.
     pub fn written_security(&self) -> Result<Option<Vec<Requirement>>, Loc> {
         self.body
-            .as_ref()
-            .and_then(|b| b.node.get("security"))
+            .and_then(|b| b.get("security"))
             .map(security::read)
             .transpose()
     }

@@ -193,6 +193,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             self.apply_defaults(&auth, &mut operations, errors);
         }
         let root_security = definition.root_security();
+        api.routes.reserve_exact(operations.count());
         for operation in operations {
             // A REST API has resources only under `/` (an HttpApi event's `$default` is not one).
             if !operation.path.starts_with('/') {
@@ -371,9 +372,11 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         operations: &mut Operations<'e, 'a>,
         errors: &mut Vec<InputError>,
     ) {
-        let mut seen: HashMap<(&str, Method), &Event<'a>> = HashMap::default();
+        let mut seen: HashMap<(&str, Method), &Event<'a>> =
+            HashMap::with_capacity_and_hasher(events.len(), Default::default());
+        operations.reserve(events.len());
         for event in events.iter().copied() {
-            if let Some(earlier) = seen.get(&(event.path.as_str(), event.method)) {
+            if let Some(earlier) = seen.get(&(event.path, event.method)) {
                 reject(
                     errors,
                     event.loc(),
@@ -383,14 +386,14 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                         event.path,
                         self.describe(),
                         earlier.id,
-                        earlier.owner.id,
+                        earlier.owner,
                         event.id,
-                        event.owner.id
+                        event.owner
                     ),
                 );
                 continue;
             }
-            seen.insert((event.path.as_str(), event.method), event);
+            seen.insert((event.path, event.method), event);
             let mut operation = Operation::from_event(event);
             // With `MergeDefinitions`, the event's operation replaces the keys of the body's that
             // it sets: without an `Auth`, the body's `security` stays.
@@ -639,7 +642,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .key("Cors")
             .map_or_else(|| node.loc(), NodeRef::loc);
         for path in operations.paths() {
-            if operations.get_mut(&path, Method::Options).is_some() {
+            if operations.get_mut(path, Method::Options).is_some() {
                 continue;
             }
             if origin.is_some_and(|o| o.is_null() || o.as_str() == Some("")) {
