@@ -79,14 +79,14 @@ impl<'a> Event<'a> {
     }
 
     /// The name an `Auth.Authorizer` gives, which must be written out: the translator looks it
-    /// up among the authorizers of `api` without resolving any intrinsic in the event (not even
+    /// up among the authorizers of the API (`describe` names it, for messages) without resolving any intrinsic in the event (not even
     /// a `Ref` to a parameter), and rejects one that is not a string
     /// (`push.py` `_check_valid_authorizer_types`), whatever the parameters are.
     pub fn authorizer_name(
         &self,
         cx: &Context<'_, 'a>,
         node: NodeRef<'a>,
-        api: &str,
+        describe: &dyn Fn() -> String,
         errors: &mut Vec<InputError>,
     ) -> AuthorizerName<'a> {
         // CloudFormation expands an include before SAM reads the event: a name, unseen here.
@@ -99,9 +99,10 @@ impl<'a> Event<'a> {
                 node.loc(),
                 format!(
                     "the Authorizer of event {} must be written out as the name of an authorizer \
-                     of {api}: SAM does not resolve intrinsics in an event's Auth, so it rejects \
+                     of {}: SAM does not resolve intrinsics in an event's Auth, so it rejects \
                      this one whatever the parameters are",
-                    self.id
+                    self.id,
+                    describe()
                 ),
             );
             // Reported; the route's authentication is not judged on a name never given.
@@ -114,8 +115,9 @@ impl<'a> Event<'a> {
             errors,
             node.loc(),
             format!(
-                "the Authorizer of event {} must be the name of an authorizer of {api}",
-                self.id
+                "the Authorizer of event {} must be the name of an authorizer of {}",
+                self.id,
+                describe()
             ),
         );
         AuthorizerName::Invalid

@@ -257,7 +257,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             return;
         }
         let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
-            Some(node) => match event.authorizer_name(self.cx, node, &self.describe(), errors) {
+            Some(node) => match event.authorizer_name(self.cx, node, &|| self.describe(), errors) {
                 AuthorizerName::Named(name) => (name.to_owned(), node.loc()),
                 AuthorizerName::Unknown => {
                     operation.unknown = Some(node.loc());

@@ -100,7 +100,7 @@ impl<'e, 'a> Operation<'e, 'a> {
             return *route;
         }
         let source = self.event.map_or(RouteSource::Operation, Event::source);
-        let kind_of = |name: &str| api.authorizer(name).map(|a| a.kind.clone());
+        let kind_of = |name: &str| api.authorizer(name).map(|a| &a.kind);
         // The translator's own API key scheme (REST APIs have API keys, HTTP APIs none).
         let sam_key = |name: &str| api.kind == ApiKind::Rest && name == security::API_KEY;
         let is_api_key = |name: &str| {
@@ -139,7 +139,7 @@ impl<'e, 'a> Operation<'e, 'a> {
                     requirements,
                     &is_api_key,
                     &|name| match kind_of(name) {
-                        Some(kind) => kind == AuthorizerKind::Iam,
+                        Some(kind) => *kind == AuthorizerKind::Iam,
                         None => name == security::AWS_IAM,
                     },
                     &|name| api.authorizer(name).is_some(),

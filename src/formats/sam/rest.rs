@@ -522,7 +522,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let authorizer = event_auth.get("Authorizer").filter(|a| !a.is_null());
         let mut touched = false;
         let named = match authorizer {
-            Some(node) => match event.authorizer_name(self.cx, node, &self.describe(), errors) {
+            Some(node) => match event.authorizer_name(self.cx, node, &|| self.describe(), errors) {
                 AuthorizerName::Named(name) => Some((node, name)),
                 // Unknown authentication; the event's `ApiKeyRequired` is still read below, as
                 // the API key requirement does not hang on the authorizer.

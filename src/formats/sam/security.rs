@@ -98,9 +98,18 @@ pub(super) fn apply_rest_default(
     default: &Scheme,
     authorizers: &[&str],
 ) -> Outcome {
-    let existing = security.clone().unwrap_or_default();
     let is_authorizer =
         |r: &Requirement| r.names().any(|n| n == AWS_IAM || authorizers.contains(&n));
+    let existing = security.take().unwrap_or_default();
+    // The marker alone: it stays, as the translator writes no empty list.
+    let mut others = existing.iter().filter(|r| !is_authorizer(r));
+    if let (Some(marker), None) = (others.next(), others.next())
+        && marker.has(NONE)
+    {
+        let at = marker.schemes.first().map(|s| s.origin.clone());
+        *security = Some(existing);
+        return Outcome::OptedOut(at);
+    }
     let (mut others, named): (Vec<Requirement>, Vec<Requirement>) =
         existing.into_iter().partition(|r| !is_authorizer(r));
     let (outcome, chosen) = if let Some(none) = others.iter().position(|r| r.has(NONE)) {
@@ -115,10 +124,9 @@ pub(super) fn apply_rest_default(
         };
         (Outcome::Default, vec![default])
     };
-    let result: Vec<Requirement> = others.into_iter().chain(chosen).collect();
-    if !result.is_empty() {
-        *security = Some(result);
-    }
+    // Not empty: the marker alone returned above.
+    others.extend(chosen);
+    *security = Some(others);
     outcome
 }
 
@@ -142,25 +150,25 @@ pub(super) fn apply_rest_default_api_key(
     origin: &Loc,
     preflight_exempt: bool,
 ) {
-    let existing = security.clone().unwrap_or_default();
-    let is_key = |r: &Requirement| r.has(API_KEY) || r.has(API_KEY_FALSE);
-    let (others, keys): (Vec<Requirement>, Vec<Requirement>) =
-        existing.iter().cloned().partition(|r| !is_key(r));
-    let opted_out = keys.iter().any(|r| r.has(API_KEY_FALSE));
-    let mut result = others.clone();
-    if !opted_out {
-        result.push(Requirement::one(API_KEY, Vec::new(), origin.clone()));
-    }
-    if preflight_exempt {
-        result = others;
-    }
-    if !same_names(&result, &existing) {
+    let existing = security.as_deref().unwrap_or_default();
+    let is_key = |r: &&Requirement| r.has(API_KEY) || r.has(API_KEY_FALSE);
+    let others = || existing.iter().filter(|r| !is_key(r));
+    let opted_out = existing.iter().any(|r| r.has(API_KEY_FALSE));
+    let add_key = !opted_out && !preflight_exempt;
+    // The requirements are the others and then, unless opted out, one `api_key`: they change
+    // only where their names do.
+    let kept = others().count();
+    let same = kept + usize::from(add_key) == existing.len()
+        && others().zip(existing).all(|(x, y)| x.names().eq(y.names()))
+        && (!add_key || existing.last().is_some_and(|y| y.names().eq([API_KEY])));
+    if !same {
+        let mut result: Vec<Requirement> = Vec::with_capacity(kept + usize::from(add_key));
+        result.extend(others().cloned());
+        if add_key {
+            result.push(Requirement::one(API_KEY, Vec::new(), origin.clone()));
+        }
         *security = Some(result);
     }
-}
-
-fn same_names(a: &[Requirement], b: &[Requirement]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.names().eq(y.names()))
 }
 
 /// What API Gateway makes of a method's final requirements.
@@ -181,50 +189,51 @@ pub(super) fn decide(
     is_iam: &dyn Fn(&str) -> bool,
     defined: &dyn Fn(&str) -> bool,
 ) -> Decision {
-    let schemes: Vec<&Scheme> = requirements.iter().flat_map(|r| &r.schemes).collect();
+    // Every route is decided here (tens of thousands in a large template): the schemes are
+    // walked again rather than collected, and what the route keeps is sized exactly.
+    let schemes = || requirements.iter().flat_map(|r| &r.schemes);
     let marker = |name: &str| name == NONE || name == API_KEY_FALSE;
-    let keys: Vec<&Scheme> = schemes
-        .iter()
-        .copied()
-        .filter(|s| is_api_key(&s.name))
-        .collect();
-    let authorizers: Vec<&Scheme> = schemes
-        .iter()
-        .copied()
-        .filter(|s| !marker(&s.name) && !is_api_key(&s.name))
-        .collect();
-    let references = schemes
-        .iter()
-        .filter(|s| !marker(&s.name))
-        // The translator defines `AWS_IAM` and `api_key` itself when it uses them.
-        .filter(|s| defined(&s.name) || (s.name != AWS_IAM && s.name != API_KEY))
-        .map(|s| use_of(s))
-        .collect();
-    let opted_out = schemes
-        .iter()
-        .find(|s| s.name == NONE)
-        .map(|s| s.origin.clone());
+    let is_authorizer = |s: &&Scheme| !marker(&s.name) && !is_api_key(&s.name);
+    let first_key = schemes().find(|s| is_api_key(&s.name));
+    let references = uses_of(
+        schemes()
+            .filter(|s| !marker(&s.name))
+            // The translator defines `AWS_IAM` and `api_key` itself when it uses them.
+            .filter(|s| defined(&s.name) || (s.name != AWS_IAM && s.name != API_KEY)),
+    );
     let (auth, origin) =
         if requirements.is_empty() || requirements.iter().any(|r| r.schemes.is_empty()) {
             (Auth::Open(OpenBecause::Disabled), None)
-        } else if let Some(first) = authorizers.first() {
-            let auth = if authorizers.iter().all(|s| is_iam(&s.name)) {
+        } else if let Some(first) = schemes().find(is_authorizer) {
+            let auth = if schemes().filter(is_authorizer).all(|s| is_iam(&s.name)) {
                 Auth::Iam
             } else {
-                Auth::Authorizers(authorizers.iter().map(|s| use_of(s)).collect())
+                Auth::Authorizers(uses_of(schemes().filter(is_authorizer)))
             };
             (auth, Some(first.origin.clone()))
-        } else if let Some(key) = keys.first() {
+        } else if let Some(key) = first_key {
             (Auth::ApiKeyOnly, Some(key.origin.clone()))
         } else {
-            (Auth::Open(OpenBecause::Disabled), opted_out)
+            let opted_out = schemes().find(|s| s.name == NONE);
+            (
+                Auth::Open(OpenBecause::Disabled),
+                opted_out.map(|s| s.origin.clone()),
+            )
         };
     Decision {
         auth,
-        api_key_required: !keys.is_empty(),
+        api_key_required: first_key.is_some(),
         origin,
         references,
     }
+}
+
+/// The uses of `schemes`, in a vector of exactly their number (collecting a filter would
+/// start at four).
+fn uses_of<'s>(schemes: impl Iterator<Item = &'s Scheme> + Clone) -> Vec<AuthorizerUse> {
+    let mut uses = Vec::with_capacity(schemes.clone().count());
+    uses.extend(schemes.map(use_of));
+    uses
 }
 
 fn use_of(scheme: &Scheme) -> AuthorizerUse {
