@@ -2,6 +2,7 @@
 //! notes, and a rule's identity. It sits at the bottom, beside `syntax` and `model`, and
 //! depends on nothing above it: formats, rules, suppression and the renderers all use it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -57,7 +58,8 @@ pub struct Finding {
     pub message: String,
     pub primary: Label,
     pub related: Vec<Label>,
-    pub help: Option<String>,
+    /// How to fix it: most rules' help is fixed text, kept once in the binary.
+    pub help: Option<Cow<'static, str>>,
     /// What the finding is about, independent of line numbers (e.g. "PetApi GET /pets"):
     /// with the rule and the file, it fingerprints the finding for baselines.
     pub subject: String,
@@ -105,12 +107,14 @@ impl Finding {
             text: text.into(),
         };
         if !self.related.contains(&label) && label.loc != self.primary.loc {
+            // Findings are kept until their file is written, most with one or two labels.
+            self.related.reserve_exact(1);
             self.related.push(label);
         }
         self
     }
 
-    pub fn help(mut self, text: impl Into<String>) -> Self {
+    pub fn help(mut self, text: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(text.into());
         self
     }

@@ -59,12 +59,18 @@ fn looks_like_http_api(spec: Spec<'_>) -> bool {
         .get("x-amazon-apigateway-importexport-version")
         .is_some()
         || spec.root.get("x-amazon-apigateway-cors").is_some()
-        || spec.operations().iter().any(|op| {
-            op.node
-                .get("x-amazon-apigateway-integration")
-                .and_then(|i| i.get("payloadFormatVersion"))
-                .is_some()
-        })
+        || {
+            let mut found = false;
+            spec.each_operation(|op| {
+                found = found
+                    || op
+                        .node
+                        .get("x-amazon-apigateway-integration")
+                        .and_then(|i| i.get("payloadFormatVersion"))
+                        .is_some();
+            });
+            found
+        }
 }
 
 /// Lower `spec`'s schemes, routes and servers into `api` (whose `aws` flag says whether an API
