@@ -572,8 +572,6 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         Some(authorizer)
     }
 
-    /// `CorsConfiguration`: `true` allows every origin; a map lists them.
-    /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-httpapi-httpapicorsconfiguration.html>
     /// The API's CORS: `CorsConfiguration` merged into the definition's
     /// `x-amazon-apigateway-cors` as the translator's `OpenApiEditor.add_cors` merges it. Origins
     /// SAM sets replace the definition's; SAM sets `allowCredentials` only when it is literally
@@ -630,8 +628,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
     }
 
     /// `CorsConfiguration` as the translator reads it: `true` (or an intrinsic) allows every
-    /// origin; `AllowCredentials` counts only when it is the boolean `true` (the translator tests
-    /// `is True`, so a string or a function is dropped).
+    /// origin and a map lists them; `AllowCredentials` counts only when it is the boolean `true`
+    /// (the translator tests `is True`, so a string or a function is dropped).
+    /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-httpapi-httpapicorsconfiguration.html>
     fn cors_configuration(&self) -> Option<CorsResponse> {
         let config = self.properties.get("CorsConfiguration");
         let node = config.node().filter(|n| truthy(Some(*n)))?;
