@@ -107,6 +107,7 @@ pub fn lower_with_files(
             // `Transform` section in order (`AWS::LanguageExtensions` before the SAM one). The
             // template's own loops are expanded first here so that includes inside them are
             // found in every copy; a snippet's loops are expanded as it is read.
+            cloudformation::logical_ids::check(doc.root(), errors);
             let expanded = cloudformation::language_extensions::expand(doc, workspace, errors);
             let source = expanded.as_ref().unwrap_or(doc);
             let includes = cloudformation::load_includes(

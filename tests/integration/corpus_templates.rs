@@ -30,10 +30,34 @@ const UNPARSABLE: [&str; 4] = [
 ];
 
 /// Templates CloudFormation rejects whatever the parameters, with the input error each gets.
-const REJECTED: [(&str, &str); 1] = [(
-    "cfn-lint-bad/bad/functions/foreach_no_transform.yaml",
-    "`Fn::ForEach` needs `Transform: AWS::LanguageExtensions`",
-)];
+const REJECTED: [(&str, &str); 6] = [
+    (
+        "cfn-lint-bad/bad/functions/foreach_no_transform.yaml",
+        "`Fn::ForEach` needs `Transform: AWS::LanguageExtensions`",
+    ),
+    // Logical ids with `.`, `_` or `-` (cfn-lint's tests of names, and two templates that test
+    // other rules with such a resource): CloudFormation rejects them as non alphanumeric.
+    (
+        "cfn-lint-bad/bad/outputs/name.yaml",
+        "the output logical id `dns.Name` is not alphanumeric",
+    ),
+    (
+        "cfn-lint-bad/bad/parameters/name.yaml",
+        "the parameter logical id `image.Id` is not alphanumeric",
+    ),
+    (
+        "cfn-lint-bad/bad/properties_az.yaml",
+        "the resource logical id `mySubnet2-2` is not alphanumeric",
+    ),
+    (
+        "cfn-lint-bad/bad/properties_ec2_network.yaml",
+        "the resource logical id `mySubnet",
+    ),
+    (
+        "cfn-lint-bad/bad/resources/name.yaml",
+        "the resource logical id `my",
+    ),
+];
 
 fn corpus() -> Option<PathBuf> {
     crate::common::shared("corpus")

@@ -13,6 +13,7 @@ pub mod generated;
 mod identity;
 pub mod include;
 pub mod language_extensions;
+pub mod logical_ids;
 mod rest;
 pub mod template;
 pub mod transforms;

@@ -61,6 +61,9 @@ impl<'a> ApiSource<'_, '_, 'a> {
         workspace: &mut Workspace,
         errors: &mut Vec<InputError>,
     ) -> Definition<'a> {
+        if let Some(resource) = self.resource {
+            self.endpoint_flag_beside_uri(resource, errors);
+        }
         match self.resource {
             Some(resource) => definition::resolve(
                 self.cx,
@@ -73,6 +76,46 @@ impl<'a> ApiSource<'_, '_, 'a> {
             ),
             None => Definition::Generated,
         }
+    }
+
+    /// `DisableExecuteApiEndpoint` beside a `DefinitionUri` and no `DefinitionBody`: the
+    /// translator writes the flag into the definition it holds, and with a `DefinitionUri` it
+    /// holds none, so it rejects the API whatever the flag's value ("DisableExecuteApiEndpoint
+    /// works only within 'DefinitionBody' property", `api_generator._add_endpoint_extension`
+    /// and `http_api_generator._add_endpoint_configuration`). With neither property the
+    /// translator generates the body and accepts the flag. Only the resource's own properties
+    /// count: the translator generates the body before `Globals` are merged, and neither
+    /// `Globals.Api` nor `Globals.HttpApi` takes the flag. A flag or URI that an include beside
+    /// the properties may set is not known to be there.
+    fn endpoint_flag_beside_uri(&self, resource: Resource<'a>, errors: &mut Vec<InputError>) {
+        let (Some(flag), Some(uri)) = (
+            resource.property("DisableExecuteApiEndpoint"),
+            resource.property("DefinitionUri"),
+        ) else {
+            return;
+        };
+        if resource.property("DefinitionBody").is_some()
+            || flag.is_null()
+            || flag.identity() == uri.identity()
+            || flag.get("Fn::Transform").is_some()
+            || uri.get("Fn::Transform").is_some()
+            || uri.as_str() == Some("")
+        {
+            return;
+        }
+        let at = resource
+            .property_key("DisableExecuteApiEndpoint")
+            .map_or_else(|| flag.loc(), NodeRef::loc);
+        errors.push(InputError::new(
+            at,
+            format!(
+                "DisableExecuteApiEndpoint on {} works only with an inline DefinitionBody: SAM \
+                 rejects it beside a DefinitionUri, whatever its value (set \
+                 `disableExecuteApiEndpoint` under `x-amazon-apigateway-endpoint-configuration` \
+                 in the definition instead)",
+                self.id
+            ),
+        ));
     }
 
     /// The name of the stage `StageName` names (see [`stage_name`]).
