@@ -209,6 +209,23 @@ fn for_each_logical_ids_that_are_not_alphanumeric_are_rejected_or_noted() {
 }
 
 #[test]
+fn an_include_beside_cloudformation_properties_is_merged_and_nested_ones_are_noted() {
+    let check = run(&["check", "--format", "concise", "cfn-include-beside-keys"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // The method's AuthorizationType comes from the snippet: the route needs IAM.
+    assert!(!check.contains("unauthenticated-route"), "{check}");
+    let routes = run(&["routes", "cfn-include-beside-keys/template.yaml"]);
+    assert!(routes.contains("/orders  IAM (SigV4)"), "{routes}");
+    // Beside the keys of a mapping inside a property: not merged, and said.
+    assert!(
+        check.contains(
+            "cfn-include-beside-keys/template.yaml:40:9: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of a mapping inside a property"
+        ),
+        "{check}"
+    );
+}
+
+#[test]
 fn loops_in_included_snippets_are_expanded_as_if_inline() {
     let check = run(&["check", "--format", "concise", "sam-include-foreach"]);
     assert!(check.starts_with("exit code: 1\n"), "{check}");

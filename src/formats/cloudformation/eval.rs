@@ -77,6 +77,12 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         Evaluator { template, bindings }
     }
 
+    /// The template's `AWS::Include` snippets, for reading a mapping with what an include
+    /// beside its keys merges in.
+    pub fn includes(&self) -> Option<&'a super::include::Includes> {
+        self.template.includes()
+    }
+
     fn bound(&self, name: &str) -> Option<&'t str> {
         self.bindings
             .iter()

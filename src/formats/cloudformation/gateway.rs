@@ -7,6 +7,7 @@
 
 use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
+use super::include::get_in;
 use super::template::{Resource, Template};
 use crate::collections::HashSet;
 use crate::diagnostic::Edit;
@@ -31,7 +32,7 @@ pub(super) fn authorization<'a>(
     scopes: &[String],
     fallback: Loc,
 ) -> Resolved<Auth> {
-    let property = |name: &str| properties.and_then(|p| p.get(name));
+    let property = |name: &str| properties.and_then(|p| get_in(eval.includes(), p, name));
     let auth_type = property("AuthorizationType");
     let authorizer_node = property("AuthorizerId");
     let origin = authorizer_node.or(auth_type).map_or(fallback, NodeRef::loc);
@@ -53,7 +54,7 @@ pub(super) fn authorization_scopes<'a>(
     eval: &Evaluator<'_, 'a>,
     properties: Option<NodeRef<'a>>,
 ) -> Vec<String> {
-    eval.list(properties.and_then(|p| p.get("AuthorizationScopes")))
+    eval.list(properties.and_then(|p| get_in(eval.includes(), p, "AuthorizationScopes")))
         .known()
         .map(|scopes| {
             scopes

@@ -56,6 +56,12 @@ enum Place {
     Resource,
     /// Settings gatelint reads: `Globals`, or in a resource of a type it checks.
     Checked,
+    /// The `Properties` of a plain CloudFormation resource of a type gatelint checks (read
+    /// through includes beside its keys, like SAM's).
+    CfnProperties,
+    /// A value inside one of those properties: read as written, an include beside its keys
+    /// not merged.
+    CfnNested,
     /// An API's `Body` or `DefinitionBody` (its API says when it cannot be seen).
     Body,
     Other,
@@ -73,20 +79,34 @@ impl Place {
             Place::Resources => Place::Resource,
             Place::Resource => {
                 let kind = parent.get("Type").and_then(NodeRef::as_str).unwrap_or("");
-                if super::checked::makes_checked_resources(kind) {
-                    Place::Checked
-                } else {
+                if !super::checked::makes_checked_resources(kind) {
                     Place::Other
+                } else if key == Some("Properties") && !kind.starts_with("AWS::Serverless::") {
+                    Place::CfnProperties
+                } else {
+                    Place::Checked
                 }
             }
-            Place::Checked if matches!(key, Some("Body" | "DefinitionBody")) => Place::Body,
+            Place::Checked | Place::CfnProperties
+                if matches!(key, Some("Body" | "DefinitionBody")) =>
+            {
+                Place::Body
+            }
+            Place::CfnProperties => Place::CfnNested,
             other => other,
         }
     }
 
     /// Whether an include here that cannot be seen hides what gatelint checks.
     fn noted(self) -> bool {
-        matches!(self, Place::Resources | Place::Resource | Place::Checked)
+        matches!(
+            self,
+            Place::Resources
+                | Place::Resource
+                | Place::Checked
+                | Place::CfnProperties
+                | Place::CfnNested
+        )
     }
 }
 
@@ -273,7 +293,16 @@ impl Includes {
             }
             // Beside other keys, each snippet merges into the mapping (see `Includes::entry_in`);
             // at the root, its sections merge into the template's like a template-level one.
-            if let Some((_, beside)) = transform_beside_keys(node) {
+            if let Some((key, beside)) = transform_beside_keys(node) {
+                if place == Place::CfnNested {
+                    includes.unseen.push((
+                        key.loc(),
+                        "beside other keys of a mapping inside a property, which gatelint \
+                         merges only at the top of a CloudFormation resource's `Properties` (the \
+                         keys beside it are read as written)"
+                            .to_owned(),
+                    ));
+                }
                 for call in beside {
                     if place == Place::Root {
                         includes.template_level.push((call.identity(), None));
@@ -284,6 +313,8 @@ impl Includes {
                             includes.merged_in_bodies.push(call.loc());
                             Place::Body
                         }
+                        // Noted above as not merged, whether it can be read or not.
+                        Place::CfnNested => Place::Other,
                         other => other,
                     };
                     calls.push((call, call_location(call), place));
