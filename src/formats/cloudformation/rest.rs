@@ -82,6 +82,21 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
             api.authorizers.push(authorizer);
         }
     }
+    // Each API's routes in a vector of their number: a large template has tens of thousands,
+    // kept until its findings are written, and doubling would hold up to twice that.
+    let mut methods = vec![0usize; workspace.apis.len()];
+    for resource in template.resources_of(METHOD) {
+        if let Some(node) = resource.property("RestApiId") {
+            let index = lowering.api_index_or_external(node, workspace);
+            methods.resize(workspace.apis.len().max(methods.len()), 0);
+            if let Some(count) = methods.get_mut(index) {
+                *count += 1;
+            }
+        }
+    }
+    for (api, count) in workspace.apis.iter_mut().zip(methods) {
+        api.routes.reserve_exact(count);
+    }
     for resource in template.resources_of(METHOD) {
         if let Some(api) = lowering.api_of(resource, workspace) {
             let route = lowering.method(resource, Some(&mut *api));
