@@ -209,20 +209,29 @@ fn for_each_logical_ids_that_are_not_alphanumeric_are_rejected_or_noted() {
 }
 
 #[test]
-fn an_include_beside_cloudformation_properties_is_merged_and_nested_ones_are_noted() {
+fn an_include_beside_cloudformation_properties_or_their_nested_keys_is_merged() {
     let check = run(&["check", "--format", "concise", "cfn-include-beside-keys"]);
     assert!(!check.contains("input-error"), "{check}");
     // The method's AuthorizationType comes from the snippet: the route needs IAM.
     assert!(!check.contains("unauthenticated-route"), "{check}");
     let routes = run(&["routes", "cfn-include-beside-keys/template.yaml"]);
     assert!(routes.contains("/orders  IAM (SigV4)"), "{routes}");
-    // Beside the keys of a mapping inside a property: not merged, and said.
+    // Beside the keys of a stage's AccessLogSetting: merged, the destination is the snippet's.
+    assert!(!check.contains("no-access-log"), "{check}");
+    // The prod stage has no throttling; the dev stage's method settings may get theirs from a
+    // snippet on S3: Unknown, not a finding, and a note where the include is.
+    assert!(
+        check.contains("warning[no-rate-limit] the stage `prod`"),
+        "{check}"
+    );
+    assert!(!check.contains("the stage `dev`"), "{check}");
     assert!(
         check.contains(
-            "cfn-include-beside-keys/template.yaml:40:9: note[not-visible] what `AWS::Include` puts here is not visible: it is included beside other keys of a mapping inside a property"
+            "cfn-include-beside-keys/template.yaml:59:13: note[not-visible] what `AWS::Include` puts here is not visible: it is included from S3 (`s3://orders-templates/throttle.yaml`)"
         ),
         "{check}"
     );
+    assert!(!check.contains("beside other keys"), "{check}");
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn domain_of(
         domain
             .property("DomainNameConfigurations")
             .and_then(|c| c.items().next())
-            .and_then(|c| c.get("SecurityPolicy"))
+            .and_then(|c| eval.get(c, "SecurityPolicy"))
     });
     DomainMapping {
         domain: eval

@@ -83,6 +83,15 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         self.template.includes()
     }
 
+    /// The value of `key` in `map`, a mapping inside a property (a stage's `AccessLogSetting`, a
+    /// `MethodSettings` item, a usage plan's `Throttle`), as CloudFormation sees it: with what an
+    /// include beside its keys merges in (the mapping's own keys win; a key a snippet that cannot
+    /// be seen may set is Unknown), an include of the whole value followed.
+    pub fn get(&self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+        let includes = self.includes();
+        super::include::get_in(includes, map, key).map(|v| super::include::follow(includes, v))
+    }
+
     fn bound(&self, name: &str) -> Option<&'t str> {
         self.bindings
             .iter()

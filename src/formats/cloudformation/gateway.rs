@@ -156,7 +156,7 @@ pub(crate) fn access_log<'a>(
     eval.mapping(setting).and_then(&|setting| match setting {
         None => Resolved::Known(false),
         Some(setting) => eval
-            .eval_opt(setting.get("DestinationArn"))
+            .eval_opt(eval.get(*setting, "DestinationArn"))
             .map(Option::is_some),
     })
 }
@@ -171,7 +171,7 @@ pub(crate) fn data_trace<'a>(
     let mut on = Resolved::Known(false);
     let mut at = None;
     for setting in settings {
-        let Some(flag) = setting.get("DataTraceEnabled") else {
+        let Some(flag) = eval.get(setting, "DataTraceEnabled") else {
             continue;
         };
         let value = eval.boolean(Some(flag)).map(|v| v.unwrap_or(false));

@@ -117,7 +117,7 @@ fn identity_pool<'a>(
                 .is_some_and(|t| t.resource() == resource.id)
         })
         .find_map(|attachment| {
-            let role = attachment.property("Roles")?.get("unauthenticated")?;
+            let role = eval.get(attachment.property("Roles")?, "unauthenticated")?;
             Some(match eval.known_target(Some(role)) {
                 Some(target) => template
                     .resource(target.resource())

@@ -59,8 +59,8 @@ enum Place {
     /// The `Properties` of a plain CloudFormation resource of a type gatelint checks (read
     /// through includes beside its keys, like SAM's).
     CfnProperties,
-    /// A value inside one of those properties: read as written, an include beside its keys
-    /// not merged.
+    /// A value inside one of those properties (read through includes beside the keys of its
+    /// mappings with `Evaluator::get`).
     CfnNested,
     /// An API's `Body` or `DefinitionBody` (its API says when it cannot be seen).
     Body,
@@ -293,16 +293,7 @@ impl Includes {
             }
             // Beside other keys, each snippet merges into the mapping (see `Includes::entry_in`);
             // at the root, its sections merge into the template's like a template-level one.
-            if let Some((key, beside)) = transform_beside_keys(node) {
-                if place == Place::CfnNested {
-                    includes.unseen.push((
-                        key.loc(),
-                        "beside other keys of a mapping inside a property, which gatelint \
-                         merges only at the top of a CloudFormation resource's `Properties` (the \
-                         keys beside it are read as written)"
-                            .to_owned(),
-                    ));
-                }
+            if let Some((_, beside)) = transform_beside_keys(node) {
                 for call in beside {
                     if place == Place::Root {
                         includes.template_level.push((call.identity(), None));
@@ -313,8 +304,6 @@ impl Includes {
                             includes.merged_in_bodies.push(call.loc());
                             Place::Body
                         }
-                        // Noted above as not merged, whether it can be read or not.
-                        Place::CfnNested => Place::Other,
                         other => other,
                     };
                     calls.push((call, call_location(call), place));

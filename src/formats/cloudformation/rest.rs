@@ -13,6 +13,7 @@ use super::gateway::{
     ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
     endpoint_type, follow_routes, references, routes_not_waited_for, security_policy,
 };
+use super::include::entry_in;
 use super::template::{Resource, Template};
 use crate::collections::HashMap;
 use crate::formats::cors;
@@ -162,7 +163,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         api.aws = true;
         let types = resource
             .property("EndpointConfiguration")
-            .and_then(|e| e.get("Types"));
+            .and_then(|e| self.eval.get(e, "Types"));
         api.endpoint_origin = types.map(NodeRef::loc);
         api.endpoint = self
             .eval
@@ -178,7 +179,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         // The properties are applied over the body's extensions.
         // <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html>
-        if let Some((key, policy)) = resource.properties().and_then(|p| p.entry("Policy")) {
+        if let Some((key, policy)) = resource
+            .properties()
+            .and_then(|p| entry_in(self.eval.includes(), p, "Policy"))
+        {
             api.resource_policies = vec![template_policy(self.eval, key, policy)];
         }
         default_endpoint(self.eval, resource, &mut api);
@@ -248,14 +252,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let string = |node| self.eval.string(Some(node));
         let responses = resource
             .property("Integration")
-            .and_then(|i| i.get("IntegrationResponses"));
+            .and_then(|i| self.eval.get(i, "IntegrationResponses"));
         for response in responses.into_iter().flat_map(NodeRef::items) {
-            let Some(parameters) = response.get("ResponseParameters") else {
+            let Some(parameters) = self.eval.get(response, "ResponseParameters") else {
                 continue;
             };
             let status = self
                 .eval
-                .known_string(response.get("StatusCode"))
+                .known_string(self.eval.get(response, "StatusCode"))
                 .unwrap_or_default();
             api.cors.extend(cors::from_header_mappings(
                 format!("the {method} {path} integration response {status}"),
@@ -289,9 +293,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
         );
         // A preflight is answered by API Gateway itself when the integration is a MOCK (or
         // there is none); any other known integration runs a backend without credentials.
-        let integration_type = self
-            .eval
-            .string(resource.property("Integration").and_then(|i| i.get("Type")));
+        let integration_type = self.eval.string(
+            resource
+                .property("Integration")
+                .and_then(|i| self.eval.get(i, "Type")),
+        );
         let runs_backend = integration_type.any(|t| {
             t.as_deref()
                 .is_some_and(|t| !t.eq_ignore_ascii_case("MOCK"))
@@ -454,13 +460,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let throttle = description.and_then(&|description| match description {
                 None => Resolved::Known(false),
                 Some(d) => self
-                    .limit_set(d.get("ThrottlingRateLimit"))
-                    .or(&self.limit_set(d.get("ThrottlingBurstLimit")))
-                    .or(&self.method_settings_throttle(d.get("MethodSettings"))),
+                    .limit_set(self.eval.get(*d, "ThrottlingRateLimit"))
+                    .or(&self.limit_set(self.eval.get(*d, "ThrottlingBurstLimit")))
+                    .or(&self.method_settings_throttle(self.eval.get(*d, "MethodSettings"))),
             });
             let access_log = description.and_then(&|description| match description {
                 None => Resolved::Known(false),
-                Some(d) => access_log(self.eval, d.get("AccessLogSetting")),
+                Some(d) => access_log(self.eval, self.eval.get(*d, "AccessLogSetting")),
             });
             // The description's own setting applies to every method, as its MethodSettings do.
             let description_node = resource.property("StageDescription").filter(|d| d.is_map());
@@ -468,7 +474,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 self.eval,
                 description_node.into_iter().chain(
                     description_node
-                        .and_then(|d| d.get("MethodSettings"))
+                        .and_then(|d| self.eval.get(d, "MethodSettings"))
                         .into_iter()
                         .flat_map(NodeRef::items),
                 ),
@@ -509,8 +515,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .and_then(&|t| match t {
                 None => Resolved::Known(false),
                 Some(t) => self
-                    .limit_set(t.get("RateLimit"))
-                    .or(&self.limit_set(t.get("BurstLimit"))),
+                    .limit_set(self.eval.get(*t, "RateLimit"))
+                    .or(&self.limit_set(self.eval.get(*t, "BurstLimit"))),
             });
         let throttle = under_resource_condition(plan, throttle);
         let use_of = |throttle: &Resolved<bool>| UsagePlanUse {
@@ -523,10 +529,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .into_iter()
             .flat_map(NodeRef::items)
         {
-            let Some(api) = self.known_api(api_stage.get("ApiId")) else {
+            let Some(api) = self.known_api(self.eval.get(api_stage, "ApiId")) else {
                 continue;
             };
-            let stage = self.eval.eval_opt(api_stage.get("Stage"));
+            let stage = self.eval.eval_opt(self.eval.get(api_stage, "Stage"));
             for (_, target) in stage.branches() {
                 for pending in stages.iter_mut() {
                     let matches = pending.api == api
@@ -615,11 +621,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     fn setting_throttles_all(&self, setting: NodeRef<'a>) -> Resolved<bool> {
-        let path = self.eval.string(setting.get("ResourcePath"));
-        let method = self.eval.string(setting.get("HttpMethod"));
+        let path = self.eval.string(self.eval.get(setting, "ResourcePath"));
+        let method = self.eval.string(self.eval.get(setting, "HttpMethod"));
         let limits = self
-            .limit_set(setting.get("ThrottlingRateLimit"))
-            .or(&self.limit_set(setting.get("ThrottlingBurstLimit")));
+            .limit_set(self.eval.get(setting, "ThrottlingRateLimit"))
+            .or(&self.limit_set(self.eval.get(setting, "ThrottlingBurstLimit")));
         path.and_then(&|path| {
             method.and_then(&|method| {
                 if path.as_deref() == Some(ALL_PATHS) && method.as_deref() == Some(ALL_METHODS) {

@@ -10,6 +10,7 @@ use super::gateway::{
     default_endpoint, follow_routes, jwt_issuer, references, routes_not_waited_for,
     security_policy,
 };
+use super::include::{entry_in, follow};
 use super::template::{Resource, Template};
 use crate::collections::{HashMap, HashSet};
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
@@ -143,9 +144,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// `CorsConfiguration` of an HTTP API (it replaces the body's `x-amazon-apigateway-cors`).
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-api-cors.html>
     fn cors_configuration(&self, resource: Resource<'a>) -> Option<CorsResponse> {
-        let (key, config) = resource.properties()?.entry("CorsConfiguration")?;
-        let origins = config.get("AllowOrigins");
-        let credentials = config.get("AllowCredentials");
+        let (key, config) = entry_in(
+            self.eval.includes(),
+            resource.properties()?,
+            "CorsConfiguration",
+        )?;
+        let config = follow(self.eval.includes(), config);
+        let origins = self.eval.get(config, "AllowOrigins");
+        let credentials = self.eval.get(config, "AllowCredentials");
         Some(CorsResponse {
             source: "the `CorsConfiguration`".to_owned(),
             origin: key.loc(),
@@ -162,7 +168,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// The `$default` route and stage a quick create (`Target`) makes: the route asks for no
     /// authorization, the stage deploys automatically.
     fn quick_create(&self, resource: Resource<'a>) -> Option<(Route, Stage)> {
-        let (target_key, _) = resource.properties()?.entry("Target")?;
+        let (target_key, _) = entry_in(self.eval.includes(), resource.properties()?, "Target")?;
         // Whatever the target resolves to (a `!Sub`, `!GetAtt` or `!Join` of an ARN known only
         // at deployment), a target is there unless it is `AWS::NoValue`.
         let present = match self.eval.eval_opt(resource.property("Target")) {
@@ -347,14 +353,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
             AuthorizerKind::Jwt => {
                 let config = resource.property("JwtConfiguration");
                 let evaluated = self.eval.eval_opt(config);
-                let audience = config.and_then(|c| c.get("Audience"));
-                let issuer = config.and_then(|c| c.get("Issuer"));
+                let audience = config.and_then(|c| self.eval.get(c, "Audience"));
+                let issuer = config.and_then(|c| self.eval.get(c, "Issuer"));
                 authorizer.audience = under_resource_condition(
                     resource,
                     evaluated.and_then(&|c| match c {
                         None => Resolved::Known(Vec::new()),
                         Some(Value::Node(map)) => {
-                            super::gateway::audience(self.eval, map.get("Audience"))
+                            super::gateway::audience(self.eval, self.eval.get(*map, "Audience"))
                         }
                         Some(_) => Resolved::Unknown,
                     }),
@@ -362,8 +368,9 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 authorizer.issuer = under_resource_condition(
                     resource,
                     evaluated.and_then(&|c| match c {
-                        Some(Value::Node(map)) => map
-                            .get("Issuer")
+                        Some(Value::Node(map)) => self
+                            .eval
+                            .get(*map, "Issuer")
                             .map_or(Resolved::Unknown, |node| jwt_issuer(self.eval, node)),
                         _ => Resolved::Unknown,
                     }),
@@ -447,7 +454,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
         };
         if let Some(route) = resource.property("Route")
             && let Some(quick) = api.routes.get_mut(route_index)
-            && (route.get("AuthorizationType").is_some() || route.get("AuthorizerId").is_some())
+            && (self.eval.get(route, "AuthorizationType").is_some()
+                || self.eval.get(route, "AuthorizerId").is_some())
         {
             let auth = self.route_auth(Some(route), &Resolved::Known(false), route.loc());
             quick.references = references(&auth);
@@ -460,18 +468,22 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 }
                 None => auth,
             };
-            quick.auth_origin = route.get("AuthorizationType").map(auth_type_origin);
+            quick.auth_origin = self
+                .eval
+                .get(route, "AuthorizationType")
+                .map(auth_type_origin);
         }
         if let Some(settings) = resource.property("Stage")
             && let Some(stage) = api.stages.get_mut(stage_index)
         {
-            if settings.get("DefaultRouteSettings").is_some() {
-                stage.throttle = self.throttles(settings.get("DefaultRouteSettings"));
+            let get = |key: &str| self.eval.get(settings, key);
+            if let Some(defaults) = get("DefaultRouteSettings") {
+                stage.throttle = self.throttles(Some(defaults));
             }
-            if settings.get("AccessLogSettings").is_some() {
-                stage.access_log = access_log(self.eval, settings.get("AccessLogSettings"));
+            if let Some(log) = get("AccessLogSettings") {
+                stage.access_log = access_log(self.eval, Some(log));
             }
-            if let Some(auto) = settings.get("AutoDeploy") {
+            if let Some(auto) = get("AutoDeploy") {
                 stage.auto_deploy = self.eval.boolean(Some(auto)).map(|a| a.unwrap_or(true));
             }
         }
@@ -528,8 +540,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             .mapping(settings)
             .and_then(&|settings| match settings {
                 None => Resolved::Known(false),
-                Some(map) => limits(map.get("ThrottlingBurstLimit"))
-                    .or(&limits(map.get("ThrottlingRateLimit"))),
+                Some(map) => limits(self.eval.get(*map, "ThrottlingBurstLimit"))
+                    .or(&limits(self.eval.get(*map, "ThrottlingRateLimit"))),
             })
     }
 
@@ -625,7 +637,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return;
         }
         for configuration in configurations {
-            let policy = configuration.get("SecurityPolicy");
+            let policy = self.eval.get(configuration, "SecurityPolicy");
             workspace.domain_names.push(DomainName {
                 name: name.clone(),
                 origin: resource.loc(),
