@@ -10,7 +10,7 @@ use super::gateway::{
     default_endpoint, follow_routes, jwt_issuer, references, routes_not_waited_for,
     security_policy,
 };
-use super::include::{entry_in, follow};
+use super::include::{distinct_entries_in, entry_in, follow, is_include};
 use super::template::{Resource, Template};
 use crate::collections::{HashMap, HashSet};
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
@@ -557,7 +557,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let Some(api) = api.filter(|a| !a.routes.is_empty()) else {
             return Resolved::Known(false);
         };
-        let by_key: HashMap<&str, NodeRef<'a>> = crate::formats::nodes::distinct_entries(settings)
+        // With what an include beside the route keys merges in; one that cannot be seen may
+        // set any route's.
+        let entries = distinct_entries_in(self.eval.includes(), settings);
+        let unseen = entries.iter().any(|(_, value)| is_include(*value));
+        let by_key: HashMap<&str, NodeRef<'a>> = entries
             .into_iter()
             .filter_map(|(key, value)| Some((key.as_str()?, value)))
             .collect();
@@ -565,7 +569,11 @@ impl<'t, 'a> Lowering<'t, 'a> {
         for route in &api.routes {
             // A route without settings of its own ends the search (and keeps it linear).
             let Some(&setting) = by_key.get(route_key(route).as_str()) else {
-                return Resolved::Known(false);
+                return if unseen {
+                    Resolved::Unknown
+                } else {
+                    Resolved::Known(false)
+                };
             };
             let throttled = self.throttles(Some(setting));
             all = all.and_then(&|so_far| {
