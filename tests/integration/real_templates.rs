@@ -235,6 +235,24 @@ fn an_include_beside_cloudformation_properties_or_their_nested_keys_is_merged() 
 }
 
 #[test]
+fn an_include_beside_http_api_stage_settings_is_merged_or_unknown() {
+    let check = run(&["check", "--format", "concise", "cfn-v2-include-beside-keys"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // The access log destination comes from the snippet beside `AccessLogSettings`.
+    assert!(!check.contains("no-access-log"), "{check}");
+    // A snippet on S3 beside the route keys of `RouteSettings` may throttle `GET /orders`.
+    assert!(!check.contains("no-rate-limit"), "{check}");
+    assert!(
+        check.contains(
+            "cfn-v2-include-beside-keys/template.yaml:35:11: note[not-visible] what `AWS::Include` puts here is not visible: it is included from S3"
+        ),
+        "{check}"
+    );
+    let routes = run(&["routes", "cfn-v2-include-beside-keys/template.yaml"]);
+    assert!(routes.contains("prod: unknown"), "{routes}");
+}
+
+#[test]
 fn loops_in_included_snippets_are_expanded_as_if_inline() {
     let check = run(&["check", "--format", "concise", "sam-include-foreach"]);
     assert!(check.starts_with("exit code: 1\n"), "{check}");
