@@ -68,8 +68,23 @@ pub(crate) fn from_header_mappings<'a>(
     prefix: &str,
     string: ReadString<'_, 'a>,
 ) -> Option<CorsResponse> {
+    let entries: Vec<_> = mappings.entries().collect();
+    from_header_entries(source, at, &entries, prefix, string, false)
+}
+
+/// [`from_header_mappings`] over the mapping's entries as a front end reads them (with what an
+/// include beside its keys merges in, say); `unseen`: more headers may be set where they cannot
+/// be seen, so a missing `Access-Control-Allow-Credentials` is Unknown rather than not sent.
+pub(crate) fn from_header_entries<'a>(
+    source: String,
+    at: Loc,
+    entries: &[(NodeRef<'a>, NodeRef<'a>)],
+    prefix: &str,
+    string: ReadString<'_, 'a>,
+    unseen: bool,
+) -> Option<CorsResponse> {
     let header = |name: &str| {
-        mappings.entries().find(|(key, _)| {
+        entries.iter().copied().find(|(key, _)| {
             key.as_str().is_some_and(|k| {
                 k.len() == prefix.len() + name.len()
                     && k.get(..prefix.len())
@@ -91,6 +106,7 @@ pub(crate) fn from_header_mappings<'a>(
         }),
         allow_origin_at: Some(origin.loc()),
         allow_credentials: match credentials {
+            None if unseen => Resolved::Unknown,
             None => Resolved::Known(false),
             Some((_, value)) => read(value).and_then(&|text| match text {
                 Some(text) => mapped_true(text),

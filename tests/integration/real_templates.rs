@@ -227,11 +227,18 @@ fn an_include_beside_cloudformation_properties_or_their_nested_keys_is_merged() 
     assert!(!check.contains("the stage `dev`"), "{check}");
     assert!(
         check.contains(
-            "cfn-include-beside-keys/template.yaml:59:13: note[not-visible] what `AWS::Include` puts here is not visible: it is included from S3 (`s3://orders-templates/throttle.yaml`)"
+            "cfn-include-beside-keys/template.yaml:61:13: note[not-visible] what `AWS::Include` puts here is not visible: it is included from S3 (`s3://orders-templates/throttle.yaml`)"
         ),
         "{check}"
     );
     assert!(!check.contains("beside other keys"), "{check}");
+    // The gateway response's credentials header comes from the snippet beside its origin.
+    assert!(
+        check.contains(
+            "cfn-include-beside-keys/cors-credentials.yaml:1:58: warning[cors-credentials-wildcard] the gateway response UNAUTHORIZED of Api"
+        ),
+        "{check}"
+    );
 }
 
 #[test]

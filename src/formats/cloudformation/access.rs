@@ -124,12 +124,14 @@ fn gateway_responses(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspac
         let kind = eval
             .known_string(resource.property("ResponseType"))
             .unwrap_or_else(|| resource.id.to_owned());
-        let found = cors::from_header_mappings(
+        let (entries, unseen) = super::gateway::header_entries(eval, parameters);
+        let found = cors::from_header_entries(
             format!("the gateway response {kind}"),
             resource.loc(),
-            parameters,
+            &entries,
             "gatewayresponse.header.",
             &string,
+            unseen,
         );
         if let Some(found) = found
             && let Some(api) = api_named(eval, resource.property("RestApiId"), workspace)

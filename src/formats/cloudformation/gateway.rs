@@ -161,6 +161,19 @@ pub(crate) fn access_log<'a>(
     })
 }
 
+/// The entries of a `ResponseParameters` mapping (header mappings), with what an include beside
+/// its keys merges in, and whether an include there cannot be seen (it may set more headers).
+pub(crate) fn header_entries<'a>(
+    eval: &Evaluator<'_, 'a>,
+    parameters: NodeRef<'a>,
+) -> (Vec<(NodeRef<'a>, NodeRef<'a>)>, bool) {
+    let entries = super::include::entries_in(eval.includes(), parameters);
+    let unseen = entries.iter().any(|(key, value)| {
+        key.as_str() == Some("Fn::Transform") && super::include::is_include(*value)
+    });
+    (entries, unseen)
+}
+
 /// Whether any of these method or route settings turns on full request and response logging
 /// (`DataTraceEnabled`), and where the first one that may do so is written.
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html>

@@ -11,7 +11,8 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
     ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
-    endpoint_type, follow_routes, references, routes_not_waited_for, security_policy,
+    endpoint_type, follow_routes, header_entries, references, routes_not_waited_for,
+    security_policy,
 };
 use super::include::entry_in;
 use super::template::{Resource, Template};
@@ -261,12 +262,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 .eval
                 .known_string(self.eval.get(response, "StatusCode"))
                 .unwrap_or_default();
-            api.cors.extend(cors::from_header_mappings(
+            let (entries, unseen) = header_entries(self.eval, parameters);
+            api.cors.extend(cors::from_header_entries(
                 format!("the {method} {path} integration response {status}"),
                 response.loc(),
-                parameters,
+                &entries,
                 "method.response.header.",
                 &string,
+                unseen,
             ));
         }
     }
