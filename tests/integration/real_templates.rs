@@ -520,7 +520,7 @@ fn an_include_beside_other_keys_is_merged_or_makes_the_mapping_unknown() {
     // are not visible (never a partial definition read as complete).
     assert!(
         check.contains(
-            "sam-include-beside-keys/template.yaml:78:11: note[not-visible] routes of DocsApi not visible: the definition has an `AWS::Include` beside other keys"
+            "sam-include-beside-keys/template.yaml:78:11: note[not-visible] routes of DocsApi not visible: the definition has an `AWS::Include` inside it"
         ),
         "{check}"
     );
@@ -532,6 +532,40 @@ fn an_include_beside_other_keys_is_merged_or_makes_the_mapping_unknown() {
         routes.lines().any(|line| line.starts_with("StatusApi")
             && line.contains("/status")
             && line.contains("IAM (SigV4)")),
+        "{routes}"
+    );
+}
+
+#[test]
+fn an_include_gatelint_does_not_merge_or_follow_is_said_where_it_is() {
+    let check = run(&["check", "--format", "concise", "sam-include-nested"]);
+    assert!(!check.contains("input-error"), "{check}");
+    for found in [
+        // Standing for the `paths` of an inline definition: not merged into the document.
+        "sam-include-nested/template.yaml:16:11: note[not-visible] routes of PathsApi not visible: the definition has an `AWS::Include` inside it",
+        // Inside the snippet that is the definition: not followed, never a partial definition.
+        "sam-include-nested/outer-definition.yaml:8:5: note[not-visible] routes of OuterApi not visible: the definition has an `AWS::Include` inside it",
+        // Inside a snippet of settings: not followed, and what it may set is Unknown.
+        "sam-include-nested/settings.yaml:4:3: note[not-visible] what `AWS::Include` puts here is not visible: it is included by an include inside an included snippet",
+    ] {
+        assert!(check.contains(found), "{found}: {check}");
+    }
+    // The hidden settings snippet may set the access log and throttling: no definite finding.
+    assert!(
+        !check.contains("of SettingsApi keeps no access log"),
+        "{check}"
+    );
+    assert!(
+        !check.contains("of SettingsApi has no rate limit"),
+        "{check}"
+    );
+    // The open route of the partial definition is not reported as if the definition were whole.
+    assert!(!check.contains("GET /open"), "{check}");
+    let routes = run(&["routes", "sam-include-nested/template.yaml"]);
+    assert!(
+        routes.contains(
+            "0 routes, 0 callable without credentials, 3 APIs whose routes are not visible"
+        ),
         "{routes}"
     );
 }

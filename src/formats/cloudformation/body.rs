@@ -11,11 +11,12 @@ use crate::formats::{cdk, openapi};
 use crate::model::{Api, Conditions, HiddenRoutes, Resolved};
 use crate::syntax::NodeRef;
 
-/// Why a definition with an `AWS::Include` beside other keys of one of its mappings has no
-/// visible routes: CloudFormation merges the snippet there, and gatelint does not merge a
-/// snippet into an OpenAPI document (the routes it would read could be missing or wrong).
-pub const MERGED_IN_BODY: &str = "the definition has an `AWS::Include` beside other keys of one \
-     of its mappings, which gatelint does not merge into an OpenAPI document";
+/// Why a definition with an `AWS::Include` inside it (beside other keys of one of its mappings,
+/// standing for one of its values, or inside the snippet that is the definition) has no visible
+/// routes: CloudFormation puts the snippet there, and gatelint does not merge a snippet into an
+/// OpenAPI document (the routes it would read could be missing or wrong).
+pub const MERGED_IN_BODY: &str = "the definition has an `AWS::Include` inside it, which gatelint \
+     does not merge into an OpenAPI document";
 
 /// What a body is, once `AWS::Include` and `Fn::If` are seen through.
 #[derive(Default)]

@@ -21,6 +21,9 @@ pub const INCLUDE: &str = "AWS::Include";
 /// The key of a transform call written in a mapping.
 const TRANSFORM: &str = "Fn::Transform";
 
+/// Why the content of an include inside an included snippet is not visible.
+const NESTED: &str = "by an include inside an included snippet, which gatelint does not follow";
+
 /// Includes deeper in the template than this are not looked for (the tree depth is capped far
 /// below anyway).
 const MAX_WALK: usize = 1_000_000;
@@ -40,8 +43,8 @@ pub struct Includes {
     /// beside the template's sections), in the order they run: each merges its sections into
     /// the template's.
     template_level: Vec<(NodeIdentity, Option<usize>)>,
-    /// Where an include beside other keys of an API definition is: gatelint does not merge a
-    /// snippet into an OpenAPI document, so that definition's routes are not visible.
+    /// Where an include inside an API definition is: gatelint does not merge a snippet into an
+    /// OpenAPI document, so that definition's routes are not visible.
     merged_in_bodies: Vec<Loc>,
 }
 
@@ -64,6 +67,9 @@ enum Place {
     CfnNested,
     /// An API's `Body` or `DefinitionBody` (its API says when it cannot be seen).
     Body,
+    /// A value inside an API definition: gatelint does not merge a snippet into an OpenAPI
+    /// document, so that definition's routes are not visible.
+    InBody,
     Other,
 }
 
@@ -93,6 +99,7 @@ impl Place {
                 Place::Body
             }
             Place::CfnProperties => Place::CfnNested,
+            Place::Body | Place::InBody => Place::InBody,
             other => other,
         }
     }
@@ -188,6 +195,41 @@ fn include_location(node: NodeRef<'_>) -> Option<NodeRef<'_>> {
     Some(call_location(*call))
 }
 
+/// The `AWS::Include` calls under `root` (at `place`), in no particular order: each call, its
+/// `Location`, its place, and whether it sits beside other keys of a mapping (CloudFormation
+/// merges that snippet into the mapping) rather than standing for a whole value.
+fn calls_in(root: NodeRef<'_>, place: Place) -> Vec<(NodeRef<'_>, NodeRef<'_>, Place, bool)> {
+    let mut calls = Vec::new();
+    let mut stack = vec![(root, place)];
+    let mut visited = 0usize;
+    while let Some((node, place)) = stack.pop() {
+        visited += 1;
+        if visited > MAX_WALK {
+            break;
+        }
+        if let Some(location) = include_location(node) {
+            calls.push((node, location, place, false));
+            continue;
+        }
+        if let Some((_, beside)) = transform_beside_keys(node) {
+            calls.extend(
+                beside
+                    .into_iter()
+                    .map(|call| (call, call_location(call), place, true)),
+            );
+        }
+        match node.kind() {
+            NodeKind::Map => stack.extend(
+                node.entries()
+                    .map(|(key, value)| (value, place.child(key.as_str(), node))),
+            ),
+            NodeKind::Seq => stack.extend(node.items().map(|item| (item, place))),
+            NodeKind::Scalar | NodeKind::Alias => {}
+        }
+    }
+    calls
+}
+
 /// The `Fn::Transform` key and its `AWS::Include` calls, where `map` holds one beside other keys
 /// (CloudFormation merges each snippet's entries into the mapping).
 fn transform_beside_keys(map: NodeRef<'_>) -> Option<(NodeRef<'_>, Vec<NodeRef<'_>>)> {
@@ -280,43 +322,22 @@ impl Includes {
     ) -> Self {
         let mut includes = Includes::default();
         let mut calls = Vec::new();
-        let mut stack = vec![(root, Place::Root)];
-        let mut visited = 0usize;
-        while let Some((node, place)) = stack.pop() {
-            visited += 1;
-            if visited > MAX_WALK {
-                break;
+        for (call, location, place, beside) in calls_in(root, Place::Root) {
+            // Beside other keys, each snippet merges into the mapping (see
+            // `Includes::entry_in`); at the root, its sections merge into the template's like
+            // a template-level one.
+            if beside && place == Place::Root {
+                includes.template_level.push((call.identity(), None));
             }
-            if let Some(location) = include_location(node) {
-                calls.push((node, location, place));
-                continue;
+            let place = match place {
+                Place::Root if beside => Place::Resources,
+                Place::Body if beside => Place::Body,
+                other => other,
+            };
+            if matches!(place, Place::Body if beside) || place == Place::InBody {
+                includes.merged_in_bodies.push(call.loc());
             }
-            // Beside other keys, each snippet merges into the mapping (see `Includes::entry_in`);
-            // at the root, its sections merge into the template's like a template-level one.
-            if let Some((_, beside)) = transform_beside_keys(node) {
-                for call in beside {
-                    if place == Place::Root {
-                        includes.template_level.push((call.identity(), None));
-                    }
-                    let place = match place {
-                        Place::Root => Place::Resources,
-                        Place::Body => {
-                            includes.merged_in_bodies.push(call.loc());
-                            Place::Body
-                        }
-                        other => other,
-                    };
-                    calls.push((call, call_location(call), place));
-                }
-            }
-            match node.kind() {
-                NodeKind::Map => stack.extend(
-                    node.entries()
-                        .map(|(key, value)| (value, place.child(key.as_str(), node))),
-                ),
-                NodeKind::Seq => stack.extend(node.items().map(|item| (item, place))),
-                NodeKind::Scalar | NodeKind::Alias => {}
-            }
+            calls.push((call, location, place));
         }
         // The template-level ones merge whole sections: what they hide is always noted.
         for (listed, transform) in super::transforms::listed(root).into_iter().enumerate() {
@@ -328,6 +349,7 @@ impl Includes {
             }
         }
         calls.sort_by_key(|(node, _, _)| node.span().start);
+        let mut nested = Vec::new();
         for (node, location, place) in calls {
             let snippet = match locate(location) {
                 None => Snippet::NotVisible(
@@ -351,7 +373,33 @@ impl Includes {
                 None if place == Place::Resources => SnippetKind::Resources,
                 None => SnippetKind::Value,
             };
+            if let Snippet::Loaded(document) = &snippet {
+                // The snippet's root stands where the include is (or, merged, in the mapping
+                // beside it).
+                let root = match kind {
+                    SnippetKind::Sections { .. } => Place::Root,
+                    SnippetKind::Resources | SnippetKind::Value => place,
+                };
+                nested.extend(
+                    calls_in(document.root(), root)
+                        .into_iter()
+                        .map(|(call, _, place, _)| (call.identity(), call.loc(), place)),
+                );
+            }
             includes.snippets.push((identity, kind, snippet));
+        }
+        // An include inside an included snippet is not followed: what it holds is not
+        // visible, and said so (inside a definition, by the definition's API).
+        for (identity, at, place) in nested {
+            if place == Place::InBody {
+                includes.merged_in_bodies.push(at);
+            } else if place.noted() || place == Place::Root {
+                includes.unseen.push((at, NESTED.to_owned()));
+            }
+            let hidden = Snippet::NotVisible(NESTED.to_owned());
+            includes
+                .snippets
+                .push((identity, SnippetKind::Value, hidden));
         }
         includes
     }
@@ -472,8 +520,10 @@ impl Includes {
         let (transform, calls) = transform_beside_keys(map)?;
         for call in calls.into_iter().rev() {
             match self.get(call) {
+                // A snippet's own includes beside its keys count too (those were not followed:
+                // they read as not visible).
                 Some(Included::Snippet(snippet)) if snippet.is_map() => {
-                    if let Some(found) = snippet.entry(key) {
+                    if let Some(found) = self.entry_in(snippet, key) {
                         return Some(found);
                     }
                 }
@@ -506,9 +556,13 @@ impl Includes {
             for call in &calls {
                 match self.get(*call) {
                     Some(Included::Snippet(snippet)) if snippet.is_map() => entries.extend(
-                        snippet
-                            .entries()
-                            .filter(|(k, _)| k.as_str().is_none_or(|k| map.get(k).is_none())),
+                        self.merged_entries(snippet)
+                            .unwrap_or_else(|| snippet.entries().collect())
+                            .into_iter()
+                            .filter(|(k, _)| {
+                                k.as_str()
+                                    .is_none_or(|k| k == TRANSFORM || map.get(k).is_none())
+                            }),
                     ),
                     Some(Included::Snippet(_)) => {}
                     Some(Included::NotVisible { .. }) | None => entries.push((key, *call)),
@@ -519,8 +573,9 @@ impl Includes {
         Some(crate::formats::nodes::distinct(entries))
     }
 
-    /// Where `body` (an API definition) has an include beside other keys of one of its
-    /// mappings, which gatelint does not merge into an OpenAPI document.
+    /// Where `body` (an API definition) has an include inside it (beside other keys of one of
+    /// its mappings, or standing for one of its values), which gatelint does not merge into an
+    /// OpenAPI document.
     pub fn merged_in_body(&self, body: NodeRef<'_>) -> Option<&Loc> {
         let span = body.full_span();
         self.merged_in_bodies.iter().find(|at| {
