@@ -4,7 +4,7 @@
 //! what the translator does alike for REST and HTTP APIs: where the definition comes from, the
 //! custom domain, the stage name, and the API's `Condition` on all it generates.
 
-use super::context::Context;
+use super::context::{Context, truthy};
 use super::definition::{self, Definition};
 use super::events::Event;
 use super::globals::Properties;
@@ -94,12 +94,13 @@ impl<'a> ApiSource<'_, '_, 'a> {
         ) else {
             return;
         };
-        if resource.property("DefinitionBody").is_some()
+        // The translator tests the body and the URI with Python truthiness.
+        if truthy(resource.property("DefinitionBody"))
+            || !truthy(Some(uri))
             || flag.is_null()
             || flag.identity() == uri.identity()
             || flag.get("Fn::Transform").is_some()
             || uri.get("Fn::Transform").is_some()
-            || uri.as_str() == Some("")
         {
             return;
         }

@@ -5,7 +5,7 @@
 //! events.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html#sam-api-definitionuri>
 
-use super::context::{Context, reject};
+use super::context::{Context, reject, truthy};
 use super::globals::Merged;
 use super::security::{self, Requirement};
 use crate::diagnostic::InputError;
@@ -112,7 +112,11 @@ pub(super) fn resolve<'a>(
     workspace: &mut Workspace,
     errors: &mut Vec<InputError>,
 ) -> Definition<'a> {
-    match (body, uri.node()) {
+    // The translator tests both with Python truthiness: a null or empty `DefinitionBody` (or
+    // `DefinitionUri`) is no definition at all, so it neither conflicts with the other nor stops
+    // SAM from writing one from the events.
+    let body = body.filter(|b| truthy(Some(*b)));
+    match (body, uri.node().filter(|u| truthy(Some(*u)))) {
         // What an `AWS::Include` beside the API's properties that cannot be seen may set.
         (Some(body), Some(uri)) if body.identity() == uri.identity() => {
             let reason = match cx.template.includes().and_then(|i| i.get(body)) {
