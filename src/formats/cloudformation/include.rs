@@ -331,10 +331,9 @@ impl Includes {
             }
             let place = match place {
                 Place::Root if beside => Place::Resources,
-                Place::Body if beside => Place::Body,
                 other => other,
             };
-            if matches!(place, Place::Body if beside) || place == Place::InBody {
+            if (beside && place == Place::Body) || place == Place::InBody {
                 includes.merged_in_bodies.push(call.loc());
             }
             calls.push((call, location, place));
