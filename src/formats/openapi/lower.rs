@@ -254,6 +254,10 @@ fn lower_integration_cors(api: &mut Api, operation: &Operation<'_>) {
     }
 }
 
+/// What an operation's authentication comes to: who may call it, where that is decided, and
+/// whether it asks for an API key.
+type OperationAuth = (Resolved<Auth>, Option<Loc>, Resolved<bool>);
+
 /// The effective authentication of one operation: `x-amazon-apigateway-auth`, else its own
 /// `security`, else the root `security`.
 fn operation_auth(
@@ -261,15 +265,12 @@ fn operation_auth(
     operation: NodeRef<'_>,
     identifies_only: &HashMap<String, bool>,
     aws: bool,
-) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+) -> OperationAuth {
     let kind = operation
         .get("x-amazon-apigateway-auth")
         .and_then(|a| a.get("type"));
     // A type a template chooses with `Fn::If`: each branch on its own.
-    if let Some(branches) = kind
-        .and_then(|node| spec.conditionals.and_then(|c| c.branches(node)))
-        .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
-    {
+    if let Some(branches) = kind.and_then(|node| spec.branches(node)) {
         let results = branches.into_iter().map(|(when, leaf)| {
             let result = leaf
                 .and_then(typed_auth)
@@ -285,7 +286,7 @@ fn operation_auth(
 }
 
 /// What an `x-amazon-apigateway-auth` `type` decides by itself (`NONE`, `AWS_IAM`).
-fn typed_auth(kind: NodeRef<'_>) -> Option<(Resolved<Auth>, Option<Loc>, Resolved<bool>)> {
+fn typed_auth(kind: NodeRef<'_>) -> Option<OperationAuth> {
     // "Values are case insensitive."
     // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html>
     let auth = match kind.as_str().map(str::to_ascii_uppercase).as_deref() {
@@ -302,14 +303,7 @@ fn typed_auth(kind: NodeRef<'_>) -> Option<(Resolved<Auth>, Option<Loc>, Resolve
 
 /// The branches' results as one conditional result, pointing at a branch that lets callers
 /// in, if one does.
-fn conditional(
-    results: impl Iterator<
-        Item = (
-            Vec<Condition>,
-            (Resolved<Auth>, Option<Loc>, Resolved<bool>),
-        ),
-    >,
-) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+fn conditional(results: impl Iterator<Item = (Vec<Condition>, OperationAuth)>) -> OperationAuth {
     let mut auth = Vec::new();
     let mut api_key = Vec::new();
     let mut open_at = None;
@@ -335,15 +329,12 @@ fn security_of(
     operation: NodeRef<'_>,
     identifies_only: &HashMap<String, bool>,
     aws: bool,
-) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+) -> OperationAuth {
     let own = operation.get("security");
     let security = own.or_else(|| spec.root.get("security"));
     // A `security` a template chooses with `Fn::If`: each branch on its own (one that removes
     // the operation's own falls back to the root's), and the route names the condition.
-    if let Some(branches) = security
-        .and_then(|node| spec.conditionals.and_then(|c| c.branches(node)))
-        .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
-    {
+    if let Some(branches) = security.and_then(|node| spec.branches(node)) {
         let results = branches.into_iter().map(|(when, leaf)| {
             let leaf = leaf.or_else(|| own.and(spec.root.get("security")));
             (when, security_auth(leaf, identifies_only, aws))
@@ -368,7 +359,7 @@ fn security_auth(
     security: Option<NodeRef<'_>>,
     identifies_only: &HashMap<String, bool>,
     aws: bool,
-) -> (Resolved<Auth>, Option<Loc>, Resolved<bool>) {
+) -> OperationAuth {
     let Some(security) = security else {
         return (
             Resolved::Known(Auth::Open(OpenBecause::Missing)),

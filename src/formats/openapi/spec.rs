@@ -106,6 +106,17 @@ impl<'a> Spec<'a> {
         }
     }
 
+    /// `node`'s branches when a condition chooses it (each under at least one condition), with
+    /// `None` for a branch that removes the value; `None` when it is not conditional.
+    pub(super) fn branches(
+        self,
+        node: NodeRef<'a>,
+    ) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
+        self.conditionals
+            .and_then(|c| c.branches(node))
+            .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
+    }
+
     /// Whether the document uses any `x-amazon-apigateway-*` extension.
     pub fn is_aws(self) -> bool {
         let mut stack = vec![self.root];
