@@ -7,9 +7,10 @@
 use super::context::{Context, truthy};
 use super::definition::{self, Definition};
 use super::events::Event;
-use super::globals::Properties;
+use super::globals::{Merged, Properties};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::gateway::security_policy;
+use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::{Resource, under_resource_condition};
 use crate::model::{Api, ApiKind, DomainMapping, DomainName, Resolved, Workspace};
 use crate::syntax::{Loc, NodeRef};
@@ -64,12 +65,18 @@ impl<'a> ApiSource<'_, '_, 'a> {
         if let Some(resource) = self.resource {
             self.endpoint_flag_beside_uri(resource, errors);
         }
+        // Once that is reported, the API is read as if `Globals` had no URI.
+        let uri = if api.kind == ApiKind::Rest && self.global_uri_beside_generated_body(errors) {
+            Merged::single(None)
+        } else {
+            self.properties.get("DefinitionUri")
+        };
         match self.resource {
             Some(resource) => definition::resolve(
                 self.cx,
                 self.id,
                 resource.property("DefinitionBody"),
-                self.properties.get("DefinitionUri"),
+                uri,
                 api,
                 workspace,
                 errors,
@@ -117,6 +124,41 @@ impl<'a> ApiSource<'_, '_, 'a> {
                 self.id
             ),
         ));
+    }
+
+    /// `Globals.Api.DefinitionUri` reaching a REST API that writes no `DefinitionUri` of its
+    /// own (the implicit API never does): the translator gives every such API a definition
+    /// (its own `DefinitionBody`, or one it generates) before it merges `Globals`
+    /// (`DefaultDefinitionBodyPlugin` runs first), then finds both properties and rejects the
+    /// template ("Specify either 'DefinitionUri' or 'DefinitionBody' property and not both"),
+    /// whatever the values. A resource that sets the key, even to null, keeps its own value;
+    /// `IgnoreGlobals` keeps the global one out. Reported once, at the global key.
+    fn global_uri_beside_generated_body(&self, errors: &mut Vec<InputError>) -> bool {
+        let uri = self.properties.get("DefinitionUri");
+        let Some(global) = uri.global_only() else {
+            return false;
+        };
+        if !truthy(Some(global)) || is_include(global) {
+            return false;
+        }
+        let at = self
+            .properties
+            .key("DefinitionUri")
+            .map_or_else(|| global.loc(), NodeRef::loc);
+        if errors.iter().any(|e| e.loc == at) {
+            return true;
+        }
+        errors.push(InputError::new(
+            at,
+            format!(
+                "Globals.Api.DefinitionUri reaches {}, which sets no DefinitionUri of its own: \
+                 SAM gives such an API a DefinitionBody (its own, or one it writes from the \
+                 events) before it merges Globals, and then rejects it for having both, \
+                 whatever the values (set DefinitionUri on each AWS::Serverless::Api instead)",
+                self.describe()
+            ),
+        ));
+        true
     }
 
     /// The name of the stage `StageName` names (see [`stage_name`]).

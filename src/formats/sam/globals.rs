@@ -57,6 +57,32 @@ impl<'a> Globals<'a> {
     pub fn key_of(self, kind: &str) -> Option<Loc> {
         entry_in(self.includes, self.section?, kind).map(|(key, _)| key.loc())
     }
+
+    /// The keys of `Globals` that name a definition where the translator takes none: it checks
+    /// every key of `Globals.Api` and `Globals.HttpApi` against the properties it merges, and
+    /// rejects the template for any other, whether or not an API exists
+    /// (`GlobalsPlugin._parse`). A definition is never among them but for `Globals.Api`'s
+    /// `DefinitionUri` ("its hard to reason about merge of Swagger dictionaries").
+    pub fn unmerged_definitions(self) -> Vec<(&'static str, NodeRef<'a>)> {
+        let mut found = Vec::new();
+        for (kind, keys) in [
+            ("Api", &["DefinitionBody"][..]),
+            ("HttpApi", &["DefinitionBody", "DefinitionUri"][..]),
+        ] {
+            let Some(section) = self.of(kind) else {
+                continue;
+            };
+            for key in keys {
+                // A key an unseen snippet may set is not known to be there.
+                if let Some((key, _)) =
+                    entry_in(self.includes, section, key).filter(|(_, value)| !is_include(*value))
+                {
+                    found.push((kind, key));
+                }
+            }
+        }
+        found
+    }
 }
 
 /// A resource's properties as the translator sees them once Globals are merged in.
@@ -173,6 +199,12 @@ impl<'a> Merged<'a> {
         let (local, global) = (self.local?, self.global?);
         let same = shape(local) == shape(global) && shape(local) != Shape::Primitive;
         same.then_some((local, global))
+    }
+
+    /// The global value, when the resource does not set the property itself (and does not
+    /// ignore Globals for it).
+    pub fn global_only(self) -> Option<NodeRef<'a>> {
+        self.global.filter(|_| self.local.is_none())
     }
 
     /// The value that decides a scalar (or the only value present).

@@ -89,6 +89,17 @@ pub fn lower(
         globals: Globals::new(template.globals(), template.includes()),
         files,
     };
+    for (kind, key) in cx.globals.unmerged_definitions() {
+        reject(
+            errors,
+            key.loc(),
+            format!(
+                "`{}` is not a property SAM takes from `Globals.{kind}`: the translator rejects \
+                 the template whatever the value (write it on each AWS::Serverless::{kind})",
+                key.as_str().unwrap_or("Definition")
+            ),
+        );
+    }
     let events = events::collect(&cx, errors);
     rest::lower(&cx, &events, workspace, errors);
     http::lower(&cx, &events, workspace, errors);
