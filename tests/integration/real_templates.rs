@@ -516,17 +516,17 @@ fn an_include_beside_other_keys_is_merged_or_makes_the_mapping_unknown() {
         ),
         "{check}"
     );
-    // Beside the keys of a definition: not merged into the OpenAPI document, so its routes
-    // are not visible (never a partial definition read as complete).
+    // Beside the keys of a definition: merged into the OpenAPI document, its route found in
+    // the snippet.
     assert!(
         check.contains(
-            "sam-include-beside-keys/template.yaml:78:11: note[not-visible] routes of DocsApi not visible: the definition has an `AWS::Include` inside it"
+            "sam-include-beside-keys/docs-paths.yaml:3:5: error[unauthenticated-route] GET /docs on DocsApi"
         ),
         "{check}"
     );
+    assert!(!check.contains("routes of DocsApi not visible"), "{check}");
     // The included files are read through the template, not linted on their own.
     assert!(!check.contains("status-settings.yaml"), "{check}");
-    assert!(!check.contains("docs-paths.yaml"), "{check}");
     let routes = run(&["routes", "sam-include-beside-keys/template.yaml"]);
     assert!(
         routes.lines().any(|line| line.starts_with("StatusApi")
@@ -541,8 +541,8 @@ fn an_include_gatelint_does_not_merge_or_follow_is_said_where_it_is() {
     let check = run(&["check", "--format", "concise", "sam-include-nested"]);
     assert!(!check.contains("input-error"), "{check}");
     for found in [
-        // Standing for the `paths` of an inline definition: not merged into the document.
-        "sam-include-nested/template.yaml:16:11: note[not-visible] routes of PathsApi not visible: the definition has an `AWS::Include` inside it",
+        // Standing for the `paths` of an inline definition, from S3: not visible.
+        "sam-include-nested/template.yaml:16:11: note[not-visible] routes of PathsApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3 (`s3://api-definitions/paths.yaml`)",
         // Inside the snippet that is the definition: not followed, never a partial definition.
         "sam-include-nested/outer-definition.yaml:8:5: note[not-visible] routes of OuterApi not visible: the definition has an `AWS::Include` inside it",
         // Inside a snippet of settings: not followed, and what it may set is Unknown.
@@ -568,4 +568,80 @@ fn an_include_gatelint_does_not_merge_or_follow_is_said_where_it_is() {
         ),
         "{routes}"
     );
+}
+
+#[test]
+fn an_include_inside_a_definition_is_read_as_if_inline() {
+    let check = run(&["check", "--format", "concise", "sam-include-in-definition"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // Beside the definition's keys, and standing for one path item: SAM's DefaultAuthorizer
+    // (and ApiKeyRequired) protect the included routes.
+    assert!(!check.contains("on OrdersApi"), "{check}");
+    assert!(!check.contains("on PetsApi"), "{check}");
+    for found in [
+        // `paths` as a snippet without Auth: open, found in the snippet...
+        "sam-include-in-definition/status-paths.yaml:2:3: error[unauthenticated-route] GET /status on StatusApi",
+        // ...an operation's `security` as a snippet that switches authentication off.
+        "sam-include-in-definition/no-security.yaml:1:1: error[unauthenticated-route] GET /public on TokenApi",
+        // An include from S3 inside the definition: its routes are not visible, said there.
+        "sam-include-in-definition/template.yaml:116:13: note[not-visible] routes of HiddenApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3",
+    ] {
+        assert!(check.contains(found), "{found}: {check}");
+    }
+    // The suppression comment written in the snippet applies; the scheme defined in the
+    // included `components` is the one the inline operation uses.
+    assert!(!check.contains("GET /health"), "{check}");
+    assert!(!check.contains("missing-authorizer"), "{check}");
+    assert!(!check.contains("GET /open"), "{check}");
+    let routes = run(&["routes", "sam-include-in-definition/template.yaml"]);
+    // Each route with its API key requirement and where it is declared.
+    for (route, api_key, at) in [
+        (
+            "OrdersApi  REST  POST     /orders  IAM (SigV4)",
+            " no ",
+            "orders-paths.yaml:6:5",
+        ),
+        (
+            "PetsApi    REST  GET      /pets    IAM (SigV4)",
+            " required ",
+            "pets-item.yaml:1:1",
+        ),
+        (
+            "PetsApi    REST  OPTIONS  /pets    IAM (SigV4)",
+            " required ",
+            "template.yaml:54:7",
+        ),
+        (
+            "TokenApi   REST  GET      /token   Lambda TOKEN authorizer TokenAuth",
+            " no ",
+            "template.yaml:87:13",
+        ),
+    ] {
+        assert!(
+            routes
+                .lines()
+                .any(|l| l.starts_with(route) && l.contains(api_key) && l.ends_with(at)),
+            "{route} … {at}: {routes}"
+        );
+    }
+}
+
+#[test]
+fn an_include_inside_a_cloudformation_body_is_read_as_if_inline() {
+    let check = run(&["check", "--format", "concise", "cfn-include-in-body"]);
+    // The route of the included path item uses the scheme merged in beside the body's keys.
+    assert!(!check.contains("GET /orders"), "{check}");
+    for found in [
+        "cfn-include-in-body/template.yaml:25:13: error[unauthenticated-route] GET /open on OrdersApi",
+        "cfn-include-in-body/chat-paths.yaml:10:3: error[unauthenticated-route] GET /status on ChatApi",
+    ] {
+        assert!(check.contains(found), "{found}: {check}");
+    }
+    let routes = run(&["routes", "cfn-include-in-body/template.yaml"]);
+    for line in [
+        "ChatApi    HTTP  GET     /messages  JWT authorizer jwt",
+        "OrdersApi  REST  GET     /orders    IAM (SigV4) sigv4",
+    ] {
+        assert!(routes.contains(line), "{line}: {routes}");
+    }
 }

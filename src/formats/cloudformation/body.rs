@@ -12,11 +12,23 @@ use crate::model::{Api, Conditions, HiddenRoutes, Resolved};
 use crate::syntax::NodeRef;
 
 /// Why a definition with an `AWS::Include` inside it (beside other keys of one of its mappings,
-/// standing for one of its values, or inside the snippet that is the definition) has no visible
-/// routes: CloudFormation puts the snippet there, and gatelint does not merge a snippet into an
-/// OpenAPI document (the routes it would read could be missing or wrong).
-pub const MERGED_IN_BODY: &str = "the definition has an `AWS::Include` inside it, which gatelint \
-     does not merge into an OpenAPI document";
+/// standing for one of its values, or inside the snippet that is the definition) whose snippet
+/// cannot be seen has no visible routes: the routes gatelint would read could be missing or
+/// wrong. `reason` says where the snippet is ("from S3 (`s3://...`)").
+pub fn unseen_in_body(reason: &str) -> String {
+    format!(
+        "the definition has an `AWS::Include` inside it that is not visible: it is included {reason}"
+    )
+}
+
+/// How the OpenAPI view reads a definition written in `template`: through its `Fn::If` and its
+/// `AWS::Include`s.
+pub fn view<'a>(template: &Template<'a>) -> &'a dyn openapi::TemplateView {
+    match template.includes() {
+        Some(includes) => includes,
+        None => &FnIf,
+    }
+}
 
 /// What a body is, once `AWS::Include` and `Fn::If` are seen through.
 #[derive(Default)]
@@ -55,8 +67,8 @@ pub fn read<'a>(template: &Template<'a>, body: NodeRef<'a>) -> Body<'a> {
             }
             None => leaf,
         };
-        if let Some(at) = template.includes().and_then(|i| i.merged_in_body(leaf)) {
-            hide(HiddenRoutes::because(at.clone(), MERGED_IN_BODY));
+        if let Some((at, reason)) = template.includes().and_then(|i| i.unseen_in_body(leaf)) {
+            hide(HiddenRoutes::because(at.clone(), unseen_in_body(reason)));
             continue;
         }
         if let Some(call) = intrinsic(leaf) {
@@ -69,8 +81,8 @@ pub fn read<'a>(template: &Template<'a>, body: NodeRef<'a>) -> Body<'a> {
             ));
             continue;
         }
-        match openapi::Spec::detect(leaf) {
-            Some(Ok(spec)) => specs.push((when, spec.with_conditionals(&FnIf))),
+        match openapi::Spec::detect_in(leaf, view(template)) {
+            Some(Ok(spec)) => specs.push((when, spec)),
             Some(Err(_)) | None => hide(HiddenRoutes::because(
                 leaf.loc(),
                 "the body is not an OpenAPI document gatelint reads",

@@ -27,15 +27,21 @@ pub fn under_condition<T>(condition: Option<&str>, value: Resolved<T>) -> Resolv
 #[derive(Debug)]
 pub struct FnIf;
 
-impl crate::formats::openapi::Conditionals for FnIf {
-    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
-        if !matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
-            return None;
-        }
-        let mut leaves = Vec::new();
-        fn_if_leaves(node, &mut Vec::new(), &mut leaves);
-        Some(leaves)
+impl crate::formats::openapi::TemplateView for FnIf {
+    fn branches<'a>(&'a self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
+        fn_if_branches(node)
     }
+}
+
+/// `None` when `node` is not an `Fn::If`; otherwise its leaves with the conditions that lead to
+/// each (`None` for `AWS::NoValue`).
+pub(crate) fn fn_if_branches(node: NodeRef<'_>) -> Option<Vec<(Conditions, Option<NodeRef<'_>>)>> {
+    if !matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
+        return None;
+    }
+    let mut leaves = Vec::new();
+    fn_if_leaves(node, &mut Vec::new(), &mut leaves);
+    Some(leaves)
 }
 
 /// Nested `Fn::If` deeper than this is left as one opaque leaf.

@@ -13,6 +13,8 @@ use crate::diagnostic::InputError;
 use crate::formats::cdk;
 use crate::formats::files::{FileLoader, LoadError};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::openapi::TemplateView;
+use crate::model::Conditions;
 use crate::syntax::{Document, Loc, NodeIdentity, NodeKind, NodeRef};
 
 /// The name of the include transform.
@@ -43,9 +45,10 @@ pub struct Includes {
     /// beside the template's sections), in the order they run: each merges its sections into
     /// the template's.
     template_level: Vec<(NodeIdentity, Option<usize>)>,
-    /// Where an include inside an API definition is: gatelint does not merge a snippet into an
-    /// OpenAPI document, so that definition's routes are not visible.
-    merged_in_bodies: Vec<Loc>,
+    /// The includes inside API definitions whose snippets cannot be seen (those that can are
+    /// read through the OpenAPI view as if inline): where each is, and the reason. That
+    /// definition's routes are not visible.
+    unseen_in_bodies: Vec<(Loc, String)>,
 }
 
 /// What a value of the template is, for saying what an include there hides.
@@ -67,8 +70,8 @@ enum Place {
     CfnNested,
     /// An API's `Body` or `DefinitionBody` (its API says when it cannot be seen).
     Body,
-    /// A value inside an API definition: gatelint does not merge a snippet into an OpenAPI
-    /// document, so that definition's routes are not visible.
+    /// A value inside an API definition, read through the OpenAPI view (its API says when it
+    /// cannot be seen).
     InBody,
     Other,
 }
@@ -333,10 +336,8 @@ impl Includes {
                 Place::Root if beside => Place::Resources,
                 other => other,
             };
-            if (beside && place == Place::Body) || place == Place::InBody {
-                includes.merged_in_bodies.push(call.loc());
-            }
-            calls.push((call, location, place));
+            let in_body = (beside && place == Place::Body) || place == Place::InBody;
+            calls.push((call, location, place, in_body));
         }
         // The template-level ones merge whole sections: what they hide is always noted.
         for (listed, transform) in super::transforms::listed(root).into_iter().enumerate() {
@@ -344,12 +345,12 @@ impl Includes {
                 includes
                     .template_level
                     .push((transform.identity(), Some(listed)));
-                calls.push((transform, call_location(transform), Place::Resources));
+                calls.push((transform, call_location(transform), Place::Resources, false));
             }
         }
-        calls.sort_by_key(|(node, _, _)| node.span().start);
+        calls.sort_by_key(|(node, _, _, _)| node.span().start);
         let mut nested = Vec::new();
-        for (node, location, place) in calls {
+        for (node, location, place, in_body) in calls {
             let snippet = match locate(location) {
                 None => Snippet::NotVisible(
                     "from a Location computed by an intrinsic function gatelint cannot resolve"
@@ -357,10 +358,12 @@ impl Includes {
                 ),
                 Some(location) => read(&location, files, errors),
             };
-            if let Snippet::NotVisible(reason) = &snippet
-                && place.noted()
-            {
-                includes.unseen.push((node.loc(), reason.clone()));
+            if let Snippet::NotVisible(reason) = &snippet {
+                if place.noted() {
+                    includes.unseen.push((node.loc(), reason.clone()));
+                } else if in_body {
+                    includes.unseen_in_bodies.push((node.loc(), reason.clone()));
+                }
             }
             let identity = node.identity();
             let kind = match includes
@@ -390,8 +393,8 @@ impl Includes {
         // An include inside an included snippet is not followed: what it holds is not
         // visible, and said so (inside a definition, by the definition's API).
         for (identity, at, place) in nested {
-            if place == Place::InBody {
-                includes.merged_in_bodies.push(at);
+            if matches!(place, Place::Body | Place::InBody) {
+                includes.unseen_in_bodies.push((at, NESTED.to_owned()));
             } else if place.noted() || place == Place::Root {
                 includes.unseen.push((at, NESTED.to_owned()));
             }
@@ -573,15 +576,19 @@ impl Includes {
     }
 
     /// Where `body` (an API definition) has an include inside it (beside other keys of one of
-    /// its mappings, or standing for one of its values), which gatelint does not merge into an
-    /// OpenAPI document.
-    pub fn merged_in_body(&self, body: NodeRef<'_>) -> Option<&Loc> {
+    /// its mappings, or standing for one of its values) whose snippet cannot be seen, and the
+    /// reason ("from S3 (`s3://...`)"). Only the body's own file is searched: a snippet read
+    /// into it has its own includes noted here too, since those are never followed.
+    pub fn unseen_in_body(&self, body: NodeRef<'_>) -> Option<(&Loc, &str)> {
         let span = body.full_span();
-        self.merged_in_bodies.iter().find(|at| {
-            std::sync::Arc::ptr_eq(&at.file, &body.doc().file)
-                && span.start <= at.span.start
-                && at.span.end <= span.end
-        })
+        self.unseen_in_bodies
+            .iter()
+            .find(|(at, _)| {
+                std::sync::Arc::ptr_eq(&at.file, &body.doc().file)
+                    && span.start <= at.span.start
+                    && at.span.end <= span.end
+            })
+            .map(|(at, reason)| (at, reason.as_str()))
     }
 
     /// `node`, or the snippet it includes when that was read.
@@ -604,6 +611,31 @@ impl Includes {
     /// Whether any include was found.
     pub fn is_empty(&self) -> bool {
         self.snippets.is_empty()
+    }
+}
+
+/// An API definition in the template reads through its includes: a snippet that stands for a
+/// value is read in its place, one beside a mapping's keys merges into the mapping, as
+/// CloudFormation expands them before API Gateway (or SAM) sees the document.
+impl TemplateView for Includes {
+    fn branches<'a>(&'a self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
+        let mut leaves = super::conditions::fn_if_branches(node)?;
+        for (_, leaf) in &mut leaves {
+            *leaf = leaf.map(|leaf| self.follow(leaf));
+        }
+        Some(leaves)
+    }
+
+    fn follow<'a>(&'a self, node: NodeRef<'a>) -> NodeRef<'a> {
+        Includes::follow(self, node)
+    }
+
+    fn entry<'a>(&'a self, map: NodeRef<'a>, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        self.entry_in(map, key)
+    }
+
+    fn merged_entries<'a>(&'a self, map: NodeRef<'a>) -> Option<Vec<(NodeRef<'a>, NodeRef<'a>)>> {
+        Includes::merged_entries(self, map)
     }
 }
 

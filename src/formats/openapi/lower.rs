@@ -20,16 +20,17 @@ const NONE_SCHEME: &str = "NONE";
 
 /// Lower a standalone OpenAPI file into one API.
 pub fn lower_document(spec: Spec<'_>, workspace: &mut Workspace, errors: &mut Vec<InputError>) {
-    let title = spec.root.get("info").and_then(|i| i.get("title"));
+    let title = spec
+        .get(spec.root, "info")
+        .and_then(|i| spec.get(i, "title"));
     let name = title
         .and_then(NodeRef::as_str)
         .filter(|t| !t.trim().is_empty())
         .map_or_else(|| file_stem(spec.root.doc().file.path()), str::to_owned);
     let origin = title
         .or_else(|| {
-            spec.root
-                .entry("openapi")
-                .or_else(|| spec.root.entry("swagger"))
+            spec.entry(spec.root, "openapi")
+                .or_else(|| spec.entry(spec.root, "swagger"))
                 .map(|(k, _)| k)
         })
         .map_or_else(|| spec.root.loc(), NodeRef::loc);
@@ -55,18 +56,16 @@ fn file_stem(path: &str) -> String {
 /// HTTP APIs are the ones with a JWT authorizer or a 2.0 payload format in an integration, or
 /// with `x-amazon-apigateway-cors`, which only HTTP APIs read.
 fn looks_like_http_api(spec: Spec<'_>) -> bool {
-    spec.root
-        .get("x-amazon-apigateway-importexport-version")
+    spec.get(spec.root, "x-amazon-apigateway-importexport-version")
         .is_some()
-        || spec.root.get("x-amazon-apigateway-cors").is_some()
+        || spec.get(spec.root, "x-amazon-apigateway-cors").is_some()
         || {
             let mut found = false;
             spec.each_operation(|op| {
                 found = found
-                    || op
-                        .node
-                        .get("x-amazon-apigateway-integration")
-                        .and_then(|i| i.get("payloadFormatVersion"))
+                    || spec
+                        .get(op.node, "x-amazon-apigateway-integration")
+                        .and_then(|i| spec.get(i, "payloadFormatVersion"))
                         .is_some();
             });
             found
@@ -86,34 +85,32 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         let Some(name_text) = name.as_str() else {
             continue;
         };
-        let authorizer = lower_scheme(name_text, name, scheme, spec.version, default_ttl);
+        let authorizer = lower_scheme(spec, name_text, name, scheme, default_ttl);
         let api_key = matches!(authorizer.kind, AuthorizerKind::ApiKey { .. });
         identifies_only.insert(name_text.to_owned(), api.aws && api_key);
         api.authorizers.push(authorizer);
     }
     if spec.version != Version::Swagger2 {
         for (name, _) in spec
-            .root
-            .get("securityDefinitions")
+            .get(spec.root, "securityDefinitions")
             .into_iter()
-            .flat_map(crate::formats::nodes::distinct_entries)
+            .flat_map(|definitions| spec.distinct_entries(definitions))
         {
             if let Some(text) = name.as_str() {
                 api.ignored_schemes.push((text.to_owned(), name.loc()));
             }
         }
     }
-    if let Some(security) = spec.root.entry("security") {
+    if let Some(security) = spec.entry(spec.root, "security") {
         api.default_auth_origin = Some(security.0.loc());
     }
     // A scheme that is a `$ref` to another uses that other one too.
     let aliases: HashMap<&str, &str> = spec
-        .root
-        .get("components")
-        .and_then(|c| c.get("securitySchemes"))
-        .or_else(|| spec.root.get("securityDefinitions"))
+        .get(spec.root, "components")
+        .and_then(|c| spec.get(c, "securitySchemes"))
+        .or_else(|| spec.get(spec.root, "securityDefinitions"))
         .into_iter()
-        .flat_map(NodeRef::entries)
+        .flat_map(|schemes| spec.entries(schemes))
         .filter_map(|(name, scheme)| Some((name.as_str()?, spec.scheme_alias(scheme)?)))
         .collect();
     lower_servers(api, spec, spec.root, None);
@@ -128,9 +125,9 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
             operation_auth(spec, operation.node, &identifies_only, api.aws);
         let references =
             security_references(spec, operation.node, &aliases, &identifies_only, api.aws);
-        let integration = operation.node.get("x-amazon-apigateway-integration");
+        let integration = spec.get(operation.node, "x-amazon-apigateway-integration");
         let mock = integration
-            .and_then(|i| i.get("type"))
+            .and_then(|i| spec.get(i, "type"))
             .and_then(NodeRef::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("mock"));
         api.routes.push(Route {
@@ -146,7 +143,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
             inherits_connection_auth: false,
         });
         lower_servers(api, spec, operation.path_item, Some(operation.node));
-        lower_integration_cors(api, &operation);
+        lower_integration_cors(api, spec, &operation);
     });
 }
 
@@ -156,7 +153,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
 /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-endpoint-configuration.html>
 fn lower_access(api: &mut Api, spec: Spec<'_>) {
     let root = spec.root;
-    if let Some((key, policy)) = root.entry("x-amazon-apigateway-policy") {
+    if let Some((key, policy)) = spec.entry(root, "x-amazon-apigateway-policy") {
         api.resource_policies
             .push(policy::read(key.loc(), policy, &policy::literal));
     }
@@ -164,15 +161,15 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
     // `DisableExecuteApiEndpoint` too), Swagger 2 at the root.
     let servers = match spec.version {
         Version::Swagger2 => None,
-        Version::OpenApi30 | Version::OpenApi31 => root.get("servers"),
+        Version::OpenApi30 | Version::OpenApi31 => spec.get(root, "servers"),
     };
     if let Some(disable) = servers
         .into_iter()
-        .flat_map(NodeRef::items)
+        .flat_map(|servers| spec.items(servers))
         .chain(Some(root))
         .find_map(|at| {
-            at.get("x-amazon-apigateway-endpoint-configuration")
-                .and_then(|c| c.get("disableExecuteApiEndpoint"))
+            spec.get(at, "x-amazon-apigateway-endpoint-configuration")
+                .and_then(|c| spec.get(c, "disableExecuteApiEndpoint"))
         })
     {
         api.default_endpoint_disabled = disable.as_bool().into();
@@ -180,19 +177,19 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
     }
     // Only HTTP APIs read `x-amazon-apigateway-cors`; a REST API imports the body without it.
     // <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-cors-configuration.html>
-    if let Some(cors) = root
-        .get("x-amazon-apigateway-cors")
+    if let Some(cors) = spec
+        .get(root, "x-amazon-apigateway-cors")
         .filter(|c| c.is_map() && api.kind != ApiKind::Rest)
     {
-        let origins = cors.get("allowOrigins");
-        let credentials = cors.get("allowCredentials");
+        let origins = spec.get(cors, "allowOrigins");
+        let credentials = spec.get(cors, "allowCredentials");
         api.cors.push(CorsResponse {
             source: "the `x-amazon-apigateway-cors`".to_owned(),
             origin: cors.loc(),
             allow_origin: match origins {
                 None => Resolved::Known(CorsOrigin::Listed),
                 Some(list) if list.is_seq() => {
-                    let any = list.items().any(|o| {
+                    let any = spec.items(list).any(|o| {
                         o.as_str()
                             .is_some_and(|o| cors::origin_literal(o) == CorsOrigin::Any)
                     });
@@ -209,33 +206,36 @@ fn lower_access(api: &mut Api, spec: Spec<'_>) {
             allow_credentials_at: credentials.map(NodeRef::loc),
         });
     }
-    for (kind, response) in root
-        .get("x-amazon-apigateway-gateway-responses")
+    for (kind, response) in spec
+        .get(root, "x-amazon-apigateway-gateway-responses")
         .into_iter()
-        .flat_map(NodeRef::entries)
+        .flat_map(|responses| spec.entries(responses))
     {
-        let Some(parameters) = response.get("responseParameters") else {
+        let Some(parameters) = spec.get(response, "responseParameters") else {
             continue;
         };
         let source = format!("the gateway response {}", kind.as_str().unwrap_or("?"));
-        api.cors.extend(cors::from_header_mappings(
+        api.cors.extend(cors::from_header_entries(
             source,
             kind.loc(),
-            parameters,
+            &spec.entries(parameters).collect::<Vec<_>>(),
             "gatewayresponse.header.",
             &policy::literal,
+            false,
         ));
     }
 }
 
 /// The CORS headers an operation's integration responses send (a MOCK preflight's, typically).
-fn lower_integration_cors(api: &mut Api, operation: &Operation<'_>) {
-    let responses = operation
-        .node
-        .get("x-amazon-apigateway-integration")
-        .and_then(|i| i.get("responses"));
-    for (status, response) in responses.into_iter().flat_map(NodeRef::entries) {
-        let Some(parameters) = response.get("responseParameters") else {
+fn lower_integration_cors(api: &mut Api, spec: Spec<'_>, operation: &Operation<'_>) {
+    let responses = spec
+        .get(operation.node, "x-amazon-apigateway-integration")
+        .and_then(|i| spec.get(i, "responses"));
+    for (status, response) in responses
+        .into_iter()
+        .flat_map(|responses| spec.entries(responses))
+    {
+        let Some(parameters) = spec.get(response, "responseParameters") else {
             continue;
         };
         let source = format!(
@@ -244,12 +244,13 @@ fn lower_integration_cors(api: &mut Api, operation: &Operation<'_>) {
             operation.path,
             status.as_str().unwrap_or("?")
         );
-        api.cors.extend(cors::from_header_mappings(
+        api.cors.extend(cors::from_header_entries(
             source,
             status.loc(),
-            parameters,
+            &spec.entries(parameters).collect::<Vec<_>>(),
             "method.response.header.",
             &policy::literal,
+            false,
         ));
     }
 }
@@ -266,9 +267,9 @@ fn operation_auth(
     identifies_only: &HashMap<String, bool>,
     aws: bool,
 ) -> OperationAuth {
-    let kind = operation
-        .get("x-amazon-apigateway-auth")
-        .and_then(|a| a.get("type"));
+    let kind = spec
+        .get(operation, "x-amazon-apigateway-auth")
+        .and_then(|a| spec.get(a, "type"));
     // A type a template chooses with `Fn::If`: each branch on its own.
     if let Some(branches) = kind.and_then(|node| spec.branches(node)) {
         let results = branches.into_iter().map(|(when, leaf)| {
@@ -330,18 +331,18 @@ fn security_of(
     identifies_only: &HashMap<String, bool>,
     aws: bool,
 ) -> OperationAuth {
-    let own = operation.get("security");
-    let security = own.or_else(|| spec.root.get("security"));
+    let own = spec.get(operation, "security");
+    let security = own.or_else(|| spec.get(spec.root, "security"));
     // A `security` a template chooses with `Fn::If`: each branch on its own (one that removes
     // the operation's own falls back to the root's), and the route names the condition.
     if let Some(branches) = security.and_then(|node| spec.branches(node)) {
         let results = branches.into_iter().map(|(when, leaf)| {
-            let leaf = leaf.or_else(|| own.and(spec.root.get("security")));
-            (when, security_auth(leaf, identifies_only, aws))
+            let leaf = leaf.or_else(|| own.and(spec.get(spec.root, "security")));
+            (when, security_auth(spec, leaf, identifies_only, aws))
         });
         return conditional(results);
     }
-    security_auth(security, identifies_only, aws)
+    security_auth(spec, security, identifies_only, aws)
 }
 
 /// The branches that make `value` apply under the conditions `when` (not empty, outermost
@@ -356,6 +357,7 @@ fn branches_under<T>(value: Resolved<T>, when: &[Condition]) -> Vec<Branch<T>> {
 
 /// The authentication a `security` list gives (`None`: there is none).
 fn security_auth(
+    spec: Spec<'_>,
     security: Option<NodeRef<'_>>,
     identifies_only: &HashMap<String, bool>,
     aws: bool,
@@ -378,16 +380,16 @@ fn security_auth(
         );
     }
     // An empty requirement object makes the whole list optional: anonymous access is allowed.
-    if let Some(anonymous) = security.items().find(|r| r.is_map() && r.is_empty()) {
+    if let Some(anonymous) = spec.items(security).find(|r| r.is_map() && r.is_empty()) {
         return (
             Resolved::Known(Auth::Open(OpenBecause::Disabled)),
             Some(anonymous.loc()),
             Resolved::Known(false),
         );
     }
-    let requirements: Vec<Requirement> = security
-        .items()
-        .map(|requirement| Requirement::read(requirement, identifies_only, aws))
+    let requirements: Vec<Requirement> = spec
+        .items(security)
+        .map(|requirement| Requirement::read(spec, requirement, identifies_only, aws))
         .collect();
     let (auth, api_key_required) = if aws {
         aws_requirements(&requirements)
@@ -415,12 +417,17 @@ struct Requirement {
 }
 
 impl Requirement {
-    fn read(requirement: NodeRef<'_>, identifies_only: &HashMap<String, bool>, aws: bool) -> Self {
+    fn read(
+        spec: Spec<'_>,
+        requirement: NodeRef<'_>,
+        identifies_only: &HashMap<String, bool>,
+        aws: bool,
+    ) -> Self {
         let mut read = Requirement {
             authenticates: Vec::new(),
             api_key: false,
         };
-        for (name, scopes) in requirement.entries() {
+        for (name, scopes) in spec.entries(requirement) {
             let Some(name_text) = name.as_str() else {
                 continue;
             };
@@ -475,16 +482,16 @@ fn security_references(
     defined: &HashMap<String, bool>,
     aws: bool,
 ) -> Vec<AuthorizerUse> {
-    let security = operation
-        .get("security")
-        .or_else(|| spec.root.get("security"));
+    let security = spec
+        .get(operation, "security")
+        .or_else(|| spec.get(spec.root, "security"));
     let mut references = Vec::new();
     // Every branch of a `security` chosen by `Fn::If`.
     for (name, scopes) in security
         .into_iter()
         .flat_map(|node| spec.expand(node))
-        .flat_map(|(_, node)| node.items())
-        .flat_map(NodeRef::entries)
+        .flat_map(|(_, node)| spec.items(node))
+        .flat_map(|requirement| spec.entries(requirement))
     {
         let Some(mut text) = name.as_str() else {
             continue;
@@ -510,23 +517,23 @@ fn security_references(
 }
 
 fn lower_scheme(
+    spec: Spec<'_>,
     name: &str,
     key: NodeRef<'_>,
     scheme: NodeRef<'_>,
-    version: Version,
     default_ttl: u64,
 ) -> Authorizer {
-    let aws_authorizer = scheme.get("x-amazon-apigateway-authorizer");
-    let authtype = scheme
-        .get("x-amazon-apigateway-authtype")
+    let aws_authorizer = spec.get(scheme, "x-amazon-apigateway-authorizer");
+    let authtype = spec
+        .get(scheme, "x-amazon-apigateway-authtype")
         .and_then(NodeRef::as_str)
         .map(str::to_ascii_lowercase);
     let kind = match (aws_authorizer, authtype.as_deref()) {
-        (Some(authorizer), _) => aws_authorizer_kind(authorizer, authtype.as_deref()),
+        (Some(authorizer), _) => aws_authorizer_kind(spec, authorizer, authtype.as_deref()),
         (None, Some("awssigv4")) => AuthorizerKind::Iam,
         (None, Some("cognito_user_pools")) => AuthorizerKind::Cognito,
         (None, Some(other)) => AuthorizerKind::Other(other.to_owned()),
-        (None, None) => openapi_scheme_kind(scheme, version),
+        (None, None) => openapi_scheme_kind(spec, scheme),
     };
     let mut authorizer = Authorizer::new(name, kind, key.loc());
     let Some(config) = aws_authorizer else {
@@ -536,7 +543,7 @@ fn lower_scheme(
         authorizer.kind,
         AuthorizerKind::LambdaToken | AuthorizerKind::LambdaRequest
     );
-    match config.entry("authorizerResultTtlInSeconds") {
+    match spec.entry(config, "authorizerResultTtlInSeconds") {
         Some((_, ttl)) => {
             authorizer.cache_ttl = ttl.as_u64().into();
             authorizer.cache_ttl_origin = Some(ttl.loc());
@@ -544,7 +551,7 @@ fn lower_scheme(
         None if lambda => authorizer.cache_ttl = Resolved::Known(default_ttl),
         None => {}
     }
-    let identity = config.get("identitySource");
+    let identity = spec.get(config, "identitySource");
     // A template body's identity source may be computed (an intrinsic): Unknown.
     authorizer.identity_source = match identity {
         None => Resolved::Known(None),
@@ -554,27 +561,27 @@ fn lower_scheme(
     // A TOKEN authorizer without `identitySource` reads the header its scheme names.
     if identity.is_none() && authorizer.kind == AuthorizerKind::LambdaToken {
         authorizer.identity_source = Resolved::Known(
-            scheme
-                .get("name")
+            spec.get(scheme, "name")
                 .and_then(NodeRef::as_str)
                 .map(|header| format!("method.request.header.{header}")),
         );
     }
-    authorizer.validation_expression = config.get("identityValidationExpression").map(NodeRef::loc);
-    let jwt = config.get("jwtConfiguration");
+    authorizer.validation_expression = spec
+        .get(config, "identityValidationExpression")
+        .map(NodeRef::loc);
+    let jwt = spec.get(config, "jwtConfiguration");
     if let Some(jwt) = jwt {
-        let issuer = jwt.get("issuer");
+        let issuer = spec.get(jwt, "issuer");
         // A computed issuer (a template's `Fn::Sub`) is Unknown, not absent.
         authorizer.issuer = issuer.and_then(NodeRef::as_str).map(str::to_owned).into();
         authorizer.issuer_origin = issuer.map(NodeRef::loc);
-        let audience = jwt.get("audience");
+        let audience = spec.get(jwt, "audience");
         authorizer.audience_origin = audience.map(NodeRef::loc);
         authorizer.audience = match audience {
             // A computed item (`{"Ref": "Client"}` in a template body) is an audience all the
             // same; keep its spelling.
             Some(audience) if audience.is_seq() => Resolved::Known(
-                audience
-                    .items()
+                spec.items(audience)
                     .map(|item| match item.as_str() {
                         Some(text) => text.to_owned(),
                         None => item.doc().file.slice(item.full_span()).to_owned(),
@@ -595,9 +602,11 @@ fn lower_scheme(
         _ => None,
     };
     let present = match needs {
-        Some("authorizerUri") => config.get("authorizerUri").is_some(),
-        Some("providerARNs") => config.get("providerARNs").is_some_and(|p| !p.is_empty()),
-        Some(_) => jwt.and_then(|j| j.get("issuer")).is_some(),
+        Some("authorizerUri") => spec.get(config, "authorizerUri").is_some(),
+        Some("providerARNs") => spec
+            .get(config, "providerARNs")
+            .is_some_and(|p| !p.is_empty()),
+        Some(_) => jwt.and_then(|j| spec.get(j, "issuer")).is_some(),
         None => true,
     };
     if let (Some(field), false) = (needs, present) {
@@ -606,9 +615,13 @@ fn lower_scheme(
     authorizer
 }
 
-fn aws_authorizer_kind(config: NodeRef<'_>, authtype: Option<&str>) -> AuthorizerKind {
-    let declared = config
-        .get("type")
+fn aws_authorizer_kind(
+    spec: Spec<'_>,
+    config: NodeRef<'_>,
+    authtype: Option<&str>,
+) -> AuthorizerKind {
+    let declared = spec
+        .get(config, "type")
         .and_then(NodeRef::as_str)
         .map(str::to_ascii_lowercase);
     match declared.as_deref().or(authtype) {
@@ -623,11 +636,14 @@ fn aws_authorizer_kind(config: NodeRef<'_>, authtype: Option<&str>) -> Authorize
     }
 }
 
-fn openapi_scheme_kind(scheme: NodeRef<'_>, version: Version) -> AuthorizerKind {
-    let kind = scheme.get("type").and_then(NodeRef::as_str).unwrap_or("");
+fn openapi_scheme_kind(spec: Spec<'_>, scheme: NodeRef<'_>) -> AuthorizerKind {
+    let kind = spec
+        .get(scheme, "type")
+        .and_then(NodeRef::as_str)
+        .unwrap_or("");
     match kind {
         "apiKey" => AuthorizerKind::ApiKey {
-            location: match scheme.get("in").and_then(NodeRef::as_str) {
+            location: match spec.get(scheme, "in").and_then(NodeRef::as_str) {
                 Some("query") => ApiKeyLocation::Query,
                 Some("cookie") => ApiKeyLocation::Cookie,
                 _ => ApiKeyLocation::Header,
@@ -637,14 +653,14 @@ fn openapi_scheme_kind(scheme: NodeRef<'_>, version: Version) -> AuthorizerKind 
             scheme: "basic".into(),
         },
         "http" => AuthorizerKind::Http {
-            scheme: scheme
-                .get("scheme")
+            scheme: spec
+                .get(scheme, "scheme")
                 .and_then(NodeRef::as_str)
                 .unwrap_or("")
                 .to_ascii_lowercase(),
         },
         "oauth2" => AuthorizerKind::OAuth2 {
-            flows: oauth_flows(scheme, version),
+            flows: oauth_flows(spec, scheme),
         },
         "openIdConnect" => AuthorizerKind::OpenIdConnect,
         "mutualTLS" => AuthorizerKind::MutualTls,
@@ -652,7 +668,7 @@ fn openapi_scheme_kind(scheme: NodeRef<'_>, version: Version) -> AuthorizerKind 
     }
 }
 
-fn oauth_flows(scheme: NodeRef<'_>, version: Version) -> Vec<OAuthFlow> {
+fn oauth_flows(spec: Spec<'_>, scheme: NodeRef<'_>) -> Vec<OAuthFlow> {
     let flow_kind = |name: &str| match name {
         "implicit" => Some(OAuthFlowKind::Implicit),
         "password" => Some(OAuthFlowKind::Password),
@@ -660,9 +676,9 @@ fn oauth_flows(scheme: NodeRef<'_>, version: Version) -> Vec<OAuthFlow> {
         "authorizationCode" | "accessCode" => Some(OAuthFlowKind::AuthorizationCode),
         _ => None,
     };
-    match version {
-        Version::Swagger2 => scheme
-            .get("flow")
+    match spec.version {
+        Version::Swagger2 => spec
+            .get(scheme, "flow")
             .and_then(|f| {
                 Some(OAuthFlow {
                     kind: flow_kind(f.as_str()?)?,
@@ -671,10 +687,10 @@ fn oauth_flows(scheme: NodeRef<'_>, version: Version) -> Vec<OAuthFlow> {
             })
             .into_iter()
             .collect(),
-        Version::OpenApi30 | Version::OpenApi31 => scheme
-            .get("flows")
+        Version::OpenApi30 | Version::OpenApi31 => spec
+            .get(scheme, "flows")
             .into_iter()
-            .flat_map(NodeRef::entries)
+            .flat_map(|flows| spec.entries(flows))
             .filter_map(|(k, _)| {
                 Some(OAuthFlow {
                     kind: flow_kind(k.as_str()?)?,
@@ -693,16 +709,18 @@ fn lower_servers(api: &mut Api, spec: Spec<'_>, at: NodeRef<'_>, operation: Opti
         match spec.version {
             Version::Swagger2 => {
                 let host = spec
-                    .root
-                    .get("host")
+                    .get(spec.root, "host")
                     .and_then(NodeRef::as_str)
                     .unwrap_or("");
                 let base = spec
-                    .root
-                    .get("basePath")
+                    .get(spec.root, "basePath")
                     .and_then(NodeRef::as_str)
                     .unwrap_or("");
-                for scheme in node.get("schemes").into_iter().flat_map(NodeRef::items) {
+                for scheme in spec
+                    .get(node, "schemes")
+                    .into_iter()
+                    .flat_map(|schemes| spec.items(schemes))
+                {
                     let Some(scheme_text) = scheme.as_str() else {
                         continue;
                     };
@@ -710,8 +728,12 @@ fn lower_servers(api: &mut Api, spec: Spec<'_>, at: NodeRef<'_>, operation: Opti
                 }
             }
             Version::OpenApi30 | Version::OpenApi31 => {
-                for server in node.get("servers").into_iter().flat_map(NodeRef::items) {
-                    if let Some(url) = server.get("url") {
+                for server in spec
+                    .get(node, "servers")
+                    .into_iter()
+                    .flat_map(|servers| spec.items(servers))
+                {
+                    if let Some(url) = spec.get(server, "url") {
                         push_server(api, url.as_str().unwrap_or("").to_owned(), url.loc());
                     }
                 }

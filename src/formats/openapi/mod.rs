@@ -7,4 +7,4 @@ mod spec;
 mod validate;
 
 pub use lower::{lower_document, lower_into};
-pub use spec::{Conditionals, Operation, RefError, Spec, Version};
+pub use spec::{Operation, RefError, Spec, TemplateView, Version};

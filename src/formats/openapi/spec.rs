@@ -1,5 +1,8 @@
 //! The OpenAPI document view: which version a document is, its operations (one per branch of a
-//! template's `Fn::If`) and local `$ref`s followed with a hop limit.
+//! template's `Fn::If`) and local `$ref`s followed with a hop limit. Inside a template, the
+//! document is read as CloudFormation hands it on: through the template's `Fn::If` and
+//! `AWS::Include`s, so every lookup of the lowering goes through [`Spec::get`],
+//! [`Spec::entries`] and [`Spec::items`].
 
 use crate::model::{Conditions, Method};
 use crate::syntax::{Loc, NodeRef};
@@ -21,17 +24,38 @@ pub enum Version {
 pub struct Spec<'a> {
     pub root: NodeRef<'a>,
     pub version: Version,
-    /// How the enclosing template makes a value conditional; `None` for a standalone document.
-    pub conditionals: Option<&'a dyn Conditionals>,
+    /// How the enclosing template changes what the document says; `None` for a standalone
+    /// document.
+    pub template: Option<&'a dyn TemplateView>,
 }
 
-/// How a template makes a value depend on a condition (CloudFormation's `Fn::If`). The view
-/// asks it to expand path items and operations into one per branch, so a route that exists
-/// only under a condition is still seen, and its findings name the condition.
-pub trait Conditionals: std::fmt::Debug + Sync {
+/// What a template does to the OpenAPI document written in it before API Gateway reads it:
+/// `Fn::If` makes a value depend on a condition (the view expands path items and operations
+/// into one per branch, so a route that exists only under a condition is still seen, and its
+/// findings name the condition), and `AWS::Include` puts a snippet in place of a value or merges
+/// one into a mapping (read as if written inline, with spans in the snippet).
+pub trait TemplateView: std::fmt::Debug + Sync {
     /// `None` when `node` is not conditional; otherwise every leaf with the conditions that lead
     /// to it, and `None` for a leaf that removes the value (`AWS::NoValue`).
-    fn branches<'a>(&self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>>;
+    fn branches<'a>(&'a self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>>;
+
+    /// What `node` stands for: the snippet an include there puts in its place, else `node`.
+    fn follow<'a>(&'a self, node: NodeRef<'a>) -> NodeRef<'a> {
+        node
+    }
+
+    /// The entry of `key` in `map`, with what includes beside its keys merge in (the value not
+    /// followed).
+    fn entry<'a>(&'a self, map: NodeRef<'a>, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        map.entry(key)
+    }
+
+    /// The entries of `map` with what includes beside its keys merge in, each key once (the
+    /// values not followed); `None` when no include sits beside its keys.
+    fn merged_entries<'a>(&'a self, map: NodeRef<'a>) -> Option<Vec<(NodeRef<'a>, NodeRef<'a>)>> {
+        let _ = map;
+        None
+    }
 }
 
 /// Why a `$ref` could not be followed.
@@ -49,13 +73,34 @@ impl<'a> Spec<'a> {
     /// Recognise an OpenAPI document. `None`: it is not one. `Err`: it says it is, but in a
     /// version we do not read (the location is the version value).
     pub fn detect(root: NodeRef<'a>) -> Option<Result<Spec<'a>, (Loc, String)>> {
-        if let Some(version) = root.get("swagger") {
+        Spec::detect_within(root, None)
+    }
+
+    /// [`Spec::detect`] for a document written in a template, read through `template` (its
+    /// `openapi` key may come from an included snippet, say).
+    pub fn detect_in(
+        root: NodeRef<'a>,
+        template: &'a dyn TemplateView,
+    ) -> Option<Result<Spec<'a>, (Loc, String)>> {
+        Spec::detect_within(root, Some(template))
+    }
+
+    fn detect_within(
+        root: NodeRef<'a>,
+        template: Option<&'a dyn TemplateView>,
+    ) -> Option<Result<Spec<'a>, (Loc, String)>> {
+        let view = Spec {
+            root,
+            version: Version::OpenApi30,
+            template,
+        };
+        if let Some(version) = view.get(root, "swagger") {
             let text = version.as_str().unwrap_or("");
             return Some(if text == "2.0" || text == "2" {
                 Ok(Spec {
                     root,
                     version: Version::Swagger2,
-                    conditionals: None,
+                    template,
                 })
             } else {
                 Err((
@@ -64,7 +109,7 @@ impl<'a> Spec<'a> {
                 ))
             });
         }
-        let version = root.get("openapi")?;
+        let version = view.get(root, "openapi")?;
         let text = version.as_str().unwrap_or("");
         let parsed = if text.starts_with("3.0") {
             Some(Version::OpenApi30)
@@ -77,7 +122,7 @@ impl<'a> Spec<'a> {
             Some(version) => Ok(Spec {
                 root,
                 version,
-                conditionals: None,
+                template,
             }),
             None => Err((
                 version.loc(),
@@ -86,10 +131,83 @@ impl<'a> Spec<'a> {
         })
     }
 
-    /// The same document, read inside a template that makes values conditional.
-    pub fn with_conditionals(self, conditionals: &'a dyn Conditionals) -> Self {
+    /// `node`, or what the template puts in its place (the snippet an include stands for).
+    #[inline]
+    pub fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
+        match self.template {
+            Some(template) => template.follow(node),
+            None => node,
+        }
+    }
+
+    /// The key and value of `key` in `map` as the document reads once the template is
+    /// expanded: with what includes beside its keys merge in, the value followed.
+    #[inline]
+    pub fn entry(self, map: NodeRef<'a>, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        match self.template {
+            Some(template) => template
+                .entry(map, key)
+                .map(|(key, value)| (key, template.follow(value))),
+            None => map.entry(key),
+        }
+    }
+
+    /// The value of `key` in `map` (see [`Spec::entry`]).
+    #[inline]
+    pub fn get(self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+        self.entry(map, key).map(|(_, value)| value)
+    }
+
+    /// The entries of `map` (see [`Spec::entry`]): as written, or, where includes sit beside its
+    /// keys, merged with their snippets (each key once).
+    pub fn entries(
+        self,
+        map: NodeRef<'a>,
+    ) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + use<'a> {
+        let template = self.template;
+        let merged = template.and_then(|t| t.merged_entries(map));
+        let written = match merged {
+            Some(_) => None,
+            None => Some(map.entries()),
+        };
+        written
+            .into_iter()
+            .flatten()
+            .chain(merged.into_iter().flatten())
+            .map(move |(key, value)| match template {
+                Some(template) => (key, template.follow(value)),
+                None => (key, value),
+            })
+    }
+
+    /// The entries of `map` with a key repeated later left out (see
+    /// [`crate::formats::nodes::distinct_entries`] and [`Spec::entries`]).
+    pub fn distinct_entries(self, map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        let Some(template) = self.template else {
+            return crate::formats::nodes::distinct_entries(map);
+        };
+        let mut entries = template
+            .merged_entries(map)
+            .unwrap_or_else(|| crate::formats::nodes::distinct_entries(map));
+        for (_, value) in &mut entries {
+            *value = template.follow(*value);
+        }
+        entries
+    }
+
+    /// The items of `seq`, each followed (see [`Spec::follow`]).
+    pub fn items(self, seq: NodeRef<'a>) -> impl Iterator<Item = NodeRef<'a>> + use<'a> {
+        let template = self.template;
+        seq.items().map(move |item| match template {
+            Some(template) => template.follow(item),
+            None => item,
+        })
+    }
+
+    /// The same document, read inside a template (its `Fn::If` and `AWS::Include`).
+    pub fn in_template(self, template: &'a dyn TemplateView) -> Self {
         Spec {
-            conditionals: Some(conditionals),
+            template: Some(template),
             ..self
         }
     }
@@ -97,7 +215,7 @@ impl<'a> Spec<'a> {
     /// `node`'s branches (one unconditional branch when it is not conditional); branches that
     /// remove the value are left out.
     pub(super) fn expand(self, node: NodeRef<'a>) -> Vec<(Conditions, NodeRef<'a>)> {
-        match self.conditionals.and_then(|c| c.branches(node)) {
+        match self.template.and_then(|c| c.branches(node)) {
             Some(branches) => branches
                 .into_iter()
                 .filter_map(|(when, node)| Some((when, node?)))
@@ -112,7 +230,7 @@ impl<'a> Spec<'a> {
         self,
         node: NodeRef<'a>,
     ) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
-        self.conditionals
+        self.template
             .and_then(|c| c.branches(node))
             .filter(|branches| branches.iter().all(|(when, _)| !when.is_empty()))
     }
@@ -143,13 +261,13 @@ impl<'a> Spec<'a> {
     pub fn resolve(self, node: NodeRef<'a>) -> Result<NodeRef<'a>, RefError> {
         let mut current = node;
         for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = current.get("$ref").and_then(NodeRef::as_str) else {
+            let Some(reference) = self.get(current, "$ref").and_then(NodeRef::as_str) else {
                 return Ok(current);
             };
             current = self.pointer(reference)?;
         }
         Err(RefError::Cycle(
-            node.get("$ref")
+            self.get(node, "$ref")
                 .and_then(NodeRef::as_str)
                 .unwrap_or("")
                 .to_owned(),
@@ -172,9 +290,9 @@ impl<'a> Spec<'a> {
                 token
                     .parse::<usize>()
                     .ok()
-                    .and_then(|i| node.items().nth(i))
+                    .and_then(|i| self.items(node).nth(i))
             } else {
-                node.get(&token)
+                self.get(node, &token)
             };
             node = next.ok_or_else(|| RefError::Dangling(reference.to_owned()))?;
         }
@@ -184,7 +302,7 @@ impl<'a> Spec<'a> {
     /// The scheme name a security scheme definition aliases through a local `$ref`
     /// (`legacy: {$ref: '#/components/securitySchemes/sso'}` → `sso`).
     pub fn scheme_alias(self, scheme: NodeRef<'a>) -> Option<&'a str> {
-        let reference = scheme.get("$ref")?.as_str()?;
+        let reference = self.get(scheme, "$ref")?.as_str()?;
         let prefix = match self.version {
             Version::Swagger2 => "#/securityDefinitions/",
             Version::OpenApi30 | Version::OpenApi31 => "#/components/securitySchemes/",
@@ -195,15 +313,14 @@ impl<'a> Spec<'a> {
     /// The security scheme definitions: (name key, resolved scheme).
     pub fn security_schemes(self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
         let container = match self.version {
-            Version::Swagger2 => self.root.get("securityDefinitions"),
+            Version::Swagger2 => self.get(self.root, "securityDefinitions"),
             Version::OpenApi30 | Version::OpenApi31 => self
-                .root
-                .get("components")
-                .and_then(|c| c.get("securitySchemes")),
+                .get(self.root, "components")
+                .and_then(|c| self.get(c, "securitySchemes")),
         };
         container
             .into_iter()
-            .flat_map(crate::formats::nodes::distinct_entries)
+            .flat_map(|c| self.distinct_entries(c))
             .filter_map(|(name, scheme)| Some((name, self.resolve_or_none(scheme)?)))
             .collect()
     }
@@ -218,10 +335,10 @@ impl<'a> Spec<'a> {
     /// Hand every operation to `visit`, in document order, without collecting them (a large
     /// document has tens of thousands).
     pub fn each_operation(self, mut visit: impl FnMut(Operation<'a>)) {
-        let Some(paths) = self.root.get("paths") else {
+        let Some(paths) = self.get(self.root, "paths") else {
             return;
         };
-        for (path_key, item) in crate::formats::nodes::distinct_entries(paths) {
+        for (path_key, item) in self.distinct_entries(paths) {
             let Some(path) = path_key.as_str() else {
                 continue;
             };
@@ -233,7 +350,7 @@ impl<'a> Spec<'a> {
                 let Some(item) = self.resolve_or_none(item) else {
                     continue;
                 };
-                for (method_key, operation) in crate::formats::nodes::distinct_entries(item) {
+                for (method_key, operation) in self.distinct_entries(item) {
                     let Some(method) = method_key.as_str().and_then(operation_method) else {
                         continue;
                     };

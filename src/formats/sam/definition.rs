@@ -67,8 +67,7 @@ impl Definition<'_> {
     pub fn cors_extension_at(&self) -> Option<Loc> {
         match self {
             Definition::Inline(spec) => spec
-                .root
-                .get("x-amazon-apigateway-cors")
+                .get(spec.root, "x-amazon-apigateway-cors")
                 .filter(|c| c.is_map())
                 .map(NodeRef::loc),
             _ => None,
@@ -80,9 +79,10 @@ impl Definition<'_> {
     pub fn gateway_response_at(&self, kind: &str) -> Option<Loc> {
         match self {
             Definition::Inline(spec) => spec
-                .root
-                .get("x-amazon-apigateway-gateway-responses")?
-                .entry(kind)
+                .entry(
+                    spec.get(spec.root, "x-amazon-apigateway-gateway-responses")?,
+                    kind,
+                )
                 .map(|(key, _)| key.loc()),
             _ => None,
         }
@@ -93,8 +93,7 @@ impl Definition<'_> {
     pub fn root_security(&self) -> Option<Vec<Requirement>> {
         match self {
             Definition::Inline(spec) => spec
-                .root
-                .get("security")
+                .get(spec.root, "security")
                 .and_then(|s| security::read(s).ok()),
             _ => None,
         }
@@ -161,8 +160,11 @@ fn inline<'a>(
             format!("the DefinitionBody is included {reason}"),
         ));
     }
-    if let Some(at) = cx.template.includes().and_then(|i| i.merged_in_body(body)) {
-        return Definition::Unseen(HiddenRoutes::because(at.clone(), body::MERGED_IN_BODY));
+    if let Some((at, reason)) = cx.template.includes().and_then(|i| i.unseen_in_body(body)) {
+        return Definition::Unseen(HiddenRoutes::because(
+            at.clone(),
+            body::unseen_in_body(reason),
+        ));
     }
     if let Some(call) = intrinsic(body) {
         if let Intrinsic::If { .. } = call {
@@ -196,9 +198,9 @@ fn inline<'a>(
             )),
         )
     };
-    match openapi::Spec::detect(body) {
-        Some(Ok(spec)) if spec.root.get("paths").is_some_and(|p| p.is_map()) => {
-            Definition::Inline(spec.with_conditionals(&crate::formats::cloudformation::FnIf))
+    match openapi::Spec::detect_in(body, body::view(cx.template)) {
+        Some(Ok(spec)) if spec.get(spec.root, "paths").is_some_and(|p| p.is_map()) => {
+            Definition::Inline(spec)
         }
         Some(Ok(_)) | None => not_openapi(),
         Some(Err((loc, message))) => {
@@ -300,7 +302,7 @@ fn from_uri<'a>(
 /// The structure the translator's editor insists on: every path item and operation a map, and
 /// `securityDefinitions` a map.
 pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputError>) {
-    if let Some(definitions) = spec.root.get("securityDefinitions")
+    if let Some(definitions) = spec.get(spec.root, "securityDefinitions")
         && !definitions.is_map()
         && !definitions.is_null()
     {
@@ -310,10 +312,10 @@ pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputErr
             "securityDefinitions must be a map",
         );
     }
-    let Some(paths) = spec.root.get("paths").filter(|p| p.is_map()) else {
+    let Some(paths) = spec.get(spec.root, "paths").filter(|p| p.is_map()) else {
         return;
     };
-    for (path, item) in crate::formats::nodes::distinct_entries(paths) {
+    for (path, item) in spec.distinct_entries(paths) {
         let name = path.as_str().unwrap_or("");
         if !item.is_map() {
             reject(
@@ -326,13 +328,13 @@ pub(super) fn check_structure(spec: openapi::Spec<'_>, errors: &mut Vec<InputErr
         if let Some(Intrinsic::If { .. }) = intrinsic(item) {
             continue;
         }
-        if let Some((key, _)) = item
-            .entries()
+        if let Some((key, _)) = spec
+            .entries(item)
             .find(|(k, v)| k.as_str().is_some_and(|m| m.starts_with("Fn::If")) && !v.is_seq())
         {
             reject(errors, key.loc(), "the value of Fn::If must be a list");
         }
-        for (method, operation) in crate::formats::nodes::distinct_entries(item) {
+        for (method, operation) in spec.distinct_entries(item) {
             let Some(method_name) = method.as_str() else {
                 continue;
             };

@@ -33,8 +33,9 @@ pub(super) struct Operation<'e, 'a> {
     /// What the OpenAPI view made of a `DefinitionBody` operation, kept when SAM leaves the
     /// operation alone.
     pub lowered: Option<Box<Route>>,
-    /// The `DefinitionBody` operation's node, for its raw `security`.
-    pub body: Option<NodeRef<'a>>,
+    /// The `DefinitionBody` operation's node, read through its definition, for its raw
+    /// `security`.
+    pub body: Option<(openapi::Spec<'a>, NodeRef<'a>)>,
     /// Set when the API's default authorizer was applied.
     pub by_default: Option<Loc>,
     /// Set when an event opted out of the default authorizer with `NONE`.
@@ -240,14 +241,13 @@ impl<'e, 'a> Operations<'e, 'a> {
         operations.reserve(lowered.len());
         for op in spec.operations() {
             let at = op.method_key.loc();
-            let integrated = op
-                .node
-                .get("x-amazon-apigateway-integration")
+            let integrated = spec
+                .get(op.node, "x-amazon-apigateway-integration")
                 .is_some_and(|i| !i.is_empty());
             operations.push(Operation {
                 integrated,
                 lowered: lowered.remove(&at).map(Box::new),
-                body: Some(op.node),
+                body: Some((spec, op.node)),
                 edited: false,
                 ..Operation::new(op.path, op.method, at)
             });
@@ -323,7 +323,7 @@ impl Operation<'_, '_> {
     /// edits the operation. `Err` is where it is not a list of maps.
     pub fn written_security(&self) -> Result<Option<Vec<Requirement>>, Loc> {
         self.body
-            .and_then(|b| b.get("security"))
+            .and_then(|(spec, body)| spec.get(body, "security"))
             .map(security::read)
             .transpose()
     }

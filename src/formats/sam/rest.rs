@@ -162,7 +162,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         // SAM adds events to a definition it writes, or merges them into an inline one with
         // `MergeDefinitions` (when it is a document it can edit: `paths` must be a map).
         let merges = truthy(self.properties.get("MergeDefinitions").node())
-            && matches!(&definition, Definition::Inline(spec) if spec.root.get("paths").is_some_and(|p| p.is_map()));
+            && matches!(&definition, Definition::Inline(spec) if spec.get(spec.root, "paths").is_some_and(|p| p.is_map()));
         let rest_events: Vec<&Event<'a>> = events
             .iter()
             .copied()
@@ -321,8 +321,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         let string = |node| self.cx.eval.string(Some(node));
         let body_policy = match definition {
             Definition::Inline(spec) => spec
-                .root
-                .entry("x-amazon-apigateway-policy")
+                .entry(spec.root, "x-amazon-apigateway-policy")
                 .map(|(key, node)| policy::read(key.loc(), node, &string)),
             _ => None,
         };
