@@ -584,7 +584,7 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
         // ...an operation's `security` as a snippet that switches authentication off.
         "sam-include-in-definition/no-security.yaml:1:1: error[unauthenticated-route] GET /public on TokenApi",
         // An include from S3 inside the definition: its routes are not visible, said there.
-        "sam-include-in-definition/template.yaml:116:13: note[not-visible] routes of HiddenApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3",
+        "sam-include-in-definition/template.yaml:129:13: note[not-visible] routes of HiddenApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3",
     ] {
         assert!(check.contains(found), "{found}: {check}");
     }
@@ -597,24 +597,35 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
     // Each route with its API key requirement and where it is declared.
     for (route, api_key, at) in [
         (
-            "OrdersApi  REST  POST     /orders  IAM (SigV4)",
+            "OrdersApi  REST  POST     /orders    IAM (SigV4)",
             " no ",
             "orders-paths.yaml:6:5",
         ),
         (
-            "PetsApi    REST  GET      /pets    IAM (SigV4)",
+            "PetsApi    REST  GET      /pets      IAM (SigV4)",
             " required ",
             "pets-item.yaml:1:1",
         ),
         (
-            "PetsApi    REST  OPTIONS  /pets    IAM (SigV4)",
+            "PetsApi    REST  OPTIONS  /pets      IAM (SigV4)",
             " required ",
-            "template.yaml:54:7",
+            "template.yaml:62:7",
+        ),
+        // The operation's integration is a snippet: SAM edits it like any integrated one.
+        (
+            "PetsApi    REST  GET      /toys      IAM (SigV4)",
+            " required ",
+            "template.yaml:78:13",
         ),
         (
-            "TokenApi   REST  GET      /token   Lambda TOKEN authorizer TokenAuth",
+            "ChatApi    HTTP  GET      /messages  JWT authorizer Users",
             " no ",
-            "template.yaml:87:13",
+            "chat-paths.yaml:2:3",
+        ),
+        (
+            "TokenApi   REST  GET      /token     Lambda TOKEN authorizer TokenAuth",
+            " no ",
+            "template.yaml:100:13",
         ),
     ] {
         assert!(

@@ -593,7 +593,11 @@ impl Includes {
 
     /// `node`, or the snippet it includes when that was read.
     pub fn follow<'a>(&'a self, node: NodeRef<'a>) -> NodeRef<'a> {
-        if self.snippets.is_empty() {
+        // Only a one-entry mapping (`Fn::Transform: ...`) or a `!Transform` stands for a
+        // snippet: the OpenAPI view follows every value it reads, so the rest is told apart
+        // without searching the snippets.
+        let may_stand_for_one = (node.is_map() && node.len() == 1) || node.tag().is_some();
+        if self.snippets.is_empty() || !may_stand_for_one {
             return node;
         }
         match self.get(node) {
