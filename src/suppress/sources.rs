@@ -38,6 +38,11 @@ pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
         comment_suppression(doc, comment, out);
     }
     match kind {
+        // A file a template loads that is no whole OpenAPI document: a snippet included inside
+        // a definition (a path item, an operation, its `paths`).
+        DocumentKind::OpenApi if Spec::detect(doc.root()).is_none() => {
+            snippet_suppressions(doc.root(), out);
+        }
         DocumentKind::OpenApi => openapi_suppressions(doc.root(), out),
         DocumentKind::Serverless => {
             if let Some(found) = out.found.get_mut(first..) {
@@ -318,6 +323,51 @@ fn openapi_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
             );
         }
     });
+}
+
+/// Mappings deeper than this in a snippet are not searched for `x-gatelint-ignore`.
+const MAX_SNIPPET_DEPTH: usize = 8;
+
+/// `x-gatelint-ignore` in a snippet a template includes inside an OpenAPI definition (a path
+/// item, an operation, or `paths`): where the snippet is read as part of the document, the
+/// extension covers the mapping that holds it with its key (a path item or an operation, as in
+/// a whole document), and at the snippet's root, the whole snippet.
+fn snippet_suppressions(root: NodeRef<'_>, out: &mut Suppressions) {
+    if let Some(value) = root.get(EXTENSION) {
+        let whole = remove_entry(root, EXTENSION);
+        let target = "the included snippet";
+        ignore_list(
+            value,
+            SuppressionKind::Extension,
+            root.loc(),
+            target,
+            whole,
+            out,
+        );
+    }
+    let doc = root.doc();
+    let mut stack = vec![(root, 0usize)];
+    while let Some((map, depth)) = stack.pop() {
+        if depth >= MAX_SNIPPET_DEPTH {
+            continue;
+        }
+        for (key, value) in map.entries().filter(|(_, value)| value.is_map()) {
+            if let Some(list) = value.get(EXTENSION) {
+                let scope = key.span().to(value.span());
+                let target = key.as_str().unwrap_or("the included snippet");
+                let whole = remove_entry(value, EXTENSION);
+                ignore_list(
+                    list,
+                    SuppressionKind::Extension,
+                    doc.loc(scope),
+                    target,
+                    whole,
+                    out,
+                );
+            }
+            stack.push((value, depth + 1));
+        }
+    }
 }
 
 /// A list of rule ids, each a string or `{rule: id, reason: text}`; one suppression per item.

@@ -588,9 +588,11 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
     ] {
         assert!(check.contains(found), "{found}: {check}");
     }
-    // The suppression comment written in the snippet applies; the scheme defined in the
-    // included `components` is the one the inline operation uses.
+    // The suppression comment and the `x-gatelint-ignore` written in the snippet apply; the
+    // scheme defined in the included `components` is the one the inline operation uses.
     assert!(!check.contains("GET /health"), "{check}");
+    assert!(!check.contains("GET /metrics"), "{check}");
+    assert!(!check.contains("unused-suppression"), "{check}");
     assert!(!check.contains("missing-authorizer"), "{check}");
     assert!(!check.contains("GET /open"), "{check}");
     let routes = run(&["routes", "sam-include-in-definition/template.yaml"]);
