@@ -1,8 +1,8 @@
 //! Logical ids as CloudFormation checks them before anything else: the keys of `Resources`,
-//! `Parameters` and `Outputs` are letters and digits only (`A-Za-z0-9`), whatever the
-//! parameters, or the template is rejected ("Template format error: Resource name my-api is non
-//! alphanumeric"). The keys a template writes only: what a `Fn::ForEach` loop makes is checked
-//! where it is expanded, and keys that are no logical ids (a `Fn::ForEach::Name` loop, a
+//! `Parameters`, `Outputs` and `Mappings` are letters and digits only (`A-Za-z0-9`), whatever
+//! the parameters, or the template is rejected ("Template format error: Resource name my-api is
+//! non alphanumeric"). The keys a template writes only: what a `Fn::ForEach` loop makes is
+//! checked where it is expanded, and keys that are no logical ids (a `Fn::ForEach::Name` loop, a
 //! `Fn::Transform` beside the entries, a YAML merge key) are left alone.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html>
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
@@ -11,17 +11,21 @@
 use crate::diagnostic::InputError;
 use crate::syntax::NodeRef;
 
-/// The sections whose keys are logical ids, with how a message names one of them. `Mappings`
-/// and `Conditions` are not checked: the CloudFormation reference does not say their names
-/// must be alphanumeric, and an input error needs certainty.
-const SECTIONS: [(&str, &str); 3] = [
+/// The sections whose keys are logical ids, with how a message names one of them.
+/// A mapping's name is one too: the CloudFormation guide said so ("The logical name must be
+/// alphanumeric and unique among all logical names within the template"), and cfn-lint's E7001
+/// holds names to `^[a-zA-Z0-9]+$`. `Conditions` are not checked: CloudFormation deploys
+/// condition names with `_`, `-` and `&` (AWS's own Quick Start VPC template has
+/// `NATGateway&3AZCondition`), and cfn-lint's E8001 accepts `^[a-zA-Z0-9&_]{1,255}$`.
+const SECTIONS: [(&str, &str); 4] = [
     ("Resources", "resource"),
     ("Parameters", "parameter"),
     ("Outputs", "output"),
+    ("Mappings", "mapping"),
 ];
 
-/// An input error at each key of the template `root`'s `Resources`, `Parameters` and `Outputs`
-/// that is not alphanumeric.
+/// An input error at each key of the template `root`'s `Resources`, `Parameters`, `Outputs`
+/// and `Mappings` that is not alphanumeric.
 pub fn check(root: NodeRef<'_>, errors: &mut Vec<InputError>) {
     for (section, what) in SECTIONS {
         let Some(entries) = root.get(section).filter(|s| s.is_map()) else {
@@ -42,8 +46,14 @@ pub fn check(root: NodeRef<'_>, errors: &mut Vec<InputError>) {
                 key.loc(),
                 format!(
                     "the {what} logical id `{name}` is not alphanumeric (letters and digits \
-                     only): CloudFormation rejects the template whatever the parameters, \
-                     and so does the SAM translator"
+                     only): CloudFormation rejects the template whatever the parameters{}",
+                    // The translator checks the ids of what it transforms; it passes
+                    // `Mappings` on untouched.
+                    if section == "Mappings" {
+                        ""
+                    } else {
+                        ", and so does the SAM translator"
+                    }
                 ),
             ));
         }
