@@ -566,3 +566,49 @@ Resources:
         ["chat.example.com"]
     );
 }
+
+#[test]
+fn an_event_method_that_is_no_http_method_hides_its_route_with_a_note() {
+    // The translator writes `fetch` into the definition as it is; API Gateway's handling of it
+    // is not documented: no route, no error, and the API's routes are not all visible (so
+    // nothing is called unused), with the reason at the Method.
+    let (workspace, errors) = lower(&format!(
+        r#"{HEADER}Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        Authorizers:
+          Tokens: {{FunctionArn: arn:aws:lambda:us-east-1:1:function:a}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      InlineCode: x
+      Events:
+        Known:
+          Type: Api
+          Properties: {{RestApiId: !Ref Api, Path: /a, Method: get}}
+        Fetch:
+          Type: Api
+          Properties: {{RestApiId: !Ref Api, Path: /b, Method: fetch}}
+"#
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let api = api(&workspace, "Api");
+    assert_eq!(
+        api.routes.iter().map(Route::describe).collect::<Vec<_>>(),
+        ["GET /a"]
+    );
+    let hidden = api
+        .hidden_routes
+        .as_ref()
+        .expect("a note for the unknown method");
+    assert_eq!(hidden.at.start().line, 22);
+    assert!(
+        hidden.reason.as_deref().unwrap().contains("Method `fetch`"),
+        "{hidden:?}"
+    );
+}

@@ -6,13 +6,13 @@
 
 use super::context::{Context, truthy};
 use super::definition::{self, Definition};
-use super::events::Event;
+use super::events::{Event, EventKind};
 use super::globals::{Merged, Properties};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::gateway::security_policy;
 use crate::formats::cloudformation::include::is_include;
 use crate::formats::cloudformation::{Resource, under_resource_condition};
-use crate::model::{Api, ApiKind, DomainMapping, DomainName, Resolved, Workspace};
+use crate::model::{Api, ApiKind, DomainMapping, DomainName, HiddenRoutes, Resolved, Workspace};
 use crate::syntax::{Loc, NodeRef};
 
 /// One SAM API to lower.
@@ -24,6 +24,8 @@ pub(super) struct ApiSource<'c, 't, 'a> {
     /// Where the API is declared: the resource, or the first event of the implicit API.
     pub origin: Loc,
     pub properties: Properties<'a>,
+    /// The events of this API whose `Method` names no HTTP method: left out of its events.
+    pub unknown_methods: Vec<(EventKind, NodeRef<'a>, &'a str)>,
 }
 
 impl<'a> ApiSource<'_, '_, 'a> {
@@ -161,6 +163,21 @@ impl<'a> ApiSource<'_, '_, 'a> {
         true
     }
 
+    /// Where the API's routes are not all visible because an event of `kind` adds one under a
+    /// method that is no HTTP method (see [`Event::unknown_method`]).
+    pub fn unknown_method_routes(&self, kind: EventKind) -> Option<HiddenRoutes> {
+        let (_, method, event) = self.unknown_methods.iter().find(|(k, _, _)| *k == kind)?;
+        Some(HiddenRoutes::because(
+            method.loc(),
+            format!(
+                "event {event} declares the Method `{}`, which is no HTTP method: the \
+                 translator writes it into the definition as it is, and what API Gateway makes \
+                 of it is not documented",
+                method.as_str().unwrap_or_default()
+            ),
+        ))
+    }
+
     /// The name of the stage `StageName` names (see [`stage_name`]).
     pub fn stage_name(&self, name: NodeRef<'a>) -> String {
         stage_name(self.cx, name)
@@ -262,30 +279,45 @@ pub(super) fn each<'c, 't, 'a, 'e>(
 ) -> Vec<(ApiSource<'c, 't, 'a>, Vec<&'e Event<'a>>)> {
     let named =
         |id: &str| -> Vec<&'e Event<'a>> { events.iter().filter(|e| belongs(e, id)).collect() };
+    // An event whose method is no HTTP method still makes the implicit API, but no route.
+    let split = |events: Vec<&'e Event<'a>>| {
+        let (unknown, known): (Vec<_>, Vec<_>) =
+            events.into_iter().partition(|e| e.unknown_method.is_some());
+        let unknown = unknown
+            .into_iter()
+            .filter_map(|e| Some((e.kind, e.unknown_method?, e.id)))
+            .collect();
+        (known, unknown)
+    };
     let implicit_events = named(implicit);
     let mut apis = Vec::new();
     for resource in cx.template.resources_of(resource_type) {
         if resource.id == implicit && !implicit_events.is_empty() {
             continue;
         }
+        let (own, unknown_methods) = split(named(resource.id));
         let source = ApiSource {
             cx,
             id: resource.id,
             resource: Some(resource),
             origin: resource.loc(),
             properties: cx.globals.merged_into(Some(resource), section),
+            unknown_methods,
         };
-        apis.push((source, named(resource.id)));
+        apis.push((source, own));
     }
     if let Some(first) = implicit_events.first() {
+        let origin = first.loc();
+        let (own, unknown_methods) = split(implicit_events);
         let source = ApiSource {
             cx,
             id: implicit,
             resource: None,
-            origin: first.loc(),
+            origin,
             properties: cx.globals.merged_into(None, section),
+            unknown_methods,
         };
-        apis.push((source, implicit_events));
+        apis.push((source, own));
     }
     apis
 }

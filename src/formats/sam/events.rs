@@ -30,7 +30,12 @@ pub(super) enum EventKind {
 #[derive(Clone, Debug)]
 pub(super) struct Event<'a> {
     pub kind: EventKind,
+    /// The method; `Any` stands in for one that is not an HTTP method (see `unknown_method`).
     pub method: Method,
+    /// A `Method` string that names no HTTP method (`fetch`): the translator writes it into
+    /// the definition as it is, and what API Gateway makes of it is not documented, so the
+    /// event adds no route gatelint can see (its API's routes are not all visible).
+    pub unknown_method: Option<NodeRef<'a>>,
     /// The logical id of the function or state machine that declares it.
     pub owner: &'a str,
     /// The owner's `Condition`: the event's routes exist only when it holds.
@@ -232,6 +237,7 @@ fn read_event<'a>(
                 return Some(Event {
                     kind,
                     method: Method::Any,
+                    unknown_method: None,
                     owner: owner.id,
                     owner_condition: owner.condition(),
                     id,
@@ -265,22 +271,26 @@ fn read_event<'a>(
         );
         return None;
     };
-    let method_text = method.as_str().filter(|_| is_string(method));
-    let Some(parsed) = method_text.and_then(Method::parse) else {
+    // The translator checks only that the method is a string ("Property 'Method' should be a
+    // string"), and writes any string into the definition as the operation's key.
+    let Some(method_text) = method.as_str().filter(|_| is_string(method)) else {
         reject(
             errors,
             method.loc(),
-            format!("the `Method` of event {id} must be an HTTP method (or ANY)"),
+            format!("the `Method` of event {id} must be a string"),
         );
         return None;
     };
+    let parsed = Method::parse(method_text);
+    let unknown_method = parsed.is_none().then_some(method);
     let api_field = match kind {
         EventKind::Rest => field("RestApiId"),
         EventKind::Http => field("ApiId"),
     };
     Some(Event {
         kind,
-        method: parsed,
+        method: parsed.unwrap_or(Method::Any),
+        unknown_method,
         owner: owner.id,
         owner_condition: owner.condition(),
         id,

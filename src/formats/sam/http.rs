@@ -92,7 +92,9 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         // HTTP APIs have regional endpoints only.
         api.endpoint = Resolved::Known(EndpointType::Regional);
         let definition = self.definition(&mut api, workspace, errors);
-        api.hidden_routes = definition.hidden_routes();
+        api.hidden_routes = definition
+            .hidden_routes()
+            .or_else(|| self.unknown_method_routes(EventKind::Http));
         let auth = self.auth_settings(&definition, errors);
         let mut operations = Operations::of(&definition, &mut api);
         // The translator's HTTP editor appends to a body operation's `security` as written.

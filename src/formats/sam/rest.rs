@@ -170,6 +170,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             .collect();
         if matches!(definition, Definition::Generated) || merges {
             self.event_operations(&rest_events, &auth, &mut operations, errors);
+            api.hidden_routes = self.unknown_method_routes(EventKind::Rest);
         } else if let Definition::Inline(_) = &definition {
             self.override_operations(&rest_events, &auth, &mut operations, errors);
         }
@@ -180,7 +181,10 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
         {
             check_structure(*spec, errors);
         }
-        api.hidden_routes = definition.hidden_routes();
+        api.hidden_routes = definition
+            .hidden_routes()
+            .or_else(|| api.hidden_routes.take())
+            .or_else(|| self.unknown_method_routes(EventKind::Http));
         self.cors(&definition, &mut operations, errors);
         auth::define_each(
             auth.auth,
