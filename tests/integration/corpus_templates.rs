@@ -30,10 +30,14 @@ const UNPARSABLE: [&str; 4] = [
 ];
 
 /// Templates CloudFormation rejects whatever the parameters, with the input error each gets.
-const REJECTED: [(&str, &str); 6] = [
+const REJECTED: [(&str, &str); 7] = [
     (
         "cfn-lint-bad/bad/functions/foreach_no_transform.yaml",
         "`Fn::ForEach` needs `Transform: AWS::LanguageExtensions`",
+    ),
+    (
+        "cfn-lint-bad/bad/mappings/name.yaml",
+        "the mapping logical id `Bad.Name` is not alphanumeric",
     ),
     // Logical ids with `.`, `_` or `-` (cfn-lint's tests of names, and two templates that test
     // other rules with such a resource): CloudFormation rejects them as non alphanumeric.
