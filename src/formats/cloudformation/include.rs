@@ -739,4 +739,53 @@ mod tests {
         let value = includes.follow(root.get("Value").unwrap());
         assert_eq!(value.get("C").unwrap().as_str(), Some("one"));
     }
+
+    #[test]
+    fn a_definition_reads_through_its_includes_as_if_inline() {
+        use crate::formats::openapi::Spec;
+        let file = SourceFile::new(
+            "t.yaml",
+            "Body:\n  info: {title: t}\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: head}}\n  \
+             paths:\n    /inline: {get: {}}\n    /item: {Fn::Transform: {Name: AWS::Include, Parameters: {Location: item}}}\n    \
+             /alias: {$ref: '#/x-items/shared'}\n"
+                .to_owned(),
+        );
+        let documents = crate::syntax::parse(&file).unwrap();
+        let body = documents[0].root().get("Body").unwrap();
+        let files = Snippets(&[
+            (
+                "head",
+                "openapi: 3.0.1\ninfo: {title: ignored}\nx-items: {shared: {post: {}}}\n",
+            ),
+            ("item", "put: {}\ndelete: {}\n"),
+        ]);
+        let includes = load(body, &files);
+        // Without the template, the definition is not even an OpenAPI document.
+        assert!(Spec::detect(body).is_none());
+        let spec = Spec::detect_in(body, &includes).unwrap().unwrap();
+        // The mapping's own key wins over the snippet's.
+        let title = spec.get(spec.get(body, "info").unwrap(), "title").unwrap();
+        assert_eq!(title.as_str(), Some("t"));
+        let operations: Vec<String> = spec
+            .operations()
+            .iter()
+            .map(|op| {
+                format!(
+                    "{} {} {}",
+                    op.method,
+                    op.path,
+                    op.method_key.doc().file.path()
+                )
+            })
+            .collect();
+        assert_eq!(
+            operations,
+            [
+                "GET /inline t.yaml",
+                "PUT /item item",
+                "DELETE /item item",
+                "POST /alias head"
+            ]
+        );
+    }
 }
