@@ -13,7 +13,7 @@ use super::events::{AuthorizerName, Event, EventKind, IMPLICIT_HTTP_API};
 use super::globals::Merged;
 use super::operation::{Operation, Operations};
 use super::security::{self, Requirement, Scheme};
-use super::settings::{may_throttle, sets_throttling};
+use super::settings::{may_throttle, sets_throttling, unknown_settings};
 use crate::collections::HashSet;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
@@ -27,7 +27,7 @@ use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, CorsOrigin, CorsResponse, EndpointType, Method,
     Resolved, Stage, Workspace,
 };
-use crate::syntax::{NodeRef, ScalarStyle};
+use crate::syntax::{Loc, NodeRef, ScalarStyle};
 
 /// The stage an HTTP API gets when `StageName` is not set.
 const DEFAULT_STAGE: &str = "$default";
@@ -36,6 +36,16 @@ const DEFAULT_STAGE: &str = "$default";
 const DEFAULT_ROUTE: &str = "$default";
 
 const AUTH_KEYS: [&str; 3] = ["Authorizers", "DefaultAuthorizer", "EnableIamAuthorizer"];
+
+/// The settings of a `CorsConfiguration` (the translator's `CorsProperties`).
+const CORS_CONFIGURATION_KEYS: [&str; 6] = [
+    "AllowMethods",
+    "AllowHeaders",
+    "AllowOrigins",
+    "MaxAge",
+    "ExposeHeaders",
+    "AllowCredentials",
+];
 
 pub(super) fn lower(
     cx: &Context<'_, '_>,
@@ -583,6 +593,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             let index = api.cors.iter().position(|c| c.origin == at)?;
             Some(api.cors.remove(index))
         });
+        if let Some((at, message)) = self.rejected_cors_configuration(definition) {
+            reject(errors, at, message);
+            api.cors.extend(written);
+            return;
+        }
         let Some(mut merged) = self.cors_configuration() else {
             api.cors.extend(written);
             return;
@@ -627,6 +642,39 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
             }
         }
         api.cors.push(merged);
+    }
+
+    /// A `CorsConfiguration` the translator refuses whatever the parameters (`_add_cors`): one
+    /// set beside a definition SAM does not hold (a `DefinitionUri`, a body that is no OpenAPI
+    /// document it can edit), a key that is none of its settings, or a value that is neither a
+    /// boolean, an intrinsic nor a map.
+    fn rejected_cors_configuration(&self, definition: &Definition<'a>) -> Option<(Loc, String)> {
+        let config = self.properties.get("CorsConfiguration");
+        let node = config.node().filter(|n| truthy(Some(*n)))?;
+        if config.is_unseen() {
+            return None;
+        }
+        if !definition.held_by_sam() {
+            return Some((
+                node.loc(),
+                format!(
+                    "CorsConfiguration on {} needs an inline DefinitionBody: SAM cannot add CORS \
+                     to a definition it does not hold",
+                    self.describe()
+                ),
+            ));
+        }
+        if config.is_map() {
+            return unknown_settings(config, &CORS_CONFIGURATION_KEYS, "a CorsConfiguration")
+                .next();
+        }
+        let boolean = node.scalar_style() == Some(ScalarStyle::Plain) && node.as_bool().is_some();
+        (!boolean && intrinsic(node).is_none()).then(|| {
+            (
+                node.loc(),
+                "CorsConfiguration must be true or a map of CORS settings".to_owned(),
+            )
+        })
     }
 
     /// `CorsConfiguration` as the translator reads it: `true` (or an intrinsic) allows every
