@@ -542,9 +542,11 @@ fn an_include_gatelint_does_not_merge_or_follow_is_said_where_it_is() {
     assert!(!check.contains("input-error"), "{check}");
     for found in [
         // Standing for the `paths` of an inline definition, from S3: not visible.
-        "sam-include-nested/template.yaml:16:11: note[not-visible] routes of PathsApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3 (`s3://api-definitions/paths.yaml`)",
+        "sam-include-nested/template.yaml:17:11: note[not-visible] routes of PathsApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3 (`s3://api-definitions/paths.yaml`)",
         // Inside the snippet that is the definition: not followed, never a partial definition.
         "sam-include-nested/outer-definition.yaml:8:5: note[not-visible] routes of OuterApi not visible: the definition has an `AWS::Include` inside it",
+        // Inside a snippet read into a definition (its `paths`): likewise.
+        "sam-include-nested/merged-paths.yaml:5:3: note[not-visible] routes of MergedApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included by an include inside an included snippet",
         // Inside a snippet of settings: not followed, and what it may set is Unknown.
         "sam-include-nested/settings.yaml:4:3: note[not-visible] what `AWS::Include` puts here is not visible: it is included by an include inside an included snippet",
     ] {
@@ -564,7 +566,7 @@ fn an_include_gatelint_does_not_merge_or_follow_is_said_where_it_is() {
     let routes = run(&["routes", "sam-include-nested/template.yaml"]);
     assert!(
         routes.contains(
-            "0 routes, 0 callable without credentials, 3 APIs whose routes are not visible"
+            "0 routes, 0 callable without credentials, 4 APIs whose routes are not visible"
         ),
         "{routes}"
     );
@@ -584,7 +586,7 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
         // ...an operation's `security` as a snippet that switches authentication off.
         "sam-include-in-definition/no-security.yaml:1:1: error[unauthenticated-route] GET /public on TokenApi",
         // An include from S3 inside the definition: its routes are not visible, said there.
-        "sam-include-in-definition/template.yaml:129:13: note[not-visible] routes of HiddenApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3",
+        "sam-include-in-definition/template.yaml:142:13: note[not-visible] routes of HiddenApi not visible: the definition has an `AWS::Include` inside it that is not visible: it is included from S3",
     ] {
         assert!(check.contains(found), "{found}: {check}");
     }
@@ -611,13 +613,19 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
         (
             "PetsApi    REST  OPTIONS  /pets      IAM (SigV4)",
             " required ",
-            "template.yaml:62:7",
+            "template.yaml:63:7",
         ),
         // The operation's integration is a snippet: SAM edits it like any integrated one.
         (
             "PetsApi    REST  GET      /toys      IAM (SigV4)",
             " required ",
-            "template.yaml:78:13",
+            "template.yaml:82:13",
+        ),
+        // A security requirement that is a snippet: SAM keeps the authorizer it names.
+        (
+            "PetsApi    REST  GET      /partners  Lambda TOKEN authorizer Partners",
+            " required ",
+            "template.yaml:89:13",
         ),
         (
             "ChatApi    HTTP  GET      /messages  JWT authorizer Users",
@@ -627,7 +635,7 @@ fn an_include_inside_a_definition_is_read_as_if_inline() {
         (
             "TokenApi   REST  GET      /token     Lambda TOKEN authorizer TokenAuth",
             " no ",
-            "template.yaml:100:13",
+            "template.yaml:113:13",
         ),
     ] {
         assert!(

@@ -46,9 +46,21 @@ pub struct Includes {
     /// the template's.
     template_level: Vec<(NodeIdentity, Option<usize>)>,
     /// The includes inside API definitions whose snippets cannot be seen (those that can are
-    /// read through the OpenAPI view as if inline): where each is, and the reason. That
-    /// definition's routes are not visible.
-    unseen_in_bodies: Vec<(Loc, String)>,
+    /// read through the OpenAPI view as if inline): where each is, the reason, and where the
+    /// include of the template it is read through is (itself, unless it is inside a snippet).
+    /// That definition's routes are not visible.
+    unseen_in_bodies: Vec<UnseenInBody>,
+}
+
+/// An include inside an API definition whose snippet cannot be seen.
+#[derive(Debug)]
+struct UnseenInBody {
+    at: Loc,
+    /// "from S3 (`s3://...`)".
+    reason: String,
+    /// The include written in the template that `at` is read through: `at` itself, or the one
+    /// whose snippet holds it.
+    through: Loc,
 }
 
 /// What a value of the template is, for saying what an include there hides.
@@ -362,7 +374,11 @@ impl Includes {
                 if place.noted() {
                     includes.unseen.push((node.loc(), reason.clone()));
                 } else if in_body {
-                    includes.unseen_in_bodies.push((node.loc(), reason.clone()));
+                    includes.unseen_in_bodies.push(UnseenInBody {
+                        at: node.loc(),
+                        reason: reason.clone(),
+                        through: node.loc(),
+                    });
                 }
             }
             let identity = node.identity();
@@ -385,16 +401,22 @@ impl Includes {
                 nested.extend(
                     calls_in(document.root(), root)
                         .into_iter()
-                        .map(|(call, _, place, _)| (call.identity(), call.loc(), place)),
+                        .map(|(call, _, place, _)| {
+                            (call.identity(), call.loc(), place, node.loc())
+                        }),
                 );
             }
             includes.snippets.push((identity, kind, snippet));
         }
         // An include inside an included snippet is not followed: what it holds is not
         // visible, and said so (inside a definition, by the definition's API).
-        for (identity, at, place) in nested {
+        for (identity, at, place, through) in nested {
             if matches!(place, Place::Body | Place::InBody) {
-                includes.unseen_in_bodies.push((at, NESTED.to_owned()));
+                includes.unseen_in_bodies.push(UnseenInBody {
+                    at,
+                    reason: NESTED.to_owned(),
+                    through,
+                });
             } else if place.noted() || place == Place::Root {
                 includes.unseen.push((at, NESTED.to_owned()));
             }
@@ -577,18 +599,19 @@ impl Includes {
 
     /// Where `body` (an API definition) has an include inside it (beside other keys of one of
     /// its mappings, or standing for one of its values) whose snippet cannot be seen, and the
-    /// reason ("from S3 (`s3://...`)"). Only the body's own file is searched: a snippet read
-    /// into it has its own includes noted here too, since those are never followed.
+    /// reason ("from S3 (`s3://...`)"): written in the body, or inside a snippet read into it
+    /// (never followed).
     pub fn unseen_in_body(&self, body: NodeRef<'_>) -> Option<(&Loc, &str)> {
         let span = body.full_span();
+        let inside = |at: &Loc| {
+            std::sync::Arc::ptr_eq(&at.file, &body.doc().file)
+                && span.start <= at.span.start
+                && at.span.end <= span.end
+        };
         self.unseen_in_bodies
             .iter()
-            .find(|(at, _)| {
-                std::sync::Arc::ptr_eq(&at.file, &body.doc().file)
-                    && span.start <= at.span.start
-                    && at.span.end <= span.end
-            })
-            .map(|(at, reason)| (at, reason.as_str()))
+            .find(|unseen| inside(&unseen.at) || inside(&unseen.through))
+            .map(|unseen| (&unseen.at, unseen.reason.as_str()))
     }
 
     /// `node`, or the snippet it includes when that was read.

@@ -94,7 +94,7 @@ impl Definition<'_> {
         match self {
             Definition::Inline(spec) => spec
                 .get(spec.root, "security")
-                .and_then(|s| security::read(s).ok()),
+                .and_then(|s| security::read(*spec, s).ok()),
             _ => None,
         }
     }

@@ -323,8 +323,8 @@ impl Operation<'_, '_> {
     /// edits the operation. `Err` is where it is not a list of maps.
     pub fn written_security(&self) -> Result<Option<Vec<Requirement>>, Loc> {
         self.body
-            .and_then(|(spec, body)| spec.get(body, "security"))
-            .map(security::read)
+            .and_then(|(spec, body)| Some((spec, spec.get(body, "security")?)))
+            .map(|(spec, written)| security::read(spec, written))
             .transpose()
     }
 }

@@ -8,6 +8,7 @@
 //! translator leaves its `NONE` marker in place when nothing replaces it) asks for nothing.
 
 use crate::formats::nodes::strings;
+use crate::formats::openapi;
 use crate::model::{Auth, AuthorizerUse, OpenBecause};
 use crate::syntax::{Loc, NodeRef};
 
@@ -63,20 +64,23 @@ pub(super) fn chooses_authorizer(requirements: &[Requirement]) -> bool {
 }
 
 /// The requirements written in a `security` list. `Err` carries the node that is not a list, or
-/// the item that is not a map (the translator rejects both when it edits the operation).
-pub(super) fn read(security: NodeRef<'_>) -> Result<Vec<Requirement>, Loc> {
+/// the item that is not a map (the translator rejects both when it edits the operation). Read
+/// through `spec`, the definition it is in (an item may be an included snippet).
+pub(super) fn read<'a>(
+    spec: openapi::Spec<'a>,
+    security: NodeRef<'a>,
+) -> Result<Vec<Requirement>, Loc> {
     if !security.is_seq() {
         return Err(security.loc());
     }
-    security
-        .items()
+    spec.items(security)
         .map(|item| {
             if !item.is_map() {
                 return Err(item.loc());
             }
             Ok(Requirement {
-                schemes: item
-                    .entries()
+                schemes: spec
+                    .entries(item)
                     .filter_map(|(name, scopes)| {
                         Some(Scheme {
                             name: name.as_str()?.to_owned(),
