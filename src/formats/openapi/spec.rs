@@ -131,15 +131,6 @@ impl<'a> Spec<'a> {
         })
     }
 
-    /// `node`, or what the template puts in its place (the snippet an include stands for).
-    #[inline]
-    pub fn follow(self, node: NodeRef<'a>) -> NodeRef<'a> {
-        match self.template {
-            Some(template) => template.follow(node),
-            None => node,
-        }
-    }
-
     /// The key and value of `key` in `map` as the document reads once the template is
     /// expanded: with what includes beside its keys merge in, the value followed.
     #[inline]
@@ -195,21 +186,13 @@ impl<'a> Spec<'a> {
         entries
     }
 
-    /// The items of `seq`, each followed (see [`Spec::follow`]).
+    /// The items of `seq`, each read through the template (an item may be an included snippet).
     pub fn items(self, seq: NodeRef<'a>) -> impl Iterator<Item = NodeRef<'a>> + use<'a> {
         let template = self.template;
         seq.items().map(move |item| match template {
             Some(template) => template.follow(item),
             None => item,
         })
-    }
-
-    /// The same document, read inside a template (its `Fn::If` and `AWS::Include`).
-    pub fn in_template(self, template: &'a dyn TemplateView) -> Self {
-        Spec {
-            template: Some(template),
-            ..self
-        }
     }
 
     /// `node`'s branches (one unconditional branch when it is not conditional); branches that
