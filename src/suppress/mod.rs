@@ -40,32 +40,39 @@ pub fn apply(
 ) -> (Vec<Finding>, Vec<Suppressed>) {
     let unused_id = UnusedSuppression.meta().id;
     let mut used: HashMap<(usize, usize), bool> = HashMap::default();
-    let mut kept = Vec::new();
-    let mut suppressed = Vec::new();
-    for finding in findings {
-        let mut by = None;
-        if finding.rule != unused_id {
-            for (s, suppression) in suppressions.iter().enumerate() {
-                if !suppression.scope.covers(&finding) {
-                    continue;
-                }
-                for (r, rule) in suppression.rules.iter().enumerate() {
-                    if rule.id == finding.rule {
-                        used.insert((s, r), true);
-                        by.get_or_insert(suppression);
+    let mut kept = findings;
+    // The suppressions of the findings taken out, in order. The findings are taken out of
+    // the vector they are in: a large file's findings are not copied into a second one.
+    let mut by_each = Vec::new();
+    let taken: Vec<Finding> = kept
+        .extract_if(.., |finding| {
+            let mut by = None;
+            if finding.rule != unused_id {
+                for (s, suppression) in suppressions.iter().enumerate() {
+                    if !suppression.scope.covers(finding) {
+                        continue;
+                    }
+                    for (r, rule) in suppression.rules.iter().enumerate() {
+                        if rule.id == finding.rule {
+                            used.insert((s, r), true);
+                            by.get_or_insert(suppression);
+                        }
                     }
                 }
             }
-        }
-        match by {
-            Some(suppression) => suppressed.push(Suppressed {
-                finding,
-                kind: suppression.kind,
-                reason: suppression.reason.clone(),
-            }),
-            None => kept.push(finding),
-        }
-    }
+            by_each.extend(by);
+            by.is_some()
+        })
+        .collect();
+    let suppressed: Vec<Suppressed> = taken
+        .into_iter()
+        .zip(by_each)
+        .map(|(finding, suppression)| Suppressed {
+            finding,
+            kind: suppression.kind,
+            reason: suppression.reason.clone(),
+        })
+        .collect();
     let mut unused = Vec::new();
     // Whether each suppression suppresses nothing at all (every rule it names is reported).
     let all_unused: Vec<bool> = suppressions
@@ -141,7 +148,12 @@ pub fn apply(
             ),
         );
     }
-    kept.extend(unused.into_iter().filter_map(|f| settings.configure(f)));
+    let unused: Vec<Finding> = unused
+        .into_iter()
+        .filter_map(|f| settings.configure(f))
+        .collect();
+    kept.reserve_exact(unused.len());
+    kept.extend(unused);
     (kept, suppressed)
 }
 
