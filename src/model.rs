@@ -4,6 +4,7 @@
 //! so a rule can point at the exact `AuthorizationType: NONE` or `security: []`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::diagnostic::Edit;
 use crate::syntax::Loc;
@@ -52,7 +53,6 @@ impl Workspace {
         for api in &mut self.apis {
             api.routes.shrink_to_fit();
             for route in &mut api.routes {
-                route.references.shrink_to_fit();
                 route.auth.shrink_to_fit();
             }
             api.typed_uses.shrink_to_fit();
@@ -611,12 +611,14 @@ impl fmt::Display for Method {
     }
 }
 
-/// One callable route.
+/// One callable route. A large file has tens of thousands, kept until its findings are
+/// written: what routes share (a path, the authorizer uses of `auth` and `references`) is
+/// shared, not copied.
 #[derive(Debug)]
 pub struct Route {
     pub method: Method,
     /// `/pets/{id}`; for HTTP APIs also `$default`, for WebSocket APIs the route key.
-    pub path: String,
+    pub path: Arc<str>,
     pub auth: Resolved<Auth>,
     /// The node that decided `auth` (`security: []`, `AuthorizationType: NONE`, an event's
     /// `Auth`); `None` when nothing was said and the route is open by omission.
@@ -624,7 +626,8 @@ pub struct Route {
     pub api_key_required: Resolved<bool>,
     /// Every authorizer or security scheme the route names, in any requirement or branch
     /// (including API-key schemes and alternatives): what "used" and "defined" are checked on.
-    pub references: Vec<AuthorizerUse>,
+    /// Most often the very uses of `auth` (see [`references`]).
+    pub references: AuthorizerUses,
     /// A CORS preflight answered by API Gateway itself (OPTIONS with a mock integration or no
     /// integration at all): no backend runs, so no credentials are needed.
     pub cors_preflight: bool,
@@ -641,7 +644,7 @@ impl Route {
     /// "GET /pets"
     pub fn describe(&self) -> String {
         if self.method == Method::Any && self.path.starts_with('$') {
-            self.path.clone()
+            self.path.to_string()
         } else {
             format!("{} {}", self.method, self.path)
         }
@@ -667,12 +670,12 @@ pub enum RouteSource {
     #[default]
     Operation,
     /// A template resource, e.g. an `AWS::ApiGateway::Method` with this logical id.
-    Resource(String),
+    Resource(Box<str>),
     /// A SAM function event.
-    Event { function: String, event: String },
+    Event { function: Box<str>, event: Box<str> },
     /// A Serverless Framework function event (events are a list, so they have no name).
     FunctionEvent {
-        function: String,
+        function: Box<str>,
         event: FrameworkEvent,
     },
 }
@@ -721,7 +724,7 @@ pub enum Auth {
     /// AWS Signature Version 4 (IAM).
     Iam,
     /// One of these named authorizers or security schemes must accept the caller.
-    Authorizers(Vec<AuthorizerUse>),
+    Authorizers(AuthorizerUses),
 }
 
 impl Auth {
@@ -734,7 +737,6 @@ impl Resolved<Auth> {
     /// [`Workspace::shrink_to_fit`] for one route's authentication.
     fn shrink_to_fit(&mut self) {
         match self {
-            Resolved::Known(Auth::Authorizers(uses)) => uses.shrink_to_fit(),
             Resolved::Known(_) | Resolved::Unknown => {}
             Resolved::Conditional(branches) => {
                 branches.shrink_to_fit();
@@ -761,9 +763,62 @@ pub enum OpenBecause {
 /// A reference from a route to an authorizer or security scheme, by name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizerUse {
-    pub name: String,
-    pub scopes: Vec<String>,
+    pub name: Arc<str>,
+    pub scopes: Arc<[String]>,
     pub origin: Loc,
+}
+
+/// A route's authorizer uses, shared between its `auth` (in each branch) and its
+/// `references`, and between routes that name the same ones at the same place. An empty list
+/// ([`AuthorizerUses::default`]) takes no allocation.
+pub type AuthorizerUses = Arc<[AuthorizerUse]>;
+
+/// `uses` as a shared list (an empty one allocates nothing).
+pub fn authorizer_uses(uses: Vec<AuthorizerUse>) -> AuthorizerUses {
+    if uses.is_empty() {
+        AuthorizerUses::default()
+    } else {
+        uses.into()
+    }
+}
+
+/// `list` as a shared list: the very uses of `auth` (in some branch) when they are the same.
+pub fn uses_shared_with(auth: &Resolved<Auth>, list: Vec<AuthorizerUse>) -> AuthorizerUses {
+    fn same<'a>(auth: &'a Resolved<Auth>, list: &[AuthorizerUse]) -> Option<&'a AuthorizerUses> {
+        match auth {
+            Resolved::Known(Auth::Authorizers(uses)) => (**uses == *list).then_some(uses),
+            Resolved::Known(_) | Resolved::Unknown => None,
+            Resolved::Conditional(branches) => branches.iter().find_map(|b| same(&b.value, list)),
+        }
+    }
+    match same(auth, &list) {
+        Some(uses) if !list.is_empty() => Arc::clone(uses),
+        _ => authorizer_uses(list),
+    }
+}
+
+/// Every authorizer a route's auth names, in any branch, once: for an `auth` that is one list
+/// of distinct names (the usual case) that very list, shared.
+pub fn references(auth: &Resolved<Auth>) -> AuthorizerUses {
+    if let Resolved::Known(Auth::Authorizers(uses)) = auth
+        && uses
+            .iter()
+            .enumerate()
+            .all(|(i, used)| uses.iter().take(i).all(|other| other.name != used.name))
+    {
+        return Arc::clone(uses);
+    }
+    let mut references: Vec<AuthorizerUse> = Vec::new();
+    for (_, auth) in auth.branches() {
+        if let Auth::Authorizers(uses) = auth {
+            for used in uses.iter() {
+                if !references.iter().any(|r| r.name == used.name) {
+                    references.push(used.clone());
+                }
+            }
+        }
+    }
+    authorizer_uses(references)
 }
 
 /// An authorizer or security scheme.

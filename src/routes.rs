@@ -153,7 +153,7 @@ fn route_row(api: &Api, route: &Route, throttling: &str, settings: &Settings) ->
         api: api.name.clone(),
         kind: api.kind.to_string(),
         method,
-        path: route.path.clone(),
+        path: route.path.to_string(),
         auth: if accepted_public {
             format!("{auth} (listed in public-routes)")
         } else {

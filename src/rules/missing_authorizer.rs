@@ -14,14 +14,14 @@ impl Rule for MissingAuthorizer {
         for api in &workspace.apis {
             let defined: HashSet<&str> = api.authorizers.iter().map(|a| a.name.as_str()).collect();
             for route in &api.routes {
-                for reference in &route.references {
-                    if defined.contains(reference.name.as_str()) {
+                for reference in route.references.iter() {
+                    if defined.contains(&*reference.name) {
                         continue;
                     }
                     let ignored = api
                         .ignored_schemes
                         .iter()
-                        .find(|(name, _)| *name == reference.name);
+                        .find(|(name, _)| **name == *reference.name);
                     let message = if ignored.is_some() {
                         format!(
                             "{} on {}{} requires `{}`, which is defined under \

@@ -33,7 +33,7 @@ impl Rule for UndeployedRoutes {
             let mut declared: HashMap<&str, &Route> = HashMap::default();
             for route in &api.routes {
                 if let RouteSource::Resource(source) = &route.source {
-                    declared.entry(source.as_str()).or_insert(route);
+                    declared.entry(&**source).or_insert(route);
                 }
             }
             for deployment in &api.deployments {

@@ -28,7 +28,7 @@ impl Rule for UnusedAuthorizer {
             let used: HashSet<&str> = api
                 .routes
                 .iter()
-                .flat_map(|r| r.references.iter().map(|u| u.name.as_str()))
+                .flat_map(|r| r.references.iter().map(|u| &*u.name))
                 .collect();
             for authorizer in &api.authorizers {
                 if used.contains(authorizer.name.as_str()) {

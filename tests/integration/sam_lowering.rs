@@ -38,13 +38,15 @@ fn api<'w>(workspace: &'w Workspace, name: &str) -> &'w Api {
 fn route<'a>(api: &'a Api, method: &str, path: &str) -> &'a Route {
     api.routes
         .iter()
-        .find(|r| r.method.as_str() == method && r.path == path)
+        .find(|r| r.method.as_str() == method && &*r.path == path)
         .unwrap_or_else(|| panic!("no route {method} {path} on {}", api.name))
 }
 
 fn authorizers(route: &Route) -> Vec<String> {
     match &route.auth {
-        Resolved::Known(Auth::Authorizers(uses)) => uses.iter().map(|u| u.name.clone()).collect(),
+        Resolved::Known(Auth::Authorizers(uses)) => {
+            uses.iter().map(|u| u.name.to_string()).collect()
+        }
         other => panic!("{} is not behind authorizers: {other:?}", route.describe()),
     }
 }
@@ -187,7 +189,7 @@ Resources:
         Resolved::Known(Auth::Authorizers(uses)) => uses[0].scopes.clone(),
         _ => unreachable!(),
     };
-    assert_eq!(scopes, ["read"]);
+    assert_eq!(&*scopes, ["read"]);
     let public = route(api, "GET", "/c");
     assert_eq!(
         public.auth,
@@ -549,12 +551,9 @@ Resources:
     ));
     assert!(errors.is_empty(), "{errors:?}");
     let chat = api(&workspace, "Chat");
-    let ping = chat.routes.iter().find(|r| r.path == "ping").unwrap();
+    let ping = chat.routes.iter().find(|r| &*r.path == "ping").unwrap();
     assert_eq!(
-        ping.references
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect::<Vec<_>>(),
+        ping.references.iter().map(|r| &*r.name).collect::<Vec<_>>(),
         ["ChatConnectAuthorizer"]
     );
     assert!(chat.authorizer("ChatConnectAuthorizer").is_some());

@@ -13,9 +13,11 @@ use crate::collections::HashSet;
 use crate::diagnostic::Edit;
 use crate::formats::cors;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
+use std::sync::Arc;
+
 use crate::model::{
-    Api, ApiKind, Auth, AuthorizerUse, CorsOrigin, EndpointType, HiddenRoutes, OpenBecause,
-    Resolved, RouteSource,
+    Api, ApiKind, Auth, AuthorizerUse, AuthorizerUses, CorsOrigin, EndpointType, HiddenRoutes,
+    OpenBecause, Resolved, RouteSource,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -99,16 +101,17 @@ fn named_authorizer(
     at: &Loc,
 ) -> Resolved<Auth> {
     match id {
-        Resolved::Unknown => Resolved::Known(Auth::Authorizers(Vec::new())),
+        Resolved::Unknown => Resolved::Known(Auth::Authorizers(AuthorizerUses::default())),
         known => known.map(|target| {
-            Auth::Authorizers(vec![AuthorizerUse {
+            Auth::Authorizers(Arc::new([AuthorizerUse {
                 name: target
                     .as_ref()
-                    .map(|t| t.resource().to_owned())
-                    .unwrap_or_default(),
-                scopes: scopes.to_vec(),
+                    .map(|t| t.resource())
+                    .unwrap_or_default()
+                    .into(),
+                scopes: scopes.into(),
                 origin: at.clone(),
-            }])
+            }]))
         }),
     }
 }
@@ -128,23 +131,6 @@ fn unauthenticated(declared: bool, api_key: &Resolved<bool>) -> Resolved<Auth> {
             Auth::Open(because)
         }
     })
-}
-
-/// Every authorizer a route's auth names, in any branch, once.
-pub(crate) fn references(auth: &Resolved<Auth>) -> Vec<AuthorizerUse> {
-    let mut references: Vec<AuthorizerUse> = Vec::new();
-    for (_, auth) in auth.branches() {
-        if let Auth::Authorizers(uses) = auth {
-            for used in uses {
-                if !references.iter().any(|r| r.name == used.name) {
-                    references.push(used.clone());
-                }
-            }
-        }
-    }
-    // Every route keeps its references: give back the room a first push makes (four).
-    references.shrink_to_fit();
-    references
 }
 
 /// Whether a stage's access log setting (REST `AccessLogSetting`, V2 `AccessLogSettings`) names
@@ -383,10 +369,10 @@ pub(super) fn routes_not_waited_for(
         .iter()
         .filter_map(|route| match &route.source {
             RouteSource::Resource(id)
-                if !waits_for.contains(id.as_str())
+                if !waits_for.contains(&**id)
                     && template.resource(id).is_some_and(|r| r.kind == route_type) =>
             {
-                Some(id.clone())
+                Some(id.to_string())
             }
             _ => None,
         })

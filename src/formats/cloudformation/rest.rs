@@ -11,8 +11,7 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Target, Value};
 use super::gateway::{
     ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
-    endpoint_type, follow_routes, header_entries, references, routes_not_waited_for,
-    security_policy,
+    endpoint_type, follow_routes, header_entries, routes_not_waited_for, security_policy,
 };
 use super::include::entry_in;
 use super::template::{Resource, Template};
@@ -21,7 +20,7 @@ use crate::formats::cors;
 use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
-    RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace,
+    RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace, references,
 };
 use crate::syntax::NodeRef;
 
@@ -310,14 +309,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         Route {
             method,
-            path,
+            path: path.into(),
             references: references(&auth),
             auth: under_resource_condition(resource, auth),
             auth_origin: resource.property("AuthorizationType").map(auth_type_origin),
             api_key_required: api_key,
             cors_preflight: method == Method::Options && !runs_backend,
             origin: resource.loc(),
-            source: RouteSource::Resource(resource.id.to_owned()),
+            source: RouteSource::Resource(resource.id.into()),
             inherits_connection_auth: false,
         }
     }
@@ -774,8 +773,8 @@ Resources:
         let Resolved::Known(Auth::Authorizers(uses)) = &workspace.apis[0].routes[0].auth else {
             panic!("{:?}", workspace.apis[0].routes[0].auth);
         };
-        assert_eq!(uses[0].name, "Pool");
-        assert_eq!(uses[0].scopes, ["orders/read", "orders/write"]);
+        assert_eq!(&*uses[0].name, "Pool");
+        assert_eq!(&*uses[0].scopes, ["orders/read", "orders/write"]);
     }
 
     #[test]

@@ -7,8 +7,7 @@ use super::dependencies::Dependencies;
 use super::eval::{Evaluator, Value};
 use super::gateway::{
     ApiName, ApiNames, access_log, allowed_origins, auth_type_origin, authorization, data_trace,
-    default_endpoint, follow_routes, jwt_issuer, references, routes_not_waited_for,
-    security_policy,
+    default_endpoint, follow_routes, jwt_issuer, routes_not_waited_for, security_policy,
 };
 use super::include::{distinct_entries_in, entry_in, follow, is_include};
 use super::template::{Resource, Template};
@@ -16,7 +15,7 @@ use crate::collections::{HashMap, HashSet};
 use crate::formats::defaults::DEFAULT_V2_AUTHORIZER_TTL;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, CorsResponse, Deployment, DomainName,
-    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    EndpointType, Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace, references,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -192,14 +191,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
         });
         let route = Route {
             method,
-            path,
+            path: path.into(),
             auth: under_resource_condition(resource, auth),
             auth_origin: None,
             api_key_required: Resolved::Known(false),
-            references: Vec::new(),
+            references: Default::default(),
             cors_preflight: false,
             origin: target_key.loc(),
-            source: RouteSource::Resource(resource.id.to_owned()),
+            source: RouteSource::Resource(resource.id.into()),
             inherits_connection_auth: false,
         };
         let stage = Stage {
@@ -297,7 +296,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let Some(api) = workspace.apis.get_mut(*index) else {
                 continue;
             };
-            if api.kind == ApiKind::WebSocket && !api.routes.iter().any(|r| r.path == "$connect") {
+            if api.kind == ApiKind::WebSocket && !api.routes.iter().any(|r| &*r.path == "$connect")
+            {
                 for route in &mut api.routes {
                     route.inherits_connection_auth = false;
                 }
@@ -410,14 +410,14 @@ impl<'t, 'a> Lowering<'t, 'a> {
         Route {
             method,
             inherits_connection_auth: kind == ApiKind::WebSocket && path != "$connect",
-            path,
+            path: path.into(),
             auth: under_resource_condition(resource, auth),
             auth_origin: resource.property("AuthorizationType").map(auth_type_origin),
             api_key_required: api_key,
             references,
             cors_preflight: false,
             origin: resource.loc(),
-            source: RouteSource::Resource(resource.id.to_owned()),
+            source: RouteSource::Resource(resource.id.into()),
         }
     }
 
@@ -674,7 +674,7 @@ pub(crate) fn parse_route_key(key: Option<&str>, resource: &str) -> (Method, Str
 /// The route key a route was lowered from: the inverse of [`parse_route_key`].
 pub(crate) fn route_key(route: &Route) -> String {
     if route.method == Method::Any && !route.path.starts_with('/') {
-        route.path.clone()
+        route.path.to_string()
     } else {
         format!("{} {}", route.method, route.path)
     }
@@ -773,8 +773,8 @@ Resources:
         assert!(jwt.missing.is_empty());
         let get = &api.routes[0];
         assert_eq!(get.describe(), "GET /pets");
-        assert_eq!(get.references[0].name, "Jwt");
-        assert_eq!(get.references[0].scopes, ["pets/read"]);
+        assert_eq!(&*get.references[0].name, "Jwt");
+        assert_eq!(&*get.references[0].scopes, ["pets/read"]);
         assert_eq!(
             api.routes[1].auth,
             Resolved::Known(Auth::Open(OpenBecause::Missing))
@@ -809,7 +809,7 @@ Resources:
             let workspace = lower(&template);
             let api = &workspace.apis[0];
             assert_eq!(api.routes.len(), 1, "{target}");
-            assert_eq!(api.routes[0].path, "$default", "{target}");
+            assert_eq!(&*api.routes[0].path, "$default", "{target}");
             assert_eq!(auth(&api.routes[0]), ["[] Open(Missing)"], "{target}");
             assert_eq!(api.stages[0].name, "$default", "{target}");
         }
@@ -877,7 +877,7 @@ Resources:
         // An authorizer id that names no resource here: protected by something unseen.
         assert_eq!(
             other.routes[0].auth,
-            Resolved::Known(Auth::Authorizers(Vec::new()))
+            Resolved::Known(Auth::Authorizers(Default::default()))
         );
         assert_eq!(other.stages[0].access_log, Resolved::Known(true));
     }

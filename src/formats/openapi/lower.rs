@@ -1,5 +1,7 @@
 //! Lowering an OpenAPI document into the gateway model.
 
+use std::sync::Arc;
+
 use super::spec::{Operation, Spec, Version};
 use super::validate;
 use crate::collections::HashMap;
@@ -8,9 +10,9 @@ use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZE
 use crate::formats::nodes::strings;
 use crate::formats::{cors, policy};
 use crate::model::{
-    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Branch,
-    Condition, CorsOrigin, CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause, Resolved,
-    Route, RouteSource, ServerUrl, Workspace,
+    Api, ApiKeyLocation, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, AuthorizerUses,
+    Branch, Condition, CorsOrigin, CorsResponse, Method, OAuthFlow, OAuthFlowKind, OpenBecause,
+    Resolved, Route, RouteSource, ServerUrl, Workspace, authorizer_uses, uses_shared_with,
 };
 use crate::syntax::{Loc, NodeRef};
 
@@ -115,6 +117,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         .collect();
     lower_servers(api, spec, spec.root, None);
     lower_access(api, spec);
+    let mut last_path: Option<(&str, Arc<str>)> = None;
     spec.each_operation(|operation| {
         // `$default` is the catch-all route of an HTTP API; a REST API has resources only
         // under `/`, so API Gateway imports no route from it.
@@ -130,13 +133,19 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
             .and_then(|i| spec.get(i, "type"))
             .and_then(NodeRef::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("mock"));
+        // The methods of a path item share its path.
+        let path = match &last_path {
+            Some((text, shared)) if std::ptr::eq(*text, operation.path) => Arc::clone(shared),
+            _ => Arc::from(operation.path),
+        };
+        last_path = Some((operation.path, Arc::clone(&path)));
         api.routes.push(Route {
             method: operation.method,
-            path: operation.path.to_owned(),
+            path,
+            references: uses_shared_with(&auth, references),
             auth: auth.under(&operation.when),
             auth_origin,
             api_key_required: api_key_required.under(&operation.when),
-            references,
             cors_preflight: operation.method == Method::Options && (integration.is_none() || mock),
             origin: operation.method_key.loc(),
             source: RouteSource::Operation,
@@ -438,8 +447,8 @@ impl Requirement {
                 None if aws && name_text == NONE_SCHEME => {}
                 // Undefined names are kept: `missing-authorizer` reports them.
                 Some(false) | None => read.authenticates.push(AuthorizerUse {
-                    name: name_text.to_owned(),
-                    scopes: strings(scopes),
+                    name: name_text.into(),
+                    scopes: strings(scopes).into(),
                     origin: name.loc(),
                 }),
             }
@@ -448,14 +457,13 @@ impl Requirement {
     }
 }
 
-/// The authorizer uses of every requirement, in order, in a vector of exactly their number
-/// (every route keeps one).
-fn all_uses(requirements: &[Requirement]) -> Vec<AuthorizerUse> {
+/// The authorizer uses of every requirement, in order.
+fn all_uses(requirements: &[Requirement]) -> AuthorizerUses {
     let mut uses = Vec::with_capacity(requirements.iter().map(|r| r.authenticates.len()).sum());
     for requirement in requirements {
         uses.extend(requirement.authenticates.iter().cloned());
     }
-    uses
+    authorizer_uses(uses)
 }
 
 /// API Gateway does not choose between requirement objects: its import applies the authorizer
@@ -499,11 +507,11 @@ fn security_references(
         if aws && text == NONE_SCHEME && !defined.contains_key(text) {
             continue;
         }
-        let scopes = strings(scopes);
+        let scopes: Arc<[String]> = strings(scopes).into();
         // Follow aliases (bounded: a cycle of aliases is not a scheme anyway).
         for _ in 0..8 {
             references.push(AuthorizerUse {
-                name: text.to_owned(),
+                name: text.into(),
                 scopes: scopes.clone(),
                 origin: name.loc(),
             });

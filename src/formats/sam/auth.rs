@@ -1,13 +1,15 @@
 //! What the `Auth` of a REST and of an HTTP API have in common: its shape as the translator
 //! checks it, the names of its authorizers, and their scopes.
 
+use std::sync::Arc;
+
 use super::context::{Context, Text, reject, text};
 use super::globals::Merged;
 use super::security;
 use super::settings::unknown_settings;
 use crate::diagnostic::InputError;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
-use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved};
+use crate::model::{Api, ApiKind, Authorizer, ParameterSetting, Resolved, authorizer_uses};
 use crate::syntax::{Loc, NodeRef};
 
 /// An API's `Auth` as the translator accepts it: a map of the `keys` it knows, on an API whose
@@ -117,11 +119,11 @@ pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
     };
     let mut unknown = Vec::new();
     for (index, route) in api.routes.iter().enumerate() {
-        let undefined: Vec<String> = route
+        let undefined: Vec<Arc<str>> = route
             .references
             .iter()
             .filter(|r| !defined(&r.name))
-            .map(|r| r.name.clone())
+            .map(|r| Arc::clone(&r.name))
             .collect();
         if let Some(reference) = route.references.iter().find(|r| !defined(&r.name)) {
             unknown.push((index, reference.origin.clone(), undefined));
@@ -134,7 +136,14 @@ pub(super) fn unseen_references(api: &mut Api, unseen: Option<&Loc>) {
         route.auth = Resolved::Unknown;
         route.auth_origin = Some(origin);
         route.api_key_required = Resolved::Unknown;
-        route.references.retain(|r| !undefined.contains(&r.name));
+        route.references = authorizer_uses(
+            route
+                .references
+                .iter()
+                .filter(|r| !undefined.contains(&r.name))
+                .cloned()
+                .collect(),
+        );
     }
 }
 

@@ -53,8 +53,8 @@ pub(super) struct Event<'a> {
 impl<'a> Event<'a> {
     pub fn source(&self) -> RouteSource {
         RouteSource::Event {
-            function: self.owner.to_owned(),
-            event: self.id.to_owned(),
+            function: self.owner.into(),
+            event: self.id.into(),
         }
     }
 

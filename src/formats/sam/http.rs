@@ -5,6 +5,8 @@
 //! automatically) with its route settings and access logs.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-httpapi.html>
 
+use std::sync::Arc;
+
 use super::api::{self, ApiSource};
 use super::auth;
 use super::context::{Context, Text, literal, reject, text, truthy};
@@ -182,8 +184,8 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         api.routes.reserve_exact(operations.count());
         for operation in operations {
             let mut route = operation.into_route(&api, root_security.as_deref());
-            if fail_on_warnings && route.path == DEFAULT_ROUTE {
-                route.path = format!("/{DEFAULT_ROUTE}");
+            if fail_on_warnings && &*route.path == DEFAULT_ROUTE {
+                route.path = format!("/{DEFAULT_ROUTE}").into();
             }
             api.routes.push(route);
         }
@@ -270,7 +272,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         }
         let (name, origin) = match event_auth.get("Authorizer").filter(|a| !a.is_null()) {
             Some(node) => match event.authorizer_name(self.cx, node, &|| self.describe(), errors) {
-                AuthorizerName::Named(name) => (name.to_owned(), node.loc()),
+                AuthorizerName::Named(name) => (Arc::from(name), node.loc()),
                 AuthorizerName::Unknown => {
                     operation.unknown = Some(node.loc());
                     operation.edited = true;
@@ -300,7 +302,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 }
             },
         };
-        if name == security::AWS_IAM
+        if &*name == security::AWS_IAM
             && !auth.authorizers.contains(&security::AWS_IAM)
             && auth.unseen.is_none()
         {
@@ -314,12 +316,12 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                 ),
             );
         }
-        if name == security::NONE && auth.default.is_none() && auth.unknown_default.is_none() {
+        if &*name == security::NONE && auth.default.is_none() && auth.unknown_default.is_none() {
             event.reject_needless_none(origin.clone(), &self.describe(), errors);
         }
         let event_scopes = event.scopes(errors);
         // Only a non-empty list of the event's own replaces the authorizer's scopes.
-        let scopes = if name == security::NONE || name == security::AWS_IAM {
+        let scopes = if &*name == security::NONE || &*name == security::AWS_IAM {
             Vec::new()
         } else {
             let own = event_scopes.map(strings).unwrap_or_default();
@@ -335,7 +337,7 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         operation
             .security
             .get_or_insert_with(Vec::new)
-            .push(Requirement::one(&name, scopes, origin));
+            .push(Requirement::one(name, scopes, origin));
         operation.edited = true;
     }
 
@@ -414,11 +416,11 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
                     }
                     Text::Literal(name) => {
                         settings.default = Some(Scheme {
-                            name: name.to_owned(),
+                            name: name.into(),
                             scopes: if name == security::AWS_IAM {
-                                Vec::new()
+                                Default::default()
                             } else {
-                                auth::scopes(settings.auth, name)
+                                auth::scopes(settings.auth, name).into()
                             },
                             origin: node.loc(),
                         });
@@ -738,12 +740,12 @@ impl<'c, 't, 'a> HttpApi<'c, 't, 'a> {
         let every_route = !api.routes.is_empty()
             && api.routes.iter().all(|route| {
                 let key = if route.method == Method::Any {
-                    route.path.clone()
+                    route.path.to_string()
                 } else {
                     format!("{} {}", route.method, route.path)
                 };
                 may_throttle(&sets_throttling(self.cx, route_settings.get(&key)))
-                    || event_throttled.contains(&(route.path.as_str(), route.method))
+                    || event_throttled.contains(&(&*route.path, route.method))
             });
         let access_log = self.properties.get("AccessLogSettings");
         let (data_trace, data_trace_origin) =

@@ -120,11 +120,11 @@ impl<'e, 'a> Operation<'e, 'a> {
             };
             return Route {
                 method: self.method,
-                path: self.path.to_owned(),
+                path: self.path.into(),
                 auth: Resolved::Unknown,
                 auth_origin: Some(at),
                 api_key_required,
-                references: Vec::new(),
+                references: Default::default(),
                 cors_preflight: self.cors_preflight,
                 origin: self.origin,
                 source,
@@ -164,7 +164,7 @@ impl<'e, 'a> Operation<'e, 'a> {
                 Auth::Open(OpenBecause::Missing),
                 false,
                 self.opted_out.clone(),
-                Vec::new(),
+                Default::default(),
             ),
         };
         // A route an event declares exists only when the event's function does.
@@ -174,7 +174,7 @@ impl<'e, 'a> Operation<'e, 'a> {
         };
         Route {
             method: self.method,
-            path: self.path.to_owned(),
+            path: self.path.into(),
             auth,
             auth_origin: origin,
             api_key_required: Resolved::Known(api_key_required),

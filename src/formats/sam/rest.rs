@@ -4,6 +4,8 @@
 //! policy, the stage (and the extra `Stage` stage), usage plans and the endpoint type.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html>
 
+use std::sync::Arc;
+
 use super::api::{self, ApiSource};
 use super::auth;
 use super::context::{Context, Text, reject, text, truthy};
@@ -208,11 +210,13 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             // A DefaultAuthorizer the translator ignores still names an authorizer that is not
             // there: `missing-authorizer` says so.
             if let Some(ignored) = auth.ignored_default.as_ref().filter(|_| !preflight) {
-                route.references.push(AuthorizerUse {
-                    name: ignored.name.clone(),
-                    scopes: Vec::new(),
+                let mut references = route.references.to_vec();
+                references.push(AuthorizerUse {
+                    name: Arc::clone(&ignored.name),
+                    scopes: Default::default(),
                     origin: ignored.origin.clone(),
                 });
+                route.references = references.into();
             }
             api.routes.push(route);
         }
@@ -555,7 +559,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
                     None => auth::scopes(auth.auth, name),
                 }
             };
-            security.push(Requirement::one(name, scopes, node.loc()));
+            security.push(Requirement::one(name.into(), scopes, node.loc()));
             touched = true;
         }
         if let Some(required) = event_auth.get("ApiKeyRequired").filter(|k| !k.is_null()) {
@@ -577,7 +581,7 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             } else {
                 security::API_KEY_FALSE
             };
-            security.push(Requirement::one(marker, Vec::new(), required.loc()));
+            security.push(Requirement::one(marker.into(), Vec::new(), required.loc()));
             touched = true;
         }
         if touched {
@@ -760,8 +764,8 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             match text(self.cx, node) {
                 Text::Literal(name) => {
                     let scheme = Scheme {
-                        name: name.to_owned(),
-                        scopes: auth::scopes(settings.auth, name),
+                        name: name.into(),
+                        scopes: auth::scopes(settings.auth, name).into(),
                         origin: node.loc(),
                     };
                     if name == security::AWS_IAM && !settings.authorizers.contains(&name) {

@@ -7,9 +7,11 @@
 //! requirement next to an authorizer asks for both, and a name that is no security scheme (the
 //! translator leaves its `NONE` marker in place when nothing replaces it) asks for nothing.
 
+use std::sync::Arc;
+
 use crate::formats::nodes::strings;
 use crate::formats::openapi;
-use crate::model::{Auth, AuthorizerUse, OpenBecause};
+use crate::model::{Auth, AuthorizerUse, AuthorizerUses, OpenBecause, authorizer_uses};
 use crate::syntax::{Loc, NodeRef};
 
 /// The marker an event's `Authorizer: NONE` leaves: no default authorizer for this method.
@@ -24,8 +26,9 @@ pub(super) const AWS_IAM: &str = "AWS_IAM";
 /// A scheme named in a requirement, with its scopes and where it was decided.
 #[derive(Clone, Debug)]
 pub(super) struct Scheme {
-    pub name: String,
-    pub scopes: Vec<String>,
+    /// Shared with the routes' authorizer uses, as is `scopes`.
+    pub name: Arc<str>,
+    pub scopes: Arc<[String]>,
     pub origin: Loc,
 }
 
@@ -36,18 +39,18 @@ pub(super) struct Requirement {
 }
 
 impl Requirement {
-    pub fn one(name: &str, scopes: Vec<String>, origin: Loc) -> Self {
+    pub fn one(name: Arc<str>, scopes: Vec<String>, origin: Loc) -> Self {
         Requirement {
             schemes: vec![Scheme {
-                name: name.to_owned(),
-                scopes,
+                name,
+                scopes: scopes.into(),
                 origin,
             }],
         }
     }
 
     pub(super) fn names(&self) -> impl Iterator<Item = &str> {
-        self.schemes.iter().map(|s| s.name.as_str())
+        self.schemes.iter().map(|s| &*s.name)
     }
 
     fn has(&self, name: &str) -> bool {
@@ -83,8 +86,8 @@ pub(super) fn read<'a>(
                     .entries(item)
                     .filter_map(|(name, scopes)| {
                         Some(Scheme {
-                            name: name.as_str()?.to_owned(),
-                            scopes: strings(scopes),
+                            name: name.as_str()?.into(),
+                            scopes: strings(scopes).into(),
                             origin: name.loc(),
                         })
                     })
@@ -169,7 +172,7 @@ pub(super) fn apply_rest_default_api_key(
         let mut result: Vec<Requirement> = Vec::with_capacity(kept + usize::from(add_key));
         result.extend(others().cloned());
         if add_key {
-            result.push(Requirement::one(API_KEY, Vec::new(), origin.clone()));
+            result.push(Requirement::one(API_KEY.into(), Vec::new(), origin.clone()));
         }
         *security = Some(result);
     }
@@ -181,8 +184,9 @@ pub(super) struct Decision {
     pub api_key_required: bool,
     /// Where the deciding scheme was set.
     pub origin: Option<Loc>,
-    /// Every scheme named, for `missing-authorizer` and `unused-authorizer`.
-    pub references: Vec<AuthorizerUse>,
+    /// Every scheme named, for `missing-authorizer` and `unused-authorizer`: most often the
+    /// uses of `auth` themselves.
+    pub references: AuthorizerUses,
 }
 
 /// Decide the authentication of requirements; `is_api_key` tells API key schemes, `is_iam` the
@@ -199,12 +203,10 @@ pub(super) fn decide(
     let marker = |name: &str| name == NONE || name == API_KEY_FALSE;
     let is_authorizer = |s: &&Scheme| !marker(&s.name) && !is_api_key(&s.name);
     let first_key = schemes().find(|s| is_api_key(&s.name));
-    let references = uses_of(
-        schemes()
-            .filter(|s| !marker(&s.name))
-            // The translator defines `AWS_IAM` and `api_key` itself when it uses them.
-            .filter(|s| defined(&s.name) || (s.name != AWS_IAM && s.name != API_KEY)),
-    );
+    let references = schemes()
+        .filter(|s| !marker(&s.name))
+        // The translator defines `AWS_IAM` and `api_key` itself when it uses them.
+        .filter(|s| defined(&s.name) || (&*s.name != AWS_IAM && &*s.name != API_KEY));
     let (auth, origin) =
         if requirements.is_empty() || requirements.iter().any(|r| r.schemes.is_empty()) {
             (Auth::Open(OpenBecause::Disabled), None)
@@ -218,12 +220,25 @@ pub(super) fn decide(
         } else if let Some(key) = first_key {
             (Auth::ApiKeyOnly, Some(key.origin.clone()))
         } else {
-            let opted_out = schemes().find(|s| s.name == NONE);
+            let opted_out = schemes().find(|s| &*s.name == NONE);
             (
                 Auth::Open(OpenBecause::Disabled),
                 opted_out.map(|s| s.origin.clone()),
             )
         };
+    // The references are the authorizer uses themselves unless they name more.
+    let references = match &auth {
+        Auth::Authorizers(uses)
+            if references.clone().count() == uses.len()
+                && references
+                    .clone()
+                    .zip(uses.iter())
+                    .all(|(s, u)| use_of(s) == *u) =>
+        {
+            Arc::clone(uses)
+        }
+        _ => uses_of(references),
+    };
     Decision {
         auth,
         api_key_required: first_key.is_some(),
@@ -232,12 +247,11 @@ pub(super) fn decide(
     }
 }
 
-/// The uses of `schemes`, in a vector of exactly their number (collecting a filter would
-/// start at four).
-fn uses_of<'s>(schemes: impl Iterator<Item = &'s Scheme> + Clone) -> Vec<AuthorizerUse> {
+/// The uses of `schemes`, shared.
+fn uses_of<'s>(schemes: impl Iterator<Item = &'s Scheme> + Clone) -> AuthorizerUses {
     let mut uses = Vec::with_capacity(schemes.clone().count());
     uses.extend(schemes.map(use_of));
-    uses
+    authorizer_uses(uses)
 }
 
 fn use_of(scheme: &Scheme) -> AuthorizerUse {

@@ -2,14 +2,16 @@
 //! only (every other message inherits the connection's), and one automatically deployed stage.
 //! <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-websocketapi.html>
 
+use std::sync::Arc;
+
 use super::context::{Context, Text, literal, reject, text};
 use super::globals::{Merged, Properties};
 use super::settings::sets_throttling;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::under_resource_condition;
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, EndpointType, Method,
-    OpenBecause, Resolved, Route, RouteSource, Stage, Workspace,
+    Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, AuthorizerUses, EndpointType,
+    Method, OpenBecause, Resolved, Route, RouteSource, Stage, Workspace, authorizer_uses,
 };
 use crate::syntax::NodeRef;
 
@@ -51,7 +53,7 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
                         .reduce(|a, b| format!("{a}, {b}")),
                 ),
                 ..Authorizer::new(
-                    authorizer.name.clone(),
+                    &*authorizer.name,
                     AuthorizerKind::LambdaRequest,
                     authorizer.origin.clone(),
                 )
@@ -74,10 +76,16 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
             let connect = route_key == CONNECT;
             let (route_auth, auth_origin) = match (&connect_auth, connect) {
                 (Some((auth_value, authorizer)), true) => (
-                    (auth_value.clone(), authorizer.iter().cloned().collect()),
+                    (
+                        auth_value.clone(),
+                        authorizer_uses(authorizer.iter().cloned().collect()),
+                    ),
                     auth.get("AuthType").loc().or_else(|| auth.loc()),
                 ),
-                _ => ((Auth::Open(OpenBecause::Missing), Vec::new()), None),
+                _ => (
+                    (Auth::Open(OpenBecause::Missing), AuthorizerUses::default()),
+                    None,
+                ),
             };
             let (auth_value, references) = route_auth;
             let api_key_required = cx
@@ -91,7 +99,7 @@ pub(super) fn lower(cx: &Context<'_, '_>, workspace: &mut Workspace, errors: &mu
             });
             api.routes.push(Route {
                 method: Method::Any,
-                path: route_key.to_owned(),
+                path: route_key.into(),
                 auth: under_resource_condition(resource, auth_value),
                 auth_origin,
                 api_key_required,
@@ -129,7 +137,7 @@ fn connect_auth(
     let kind_node = auth.get("AuthType").node();
     // A type given at deployment: `$connect` is protected by what we cannot see.
     if kind_node.is_some_and(|k| text(cx, k) == Text::Deployment) {
-        return Some((Auth::Authorizers(Vec::new()), None));
+        return Some((Auth::Authorizers(AuthorizerUses::default()), None));
     }
     let Some(written) = literal(cx, kind_node) else {
         reject(
@@ -168,13 +176,12 @@ fn connect_auth(
         "AWS_IAM" | "CUSTOM" if written != kind => Some((Auth::Open(OpenBecause::Miscased), None)),
         "AWS_IAM" => Some((Auth::Iam, None)),
         "CUSTOM" => {
-            let name = format!("{id}ConnectAuthorizer");
             let use_of = AuthorizerUse {
-                name,
-                scopes: Vec::new(),
+                name: format!("{id}ConnectAuthorizer").into(),
+                scopes: Default::default(),
                 origin: at,
             };
-            Some((Auth::Authorizers(vec![use_of.clone()]), Some(use_of)))
+            Some((Auth::Authorizers(Arc::new([use_of.clone()])), Some(use_of)))
         }
         other => {
             reject(

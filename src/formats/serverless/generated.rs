@@ -2,39 +2,41 @@
 //! authorizer use, one authorizer resource per name, the HTTP or WebSocket API (or the existing
 //! one a setting names) and the stage that deploys it.
 
+use std::sync::Arc;
+
 use super::service::Service;
 use super::variables::Unknown;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{
-    Api, ApiKind, Auth, Authorizer, AuthorizerUse, EndpointType, HiddenRoutes, Notation,
-    OpenBecause, Resolved, Stage,
+    Api, ApiKind, Auth, Authorizer, AuthorizerUse, AuthorizerUses, EndpointType, HiddenRoutes,
+    Notation, OpenBecause, Resolved, Stage,
 };
 use crate::syntax::{Loc, NodeRef};
 
 /// What an event's `authorizer` makes of its route: its auth, where that is decided, and the
 /// authorizers it uses.
-pub(crate) type EventAuth = (Resolved<Auth>, Option<Loc>, Vec<AuthorizerUse>);
+pub(crate) type EventAuth = (Resolved<Auth>, Option<Loc>, AuthorizerUses);
 
 /// An event without `authorizer`: the route is open.
 pub(crate) fn no_authorizer() -> EventAuth {
     (
         Resolved::Known(Auth::Open(OpenBecause::Missing)),
         None,
-        Vec::new(),
+        AuthorizerUses::default(),
     )
 }
 
 /// An event that names the authorizer `name` at `at`.
 pub(crate) fn uses(name: String, scopes: Vec<String>, at: Loc) -> EventAuth {
-    let use_of = AuthorizerUse {
-        name,
-        scopes,
+    let uses: AuthorizerUses = Arc::new([AuthorizerUse {
+        name: name.into(),
+        scopes: scopes.into(),
         origin: at.clone(),
-    };
+    }]);
     (
-        Resolved::Known(Auth::Authorizers(vec![use_of.clone()])),
+        Resolved::Known(Auth::Authorizers(Arc::clone(&uses))),
         Some(at),
-        vec![use_of],
+        uses,
     )
 }
 

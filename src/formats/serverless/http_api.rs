@@ -128,7 +128,7 @@ pub(super) fn lower(
         let (auth, auth_origin, references) = route_auth(service, &mut api, event.value);
         api.routes.push(Route {
             method,
-            path,
+            path: path.into(),
             auth,
             auth_origin,
             api_key_required: Resolved::Known(false),
@@ -136,7 +136,7 @@ pub(super) fn lower(
             cors_preflight: false,
             origin: event.key.loc(),
             source: RouteSource::FunctionEvent {
-                function: function.name.clone(),
+                function: function.name.clone().into(),
                 event: FrameworkEvent::HttpApi,
             },
             inherits_connection_auth: false,
@@ -202,13 +202,13 @@ fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> Event
     let at = node.loc();
     let resolved = vars.resolve(node);
     if resolved.is_unknown() {
-        return (Resolved::Unknown, Some(at), Vec::new());
+        return (Resolved::Unknown, Some(at), Default::default());
     }
     let map = vars.node(Some(node)).filter(|n| n.is_map());
     let text = |key: &str| vars.text(map.and_then(|m| m.get(key))).ok().flatten();
     let kind = text("type").map(|t| t.to_ascii_lowercase());
     if kind.as_deref() == Some("aws_iam") {
-        return (Resolved::Known(Auth::Iam), Some(at), Vec::new());
+        return (Resolved::Known(Auth::Iam), Some(at), Default::default());
     }
     let scopes = string_list(vars, map.and_then(|m| m.get("scopes")));
     let name = match map {
@@ -238,7 +238,7 @@ fn route_auth(service: &Service<'_>, api: &mut Api, value: NodeRef<'_>) -> Event
     };
     match name {
         Some(name) => uses(name, scopes, at),
-        None => (Resolved::Unknown, Some(at), Vec::new()),
+        None => (Resolved::Unknown, Some(at), Default::default()),
     }
 }
 

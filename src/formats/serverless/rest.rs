@@ -48,7 +48,7 @@ pub(super) fn lower(
             continue;
         };
         let source = RouteSource::FunctionEvent {
-            function: function.name.clone(),
+            function: function.name.clone().into(),
             event: FrameworkEvent::Http,
         };
         let authorizer_node = service.vars.get(Some(event.value), "authorizer");
@@ -85,7 +85,7 @@ pub(super) fn lower(
         }
         api.routes.push(Route {
             method: spec.method,
-            path: spec.path,
+            path: spec.path.into(),
             auth,
             auth_origin,
             api_key_required,
@@ -101,17 +101,17 @@ pub(super) fn lower(
         let declared = api
             .routes
             .iter()
-            .any(|r| r.path == path && r.method == Method::Options);
+            .any(|r| *r.path == *path && r.method == Method::Options);
         if declared {
             continue;
         }
         api.routes.push(Route {
             method: Method::Options,
-            path,
+            path: path.into(),
             auth: Resolved::Known(Auth::Open(OpenBecause::Disabled)),
             auth_origin: None,
             api_key_required: Resolved::Known(false),
-            references: Vec::new(),
+            references: Default::default(),
             cors_preflight: true,
             origin,
             source,
@@ -278,14 +278,14 @@ fn authorizer(
     let at = node.loc();
     let resolved = vars.resolve(node);
     if resolved.is_unknown() {
-        return Some((Resolved::Unknown, Some(at), Vec::new()));
+        return Some((Resolved::Unknown, Some(at), Default::default()));
     }
     let map = vars.node(Some(node)).filter(|n| n.is_map());
     let Some(map) = map else {
         // A string: `aws_iam`, a function of the service, or an ARN.
         let text = resolved.text()?;
         if text.eq_ignore_ascii_case("aws_iam") {
-            return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+            return Some((Resolved::Known(Auth::Iam), Some(at), Default::default()));
         }
         let (name, kind) = if text.contains(':') {
             (name_from_arn(&text), kind_of_arn(&text, None))
@@ -314,7 +314,7 @@ fn authorizer(
     {
         // A shared authorizer, defined elsewhere: what it checks is not in this file.
         if kind_text.as_deref() == Some("AWS_IAM") {
-            return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+            return Some((Resolved::Known(Auth::Iam), Some(at), Default::default()));
         }
         let name = shared_name(service, id);
         let kind = kind_of_type(kind_text.as_deref());
@@ -326,14 +326,14 @@ fn authorizer(
         return Some(uses(name, scopes, at));
     }
     if kind_text.as_deref() == Some("AWS_IAM") {
-        return Some((Resolved::Known(Auth::Iam), Some(at), Vec::new()));
+        return Some((Resolved::Known(Auth::Iam), Some(at), Default::default()));
     }
     let arn_node = map.get("arn");
     let (name, kind) = if let Some(arn) = arn_node {
         let arn_text = vars.text(Some(arn)).ok().flatten();
         let name = text("name").or_else(|| arn_text.as_deref().map(name_from_arn));
         let Some(name) = name else {
-            return Some((Resolved::Unknown, Some(at), Vec::new()));
+            return Some((Resolved::Unknown, Some(at), Default::default()));
         };
         (
             name,

@@ -28,13 +28,15 @@ fn api(workspace: &Workspace, kind: ApiKind) -> &Api {
 fn route<'w>(api: &'w Api, method: Method, path: &str) -> &'w Route {
     api.routes
         .iter()
-        .find(|r| r.method == method && r.path == path)
+        .find(|r| r.method == method && *r.path == *path)
         .unwrap_or_else(|| panic!("no {method} {path} in {:?}", api.routes))
 }
 
 fn authorizer_names(auth: &Resolved<Auth>) -> Vec<String> {
     match auth {
-        Resolved::Known(Auth::Authorizers(uses)) => uses.iter().map(|u| u.name.clone()).collect(),
+        Resolved::Known(Auth::Authorizers(uses)) => {
+            uses.iter().map(|u| u.name.to_string()).collect()
+        }
         other => panic!("not authorizers: {other:?}"),
     }
 }
@@ -109,7 +111,7 @@ fn http_authorizers_by_arn_cognito_and_shared_id() {
         AuthorizerKind::LambdaToken
     );
     let pool = route(rest, Method::Get, "/pool");
-    assert_eq!(pool.references[0].scopes, ["a/read"]);
+    assert_eq!(&*pool.references[0].scopes, ["a/read"]);
     assert_eq!(
         rest.authorizer(&pool.references[0].name).unwrap().kind,
         AuthorizerKind::Cognito

@@ -76,14 +76,14 @@ pub(super) fn lower(
                         define(&mut api, authorizer);
                         uses(name, Vec::new(), at)
                     }
-                    None => (Resolved::Unknown, Some(at), Vec::new()),
+                    None => (Resolved::Unknown, Some(at), Default::default()),
                 }
             }
             _ => no_authorizer(),
         };
         api.routes.push(Route {
             method: Method::Any,
-            path: route_key,
+            path: route_key.into(),
             auth,
             auth_origin,
             api_key_required: Resolved::Known(false),
@@ -91,7 +91,7 @@ pub(super) fn lower(
             cors_preflight: false,
             origin: event.key.loc(),
             source: RouteSource::FunctionEvent {
-                function: function.name.clone(),
+                function: function.name.clone().into(),
                 event: FrameworkEvent::WebSocket,
             },
             inherits_connection_auth: !connect,

@@ -17,10 +17,10 @@ use nested::Nested;
 use super::eval::{Ctx, Evaluator, InstanceKey, MAX_INSTANCES, Reference, Value};
 use super::modules::located_note;
 use crate::collections::HashMap;
-use crate::formats::cloudformation::gateway::references;
 use crate::formats::cloudformation::v2::{parse_route_key, route_key};
 use crate::formats::defaults::{DEFAULT_REST_AUTHORIZER_TTL, DEFAULT_V2_AUTHORIZER_TTL};
 use crate::formats::openapi;
+use crate::model::references;
 use crate::model::{
     Api, ApiKind, Auth, Authorizer, AuthorizerKind, AuthorizerUse, Conditions, Deployment,
     EndpointType, FunctionUrl, HiddenRoutes, Method, NotVisible, Notation, OpenBecause, PassedIn,
@@ -722,23 +722,29 @@ impl<'e, 'a> Lowering<'e, 'a> {
     /// is in the configuration, nothing known otherwise.
     fn authorizer_use(&self, instance: &Instance<'a>, kind: &str, scopes: &[String]) -> Auth {
         let Some(attribute) = instance.attribute("authorizer_id") else {
-            return Auth::Authorizers(vec![AuthorizerUse {
-                name: String::new(),
-                scopes: scopes.to_vec(),
-                origin: instance
-                    .attribute_loc("authorization")
-                    .or_else(|| instance.attribute_loc("authorization_type"))
-                    .unwrap_or_else(|| instance.origin()),
-            }]);
+            return Auth::Authorizers(
+                vec![AuthorizerUse {
+                    name: String::new().into(),
+                    scopes: scopes.to_vec().into(),
+                    origin: instance
+                        .attribute_loc("authorization")
+                        .or_else(|| instance.attribute_loc("authorization_type"))
+                        .unwrap_or_else(|| instance.origin()),
+                }]
+                .into(),
+            );
         };
         let value = self.eval.eval(&attribute.value, &instance.ctx);
         match self.target(&value, kind).and_then(|i| self.instance(i)) {
-            Some(target) => Auth::Authorizers(vec![AuthorizerUse {
-                name: target.address(),
-                scopes: scopes.to_vec(),
-                origin: instance.loc(attribute.span),
-            }]),
-            None => Auth::Authorizers(Vec::new()),
+            Some(target) => Auth::Authorizers(
+                vec![AuthorizerUse {
+                    name: target.address().into(),
+                    scopes: scopes.to_vec().into(),
+                    origin: instance.loc(attribute.span),
+                }]
+                .into(),
+            ),
+            None => Auth::Authorizers(Default::default()),
         }
     }
 
@@ -791,14 +797,14 @@ impl<'e, 'a> Lowering<'e, 'a> {
         let runs_backend = method == Method::Options && self.options_runs_backend(instance);
         Route {
             method,
-            path,
+            path: path.into(),
             references: references(&auth),
             auth: auth.under(&instance.when),
             auth_origin: instance.attribute_loc("authorization"),
             api_key_required: api_key,
             cors_preflight: method == Method::Options && !runs_backend,
             origin: instance.origin(),
-            source: RouteSource::Resource(instance.address()),
+            source: RouteSource::Resource(instance.address().into()),
             inherits_connection_auth: false,
         }
     }
@@ -925,14 +931,14 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 let at = instance.loc(target.span);
                 api.routes.push(Route {
                     method,
-                    path,
+                    path: path.into(),
                     auth: Resolved::Known(Auth::Open(OpenBecause::Missing)).under(&instance.when),
                     auth_origin: None,
                     api_key_required: Resolved::Known(false),
-                    references: Vec::new(),
+                    references: Default::default(),
                     cors_preflight: false,
                     origin: at.clone(),
-                    source: RouteSource::Resource(instance.address()),
+                    source: RouteSource::Resource(instance.address().into()),
                     inherits_connection_auth: false,
                 });
                 api.stages.push(Stage {
@@ -1079,14 +1085,14 @@ impl<'e, 'a> Lowering<'e, 'a> {
         Route {
             method,
             inherits_connection_auth: kind == ApiKind::WebSocket && path != "$connect",
-            path,
+            path: path.into(),
             references: references(&auth),
             auth: auth.under(&instance.when),
             auth_origin: instance.attribute_loc("authorization_type"),
             api_key_required: api_key,
             cors_preflight: false,
             origin: instance.origin(),
-            source: RouteSource::Resource(instance.address()),
+            source: RouteSource::Resource(instance.address().into()),
         }
     }
 
@@ -1435,7 +1441,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                                     .iter()
                                     .any(|w| address_matches(address, w, &instance.module)) =>
                         {
-                            Some(address.clone())
+                            Some(address.to_string())
                         }
                         _ => None,
                     })
@@ -1577,7 +1583,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
                                     .iter()
                                     .any(|w| address_matches(address, w, &instance.module)) =>
                         {
-                            Some(address.clone())
+                            Some(address.to_string())
                         }
                         _ => None,
                     })
