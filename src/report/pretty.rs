@@ -6,28 +6,105 @@ use std::io;
 
 use serde::Serialize;
 
-/// Write `value` pretty-printed as it appears `level` levels deep in a document. A pretty JSON
-/// text has line breaks only between tokens (strings escape theirs), so nesting it is indenting
-/// every line after the first.
+/// Write `value` pretty-printed as it appears `level` levels deep in a document: serde_json's
+/// pretty layout with its indentation starting at `level` (a pretty JSON text has line breaks
+/// only between tokens, so this is the text `to_vec_pretty` writes with every line after the
+/// first indented `level` more), laid out in one buffer and written at once.
 pub(crate) fn value(
     out: &mut dyn io::Write,
     value: &impl Serialize,
     level: usize,
 ) -> io::Result<()> {
-    let text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    let mut lines = text.split(|&b| b == b'\n');
-    if let Some(first) = lines.next() {
-        out.write_all(first)?;
-    }
-    for line in lines {
-        out.write_all(b"\n")?;
-        indent(out, level)?;
-        out.write_all(line)?;
-    }
-    Ok(())
+    let mut text = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut text, Nested::new(level));
+    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    out.write_all(&text)
 }
 
-fn indent(out: &mut dyn io::Write, level: usize) -> io::Result<()> {
+/// serde_json's `PrettyFormatter` (two spaces a level) starting `level` levels deep.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn new(level: usize) -> Self {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            indent(writer, self.level)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(writer, self.level)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.next(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.next(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+fn indent<W: ?Sized + io::Write>(out: &mut W, level: usize) -> io::Result<()> {
     const SPACES: &[u8] = b"                                ";
     let mut left = level * 2;
     while left > 0 {
