@@ -2,7 +2,7 @@
 //! repeated keys wins, every repeated key is recorded for `duplicate-key`, the strings of a list.
 
 use crate::model::{DuplicateKey, Workspace};
-use crate::syntax::{Document, NodeKind, NodeRef, Span};
+use crate::syntax::{Document, HashedKey, NodeKind, NodeRef};
 
 /// The strings of a list (scopes, say); items that are not strings are left out.
 pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
@@ -15,7 +15,19 @@ pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
 /// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
 /// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
 pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
-    distinct(map.entries().collect())
+    let (keys, values): (Vec<HashedKey<'a>>, Vec<NodeRef<'a>>) = map.hashed_entries().unzip();
+    let mut repeated_later = vec![false; keys.len()];
+    for earlier in HashedKey::latest_earlier(&keys).into_iter().flatten() {
+        if let Some(repeated) = repeated_later.get_mut(earlier) {
+            *repeated = true;
+        }
+    }
+    keys.iter()
+        .zip(values)
+        .zip(repeated_later)
+        .filter(|(_, repeated)| !repeated)
+        .map(|((key, value), _)| (key.key, value))
+        .collect()
 }
 
 /// `entries` with a key repeated later skipped (the last one wins), in their order.
@@ -52,39 +64,21 @@ const SMALL_MAP: usize = 16;
 /// Every key that appears twice in one mapping, anywhere in the document.
 pub(crate) fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
     let mut stack = vec![doc.written_root()];
-    // The keys of a small mapping, reused from one mapping to the next.
-    let mut small: Vec<(&str, Span)> = Vec::with_capacity(SMALL_MAP);
+    // The keys of a mapping, reused from one mapping to the next.
+    let mut keys: Vec<HashedKey<'_>> = Vec::new();
     while let Some(node) = stack.pop() {
         if node.is_map() {
-            let entries = node.written_entries();
-            let is_small = entries.len() <= SMALL_MAP;
-            let mut seen: crate::collections::HashMap<&str, Span> =
-                crate::collections::HashMap::default();
-            small.clear();
-            for (written, _) in entries {
-                let key = written.followed();
-                let Some(text) = key.as_str() else {
+            keys.clear();
+            keys.extend(node.hashed_keys());
+            for (key, earlier) in keys.iter().zip(HashedKey::latest_earlier(&keys)) {
+                let Some(first) = earlier.and_then(|earlier| keys.get(earlier)) else {
                     continue;
                 };
-                // The latest earlier entry with the same key, if any.
-                let earlier = if is_small {
-                    let found = small
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| *k == text)
-                        .map(|(_, n)| *n);
-                    small.push((text, written.span()));
-                    found
-                } else {
-                    seen.insert(text, written.span())
-                };
-                if let Some(first) = earlier {
-                    workspace.duplicate_keys.push(DuplicateKey {
-                        key: text.to_owned(),
-                        first: doc.loc(first),
-                        repeated: key.loc(),
-                    });
-                }
+                workspace.duplicate_keys.push(DuplicateKey {
+                    key: key.text().unwrap_or_default().to_owned(),
+                    first: doc.loc(first.written.span()),
+                    repeated: key.key.loc(),
+                });
             }
         }
         // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.

@@ -19,7 +19,8 @@ use std::sync::Arc;
 pub use error::SyntaxError;
 pub use limits::{ALIAS_BUDGET, MAX_DEPTH};
 pub use node::{
-    Comment, Document, Entry, MAX_NODES, Node, NodeIdentity, NodeKind, NodeRef, ScalarStyle,
+    Comment, Document, Entry, HashedKey, MAX_NODES, Node, NodeIdentity, NodeKind, NodeRef,
+    ScalarStyle,
 };
 pub use path::{PathSegment, json_pointer};
 pub use source::{LineCol, Loc, SourceFile, Span};

@@ -74,7 +74,9 @@ pub struct Comment {
 // One node in the arena. `head` holds the kind (2 bits), whether a tag is kept aside for the
 // node (1 bit) and a 29-bit payload; `tail` a second payload:
 // - scalar: payload = style | where its text is (`TEXT_*`) << 3; tail = the index of its
-//   decoded text when it is owned;
+//   decoded text when it is owned, else, for a mapping's key, the [`key_hash`] of its text (so
+//   that a lookup passes over the other keys without reading their text, which is seldom in
+//   the cache by the time views read the tree);
 // - sequence or mapping: payload = the index of the first child; tail = the number of children
 //   (a mapping's keys and values alternate);
 // - alias: tail = the document-local anchor id.
@@ -398,13 +400,30 @@ impl<'t> TreeBuilder<'t> {
             return Err(TooManyNodes);
         }
         self.tree.slots.reserve(count);
-        for (index, child) in (first..).zip(children) {
+        for (index, mut child) in (first..).zip(children) {
+            if is_map && (index - first) % 2 == 0 {
+                self.hash_key(&mut child.slot);
+            }
             self.place(index, child);
         }
         let kind = if is_map { KIND_MAP } else { KIND_SEQ };
         let count = u32::try_from(self.tree.slots.len() - first).unwrap_or(u32::MAX);
         let first = u32::try_from(first).unwrap_or(u32::MAX);
         Ok(Self::leaf(kind, first, count, span, tag))
+    }
+
+    /// Keep the [`key_hash`] of a mapping key's text in its slot, where the text is borrowed
+    /// from the source (an owned text's slot holds its index; other keys have no text).
+    fn hash_key(&self, slot: &mut Slot) {
+        if slot.kind() != NodeKind::Scalar {
+            return;
+        }
+        let span = match slot.payload() >> 3 {
+            TEXT_WHOLE => slot.span(),
+            TEXT_INNER => inner(slot.span()),
+            _ => return,
+        };
+        slot.tail = key_hash(self.source.get(span.range()).unwrap_or(""));
     }
 
     fn place(&mut self, index: usize, node: Pending) {
@@ -566,10 +585,12 @@ pub struct Document {
 const INDEXED_MAP: usize = 32;
 
 /// The hash of each key of a mapping with its entry's position, sorted.
-type KeyIndex = Arc<[(u64, u32)]>;
+type KeyIndex = Arc<[(u32, u32)]>;
 
-fn key_hash(key: &str) -> u64 {
-    foldhash::fast::FixedState::with_seed(0).hash_one(key)
+/// The hash a mapping key's slot keeps of its text (see [`Slot`]).
+fn key_hash(key: &str) -> u32 {
+    // The low half of a 64-bit hash; a match is confirmed on the text.
+    foldhash::fast::FixedState::with_seed(0).hash_one(key) as u32
 }
 
 impl std::fmt::Debug for Document {
@@ -622,7 +643,7 @@ impl Document {
         let mut keys = Vec::with_capacity(map.len());
         for (position, (key, _)) in (0u32..).zip(map.written_entries()) {
             match key.kind() {
-                NodeKind::Scalar => keys.push((key_hash(key.as_str().unwrap_or("")), position)),
+                NodeKind::Scalar => keys.push((key.key_hash(), position)),
                 // Following an alias spends budget: such a mapping is searched as written.
                 NodeKind::Alias => {
                     keys.clear();
@@ -804,16 +825,62 @@ impl<'a> NodeRef<'a> {
         })
     }
 
-    /// The length of the scalar's value, when it is known without reading the text.
-    fn text_len(self) -> Option<usize> {
+    /// The [`key_hash`] of a mapping key's text: kept in its slot where the text is borrowed
+    /// from the source, so that it is compared without reading the text; else computed.
+    /// Only for a key as written (not an alias followed to its anchor).
+    fn key_hash(self) -> u32 {
         let slot = self.slot();
-        if slot.kind() != NodeKind::Scalar {
-            return None;
-        }
         match slot.payload() >> 3 {
-            TEXT_WHOLE => Some(slot.span().range().len()),
-            TEXT_INNER => Some(inner(slot.span()).range().len()),
+            TEXT_WHOLE | TEXT_INNER if slot.kind() == NodeKind::Scalar => slot.tail,
+            _ => key_hash(self.as_str().unwrap_or("")),
+        }
+    }
+
+    /// Whether this mapping key, as written, is `key` (whose [`key_hash`] is `hash`): an
+    /// alias is followed; a key whose text is borrowed is ruled out by its kept hash.
+    fn is_key(self, key: &str, hash: u32) -> Option<NodeRef<'a>> {
+        let slot = self.slot();
+        match slot.kind() {
+            NodeKind::Scalar => {
+                if matches!(slot.payload() >> 3, TEXT_WHOLE | TEXT_INNER) && slot.tail != hash {
+                    return None;
+                }
+                (self.as_str() == Some(key)).then_some(self)
+            }
+            NodeKind::Alias => {
+                let key_node = self.followed();
+                (key_node.as_str() == Some(key)).then_some(key_node)
+            }
+            NodeKind::Seq | NodeKind::Map => None,
+        }
+    }
+
+    /// The keys of a mapping (an alias followed), each with the hash of its text: what a scan
+    /// for repeated keys compares, mostly without reading the text.
+    pub fn hashed_keys(self) -> impl Iterator<Item = HashedKey<'a>> + 'a {
+        self.written_entries()
+            .map(|(written, _)| written.hashed_key())
+    }
+
+    /// The entries of a mapping (aliases followed), each key with the hash of its text.
+    pub fn hashed_entries(self) -> impl Iterator<Item = (HashedKey<'a>, NodeRef<'a>)> + 'a {
+        self.written_entries()
+            .map(|(written, value)| (written.hashed_key(), value.followed()))
+    }
+
+    /// This key of a mapping, as written, with the hash of its text.
+    fn hashed_key(self) -> HashedKey<'a> {
+        let key = self.followed();
+        let hash = match (self.kind(), key.kind()) {
+            (NodeKind::Scalar, _) => Some(self.key_hash()),
+            // An alias's anchor may be a value, whose slot keeps no hash.
+            (_, NodeKind::Scalar) => Some(key_hash(key.as_str().unwrap_or(""))),
             _ => None,
+        };
+        HashedKey {
+            written: self,
+            key,
+            hash,
         }
     }
 
@@ -857,10 +924,10 @@ impl<'a> NodeRef<'a> {
         if !self.is_map() {
             return None;
         }
+        let hash = key_hash(key);
         if self.len() > INDEXED_MAP
             && let Some(index) = self.doc.key_index(self)
         {
-            let hash = key_hash(key);
             let from = index.partition_point(|&(h, _)| h < hash);
             let to = index.partition_point(|&(h, _)| h <= hash);
             return index
@@ -873,15 +940,11 @@ impl<'a> NodeRef<'a> {
                     (k.as_str() == Some(key)).then(|| (k, v.followed()))
                 });
         }
-        self.written_entries().rev().find_map(|(k, v)| {
-            // Most keys are spelled verbatim in the source: a length that differs rules them
-            // out without slicing the text (views look keys up all the time).
-            if k.text_len().is_some_and(|len| len != key.len()) {
-                return None;
-            }
-            let k = k.followed();
-            (k.as_str() == Some(key)).then(|| (k, v.followed()))
-        })
+        // Views look keys up all the time: the kept hashes pass over the other keys without
+        // reading their text.
+        self.written_entries()
+            .rev()
+            .find_map(|(k, v)| Some((k.is_key(key, hash)?, v.followed())))
     }
 
     /// Mapping entries in source order (empty for anything but a mapping).
@@ -958,6 +1021,67 @@ impl<'a> NodeRef<'a> {
         self.len() == 0
     }
 }
+
+/// A key of a mapping (see [`NodeRef::hashed_keys`]).
+#[derive(Clone, Copy)]
+pub struct HashedKey<'a> {
+    /// The key as written (an alias, or the key itself).
+    pub written: NodeRef<'a>,
+    /// The key, an alias followed.
+    pub key: NodeRef<'a>,
+    /// The [`key_hash`] of its text; none for a key that is not a scalar.
+    hash: Option<u32>,
+}
+
+impl<'a> HashedKey<'a> {
+    /// The key's text, if it is a scalar.
+    pub fn text(&self) -> Option<&'a str> {
+        self.key.as_str()
+    }
+
+    /// Whether two keys are the same text (a key that is not a scalar is like no other): a
+    /// hash that differs rules it out unread.
+    pub fn same_text(&self, other: &HashedKey<'_>) -> bool {
+        self.hash.is_some() && self.hash == other.hash && self.text() == other.text()
+    }
+
+    /// For each of `keys`, the position of the latest earlier key with the same text.
+    pub fn latest_earlier(keys: &[HashedKey<'_>]) -> Vec<Option<usize>> {
+        let mut earlier = vec![None; keys.len()];
+        let same = |i: usize, j: usize| match (keys.get(i), keys.get(j)) {
+            (Some(a), Some(b)) => a.same_text(b),
+            _ => false,
+        };
+        if keys.len() <= SMALL_MAP {
+            // Pairwise: cheaper than sorting, and most mappings are small.
+            for (i, found) in earlier.iter_mut().enumerate() {
+                *found = (0..i).rev().find(|&j| same(i, j));
+            }
+            return earlier;
+        }
+        // Keys of one hash are side by side once sorted, in their order.
+        let mut order: Vec<(u32, usize)> = (0..)
+            .zip(keys)
+            .filter_map(|(i, key)| Some((key.hash?, i)))
+            .collect();
+        order.sort_unstable();
+        for run in order
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            for (n, &(_, i)) in run.iter().enumerate() {
+                let found = run.iter().take(n).rev().find(|&&(_, j)| same(i, j));
+                if let (Some(slot), Some(&(_, j))) = (earlier.get_mut(i), found) {
+                    *slot = Some(j);
+                }
+            }
+        }
+        earlier
+    }
+}
+
+/// Mappings with at most this many entries are searched for repeated keys pairwise.
+const SMALL_MAP: usize = 16;
 
 /// A quoted scalar's span without its quotes.
 fn inner(span: Span) -> Span {
