@@ -97,6 +97,7 @@ pub fn json_pointer(path: &[PathSegment]) -> String {
     for segment in path {
         pointer.push('/');
         match segment {
+            PathSegment::Key(key) if !key.contains(['~', '/']) => pointer.push_str(key),
             PathSegment::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
             PathSegment::Index(index) => pointer.push_str(&index.to_string()),
         }

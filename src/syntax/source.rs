@@ -161,8 +161,11 @@ impl SourceFile {
             let (start, end) = (self.line_start(first), self.line_next(last));
             runs.push((to_u32(start), to_u32(end), to_u32(text.len())));
             text.push_str(self.text.get(start..end).unwrap_or(""));
-            for line in first..=last {
-                line_starts.push(to_u32(self.line_start(line)));
+            line_starts.push(to_u32(start));
+            numbers.push(to_u32(first));
+            // The lines after the first start after the line breaks of the run, read once.
+            for (line, at) in (first + 1..=last).zip(line_ends(&self.text, start, end)) {
+                line_starts.push(to_u32(at + 1));
                 numbers.push(to_u32(line));
             }
         }
