@@ -43,14 +43,17 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A located piece of text in a diagnostic.
+/// A located piece of text in a diagnostic. Most label texts are fixed words ("the route"),
+/// kept once in the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub loc: Loc,
-    pub text: String,
+    pub text: Cow<'static, str>,
 }
 
-/// One rule violation.
+/// One rule violation. A large file's findings (tens of thousands) are kept until the file's
+/// are written: their texts are sized exactly, fixed texts are not copied, and what few have
+/// (a fix) is kept aside.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub rule: &'static str,
@@ -67,7 +70,7 @@ pub struct Finding {
     /// rules ran.
     pub provenance: Provenance,
     /// The edit that resolves the finding, when there is one obviously right edit.
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Finding {
@@ -76,10 +79,10 @@ impl Finding {
         Finding {
             rule: rule.id,
             severity: rule.severity,
-            message: message.into(),
+            message: exact(message.into()),
             primary: Label {
                 loc: primary,
-                text: String::new(),
+                text: Cow::Borrowed(""),
             },
             related: Vec::new(),
             help: None,
@@ -91,20 +94,20 @@ impl Finding {
 
     /// Attach the edit that resolves this finding.
     pub fn fix(mut self, fix: Option<Fix>) -> Self {
-        self.fix = fix;
+        self.fix = fix.map(Box::new);
         self
     }
 
     /// The text under the primary span.
-    pub fn label(mut self, text: impl Into<String>) -> Self {
-        self.primary.text = text.into();
+    pub fn label(mut self, text: impl Into<Cow<'static, str>>) -> Self {
+        self.primary.text = exact_text(text.into());
         self
     }
 
-    pub fn related(mut self, loc: Loc, text: impl Into<String>) -> Self {
+    pub fn related(mut self, loc: Loc, text: impl Into<Cow<'static, str>>) -> Self {
         let label = Label {
             loc,
-            text: text.into(),
+            text: exact_text(text.into()),
         };
         if !self.related.contains(&label) && label.loc != self.primary.loc {
             // Findings are kept until their file is written, most with one or two labels.
@@ -120,7 +123,7 @@ impl Finding {
     }
 
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.subject = subject.into();
+        self.subject = exact(subject.into());
         self
     }
 
@@ -143,6 +146,20 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, &str, &str) {
         let (path, start, _) = self.primary.loc.sort_key();
         (path, start, self.rule, &self.message)
+    }
+}
+
+/// `text` without the room `format!` left at its end.
+fn exact(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
+/// [`exact`] for a text that may be fixed words.
+fn exact_text(text: Cow<'static, str>) -> Cow<'static, str> {
+    match text {
+        Cow::Owned(text) => Cow::Owned(exact(text)),
+        fixed => fixed,
     }
 }
 
@@ -211,15 +228,15 @@ impl Fix {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Provenance {
     /// The logical id of the CloudFormation or SAM resource.
-    pub logical_id: Option<String>,
+    pub logical_id: Option<Box<str>>,
     /// A JSON Pointer (RFC 6901) from the document root to the node the finding points at:
     /// `/Resources/ApiGET/Properties/AuthorizationType`, `/paths/~1pets/get`.
-    pub property_path: Option<String>,
+    pub property_path: Option<Box<str>>,
     /// The CDK construct path as CDK writes it (`/Stack/Api/Default/pets/GET/Resource`).
-    pub construct_path: Option<String>,
+    pub construct_path: Option<Box<str>>,
     /// The construct's class from the assembly's `tree.json`
     /// (`aws-cdk-lib.aws_apigateway.Method`).
-    pub construct_type: Option<String>,
+    pub construct_type: Option<Box<str>>,
 }
 
 /// A file that could not be read or parsed: exit code 2, the other files are still linted.
@@ -329,5 +346,42 @@ impl RuleMeta {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("")
             .trim()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large file's findings are all held until they are written.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_finding_stays_small() {
+        assert!(size_of::<Finding>() <= 232, "{}", size_of::<Finding>());
+    }
+
+    #[test]
+    fn texts_are_kept_exactly_and_fixed_labels_are_not_copied() {
+        const META: RuleMeta = RuleMeta {
+            id: "r",
+            severity: Severity::Error,
+            doc: "",
+            opt_in: false,
+        };
+        let file = SourceFile::new("t.yaml", "x".to_owned());
+        let at = Loc::new(&file, Span::new(0, 1));
+        let mut message = String::with_capacity(100);
+        message.push('m');
+        let finding = Finding::new(&META, at.clone(), message)
+            .label("fixed")
+            .related(at, format!("{}", 1))
+            .subject(String::with_capacity(50) + "s");
+        assert_eq!(finding.message.capacity(), 1);
+        assert_eq!(finding.subject.capacity(), 1);
+        assert!(matches!(finding.primary.text, Cow::Borrowed("fixed")));
+        assert!(
+            finding.related.is_empty(),
+            "a label at the primary location is dropped"
+        );
     }
 }

@@ -25,7 +25,7 @@ pub fn locate(findings: &mut [Finding], documents: &[(Document, DocumentKind)], 
                 .as_ref()
                 .is_some_and(|root| Arc::ptr_eq(&root.file, &loc.file))
         }) {
-            finding.provenance.logical_id = Some(api.name.clone());
+            finding.provenance.logical_id = Some(api.name.as_str().into());
         }
     }
 }
@@ -46,7 +46,7 @@ fn provenance_at(loc: &Loc, documents: &[(Document, DocumentKind)]) -> Option<Pr
     })?;
     let path = doc.path_to(loc.span);
     let mut provenance = Provenance {
-        property_path: Some(json_pointer(&path)),
+        property_path: Some(json_pointer(&path).into()),
         ..Provenance::default()
     };
     if *kind == DocumentKind::OpenApi {
@@ -55,7 +55,7 @@ fn provenance_at(loc: &Loc, documents: &[(Document, DocumentKind)]) -> Option<Pr
     if let [PathSegment::Key(section), PathSegment::Key(logical_id), ..] = path.as_slice()
         && section == "Resources"
     {
-        provenance.logical_id = Some(logical_id.clone());
+        provenance.logical_id = Some(logical_id.as_str().into());
         provenance.construct_path = doc
             .root()
             .get("Resources")
@@ -63,7 +63,7 @@ fn provenance_at(loc: &Loc, documents: &[(Document, DocumentKind)]) -> Option<Pr
             .and_then(|resource| resource.get("Metadata"))
             .and_then(|metadata| metadata.get(CDK_PATH_METADATA))
             .and_then(|path| path.as_str())
-            .map(|path| format!("/{}", path.trim_start_matches('/')));
+            .map(|path| format!("/{}", path.trim_start_matches('/')).into());
     }
     Some(provenance)
 }

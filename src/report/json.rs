@@ -163,7 +163,7 @@ impl<'a> JsonFinding<'a> {
             property_path: finding.provenance.property_path.as_deref(),
             construct_path: finding.provenance.construct_path.as_deref(),
             construct_type: finding.provenance.construct_type.as_deref(),
-            fix: finding.fix.as_ref().map(JsonFix::new),
+            fix: finding.fix.as_deref().map(JsonFix::new),
         }
     }
 }

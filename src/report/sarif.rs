@@ -391,7 +391,7 @@ impl<'a> SarifResult<'a> {
             properties: provenance_properties(finding),
             fixes: finding
                 .fix
-                .as_ref()
+                .as_deref()
                 .and_then(SarifFix::new)
                 .into_iter()
                 .collect(),

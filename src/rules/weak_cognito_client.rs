@@ -119,7 +119,7 @@ impl WeakCognitoClient {
         client: &TokenIssuer,
         at: crate::syntax::Loc,
         message: String,
-        label: &str,
+        label: &'static str,
     ) -> Finding {
         Finding::new(self.meta(), at, message)
             .label(label)

@@ -77,7 +77,7 @@ fn related(
         message: if label.text.is_empty() {
             "related location".to_owned()
         } else {
-            label.text.clone()
+            label.text.to_string()
         },
     })
 }

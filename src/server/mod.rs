@@ -805,7 +805,7 @@ fn shown_at(finding: &Finding, at: usize) -> Finding {
         let here = shown.related.remove(at);
         let told = std::mem::replace(&mut shown.primary, here);
         let text = if told.text.is_empty() {
-            "the finding is told here".to_owned()
+            "the finding is told here".into()
         } else {
             told.text.clone()
         };

@@ -45,13 +45,13 @@ pub fn annotate(
         {
             note.provenance.construct_path = assembly
                 .construct_path(template.file_name, logical_id)
-                .map(str::to_owned);
+                .map(Box::from);
         }
         let Some(path) = &note.provenance.construct_path else {
             continue;
         };
         let kind = template.assembly.and_then(|a| a.construct_type(path));
-        note.provenance.construct_type = kind.map(str::to_owned);
+        note.provenance.construct_type = kind.map(Box::from);
         note.message = format!(
             "{} (CDK {} `{}`)",
             note.message,
@@ -68,7 +68,7 @@ pub fn annotate(
         {
             finding.provenance.construct_path = assembly
                 .construct_path(template.file_name, logical_id)
-                .map(str::to_owned);
+                .map(Box::from);
         }
         let Some(path) = finding.provenance.construct_path.clone() else {
             continue;
@@ -77,7 +77,7 @@ pub fn annotate(
         // change belongs in the construct's code, so no fix is offered.
         finding.fix = None;
         let kind = template.assembly.and_then(|a| a.construct_type(&path));
-        finding.provenance.construct_type = kind.map(str::to_owned);
+        finding.provenance.construct_type = kind.map(Box::from);
         let short_kind = short_kind(kind);
         let shown = display_construct_path(&path);
         finding.message = format!("{} (CDK {short_kind} `{shown}`)", finding.message);
@@ -88,7 +88,7 @@ pub fn annotate(
             Some(loc) => {
                 let primary = Label {
                     loc,
-                    text: format!("{short_kind} `{shown}` is created here"),
+                    text: format!("{short_kind} `{shown}` is created here").into(),
                 };
                 let generated = std::mem::replace(&mut finding.primary, primary);
                 // Or a file the template names: an API definition asset.
@@ -109,7 +109,7 @@ pub fn annotate(
                     0,
                     Label {
                         loc: generated.loc,
-                        text,
+                        text: text.into(),
                     },
                 );
             }

@@ -106,7 +106,7 @@ pub fn label_passed_in(findings: &mut [crate::diagnostic::Finding], passed_in: &
                 }
                 finding.related.push(crate::diagnostic::Label {
                     loc: input.argument.clone(),
-                    text: format!("`{}` is given this value here", input.module),
+                    text: format!("`{}` is given this value here", input.module).into(),
                 });
                 frontier.push(input.argument.clone());
                 added += 1;
