@@ -52,9 +52,6 @@ impl Workspace {
         self.apis.shrink_to_fit();
         for api in &mut self.apis {
             api.routes.shrink_to_fit();
-            for route in &mut api.routes {
-                route.auth.shrink_to_fit();
-            }
             api.typed_uses.shrink_to_fit();
             api.cors.shrink_to_fit();
         }
@@ -108,8 +105,9 @@ pub enum Resolved<T> {
     Known(T),
     /// Cannot be known before deployment. Never a finding by itself.
     Unknown,
-    /// One value per branch of an `Fn::If`.
-    Conditional(Vec<Branch<T>>),
+    /// One value per branch of an `Fn::If` (boxed: a route holds two `Resolved`s, and most
+    /// are `Known`).
+    Conditional(Box<[Branch<T>]>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -229,16 +227,19 @@ impl<T> Resolved<T> {
             },
             value,
         };
-        Resolved::Conditional(vec![branch(true, then), branch(false, otherwise)])
+        Resolved::Conditional(vec![branch(true, then), branch(false, otherwise)].into())
     }
 
     /// This value, applying only when every condition of `when` holds (outermost first).
     pub fn under(self, when: &[Condition]) -> Resolved<T> {
         when.iter().rev().fold(self, |value, condition| {
-            Resolved::Conditional(vec![Branch {
-                when: condition.clone(),
-                value,
-            }])
+            Resolved::Conditional(
+                vec![Branch {
+                    when: condition.clone(),
+                    value,
+                }]
+                .into(),
+            )
         })
     }
 
@@ -280,16 +281,19 @@ impl Resolved<bool> {
                     name: condition.name.clone(),
                     holds: !condition.holds,
                 };
-                Resolved::Conditional(vec![
-                    Branch {
-                        when: condition.clone(),
-                        value,
-                    },
-                    Branch {
-                        when: otherwise,
-                        value: Resolved::Known(false),
-                    },
-                ])
+                Resolved::Conditional(
+                    vec![
+                        Branch {
+                            when: condition.clone(),
+                            value,
+                        },
+                        Branch {
+                            when: otherwise,
+                            value: Resolved::Known(false),
+                        },
+                    ]
+                    .into(),
+                )
             })
     }
 
@@ -730,21 +734,6 @@ pub enum Auth {
 impl Auth {
     pub fn is_open(&self) -> bool {
         matches!(self, Auth::Open(_))
-    }
-}
-
-impl Resolved<Auth> {
-    /// [`Workspace::shrink_to_fit`] for one route's authentication.
-    fn shrink_to_fit(&mut self) {
-        match self {
-            Resolved::Known(_) | Resolved::Unknown => {}
-            Resolved::Conditional(branches) => {
-                branches.shrink_to_fit();
-                for branch in branches {
-                    branch.value.shrink_to_fit();
-                }
-            }
-        }
     }
 }
 
@@ -1256,4 +1245,49 @@ pub struct DuplicateKey {
     pub key: String,
     pub first: Loc,
     pub repeated: Loc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large file's routes are all held until its findings are written (tens of thousands):
+    /// a field added inline grows every one of them.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_route_stays_small() {
+        assert!(size_of::<Route>() <= 160, "{}", size_of::<Route>());
+        assert!(size_of::<Resolved<Auth>>() <= 24);
+        assert!(size_of::<AuthorizerUse>() <= 48);
+    }
+
+    #[test]
+    fn a_route_shares_the_uses_of_its_auth_as_its_references() {
+        let file = crate::syntax::SourceFile::new("t.yaml", "x".to_owned());
+        let at = Loc::new(&file, crate::syntax::Span::new(0, 1));
+        let uses = authorizer_uses(vec![AuthorizerUse {
+            name: "A".into(),
+            scopes: Arc::default(),
+            origin: at.clone(),
+        }]);
+        let auth = Resolved::Known(Auth::Authorizers(Arc::clone(&uses)));
+        assert!(Arc::ptr_eq(&references(&auth), &uses));
+        let same = uses.to_vec();
+        assert!(Arc::ptr_eq(&uses_shared_with(&auth, same), &uses));
+        // Under a condition, too.
+        let conditional = Resolved::either("C", auth, Resolved::Unknown);
+        assert_eq!(references(&conditional)[..], uses[..]);
+        assert!(Arc::ptr_eq(
+            &uses_shared_with(&conditional, uses.to_vec()),
+            &uses
+        ));
+        // Other references are kept as they are.
+        let other = vec![AuthorizerUse {
+            name: "B".into(),
+            scopes: Arc::default(),
+            origin: at,
+        }];
+        assert_eq!(&*uses_shared_with(&conditional, other.clone()), &other[..]);
+        assert!(references(&Resolved::Known(Auth::Iam)).is_empty());
+    }
 }

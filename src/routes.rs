@@ -219,7 +219,7 @@ fn describe_resolved_or<T>(
         Resolved::Conditional(branches) => {
             let cases = value.cases();
             // Both sides of one condition, the same in every branch: no condition to name.
-            let both_sides = matches!(branches.as_slice(), [a, b]
+            let both_sides = matches!(&**branches, [a, b]
                 if a.when.name == b.when.name && a.when.holds != b.when.holds);
             if let Some((_, first)) = cases.first()
                 && both_sides

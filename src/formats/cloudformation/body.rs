@@ -177,7 +177,7 @@ pub fn lower_into(api: &mut Api, specs: Vec<(Conditions, openapi::Spec<'_>)>) {
             endpoint
                 .into_iter()
                 .flat_map(|value| match value {
-                    Resolved::Conditional(branches) => branches,
+                    Resolved::Conditional(branches) => branches.into_vec(),
                     // A branch without conditions (not reached: `branched` means each has one).
                     _ => Vec::new(),
                 })

@@ -827,16 +827,19 @@ Resources:
             holds,
         };
         let conditional = |a: bool, b: bool| {
-            Resolved::Conditional(vec![
-                crate::model::Branch {
-                    when: when(true),
-                    value: Resolved::Known(a),
-                },
-                crate::model::Branch {
-                    when: when(false),
-                    value: Resolved::Known(b),
-                },
-            ])
+            Resolved::Conditional(
+                vec![
+                    crate::model::Branch {
+                        when: when(true),
+                        value: Resolved::Known(a),
+                    },
+                    crate::model::Branch {
+                        when: when(false),
+                        value: Resolved::Known(b),
+                    },
+                ]
+                .into(),
+            )
         };
         assert_eq!(
             Resolved::Unknown.or(&Resolved::Known(true)),

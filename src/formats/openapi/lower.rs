@@ -74,6 +74,17 @@ fn looks_like_http_api(spec: Spec<'_>) -> bool {
         }
 }
 
+/// The security schemes a document defines, by name: whether each only identifies a caller (an
+/// API key in an AWS document), and its name, which every route's uses of it share.
+type Schemes = HashMap<String, (bool, Arc<str>)>;
+
+/// The name of the scheme `text`, shared when the document defines it.
+fn scheme_name(schemes: &Schemes, text: &str) -> Arc<str> {
+    schemes
+        .get(text)
+        .map_or_else(|| text.into(), |(_, name)| Arc::clone(name))
+}
+
 /// Lower `spec`'s schemes, routes and servers into `api` (whose `aws` flag says whether an API
 /// key counts as authentication).
 pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
@@ -89,7 +100,7 @@ pub fn lower_into(api: &mut Api, spec: Spec<'_>) {
         };
         let authorizer = lower_scheme(spec, name_text, name, scheme, default_ttl);
         let api_key = matches!(authorizer.kind, AuthorizerKind::ApiKey { .. });
-        identifies_only.insert(name_text.to_owned(), api.aws && api_key);
+        identifies_only.insert(name_text.to_owned(), (api.aws && api_key, name_text.into()));
         api.authorizers.push(authorizer);
     }
     if spec.version != Version::Swagger2 {
@@ -273,7 +284,7 @@ type OperationAuth = (Resolved<Auth>, Option<Loc>, Resolved<bool>);
 fn operation_auth(
     spec: Spec<'_>,
     operation: NodeRef<'_>,
-    identifies_only: &HashMap<String, bool>,
+    identifies_only: &Schemes,
     aws: bool,
 ) -> OperationAuth {
     let kind = spec
@@ -327,9 +338,9 @@ fn conditional(results: impl Iterator<Item = (Vec<Condition>, OperationAuth)>) -
         api_key.extend(branches_under(branch_key, &when));
     }
     (
-        Resolved::Conditional(auth),
+        Resolved::Conditional(auth.into()),
         open_at.or(first_at),
-        Resolved::Conditional(api_key),
+        Resolved::Conditional(api_key.into()),
     )
 }
 
@@ -337,7 +348,7 @@ fn conditional(results: impl Iterator<Item = (Vec<Condition>, OperationAuth)>) -
 fn security_of(
     spec: Spec<'_>,
     operation: NodeRef<'_>,
-    identifies_only: &HashMap<String, bool>,
+    identifies_only: &Schemes,
     aws: bool,
 ) -> OperationAuth {
     let own = spec.get(operation, "security");
@@ -358,7 +369,7 @@ fn security_of(
 /// first).
 fn branches_under<T>(value: Resolved<T>, when: &[Condition]) -> Vec<Branch<T>> {
     match value.under(when) {
-        Resolved::Conditional(branches) => branches,
+        Resolved::Conditional(branches) => branches.into_vec(),
         // Unreachable with conditions; kept total.
         Resolved::Known(_) | Resolved::Unknown => Vec::new(),
     }
@@ -368,7 +379,7 @@ fn branches_under<T>(value: Resolved<T>, when: &[Condition]) -> Vec<Branch<T>> {
 fn security_auth(
     spec: Spec<'_>,
     security: Option<NodeRef<'_>>,
-    identifies_only: &HashMap<String, bool>,
+    identifies_only: &Schemes,
     aws: bool,
 ) -> OperationAuth {
     let Some(security) = security else {
@@ -429,7 +440,7 @@ impl Requirement {
     fn read(
         spec: Spec<'_>,
         requirement: NodeRef<'_>,
-        identifies_only: &HashMap<String, bool>,
+        identifies_only: &Schemes,
         aws: bool,
     ) -> Self {
         let mut read = Requirement {
@@ -440,14 +451,14 @@ impl Requirement {
             let Some(name_text) = name.as_str() else {
                 continue;
             };
-            match identifies_only.get(name_text) {
+            match identifies_only.get(name_text).map(|(only, _)| *only) {
                 Some(true) => read.api_key = true,
                 // SAM writes `NONE: []` for `Authorizer: NONE`; API Gateway finds no such
                 // scheme and applies no authorizer.
                 None if aws && name_text == NONE_SCHEME => {}
                 // Undefined names are kept: `missing-authorizer` reports them.
                 Some(false) | None => read.authenticates.push(AuthorizerUse {
-                    name: name_text.into(),
+                    name: scheme_name(identifies_only, name_text),
                     scopes: strings(scopes).into(),
                     origin: name.loc(),
                 }),
@@ -487,7 +498,7 @@ fn security_references(
     spec: Spec<'_>,
     operation: NodeRef<'_>,
     aliases: &HashMap<&str, &str>,
-    defined: &HashMap<String, bool>,
+    defined: &Schemes,
     aws: bool,
 ) -> Vec<AuthorizerUse> {
     let security = spec
@@ -511,7 +522,7 @@ fn security_references(
         // Follow aliases (bounded: a cycle of aliases is not a scheme anyway).
         for _ in 0..8 {
             references.push(AuthorizerUse {
-                name: text.into(),
+                name: scheme_name(defined, text),
                 scopes: scopes.clone(),
                 origin: name.loc(),
             });

@@ -48,18 +48,21 @@ pub(crate) fn only_when(when: &[Condition]) -> Resolved<bool> {
 /// `value` where every condition of `when` holds, false elsewhere.
 fn false_unless(when: &[Condition], value: Resolved<bool>) -> Resolved<bool> {
     when.iter().rev().fold(value, |value, condition| {
-        Resolved::Conditional(vec![
-            Branch {
-                when: condition.clone(),
-                value,
-            },
-            Branch {
-                when: Condition {
-                    name: condition.name.clone(),
-                    holds: !condition.holds,
+        Resolved::Conditional(
+            vec![
+                Branch {
+                    when: condition.clone(),
+                    value,
                 },
-                value: Resolved::Known(false),
-            },
-        ])
+                Branch {
+                    when: Condition {
+                        name: condition.name.clone(),
+                        holds: !condition.holds,
+                    },
+                    value: Resolved::Known(false),
+                },
+            ]
+            .into(),
+        )
     })
 }
