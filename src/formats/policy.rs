@@ -12,6 +12,42 @@ use crate::syntax::{Loc, NodeRef};
 /// evaluator. `Known(None)` when the node is not a string at all.
 pub(crate) type ReadString<'r, 'a> = &'r dyn Fn(NodeRef<'a>) -> Resolved<Option<String>>;
 
+/// How a format reads a policy document: its scalars (see [`ReadString`]; any such function is
+/// a reader), and its mappings and lists, as written or, in a template, as CloudFormation sees
+/// them once `AWS::Include` has put its snippets there (a statement, the `Statement` list, keys
+/// beside others).
+pub(crate) trait ReadPolicy<'a> {
+    fn string(&self, node: NodeRef<'a>) -> Resolved<Option<String>>;
+
+    /// `map`'s value at `key` (the snippet when it is an include that was read; the include
+    /// itself where a snippet that cannot be seen may set it).
+    fn get(&self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+        map.get(key)
+    }
+
+    /// `map`'s entries, with what includes beside its keys merge in.
+    fn entries(&self, map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        map.entries().collect()
+    }
+
+    /// `node`, or the snippet it includes when that was read.
+    fn follow(&self, node: NodeRef<'a>) -> NodeRef<'a> {
+        node
+    }
+
+    /// Whether `node` stands for what cannot be seen (an include whose snippet was not read):
+    /// all of it is Unknown.
+    fn unseen(&self, _node: NodeRef<'a>) -> bool {
+        false
+    }
+}
+
+impl<'a, F: Fn(NodeRef<'a>) -> Resolved<Option<String>> + ?Sized> ReadPolicy<'a> for F {
+    fn string(&self, node: NodeRef<'a>) -> Resolved<Option<String>> {
+        self(node)
+    }
+}
+
 /// A scalar read literally: Unknown when it is a function call.
 pub(crate) fn literal(node: NodeRef<'_>) -> Resolved<Option<String>> {
     if intrinsic(node).is_some() {
@@ -22,15 +58,18 @@ pub(crate) fn literal(node: NodeRef<'_>) -> Resolved<Option<String>> {
 
 /// The policy document `node` (a mapping with `Statement`), named at `at` (its key). A document
 /// given as a JSON string or computed by a function is kept, with statements that cannot be read.
-pub(crate) fn read<'a>(at: Loc, node: NodeRef<'a>, string: ReadString<'_, 'a>) -> ResourcePolicy {
+pub(crate) fn read<'a>(at: Loc, node: NodeRef<'a>, reader: &dyn ReadPolicy<'a>) -> ResourcePolicy {
+    let node = reader.follow(node);
     let statements = if node.is_map() && intrinsic(node).is_none() {
-        match node.get("Statement") {
+        match reader.get(node, "Statement").map(|s| reader.follow(s)) {
             None => Resolved::Known(Vec::new()),
+            // Each item is a statement, an included one too; one that cannot be seen is a
+            // statement Unknown in every part.
             Some(list) if list.is_seq() => {
-                Resolved::Known(list.items().map(|s| statement(s, string)).collect())
+                Resolved::Known(list.items().map(|s| statement(s, reader)).collect())
             }
             Some(single) if single.is_map() && intrinsic(single).is_none() => {
-                Resolved::Known(vec![statement(single, string)])
+                Resolved::Known(vec![statement(single, reader)])
             }
             Some(_) => Resolved::Unknown,
         }
@@ -45,7 +84,10 @@ pub(crate) fn read<'a>(at: Loc, node: NodeRef<'a>, string: ReadString<'_, 'a>) -
 
 /// One statement, located at its `Effect` value; a statement written as a function call is
 /// Unknown in every part.
-pub(crate) fn statement<'a>(node: NodeRef<'a>, string: ReadString<'_, 'a>) -> PolicyStatement {
+pub(crate) fn statement<'a>(node: NodeRef<'a>, reader: &dyn ReadPolicy<'a>) -> PolicyStatement {
+    let node = reader.follow(node);
+    let string = |n: NodeRef<'a>| reader.string(n);
+    let get = |key: &str| reader.get(node, key);
     let mut out = PolicyStatement {
         effect: Resolved::Unknown,
         anyone: Resolved::Unknown,
@@ -55,14 +97,13 @@ pub(crate) fn statement<'a>(node: NodeRef<'a>, string: ReadString<'_, 'a>) -> Po
         origin: node.loc(),
         principal_origin: None,
     };
-    if !node.is_map() || intrinsic(node).is_some() {
+    if !node.is_map() || intrinsic(node).is_some() || reader.unseen(node) {
         return out;
     }
-    if let Some(effect) = node.get("Effect") {
+    if let Some(effect) = get("Effect") {
         out.origin = effect.loc();
     }
-    out.effect = node
-        .get("Effect")
+    out.effect = get("Effect")
         .map_or(Resolved::Unknown, string)
         .and_then(&|effect| match effect.as_deref() {
             Some(e) if e.eq_ignore_ascii_case("allow") => Resolved::Known(Effect::Allow),
@@ -70,30 +111,32 @@ pub(crate) fn statement<'a>(node: NodeRef<'a>, string: ReadString<'_, 'a>) -> Po
             _ => Resolved::Unknown,
         });
     // `NotPrincipal` and `NotAction` name everyone but some: not read.
-    if let Some(principal) = node.get("Principal") {
+    if let Some(principal) = get("Principal") {
         out.principal_origin = Some(principal.loc());
-        out.anyone = anyone(principal, string);
-    } else if node.get("NotPrincipal").is_none() {
+        out.anyone = anyone(principal, reader);
+    } else if get("NotPrincipal").is_none() {
         out.anyone = Resolved::Known(false);
     }
-    if node.get("NotAction").is_none() {
-        out.invokes = any_item(node.get("Action"), string, &|action| {
+    if get("NotAction").is_none() {
+        out.invokes = any_item(get("Action"), reader, &|action| {
             covers("execute-api:invoke", &action.to_ascii_lowercase())
         });
     }
-    out.condition_keys = match node.get("Condition") {
+    out.condition_keys = match get("Condition") {
         None => Resolved::Known(Vec::new()),
-        Some(block) if block.is_map() && intrinsic(block).is_none() => {
+        Some(block) if block.is_map() && intrinsic(block).is_none() && !reader.unseen(block) => {
             let mut keys = Vec::new();
             let mut readable = true;
-            for (_, operands) in block.entries() {
-                if !operands.is_map() || intrinsic(operands).is_some() {
+            for (_, operands) in reader.entries(block) {
+                let operands = reader.follow(operands);
+                if !operands.is_map() || intrinsic(operands).is_some() || reader.unseen(operands) {
                     readable = false;
                     continue;
                 }
                 keys.extend(
-                    operands
-                        .entries()
+                    reader
+                        .entries(operands)
+                        .into_iter()
                         .filter_map(|(key, _)| key.as_str())
                         .map(str::to_owned),
                 );
@@ -106,10 +149,10 @@ pub(crate) fn statement<'a>(node: NodeRef<'a>, string: ReadString<'_, 'a>) -> Po
         }
         Some(_) => Resolved::Unknown,
     };
-    out.every_resource = if node.get("NotResource").is_some() {
+    out.every_resource = if get("NotResource").is_some() {
         Resolved::Unknown
     } else {
-        any_item(node.get("Resource"), string, &every_method)
+        any_item(get("Resource"), reader, &every_method)
     };
     out
 }
@@ -131,42 +174,45 @@ pub(crate) fn every_method(resource: &str) -> bool {
 }
 
 /// Whether a `Principal` names everyone: `"*"`, or `AWS: "*"` (alone or in a list).
-fn anyone<'a>(principal: NodeRef<'a>, string: ReadString<'_, 'a>) -> Resolved<bool> {
+fn anyone<'a>(principal: NodeRef<'a>, reader: &dyn ReadPolicy<'a>) -> Resolved<bool> {
+    if reader.unseen(principal) {
+        return Resolved::Unknown;
+    }
     if principal.is_map() && intrinsic(principal).is_none() {
-        return match principal.get("AWS") {
-            Some(aws) => any_item(Some(aws), string, &|p| p == "*"),
+        return match reader.get(principal, "AWS") {
+            Some(aws) => any_item(Some(aws), reader, &|p| p == "*"),
             None => Resolved::Known(false),
         };
     }
-    string(principal).map(|p| p.as_deref() == Some("*"))
+    reader.string(principal).map(|p| p.as_deref() == Some("*"))
 }
 
 /// Whether some item of a string-or-list value satisfies `test`: Known(true) as soon as one
 /// does, Unknown when none does and some item cannot be read.
 fn any_item<'a>(
     node: Option<NodeRef<'a>>,
-    string: ReadString<'_, 'a>,
+    reader: &dyn ReadPolicy<'a>,
     test: &dyn Fn(&str) -> bool,
 ) -> Resolved<bool> {
-    let Some(node) = node else {
+    let Some(node) = node.map(|n| reader.follow(n)) else {
         return Resolved::Known(false);
     };
     let items: Vec<NodeRef<'a>> = if node.is_seq() {
-        node.items().collect()
+        node.items().map(|i| reader.follow(i)).collect()
     } else {
         vec![node]
     };
     Resolved::any_of(
         items
             .into_iter()
-            .map(|item| resource_text(item, string).map(|text| test(&text))),
+            .map(|item| resource_text(item, reader).map(|text| test(&text))),
     )
 }
 
 /// A string item; an `Fn::Sub` that cannot be evaluated is read as its template (the
 /// `${AWS::AccountId}` of an ARN does not change whether it ends in `/*`).
-fn resource_text<'a>(item: NodeRef<'a>, string: ReadString<'_, 'a>) -> Option<String> {
-    match string(item) {
+fn resource_text<'a>(item: NodeRef<'a>, reader: &dyn ReadPolicy<'a>) -> Option<String> {
+    match reader.string(item) {
         Resolved::Known(text) => text,
         _ => match intrinsic(item) {
             Some(Intrinsic::Sub { template, .. }) => template.as_str().map(str::to_owned),

@@ -666,3 +666,39 @@ fn an_include_inside_a_cloudformation_body_is_read_as_if_inline() {
         assert!(routes.contains(line), "{line}: {routes}");
     }
 }
+
+#[test]
+fn an_include_as_a_list_item_is_that_item_and_an_unseen_one_is_unknown_alone() {
+    let check = run(&["check", "--format", "concise", "cfn-include-list-items"]);
+    assert!(!check.contains("input-error"), "{check}");
+    // The included statement lets everyone in: the finding is in the snippet.
+    assert!(
+        check.contains(
+            "cfn-include-list-items/allow-everyone.yaml:2:12: warning[open-resource-policy] the resource policy of Api"
+        ),
+        "{check}"
+    );
+    // The included method setting logs full requests and throttles the dev stage.
+    assert!(
+        check.contains(
+            "cfn-include-list-items/trace-all.yaml:3:19: warning[execution-log-data-trace] the stage `dev`"
+        ),
+        "{check}"
+    );
+    // The included API stage attaches the throttling plan to prod.
+    assert!(!check.contains("no-rate-limit"), "{check}");
+    // Shared's unseen statement may be a Deny that narrows its Allow to everyone: no finding,
+    // only the note at the include.
+    assert!(!check.contains("of Shared"), "{check}");
+    assert!(
+        check.contains(
+            "cfn-include-list-items/template.yaml:77:13: note[not-visible] what `AWS::Include` puts here is not visible"
+        ),
+        "{check}"
+    );
+    let routes = run(&["routes", "cfn-include-list-items/template.yaml"]);
+    assert!(
+        routes.contains("dev: yes, prod: usage plan Plan"),
+        "{routes}"
+    );
+}

@@ -4,6 +4,7 @@
 //! (SAM's too), so a plain resource that names a SAM API is joined to it.
 
 use super::eval::{Evaluator, Value};
+use super::include;
 use super::template::{Resource, Template};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::{cors, policy};
@@ -268,19 +269,46 @@ pub(crate) fn template_policy<'a>(
     key: NodeRef<'a>,
     node: NodeRef<'a>,
 ) -> crate::model::ResourcePolicy {
-    let string = |node| eval.string(Some(node));
-    let mut policy = policy::read(key.loc(), node, &string);
+    let reader = TemplatePolicy(eval);
+    let mut policy = policy::read(key.loc(), node, &reader);
     if matches!(intrinsic(node), Some(Intrinsic::If { .. })) {
-        policy.statements = branch_statements(node, &string, 0);
+        policy.statements = branch_statements(node, &reader, 0);
     }
     policy
+}
+
+/// A policy document in a template as CloudFormation sees it: its scalars through the
+/// evaluator, and its mappings and lists with the template's `AWS::Include` snippets put in
+/// (an included statement is read as that statement; one that cannot be seen is Unknown).
+pub(crate) struct TemplatePolicy<'e, 't, 'a>(pub &'e Evaluator<'t, 'a>);
+
+impl<'a> policy::ReadPolicy<'a> for TemplatePolicy<'_, '_, 'a> {
+    fn string(&self, node: NodeRef<'a>) -> Resolved<Option<String>> {
+        self.0.string(Some(node))
+    }
+
+    fn get(&self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+        self.0.get(map, key)
+    }
+
+    fn entries(&self, map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+        include::entries_in(self.0.includes(), map)
+    }
+
+    fn follow(&self, node: NodeRef<'a>) -> NodeRef<'a> {
+        include::follow(self.0.includes(), node)
+    }
+
+    fn unseen(&self, node: NodeRef<'a>) -> bool {
+        include::is_include(node)
+    }
 }
 
 /// The statements of a policy chosen by `Fn::If` (nested ones too), each branch read as a
 /// policy; `AWS::NoValue` is no policy, no statement.
 fn branch_statements<'a>(
     node: NodeRef<'a>,
-    string: policy::ReadString<'_, 'a>,
+    reader: &dyn policy::ReadPolicy<'a>,
     depth: usize,
 ) -> Resolved<Vec<crate::model::PolicyStatement>> {
     const MAX_DEPTH: usize = 8;
@@ -291,11 +319,11 @@ fn branch_statements<'a>(
             otherwise,
         }) if depth < MAX_DEPTH => Resolved::either(
             condition,
-            branch_statements(then, string, depth + 1),
-            branch_statements(otherwise, string, depth + 1),
+            branch_statements(then, reader, depth + 1),
+            branch_statements(otherwise, reader, depth + 1),
         ),
         Some(Intrinsic::Ref("AWS::NoValue")) => Resolved::Known(Vec::new()),
-        _ => policy::read(node.loc(), node, string).statements,
+        _ => policy::read(node.loc(), node, reader).statements,
     }
 }
 

@@ -87,9 +87,28 @@ impl<'t, 'a> Evaluator<'t, 'a> {
     /// `MethodSettings` item, a usage plan's `Throttle`), as CloudFormation sees it: with what an
     /// include beside its keys merges in (the mapping's own keys win; a key a snippet that cannot
     /// be seen may set is Unknown), an include of the whole value followed.
+    /// `map` may itself be an include: the snippet's value is read, and where the snippet
+    /// cannot be seen, the include is the value (Unknown), as it may set any key.
     pub fn get(&self, map: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
         let includes = self.includes();
+        let map = super::include::follow(includes, map);
+        if super::include::is_include(map) {
+            return Some(map);
+        }
         super::include::get_in(includes, map, key).map(|v| super::include::follow(includes, v))
+    }
+
+    /// The items of a list property as CloudFormation sees them: the list an include stands
+    /// for, and each item an include stands for (an item that cannot be seen stays the include,
+    /// which [`Evaluator::get`] and the evaluation read as Unknown). Nothing when it is no list.
+    pub fn items(&self, node: Option<NodeRef<'a>>) -> Vec<NodeRef<'a>> {
+        let includes = self.includes();
+        node.map(|n| super::include::follow(includes, n))
+            .filter(|n| n.is_seq())
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .map(|item| super::include::follow(includes, item))
+            .collect()
     }
 
     fn bound(&self, name: &str) -> Option<&'t str> {
@@ -205,6 +224,9 @@ impl<'t, 'a> Evaluator<'t, 'a> {
         if depth > MAX_EVAL_DEPTH {
             return Resolved::Unknown;
         }
+        // An include that was read stands for its snippet (one that cannot be seen is a
+        // `Fn::Transform` call: Unknown).
+        let node = super::include::follow(self.includes(), node);
         let Some(function) = intrinsic(node) else {
             return Resolved::Known(match node.as_str() {
                 Some(text) if !node.is_null() => Value::Str(Cow::Borrowed(text)),

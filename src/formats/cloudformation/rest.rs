@@ -13,7 +13,7 @@ use super::gateway::{
     ApiName, ApiNames, access_log, auth_type_origin, authorization, data_trace, default_endpoint,
     endpoint_type, follow_routes, header_entries, routes_not_waited_for, security_policy,
 };
-use super::include::entry_in;
+use super::include::{entry_in, is_include};
 use super::template::{Resource, Template};
 use crate::collections::HashMap;
 use crate::formats::cors;
@@ -424,10 +424,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let access_log = access_log(self.eval, resource.property("AccessLogSetting"));
             let (data_trace, data_trace_origin) = data_trace(
                 self.eval,
-                resource
-                    .property("MethodSettings")
-                    .into_iter()
-                    .flat_map(NodeRef::items),
+                self.eval.items(resource.property("MethodSettings")),
             );
             stages.push(PendingStage {
                 api,
@@ -475,10 +472,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
             let (data_trace, data_trace_origin) = data_trace(
                 self.eval,
                 description_node.into_iter().chain(
-                    description_node
-                        .and_then(|d| self.eval.get(d, "MethodSettings"))
-                        .into_iter()
-                        .flat_map(NodeRef::items),
+                    self.eval
+                        .items(description_node.and_then(|d| self.eval.get(d, "MethodSettings"))),
                 ),
             );
             stages.push(PendingStage {
@@ -526,11 +521,17 @@ impl<'t, 'a> Lowering<'t, 'a> {
             throttle: throttle.clone(),
             origin: plan.loc(),
         };
-        for api_stage in plan
-            .property("ApiStages")
-            .into_iter()
-            .flat_map(NodeRef::items)
-        {
+        for api_stage in self.eval.items(plan.property("ApiStages")) {
+            // An item that cannot be seen may attach the plan to any stage: one that may
+            // throttle makes their throttling Unknown, not missing.
+            if is_include(api_stage) {
+                if throttle != Resolved::Known(false) {
+                    for pending in stages.iter_mut() {
+                        add_plan(&mut pending.stage, use_of(&Resolved::Unknown));
+                    }
+                }
+                continue;
+            }
             let Some(api) = self.known_api(self.eval.get(api_stage, "ApiId")) else {
                 continue;
             };

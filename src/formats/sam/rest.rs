@@ -19,7 +19,7 @@ use super::settings::{sets_throttling, unknown_settings};
 use crate::collections::HashMap;
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::Resource;
-use crate::formats::cloudformation::access::template_policy;
+use crate::formats::cloudformation::access::{TemplatePolicy, template_policy};
 use crate::formats::cloudformation::gateway::{data_trace, endpoint_type};
 use crate::formats::cloudformation::include::is_include;
 use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
@@ -1251,15 +1251,15 @@ fn sam_statements(
     if let Some(at) = policy.get("AwsAccountBlacklist").loc() {
         statements.push(generated(Effect::Deny, false, &[], at));
     }
-    let string = |node| cx.eval.string(Some(node));
+    let reader = TemplatePolicy(&cx.eval);
     let custom = policy.get("CustomStatements");
     match custom.node() {
         None => {}
         Some(list) if list.is_seq() => statements.extend(
             list.items()
-                .map(|statement| policy::statement(statement, &string)),
+                .map(|statement| policy::statement(statement, &reader)),
         ),
-        Some(single) => statements.push(policy::statement(single, &string)),
+        Some(single) => statements.push(policy::statement(single, &reader)),
     }
     statements
 }

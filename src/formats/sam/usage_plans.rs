@@ -7,7 +7,7 @@
 
 use super::context::Context;
 use crate::formats::cloudformation::gateway::limit_set;
-use crate::formats::cloudformation::include::is_include;
+use crate::formats::cloudformation::include::{follow, is_include};
 use crate::formats::cloudformation::under_resource_condition;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::model::{Api, ApiKind, Resolved, Stage, UsagePlanUse};
@@ -36,7 +36,10 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
             throttle,
             origin: plan.loc(),
         };
-        let stages_node = plan.properties().and_then(|p| p.get("ApiStages"));
+        let stages_node = plan
+            .properties()
+            .and_then(|p| p.get("ApiStages"))
+            .map(|s| follow(cx.template.includes(), s));
         if plan.properties().is_some_and(is_include) || stages_node.is_some_and(is_include) {
             // Every stage of every SAM REST API may be one it names.
             if let Some(maybe) = &maybe {
@@ -48,7 +51,9 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
             }
             continue;
         }
-        for api_stage in stages_node.into_iter().flat_map(NodeRef::items) {
+        // Each item an include stands for is read as that item; one that cannot be seen
+        // stays the include.
+        for api_stage in cx.eval.items(stages_node) {
             if is_include(api_stage) {
                 if let Some(maybe) = &maybe {
                     for api in apis.iter_mut().filter(|a| a.kind == ApiKind::Rest) {
@@ -59,13 +64,13 @@ pub(super) fn attach<'a>(cx: &Context<'_, 'a>, apis: &mut [Api]) {
                 }
                 continue;
             }
-            let Some(api_id) = api_stage.get("ApiId").and_then(sam_api_id) else {
+            let Some(api_id) = cx.eval.get(api_stage, "ApiId").and_then(sam_api_id) else {
                 continue;
             };
             let Some(api) = apis.iter_mut().find(|api| api.name == api_id) else {
                 continue;
             };
-            let Some(named) = api_stage.get("Stage") else {
+            let Some(named) = cx.eval.get(api_stage, "Stage") else {
                 continue;
             };
             for stage in &mut api.stages {
