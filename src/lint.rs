@@ -320,11 +320,13 @@ pub fn lint_bytes_with(
 
 /// Run the enabled rules on an analysed file, then (unless `--ignore-suppressions`) its suppressions.
 fn lint_analysis(analysis: Analysis, settings: &Settings, apply_suppressions: bool) -> FileReport {
+    // The suppressions are read before the rules run: reading them walks the documents (every
+    // path of an OpenAPI document), which should not add to the findings' memory.
+    let found = apply_suppressions.then(|| analysis.suppressions());
     let mut findings = rules::check_all(&analysis.workspace, settings);
     terraform::label_passed_in(&mut findings, &analysis.workspace.passed_in);
     let mut suppressed = Vec::new();
-    if apply_suppressions {
-        let found = analysis.suppressions();
+    if let Some(found) = found {
         (findings, suppressed) =
             suppress::apply(findings, &found.found, &found.malformed, settings);
     }
