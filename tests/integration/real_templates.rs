@@ -702,3 +702,21 @@ fn an_include_as_a_list_item_is_that_item_and_an_unseen_one_is_unknown_alone() {
         "{routes}"
     );
 }
+
+#[test]
+fn an_included_sam_custom_statement_is_that_statement() {
+    let check = run(&["check", "--format", "concise", "sam-include-policy-items"]);
+    assert!(!check.contains("input-error"), "{check}");
+    assert!(
+        check.contains(
+            "sam-include-policy-items/allow-everyone.yaml:2:12: warning[open-resource-policy] the resource policy of Api"
+        ),
+        "{check}"
+    );
+    // The unseen statement beside Partner's Allow may narrow it.
+    assert!(!check.contains("of Partner"), "{check}");
+    assert!(
+        check.contains("sam-include-policy-items/template.yaml:42:15: note[not-visible]"),
+        "{check}"
+    );
+}
