@@ -96,12 +96,7 @@ pub fn analyze_with(path: &str, bytes: Vec<u8>, files: &dyn formats::FileLoader)
     let mut errors = Vec::new();
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if let Some(nul) = sniff.iter().position(|&b| b == 0) {
-        let file = SourceFile::new(path, String::from_utf8_lossy(sniff).into_owned());
-        errors.push(InputError::new(
-            Loc::new(&file, Span::new(nul, nul + 1)),
-            "this looks like a binary file (it has a NUL byte), not YAML or JSON",
-        ));
-        return Analysis::failed(file, errors);
+        return Analysis::binary(path, sniff, nul);
     }
     let (file, parsed) = syntax::read(path, bytes);
     let parsed = match parsed {
@@ -227,6 +222,47 @@ impl Analysis {
             terraform: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// A file with a NUL byte at `nul` in its first bytes `sniff`: UTF-16 text (read through its
+    /// byte-order mark to tell whether it is an API document) or binary. Like any file that
+    /// cannot be read, an input error only when it looks like an API document: an encrypted
+    /// `secrets.yaml` (git-crypt, sops binary) or a compiled asset is skipped.
+    fn binary(path: &str, sniff: &[u8], nul: usize) -> Self {
+        let (text, why, short, span) = match sniff {
+            [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => {
+                let little = sniff.first() == Some(&0xff);
+                let units = sniff.chunks_exact(2).map(|pair| match pair {
+                    [a, b] if little => u16::from_le_bytes([*a, *b]),
+                    [a, b] => u16::from_be_bytes([*a, *b]),
+                    _ => 0,
+                });
+                (
+                    char::decode_utf16(units)
+                        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                        .collect::<String>(),
+                    "the file is UTF-16 (it starts with a UTF-16 byte-order mark); only UTF-8 is read",
+                    "UTF-16 text, and only UTF-8 is read",
+                    Span::new(0, 2),
+                )
+            }
+            _ => (
+                String::from_utf8_lossy(sniff).into_owned(),
+                "this looks like a binary file (it has a NUL byte), not YAML or JSON",
+                "a NUL byte: a binary file",
+                Span::new(nul, nul + 1),
+            ),
+        };
+        let api = formats::looks_like_api_document(&text);
+        let file = SourceFile::new(path, String::from_utf8_lossy(sniff).into_owned());
+        let loc = Loc::new(&file, span);
+        if api {
+            return Analysis::failed(file, vec![InputError::new(loc, why)]);
+        }
+        let at = loc.start();
+        let mut analysis = Analysis::failed(file, Vec::new());
+        analysis.unparsed = Some(format!("{}:{}: {short}", at.line, at.column));
+        analysis
     }
 
     /// A file that is not valid UTF-8, YAML or JSON: an input error when it looks like an API

@@ -63,11 +63,9 @@ fn hostile_files_fail_alone_and_located() {
             "]".repeat(100_000)
         ),
     );
-    write(
-        root,
-        "d-binary.json",
-        [0x7b_u8, 0x00, 0xff, 0x13, 0x37, 0x00, 0x01],
-    );
+    // Binary, but it looks like an API document (a binary file that does not is skipped, see
+    // below).
+    write(root, "d-binary.json", b"{\"openapi\": \0\xff\x13\x37\0\x01");
     write(
         root,
         "e-invalid-utf8.yaml",
@@ -113,7 +111,10 @@ fn hostile_files_fail_alone_and_located() {
         line_of("c-deep-json.json:1:").contains("nesting"),
         "{stdout}"
     );
-    assert!(line_of("d-binary.json:1:2:").contains("binary"), "{stdout}");
+    assert!(
+        line_of("d-binary.json:1:13:").contains("binary"),
+        "{stdout}"
+    );
     assert!(
         line_of("e-invalid-utf8.yaml:3:").contains("UTF-8"),
         "{stdout}"
@@ -196,6 +197,15 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
         "docker-compose.yml",
         "services:\n  web:\n    image: nginx\n   ports: [80]\n",
     );
+    // Binary: a git-crypt encrypted `secrets.yaml`, and UTF-16 text that is not an API document.
+    write(root, "secrets.yaml", b"\0GITCRYPT\0\x8a\x01\xfe");
+    let utf16 = |text: &str| -> Vec<u8> {
+        [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    };
+    write(root, "notes.yaml", utf16("kind: notes\nitems: [a, b]\n"));
     write(
         root,
         "z-demo.yaml",
@@ -239,6 +249,30 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
         stdout.contains("tsconfig.json: note: skipped: not an OpenAPI"),
         "{stdout}"
     );
+    let (code, stdout) = run(&["check", "secrets.yaml", "notes.yaml", "--format", "concise"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("secrets.yaml: note: skipped: not valid YAML or JSON (1:1: a NUL byte"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("notes.yaml: note: skipped: not valid YAML or JSON (1:1: UTF-16"),
+        "{stdout}"
+    );
+    // A UTF-16 template is an API document that gatelint cannot read: an input error that says
+    // why, not "binary".
+    write(
+        root,
+        "template.yaml",
+        utf16("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"),
+    );
+    let (code, stdout) = run(&["check", ".", "--format", "concise"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stdout.contains("template.yaml:1:1: error[input-error] the file is UTF-16"),
+        "{stdout}"
+    );
+    std::fs::remove_file(root.join("template.yaml")).unwrap();
     write(
         root,
         "broken-api.yaml",
