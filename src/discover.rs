@@ -174,8 +174,9 @@ pub enum DiscoveryError {
     /// A directory under which no file is a candidate: likely a mistyped path, which must not
     /// pass CI as a clean run.
     #[error(
-        "{path}: no candidate file in this directory (none ends in .yaml, .yml, .json or \
-         .template, or all are ignored)"
+        "{path}: no candidate file in this directory (none ends in .yaml, .yml, .json, \
+         .template, .tf or .tfvars or matches the configuration's `include`, or all are ignored \
+         or excluded)"
     )]
     NoCandidates { path: String },
 }

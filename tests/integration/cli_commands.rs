@@ -296,7 +296,7 @@ fn a_directory_without_candidate_files_is_an_error_like_a_missing_path() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stdout
-            .contains("docs: no candidate file in this directory"),
+            .contains("docs: no candidate file in this directory (none ends in .yaml, .yml, .json, .template, .tf or .tfvars"),
         "{}",
         run.transcript()
     );

@@ -63,6 +63,39 @@ fn readme_documents_every_subcommand_and_flag() {
             {
                 missing.push(format!("{} --{long}", sub.get_name()));
             }
+            // A value is named as `value`, `--flag value` or `gatelint sub value`.
+            for value in arg.get_possible_values() {
+                let name = value.get_name();
+                let written = [
+                    format!("`{name}`"),
+                    format!("--{} {name}", arg.get_long().unwrap_or_default()),
+                    format!("gatelint {} {name}", sub.get_name()),
+                ];
+                if !written.iter().any(|w| readme.contains(w.as_str())) {
+                    missing.push(format!(
+                        "{} {:?} value {}",
+                        sub.get_name(),
+                        arg.get_id(),
+                        value.get_name()
+                    ));
+                }
+            }
+        }
+    }
+    // Every output format of `check` has its entry under "Output formats".
+    let formats = readme
+        .split_once("## Output formats")
+        .and_then(|(_, rest)| rest.split_once("\n## "))
+        .map(|(section, _)| section)
+        .unwrap_or_default();
+    let check = command.find_subcommand("check").unwrap();
+    let format = check
+        .get_arguments()
+        .find(|arg| arg.get_long() == Some("format"))
+        .unwrap();
+    for value in format.get_possible_values() {
+        if !formats.contains(&format!("- `{}`:", value.get_name())) {
+            missing.push(format!("Output formats: {}", value.get_name()));
         }
     }
     assert!(missing.is_empty(), "not in the README: {missing:?}");
