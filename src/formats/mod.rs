@@ -68,8 +68,7 @@ pub fn classify(doc: &Document) -> Option<DocumentKind> {
     if serverless::is_service(root) {
         return Some(DocumentKind::Serverless);
     }
-    let template = cloudformation::Template::new(root)?;
-    Some(if template.is_sam() {
+    Some(if cloudformation::Template::classify(root)? {
         DocumentKind::Sam
     } else {
         DocumentKind::CloudFormation

@@ -125,6 +125,39 @@ impl<'a> Template<'a> {
         Template::with_includes(root, None)
     }
 
+    /// What [`Template::new`] and then [`Template::is_sam`] say of `root`, without indexing
+    /// its resources (every document is asked, and a large template has tens of thousands):
+    /// `None` when it is no template, else whether it is SAM.
+    pub fn classify(root: NodeRef<'a>) -> Option<bool> {
+        let resources = root.get("Resources").filter(|s| s.is_map());
+        let kind_of = |resource: NodeRef<'a>| resource.get("Type").and_then(NodeRef::as_str);
+        let typed = resources.is_some_and(|r| {
+            r.entries().any(|(key, resource)| {
+                key.as_str().is_some_and(|k| k.starts_with(FOR_EACH))
+                    || kind_of(resource).is_some_and(|t| t.contains("::"))
+            })
+        });
+        if !typed
+            && root.get("AWSTemplateFormatVersion").is_none()
+            && super::include::template_level(root).is_empty()
+        {
+            return None;
+        }
+        if super::transforms::position(root, SAM_TRANSFORM).is_some() {
+            return Some(true);
+        }
+        let sam = |(key, resource): &(NodeRef<'a>, NodeRef<'a>)| {
+            key.as_str().is_some()
+                && kind_of(*resource).is_some_and(|t| t.starts_with("AWS::Serverless::"))
+        };
+        // Of a repeated logical id the last resource counts, as in the index; most templates
+        // have no SAM type at all and are told without looking for repeated ids.
+        Some(resources.is_some_and(|r| {
+            r.entries().any(|entry| sam(&entry))
+                && crate::formats::nodes::distinct_entries(r).iter().any(sam)
+        }))
+    }
+
     /// [`Template::new`], with the snippets of its `AWS::Include` transforms read: a
     /// `Resources` section, a resource or a property that is one is read from its snippet.
     pub fn with_includes(
@@ -323,5 +356,53 @@ impl<'a> Template<'a> {
     /// The template's `AWS::Include` snippets, if they were read.
     pub fn includes(&self) -> Option<&'a Includes> {
         self.includes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::Template;
+    use crate::syntax::SourceFile;
+
+    /// `classify` says what indexing the template and asking `is_sam` says.
+    #[test]
+    fn classify_agrees_with_the_indexed_template() {
+        let cases = [
+            ("AWSTemplateFormatVersion: '2010-09-09'\n", Some(false)),
+            ("Resources:\n  A:\n    Type: AWS::SNS::Topic\n", Some(false)),
+            ("Resources:\n  A:\n    Type: Custom\n", None),
+            ("openapi: 3.0.0\n", None),
+            (
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  T:\n    Type: AWS::SNS::Topic\n",
+                Some(true),
+            ),
+            (
+                "Resources:\n  F:\n    Type: AWS::Serverless::Function\n",
+                Some(true),
+            ),
+            // The last of a repeated logical id counts.
+            (
+                "Resources:\n  F:\n    Type: AWS::Serverless::Function\n  F:\n    Type: AWS::SNS::Topic\n",
+                Some(false),
+            ),
+            (
+                "Resources:\n  F:\n    Type: AWS::SNS::Topic\n  F:\n    Type: AWS::Serverless::Api\n",
+                Some(true),
+            ),
+            (
+                "Resources:\n  Fn::ForEach::Topics: [T, [a], {}]\n",
+                Some(false),
+            ),
+        ];
+        for (text, expected) in cases {
+            let file = SourceFile::new("t.yaml", text.to_owned());
+            let documents = crate::syntax::parse(&file).unwrap();
+            let root = documents[0].root();
+            let indexed = Template::new(root).map(|t| t.is_sam());
+            assert_eq!(indexed, expected, "{text}");
+            assert_eq!(Template::classify(root), expected, "{text}");
+        }
     }
 }
