@@ -854,6 +854,9 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
     };
     let mut rows: Vec<RouteRow> = Vec::new();
     for analysis in analyse_for_routes(&discovery.inputs, args.input.max_file_size, &mut report) {
+        if !analysis.documents.is_empty() || !analysis.terraform.is_empty() {
+            report.files_checked += 1;
+        }
         let config = configs.for_path(analysis.file.path());
         rows.extend(routes::rows(&analysis.workspace, &config.settings));
     }
@@ -862,6 +865,8 @@ fn list_routes(args: &RoutesArgs, out: &mut dyn Write) -> io::Result<u8> {
     }
     routes::sort(&mut rows);
     routes::render(&rows, format, args.input.color.enabled(), out)?;
+    // "0 routes" over directories where no API document was found is not an empty inventory.
+    nothing_linted_warning(&args.input, &report)?;
     finish_routes(report)
 }
 

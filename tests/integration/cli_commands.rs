@@ -302,6 +302,20 @@ fn a_directory_without_candidate_files_is_an_error_like_a_missing_path() {
     );
     let typo = repo.run(&["check", "infra", "--format", "concise"]);
     assert_eq!(typo.code, 2, "{}", typo.transcript());
+    // Files, but no API document: `routes` says so, as `check` does, instead of a bare
+    // "0 routes".
+    repo.write("config/app.yaml", "name: app\nreplicas: 2\n");
+    for command in ["check", "routes"] {
+        let run = repo.run(&[command, "config"]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(
+            run.stderr.contains(
+                "no OpenAPI, CloudFormation or SAM document found under config: nothing was checked"
+            ),
+            "{command}: {}",
+            run.transcript()
+        );
+    }
 }
 
 #[test]

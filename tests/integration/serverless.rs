@@ -172,3 +172,20 @@ fn identity_validation_expression_is_read() {
     ]);
     insta::assert_snapshot!(run.transcript());
 }
+
+/// A service name that does not resolve is shown as written, not as the word "service".
+#[test]
+fn an_unresolved_service_name_is_shown_as_written() {
+    let repo = Repo::new();
+    repo.write(
+        "serverless.yml",
+        "service: ${env:PREFIX}-orders\nprovider:\n  name: aws\nfunctions:\n  list:\n    handler: h.list\n    events:\n      - http:\n          path: orders\n          method: get\n",
+    );
+    let run = repo.run(&["check", "serverless.yml", "--format", "concise"]);
+    assert!(
+        run.stdout
+            .contains("GET /orders on the REST API of service ${env:PREFIX}-orders (function list"),
+        "{}",
+        run.transcript()
+    );
+}

@@ -49,13 +49,17 @@ impl<'a> Service<'a> {
         let provider = vars.node(provider_entry.map(|(_, v)| v));
         let provider_loc = provider_entry.map_or_else(|| root.loc(), |(k, _)| k.loc());
         let service = root.get("service");
-        let name = match vars.node(service) {
-            Some(node) if node.is_map() => vars.text(node.get("name")),
-            _ => vars.text(service),
-        }
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "service".to_owned());
+        let name_node = match vars.node(service) {
+            Some(node) if node.is_map() => node.get("name"),
+            _ => service,
+        };
+        // A name that does not resolve (`${env:STAGE}-api`) is shown as written.
+        let name = vars
+            .text(name_node)
+            .ok()
+            .flatten()
+            .or_else(|| name_node.and_then(|n| n.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "service".to_owned());
         let mut unseen = Vec::new();
         let functions = functions(&vars, root.get("functions"), errors, &mut unseen);
         state_machine_routes(&vars, root, &mut unseen);
