@@ -3,7 +3,7 @@
 //! `Fn::If` (each branch lowered, its routes under the branch's conditions), or kept where
 //! gatelint cannot see it (S3, an intrinsic it does not evaluate), which is said with a reason.
 
-use super::conditions::{FnIf, fn_if_leaves};
+use super::fn_if::{FnIf, fn_if_leaves};
 use super::include::Included;
 use super::template::{Resource, Template};
 use crate::formats::intrinsic::{Intrinsic, intrinsic};

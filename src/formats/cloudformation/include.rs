@@ -646,7 +646,7 @@ impl Includes {
 /// CloudFormation expands them before API Gateway (or SAM) sees the document.
 impl TemplateView for Includes {
     fn branches<'a>(&'a self, node: NodeRef<'a>) -> Option<Vec<(Conditions, Option<NodeRef<'a>>)>> {
-        let mut leaves = super::conditions::fn_if_branches(node)?;
+        let mut leaves = super::fn_if::fn_if_branches(node)?;
         for (_, leaf) in &mut leaves {
             *leaf = leaf.map(|leaf| self.follow(leaf));
         }

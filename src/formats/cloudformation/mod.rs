@@ -8,6 +8,7 @@ mod conditions;
 mod dependencies;
 mod depends_on;
 pub mod eval;
+mod fn_if;
 pub(crate) mod gateway;
 pub mod generated;
 mod identity;
@@ -20,8 +21,9 @@ pub mod transforms;
 pub mod unexpanded;
 pub(crate) mod v2;
 
-pub use conditions::{FnIf, under_condition, under_resource_condition};
+pub use conditions::{under_condition, under_resource_condition};
 pub use eval::{Evaluator, Target, Value};
+pub use fn_if::FnIf;
 pub use template::{Resource, Template};
 
 use crate::diagnostic::InputError;
