@@ -29,8 +29,9 @@ const UNPARSABLE: [&str; 4] = [
     "cfn-lint-bad/bad/core/config_invalid_yaml.yaml",
 ];
 
-/// Templates CloudFormation rejects whatever the parameters, with the input error each gets.
-const REJECTED: [(&str, &str); 7] = [
+/// Templates CloudFormation (or the SAM translator) rejects whatever the parameters, with the
+/// input error each gets.
+const REJECTED: [(&str, &str); 8] = [
     (
         "cfn-lint-bad/bad/functions/foreach_no_transform.yaml",
         "`Fn::ForEach` needs `Transform: AWS::LanguageExtensions`",
@@ -38,6 +39,11 @@ const REJECTED: [(&str, &str); 7] = [
     (
         "cfn-lint-bad/bad/mappings/name.yaml",
         "the mapping logical id `Bad.Name` is not alphanumeric",
+    ),
+    // An AWS::Serverless::Api without Properties: the translator stops at the missing StageName.
+    (
+        "cfn-lint/bad/transform/no_properties.yaml",
+        "AWS::Serverless::Api MyApi has no StageName",
     ),
     // Logical ids with `.`, `_` or `-` (cfn-lint's tests of names, and two templates that test
     // other rules with such a resource): CloudFormation rejects them as non alphanumeric.

@@ -178,6 +178,13 @@ fn is_call(node: NodeRef<'_>) -> bool {
     node.is_map() && node.get("Name").and_then(NodeRef::as_str) == Some(INCLUDE)
 }
 
+/// Whether `node` is what [`Includes::entry_in`] gives for a key that an include beside a
+/// mapping's keys, whose snippet cannot be seen, may set: whether the key is there at all is
+/// not known.
+pub fn may_be_set_by_unseen(node: NodeRef<'_>) -> bool {
+    is_call(node)
+}
+
 /// The `Location` of an include call. A missing one is CloudFormation's error; to us the
 /// snippet is not visible.
 fn call_location(call: NodeRef<'_>) -> NodeRef<'_> {

@@ -10,7 +10,7 @@ use super::globals::Merged;
 use super::security::{self, Requirement};
 use crate::diagnostic::InputError;
 use crate::formats::cloudformation::body;
-use crate::formats::cloudformation::include::Included;
+use crate::formats::cloudformation::include::{Included, may_be_set_by_unseen};
 use crate::formats::files::LoadError;
 use crate::formats::intrinsic::{Intrinsic, intrinsic};
 use crate::formats::nodes::collect_duplicate_keys;
@@ -129,6 +129,13 @@ pub(super) fn resolve<'a>(
                      properties, included {reason}"
                 ),
             ))
+        }
+        // Only one of them is written; the other is what an unseen include beside the
+        // properties may set (and if it does, the translator rejects the template): the
+        // written one is the definition.
+        (Some(body), Some(uri)) if may_be_set_by_unseen(uri) => inline(cx, id, body, api, errors),
+        (Some(body), Some(uri)) if may_be_set_by_unseen(body) => {
+            from_uri(cx, id, uri, api, workspace, errors)
         }
         (Some(body), Some(uri)) => {
             reject(

@@ -58,16 +58,20 @@ impl<'a> Globals<'a> {
         entry_in(self.includes, self.section?, kind).map(|(key, _)| key.loc())
     }
 
-    /// The keys of `Globals` that name a definition where the translator takes none: it checks
-    /// every key of `Globals.Api` and `Globals.HttpApi` against the properties it merges, and
-    /// rejects the template for any other, whether or not an API exists
-    /// (`GlobalsPlugin._parse`). A definition is never among them but for `Globals.Api`'s
-    /// `DefinitionUri` ("its hard to reason about merge of Swagger dictionaries").
-    pub fn unmerged_definitions(self) -> Vec<(&'static str, NodeRef<'a>)> {
+    /// The keys of `Globals` that gatelint would merge but the translator takes from no
+    /// `Globals` section: it checks every key of `Globals.Api` and `Globals.HttpApi` against the
+    /// properties it merges, and rejects the template for any other, whether or not an API
+    /// exists (`GlobalsPlugin._parse`). A definition is never among them but for `Globals.Api`'s
+    /// `DefinitionUri` ("its hard to reason about merge of Swagger dictionaries"), nor is a
+    /// `StageName`: each API names its own stage.
+    pub fn unmerged_keys(self) -> Vec<(&'static str, NodeRef<'a>)> {
         let mut found = Vec::new();
         for (kind, keys) in [
-            ("Api", &["DefinitionBody"][..]),
-            ("HttpApi", &["DefinitionBody", "DefinitionUri"][..]),
+            ("Api", &["DefinitionBody", "StageName"][..]),
+            (
+                "HttpApi",
+                &["DefinitionBody", "DefinitionUri", "StageName"][..],
+            ),
         ] {
             let Some(section) = self.of(kind) else {
                 continue;

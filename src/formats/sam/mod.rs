@@ -89,7 +89,7 @@ pub fn lower(
         globals: Globals::new(template.globals(), template.includes()),
         files,
     };
-    for (kind, key) in cx.globals.unmerged_definitions() {
+    for (kind, key) in cx.globals.unmerged_keys() {
         reject(
             errors,
             key.loc(),

@@ -1052,10 +1052,25 @@ impl<'c, 't, 'a> RestApi<'c, 't, 'a> {
             data_trace(&self.cx.eval, self.properties.get("MethodSettings").items());
         let (name, origin) = match self.resource {
             None => (Some(IMPLICIT_REST_STAGE.to_owned()), api.origin.clone()),
-            // Without a StageName the translator stops; sam validate says so.
+            // Without a StageName (or with a null one) the translator stops, whatever the
+            // parameters: "Missing required property 'StageName'". An intrinsic is a name
+            // known at deployment; one an unseen include may set is not known to be missing.
             Some(resource) => match self.properties.get("StageName").node() {
-                None => (None, resource.loc()),
-                Some(node) => (Some(self.stage_name(node)), node.loc()),
+                Some(node) if !node.is_null() => (Some(self.stage_name(node)), node.loc()),
+                written => {
+                    let at = written.map_or_else(|| resource.loc(), NodeRef::loc);
+                    reject(
+                        errors,
+                        at.clone(),
+                        format!(
+                            "AWS::Serverless::Api {} has no StageName: the translator rejects \
+                             the template (\"Missing required property 'StageName'\"); name the \
+                             stage it deploys, e.g. `StageName: prod`",
+                            self.id
+                        ),
+                    );
+                    (None, at)
+                }
             },
         };
         if let Some(name) = name {
