@@ -23,7 +23,8 @@ use crate::suppress::baseline::{Baseline, Paths};
 use crate::syntax::SourceFile;
 use crate::text::plural;
 
-/// Finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
+/// Finds API Gateway authentication mistakes in OpenAPI, CloudFormation, SAM, Serverless
+/// Framework, Terraform and CDK.
 // `args_override_self`: a flag given twice takes its last value (as in ruff), so arguments added
 // after a wrapper's own (the GitHub Action's `args`) never make the command line invalid.
 #[derive(Debug, Parser)]
@@ -135,8 +136,8 @@ pub struct CheckArgs {
     /// Print findings only: no summary, and no notes except about input that was not linted.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also list files skipped because they are not OpenAPI, CloudFormation or SAM, files
-    /// linted as a template's DefinitionUri, the configuration file of each file, and the
+    /// Also list files skipped because they are no API document (OpenAPI, CloudFormation, SAM,
+    /// Serverless Framework, Terraform, CDK), files linted as a template's DefinitionUri, the configuration file of each file, and the
     /// findings suppressions removed, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
@@ -1169,8 +1170,9 @@ fn nothing_linted_warning(args: &InputArgs, report: &Report) -> io::Result<()> {
     }
     writeln!(
         io::stderr(),
-        "gatelint: no OpenAPI, CloudFormation or SAM document found under {}: nothing was \
-         checked (--verbose lists the files skipped)",
+        "gatelint: no API document ({}) found under {}: nothing was checked (--verbose lists \
+         the files skipped)",
+        crate::formats::API_DOCUMENT_KINDS,
         dirs.join(", ")
     )
 }

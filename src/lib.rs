@@ -1,4 +1,5 @@
-//! gatelint: finds API Gateway authentication mistakes in OpenAPI, CloudFormation and SAM.
+//! gatelint: finds API Gateway authentication mistakes in OpenAPI, CloudFormation, SAM,
+//! Serverless Framework, Terraform and CDK.
 
 pub mod cli;
 pub mod collections;

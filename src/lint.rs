@@ -53,7 +53,8 @@ pub struct Definitions {
 }
 
 impl Analysis {
-    /// Whether any document in the file is OpenAPI, CloudFormation or SAM.
+    /// Whether any document in the file is one gatelint reads (see
+    /// [`formats::API_DOCUMENT_KINDS`]).
     pub fn recognized(&self) -> bool {
         !self.documents.is_empty() || !self.terraform.is_empty()
     }
@@ -398,8 +399,8 @@ pub struct LintOptions {
     /// The configuration of each file: the nearest `.gatelint.yaml` above it.
     pub configs: Option<Arc<Configs>>,
     pub max_file_size: u64,
-    /// List files that are skipped because they are not OpenAPI, CloudFormation or SAM, and
-    /// the findings suppressions removed.
+    /// List files that are skipped because they are no API document, and the findings
+    /// suppressions removed.
     pub verbose: bool,
     /// Apply suppressions (`--ignore-suppressions` turns this off).
     pub apply_suppressions: bool,
@@ -690,10 +691,21 @@ fn lint_input(input: &Input, options: &LintOptions, assemblies: &Assemblies) -> 
     if !report.recognized && report.errors.is_empty() && (input.explicit || options.verbose) {
         let message = match unparsed {
             Some(why) => format!(
-                "skipped: not valid YAML or JSON ({why}), and it does not look like an OpenAPI, \
-                 CloudFormation or SAM document"
+                "skipped: not valid YAML or JSON ({why}), and it does not look like an API \
+                 document ({})",
+                formats::API_DOCUMENT_KINDS
             ),
-            None => "skipped: not an OpenAPI, CloudFormation or SAM document".to_owned(),
+            // The manifest, tree and asset files of a cloud assembly are read for its
+            // templates, which are linted on their own.
+            None if assemblies.holds_metadata(input) => {
+                "skipped: a metadata file of the CDK cloud assembly in this directory (its templates \
+                 are linted on their own)"
+                    .to_owned()
+            }
+            None => format!(
+                "skipped: not an API document ({})",
+                formats::API_DOCUMENT_KINDS
+            ),
         };
         report
             .notes
@@ -1004,6 +1016,17 @@ impl Assemblies {
     /// Whether `input` is in the directory of a cloud assembly.
     fn holds(&self, input: &Input) -> bool {
         input_dir(input).is_some_and(|dir| matches!(self.by_dir.get(&dir), Some(Some(_))))
+    }
+
+    /// Whether `input` is in the directory of a cloud assembly and is none of its templates
+    /// (its `manifest.json`, `tree.json`, an asset manifest).
+    fn holds_metadata(&self, input: &Input) -> bool {
+        let Some(assembly) = input_dir(input).and_then(|dir| self.by_dir.get(&dir)?.as_ref())
+        else {
+            return false;
+        };
+        let file_name = input.display.rsplit('/').next().unwrap_or(&input.display);
+        !assembly.has_template(file_name)
     }
 
     /// Name the constructs of findings and coverage notes on a template of an assembly, or on

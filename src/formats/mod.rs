@@ -35,10 +35,16 @@ pub enum DocumentKind {
     Serverless,
 }
 
-/// Whether text that could not be parsed looks like an OpenAPI, CloudFormation or SAM document
-/// (then its syntax error is an input error; anything else is some other tool's file). Looked
-/// for: an `openapi`/`swagger` key, `AWSTemplateFormatVersion`, an `AWS::` type, an
-/// `x-amazon-apigateway-*` extension.
+/// What gatelint reads, as messages name it when they say a file or a directory held none of
+/// it: every front end.
+pub const API_DOCUMENT_KINDS: &str = "OpenAPI, CloudFormation, SAM, a Serverless Framework \
+                                      service, Terraform or a CDK cloud assembly";
+
+/// Whether text that could not be parsed looks like an OpenAPI, CloudFormation, SAM or
+/// Serverless Framework document (then its syntax error is an input error; anything else is
+/// some other tool's file). Looked for: an `openapi`/`swagger` key, `AWSTemplateFormatVersion`,
+/// an `AWS::` type, an `x-amazon-apigateway-*` extension, or both a `service` and a `provider`
+/// key. (Terraform's files are told by their extension, a CDK assembly by its manifest.)
 pub fn looks_like_api_document(text: &str) -> bool {
     if text.contains("AWSTemplateFormatVersion")
         || text.contains("AWS::")
@@ -46,17 +52,20 @@ pub fn looks_like_api_document(text: &str) -> bool {
     {
         return true;
     }
-    text.lines().any(|line| {
-        let key =
-            line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '{' | '"' | '\''));
-        ["openapi", "swagger"].iter().any(|name| {
-            key.strip_prefix(name).is_some_and(|rest| {
-                rest.trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':')
+    let has_key = |names: &[&str]| {
+        text.lines().any(|line| {
+            let key = line
+                .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '{' | '"' | '\''));
+            names.iter().any(|name| {
+                key.strip_prefix(name).is_some_and(|rest| {
+                    rest.trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(':')
+                })
             })
         })
-    })
+    };
+    has_key(&["openapi", "swagger"]) || (has_key(&["service"]) && has_key(&["provider"]))
 }
 
 /// Recognise a document by its top-level keys.

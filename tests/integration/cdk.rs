@@ -162,6 +162,23 @@ fn a_template_named_by_a_glob_as_well_is_linted_once() {
     assert_eq!(once, twice);
 }
 
+/// `--verbose` says why the assembly's own files are skipped: they are read for its templates,
+/// not "no API document" (which names CDK cloud assemblies among what gatelint reads).
+#[test]
+fn verbose_tells_the_assemblys_metadata_files_from_other_skipped_files() {
+    let (_, stdout) = gatelint(&["check", ASSEMBLY, "--verbose", "--format", "concise"]);
+    for file in ["manifest.json", "tree.json", "assembly-Prod/manifest.json"] {
+        assert!(
+            stdout.contains(&format!(
+                "cdk.out/{file}: note: skipped: a metadata file of the CDK cloud assembly in \
+                 this directory (its templates are linted on their own)"
+            )),
+            "{file}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("not an API document"), "{stdout}");
+}
+
 #[test]
 fn a_template_named_alone_is_still_told_at_its_construct() {
     let findings = json_findings(&["check", "fixtures/cdk/app/cdk.out/ApiStack.template.json"]);

@@ -310,7 +310,7 @@ fn a_directory_without_candidate_files_is_an_error_like_a_missing_path() {
         assert_eq!(run.code, 0, "{}", run.transcript());
         assert!(
             run.stderr.contains(
-                "no OpenAPI, CloudFormation or SAM document found under config: nothing was checked"
+                "no API document (OpenAPI, CloudFormation, SAM, a Serverless Framework service, Terraform or a CDK cloud assembly) found under config: nothing was checked"
             ),
             "{command}: {}",
             run.transcript()
@@ -329,7 +329,7 @@ fn a_directory_with_no_api_document_is_said_on_stderr() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stderr
-            .contains("no OpenAPI, CloudFormation or SAM document found under k8s"),
+            .contains("no API document (OpenAPI, CloudFormation, SAM, a Serverless Framework service, Terraform or a CDK cloud assembly) found under k8s"),
         "{}",
         run.transcript()
     );

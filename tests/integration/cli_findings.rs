@@ -355,7 +355,7 @@ fn a_baselined_finding_that_is_also_suppressed_is_suppressed_and_its_entry_is_st
         [
             "api.yaml: 8:17: unauthenticated-route suppressed by a comment: health check",
             "baseline.json: 1 finding not shown (in the baseline); 1 baseline entry no longer matches anything: fixed, renamed or moved (rewrite the baseline with --write-baseline to drop it)",
-            "baseline.json: skipped: not an OpenAPI, CloudFormation or SAM document",
+            "baseline.json: skipped: not an API document (OpenAPI, CloudFormation, SAM, a Serverless Framework service, Terraform or a CDK cloud assembly)",
         ]
     );
 }

@@ -294,7 +294,7 @@ fn quiet_prints_findings_and_warnings_about_unlinted_input_only() {
     assert!(
         quiet
             .stdout
-            .contains("notes.yaml: skipped: not an OpenAPI, CloudFormation or SAM document"),
+            .contains("notes.yaml: skipped: not an API document (OpenAPI, CloudFormation, SAM, a Serverless Framework service, Terraform or a CDK cloud assembly)"),
         "{}",
         quiet.stdout
     );

@@ -246,7 +246,7 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("tsconfig.json: note: skipped: not an OpenAPI"),
+        stdout.contains("tsconfig.json: note: skipped: not an API document (OpenAPI, CloudFormation, SAM, a Serverless Framework service, Terraform or a CDK cloud assembly)"),
         "{stdout}"
     );
     let (code, stdout) = run(&["check", "secrets.yaml", "notes.yaml", "--format", "concise"]);
@@ -282,6 +282,20 @@ fn files_that_are_not_api_documents_never_fail_a_run() {
     assert_eq!(code, Some(2), "{stdout}");
     assert!(
         stdout.contains("broken-api.yaml:") && stdout.contains("input-error"),
+        "{stdout}"
+    );
+    // So does a broken Serverless Framework service (a `service` and a `provider`), where a
+    // broken docker-compose.yml (`services`) was skipped above.
+    std::fs::remove_file(root.join("broken-api.yaml")).unwrap();
+    write(
+        root,
+        "serverless.yml",
+        "service: orders\nprovider:\n  name: aws\nfunctions: {list: [\n",
+    );
+    let (code, stdout) = run(&["check", ".", "--format", "concise"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stdout.contains("serverless.yml:4:") && stdout.contains("input-error"),
         "{stdout}"
     );
 }

@@ -304,9 +304,7 @@ fn example_problems(id: &str, doc: &str) -> Vec<String> {
             example.line, example.verdict
         );
         if !report.recognized {
-            problems.push(format!(
-                "{at}: not recognised as OpenAPI, CloudFormation or SAM"
-            ));
+            problems.push(format!("{at}: not recognised as an API document"));
         }
         for error in &report.errors {
             let start = error.loc.start();

@@ -110,9 +110,7 @@ fn fixtures_behave_as_named() {
         let report = fixture.lint();
         let at = fixture.display();
         if !report.recognized {
-            problems.push(format!(
-                "{at}: not recognised as OpenAPI, CloudFormation or SAM"
-            ));
+            problems.push(format!("{at}: not recognised as an API document"));
         }
         for error in &report.errors {
             let start = error.loc.start();
