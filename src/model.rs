@@ -274,27 +274,32 @@ impl Resolved<bool> {
     /// something that exists only under those conditions (a resource's `Condition`, a Terraform
     /// `count` of `var.x ? 1 : 0`) is there.
     pub fn only_when(when: &[Condition]) -> Resolved<bool> {
-        when.iter()
-            .rev()
-            .fold(Resolved::Known(true), |value, condition| {
-                let otherwise = Condition {
-                    name: condition.name.clone(),
-                    holds: !condition.holds,
-                };
-                Resolved::Conditional(
-                    vec![
-                        Branch {
-                            when: condition.clone(),
-                            value,
-                        },
-                        Branch {
-                            when: otherwise,
-                            value: Resolved::Known(false),
-                        },
-                    ]
-                    .into(),
-                )
-            })
+        Resolved::false_unless(when, Resolved::Known(true))
+    }
+
+    /// `value` where every condition of `when` holds (outermost first), false elsewhere: a
+    /// yes-or-no setting of something that exists only under those conditions (a Terraform
+    /// nested block made by a conditional `for_each`).
+    pub fn false_unless(when: &[Condition], value: Resolved<bool>) -> Resolved<bool> {
+        when.iter().rev().fold(value, |value, condition| {
+            let otherwise = Condition {
+                name: condition.name.clone(),
+                holds: !condition.holds,
+            };
+            Resolved::Conditional(
+                vec![
+                    Branch {
+                        when: condition.clone(),
+                        value,
+                    },
+                    Branch {
+                        when: otherwise,
+                        value: Resolved::Known(false),
+                    },
+                ]
+                .into(),
+            )
+        })
     }
 
     /// Whether any of `tests` holds, each `None` where it cannot be told: true as soon as one

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::nested::{Nested, only_when};
+use super::nested::Nested;
 use super::{Lowering, located_note};
 use crate::formats::terraform::eval::{Ctx, MAX_INSTANCES, Value};
 use crate::model::Resolved;
@@ -135,7 +135,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
         }
         // Present where some block's conditions hold, absent elsewhere.
         blocks.iter().fold(Resolved::Known(false), |so_far, block| {
-            so_far.or(&only_when(&block.when))
+            so_far.or(&Resolved::only_when(&block.when))
         })
     }
 }

@@ -2,7 +2,7 @@
 //! it exists under: what a setting read from it means where the block is not there.
 
 use crate::formats::terraform::eval::Ctx;
-use crate::model::{Branch, Condition, Conditions, Resolved};
+use crate::model::{Conditions, Resolved};
 use crate::syntax::Span;
 use crate::syntax::hcl::Body;
 
@@ -26,7 +26,7 @@ impl Nested<'_> {
         if self.unknown {
             return Resolved::Unknown;
         }
-        false_unless(&self.when, value)
+        Resolved::false_unless(&self.when, value)
     }
 
     /// A setting read from this block, under the conditions it exists in; Unknown when the
@@ -38,31 +38,4 @@ impl Nested<'_> {
             value.under(&self.when)
         }
     }
-}
-
-/// True where every condition of `when` holds, false elsewhere.
-pub(crate) fn only_when(when: &[Condition]) -> Resolved<bool> {
-    false_unless(when, Resolved::Known(true))
-}
-
-/// `value` where every condition of `when` holds, false elsewhere.
-fn false_unless(when: &[Condition], value: Resolved<bool>) -> Resolved<bool> {
-    when.iter().rev().fold(value, |value, condition| {
-        Resolved::Conditional(
-            vec![
-                Branch {
-                    when: condition.clone(),
-                    value,
-                },
-                Branch {
-                    when: Condition {
-                        name: condition.name.clone(),
-                        holds: !condition.holds,
-                    },
-                    value: Resolved::Known(false),
-                },
-            ]
-            .into(),
-        )
-    })
 }
