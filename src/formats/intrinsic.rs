@@ -171,3 +171,132 @@ fn call<'a>(name: &str, argument: NodeRef<'a>) -> Option<Intrinsic<'a>> {
         _ => Intrinsic::Opaque("Fn"),
     })
 }
+
+/// A value as messages show it when it cannot be resolved: on one line, with every intrinsic
+/// function call in YAML's short form whatever its spelling, so `{"Ref": "Api"}` in a JSON
+/// template (a CDK nested stack's parameter, say) reads `!Ref Api` as it does in YAML.
+pub fn written(node: NodeRef<'_>) -> String {
+    let mut out = String::new();
+    write_value(node, true, &mut out);
+    out
+}
+
+fn write_value(node: NodeRef<'_>, with_tag: bool, out: &mut String) {
+    if with_tag
+        && let Some(tag) = node
+            .tag()
+            .filter(|t| t.starts_with('!') && !t.starts_with("!!"))
+    {
+        out.push_str(tag);
+        out.push(' ');
+        return write_argument(tag, node, out);
+    }
+    if let Some((key, argument)) = node.entries().next().filter(|_| node.len() == 1)
+        && let Some(name) = key.as_str().and_then(short_name)
+    {
+        out.push('!');
+        out.push_str(name);
+        out.push(' ');
+        return write_argument(name, argument, out);
+    }
+    if node.is_map() {
+        out.push('{');
+        for (i, (key, value)) in node.entries().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_value(key, true, out);
+            out.push_str(": ");
+            write_value(value, true, out);
+        }
+        out.push('}');
+    } else if node.is_seq() {
+        out.push('[');
+        for (i, item) in node.items().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_value(item, true, out);
+        }
+        out.push(']');
+    } else {
+        let text = node.as_str().unwrap_or_default();
+        let plain = !text.is_empty()
+            && !text.contains(": ")
+            && !text.contains(", ")
+            && !text.starts_with(['{', '[', '!', '&', '*', '\'', '"', '#', '|', '>', '%', '@']);
+        if plain {
+            out.push_str(text);
+        } else {
+            out.push('\'');
+            out.push_str(&text.replace('\'', "''"));
+            out.push('\'');
+        }
+    }
+}
+
+/// The argument of a call to `name` (`!GetAtt [A, B]` is written `!GetAtt A.B`).
+fn write_argument(name: &str, argument: NodeRef<'_>, out: &mut String) {
+    let name = name.trim_start_matches('!');
+    if name == "GetAtt" && argument.is_seq() && argument.len() == 2 {
+        let mut parts = argument.items().filter_map(NodeRef::as_str);
+        if let (Some(resource), Some(attribute)) = (parts.next(), parts.next()) {
+            out.push_str(resource);
+            out.push('.');
+            out.push_str(attribute);
+            return;
+        }
+    }
+    write_value(argument, false, out);
+}
+
+/// The short-form name of a long-form call's key (`Fn::ImportValue` is `ImportValue`).
+fn short_name(key: &str) -> Option<&str> {
+    match key {
+        "Ref" | "Condition" => Some(key),
+        _ => key.strip_prefix("Fn::").filter(|name| !name.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::syntax::{self, SourceFile};
+
+    fn written_in(name: &str, text: &str) -> Vec<String> {
+        let file = SourceFile::new(name, text.to_owned());
+        let doc = syntax::parse(&file).unwrap().remove(0);
+        doc.root().items().map(written).collect()
+    }
+
+    #[test]
+    fn calls_read_alike_in_either_spelling() {
+        let json = written_in(
+            "t.json",
+            r#"[{"Ref": "referencetoRootStackRestApiRef"}, {"Fn::ImportValue": "Shared-ApiId"},
+                {"Fn::GetAtt": ["Api", "RootResourceId"]}, {"Fn::Sub": "${Env}-api"},
+                {"Fn::Join": ["", ["a", {"Ref": "B"}]]}, "plain", {"Not": "a call"}]"#,
+        );
+        let yaml = written_in(
+            "t.yaml",
+            "- !Ref referencetoRootStackRestApiRef\n- !ImportValue Shared-ApiId\n\
+             - !GetAtt Api.RootResourceId\n- !Sub '${Env}-api'\n- !Join ['', [a, !Ref B]]\n\
+             - plain\n- {Not: a call}\n",
+        );
+        assert_eq!(
+            json,
+            [
+                "!Ref referencetoRootStackRestApiRef",
+                "!ImportValue Shared-ApiId",
+                "!GetAtt Api.RootResourceId",
+                "!Sub ${Env}-api",
+                "!Join ['', [a, !Ref B]]",
+                "plain",
+                "{Not: a call}",
+            ]
+        );
+        assert_eq!(yaml, json);
+    }
+}

@@ -393,6 +393,51 @@ resource "aws_apigatewayv2_route" "own" {
     );
 }
 
+/// An API or a resource outside the module is named as the module's own are, by its address
+/// (`aws_api_gateway_rest_api.shared`, not `aws_api_gateway_rest_api.shared.id`), or by the
+/// expression as written; a method on a resource from elsewhere is on `<resource ...>`, as in
+/// CloudFormation, not on a made-up `/…`.
+#[test]
+fn apis_and_resources_from_elsewhere_are_named_by_their_address() {
+    let text = r#"
+variable "resource_id" {}
+
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = aws_api_gateway_rest_api.shared.id
+  resource_id   = var.resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_method" "post" {
+  rest_api_id   = data.aws_api_gateway_rest_api.other.id
+  resource_id   = aws_api_gateway_resource.items.id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+"#;
+    let report = lint_tf(text, &["unauthenticated-route"]);
+    let messages: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.message.clone())
+        .chain(report.coverage.iter().map(|c| c.message.clone()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "GET <resource var.resource_id> on aws_api_gateway_rest_api.shared can be called \
+             without credentials",
+            "POST <resource aws_api_gateway_resource.items> on data.aws_api_gateway_rest_api.other \
+             can be called without credentials",
+            "routes of aws_api_gateway_rest_api.shared not visible: the API is not defined in \
+             this configuration",
+            "routes of data.aws_api_gateway_rest_api.other not visible: the API is not defined in \
+             this configuration",
+        ]
+    );
+}
+
 /// A finding whose value a module's caller passes in also points at the caller's argument.
 #[test]
 fn a_value_passed_into_a_module_points_at_the_caller() {

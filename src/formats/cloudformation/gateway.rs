@@ -12,7 +12,7 @@ use super::template::{Resource, Template};
 use crate::collections::HashSet;
 use crate::diagnostic::Edit;
 use crate::formats::cors;
-use crate::formats::intrinsic::{Intrinsic, intrinsic};
+use crate::formats::intrinsic::{Intrinsic, intrinsic, written};
 use std::sync::Arc;
 
 use crate::model::{
@@ -256,7 +256,7 @@ pub(crate) fn allowed_origins<'a>(
 /// The API a resource's `RestApiId` (REST) or `ApiId` (HTTP, WebSocket) names, as CloudFormation
 /// resolves it; REST and V2 lowering file their APIs under it, through [`ApiNames`].
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html>
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum ApiName<'a> {
     /// An API of this template, by its logical id: a `Ref` or `GetAtt` of a resource of one of
     /// the lowering's API types (a SAM API among them, whose lowering joins what is attached to
@@ -270,7 +270,9 @@ pub(super) enum ApiName<'a> {
     /// A value known only when the stack is deployed, as written: an import, a parameter, a
     /// nested stack's output, a resource that is no API of the lowering's types (API Gateway
     /// rejects that one). Never an API of this template: `!ImportValue PetApi` is not `PetApi`.
-    Computed(&'a str),
+    /// Written in the short form whatever the spelling (see [`written`]): a JSON template's
+    /// `{"Ref": "Api"}` (a CDK nested stack's parameter) and YAML's `!Ref Api` are one API.
+    Computed(String),
 }
 
 /// Resolves the API a `RestApiId` or `ApiId` names, and makes the API a name stands for when
@@ -299,7 +301,7 @@ impl<'a> ApiNames<'_, 'a> {
         match node.as_str() {
             Some(id) if node.tag().is_none() && !node.is_null() => ApiName::Literal(id),
             // A function call, in either spelling.
-            _ => ApiName::Computed(node.doc().file.slice(node.full_span()).trim()),
+            _ => ApiName::Computed(written(node)),
         }
     }
 
@@ -341,8 +343,6 @@ impl<'a> ApiNames<'_, 'a> {
                 )
             }
             ApiName::Computed(call) => {
-                // Perhaps written over several lines (a long-form call): one line in messages.
-                let call = call.split_whitespace().collect::<Vec<_>>().join(" ");
                 let display = format!("the API `{call}`");
                 (call, display, HiddenRoutes::because(at.clone(), NOT_HERE))
             }
@@ -543,9 +543,9 @@ Resources:
             apis(&workspace),
             [
                 "PetApi Rest r1 a0 s0: all seen",
-                // Authorizers are lowered before methods.
-                "{Fn::ImportValue: PetApi} Rest r0 a1 s0: the API is not defined in this template",
-                "!ImportValue PetApi Rest r1 a0 s0: the API is not defined in this template",
+                // The import in either spelling is one API (authorizers are lowered before
+                // methods).
+                "!ImportValue PetApi Rest r1 a1 s0: the API is not defined in this template",
                 "PetApi Rest r0 a0 s1: the id `PetApi` is written literally, and CloudFormation \
                  passes it to API Gateway as it is (`!Ref PetApi` names the API of this template)",
                 "!Ref SharedApi Rest r0 a0 s1: the API is not defined in this template",
@@ -553,8 +553,8 @@ Resources:
                 "!ImportValue ChatApi WebSocket r1 a0 s0: the API is not defined in this template",
             ]
         );
-        assert_eq!(workspace.apis[2].display, "the API `!ImportValue PetApi`");
-        assert_eq!(workspace.coverage_notes().len(), 5);
+        assert_eq!(workspace.apis[1].display, "the API `!ImportValue PetApi`");
+        assert_eq!(workspace.coverage_notes().len(), 4);
     }
 
     /// A resource that is no API of the lowering's kind (a nested stack's output, a REST API

@@ -18,6 +18,7 @@ use super::template::{Resource, Template};
 use crate::collections::HashMap;
 use crate::formats::cors;
 use crate::formats::defaults::DEFAULT_REST_AUTHORIZER_TTL;
+use crate::formats::intrinsic::written;
 use crate::model::{
     Api, ApiKind, Authorizer, AuthorizerKind, Deployment, DomainName, Method, Resolved, Route,
     RouteSource, Stage, TypedAuthorizerUse, UsagePlanUse, Workspace, references,
@@ -135,7 +136,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         let index = workspace.apis.len();
         let api = self
             .api_names()
-            .api_not_defined_here(name, ApiKind::Rest, node.loc());
+            .api_not_defined_here(name.clone(), ApiKind::Rest, node.loc());
         workspace.apis.push(api);
         self.apis.insert(name, index);
         index
@@ -341,16 +342,21 @@ impl<'t, 'a> Lowering<'t, 'a> {
     /// The path of a Method's `ResourceId`.
     fn method_path(&mut self, method: Resource<'a>) -> String {
         let node = method.property("ResourceId");
+        // A resource from outside the template (a literal id, a parameter, an import): named
+        // as written, in the short form of its intrinsic.
+        let outside = || {
+            let spelling = node.map_or_else(|| UNKNOWN_SEGMENT.to_owned(), written);
+            format!("<resource {spelling}>")
+        };
         match self.eval.known_target(node) {
             Some(target) => match self.resource_target(&target) {
                 ResourceTarget::Root => "/".to_owned(),
-                ResourceTarget::Resource(id) => self.resource_path(id),
-                ResourceTarget::Unknown => format!("/{UNKNOWN_SEGMENT}"),
+                ResourceTarget::Resource(id) if self.template.resource(id).is_some() => {
+                    self.resource_path(id)
+                }
+                ResourceTarget::Resource(_) | ResourceTarget::Unknown => outside(),
             },
-            None => {
-                let spelling = node.and_then(NodeRef::as_str).unwrap_or(UNKNOWN_SEGMENT);
-                format!("<resource {spelling}>")
-            }
+            None => outside(),
         }
     }
 

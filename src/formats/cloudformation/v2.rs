@@ -110,7 +110,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
             Some("HTTP") => ApiKind::Http,
             // An imported `Body` and a quick-create `Target` exist only for HTTP APIs.
             _ if body.is_some() || resource.property("Target").is_some() => ApiKind::Http,
-            _ => self.kind_from_routes(ApiName::Template(resource.id)),
+            _ => self.kind_from_routes(&ApiName::Template(resource.id)),
         };
         let mut api = Api::new(resource.id, kind, resource.loc());
         api.aws = true;
@@ -246,9 +246,10 @@ impl<'t, 'a> Lowering<'t, 'a> {
             return Some(index);
         }
         let at = resource.property("ApiId")?.loc();
+        let kind = self.kind_from_routes(&name);
         let mut api = self
             .api_names()
-            .api_not_defined_here(name, self.kind_from_routes(name), at);
+            .api_not_defined_here(name.clone(), kind, at);
         api.endpoint = Resolved::Known(EndpointType::Regional);
         self.apis.insert(name, workspace.apis.len());
         workspace.apis.push(api);
@@ -266,8 +267,8 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// An API whose protocol is not stated is a WebSocket API when one of its routes has a
     /// WebSocket route key (`$connect`, `$disconnect`, or a key that is no `METHOD /path`).
-    fn kind_from_routes(&self, api: ApiName<'a>) -> ApiKind {
-        if self.websocket_route_apis.contains(&api) {
+    fn kind_from_routes(&self, api: &ApiName<'a>) -> ApiKind {
+        if self.websocket_route_apis.contains(api) {
             ApiKind::WebSocket
         } else {
             ApiKind::Http

@@ -36,6 +36,38 @@ const UNKNOWN_SEGMENT: &str = "…";
 /// A `parent_id` chain longer than this is given up.
 const MAX_PATH_DEPTH: usize = 64;
 
+/// The expression an instance's `attribute` is written as, on one line, with a reference to a
+/// resource's (or data source's) `id` as the resource's address
+/// (`aws_api_gateway_rest_api.shared.id` is `aws_api_gateway_rest_api.shared`).
+fn written(instance: &Instance<'_>, attribute: &str) -> Option<String> {
+    let at = instance.attribute_loc(attribute)?;
+    let text = instance.file.slice(at.span);
+    let text = text.split_once('=').map_or(text, |(_, v)| v);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match text.strip_suffix(".id") {
+        Some(address) if is_address(address) => address.to_owned(),
+        _ => text,
+    })
+}
+
+/// Whether `text` is the address of a resource or a data source of the AWS provider
+/// (`aws_api_gateway_resource.items`, `data.aws_api_gateway_rest_api.shared`, with an index).
+fn is_address(text: &str) -> bool {
+    let text = text.strip_prefix("data.").unwrap_or(text);
+    let Some((kind, name)) = text.split_once('.') else {
+        return false;
+    };
+    let name = name.split_once('[').map_or(name, |(name, _)| name);
+    kind.starts_with("aws_")
+        && [kind, name].iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        && !text.contains(' ')
+}
+
 /// Nodes an HCL-written OpenAPI body may have.
 const MAX_BODY_NODES: usize = 200_000;
 /// How many locals (or a variable's default) a body or policy may be passed through before
@@ -363,12 +395,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             return self.apis.get(&target).copied();
         }
         let at = instance.attribute_loc(attribute)?;
-        let spelling = instance.file.slice(at.span).to_owned();
-        let spelling = spelling
-            .split_once('=')
-            .map_or(spelling.as_str(), |(_, v)| v)
-            .trim()
-            .to_owned();
+        let spelling = written(instance, attribute)?;
         if let Some(existing) = workspace
             .apis
             .iter()
@@ -377,7 +404,13 @@ impl<'e, 'a> Lowering<'e, 'a> {
             return Some(existing);
         }
         let mut api = Api::new(spelling.clone(), api_kind, at.clone());
-        api.display = format!("the API `{spelling}`");
+        // A resource or data source outside this module is named by its address, as the
+        // configuration's own APIs are; any other expression as written.
+        api.display = if is_address(&spelling) {
+            spelling.clone()
+        } else {
+            format!("the API `{spelling}`")
+        };
         api.aws = true;
         api.notation = Notation::Terraform;
         // A literal id, a `var.`, a `data.` source: the API, with its authorizers, stages,
@@ -842,7 +875,12 @@ impl<'e, 'a> Lowering<'e, 'a> {
         match self.resource_target(&value) {
             ResourceTarget::Root => "/".to_owned(),
             ResourceTarget::Resource(index) => self.resource_path(index),
-            ResourceTarget::Unknown => format!("/{UNKNOWN_SEGMENT}"),
+            // A resource outside this module (a variable, a data source, another module's
+            // output): named as written, as CloudFormation's lowering names one.
+            ResourceTarget::Unknown => format!(
+                "<resource {}>",
+                written(method, "resource_id").unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned())
+            ),
         }
     }
 
