@@ -1,5 +1,6 @@
 use crate::diagnostic::Finding;
 use crate::model::{Api, Authorizer, AuthorizerKind, Notation, Workspace};
+use crate::text;
 
 use super::rule::{Rule, rule_meta};
 use super::settings::Settings;
@@ -166,7 +167,7 @@ impl AuthorizerCacheKey {
                     authorizer.kind.describe(),
                     authorizer.name,
                     api.display,
-                    names.join(", ")
+                    text::list(&names, "and")
                 ),
             )
             .label("the cache key")

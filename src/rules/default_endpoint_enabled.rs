@@ -2,6 +2,7 @@ use crate::diagnostic::Finding;
 use crate::model::{
     Api, ApiKind, Conditions, DomainMapping, EndpointType, Notation, Resolved, Workspace,
 };
+use crate::text;
 
 use super::rule::{Rule, rule_meta};
 use super::settings::Settings;
@@ -74,16 +75,24 @@ impl DefaultEndpointEnabled {
             skipped.push("its TLS policy (the default endpoint still accepts TLS 1.0)");
         }
         let mut message = format!(
-            "{} is served on the custom domain {} but also on its default `execute-api` endpoint{when}",
+            "{} is served on the custom {} {} but also on its default `execute-api` endpoint{when}",
             api.display,
-            domains.join(", ")
+            if domains.len() == 1 {
+                "domain"
+            } else {
+                "domains"
+            },
+            text::list(&domains, "and")
         );
-        skipped.insert(0, "the domain");
-        let bypassed = match skipped.as_slice() {
-            [only] => (*only).to_owned(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-            [] => String::new(),
-        };
+        skipped.insert(
+            0,
+            if domains.len() == 1 {
+                "the domain"
+            } else {
+                "the domains"
+            },
+        );
+        let bypassed = text::list(&skipped, "and");
         message.push_str(&format!(": callers can bypass {bypassed}"));
         let (setting, help) = match (api.notation, api.kind) {
             (Notation::ServerlessFramework, ApiKind::Http) => (
@@ -113,6 +122,11 @@ impl DefaultEndpointEnabled {
                  `x-amazon-apigateway-endpoint-configuration`) so the API is reachable only through \
                  its custom domain",
             ),
+        };
+        let help = if domains.len() == 1 {
+            help.to_owned()
+        } else {
+            format!("{help}s")
         };
         let (primary, label) = match &api.default_endpoint_origin {
             Some(at) => (at.clone(), "the default endpoint stays on".to_owned()),

@@ -2,6 +2,7 @@ use crate::collections::HashMap;
 use crate::diagnostic::{Finding, Fix};
 use crate::model::{Api, Deployment, Notation, Route, RouteSource, Workspace};
 use crate::syntax::Loc;
+use crate::text;
 
 use super::rule::{Rule, rule_meta};
 use super::settings::Settings;
@@ -60,11 +61,7 @@ impl UndeployedRoutes {
         if routes.len() > NAMED_ROUTES {
             named.push(format!("{} more", routes.len() - NAMED_ROUTES));
         }
-        let list = match named.as_slice() {
-            [] => String::new(),
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-        };
+        let list = text::list(&named, "and");
         let plural = if routes.len() == 1 { "" } else { "s" };
         let (message, label, help, fix_title) = match api.notation {
             Notation::Gateway | Notation::ServerlessFramework => (
