@@ -22,7 +22,7 @@ impl<'t, 'a> Dependencies<'t, 'a> {
         let mut starts = Vec::with_capacity(resources.len() + 1);
         let mut targets = Vec::new();
         let mut named = Vec::new();
-        for (position, resource) in resources.iter().enumerate() {
+        for (position, resource) in resources.enumerate() {
             starts.push(to_u32(targets.len()));
             named.clear();
             named.extend(resource.depends_on());
@@ -65,7 +65,7 @@ impl<'t, 'a> Dependencies<'t, 'a> {
             .copied()
             .collect();
         while let Some(next) = stack.pop() {
-            let Some(resource) = self.template.resources().get(next as usize) else {
+            let Some(resource) = self.template.resource_at(next as usize) else {
                 continue;
             };
             if seen.insert(resource.id) {

@@ -1,6 +1,8 @@
 //! The template view: parameters, mappings and resources, indexed once.
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 
+use std::hash::BuildHasher;
+
 use super::generated::{Generated, GeneratedIds};
 use super::include::{Includes, entries_in, entry_in, follow, get_in};
 use crate::collections::HashMap;
@@ -23,11 +25,145 @@ pub struct Template<'a> {
     /// The snippets of template-level includes listed after the SAM transform, which merge
     /// into the template once SAM has run.
     after_sam: Vec<NodeRef<'a>>,
-    resources: Vec<Resource<'a>>,
-    index: HashMap<&'a str, usize>,
+    resources: Resources<'a>,
     includes: Option<&'a Includes>,
     /// The logical ids a transform generates, which the template may refer to.
     generated: GeneratedIds<'a>,
+}
+
+/// The resources of a template, in the order they are written (a repeated logical id takes the
+/// place of its first one). A large template has tens of thousands, read by every lowering:
+/// each is kept as its two nodes and the number of its type (40 bytes, where a [`Resource`] is
+/// 72), and the index by logical id is the sorted hashes of the ids with their positions (8
+/// bytes a resource, where a hash map of `&str` took about 56).
+#[derive(Default)]
+struct Resources<'a> {
+    kept: Vec<Kept<'a>>,
+    /// Each distinct `Type`; [`Kept::kind`] is a position here.
+    kinds: Vec<&'a str>,
+    /// `(hash of the logical id, position in kept)`, sorted.
+    index: Vec<(u32, u32)>,
+}
+
+/// One resource as [`Resources`] keeps it.
+#[derive(Clone, Copy)]
+struct Kept<'a> {
+    key: NodeRef<'a>,
+    node: NodeRef<'a>,
+    kind: u32,
+}
+
+/// The hash [`Resources::index`] keeps of a logical id (a match is confirmed on the text).
+fn id_hash(id: &str) -> u32 {
+    foldhash::fast::FixedState::with_seed(0).hash_one(id) as u32
+}
+
+impl<'a> Resources<'a> {
+    /// Keep `entries` (logical id key, resource node, `Type`) in order; of a repeated logical
+    /// id the last one counts, in the place of the first, as with any duplicate key.
+    fn new(entries: Vec<(NodeRef<'a>, NodeRef<'a>, &'a str)>) -> Self {
+        let mut kinds: Vec<&'a str> = Vec::new();
+        let mut kept = Vec::with_capacity(entries.len());
+        for (key, node, kind) in entries {
+            let kind = match kinds.iter().position(|k| *k == kind) {
+                Some(at) => at,
+                None => {
+                    kinds.push(kind);
+                    kinds.len() - 1
+                }
+            };
+            kept.push(Kept {
+                key,
+                node,
+                kind: to_u32(kind),
+            });
+        }
+        let mut index: Vec<(u32, u32)> = (0..)
+            .zip(&kept)
+            .map(|(position, k)| (id_hash(k.id()), position))
+            .collect();
+        index.sort_unstable();
+        let mut resources = Resources { kept, kinds, index };
+        resources.merge_repeated_ids();
+        resources
+    }
+
+    /// Give each repeated logical id's first place its last resource, and drop the others.
+    fn merge_repeated_ids(&mut self) {
+        let mut dropped = vec![false; self.kept.len()];
+        let mut any = false;
+        for run in self
+            .index
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|r| r.len() > 1)
+        {
+            // In order of position within a run of one hash; ids may still differ.
+            for (n, &(_, first)) in run.iter().enumerate() {
+                if dropped.get(first as usize) == Some(&true) {
+                    continue;
+                }
+                let Some(id) = self.kept.get(first as usize).map(Kept::id) else {
+                    continue;
+                };
+                let mut last = None;
+                for &(_, later) in run.iter().skip(n + 1) {
+                    if self.kept.get(later as usize).map(Kept::id) == Some(id) {
+                        if let Some(flag) = dropped.get_mut(later as usize) {
+                            *flag = true;
+                        }
+                        last = Some(later);
+                    }
+                }
+                if let Some(last) = last.and_then(|l| self.kept.get(l as usize).copied())
+                    && let Some(slot) = self.kept.get_mut(first as usize)
+                {
+                    *slot = last;
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            return;
+        }
+        let mut flags = dropped.iter();
+        self.kept.retain(|_| flags.next() != Some(&true));
+        self.index = (0..)
+            .zip(&self.kept)
+            .map(|(position, k)| (id_hash(k.id()), position))
+            .collect();
+        self.index.sort_unstable();
+    }
+
+    fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Where the resource `id` is.
+    fn position(&self, id: &str) -> Option<usize> {
+        let hash = id_hash(id);
+        let from = self.index.partition_point(|&(h, _)| h < hash);
+        self.index
+            .get(from..)?
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, position)| position as usize)
+            .find(|&position| self.kept.get(position).is_some_and(|k| k.id() == id))
+    }
+
+    /// The number of the type `kind`, if a resource has it.
+    fn kind_number(&self, kind: &str) -> Option<u32> {
+        self.kinds.iter().position(|k| *k == kind).map(to_u32)
+    }
+}
+
+impl<'a> Kept<'a> {
+    fn id(&self) -> &'a str {
+        self.key.as_str().unwrap_or("")
+    }
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// One entry under `Parameters`: what a `Ref` to it evaluates to statically.
@@ -202,33 +338,20 @@ impl<'a> Template<'a> {
         {
             return None;
         }
-        let mut resources = Vec::new();
-        let mut index = HashMap::default();
         // An `AWS::Include` beside the resources merges the snippet's resources in its place.
         let entries = resource_sections
             .iter()
-            .flat_map(|section| entries_in(includes, *section));
-        for (key, node) in entries {
-            let Some(id) = key.as_str() else { continue };
-            let node = follow(includes, node);
-            let kind = get_in(includes, node, "Type")
-                .and_then(NodeRef::as_str)
-                .unwrap_or("");
-            let resource = Resource {
-                id,
-                key,
-                node,
-                kind,
-                includes,
-            };
-            // A repeated logical id: the last one wins, as with any duplicate key.
-            if let Some(earlier) = index.get(id).and_then(|&i| resources.get_mut(i)) {
-                *earlier = resource;
-                continue;
-            }
-            index.insert(id, resources.len());
-            resources.push(resource);
-        }
+            .flat_map(|section| entries_in(includes, *section))
+            .filter(|(key, _)| key.as_str().is_some())
+            .map(|(key, node)| {
+                let node = follow(includes, node);
+                let kind = get_in(includes, node, "Type")
+                    .and_then(NodeRef::as_str)
+                    .unwrap_or("");
+                (key, node, kind)
+            })
+            .collect();
+        let resources = Resources::new(entries);
         let parameters = sections("Parameters")
             .into_iter()
             .flat_map(NodeRef::entries)
@@ -250,7 +373,6 @@ impl<'a> Template<'a> {
                 .map(|(snippet, _)| *snippet)
                 .collect(),
             resources,
-            index,
             includes,
             generated: GeneratedIds::default(),
         })
@@ -269,8 +391,7 @@ impl<'a> Template<'a> {
         if self.declares_sam_transform() {
             return None;
         }
-        self.resources
-            .iter()
+        self.resources()
             .filter(|r| r.kind.starts_with("AWS::Serverless::"))
             .find_map(|r| r.node.get("Type"))
     }
@@ -283,8 +404,7 @@ impl<'a> Template<'a> {
         for snippet in &self.after_sam {
             found.extend(snippet.entry("Globals").map(|(key, _)| key));
             found.extend(
-                self.resources
-                    .iter()
+                self.resources()
                     .filter(|r| std::ptr::eq(r.key.doc(), snippet.doc()))
                     .filter(|r| r.kind.starts_with("AWS::Serverless::"))
                     .filter_map(|r| r.node.get("Type")),
@@ -298,27 +418,57 @@ impl<'a> Template<'a> {
         super::transforms::position(self.root, SAM_TRANSFORM).is_some()
     }
 
-    pub fn resources(&self) -> &[Resource<'a>] {
-        &self.resources
+    /// The resources in the order they are written (a repeated logical id in the place of its
+    /// first one).
+    pub fn resources(&self) -> impl ExactSizeIterator<Item = Resource<'a>> + '_ {
+        self.resources.kept.iter().map(|kept| self.view(*kept))
     }
 
-    pub fn resources_of(&self, kind: &'a str) -> impl Iterator<Item = Resource<'a>> + '_ {
+    /// The resources of type `kind`, in order.
+    pub fn resources_of(&self, kind: &str) -> impl Iterator<Item = Resource<'a>> + '_ {
+        let number = self.resources.kind_number(kind);
         self.resources
+            .kept
             .iter()
-            .copied()
-            .filter(move |r| r.kind == kind)
+            .filter(move |kept| Some(kept.kind) == number)
+            .map(|kept| self.view(*kept))
+    }
+
+    /// The number of resources.
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// The resource at `position` in [`Template::resources`].
+    pub fn resource_at(&self, position: usize) -> Option<Resource<'a>> {
+        self.resources
+            .kept
+            .get(position)
+            .map(|kept| self.view(*kept))
     }
 
     /// Where the resource `id` is in [`Template::resources`].
     pub fn resource_position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        self.resources.position(id)
     }
 
     pub fn resource(&self, id: &str) -> Option<Resource<'a>> {
-        self.index
-            .get(id)
-            .and_then(|&i| self.resources.get(i))
-            .copied()
+        self.resource_at(self.resources.position(id)?)
+    }
+
+    fn view(&self, kept: Kept<'a>) -> Resource<'a> {
+        Resource {
+            id: kept.id(),
+            key: kept.key,
+            node: kept.node,
+            kind: self
+                .resources
+                .kinds
+                .get(kept.kind as usize)
+                .copied()
+                .unwrap_or(""),
+            includes: self.includes,
+        }
     }
 
     pub fn parameter(&self, name: &str) -> Option<Parameter<'a>> {
@@ -365,6 +515,39 @@ mod tests {
 
     use super::Template;
     use crate::syntax::SourceFile;
+
+    /// A repeated logical id keeps the place of its first resource and the content of its last;
+    /// the index finds every id, and no other.
+    #[test]
+    fn repeated_ids_keep_the_first_place_and_the_last_resource() {
+        let text = "Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type: AWS::SQS::Queue\n  A:\n    Type: AWS::SNS::Subscription\n  C:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::ApiGateway::RestApi\n";
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        let documents = crate::syntax::parse(&file).unwrap();
+        let template = Template::new(documents[0].root()).unwrap();
+        let listed: Vec<(&str, &str)> = template.resources().map(|r| (r.id, r.kind)).collect();
+        assert_eq!(
+            listed,
+            [
+                ("A", "AWS::ApiGateway::RestApi"),
+                ("B", "AWS::SQS::Queue"),
+                ("C", "AWS::SNS::Topic")
+            ]
+        );
+        for (position, id) in ["A", "B", "C"].into_iter().enumerate() {
+            assert_eq!(template.resource_position(id), Some(position));
+        }
+        assert_eq!(
+            template.resource("A").unwrap().key.span().range().start,
+            text.rfind("A:").unwrap()
+        );
+        assert!(template.resource("D").is_none());
+        let topics: Vec<&str> = template
+            .resources_of("AWS::SNS::Topic")
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(topics, ["C"]);
+        assert_eq!(template.resources_of("AWS::SNS::Subscription").count(), 0);
+    }
 
     /// `classify` says what indexing the template and asking `is_sam` says.
     #[test]

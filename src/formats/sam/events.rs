@@ -175,7 +175,7 @@ pub(super) fn collect<'a>(cx: &Context<'_, 'a>, errors: &mut Vec<InputError>) ->
                 Some("HttpApi") if !state_machine => EventKind::Http,
                 _ => continue,
             };
-            if let Some(event) = read_event(cx, *owner, id, key, event, kind, errors) {
+            if let Some(event) = read_event(cx, owner, id, key, event, kind, errors) {
                 events.push(event);
             }
         }
