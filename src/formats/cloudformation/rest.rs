@@ -5,6 +5,8 @@
 //! `UsagePlanKey` and `ApiKey` are not lowered: they decide which clients a usage plan
 //! counts, not whether a route authenticates or a stage is throttled.
 
+use std::sync::Arc;
+
 use super::access::template_policy;
 use super::conditions::under_resource_condition;
 use super::dependencies::Dependencies;
@@ -51,8 +53,9 @@ struct Lowering<'t, 'a> {
     eval: &'t Evaluator<'t, 'a>,
     /// The API a `RestApiId` names → its index in `workspace.apis`.
     apis: HashMap<ApiName<'a>, usize>,
-    /// `AWS::ApiGateway::Resource` logical id → its full path, once computed.
-    paths: HashMap<&'a str, String>,
+    /// `AWS::ApiGateway::Resource` logical id → its full path, once computed (shared with the
+    /// routes of its methods).
+    paths: HashMap<&'a str, Arc<str>>,
 }
 
 /// A stage before it is attached to its API: usage plans are matched to it first.
@@ -85,22 +88,26 @@ pub(super) fn lower(template: &Template<'_>, eval: &Evaluator<'_, '_>, workspace
         }
     }
     // Each API's routes in a vector of their number: a large template has tens of thousands,
-    // kept until its findings are written, and doubling would hold up to twice that.
+    // kept until its findings are written, and doubling would hold up to twice that. The API
+    // of each method is found once, here.
     let mut methods = vec![0usize; workspace.apis.len()];
-    for resource in template.resources_of(METHOD) {
-        if let Some(node) = resource.property("RestApiId") {
+    let method_apis: Vec<Option<usize>> = template
+        .resources_of(METHOD)
+        .map(|resource| {
+            let node = resource.property("RestApiId")?;
             let index = lowering.api_index_or_external(node, workspace);
             methods.resize(workspace.apis.len().max(methods.len()), 0);
             if let Some(count) = methods.get_mut(index) {
                 *count += 1;
             }
-        }
-    }
+            Some(index)
+        })
+        .collect();
     for (api, count) in workspace.apis.iter_mut().zip(methods) {
         api.routes.reserve_exact(count);
     }
-    for resource in template.resources_of(METHOD) {
-        if let Some(api) = lowering.api_of(resource, workspace) {
+    for (resource, index) in template.resources_of(METHOD).zip(method_apis) {
+        if let Some(api) = index.and_then(|index| workspace.apis.get_mut(index)) {
             let route = lowering.method(resource, Some(&mut *api));
             if let Some(typed) = lowering.typed_use(resource, &route) {
                 api.typed_uses.push(typed);
@@ -310,7 +317,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
         }
         Route {
             method,
-            path: path.into(),
+            path,
             references: references(&auth),
             auth: under_resource_condition(resource, auth),
             auth_origin: resource.property("AuthorizationType").map(auth_type_origin),
@@ -340,7 +347,7 @@ impl<'t, 'a> Lowering<'t, 'a> {
     }
 
     /// The path of a Method's `ResourceId`.
-    fn method_path(&mut self, method: Resource<'a>) -> String {
+    fn method_path(&mut self, method: Resource<'a>) -> Arc<str> {
         let node = method.property("ResourceId");
         // A resource from outside the template (a literal id, a parameter, an import): named
         // as written, in the short form of its intrinsic.
@@ -350,13 +357,13 @@ impl<'t, 'a> Lowering<'t, 'a> {
         };
         match self.eval.known_target(node) {
             Some(target) => match self.resource_target(&target) {
-                ResourceTarget::Root => "/".to_owned(),
+                ResourceTarget::Root => "/".into(),
                 ResourceTarget::Resource(id) if self.template.resource(id).is_some() => {
                     self.resource_path(id)
                 }
-                ResourceTarget::Resource(_) | ResourceTarget::Unknown => outside(),
+                ResourceTarget::Resource(_) | ResourceTarget::Unknown => outside().into(),
             },
-            None => outside(),
+            None => outside().into(),
         }
     }
 
@@ -377,12 +384,15 @@ impl<'t, 'a> Lowering<'t, 'a> {
 
     /// The full path of an `AWS::ApiGateway::Resource`, rebuilt from its `ParentId` chain. Each
     /// resource's path is computed once; a part that cannot be known is `…`.
-    fn resource_path(&mut self, id: &'a str) -> String {
+    fn resource_path(&mut self, id: &'a str) -> Arc<str> {
         let mut chain: Vec<(&'a str, Resource<'a>)> = Vec::new();
         let mut current = id;
         let mut prefix = loop {
             if let Some(known) = self.paths.get(current) {
-                break known.clone();
+                if chain.is_empty() {
+                    return Arc::clone(known);
+                }
+                break known.to_string();
             }
             // A ParentId cycle, or absurd nesting, has no known start.
             if chain.len() > MAX_PATH_DEPTH || chain.iter().any(|(seen, _)| *seen == current) {
@@ -399,18 +409,22 @@ impl<'t, 'a> Lowering<'t, 'a> {
                 Some(ResourceTarget::Unknown) | None => break format!("/{UNKNOWN_SEGMENT}"),
             }
         };
+        // The last one made is `id`'s own, the first of the chain.
+        let mut made = None;
         for (id, resource) in chain.into_iter().rev() {
             let part = self
                 .eval
                 .known_string(resource.property("PathPart"))
                 .unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
             prefix = format!("{}/{part}", prefix.trim_end_matches('/'));
-            self.paths.insert(id, prefix.clone());
+            let path = Arc::<str>::from(prefix.as_str());
+            self.paths.insert(id, Arc::clone(&path));
+            made = Some(path);
         }
         if prefix.is_empty() {
             prefix.push('/');
         }
-        prefix
+        made.unwrap_or_else(|| prefix.into())
     }
 
     /// Stages: `AWS::ApiGateway::Stage` resources and the stages a Deployment's `StageName`
