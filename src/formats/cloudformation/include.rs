@@ -730,6 +730,30 @@ mod tests {
         Includes::load(root, &locate, files, &mut Vec::new())
     }
 
+    /// `load_includes` skips the search when the text cannot hold an include: one whose name is
+    /// spelled with an escape is read all the same.
+    #[test]
+    fn an_include_spelled_with_an_escape_is_read() {
+        for name in ["AWS::Include", "\"AWS::\\x49nclude\""] {
+            let text = format!(
+                "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      \
+                 Fn::Transform: {{Name: {name}, Parameters: {{Location: one}}}}\n"
+            );
+            let file = SourceFile::new("t.yaml", text);
+            let documents = crate::syntax::parse(&file).unwrap();
+            let root = documents[0].root();
+            let files = Snippets(&[("one", "TopicName: t\n")]);
+            let (mut notes, mut errors) = (Vec::new(), Vec::new());
+            let includes = super::super::load_includes(root, &files, &mut notes, &mut errors);
+            let properties = root.get("Resources").unwrap().get("T").unwrap();
+            let properties = properties.get("Properties").unwrap();
+            assert!(
+                matches!(includes.get(properties), Some(Included::Snippet(_))),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn beside_other_keys_the_mapping_wins_then_the_later_snippet_and_unseen_is_the_call() {
         let file = SourceFile::new(

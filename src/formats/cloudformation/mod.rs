@@ -44,21 +44,36 @@ pub fn load_includes(
     notes: &mut Vec<NotVisible>,
     errors: &mut Vec<InputError>,
 ) -> include::Includes {
-    let template = std::cell::LazyCell::new(|| Template::new(root));
-    let locate = |location: NodeRef<'_>| match &*template {
+    let template = std::cell::OnceCell::new();
+    let locate = |location: NodeRef<'_>| match template.get_or_init(|| Template::new(root)) {
         Some(template) => Evaluator::new(template).known_string(Some(location)),
         None => location
             .as_str()
             .filter(|_| intrinsic(location).is_none())
             .map(str::to_owned),
     };
-    let mut includes = include::Includes::load(root, &locate, files, errors);
-    if let Some(template) = &*template {
+    // Both searches walk the whole template (a large one has a million nodes), and most
+    // templates have neither: a document whose text does not spell the word holds none, as a
+    // scalar differs from its text only through an escape, and a `Fn::ForEach` expansion
+    // (made before this) builds strings from its loops' items.
+    let text = root.doc().file.text();
+    let may_hold = |word: &str| {
+        text.contains(word) || text.contains('\\') || text.contains(template::FOR_EACH)
+    };
+    let mut includes = if may_hold(include::INCLUDE) {
+        include::Includes::load(root, &locate, files, errors)
+    } else {
+        include::Includes::default()
+    };
+    // A snippet was read only once a `Location` was evaluated, through the template view.
+    if let Some(Some(template)) = template.get() {
         includes.expand_snippets(&mut |snippet, kind| {
             language_extensions::expand_snippet(snippet, kind, template, notes, errors)
         });
     }
-    includes.load_asset_bodies(root, &locate, files, errors);
+    if may_hold(crate::formats::cdk::BODY_LOCATION) {
+        includes.load_asset_bodies(root, &locate, files, errors);
+    }
     includes
 }
 
