@@ -15,6 +15,10 @@ pub(crate) fn strings(list: NodeRef<'_>) -> Vec<String> {
 /// A mapping's entries as a parser that keeps the last duplicate sees them: a key repeated
 /// later is skipped here (`duplicate-key` reports it), so views agree with [`NodeRef::get`].
 pub fn distinct_entries<'a>(map: NodeRef<'a>) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
+    if !map.may_repeat_keys() {
+        // No two keys have the same hash (the parser saw it): nothing to skip.
+        return map.entries().collect();
+    }
     let (keys, values): (Vec<HashedKey<'a>>, Vec<NodeRef<'a>>) = map.hashed_entries().unzip();
     let mut repeated_later = vec![false; keys.len()];
     for earlier in HashedKey::latest_earlier(&keys).into_iter().flatten() {
@@ -62,24 +66,36 @@ pub fn distinct<'a>(entries: Vec<(NodeRef<'a>, NodeRef<'a>)>) -> Vec<(NodeRef<'a
 const SMALL_MAP: usize = 16;
 
 /// Every key that appears twice in one mapping, anywhere in the document.
-pub(crate) fn collect_duplicate_keys(doc: &Document, workspace: &mut Workspace) {
-    let mut stack = vec![doc.written_root()];
+pub(crate) fn collect_duplicate_keys<'a>(doc: &'a Document, workspace: &mut Workspace) {
     // The keys of a mapping, reused from one mapping to the next.
     let mut keys: Vec<HashedKey<'_>> = Vec::new();
+    let mut search = |map: NodeRef<'a>| {
+        keys.clear();
+        keys.extend(map.hashed_keys());
+        for (key, earlier) in keys.iter().zip(HashedKey::latest_earlier(&keys)) {
+            let Some(first) = earlier.and_then(|earlier| keys.get(earlier)) else {
+                continue;
+            };
+            workspace.duplicate_keys.push(DuplicateKey {
+                key: key.text().unwrap_or_default().to_owned(),
+                first: doc.loc(first.written.span()),
+                repeated: key.key.loc(),
+            });
+        }
+    };
+    // The parser noted the mappings two of whose keys have the same hash: only those can
+    // repeat a key (the order they are searched in does not matter: every repeat is at a key
+    // of its own, and findings are sorted by place).
+    if let Some(maps) = doc.maps_with_repeated_keys() {
+        maps.for_each(search);
+        return;
+    }
+    // A mapping has an alias as a key: every mapping is searched, in the order of the walk
+    // (a key followed through an alias spends the document's alias budget in that order).
+    let mut stack = vec![doc.written_root()];
     while let Some(node) = stack.pop() {
         if node.is_map() {
-            keys.clear();
-            keys.extend(node.hashed_keys());
-            for (key, earlier) in keys.iter().zip(HashedKey::latest_earlier(&keys)) {
-                let Some(first) = earlier.and_then(|earlier| keys.get(earlier)) else {
-                    continue;
-                };
-                workspace.duplicate_keys.push(DuplicateKey {
-                    key: key.text().unwrap_or_default().to_owned(),
-                    first: doc.loc(first.written.span()),
-                    repeated: key.key.loc(),
-                });
-            }
+            search(node);
         }
         // Only collections can hold a mapping; scalars (most nodes) are not worth a visit.
         stack.extend(

@@ -224,6 +224,13 @@ pub(crate) struct Tree {
     owned: String,
     owned_ends: Vec<u32>,
     root: u32,
+    /// Every mapping two of whose keys have the same [`key_hash`] (ascending): found when the
+    /// mapping closes, while its keys are still in the cache, so that a search for repeated
+    /// keys reads only these (the hashes of keys spelled alike are alike).
+    repeated_hashes: Vec<u32>,
+    /// Whether some mapping has an alias as a key: such a key is only known once followed,
+    /// which spends the alias budget, so the mappings are searched as before, all of them.
+    alias_keys: bool,
 }
 
 impl Tree {
@@ -281,6 +288,11 @@ pub(crate) struct TreeBuilder<'t> {
     tree: Tree,
     /// The most nodes the tree may have ([`node_budget`] of the source).
     budget: usize,
+    /// The first child of each mapping closed so far with two keys of the same hash
+    /// (ascending): the mapping's own index is known only once it is placed.
+    repeated_firsts: Vec<u32>,
+    /// The key hashes of the mapping being closed (reused from one mapping to the next).
+    key_hashes: Vec<u32>,
 }
 
 impl<'t> TreeBuilder<'t> {
@@ -293,6 +305,8 @@ impl<'t> TreeBuilder<'t> {
                 ..Tree::default()
             },
             budget: node_budget(source.len()),
+            repeated_firsts: Vec::new(),
+            key_hashes: Vec::new(),
         }
     }
 
@@ -303,6 +317,8 @@ impl<'t> TreeBuilder<'t> {
             source: self.source,
             tree: Tree::default(),
             budget: self.budget.saturating_sub(self.tree.slots.len()),
+            repeated_firsts: Vec::new(),
+            key_hashes: Vec::new(),
         }
     }
 
@@ -406,6 +422,9 @@ impl<'t> TreeBuilder<'t> {
             }
             self.place(index, child);
         }
+        if is_map {
+            self.note_repeated_hashes(first);
+        }
         let kind = if is_map { KIND_MAP } else { KIND_SEQ };
         let count = u32::try_from(self.tree.slots.len() - first).unwrap_or(u32::MAX);
         let first = u32::try_from(first).unwrap_or(u32::MAX);
@@ -426,7 +445,58 @@ impl<'t> TreeBuilder<'t> {
         slot.tail = key_hash(self.source.get(span.range()).unwrap_or(""));
     }
 
+    /// Whether two keys of the mapping whose children were just placed from `first` on have
+    /// the same hash (then remember it: see [`Tree::repeated_hashes`]), or one is an alias.
+    fn note_repeated_hashes(&mut self, first: usize) {
+        let mut hashes = std::mem::take(&mut self.key_hashes);
+        hashes.clear();
+        for key in self
+            .tree
+            .slots
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .step_by(2)
+        {
+            match (key.kind(), key.payload() >> 3) {
+                (NodeKind::Scalar, TEXT_WHOLE | TEXT_INNER) => hashes.push(key.tail),
+                (NodeKind::Scalar, _) => hashes.push(key_hash(self.tree.owned(key.tail))),
+                (NodeKind::Alias, _) => self.tree.alias_keys = true,
+                // A key that is a collection is like no other key.
+                (NodeKind::Seq | NodeKind::Map, _) => {}
+            }
+        }
+        let repeated = if hashes.len() <= SMALL_MAP {
+            // Pairwise: cheaper than sorting, and most mappings are small.
+            hashes
+                .iter()
+                .enumerate()
+                .any(|(i, h)| hashes.get(..i).unwrap_or_default().contains(h))
+        } else {
+            hashes.sort_unstable();
+            hashes.windows(2).any(|pair| pair.first() == pair.last())
+        };
+        if repeated {
+            self.repeated_firsts
+                .push(u32::try_from(first).unwrap_or(u32::MAX));
+        }
+        self.key_hashes = hashes;
+    }
+
     fn place(&mut self, index: usize, node: Pending) {
+        // (An empty mapping may start where a later one does: it has no keys to repeat.)
+        if node.slot.kind() == NodeKind::Map
+            && node.slot.tail > 0
+            && !self.repeated_firsts.is_empty()
+            && self
+                .repeated_firsts
+                .binary_search(&node.slot.payload())
+                .is_ok()
+        {
+            self.tree
+                .repeated_hashes
+                .push(u32::try_from(index).unwrap_or(u32::MAX));
+        }
         if let Some(tag) = node.tag {
             self.tree
                 .tagged
@@ -675,6 +745,18 @@ impl Document {
         }
     }
 
+    /// The mappings that may have a key written twice, as written (aliases not followed): those
+    /// two of whose keys have the same hash, in no particular order. `None` when a mapping has
+    /// an alias as a key, which only a walk that follows it can compare.
+    pub fn maps_with_repeated_keys(&self) -> Option<impl Iterator<Item = NodeRef<'_>>> {
+        (!self.tree.alias_keys).then(|| {
+            self.tree
+                .repeated_hashes
+                .iter()
+                .map(|&id| NodeRef { doc: self, id })
+        })
+    }
+
     /// The number of nodes in the document.
     pub fn node_count(&self) -> usize {
         self.tree.len()
@@ -867,6 +949,20 @@ impl<'a> NodeRef<'a> {
     pub fn hashed_entries(self) -> impl Iterator<Item = (HashedKey<'a>, NodeRef<'a>)> + 'a {
         self.written_entries()
             .map(|(written, value)| (written.hashed_key(), value.followed()))
+    }
+
+    /// Whether this mapping may have a key written twice (see
+    /// [`Document::maps_with_repeated_keys`]): false means its keys are surely distinct, so
+    /// its entries need no search for repeats.
+    pub fn may_repeat_keys(self) -> bool {
+        self.is_map()
+            && (self.doc.tree.alias_keys
+                || self
+                    .doc
+                    .tree
+                    .repeated_hashes
+                    .binary_search(&self.id)
+                    .is_ok())
     }
 
     /// This key of a mapping, as written, with the hash of its text.

@@ -318,6 +318,40 @@ fn duplicate_keys_are_kept_and_get_returns_the_last() {
 }
 
 #[test]
+fn mappings_that_may_repeat_a_key_are_noted_while_parsing() {
+    let d = doc("a: 1\nb:\n  c: 1\n  c: 2\nd: {e: 1, f: 2}\nl: [{g: 1}, {h: 1, h: 2}]\n");
+    let noted: Vec<_> = d
+        .maps_with_repeated_keys()
+        .unwrap()
+        .map(NodeRef::identity)
+        .collect();
+    let b = at(d.root(), &["b"]);
+    let second = at(d.root(), &["l", "1"]);
+    assert_eq!(noted.len(), 2);
+    assert!(noted.contains(&b.identity()) && noted.contains(&second.identity()));
+    assert!(b.may_repeat_keys() && second.may_repeat_keys());
+    assert!(!d.root().may_repeat_keys());
+    assert!(!at(d.root(), &["d"]).may_repeat_keys());
+    assert!(!at(d.root(), &["l", "0"]).may_repeat_keys());
+    assert!(!at(d.root(), &["a"]).may_repeat_keys());
+    // A key that needed unescaping is compared by its decoded text.
+    let json = doc(r#"{"a": 1, "\u0061": 2, "b": {"c": 1}}"#);
+    assert!(json.root().may_repeat_keys());
+    assert!(!at(json.root(), &["b"]).may_repeat_keys());
+    // So is a large mapping's.
+    let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+    let large = doc(&format!("{{{}, \"k7\": 0}}", keys.join(", ")));
+    assert!(large.root().may_repeat_keys());
+    let large = doc(&format!("{{{}}}", keys.join(", ")));
+    assert!(!large.root().may_repeat_keys());
+    assert_eq!(large.maps_with_repeated_keys().unwrap().count(), 0);
+    // An alias as a key is only known once followed: every mapping must be searched.
+    let aliased = doc("x: &k y\nm:\n  *k : 1\n  y: 2\n");
+    assert!(aliased.maps_with_repeated_keys().is_none());
+    assert!(aliased.root().may_repeat_keys());
+}
+
+#[test]
 fn json_spans_and_values() {
     let text = "{\n  \"s\": \"a\\\"b\\u00e9\",\n  \"n\": -1.5e3,\n  \"t\": true,\n  \"z\": null,\n  \"l\": [1, {\"k\": []}],\n  \"e\": \"\"\n}\n";
     let d = doc(text);
