@@ -37,7 +37,13 @@ pub fn collect(doc: &Document, kind: DocumentKind, out: &mut Suppressions) {
     for comment in &doc.comments {
         comment_suppression(doc, comment, out);
     }
+    // The parser kept which keys the document has: where no mapping has a suppression's key,
+    // the walk over every operation or resource below would find nothing.
+    let extension = doc.may_have_key(EXTENSION);
     match kind {
+        DocumentKind::OpenApi if !extension => {}
+        DocumentKind::CloudFormation | DocumentKind::Sam
+            if !extension && !doc.may_have_key(METADATA_KEY) => {}
         // A file a template loads that is no whole OpenAPI document: a snippet included inside
         // a definition (a path item, an operation, its `paths`).
         DocumentKind::OpenApi if Spec::detect(doc.root()).is_none() => {

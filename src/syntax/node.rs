@@ -231,6 +231,62 @@ pub(crate) struct Tree {
     /// Whether some mapping has an alias as a key: such a key is only known once followed,
     /// which spends the alias budget, so the mappings are searched as before, all of them.
     alias_keys: bool,
+    /// Which key texts the document has (a Bloom filter of every key's hash), so that a
+    /// search for a rare key in the whole document (a suppression's) is skipped where no
+    /// mapping has it.
+    keys: KeyFilter,
+}
+
+/// A Bloom filter of key hashes, two bits a key, that grows with the keys put in it: at most
+/// about a byte a key (a tree takes 32 bytes a key with its value), so that a file of many small
+/// documents costs little.
+#[derive(Debug, Default)]
+struct KeyFilter {
+    /// The bits: a power of two of 64-bit words, or none before the first key.
+    words: Vec<u64>,
+    /// Keys put in so far (repeats counted).
+    added: usize,
+}
+
+impl KeyFilter {
+    /// The filter grows no larger than this many words (2 Mbit, 256 KiB).
+    const MAX_WORDS: usize = 1 << 15;
+
+    /// The two bits of `hash` in a filter of `bits` bits (a power of two). Each is the low
+    /// bits of a function of the hash alone, so that a filter doubled by copying its words
+    /// (each bit `i` then also set at `i + bits`) still has every key's bits.
+    fn bits(hash: u32, bits: usize) -> [usize; 2] {
+        let mask = bits.wrapping_sub(1);
+        let second = hash.wrapping_mul(0x9e37_79b1).rotate_left(16);
+        [hash as usize & mask, second as usize & mask]
+    }
+
+    fn add(&mut self, hash: u32) {
+        if self.words.is_empty() {
+            self.words.push(0);
+        }
+        self.added += 1;
+        // Keep it at least four bits a key, doubling by copying.
+        if self.added * 4 > self.words.len() * 64 && self.words.len() < Self::MAX_WORDS {
+            self.words.extend_from_within(..);
+        }
+        let bits = self.words.len() * 64;
+        for bit in Self::bits(hash, bits) {
+            if let Some(word) = self.words.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+    }
+
+    /// False only when no key put in has `hash`.
+    fn may_hold(&self, hash: u32) -> bool {
+        let bits = self.words.len() * 64;
+        Self::bits(hash, bits).iter().all(|&bit| {
+            self.words
+                .get(bit / 64)
+                .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+        })
+    }
 }
 
 impl Tree {
@@ -465,6 +521,9 @@ impl<'t> TreeBuilder<'t> {
                 // A key that is a collection is like no other key.
                 (NodeKind::Seq | NodeKind::Map, _) => {}
             }
+        }
+        for &hash in &hashes {
+            self.tree.keys.add(hash);
         }
         let repeated = if hashes.len() <= SMALL_MAP {
             // Pairwise: cheaper than sorting, and most mappings are small.
@@ -755,6 +814,13 @@ impl Document {
                 .iter()
                 .map(|&id| NodeRef { doc: self, id })
         })
+    }
+
+    /// Whether some mapping of the document may have `key` as a key: false means none has
+    /// (the parser kept a filter of the keys' hashes), true that one may. An alias as a key
+    /// is only known once followed, so a document with one may have any key.
+    pub fn may_have_key(&self, key: &str) -> bool {
+        self.tree.alias_keys || self.tree.keys.may_hold(key_hash(key))
     }
 
     /// The number of nodes in the document.

@@ -352,6 +352,34 @@ fn mappings_that_may_repeat_a_key_are_noted_while_parsing() {
 }
 
 #[test]
+fn the_keys_a_document_has_are_kept_in_a_filter() {
+    let d = doc("a: 1\nb:\n  - {x-gatelint-ignore: [r]}\n");
+    assert!(d.may_have_key("a") && d.may_have_key("b") && d.may_have_key("x-gatelint-ignore"));
+    // Values are not keys; a filter may say yes wrongly, but not for all of these.
+    assert!(
+        ["1", "r", "c", "gatelint", "Resources", "paths"]
+            .iter()
+            .any(|key| !d.may_have_key(key))
+    );
+    assert!(!doc("[1, 2]").may_have_key("1"));
+    // Every key stays in as the filter grows, and each document has its own.
+    let keys: Vec<String> = (0..5000).map(|i| format!("k{i}: {i}")).collect();
+    let all = docs(&format!("{}\n---\nother: 1\n", keys.join("\n")));
+    assert!((0..5000).all(|i| all[0].may_have_key(&format!("k{i}"))));
+    assert!(all[1].may_have_key("other"));
+    assert!(
+        (0..5000)
+            .filter(|i| all[1].may_have_key(&format!("k{i}")))
+            .count()
+            < 100
+    );
+    // A key that needed unescaping is there by its decoded text.
+    assert!(doc(r#"{"\u0061b": 1}"#).may_have_key("ab"));
+    // An alias as a key may be any key.
+    assert!(doc("x: &k y\nm:\n  *k : 1\n").may_have_key("anything"));
+}
+
+#[test]
 fn json_spans_and_values() {
     let text = "{\n  \"s\": \"a\\\"b\\u00e9\",\n  \"n\": -1.5e3,\n  \"t\": true,\n  \"z\": null,\n  \"l\": [1, {\"k\": []}],\n  \"e\": \"\"\n}\n";
     let d = doc(text);
