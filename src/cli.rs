@@ -15,7 +15,7 @@ use crate::config::{ConfigSource, Configs, FailOn, FileSelection, RuleSelection}
 use crate::diagnostic::{Finding, InputError, Note, NoteKind, Severity};
 use crate::discover::{self, DiscoverOptions, Discovery, Globs, Input, InputSource};
 use crate::lint::{self, DEFAULT_MAX_FILE_SIZE, LintOptions};
-use crate::report::{self, Format, RenderOptions, Report, statistics};
+use crate::report::{self, Format, LeftOut, RenderOptions, Report, statistics};
 use crate::routes::diff::{self as route_diff, ApiRoutes, DiffFormat};
 use crate::routes::{self, RouteRow, RoutesFormat};
 use crate::rules::{self, RULES};
@@ -728,7 +728,10 @@ fn apply_fixes(
     if args.diff {
         let mut stderr = io::stderr();
         for note in &notes {
-            writeln!(stderr, "{}: {}", note.path, note.message)?;
+            match &note.path {
+                Some(path) => writeln!(stderr, "{path}: {}", note.message)?,
+                None => writeln!(stderr, "{}", note.message)?,
+            }
         }
         if changed {
             writeln!(
@@ -769,14 +772,18 @@ fn keep_most_severe(report: &mut Report, limit: usize) {
         .filter(|s| count(*s) > 0)
         .map(|s| plural(count(s), s.as_str(), &format!("{}s", s.as_str())))
         .collect();
-    report.notes.push(Note::warning(
-        ".",
-        format!(
-            "--max-findings {limit}: {} left out ({}), the least severe",
-            plural(left_out.len(), "finding", "findings"),
-            parts.join(", ")
-        ),
-    ));
+    // About the run, not a file: the note has no path.
+    report.notes.push(Note::run_warning(format!(
+        "--max-findings {limit}: {} left out ({}), the least severe; {limit} of {} shown",
+        plural(left_out.len(), "finding", "findings"),
+        parts.join(", "),
+        limit + left_out.len()
+    )));
+    report.left_out = Some(LeftOut {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        notes: count(Severity::Note),
+    });
 }
 
 /// Drop the findings `path` accepts and say how many, and how many of its entries are stale.

@@ -282,7 +282,8 @@ pub struct Coverage {
 /// Something worth telling the user that is neither a finding nor an error (a skipped file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
-    pub path: String,
+    /// The file the note is about; none for a note about the whole run (`--max-findings`).
+    pub path: Option<String>,
     pub message: String,
     pub kind: NoteKind,
 }
@@ -300,28 +301,44 @@ pub enum NoteKind {
 impl Note {
     pub fn info(path: impl Into<String>, message: impl Into<String>) -> Note {
         Note {
-            path: path.into(),
+            path: Some(path.into()),
             message: message.into(),
             kind: NoteKind::Info,
         }
     }
 
+    /// Something about the whole run that was not shown (findings `--max-findings` left out):
+    /// about no file, and kept under `--quiet`.
+    pub fn run_warning(message: impl Into<String>) -> Note {
+        Note {
+            path: None,
+            message: message.into(),
+            kind: NoteKind::Warning,
+        }
+    }
+
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Note {
         Note {
-            path: path.into(),
+            path: Some(path.into()),
             message: message.into(),
             kind: NoteKind::Warning,
         }
     }
 
     /// Path, then the `line:column` a note about a place starts with (as numbers, so 9:17 comes
-    /// before 14:17), then the text; notes about the whole file come first.
-    pub fn sort_key(&self) -> (&str, Option<(u64, u64)>, &str) {
+    /// before 14:17), then the text; notes about the whole file come first, and notes about
+    /// the run last.
+    pub fn sort_key(&self) -> (bool, &str, Option<(u64, u64)>, &str) {
         let position = self.message.split_once(": ").and_then(|(at, _)| {
             let (line, column) = at.split_once(':')?;
             Some((line.parse().ok()?, column.parse().ok()?))
         });
-        (&self.path, position, &self.message)
+        (
+            self.path.is_none(),
+            self.path.as_deref().unwrap_or_default(),
+            position,
+            &self.message,
+        )
     }
 }
 

@@ -65,12 +65,10 @@ impl Writer for Concise {
         }
         for note in &report.notes {
             let style = severity_style(self.color, Severity::Note);
-            writeln!(
-                out,
-                "{}: {style}note{style:#}: {}",
-                one_line(&note.path),
-                one_line(&note.message)
-            )?;
+            if let Some(path) = &note.path {
+                write!(out, "{}: ", one_line(path))?;
+            }
+            writeln!(out, "{style}note{style:#}: {}", one_line(&note.message))?;
         }
         Ok(())
     }

@@ -41,13 +41,22 @@ impl Writer for Github {
         }
         // Input that was not linted is a warning on the file: a green check must not hide it.
         for note in report.notes.iter().filter(|n| n.kind == NoteKind::Warning) {
-            writeln!(
-                out,
-                "::warning file={},title={}::{}",
-                escape_property(&note.path),
-                escape_property("gatelint (not linted)"),
-                escape_data(&note.message)
-            )?;
+            match &note.path {
+                Some(path) => writeln!(
+                    out,
+                    "::warning file={},title={}::{}",
+                    escape_property(path),
+                    escape_property("gatelint (not linted)"),
+                    escape_data(&note.message)
+                )?,
+                // About the run (findings left out), not a file.
+                None => writeln!(
+                    out,
+                    "::warning title={}::{}",
+                    escape_property("gatelint (not shown)"),
+                    escape_data(&note.message)
+                )?,
+            }
         }
         Ok(())
     }

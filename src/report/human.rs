@@ -66,11 +66,10 @@ impl Writer for Human {
             write_diagnostic(renderer, coverage_diagnostic(coverage), out)?;
         }
         for note in &report.notes {
-            let text = format!(
-                "{}: {}",
-                terminal_safe(&note.path),
-                terminal_safe(&note.message)
-            );
+            let text = match &note.path {
+                Some(path) => format!("{}: {}", terminal_safe(path), terminal_safe(&note.message)),
+                None => terminal_safe(&note.message).into_owned(),
+            };
             let group = Group::with_title(Level::NOTE.primary_title(text));
             writeln!(out, "{}", renderer.render(&[group]))?;
         }
@@ -126,10 +125,16 @@ fn summary_line(summary: &Summary) -> String {
         .map(|&(n, one, many)| plural(n, one, many))
         .collect();
     let files = plural(summary.files_checked, "file", "files");
+    let shown = summary.shown.map_or_else(String::new, |shown| {
+        format!(
+            " ({shown} of {} findings shown, --max-findings)",
+            summary.findings()
+        )
+    });
     if parts.is_empty() {
         format!("no problems found in {files}")
     } else {
-        format!("{} in {files}", parts.join(", "))
+        format!("{} in {files}{shown}", parts.join(", "))
     }
 }
 

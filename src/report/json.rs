@@ -86,6 +86,7 @@ impl Writer for Json {
                 },
                 input_errors: summary.input_errors,
                 not_visible: summary.not_visible,
+                findings_shown: summary.shown,
             },
         )?;
         document.end(out)?;
@@ -257,14 +258,15 @@ impl<'a> JsonCoverage<'a> {
 
 #[derive(Serialize)]
 struct JsonNote<'a> {
-    path: &'a str,
+    /// `null` for a note about the whole run.
+    path: Option<&'a str>,
     message: &'a str,
 }
 
 impl<'a> JsonNote<'a> {
     fn new(note: &'a Note) -> Self {
         JsonNote {
-            path: &note.path,
+            path: note.path.as_deref(),
             message: &note.message,
         }
     }
@@ -277,6 +279,9 @@ struct JsonSummary {
     by_severity: BySeverity,
     input_errors: usize,
     not_visible: usize,
+    /// How many of `findings` the output holds, when `--max-findings` left some out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings_shown: Option<usize>,
 }
 
 #[derive(Serialize)]

@@ -19,7 +19,7 @@ use std::io;
 use crate::diagnostic::{Finding, RuleMeta};
 
 pub use options::RenderOptions;
-pub use run::{COVERAGE_ID, INPUT_ERROR_ID, Report, Summary, Tally};
+pub use run::{COVERAGE_ID, INPUT_ERROR_ID, LeftOut, Report, Summary, Tally};
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,6 +13,17 @@ pub struct Report {
     pub coverage: Vec<Coverage>,
     pub notes: Vec<Note>,
     pub files_checked: usize,
+    /// The findings `--max-findings` left out of the output: not in `findings`, but counted
+    /// in the summary, which then says how many were shown.
+    pub left_out: Option<LeftOut>,
+}
+
+/// How many findings of each severity `--max-findings` left out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
 }
 
 impl Report {
@@ -48,9 +59,13 @@ pub struct Summary {
     pub input_errors: usize,
     /// Coverage notes: things gatelint could not see.
     pub not_visible: usize,
+    /// How many findings were shown, when `--max-findings` left some out (the counts above
+    /// are of all of them).
+    pub shown: Option<usize>,
 }
 
 impl Summary {
+    /// Every finding, shown or not.
     pub fn findings(&self) -> usize {
         self.errors + self.warnings + self.notes
     }
@@ -98,13 +113,17 @@ impl Report {
 
     /// The summary of this report's errors and coverage notes with findings counted by `tally`.
     pub fn summary_with(&self, tally: &Tally) -> Summary {
+        let left_out = self.left_out.unwrap_or_default();
         Summary {
             files_checked: self.files_checked,
-            errors: tally.errors,
-            warnings: tally.warnings,
-            notes: tally.notes,
+            errors: tally.errors + left_out.errors,
+            warnings: tally.warnings + left_out.warnings,
+            notes: tally.notes + left_out.notes,
             input_errors: self.errors.len(),
             not_visible: self.coverage.len(),
+            shown: self
+                .left_out
+                .map(|_| tally.errors + tally.warnings + tally.notes),
         }
     }
 }

@@ -230,7 +230,9 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
-    locations: [Location; 1],
+    /// None for a note about the whole run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     descriptor: Option<DescriptorReference>,
 }
@@ -240,24 +242,28 @@ impl Notification {
         Notification {
             level: "error",
             message: Text::new(&error.message),
-            locations: [Location::new(&error.loc, None, "")],
+            locations: vec![Location::new(&error.loc, None, "")],
             descriptor: Some(DescriptorReference { id: INPUT_ERROR_ID }),
         }
     }
 
-    /// A skipped file: located at the file, without a region.
+    /// A skipped file: located at the file, without a region; a note about the run, nowhere.
     fn note(note: &Note) -> Self {
         Notification {
             level: "note",
             message: Text::new(&note.message),
-            locations: [Location {
-                id: None,
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation::new(&note.path),
-                    region: None,
-                },
-                message: None,
-            }],
+            locations: note
+                .path
+                .iter()
+                .map(|path| Location {
+                    id: None,
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation::new(path),
+                        region: None,
+                    },
+                    message: None,
+                })
+                .collect(),
             descriptor: None,
         }
     }

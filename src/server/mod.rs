@@ -713,12 +713,9 @@ impl<'c> Server<'c> {
             }
             errors.extend(report.errors.iter().filter(|e| is_here(&e.loc)));
             coverage.extend(report.coverage.iter().filter(|c| is_here(&c.loc)));
-            notes.extend(
-                report
-                    .notes
-                    .iter()
-                    .filter(|n| n.kind == NoteKind::Warning && n.path == display),
-            );
+            notes.extend(report.notes.iter().filter(|n| {
+                n.kind == NoteKind::Warning && n.path.as_deref() == Some(display.as_str())
+            }));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         errors.sort_by(|a, b| (a.loc.sort_key(), &a.message).cmp(&(b.loc.sort_key(), &b.message)));

@@ -174,6 +174,47 @@ fn statistics_count_the_findings_per_rule() {
     );
 }
 
+/// `--max-findings` says what it left out in a note about the run, not one located at a made-up
+/// path (`.`), and the summary counts every finding and says how many were shown.
+#[test]
+fn max_findings_is_a_note_about_the_run_and_the_summary_counts_all() {
+    let repo = Repo::new();
+    repo.write("api.yaml", OPEN_API)
+        .write("b.yaml", &OPEN_API.replace("/orders", "/items"));
+    let run = repo.run(&["check", "--max-findings", "1", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "\nnote: --max-findings 1: 3 findings left out (3 errors), the least severe; 1 of 4 \
+             shown\n"
+        ),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout
+            .ends_with("4 errors in 2 files (1 of 4 findings shown, --max-findings)\n"),
+        "{}",
+        run.transcript()
+    );
+    let run = repo.run(&["check", "--max-findings", "1", "--format", "json", "."]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(json["notes"][0]["path"], Value::Null);
+    assert_eq!(json["summary"]["findings"], 4);
+    assert_eq!(json["summary"]["findings_shown"], 1);
+    let run = repo.run(&["check", "--max-findings", "1", "--format", "concise", "."]);
+    assert!(
+        run.stdout.contains("\nnote: --max-findings 1:"),
+        "{}",
+        run.transcript()
+    );
+    // Without the limit, no such field.
+    let run = repo.run(&["check", "--format", "json", "."]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"].get("findings_shown"), None);
+}
+
 #[test]
 fn exit_zero_keeps_findings_from_failing_but_not_input_errors() {
     let repo = Repo::new();

@@ -131,6 +131,7 @@ pub(crate) fn sample_report() -> Report {
             "skipped: not a YAML or JSON file",
         )],
         files_checked: 4,
+        left_out: None,
     };
     report.sort();
     report
@@ -409,6 +410,24 @@ fn sarif_output_is_valid_against_the_official_schema() {
         &validator,
         &rendered(&Report::default(), Format::Sarif, false),
     );
+    assert_valid(
+        &validator,
+        &rendered(&with_findings_left_out(), Format::Sarif, false),
+    );
+}
+
+/// The sample report once `--max-findings` left findings out: a note about the run (no path)
+/// and the count of what is not shown.
+fn with_findings_left_out() -> Report {
+    let mut report = sample_report();
+    report.notes.push(gatelint::diagnostic::Note::run_warning(
+        "--max-findings 1: 2 findings left out (2 warnings), the least severe; 1 of 3 shown",
+    ));
+    report.left_out = Some(gatelint::report::LeftOut {
+        warnings: 2,
+        ..Default::default()
+    });
+    report
 }
 
 #[test]
@@ -427,6 +446,10 @@ fn json_output_is_valid_against_its_documented_schema() {
     assert_valid(
         &validator,
         &rendered(&Report::default(), Format::Json, false),
+    );
+    assert_valid(
+        &validator,
+        &rendered(&with_findings_left_out(), Format::Json, false),
     );
     // The documented example is real output too.
     let doc =
@@ -564,6 +587,7 @@ fn human_output_without_color_has_no_escapes() {
         }],
         notes: vec![Note::warning("note\x1b[8m", "skipped \x1b[9m")],
         files_checked: 1,
+        left_out: None,
     };
     for format in [Format::Human, Format::Concise] {
         let output = rendered(&report, format, false);

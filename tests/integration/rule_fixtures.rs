@@ -155,6 +155,7 @@ fn fixture_renderings() {
             coverage: file.coverage,
             notes: file.notes,
             files_checked: usize::from(file.recognized),
+            ..Report::default()
         };
         report.sort();
         let mut out = Vec::new();
